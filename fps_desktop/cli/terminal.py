@@ -1,0 +1,51 @@
+"""Run a Job in a terminal: a one-line progress display and Ctrl+C to cancel."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+import time
+
+from fps_desktop.jobs import CancelToken, Job, JobResult
+
+
+class TerminalProgress:
+    """Redraws one status line at most 10 times a second, on a TTY only."""
+
+    def __init__(self, title: str, stream=None) -> None:
+        self.title = title
+        self.stream = stream or sys.stderr
+        self.started = time.monotonic()
+        self._last_draw = 0.0
+        self._live = self.stream.isatty()
+
+    def __call__(self, done: int, total: int, message: str = "") -> None:
+        now = time.monotonic()
+        if not self._live or (now - self._last_draw < 0.1 and done < total):
+            return
+        self._last_draw = now
+        rate = done / max(now - self.started, 1e-6)
+        percent = f"{100 * done / total:5.1f}%" if total else "     "
+        line = f"\r{self.title}: {percent} {done}/{total} {rate:,.0f}/s {message}"
+        self.stream.write(line[:120].ljust(120))
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self._live:
+            self.stream.write("\n")
+
+
+def run_in_terminal(job: Job, quiet: bool = False) -> JobResult:
+    """Run ``job`` on this thread; the first Ctrl+C cancels it cleanly."""
+    cancel = CancelToken()
+    progress = TerminalProgress(job.title)
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, lambda *_: cancel.cancel())
+    try:
+        return job.run((lambda *a: None) if quiet else progress, cancel)
+    finally:
+        progress.finish()
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)

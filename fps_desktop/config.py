@@ -1,0 +1,229 @@
+"""Settings and paths: defaults < IT site file < user file; secrets in keyring.
+
+Every path comes from ``platformdirs`` unless ``FPS_HOME`` redirects the whole
+tree (tests, portable installs). Settings are a typed registry so a typo in a
+key fails loudly and the UI can list what exists.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from fps_desktop import APP_NAME
+from fps_desktop.errors import QT_TRANSLATE_NOOP, UsageError
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+KEYRING_SERVICE = APP_NAME
+SITE_CONFIG_ENV = "FPS_SITE_CONFIG"
+HOME_ENV = "FPS_HOME"
+
+
+@dataclass(frozen=True)
+class Paths:
+    config_dir: Path
+    data_dir: Path
+    cache_dir: Path
+    log_dir: Path
+
+    @property
+    def user_settings(self) -> Path:
+        return self.config_dir / "settings.json"
+
+    @classmethod
+    def default(cls) -> Paths:
+        home = os.environ.get(HOME_ENV)
+        if home:
+            root = Path(home)
+            return cls(root / "config", root / "data", root / "cache", root / "logs")
+        return cls(
+            Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
+            Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
+            Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)),
+            Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
+        )
+
+    def ensure(self) -> None:
+        for path in (self.config_dir, self.data_dir, self.cache_dir, self.log_dir):
+            path.mkdir(parents=True, exist_ok=True)
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: Any
+    help: str
+
+    @property
+    def kind(self) -> type:
+        return type(self.default)
+
+
+def _settings(*items: Setting) -> dict[str, Setting]:
+    return {item.key: item for item in items}
+
+
+REGISTRY: dict[str, Setting] = _settings(
+    # Workspace and document sources.
+    Setting("ui.language", "", "UI language (zh_CN or en); empty follows the system"),
+    Setting("ui.recent_guids", [], "Most recent GUIDs, newest first"),
+    Setting("source.kind", "demo", "Document source: demo, pbms or folder"),
+    Setting("source.pbms.list_url", "", "PBMS URL listing a GUID's files; {guid} is replaced"),
+    Setting("source.pbms.download_url", "", "PBMS URL of one file; {guid}, {file_id}, {name}"),
+    Setting("source.pbms.timeout", 15.0, "Seconds to wait for PBMS before giving up"),
+    Setting("source.pbms.retries", 3, "Retries on timeouts and 5xx answers"),
+    Setting("source.folder.root", "", "Folder holding <root>/<guid>/ subfolders"),
+    Setting("cache.max_mb", 2048, "Cache size cap in MB; least recently used GUIDs go first"),
+    # Printing.
+    Setting("print.layout", "actual", "Default layout: actual, fit or two-up"),
+    Setting("print.dpi", 300, "Raster resolution when spooling to a printer"),
+    Setting("print.printers", {}, "Remembered options per printer name"),
+    Setting("print.allowed_printers", [], "Printers offered to clerks; empty offers all"),
+    # PBMS bridge (localhost listener).
+    Setting("listener.enabled", True, "Listen for GUID pushes from PBMS"),
+    Setting("listener.port", 24360, "Listener port"),
+    Setting("listener.fallback_ports", [24361, 24362], "Ports tried when the first is taken"),
+    Setting("listener.ipv6", False, "Also listen on [::1]"),
+    Setting("listener.allowed_origins", [], "Web origins (PBMS) allowed to push GUIDs"),
+    Setting("listener.require_signature", False, "Accept only HMAC-signed pushes"),
+    Setting("listener.allow_silent_print", False, "Allow signed POST /api/print"),
+    Setting("listener.rate_per_minute", 120, "Pushes accepted per origin per minute"),
+    # Export from MySQL.
+    Setting("db.host", "127.0.0.1", "Export database host"),
+    Setting("db.port", 3306, "Export database port"),
+    Setting("db.user", "fps", "Export database user"),
+    Setting("db.name", "fps", "Export database name"),
+    Setting("db.tls", False, "Use TLS to the export database"),
+    Setting("export.output_dir", "", "Invoice export folder; empty uses the data folder"),
+    Setting("export.basic_output_dir", "", "Basic-data export folder"),
+    Setting("export.threads", 4, "Export worker threads"),
+    Setting("export.mapping", {}, "Site table/column names or SQL overriding the reference schema"),
+    # Upload to OSS.
+    Setting("oss.endpoint", "", "OSS endpoint, e.g. https://oss-cn-guangzhou.aliyuncs.com"),
+    Setting("oss.bucket", "", "OSS bucket"),
+    Setting("oss.access_key_id", "", "OSS AccessKey ID (the secret lives in keyring)"),
+    Setting("oss.prefix", "", "Default key prefix"),
+    Setting("oss.link_minutes", 5, "Lifetime of temporary links in minutes"),
+    Setting("oss.retries", 3, "Retries per request on transient errors"),
+    Setting("oss.parallel_parts", 4, "Multipart parts in flight"),
+)
+
+
+def site_config_candidates() -> list[Path]:
+    """Where IT may drop ``site.json``: env var, next to the app, system config dir."""
+    found: list[Path] = []
+    if os.environ.get(SITE_CONFIG_ENV):
+        found.append(Path(os.environ[SITE_CONFIG_ENV]))
+    exe_dir = Path(sys.executable).parent if getattr(sys, "frozen", False) else None
+    if exe_dir:
+        found.append(exe_dir / "site.json")
+    found.append(Path(platformdirs.site_config_dir(APP_NAME, appauthor=False)) / "site.json")
+    return found
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        log.warning("ignoring unreadable settings file %s: %s", path, exc)
+        return {}
+    if not isinstance(data, dict):
+        log.warning("ignoring settings file %s: not a JSON object", path)
+        return {}
+    return data
+
+
+def _checked(values: dict[str, Any], origin: Path) -> dict[str, Any]:
+    """Keep known keys of the right type; log the rest instead of failing start-up."""
+    kept = {}
+    for key, value in values.items():
+        if key == "schema_version":
+            continue
+        setting = REGISTRY.get(key)
+        if setting is None:
+            log.warning("%s: unknown setting %r ignored", origin, key)
+        elif setting.kind is float and isinstance(value, int) and not isinstance(value, bool):
+            kept[key] = float(value)
+        elif not isinstance(value, setting.kind) or (
+            setting.kind is int and isinstance(value, bool)
+        ):
+            log.warning("%s: setting %r should be %s", origin, key, setting.kind.__name__)
+        else:
+            kept[key] = value
+    return kept
+
+
+class Settings:
+    """Layered settings; ``set`` writes only the user file, atomically."""
+
+    def __init__(self, paths: Paths | None = None, site_files: list[Path] | None = None):
+        self.paths = paths or Paths.default()
+        self._lock = threading.Lock()
+        self._site: dict[str, Any] = {}
+        for path in reversed(site_files if site_files is not None else site_config_candidates()):
+            self._site.update(_checked(_read_json(path), path))
+        self._user = _checked(_read_json(self.paths.user_settings), self.paths.user_settings)
+
+    def get(self, key: str) -> Any:
+        setting = self._setting(key)
+        for layer in (self._user, self._site):
+            if key in layer:
+                return layer[key]
+        return setting.default
+
+    def set(self, key: str, value: Any) -> None:
+        setting = self._setting(key)
+        if not isinstance(value, setting.kind) and not (
+            setting.kind is float and isinstance(value, int)
+        ):
+            raise UsageError(
+                QT_TRANSLATE_NOOP("FpsError", "Setting {key} needs a value of type {kind}."),
+                key=key,
+                kind=setting.kind.__name__,
+            )
+        with self._lock:
+            self._user[key] = value
+            self._save()
+
+    def is_site_locked(self, key: str) -> bool:
+        """True when IT set the key and the user has not overridden it."""
+        return key in self._site and key not in self._user
+
+    def _setting(self, key: str) -> Setting:
+        try:
+            return REGISTRY[key]
+        except KeyError:
+            raise KeyError(f"unknown setting {key!r}") from None
+
+    def _save(self) -> None:
+        target = self.paths.user_settings
+        target.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"schema_version": SCHEMA_VERSION, **self._user}
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(tmp, target)
+
+
+def get_secret(name: str) -> str | None:
+    """Read a secret (PBMS token, DB password, OSS key) from the OS keyring."""
+    import keyring
+
+    return keyring.get_password(KEYRING_SERVICE, name)
+
+
+def set_secret(name: str, value: str) -> None:
+    import keyring
+
+    keyring.set_password(KEYRING_SERVICE, name, value)

@@ -1,0 +1,1 @@
+"""Invoice and basic-data export from MySQL. No Qt."""

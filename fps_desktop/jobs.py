@@ -1,0 +1,66 @@
+"""One shape for every long operation, free of Qt.
+
+A job is a callable ``run(progress, cancel)``: it reports ``progress(done, total,
+message)``, checks ``cancel`` between steps and raises a typed ``FpsError``. The
+CLI calls it directly; the GUI runs it through ``fps_desktop.ui.job_queue``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from fps_desktop.errors import Cancelled
+
+
+class Progress(Protocol):
+    def __call__(self, done: int, total: int, message: str = "") -> None: ...
+
+
+def no_progress(done: int, total: int, message: str = "") -> None:
+    """Progress sink for callers that do not show progress."""
+
+
+class CancelToken:
+    """Cooperative cancel flag shared between the caller and a job."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def check(self) -> None:
+        """Raise ``Cancelled`` if the user asked to stop."""
+        if self._event.is_set():
+            raise Cancelled()
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to ``seconds``; True if cancelled meanwhile (for backoff)."""
+        return self._event.wait(seconds)
+
+
+@dataclass
+class JobResult:
+    """What a finished job hands back: a summary line and, maybe, a file."""
+
+    summary: str
+    path: Path | None = None
+    data: Any = None
+
+
+@dataclass
+class Job:
+    """A titled unit of long work; ``run`` returns a ``JobResult``."""
+
+    title: str
+    run: Callable[[Progress, CancelToken], JobResult]
+    kind: str = "general"
+    details: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""The localhost listener PBMS pushes GUIDs to, and its request checks. No Qt."""

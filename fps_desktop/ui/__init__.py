@@ -1,0 +1,1 @@
+"""Qt widgets only; business logic lives in the core packages."""

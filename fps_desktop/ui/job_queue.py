@@ -1,0 +1,192 @@
+"""The one Qt adapter for Jobs: a QRunnable per job, signals on a QObject,
+and a list model the job list shows (seed 004's download center, on the desktop).
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import time
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    Signal,
+)
+
+from fps_desktop.errors import QT_TRANSLATE_NOOP, Cancelled, FpsError
+from fps_desktop.jobs import CancelToken, Job, JobResult
+
+log = logging.getLogger(__name__)
+
+
+class JobState(enum.Enum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+STATE_LABELS = {
+    JobState.QUEUED: QT_TRANSLATE_NOOP("JobQueue", "Queued"),
+    JobState.RUNNING: QT_TRANSLATE_NOOP("JobQueue", "Running"),
+    JobState.DONE: QT_TRANSLATE_NOOP("JobQueue", "Done"),
+    JobState.FAILED: QT_TRANSLATE_NOOP("JobQueue", "Failed"),
+    JobState.CANCELLED: QT_TRANSLATE_NOOP("JobQueue", "Cancelled"),
+}
+
+
+def state_label(state: JobState) -> str:
+    return QCoreApplication.translate("JobQueue", STATE_LABELS[state])
+
+
+class _RunnerSignals(QObject):
+    progress = Signal(int, int, str)
+    finished = Signal(object)
+    failed = Signal(str, bool)
+
+
+class _Runner(QRunnable):
+    """Runs one job on a pool thread; talks to the GUI only through signals."""
+
+    def __init__(self, job: Job, cancel: CancelToken) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.job = job
+        self.cancel = cancel
+        self.signals = _RunnerSignals()
+
+    def run(self) -> None:
+        try:
+            result = self.job.run(self._progress, self.cancel)
+        except Cancelled:
+            self.signals.failed.emit("", True)
+        except FpsError as exc:
+            log.warning("job %r failed: %s", self.job.title, exc.message, exc_info=True)
+            self.signals.failed.emit(exc.translated(QCoreApplication.translate), False)
+        except Exception:
+            log.exception("job %r crashed", self.job.title)
+            self.signals.failed.emit(
+                QCoreApplication.translate(
+                    "JobQueue", "Unexpected error; the details are in the log file."
+                ),
+                False,
+            )
+        else:
+            self.signals.finished.emit(result)
+
+    def _progress(self, done: int, total: int, message: str = "") -> None:
+        self.signals.progress.emit(done, total, message)
+
+
+@dataclass
+class JobEntry:
+    """One row of the job list."""
+
+    job: Job
+    state: JobState = JobState.QUEUED
+    done: int = 0
+    total: int = 0
+    message: str = ""
+    result: JobResult | None = None
+    error: str = ""
+    started: float = field(default_factory=time.monotonic)
+    cancel: CancelToken = field(default_factory=CancelToken)
+    runner: _Runner | None = None
+
+
+class JobQueue(QAbstractListModel):
+    """Starts jobs on a thread pool and keeps every job of the session listed."""
+
+    EntryRole = Qt.ItemDataRole.UserRole + 1
+    job_finished = Signal(object, object)  # JobEntry, JobResult
+    job_failed = Signal(object, str)  # JobEntry, message
+
+    def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = pool or QThreadPool.globalInstance()
+        self.entries: list[JobEntry] = []
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.entries)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        entry = self.entries[index.row()]
+        if role == self.EntryRole:
+            return entry
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{entry.job.title} - {state_label(entry.state)}"
+        return None
+
+    def submit(self, job: Job) -> JobEntry:
+        entry = JobEntry(job=job)
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self.entries.insert(0, entry)
+        self.endInsertRows()
+        self._start(entry)
+        return entry
+
+    def retry(self, entry: JobEntry) -> None:
+        if entry.state in (JobState.FAILED, JobState.CANCELLED):
+            entry.cancel = CancelToken()
+            entry.error = ""
+            entry.done = entry.total = 0
+            self._start(entry)
+
+    def cancel(self, entry: JobEntry) -> None:
+        entry.cancel.cancel()
+
+    def clear_finished(self) -> None:
+        self.beginResetModel()
+        self.entries = [
+            e for e in self.entries if e.state in (JobState.QUEUED, JobState.RUNNING)
+        ]
+        self.endResetModel()
+
+    def wait(self, msecs: int = -1) -> bool:
+        return self.pool.waitForDone(msecs)
+
+    def _start(self, entry: JobEntry) -> None:
+        runner = _Runner(entry.job, entry.cancel)
+        entry.runner = runner  # keep a reference until the job ends
+        entry.state = JobState.RUNNING
+        entry.started = time.monotonic()
+        runner.signals.progress.connect(lambda d, t, m, e=entry: self._on_progress(e, d, t, m))
+        runner.signals.finished.connect(lambda r, e=entry: self._on_finished(e, r))
+        runner.signals.failed.connect(lambda msg, c, e=entry: self._on_failed(e, msg, c))
+        self._changed(entry)
+        self.pool.start(runner)
+
+    def _on_progress(self, entry: JobEntry, done: int, total: int, message: str) -> None:
+        entry.done, entry.total, entry.message = done, total, message
+        self._changed(entry)
+
+    def _on_finished(self, entry: JobEntry, result: JobResult) -> None:
+        entry.state = JobState.DONE
+        entry.result = result
+        entry.message = result.summary
+        entry.runner = None
+        self._changed(entry)
+        self.job_finished.emit(entry, result)
+
+    def _on_failed(self, entry: JobEntry, message: str, cancelled: bool) -> None:
+        entry.state = JobState.CANCELLED if cancelled else JobState.FAILED
+        entry.error = message
+        entry.runner = None
+        self._changed(entry)
+        if not cancelled:
+            self.job_failed.emit(entry, message)
+
+    def _changed(self, entry: JobEntry) -> None:
+        if entry in self.entries:
+            row = self.entries.index(entry)
+            self.dataChanged.emit(self.index(row), self.index(row))

@@ -1,0 +1,66 @@
+"""Test set-up shared by every test: offscreen Qt, a private home, a memory keyring.
+
+A test that logs a warning it did not expect fails (mark it ``allow_log_warnings``
+when the warning is the point), so silent degradations cannot hide.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+
+import keyring  # noqa: E402
+import pytest  # noqa: E402
+from keyring.backend import KeyringBackend  # noqa: E402
+
+
+class MemoryKeyring(KeyringBackend):
+    """An in-memory keyring so tests never touch the OS secret store."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.secrets.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.secrets.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def fps_home(tmp_path, monkeypatch):
+    """Every test gets its own config, data, cache and log folders."""
+    home = tmp_path / "fps-home"
+    monkeypatch.setenv("FPS_HOME", str(home))
+    monkeypatch.setenv("FPS_SITE_CONFIG", str(tmp_path / "no-site.json"))
+    return home
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring():
+    backend = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def fail_on_unexpected_warnings(request, caplog):
+    caplog.set_level(logging.INFO)
+    yield
+    if request.node.get_closest_marker("allow_log_warnings"):
+        return
+    noisy = [r for r in caplog.get_records("call") if r.levelno >= logging.WARNING]
+    if noisy:
+        lines = "\n".join(f"{r.levelname} {r.name}: {r.getMessage()}" for r in noisy)
+        pytest.fail(f"unexpected warnings in the log:\n{lines}")
