@@ -58,9 +58,16 @@ class JobResult:
 
 @dataclass
 class Job:
-    """A titled unit of long work; ``run`` returns a ``JobResult``."""
+    """A titled unit of long work; ``run`` returns a ``JobResult``.
+
+    With ``title_params`` the title is a translatable template (context "Jobs").
+    """
 
     title: str
     run: Callable[[Progress, CancelToken], JobResult]
     kind: str = "general"
-    details: dict[str, str] = field(default_factory=dict)
+    title_params: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def display_title(self) -> str:
+        return self.title.format(**self.title_params) if self.title_params else self.title

@@ -3,16 +3,53 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
+from fps_desktop.cli.terminal import run_in_terminal
 from fps_desktop.config import Settings
+from fps_desktop.documents.imposition import Layout
+
+LAYOUTS = [layout.value for layout in Layout]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     gui = subparsers.add_parser("gui", help="start the window (the default)")
+    gui.add_argument("--self-test", action="store_true", help=argparse.SUPPRESS)
     gui.set_defaults(handler=run_gui)
+
     open_ = subparsers.add_parser("open", help="open a GUID in the running app or a new window")
     open_.add_argument("guid")
     open_.set_defaults(handler=run_gui)
+
+    fetch = subparsers.add_parser("fetch", help="download a GUID's files into a folder")
+    fetch.add_argument("guid")
+    fetch.add_argument("--out", type=Path, required=True, help="folder to copy the files into")
+    fetch.add_argument("--refresh", action="store_true", help="ask the source again")
+    fetch.set_defaults(handler=run_fetch)
+
+    merge = subparsers.add_parser("merge", help="merge a GUID's files into one PDF")
+    merge.add_argument("guid")
+    merge.add_argument("-o", "--output", type=Path, required=True)
+    _add_layout_arguments(merge, default=None)
+    merge.set_defaults(handler=run_merge)
+
+    print_ = subparsers.add_parser("print", help="print a GUID's files")
+    print_.add_argument("guid")
+    target = print_.add_mutually_exclusive_group()
+    target.add_argument("--printer", default="", help="printer name (default: system default)")
+    target.add_argument("--to-pdf", type=Path, help="print into this PDF file instead")
+    _add_layout_arguments(print_, default=Layout.ACTUAL.value)
+    print_.add_argument("--copies", type=int, default=1)
+    print_.add_argument("--duplex", action="store_true")
+    print_.add_argument("--grayscale", action="store_true")
+    print_.set_defaults(handler=run_print)
+
+
+def _add_layout_arguments(parser: argparse.ArgumentParser, default: str | None) -> None:
+    parser.add_argument("--layout", choices=LAYOUTS, default=default)
+    parser.add_argument("--pages", default="", help="page ranges of the merged document, e.g. 1-3,5")
+    parser.add_argument("--only", choices=["invoices", "attachments"], help="print one group only")
 
 
 def run_gui(args: argparse.Namespace, settings: Settings) -> int:
@@ -23,4 +60,61 @@ def run_gui(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     from fps_desktop.ui.app import run
 
-    return run(settings, guid=guid)
+    return run(settings, guid=guid, self_test=getattr(args, "self_test", False))
+
+
+def _fetch(args: argparse.Namespace, settings: Settings):
+    from fps_desktop.documents.workspace import open_guid
+
+    cache, job = open_guid(settings, args.guid, refresh=getattr(args, "refresh", False))
+    return cache, run_in_terminal(job).data
+
+
+def run_fetch(args: argparse.Namespace, settings: Settings) -> int:
+    from fps_desktop.documents.workspace import export_files
+
+    cache, manifest = _fetch(args, settings)
+    for path in export_files(cache, manifest, args.out):
+        print(path)
+    return _report_problems(manifest)
+
+
+def _selected(manifest, only: str | None):
+    from fps_desktop.documents.models import FileRole
+
+    wanted = {"invoices": FileRole.INVOICE, "attachments": FileRole.ATTACHMENT}.get(only or "")
+    return [f for f in manifest.files if wanted is None or f.role == wanted]
+
+
+def _report_problems(manifest) -> int:
+    broken = [f for f in manifest.files if not f.printable]
+    for item in broken:
+        print(f"warning: {item.name}: {item.problem_error().message}", file=sys.stderr)
+    return 0 if not broken else 4
+
+
+def run_merge(args: argparse.Namespace, settings: Settings) -> int:
+    from fps_desktop.documents.workspace import PrintRequest, merge_job
+
+    cache, manifest = _fetch(args, settings)
+    request = PrintRequest(Layout(args.layout), args.pages) if args.layout else None
+    run_in_terminal(merge_job(cache, _selected(manifest, args.only), args.output, request))
+    print(args.output)
+    return _report_problems(manifest)
+
+
+def run_print(args: argparse.Namespace, settings: Settings) -> int:
+    from fps_desktop.documents.workspace import PrintRequest, merge_job
+    from fps_desktop.ui.headless import print_headless
+    from fps_desktop.ui.spooler import PrinterOptions
+
+    cache, manifest = _fetch(args, settings)
+    request = PrintRequest(Layout(args.layout), args.pages)
+    merged = run_in_terminal(merge_job(cache, _selected(manifest, args.only), None, request)).data
+    options = PrinterOptions(
+        printer=args.printer, to_pdf=args.to_pdf, copies=args.copies, duplex=args.duplex,
+        grayscale=args.grayscale,
+    )  # fmt: skip
+    sheets = print_headless(merged.pdf, options)
+    print(f"{sheets} sheets sent to {args.to_pdf or args.printer or 'the default printer'}")
+    return _report_problems(manifest)

@@ -47,6 +47,11 @@ def state_label(state: JobState) -> str:
     return QCoreApplication.translate("JobQueue", STATE_LABELS[state])
 
 
+def job_title(job: Job) -> str:
+    title = QCoreApplication.translate("Jobs", job.title)
+    return title.format(**job.title_params) if job.title_params else title
+
+
 class _RunnerSignals(QObject):
     progress = Signal(int, int, str)
     finished = Signal(object)
@@ -124,7 +129,7 @@ class JobQueue(QAbstractListModel):
         if role == self.EntryRole:
             return entry
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{entry.job.title} - {state_label(entry.state)}"
+            return f"{job_title(entry.job)} - {state_label(entry.state)}"
         return None
 
     def submit(self, job: Job) -> JobEntry:

@@ -1,0 +1,233 @@
+"""The content-addressed document cache: blobs by SHA-256, a manifest per GUID.
+
+A file is downloaded once however many callers ask for a GUID at the same time
+(single flight per GUID), written to a temporary name and renamed into place, so
+a killed process never leaves half a file. Cached GUIDs open offline.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from fps_desktop.documents.files import safe_filename, sniff_kind
+from fps_desktop.documents.models import CachedFile, FileRole, Manifest, RemoteFile
+from fps_desktop.documents.pdf import count_pages
+from fps_desktop.documents.sources import DocumentSource
+from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError, StorageError
+from fps_desktop.jobs import CancelToken, Progress, no_progress
+
+log = logging.getLogger(__name__)
+
+_DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def disk_full_error(exc: OSError, where: Path) -> StorageError:
+    return StorageError(
+        QT_TRANSLATE_NOOP(
+            "FpsError",
+            "The disk holding {where} is full. Free some space (or lower the cache size "
+            "in Settings) and try again; nothing was lost.",
+        ),
+        where=str(where),
+    )
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write ``data`` so that ``target`` is either the old or the new file, never half."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if exc.errno in _DISK_FULL:
+            raise disk_full_error(exc, target.parent) from exc
+        raise
+
+
+class DocumentCache:
+    """Blobs under ``blobs/ab/abcdef…``, manifests under ``guids/<guid>.json``."""
+
+    def __init__(self, root: Path, max_bytes: int = 2 << 30) -> None:
+        self.root = root
+        self.max_bytes = max_bytes
+        self.blobs = root / "blobs"
+        self.manifests = root / "guids"
+        self.tmp = root / "tmp"
+        for folder in (self.blobs, self.manifests, self.tmp):
+            folder.mkdir(parents=True, exist_ok=True)
+        self._guard = threading.Lock()
+        self._flights: dict[str, threading.Lock] = {}
+        self._pins: dict[str, int] = {}
+
+    # -- public ---------------------------------------------------------------------------
+
+    def blob_path(self, sha256: str) -> Path:
+        return self.blobs / sha256[:2] / sha256
+
+    def cached(self, guid: str) -> Manifest | None:
+        """The stored manifest of ``guid`` if every blob is present; no network."""
+        path = self.manifests / f"{guid}.json"
+        try:
+            manifest = Manifest.from_json(json.loads(path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("dropping unreadable manifest %s: %s", path, exc)
+            return None
+        if not all(self.blob_path(f.sha256).exists() for f in manifest.files):
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # last use, for LRU eviction
+        return manifest
+
+    def fetch(
+        self,
+        guid: str,
+        source: DocumentSource,
+        progress: Progress = no_progress,
+        cancel: CancelToken | None = None,
+        refresh: bool = False,
+    ) -> Manifest:
+        """Every file of ``guid``, from the cache or downloaded once."""
+        cancel = cancel or CancelToken()
+        with self._flight(guid):
+            if not refresh and (manifest := self.cached(guid)) is not None:
+                progress(len(manifest.files), len(manifest.files), "")
+                return manifest
+            remote_files = source.list_files(guid, cancel)
+            files = []
+            for done, remote in enumerate(remote_files):
+                progress(done, len(remote_files), remote.name)
+                files.append(self._download(guid, source, remote, cancel))
+            progress(len(files), len(files), "")
+            manifest = Manifest(guid, source.name, time.time(), files)
+            write_atomically(
+                self.manifests / f"{guid}.json",
+                json.dumps(manifest.to_json(), ensure_ascii=False).encode("utf-8"),
+            )
+        self.evict()
+        return manifest
+
+    @contextlib.contextmanager
+    def pinned(self, guid: str) -> Iterator[None]:
+        """Keep ``guid``'s files from eviction while a window shows them."""
+        self.pin(guid)
+        try:
+            yield
+        finally:
+            self.unpin(guid)
+
+    def pin(self, guid: str) -> None:
+        with self._guard:
+            self._pins[guid] = self._pins.get(guid, 0) + 1
+
+    def unpin(self, guid: str) -> None:
+        with self._guard:
+            left = self._pins.get(guid, 0) - 1
+            if left > 0:
+                self._pins[guid] = left
+            else:
+                self._pins.pop(guid, None)
+
+    def evict(self) -> list[str]:
+        """Drop least recently used GUIDs until under the cap; pinned ones stay."""
+        manifests = sorted(self.manifests.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        total = sum(p.stat().st_size for p in self.blobs.glob("*/*"))
+        evicted = []
+        for path in manifests:
+            if total <= self.max_bytes:
+                break
+            guid = path.stem
+            with self._guard:
+                if guid in self._pins:
+                    continue
+            path.unlink(missing_ok=True)
+            evicted.append(guid)
+            total -= self._drop_unreferenced()
+        if evicted:
+            log.info("cache evicted %d GUIDs to stay under %d bytes", len(evicted), self.max_bytes)
+        return evicted
+
+    # -- internals ------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _flight(self, guid: str) -> Iterator[None]:
+        with self._guard:
+            lock = self._flights.setdefault(guid, threading.Lock())
+        with lock:
+            yield
+
+    def _referenced(self) -> set[str]:
+        hashes = set()
+        for path in self.manifests.glob("*.json"):
+            with contextlib.suppress(OSError, ValueError, KeyError):
+                data = json.loads(path.read_text(encoding="utf-8"))
+                hashes.update(f["sha256"] for f in data["files"])
+        return hashes
+
+    def _drop_unreferenced(self) -> int:
+        keep = self._referenced()
+        freed = 0
+        for blob in self.blobs.glob("*/*"):
+            if blob.name not in keep:
+                freed += blob.stat().st_size
+                blob.unlink(missing_ok=True)
+        return freed
+
+    def _download(
+        self, guid: str, source: DocumentSource, remote: RemoteFile, cancel: CancelToken
+    ) -> CachedFile:
+        digest = hashlib.sha256()
+        size = 0
+        head = b""
+        fd, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix="dl-")
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                for chunk in source.open_file(guid, remote, cancel):
+                    if len(head) < 2048:
+                        head += chunk[: 2048 - len(head)]
+                    digest.update(chunk)
+                    size += len(chunk)
+                    handle.write(chunk)
+                handle.flush()
+                os.fsync(handle.fileno())
+            sha = digest.hexdigest()
+            target = self.blob_path(sha)
+            target.parent.mkdir(exist_ok=True)
+            os.replace(tmp, target)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            if exc.errno in _DISK_FULL:
+                raise disk_full_error(exc, self.root) from exc
+            raise
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        name = safe_filename(remote.name)
+        kind = sniff_kind(head)
+        cached = CachedFile(
+            remote.file_id, name, remote.role or FileRole.ATTACHMENT, kind, sha, size
+        )
+        try:
+            cached.pages = count_pages(target, kind, name)
+        except DocumentError as exc:
+            cached.problem, cached.problem_params = exc.template, exc.params
+            log.info("GUID %s file %s: %s", guid, name, exc.message)
+        return cached

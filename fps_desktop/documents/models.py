@@ -1,0 +1,92 @@
+"""The shapes documents take between the source, the cache and the viewer."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field
+
+from fps_desktop.errors import DocumentError
+
+
+class FileRole(enum.StrEnum):
+    INVOICE = "invoice"
+    ATTACHMENT = "attachment"
+
+
+class FileKind(enum.StrEnum):
+    PDF = "pdf"
+    IMAGE = "image"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """A file as the source lists it; ``name`` is untrusted text from a server."""
+
+    file_id: str
+    name: str
+    role: FileRole | None = None
+    size: int | None = None
+
+
+@dataclass
+class CachedFile:
+    """A downloaded file: a blob in the cache plus what the viewer needs."""
+
+    file_id: str
+    name: str
+    role: FileRole
+    kind: FileKind
+    sha256: str
+    size: int
+    pages: int = 0
+    problem: str = ""
+    problem_params: dict = field(default_factory=dict)
+
+    @property
+    def printable(self) -> bool:
+        return not self.problem and self.pages > 0
+
+    def problem_error(self) -> DocumentError:
+        """Why this file cannot be shown, as the error it was when it was cached."""
+        return DocumentError(self.problem, **self.problem_params)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> CachedFile:
+        return cls(
+            **{
+                **data,
+                "role": FileRole(data["role"]),
+                "kind": FileKind(data["kind"]),
+            }
+        )
+
+
+@dataclass
+class Manifest:
+    """Every file of one GUID, in the source's order."""
+
+    guid: str
+    source: str
+    fetched_at: float
+    files: list[CachedFile] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "guid": self.guid,
+            "source": self.source,
+            "fetched_at": self.fetched_at,
+            "files": [f.to_json() for f in self.files],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Manifest:
+        return cls(
+            guid=data["guid"],
+            source=data["source"],
+            fetched_at=data["fetched_at"],
+            files=[CachedFile.from_json(f) for f in data["files"]],
+        )

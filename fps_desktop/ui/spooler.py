@@ -1,0 +1,118 @@
+"""Sending a print-ready PDF to a QPrinter, one page at a time.
+
+Each sheet is rendered at the printer's resolution (at most 300 dpi), drawn, and
+released before the next, so memory stays flat for any page count. QPainter on
+a QPrinter is allowed off the GUI thread, so this runs inside a Job.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pymupdf
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+
+from fps_desktop.documents.pdf import mupdf_lock
+from fps_desktop.errors import QT_TRANSLATE_NOOP, PrintError
+from fps_desktop.jobs import CancelToken, Progress, no_progress
+
+log = logging.getLogger(__name__)
+
+MAX_DPI = 300
+
+
+@dataclass
+class PrinterOptions:
+    """The clerk's choices in the print dialog; remembered per printer."""
+
+    printer: str = ""  # empty: the system default printer
+    to_pdf: Path | None = None
+    copies: int = 1
+    duplex: bool = False
+    grayscale: bool = False
+    dpi: int = MAX_DPI
+    extra: dict = field(default_factory=dict)
+
+    def remembered(self) -> dict:
+        return {"copies": self.copies, "duplex": self.duplex, "grayscale": self.grayscale}
+
+
+def make_printer(options: PrinterOptions) -> QPrinter:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    if options.to_pdf is not None:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(options.to_pdf))
+    else:
+        info = QPrinterInfo.printerInfo(options.printer) if options.printer else None
+        if options.printer and (info is None or info.isNull()):
+            raise PrintError(
+                QT_TRANSLATE_NOOP("FpsError", "There is no printer called “{name}”."),
+                name=options.printer,
+            )
+        if info is not None:
+            printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
+    printer.setFullPage(True)
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+    printer.setResolution(min(options.dpi, MAX_DPI))
+    printer.setCopyCount(options.copies)
+    printer.setDuplex(
+        QPrinter.DuplexMode.DuplexLongSide if options.duplex else QPrinter.DuplexMode.DuplexNone
+    )
+    printer.setColorMode(
+        QPrinter.ColorMode.GrayScale if options.grayscale else QPrinter.ColorMode.Color
+    )
+    return printer
+
+
+def spool(
+    print_pdf: bytes,
+    printer: QPrinter,
+    grayscale: bool = False,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> int:
+    """Paint every sheet; copies are repeated here when the device cannot. Returns sheets sent."""
+    cancel = cancel or CancelToken()
+    dpi = min(printer.resolution(), MAX_DPI)
+    copies = 1 if printer.supportsMultipleCopies() else printer.copyCount()
+    with mupdf_lock:
+        doc = pymupdf.open(stream=print_pdf, filetype="pdf")
+        count = doc.page_count
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise PrintError(
+            QT_TRANSLATE_NOOP(
+                "FpsError", "The printer could not be started. Is it switched on and connected?"
+            )
+        )
+    sent = 0
+    try:
+        total = count * copies
+        for _ in range(copies):
+            for index in range(count):
+                cancel.check()
+                if sent:
+                    printer.newPage()
+                _paint_sheet(painter, doc, index, dpi, grayscale)
+                sent += 1
+                progress(sent, total, "")
+    finally:
+        painter.end()
+        with mupdf_lock:
+            doc.close()
+    return sent
+
+
+def _paint_sheet(painter: QPainter, doc, index: int, dpi: int, grayscale: bool) -> None:
+    colorspace = pymupdf.csGRAY if grayscale else pymupdf.csRGB
+    with mupdf_lock:
+        pix = doc[index].get_pixmap(dpi=dpi, colorspace=colorspace, alpha=False)
+        samples, width, height, stride = pix.samples, pix.width, pix.height, pix.stride
+        del pix
+    fmt = QImage.Format.Format_Grayscale8 if grayscale else QImage.Format.Format_RGB888
+    image = QImage(samples, width, height, stride, fmt)
+    painter.drawImage(painter.viewport(), image)
