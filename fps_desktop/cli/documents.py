@@ -48,7 +48,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _add_layout_arguments(parser: argparse.ArgumentParser, default: str | None) -> None:
     parser.add_argument("--layout", choices=LAYOUTS, default=default)
-    parser.add_argument("--pages", default="", help="page ranges of the merged document, e.g. 1-3,5")
+    parser.add_argument(
+        "--pages", default="", help="page ranges of the merged document, e.g. 1-3,5"
+    )
     parser.add_argument("--only", choices=["invoices", "attachments"], help="print one group only")
 
 

@@ -195,7 +195,12 @@ def _attachment_pdf(case: DemoCase) -> bytes:
         page = doc.new_page(width=595, height=842)
         _text(page, (60, 80), f"{case.title} — 审批单 第 {number} 页", 16)
         for line in range(12):
-            _text(page, (60, 130 + 24 * line), f"{line + 1}. 事项说明：经费卡号 2025-{line:03d}，已审核。", 10)  # noqa: E501
+            _text(
+                page,
+                (60, 130 + 24 * line),
+                f"{line + 1}. 事项说明：经费卡号 2025-{line:03d}，已审核。",
+                10,
+            )
         _text(page, (400, 760), "审批人签字：王主任", 10)
     return doc.tobytes(garbage=3, deflate=True)
 

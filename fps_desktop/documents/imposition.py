@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pymupdf
 
 from fps_desktop.documents.models import FileRole
-from fps_desktop.documents.pdf import mupdf_lock
+from fps_desktop.documents.pdf import inset, mupdf_lock
 from fps_desktop.errors import QT_TRANSLATE_NOOP, UsageError
 from fps_desktop.jobs import CancelToken, Progress, no_progress
 
@@ -127,7 +127,7 @@ def _sheets(pages: list[int], roles: list[FileRole], layout: Layout) -> Iterator
 def _place(page, src, index: int, area: pymupdf.Rect, enlarge: bool) -> None:
     """Centre one source page in ``area``, turned to match, never enlarged unless asked."""
     source_rect = src[index].rect
-    room = area + (MARGIN, MARGIN, -MARGIN, -MARGIN)
+    room = inset(area, MARGIN)
     turn = (source_rect.width > source_rect.height) != (room.width > room.height)
     width, height = (
         (source_rect.height, source_rect.width) if turn else (source_rect.width, source_rect.height)

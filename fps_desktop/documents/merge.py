@@ -17,7 +17,7 @@ import pymupdf
 from fps_desktop.documents.cache import DocumentCache, write_atomically
 from fps_desktop.documents.files import ImageInfo, image_info
 from fps_desktop.documents.models import CachedFile, FileKind, FileRole
-from fps_desktop.documents.pdf import mupdf_lock, open_document
+from fps_desktop.documents.pdf import inset, mupdf_lock, open_document
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError, UsageError
 from fps_desktop.jobs import CancelToken, Progress, no_progress
 
@@ -102,7 +102,7 @@ def _append_image(out: pymupdf.Document, data: bytes, info: ImageInfo) -> None:
     width_pt, height_pt = width_px / dpi * 72, height_px / dpi * 72
     page_rect = A4 if height_pt >= width_pt else pymupdf.Rect(0, 0, A4.height, A4.width)
     page = out.new_page(width=page_rect.width, height=page_rect.height)
-    room = page_rect + (IMAGE_MARGIN, IMAGE_MARGIN, -IMAGE_MARGIN, -IMAGE_MARGIN)
+    room = inset(page_rect, IMAGE_MARGIN)
     scale = min(1.0, room.width / width_pt, room.height / height_pt)
     width_pt, height_pt = width_pt * scale, height_pt * scale
     left = (page_rect.width - width_pt) / 2

@@ -24,6 +24,10 @@ MAX_IMAGE_PIXELS = 150_000_000  # 12,000 × 12,500: a 1 m² scan at 300 dpi
 pymupdf.TOOLS.mupdf_display_errors(False)
 
 
+def inset(rect: pymupdf.Rect, margin: float) -> pymupdf.Rect:
+    return pymupdf.Rect(rect.x0 + margin, rect.y0 + margin, rect.x1 - margin, rect.y1 - margin)
+
+
 def open_document(path: Path, kind: FileKind, name: str) -> pymupdf.Document:
     """Open a cached file as a PDF or image document, or say plainly why not.
 
@@ -74,9 +78,7 @@ def open_document(path: Path, kind: FileKind, name: str) -> pymupdf.Document:
         )
     if doc.page_count == 0:
         doc.close()
-        raise DocumentError(
-            QT_TRANSLATE_NOOP("FpsError", "{name} has no pages."), name=name
-        )
+        raise DocumentError(QT_TRANSLATE_NOOP("FpsError", "{name} has no pages."), name=name)
     return doc
 
 

@@ -64,9 +64,7 @@ class FolderSource:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             relative = path.relative_to(folder)
             role = role_from_label(relative.parts[0]) if len(relative.parts) > 1 else None
-            found.append(
-                RemoteFile(relative.as_posix(), path.name, role or guess_role(path.name))
-            )
+            found.append(RemoteFile(relative.as_posix(), path.name, role or guess_role(path.name)))
         return found
 
     def open_file(self, guid: str, remote: RemoteFile, cancel: CancelToken) -> Iterator[bytes]:
@@ -133,7 +131,9 @@ class PbmsSource:
             ) from None
         entries = payload.get("files") if isinstance(payload, dict) else payload
         if not isinstance(entries, list):
-            raise SourceError(QT_TRANSLATE_NOOP("FpsError", "PBMS sent a file list we cannot read."))
+            raise SourceError(
+                QT_TRANSLATE_NOOP("FpsError", "PBMS sent a file list we cannot read.")
+            )
         return [self._remote(entry) for entry in entries if isinstance(entry, dict)]
 
     @staticmethod
@@ -245,4 +245,3 @@ def source_from_settings(settings: Settings) -> DocumentSource:
     from fps_desktop.documents.demo import DemoSource
 
     return DemoSource()
-

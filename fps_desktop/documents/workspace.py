@@ -93,7 +93,9 @@ def merge_job(
             save_merged(result, target)
         return JobResult(summary=str(target or ""), path=target, data=result)
 
-    return Job(QT_TRANSLATE_NOOP("Jobs", "Merge {count} files"), run, "merge", {"count": len(files)})
+    return Job(
+        QT_TRANSLATE_NOOP("Jobs", "Merge {count} files"), run, "merge", {"count": len(files)}
+    )
 
 
 def open_guid(settings: Settings, guid: str, refresh: bool = False) -> tuple[DocumentCache, Job]:

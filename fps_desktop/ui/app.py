@@ -1,16 +1,121 @@
-"""QApplication set-up: translations, logging of Qt messages, the main window."""
+"""QApplication set-up: translations, Qt messages into logging, crash dialog, window."""
 
 from __future__ import annotations
 
+import logging
 import sys
+import tempfile
+import traceback
+from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator, qInstallMessageHandler
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
 
+from fps_desktop import APP_DISPLAY_NAME, APP_NAME, __version__
 from fps_desktop.config import Settings
+from fps_desktop.resources import resources_dir
+
+log = logging.getLogger(__name__)
+qt_log = logging.getLogger("qt")
 
 
-def run(settings: Settings, guid: str | None = None) -> int:
+def install_translations(app: QApplication, language: str) -> str:
+    """Load our catalogue and Qt's own for ``language`` (empty: the system locale)."""
+    locale = QLocale(language) if language else QLocale.system()
+    chosen = "zh_CN" if locale.language() == QLocale.Language.Chinese else "en"
+    QLocale.setDefault(QLocale(chosen))
+    if chosen == "en":
+        return chosen
+    for name, folder in (
+        (f"fps_desktop_{chosen}", str(resources_dir() / "translations")),
+        (f"qtbase_{chosen}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+    ):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+        else:
+            log.info("no translation %s in %s", name, folder)
+    return chosen
+
+
+def _qt_message(mode, context, message: str) -> None:
+    qt_log.debug("%s", message)
+
+
+def _excepthook(kind, value, tb) -> None:
+    log.critical("unhandled error", exc_info=(kind, value, tb))
+    if QApplication.instance() is not None:
+        QMessageBox.critical(
+            None,
+            APP_DISPLAY_NAME,
+            QApplication.translate(
+                "App", "Something went wrong. The details are in the log file; the app goes on."
+            ),
+        )
+    else:
+        traceback.print_exception(kind, value, tb)
+
+
+def create_application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv)
-    window = QMainWindow()
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_DISPLAY_NAME)
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "fps-desktop.svg")))
+    return app
+
+
+def run(settings: Settings, guid: str | None = None, self_test: bool = False) -> int:
+    qInstallMessageHandler(_qt_message)
+    app = create_application()
+    install_translations(app, settings.get("ui.language"))
+    sys.excepthook = _excepthook
+
+    from fps_desktop.ui.bridge import Bridge
+    from fps_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(settings)
+    bridge = Bridge(window, settings)
     window.show()
-    return app.exec()
+    bridge.start()
+    if self_test:
+        _run_self_test(window, app)
+    elif guid:
+        QTimer.singleShot(0, lambda: window.open_guid(guid))
+    try:
+        return app.exec()
+    finally:
+        bridge.stop()
+        window.shutdown()
+
+
+def _run_self_test(window, app: QApplication) -> None:
+    """Open the first demo GUID, merge and print it to a PDF, then quit (for packaging)."""
+    from fps_desktop.documents.demo import DEMO_CASES
+    from fps_desktop.documents.imposition import Layout, impose
+    from fps_desktop.documents.workspace import PrintRequest, merge_job
+    from fps_desktop.ui.spooler import PrinterOptions
+
+    target = Path(tempfile.mkdtemp()) / "self-test.pdf"
+    guid = next(iter(DEMO_CASES))
+
+    def printed(result) -> None:
+        ok = target.exists() and target.stat().st_size > 0
+        print(f"self-test: {'ok' if ok else 'FAILED'} ({result.summary}, {target})")
+        app.exit(0 if ok else 1)
+
+    def merged(result) -> None:
+        pdf = impose(result.data.pdf, result.data.page_roles, Layout.TWO_UP)
+        names = [f.name for f in window.file_list.selected_files()]
+        window.submit_print(guid, pdf, PrinterOptions(to_pdf=target), names,
+                            PrintRequest(Layout.TWO_UP))  # fmt: skip
+
+    window.printed.connect(printed)
+    window.documents_shown.connect(
+        lambda _: window.jobs.submit(
+            merge_job(window.cache, window.file_list.selected_files()), on_done=merged
+        )
+    )
+    window.jobs.job_failed.connect(lambda entry, message: (print(message), app.exit(1)))
+    window.open_guid(guid)

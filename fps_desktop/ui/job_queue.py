@@ -7,6 +7,7 @@ from __future__ import annotations
 import enum
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import (
@@ -105,6 +106,7 @@ class JobEntry:
     started: float = field(default_factory=time.monotonic)
     cancel: CancelToken = field(default_factory=CancelToken)
     runner: _Runner | None = None
+    on_done: Callable[[JobResult], None] | None = None
 
 
 class JobQueue(QAbstractListModel):
@@ -132,8 +134,9 @@ class JobQueue(QAbstractListModel):
             return f"{job_title(entry.job)} - {state_label(entry.state)}"
         return None
 
-    def submit(self, job: Job) -> JobEntry:
-        entry = JobEntry(job=job)
+    def submit(self, job: Job, on_done: Callable[[JobResult], None] | None = None) -> JobEntry:
+        """Start ``job``; ``on_done(result)`` runs on the GUI thread if it succeeds."""
+        entry = JobEntry(job=job, on_done=on_done)
         self.beginInsertRows(QModelIndex(), 0, 0)
         self.entries.insert(0, entry)
         self.endInsertRows()
@@ -152,9 +155,7 @@ class JobQueue(QAbstractListModel):
 
     def clear_finished(self) -> None:
         self.beginResetModel()
-        self.entries = [
-            e for e in self.entries if e.state in (JobState.QUEUED, JobState.RUNNING)
-        ]
+        self.entries = [e for e in self.entries if e.state in (JobState.QUEUED, JobState.RUNNING)]
         self.endResetModel()
 
     def wait(self, msecs: int = -1) -> bool:
@@ -181,6 +182,8 @@ class JobQueue(QAbstractListModel):
         entry.message = result.summary
         entry.runner = None
         self._changed(entry)
+        if entry.on_done is not None:
+            entry.on_done(result)
         self.job_finished.emit(entry, result)
 
     def _on_failed(self, entry: JobEntry, message: str, cancelled: bool) -> None:

@@ -8,7 +8,7 @@ a QPrinter is allowed off the GUI thread, so this runs inside a Job.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pymupdf
@@ -34,7 +34,6 @@ class PrinterOptions:
     duplex: bool = False
     grayscale: bool = False
     dpi: int = MAX_DPI
-    extra: dict = field(default_factory=dict)
 
     def remembered(self) -> dict:
         return {"copies": self.copies, "duplex": self.duplex, "grayscale": self.grayscale}

@@ -1,0 +1,101 @@
+"""The GUID's files, grouped Invoices / Attachments, checkable, drag to reorder."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fps_desktop.documents.models import CachedFile, FileRole
+
+FileRoleData = Qt.ItemDataRole.UserRole + 1
+
+
+class _Group(QListWidget):
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+
+
+class FileList(QWidget):
+    """Emits ``changed`` when the selection or order changes, ``activated`` on a click."""
+
+    changed = Signal()
+    activated = Signal(object)  # CachedFile
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.groups: dict[FileRole, _Group] = {}
+        self.headers: dict[FileRole, QLabel] = {}
+        for role in FileRole:
+            header = QLabel(self)
+            header.setStyleSheet("font-weight: 600; padding: 6px 4px 2px 4px;")
+            group = _Group(self)
+            group.itemChanged.connect(lambda *_: self.changed.emit())
+            group.model().rowsMoved.connect(lambda *_: self.changed.emit())
+            group.itemClicked.connect(lambda item: self.activated.emit(item.data(FileRoleData)))
+            layout.addWidget(header)
+            layout.addWidget(group, 1)
+            self.groups[role] = group
+            self.headers[role] = header
+        self._update_headers()
+
+    def set_files(self, files: list[CachedFile]) -> None:
+        warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        for group in self.groups.values():
+            group.blockSignals(True)
+            group.clear()
+        for item in files:
+            row = QListWidgetItem(self._label(item))
+            row.setData(FileRoleData, item)
+            flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            flags |= Qt.ItemFlag.ItemIsDragEnabled
+            if item.printable:
+                row.setFlags(flags | Qt.ItemFlag.ItemIsUserCheckable)
+                row.setCheckState(Qt.CheckState.Checked)
+            else:
+                row.setFlags(flags)
+                row.setIcon(warning)
+                row.setToolTip(item.problem_error().translated(QCoreApplication.translate))
+            self.groups[item.role].addItem(row)
+        for group in self.groups.values():
+            group.blockSignals(False)
+        self._update_headers()
+        self.changed.emit()
+
+    def _label(self, item: CachedFile) -> str:
+        if not item.printable:
+            return self.tr("{name} — cannot be shown").format(name=item.name)
+        return self.tr("{name} · %n page(s)", "", item.pages).format(name=item.name)
+
+    def selected_files(self) -> list[CachedFile]:
+        """Checked files in the order shown: invoices first, then attachments."""
+        chosen = []
+        for role in FileRole:
+            group = self.groups[role]
+            for row in range(group.count()):
+                item = group.item(row)
+                if item.checkState() == Qt.CheckState.Checked:
+                    chosen.append(item.data(FileRoleData))
+        return chosen
+
+    def _update_headers(self) -> None:
+        titles = {
+            FileRole.INVOICE: self.tr("Invoices"),
+            FileRole.ATTACHMENT: self.tr("Attachments"),
+        }
+        for role, header in self.headers.items():
+            count = self.groups[role].count()
+            header.setText(self.tr("{title} ({count})").format(title=titles[role], count=count))

@@ -1,0 +1,414 @@
+"""The GUID workspace: enter a GUID, see its files, merge, print."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fps_desktop import APP_DISPLAY_NAME
+from fps_desktop.config import Settings
+from fps_desktop.documents.cache import DocumentCache
+from fps_desktop.documents.demo import DEMO_CASES
+from fps_desktop.documents.guid import normalize_guid
+from fps_desktop.documents.merge import MergedDocument
+from fps_desktop.documents.models import Manifest
+from fps_desktop.documents.sources import source_from_settings
+from fps_desktop.documents.workspace import (
+    PrintRequest,
+    cache_from_settings,
+    fetch_job,
+    merge_job,
+)
+from fps_desktop.errors import FpsError
+from fps_desktop.jobs import Job, JobResult
+from fps_desktop.resources import resources_dir
+from fps_desktop.ui.file_list import FileList
+from fps_desktop.ui.job_list import JobList
+from fps_desktop.ui.job_queue import JobEntry, JobQueue
+from fps_desktop.ui.page_view import PageRef, PageView, ThumbnailStrip, ZoomMode
+from fps_desktop.ui.print_dialog import PrintDialog
+from fps_desktop.ui.renderer import PageRenderer
+from fps_desktop.ui.spooler import PrinterOptions, make_printer, spool
+
+log = logging.getLogger(__name__)
+MAX_RECENT = 15
+
+
+class MainWindow(QMainWindow):
+    """Emits ``documents_shown(guid)`` once the first page of a GUID is painted."""
+
+    documents_shown = Signal(str)
+    printed = Signal(object)  # JobResult of a finished print
+
+    def __init__(self, settings: Settings, jobs: JobQueue | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.jobs = jobs or JobQueue(parent=self)
+        self.cache: DocumentCache = cache_from_settings(settings)
+        self.manifest: Manifest | None = None
+        self.pages: list[PageRef] = []
+        self.renderer = PageRenderer(self)
+        self._opening_since = 0.0
+        self._fetch_entry: JobEntry | None = None
+        self.panels: dict[str, QWidget] = {}
+        self.setWindowTitle(APP_DISPLAY_NAME)
+        self.setWindowIcon(QIcon(str(resources_dir() / "icons" / "fps-desktop.svg")))
+        self.resize(1280, 800)
+        self._build_toolbar()
+        self._build_body()
+        self._build_docks()
+        self._build_menus()
+        self.jobs.job_failed.connect(self._on_job_failed)
+        self._update_actions()
+
+    # -- building -------------------------------------------------------------------------
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(self.tr("Document"), self)
+        bar.setObjectName("document-toolbar")
+        bar.setMovable(False)
+        bar.setIconSize(QSize(20, 20))
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addToolBar(bar)
+        icon = self.style().standardIcon
+        self.guid_box = QComboBox(self)
+        self.guid_box.setEditable(True)
+        self.guid_box.setMinimumWidth(330)
+        self.guid_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.guid_box.lineEdit().setPlaceholderText(self.tr("Type or paste a document GUID"))
+        self.guid_box.lineEdit().returnPressed.connect(self._open_typed)
+        self.guid_box.activated.connect(lambda _: self._open_typed())
+        self._fill_recent()
+        guid_label = QLabel(self.tr("GUID"), self)
+        guid_label.setContentsMargins(6, 0, 6, 0)
+        bar.addWidget(guid_label)
+        bar.addWidget(self.guid_box)
+        self.open_action = bar.addAction(
+            icon(QStyle.StandardPixmap.SP_DialogOpenButton), self.tr("Open"), self._open_typed
+        )
+        self.refresh_action = bar.addAction(
+            icon(QStyle.StandardPixmap.SP_BrowserReload), self.tr("Refresh"), self.refresh
+        )
+        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        bar.addSeparator()
+        self.save_action = bar.addAction(
+            icon(QStyle.StandardPixmap.SP_DialogSaveButton), self.tr("Merge && Save"),
+            self.merge_and_save,
+        )  # fmt: skip
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.print_action = bar.addAction(
+            icon(QStyle.StandardPixmap.SP_FileDialogDetailedView), self.tr("Print…"),
+            self.print_documents,
+        )  # fmt: skip
+        self.print_action.setShortcut(QKeySequence.StandardKey.Print)
+        bar.addSeparator()
+        self.zoom_actions = [
+            bar.addAction(
+                self.tr("Fit width"), lambda: self.page_view.set_mode(ZoomMode.FIT_WIDTH)
+            ),
+            bar.addAction(self.tr("Fit page"), lambda: self.page_view.set_mode(ZoomMode.FIT_PAGE)),
+            bar.addAction(self.tr("Zoom in"), lambda: self.page_view.zoom_by(1.25)),
+            bar.addAction(self.tr("Zoom out"), lambda: self.page_view.zoom_by(0.8)),
+            bar.addAction(self.tr("Rotate"), lambda: self.page_view.rotate()),
+        ]
+        self.zoom_actions[2].setShortcut(QKeySequence.StandardKey.ZoomIn)
+        self.zoom_actions[3].setShortcut(QKeySequence.StandardKey.ZoomOut)
+
+    def _build_body(self) -> None:
+        self.stack = QStackedWidget(self)
+        self.welcome = QLabel(self)
+        self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.welcome.setWordWrap(True)
+        self.welcome.setTextFormat(Qt.TextFormat.RichText)
+        self.welcome.linkActivated.connect(self.open_guid)
+        self._update_welcome()
+        self.file_list = FileList(self)
+        self.file_list.setMinimumWidth(260)
+        self.file_list.changed.connect(self._on_selection_changed)
+        self.file_list.activated.connect(self._jump_to_file)
+        self.origin_label = QLabel(self)
+        self.origin_label.setStyleSheet(
+            "background: #e8f0fe; color: #174ea6; padding: 6px; border-radius: 4px;"
+        )
+        self.origin_label.hide()
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 6, 0, 6)
+        left_layout.addWidget(self.origin_label)
+        left_layout.addWidget(self.file_list, 1)
+        self.thumbnails = ThumbnailStrip(self.renderer, self)
+        self.thumbnails.page_chosen.connect(self._show_page)
+        self.page_view = PageView(self.renderer, self)
+        self.page_view.painted.connect(self._on_painted)
+        pages = QWidget(self)
+        pages_layout = QHBoxLayout(pages)
+        pages_layout.setContentsMargins(0, 0, 0, 0)
+        pages_layout.setSpacing(0)
+        pages_layout.addWidget(self.thumbnails)
+        pages_layout.addWidget(self.page_view, 1)
+        splitter = QSplitter(self)
+        splitter.addWidget(left)
+        splitter.addWidget(pages)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([300, 980])
+        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(splitter)
+        self.setCentralWidget(self.stack)
+
+    def _build_docks(self) -> None:
+        self.job_list = JobList(self.jobs, self)
+        self.job_dock = QDockWidget(self.tr("Jobs"), self)
+        self.job_dock.setObjectName("jobs-dock")
+        self.job_dock.setWidget(self.job_list)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.job_dock)
+        self.resizeDocks([self.job_dock], [150], Qt.Orientation.Vertical)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu(self.tr("&File"))
+        file_menu.addAction(self.open_action)
+        file_menu.addAction(self.save_action)
+        file_menu.addAction(self.print_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.tr("Open cache folder"), self._open_cache_folder)
+        file_menu.addAction(self.tr("Settings…"), self._open_settings)
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction(self.tr("Quit"), self.quit_application)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        view_menu = menu.addMenu(self.tr("&View"))
+        for action in self.zoom_actions:
+            view_menu.addAction(action)
+        view_menu.addAction(self.job_dock.toggleViewAction())
+        tools = menu.addMenu(self.tr("&Tools"))
+        tools.addAction(self.tr("Invoice export…"), lambda: self._open_panel("export"))
+        tools.addAction(self.tr("Upload to OSS…"), lambda: self._open_panel("upload"))
+        tools.addAction(self.tr("History…"), lambda: self._open_panel("history"))
+        help_menu = menu.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.tr("Open log folder"), self._open_log_folder)
+        help_menu.addAction(self.tr("About"), self._about)
+
+    # -- opening a GUID -------------------------------------------------------------------
+
+    def _open_typed(self) -> None:
+        self.open_guid(self.guid_box.currentText())
+
+    def open_guid(self, text: str, origin: str = "", refresh: bool = False) -> None:
+        """Open a GUID typed, picked, clicked or pushed by PBMS (``origin`` says who)."""
+        try:
+            guid = normalize_guid(text)
+            source = source_from_settings(self.settings)
+        except FpsError as exc:
+            self._show_error(exc.translated(QCoreApplication.translate))
+            return
+        if self._fetch_entry is not None:
+            self.jobs.cancel(self._fetch_entry)
+        self._opening_since = time.perf_counter()
+        self.guid_box.setEditText(guid)
+        self._remember(guid)
+        if origin:
+            self.origin_label.setText(self.tr("Sent by {origin}").format(origin=origin))
+        self.origin_label.setVisible(bool(origin))
+        self.statusBar().showMessage(self.tr("Opening {guid}…").format(guid=guid))
+        job = fetch_job(self.cache, source, guid, refresh)
+        self._fetch_entry = self.jobs.submit(job, on_done=self._on_fetched)
+
+    def refresh(self) -> None:
+        if self.manifest is not None:
+            self.open_guid(self.manifest.guid, refresh=True)
+
+    def raise_to_front(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def _on_fetched(self, result: JobResult) -> None:
+        self._fetch_entry = None
+        if self.manifest is not None:
+            self.cache.unpin(self.manifest.guid)
+        self.manifest = result.data
+        self.cache.pin(self.manifest.guid)
+        self.renderer.forget()
+        self.file_list.set_files(self.manifest.files)
+        self.stack.setCurrentIndex(1)
+        broken = sum(not f.printable for f in self.manifest.files)
+        message = self.tr("%n file(s)", "", len(self.manifest.files))
+        if broken:
+            message += " · " + self.tr("%n cannot be shown", "", broken)
+        self.statusBar().showMessage(f"{self.manifest.guid} · {message}")
+
+    def _on_selection_changed(self) -> None:
+        self.pages = [
+            PageRef(item, self.cache.blob_path(item.sha256), page)
+            for item in self.file_list.selected_files()
+            for page in range(item.pages)
+        ]
+        self.thumbnails.set_pages(self.pages)
+        self._show_page(0 if self.pages else -1)
+        self._update_actions()
+
+    def _show_page(self, index: int) -> None:
+        self.page_view.show_page(self.pages[index] if 0 <= index < len(self.pages) else None)
+
+    def _jump_to_file(self, item) -> None:
+        for index, ref in enumerate(self.pages):
+            if ref.file is item:
+                self.thumbnails.setCurrentRow(index)
+                return
+
+    def _on_painted(self) -> None:
+        if self._opening_since and self.manifest is not None:
+            elapsed = (time.perf_counter() - self._opening_since) * 1000
+            log.info("GUID %s: first page painted after %.0f ms", self.manifest.guid, elapsed)
+            self._opening_since = 0.0
+            self.documents_shown.emit(self.manifest.guid)
+
+    # -- merge and print ------------------------------------------------------------------
+
+    def merge_and_save(self) -> None:
+        files = self.file_list.selected_files()
+        if not files or self.manifest is None:
+            return
+        suggested = Path.home() / f"{self.manifest.guid}.pdf"
+        target, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save merged PDF"), str(suggested), "PDF (*.pdf)"
+        )
+        if target:
+            self.jobs.submit(merge_job(self.cache, files, Path(target)))
+
+    def print_documents(self) -> None:
+        files = self.file_list.selected_files()
+        if not files or self.manifest is None:
+            return
+        guid = self.manifest.guid
+        names = [f.name for f in files]
+        self.jobs.submit(
+            merge_job(self.cache, files),
+            on_done=lambda result: self._open_print_dialog(guid, result.data, names),
+        )
+
+    def _open_print_dialog(self, guid: str, merged: MergedDocument, names: list[str]) -> None:
+        dialog = PrintDialog(merged, self.settings, self)
+        if dialog.exec() == PrintDialog.DialogCode.Accepted:
+            self.submit_print(guid, dialog.print_pdf, dialog.options, names,
+                              PrintRequest(dialog.current_layout()))  # fmt: skip
+
+    def submit_print(
+        self,
+        guid: str,
+        print_pdf: bytes,
+        options: PrinterOptions,
+        names: list[str],
+        request: PrintRequest,
+    ) -> JobEntry:
+        printer = make_printer(options)
+
+        def run(progress, cancel) -> JobResult:
+            sheets = spool(print_pdf, printer, options.grayscale, progress, cancel)
+            return JobResult(
+                summary=QCoreApplication.translate("MainWindow", "%n sheet(s) printed", "", sheets),
+                path=options.to_pdf,
+                data={"guid": guid, "files": names, "printer": options.printer or "pdf",
+                      "copies": options.copies, "layout": request.layout.value},
+            )  # fmt: skip
+
+        title = self.tr("Print {guid}")
+        return self.jobs.submit(Job(title, run, "print", {"guid": guid}), on_done=self.printed.emit)
+
+    # -- small things ---------------------------------------------------------------------
+
+    def _update_actions(self) -> None:
+        has_pages = bool(self.pages)
+        self.save_action.setEnabled(has_pages)
+        self.print_action.setEnabled(has_pages)
+        self.refresh_action.setEnabled(self.manifest is not None)
+        for action in self.zoom_actions:
+            action.setEnabled(has_pages)
+
+    def _remember(self, guid: str) -> None:
+        recent = [g for g in self.settings.get("ui.recent_guids") if g != guid]
+        self.settings.set("ui.recent_guids", [guid, *recent][:MAX_RECENT])
+        self._fill_recent()
+
+    def _fill_recent(self) -> None:
+        text = self.guid_box.currentText()
+        self.guid_box.blockSignals(True)
+        self.guid_box.clear()
+        self.guid_box.addItems(self.settings.get("ui.recent_guids"))
+        self.guid_box.setEditText(text)
+        self.guid_box.blockSignals(False)
+
+    def _update_welcome(self) -> None:
+        lines = [
+            f"<h2>{self.tr('Open a document GUID')}</h2>",
+            f"<p>{self.tr('Type or paste a GUID above, or let PBMS send one.')}</p>",
+        ]
+        if self.settings.get("source.kind") == "demo":
+            lines.append(f"<p>{self.tr('Demo documents to try:')}</p><p>")
+            for guid, case in DEMO_CASES.items():
+                lines.append(f'<a href="{guid}">{guid}</a> — {case.title}<br>')
+            lines.append("</p>")
+        self.welcome.setText("".join(lines))
+
+    def _show_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10_000)
+        QMessageBox.warning(self, APP_DISPLAY_NAME, message)
+
+    def _on_job_failed(self, entry: JobEntry, message: str) -> None:
+        self.statusBar().showMessage(message, 15_000)
+        if entry is self._fetch_entry:
+            self._fetch_entry = None
+            QMessageBox.warning(self, APP_DISPLAY_NAME, message)
+
+    def _open_panel(self, name: str) -> None:
+        from fps_desktop.ui.panels import open_panel
+
+        open_panel(self, name)
+
+    def _open_settings(self) -> None:
+        from fps_desktop.ui.settings_dialog import SettingsDialog
+
+        if SettingsDialog(self.settings, self).exec():
+            self.cache = cache_from_settings(self.settings)
+            self._update_welcome()
+
+    def _open_cache_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.cache.root)))
+
+    def _open_log_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.settings.paths.log_dir)))
+
+    def _about(self) -> None:
+        from fps_desktop import __version__
+
+        QMessageBox.about(
+            self, APP_DISPLAY_NAME,
+            self.tr("{name} {version}\nFinance Print Station").format(
+                name=APP_DISPLAY_NAME, version=__version__),
+        )  # fmt: skip
+
+    def quit_application(self) -> None:
+        QCoreApplication.quit()
+
+    def shutdown(self) -> None:
+        """Stop workers before Qt tears objects down."""
+        self.renderer.shutdown()
+        self.jobs.wait(5000)

@@ -1,0 +1,36 @@
+"""The admin panels (export, upload, history) as windows of their own."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
+
+
+def _make_panel(window, name: str) -> tuple[QWidget, str]:
+    if name == "export":
+        from fps_desktop.ui.export_panel import ExportPanel
+
+        return ExportPanel(window.settings, window.jobs), window.tr("Invoice export")
+    if name == "upload":
+        from fps_desktop.ui.upload_panel import UploadPanel
+
+        return UploadPanel(window.settings, window.jobs), window.tr("Upload to OSS")
+    from fps_desktop.ui.history_view import HistoryView
+
+    return HistoryView(window.settings.paths), window.tr("History")
+
+
+def open_panel(window, name: str) -> QDialog:
+    """Show panel ``name`` non-modally; one window per panel, raised if already open."""
+    dialog = window.panels.get(name)
+    if dialog is None:
+        panel, title = _make_panel(window, name)
+        dialog = QDialog(window, Qt.WindowType.Window)
+        dialog.setWindowTitle(title)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(panel)
+        dialog.resize(900, 620)
+        window.panels[name] = dialog
+    dialog.show()
+    dialog.raise_()
+    return dialog

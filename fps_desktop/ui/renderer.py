@@ -1,0 +1,121 @@
+"""Page rendering off the GUI thread: one worker pool, newest request first.
+
+PyMuPDF is not thread-safe, so rendering goes through a pool of one thread and
+the shared ``mupdf_lock``; requests that went out of view are dropped before
+they cost anything.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pymupdf
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtGui import QImage
+
+from fps_desktop.documents.models import FileKind
+from fps_desktop.documents.pdf import mupdf_lock, open_document
+from fps_desktop.errors import DocumentError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """One page of one cached file, rendered to fit ``width`` × ``height`` pixels."""
+
+    path: Path
+    kind: FileKind
+    name: str
+    page: int
+    width: int
+    height: int
+    rotation: int = 0
+
+
+class _Signals(QObject):
+    rendered = Signal(object, QImage)
+    failed = Signal(object, str)
+
+
+class _RenderTask(QRunnable):
+    def __init__(self, renderer: PageRenderer, request: PageRequest) -> None:
+        super().__init__()
+        self.renderer = renderer
+        self.request = request
+
+    def run(self) -> None:
+        self.renderer._render(self.request)
+
+
+class PageRenderer(QObject):
+    """Turns ``PageRequest`` into ``QImage`` on a worker; results come back as signals."""
+
+    rendered = Signal(object, QImage)
+    failed = Signal(object, str)
+
+    def __init__(self, parent: QObject | None = None, max_open: int = 8) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self._signals = _Signals()
+        self._signals.rendered.connect(self.rendered)
+        self._signals.failed.connect(self.failed)
+        self._open: OrderedDict[Path, pymupdf.Document] = OrderedDict()
+        self._max_open = max_open
+        self._wanted: set[PageRequest] = set()
+
+    def request(self, request: PageRequest, urgent: bool = False) -> None:
+        self._wanted.add(request)
+        self.pool.start(_RenderTask(self, request), priority=1 if urgent else 0)
+
+    def forget(self) -> None:
+        """Drop queued requests (a new GUID replaced the old one)."""
+        self._wanted.clear()
+        self.pool.clear()
+
+    def shutdown(self) -> None:
+        self.forget()
+        self.pool.waitForDone()
+        with mupdf_lock:
+            for doc in self._open.values():
+                doc.close()
+            self._open.clear()
+
+    def _document(self, request: PageRequest) -> pymupdf.Document:
+        doc = self._open.get(request.path)
+        if doc is None:
+            doc = open_document(request.path, request.kind, request.name)
+            self._open[request.path] = doc
+            if len(self._open) > self._max_open:
+                self._open.popitem(last=False)[1].close()
+        self._open.move_to_end(request.path)
+        return doc
+
+    def _render(self, request: PageRequest) -> None:
+        if request not in self._wanted:
+            return
+        self._wanted.discard(request)
+        try:
+            with mupdf_lock:
+                page = self._document(request)[request.page]
+                rect = page.rect
+                if request.rotation % 180:
+                    rect = pymupdf.Rect(0, 0, rect.height, rect.width)
+                zoom = min(request.width / rect.width, request.height / rect.height)
+                matrix = pymupdf.Matrix(zoom, zoom).prerotate(request.rotation)
+                pix = page.get_pixmap(matrix=matrix, alpha=False)
+                image = QImage(
+                    pix.samples, pix.width, pix.height, pix.stride, QImage.Format.Format_RGB888
+                ).copy()
+        except DocumentError as exc:
+            self._signals.failed.emit(request, exc.message)
+            return
+        except (RuntimeError, ValueError, IndexError) as exc:
+            log.warning("cannot render %s page %d: %s", request.name, request.page + 1, exc)
+            self._signals.failed.emit(request, str(exc))
+            return
+        self._signals.rendered.emit(request, image)
