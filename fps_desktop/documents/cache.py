@@ -29,6 +29,7 @@ from fps_desktop.jobs import CancelToken, Progress, no_progress
 log = logging.getLogger(__name__)
 
 _DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+STALE_DOWNLOAD_SECONDS = 600
 
 
 def disk_full_error(exc: OSError, where: Path) -> StorageError:
@@ -74,14 +75,15 @@ class DocumentCache:
         self._guard = threading.Lock()
         self._flights: dict[str, threading.Lock] = {}
         self._pins: dict[str, int] = {}
+        self._sweep_stale_downloads()
 
     # -- public ---------------------------------------------------------------------------
 
     def blob_path(self, sha256: str) -> Path:
         return self.blobs / sha256[:2] / sha256
 
-    def cached(self, guid: str) -> Manifest | None:
-        """The stored manifest of ``guid`` if every blob is present; no network."""
+    def cached(self, guid: str, source_name: str | None = None) -> Manifest | None:
+        """The stored manifest of ``guid`` (from ``source_name`` if given), blobs present."""
         path = self.manifests / f"{guid}.json"
         try:
             manifest = Manifest.from_json(json.loads(path.read_text(encoding="utf-8")))
@@ -89,6 +91,8 @@ class DocumentCache:
             return None
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("dropping unreadable manifest %s: %s", path, exc)
+            return None
+        if source_name is not None and manifest.source != source_name:
             return None
         if not all(self.blob_path(f.sha256).exists() for f in manifest.files):
             return None
@@ -107,7 +111,7 @@ class DocumentCache:
         """Every file of ``guid``, from the cache or downloaded once."""
         cancel = cancel or CancelToken()
         with self._flight(guid):
-            if not refresh and (manifest := self.cached(guid)) is not None:
+            if not refresh and (manifest := self.cached(guid, source.name)) is not None:
                 progress(len(manifest.files), len(manifest.files), "")
                 return manifest
             remote_files = source.list_files(guid, cancel)
@@ -165,6 +169,14 @@ class DocumentCache:
         return evicted
 
     # -- internals ------------------------------------------------------------------------
+
+    def _sweep_stale_downloads(self) -> None:
+        """Remove downloads a killed process left behind (untouched for a while)."""
+        cutoff = time.time() - STALE_DOWNLOAD_SECONDS
+        for leftover in self.tmp.glob("dl-*"):
+            with contextlib.suppress(OSError):
+                if leftover.stat().st_mtime < cutoff:
+                    leftover.unlink()
 
     @contextlib.contextmanager
     def _flight(self, guid: str) -> Iterator[None]:
