@@ -18,6 +18,7 @@ def setup_logging(log_dir: Path, verbose: bool = False, console: bool = True) ->
     for handler in list(root.handlers):
         if getattr(handler, "_fps", False):
             root.removeHandler(handler)
+            handler.close()
     file_handler = logging.handlers.RotatingFileHandler(
         log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
     )

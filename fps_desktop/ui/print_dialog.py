@@ -147,7 +147,8 @@ class PrintDialog(QDialog):
         self.duplex_check.setChecked(bool(remembered.get("duplex", False)))
         self.gray_check.setChecked(bool(remembered.get("grayscale", False)))
         layout = remembered.get("layout", self.settings.get("print.layout"))
-        index = self.layout_box.findData(Layout(layout) if layout in Layout else Layout.ACTUAL)
+        known = {item.value for item in Layout}
+        index = self.layout_box.findData(Layout(layout) if layout in known else Layout.ACTUAL)
         self.layout_box.setCurrentIndex(max(index, 0))
 
     def _rebuild(self) -> None:
