@@ -19,7 +19,7 @@ from typing import Any
 import platformdirs
 
 from fps_desktop import APP_NAME
-from fps_desktop.errors import QT_TRANSLATE_NOOP, UsageError
+from fps_desktop.errors import QT_TRANSLATE_NOOP, StorageError, UsageError
 
 log = logging.getLogger(__name__)
 
@@ -217,13 +217,32 @@ class Settings:
 
 
 def get_secret(name: str) -> str | None:
-    """Read a secret (PBMS token, DB password, OSS key) from the OS keyring."""
-    import keyring
+    """Read a secret (PBMS token, DB password, OSS key) from the OS keyring.
 
-    return keyring.get_password(KEYRING_SERVICE, name)
+    A machine without a usable keyring simply has no secrets stored.
+    """
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        return keyring.get_password(KEYRING_SERVICE, name)
+    except KeyringError as exc:
+        log.info("no keyring available for %s: %s", name, exc)
+        return None
 
 
 def set_secret(name: str, value: str) -> None:
     import keyring
+    from keyring.errors import KeyringError
 
-    keyring.set_password(KEYRING_SERVICE, name, value)
+    try:
+        keyring.set_password(KEYRING_SERVICE, name, value)
+    except KeyringError as exc:
+        log.warning("cannot store %s in the keyring: %s", name, exc)
+        raise StorageError(
+            QT_TRANSLATE_NOOP(
+                "FpsError",
+                "This computer has no password store (keyring), so the secret was not saved. "
+                "Ask IT to enable one.",
+            )
+        ) from exc

@@ -186,7 +186,7 @@ def _invoice_pdf(inv: DemoInvoice) -> bytes:
     ring.update()
     _text(page, (seal.x0 + 12, seal.y0 + 24), "发票专用章", 9, RED)
     _text(page, (seal.x0 + 8, seal.y0 + 38), "91440101MA5C67890Y", 5, RED)
-    return doc.tobytes(garbage=3, deflate=True)
+    return _finished(doc)
 
 
 def _attachment_pdf(case: DemoCase) -> bytes:
@@ -202,6 +202,12 @@ def _attachment_pdf(case: DemoCase) -> bytes:
                 10,
             )
         _text(page, (400, 760), "审批人签字：王主任", 10)
+    return _finished(doc)
+
+
+def _finished(doc: pymupdf.Document) -> bytes:
+    """Embed only the glyphs used, as real e-invoices do: a few KB, not a whole CJK font."""
+    doc.subset_fonts()
     return doc.tobytes(garbage=3, deflate=True)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pymupdf
 
 from fps_desktop.documents.models import FileRole
-from fps_desktop.documents.pdf import inset, mupdf_lock
+from fps_desktop.documents.pdf import inset, mupdf_lock, pdf_bytes
 from fps_desktop.errors import QT_TRANSLATE_NOOP, UsageError
 from fps_desktop.jobs import CancelToken, Progress, no_progress
 
@@ -90,7 +90,7 @@ def impose(
                     _place(page, src, sheet.pages[0], SHEET, enlarge=layout == Layout.FIT)
         progress(len(sheets), len(sheets), "")
         with mupdf_lock:
-            return out.tobytes(garbage=1, deflate=True)
+            return pdf_bytes(out)
     finally:
         with mupdf_lock:
             src.close()

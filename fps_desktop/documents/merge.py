@@ -17,7 +17,7 @@ import pymupdf
 from fps_desktop.documents.cache import DocumentCache, write_atomically
 from fps_desktop.documents.files import ImageInfo, image_info
 from fps_desktop.documents.models import CachedFile, FileKind, FileRole
-from fps_desktop.documents.pdf import inset, mupdf_lock, open_document
+from fps_desktop.documents.pdf import inset, mupdf_lock, open_document, pdf_bytes
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError, UsageError
 from fps_desktop.jobs import CancelToken, Progress, no_progress
 
@@ -69,8 +69,9 @@ def merge_files(
         roles.extend([item.role] * added)
     progress(len(printable), len(printable), "")
     with mupdf_lock:
+        out.bake()
         out.set_toc(toc)
-        data = out.tobytes(garbage=1, deflate=True)
+        data = pdf_bytes(out)
         out.close()
     return MergedDocument(data, roles, skipped)
 
@@ -84,7 +85,6 @@ def _append(out: pymupdf.Document, path: Path, item: CachedFile) -> None:
     if item.kind == FileKind.PDF:
         src = open_document(path, item.kind, item.name)
         try:
-            src.bake()
             out.insert_pdf(src)
         finally:
             src.close()

@@ -8,6 +8,7 @@ page, a file); the GUI never waits long because the steps are small.
 from __future__ import annotations
 
 import logging
+import tempfile
 import threading
 from pathlib import Path
 
@@ -22,6 +23,15 @@ log = logging.getLogger(__name__)
 mupdf_lock = threading.RLock()
 MAX_IMAGE_PIXELS = 150_000_000  # 12,000 × 12,500: a 1 m² scan at 300 dpi
 pymupdf.TOOLS.mupdf_display_errors(False)
+
+
+def pdf_bytes(doc: pymupdf.Document) -> bytes:
+    """Serialise through a temporary file: ``tobytes`` calls back into Python per chunk
+    and is several times slower for documents of hundreds of pages."""
+    with tempfile.TemporaryDirectory(prefix="fps-") as folder:
+        path = Path(folder) / "out.pdf"
+        doc.save(path, garbage=1, deflate=True)
+        return path.read_bytes()
 
 
 def inset(rect: pymupdf.Rect, margin: float) -> pymupdf.Rect:
@@ -99,3 +109,40 @@ def count_pages(path: Path, kind: FileKind, name: str) -> int:
             ) from exc
         finally:
             doc.close()
+
+
+PROBE_DPI = 36
+WHITE = 0xFF
+
+
+def content_bands(page: pymupdf.Page, probe_dpi: int = PROBE_DPI) -> list[pymupdf.Rect]:
+    """Rectangles (in points) that hold everything non-white on ``page``.
+
+    Found on a coarse greyscale render, so rasterising for a printer can skip
+    blank paper: the bands of an invoice sheet are a fraction of its area.
+    Call with ``mupdf_lock`` held.
+    """
+    probe = page.get_pixmap(dpi=probe_dpi, colorspace=pymupdf.csGRAY, alpha=False)
+    samples, width, height, stride = probe.samples, probe.width, probe.height, probe.stride
+    blank = bytes([WHITE]) * stride
+    rows = [samples[r * stride : (r + 1) * stride] for r in range(height)]
+    scale = 72 / probe_dpi
+    bands, row = [], 0
+    while row < height:
+        if rows[row] == blank:
+            row += 1
+            continue
+        start, gap, left, right = row, 0, width, 0
+        while row < height and gap < 3:
+            line = rows[row]
+            if line == blank:
+                gap += 1
+            else:
+                gap = 0
+                left = min(left, len(line) - len(line.lstrip(b"\xff")))
+                right = max(right, len(line.rstrip(b"\xff")))
+            row += 1
+        end = row - gap
+        band = pymupdf.Rect(left - 1, start - 1, right + 1, end + 1) * scale
+        bands.append(band & page.rect)
+    return bands

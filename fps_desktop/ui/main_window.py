@@ -247,8 +247,8 @@ class MainWindow(QMainWindow):
         self.manifest = result.data
         self.cache.pin(self.manifest.guid)
         self.renderer.forget()
+        self.stack.setCurrentIndex(1)  # lay the pages out before the first render is sized
         self.file_list.set_files(self.manifest.files)
-        self.stack.setCurrentIndex(1)
         broken = sum(not f.printable for f in self.manifest.files)
         message = self.tr("%n file(s)", "", len(self.manifest.files))
         if broken:

@@ -1,7 +1,8 @@
 """Sending a print-ready PDF to a QPrinter, one page at a time.
 
-Each sheet is rendered at the printer's resolution (at most 300 dpi), drawn, and
-released before the next, so memory stays flat for any page count. QPainter on
+Each sheet is rendered at the printer's resolution (at most 300 dpi), only where
+there is ink, drawn, and released before the next, so memory stays flat for any
+page count. QPainter on
 a QPrinter is allowed off the GUI thread, so this runs inside a Job.
 """
 
@@ -12,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pymupdf
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
-from fps_desktop.documents.pdf import mupdf_lock
+from fps_desktop.documents.pdf import content_bands, mupdf_lock
 from fps_desktop.errors import QT_TRANSLATE_NOOP, PrintError
 from fps_desktop.jobs import CancelToken, Progress, no_progress
 
@@ -107,11 +109,20 @@ def spool(
 
 
 def _paint_sheet(painter: QPainter, doc, index: int, dpi: int, grayscale: bool) -> None:
+    """Rasterise only the inked bands of the sheet: blank paper costs nothing to send."""
     colorspace = pymupdf.csGRAY if grayscale else pymupdf.csRGB
-    with mupdf_lock:
-        pix = doc[index].get_pixmap(dpi=dpi, colorspace=colorspace, alpha=False)
-        samples, width, height, stride = pix.samples, pix.width, pix.height, pix.stride
-        del pix
     fmt = QImage.Format.Format_Grayscale8 if grayscale else QImage.Format.Format_RGB888
-    image = QImage(samples, width, height, stride, fmt)
-    painter.drawImage(painter.viewport(), image)
+    viewport = painter.viewport()
+    with mupdf_lock:
+        page = doc[index]
+        bands = content_bands(page)
+        scale_x = viewport.width() / page.rect.width
+        scale_y = viewport.height() / page.rect.height
+    for band in bands:
+        with mupdf_lock:
+            pix = page.get_pixmap(dpi=dpi, colorspace=colorspace, alpha=False, clip=band)
+            samples, width, height, stride = pix.samples, pix.width, pix.height, pix.stride
+            del pix
+        target = QRectF(band.x0 * scale_x, band.y0 * scale_y, band.width * scale_x,
+                        band.height * scale_y)  # fmt: skip
+        painter.drawImage(target, QImage(samples, width, height, stride, fmt))

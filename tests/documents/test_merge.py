@@ -195,7 +195,7 @@ def test_full_disk_while_caching_is_a_clear_error(tmp_path):
     script = (
         "import resource, signal, sys;"
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN);"
-        "resource.setrlimit(resource.RLIMIT_FSIZE, (50_000, 50_000));"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000));"
         "from fps_desktop.cli import main; sys.exit(main(sys.argv[1:]))"
     )
     env = {**__import__("os").environ, "FPS_HOME": str(tmp_path / "home")}
