@@ -49,11 +49,15 @@ class CancelToken:
 
 @dataclass
 class JobResult:
-    """What a finished job hands back: a summary line and, maybe, a file."""
+    """What a finished job hands back: a summary line and, maybe, a file.
+
+    With ``summary_params`` the summary is a translatable template (context "Jobs").
+    """
 
     summary: str
     path: Path | None = None
     data: Any = None
+    summary_params: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass

@@ -38,13 +38,16 @@ def fetch_job(
 
     def run(progress: Progress, cancel: CancelToken) -> JobResult:
         manifest = cache.fetch(guid, source, progress, cancel, refresh=refresh)
-        return JobResult(summary=_files_summary(manifest), data=manifest)
+        return JobResult(
+            QT_TRANSLATE_NOOP("Jobs", "{files} files, {pages} pages"),
+            data=manifest,
+            summary_params={
+                "files": len(manifest.files),
+                "pages": sum(f.pages for f in manifest.files),
+            },
+        )
 
     return Job(QT_TRANSLATE_NOOP("Jobs", "Open {guid}"), run, "fetch", {"guid": guid})
-
-
-def _files_summary(manifest: Manifest) -> str:
-    return f"{len(manifest.files)} files, {sum(f.pages for f in manifest.files)} pages"
 
 
 def export_files(cache: DocumentCache, manifest: Manifest, out_dir: Path) -> list[Path]:

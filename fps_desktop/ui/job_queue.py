@@ -48,9 +48,13 @@ def state_label(state: JobState) -> str:
     return QCoreApplication.translate("JobQueue", STATE_LABELS[state])
 
 
+def _translated(template: str, params: dict[str, object]) -> str:
+    text = QCoreApplication.translate("Jobs", template)
+    return text.format(**params) if params else text
+
+
 def job_title(job: Job) -> str:
-    title = QCoreApplication.translate("Jobs", job.title)
-    return title.format(**job.title_params) if job.title_params else title
+    return _translated(job.title, job.title_params)
 
 
 class _RunnerSignals(QObject):
@@ -179,7 +183,7 @@ class JobQueue(QAbstractListModel):
     def _on_finished(self, entry: JobEntry, result: JobResult) -> None:
         entry.state = JobState.DONE
         entry.result = result
-        entry.message = result.summary
+        entry.message = _translated(result.summary, result.summary_params)
         entry.runner = None
         self._changed(entry)
         if entry.on_done is not None:

@@ -357,12 +357,12 @@ class MainWindow(QMainWindow):
         self.guid_box.blockSignals(False)
 
     def _update_welcome(self) -> None:
-        lines = [
-            f"<h2>{self.tr('Open a document GUID')}</h2>",
-            f"<p>{self.tr('Type or paste a GUID above, or let PBMS send one.')}</p>",
-        ]
+        heading = self.tr("Open a document GUID")
+        hint = self.tr("Type or paste a GUID above, or let PBMS send one.")
+        lines = [f"<h2>{heading}</h2>", f"<p>{hint}</p>"]
         if self.settings.get("source.kind") == "demo":
-            lines.append(f"<p>{self.tr('Demo documents to try:')}</p><p>")
+            try_these = self.tr("Demo documents to try:")
+            lines.append(f"<p>{try_these}</p><p>")
             for guid, case in DEMO_CASES.items():
                 lines.append(f'<a href="{guid}">{guid}</a> — {case.title}<br>')
             lines.append("</p>")

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from fps_desktop.documents.models import CachedFile
 from fps_desktop.ui.renderer import PageRenderer, PageRequest
 
-THUMB = QSize(120, 160)
+THUMB = QSize(150, 150)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
 
@@ -10,14 +10,18 @@ def _make_panel(window, name: str) -> tuple[QWidget, str]:
     if name == "export":
         from fps_desktop.ui.export_panel import ExportPanel
 
-        return ExportPanel(window.settings, window.jobs), window.tr("Invoice export")
+        return ExportPanel(window.settings, window.jobs), QCoreApplication.translate(
+            "MainWindow", "Invoice export"
+        )
     if name == "upload":
         from fps_desktop.ui.upload_panel import UploadPanel
 
-        return UploadPanel(window.settings, window.jobs), window.tr("Upload to OSS")
+        return UploadPanel(window.settings, window.jobs), QCoreApplication.translate(
+            "MainWindow", "Upload to OSS"
+        )
     from fps_desktop.ui.history_view import HistoryView
 
-    return HistoryView(window.settings.paths), window.tr("History")
+    return HistoryView(window.settings.paths), QCoreApplication.translate("MainWindow", "History")
 
 
 def open_panel(window, name: str) -> QDialog:

@@ -41,11 +41,12 @@ PREVIEW_DPI = 110
 
 
 def layout_labels() -> dict[Layout, str]:
-    tr = QCoreApplication.translate
     return {
-        Layout.ACTUAL: tr("PrintDialog", "Actual size (shrink to fit only)"),
-        Layout.FIT: tr("PrintDialog", "Fit to page"),
-        Layout.TWO_UP: tr("PrintDialog", "Two invoices per A4 (cut line)"),
+        Layout.ACTUAL: QCoreApplication.translate(
+            "PrintDialog", "Actual size (shrink to fit only)"
+        ),
+        Layout.FIT: QCoreApplication.translate("PrintDialog", "Fit to page"),
+        Layout.TWO_UP: QCoreApplication.translate("PrintDialog", "Two invoices per A4 (cut line)"),
     }
 
 

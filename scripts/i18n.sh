@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Refresh the Chinese catalogue from the sources, then build the .qm the app loads.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ts=resources/translations/fps_desktop_zh_CN.ts
+.venv/bin/pyside6-lupdate $(git ls-files 'fps_desktop/*.py') -no-obsolete -ts "$ts"
+.venv/bin/pyside6-lrelease "$ts" -qm resources/translations/fps_desktop_zh_CN.qm
