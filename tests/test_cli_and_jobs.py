@@ -1,0 +1,90 @@
+import subprocess
+import sys
+import threading
+
+import pymupdf
+import pytest
+
+from fps_desktop import __version__
+from fps_desktop.cli import main
+from fps_desktop.errors import Cancelled, SourceError
+from fps_desktop.jobs import CancelToken, Job, JobResult
+from fps_desktop.ui.job_queue import JobQueue, JobState
+
+GUID = "c965be9f9c1d449d9e50fed330150d7a"
+
+
+def test_version_and_module_entry_point():
+    result = subprocess.run(
+        [sys.executable, "-m", "fps_desktop", "--version"], capture_output=True, text=True
+    )
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"fps-desktop {__version__}"
+
+
+def test_merge_writes_one_pdf_with_bookmarks(tmp_path, capsys):
+    out = tmp_path / "merged.pdf"
+    assert main(["merge", GUID, "-o", str(out)]) == 0
+    doc = pymupdf.open(out)
+    assert doc.page_count == 7 and len(doc.get_toc()) == 5
+    assert capsys.readouterr().out.strip() == str(out)
+
+
+def test_merge_two_up_of_invoices_only(tmp_path):
+    out = tmp_path / "two-up.pdf"
+    assert main(["merge", GUID, "-o", str(out), "--layout", "two-up", "--only", "invoices"]) == 0
+    assert pymupdf.open(out).page_count == 1
+
+
+def test_errors_have_stable_exit_codes(tmp_path, capsys):
+    assert main(["merge", "xyz", "-o", str(tmp_path / "a.pdf")]) == 2
+    assert main(["fetch", "0" * 32, "--out", str(tmp_path)]) == SourceError.exit_code
+    err = capsys.readouterr().err
+    assert err.count("error: ") == 2
+
+
+def test_job_queue_runs_off_the_gui_thread_and_reports(qtbot):
+    queue = JobQueue()
+    seen = {}
+
+    def run(progress, cancel):
+        seen["thread"] = threading.current_thread()
+        progress(1, 2, "half")
+        return JobResult("ok")
+
+    with qtbot.waitSignal(queue.job_finished, timeout=5000):
+        entry = queue.submit(Job("demo", run))
+    assert seen["thread"] is not threading.main_thread()
+    assert entry.state == JobState.DONE and entry.message == "ok"
+
+
+@pytest.mark.allow_log_warnings
+def test_failed_job_can_be_retried_and_a_cancelled_one_says_so(qtbot):
+    queue = JobQueue()
+    attempts = []
+
+    def flaky(progress, cancel):
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise SourceError("PBMS is not working right now ({problem}).", problem="HTTP 500")
+        return JobResult("fine")
+
+    with qtbot.waitSignal(queue.job_failed, timeout=5000) as failed:
+        entry = queue.submit(Job("flaky", flaky))
+    assert "HTTP 500" in failed.args[1] and entry.state == JobState.FAILED
+    with qtbot.waitSignal(queue.job_finished, timeout=5000):
+        queue.retry(entry)
+    assert entry.state == JobState.DONE
+
+    started = threading.Event()
+
+    def slow(progress, cancel: CancelToken):
+        started.set()
+        while not cancel.wait(0.01):
+            pass
+        raise Cancelled()
+
+    other = queue.submit(Job("slow", slow))
+    started.wait(5)
+    queue.cancel(other)
+    qtbot.waitUntil(lambda: other.state == JobState.CANCELLED, timeout=5000)

@@ -1,0 +1,71 @@
+import json
+
+import pytest
+
+from fps_desktop.config import Paths, Settings, get_secret, set_secret
+from fps_desktop.errors import StorageError, UsageError
+
+
+def write(path, data):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_paths_follow_fps_home(fps_home):
+    paths = Paths.default()
+    assert paths.config_dir == fps_home / "config"
+    assert paths.cache_dir == fps_home / "cache"
+
+
+def test_defaults_then_site_then_user(tmp_path, fps_home):
+    site = tmp_path / "site.json"
+    write(site, {"listener.port": 25000, "source.kind": "pbms"})
+    paths = Paths.default()
+    write(paths.user_settings, {"source.kind": "folder"})
+    settings = Settings(paths, site_files=[site])
+    assert settings.get("cache.max_mb") == 2048  # default
+    assert settings.get("listener.port") == 25000  # IT's site file
+    assert settings.get("source.kind") == "folder"  # the user's own choice wins
+    assert settings.is_site_locked("listener.port")
+
+
+@pytest.mark.allow_log_warnings
+def test_bad_values_in_files_are_ignored_and_logged(tmp_path, fps_home, caplog):
+    site = tmp_path / "site.json"
+    site.write_text("{not json", encoding="utf-8")
+    paths = Paths.default()
+    write(paths.user_settings, {"listener.port": "high", "no.such": 1, "listener.enabled": 1})
+    settings = Settings(paths, site_files=[site])
+    assert settings.get("listener.port") == 24360
+    assert settings.get("listener.enabled") is True
+    messages = " ".join(r.getMessage() for r in caplog.records)
+    assert "unknown setting" in messages and "should be int" in messages
+
+
+def test_set_persists_atomically_with_schema_version(fps_home):
+    settings = Settings()
+    settings.set("cache.max_mb", 512)
+    stored = json.loads(settings.paths.user_settings.read_text(encoding="utf-8"))
+    assert stored == {"schema_version": 1, "cache.max_mb": 512}
+    assert Settings().get("cache.max_mb") == 512
+    with pytest.raises(UsageError):
+        settings.set("cache.max_mb", "lots")
+
+
+def test_secrets_live_in_the_keyring_never_in_the_settings_file(fps_home, memory_keyring):
+    settings = Settings()
+    set_secret("pbms.token", "s3cret-token")
+    settings.set("source.kind", "pbms")
+    assert get_secret("pbms.token") == "s3cret-token"
+    assert "s3cret" not in settings.paths.user_settings.read_text(encoding="utf-8")
+
+
+@pytest.mark.allow_log_warnings
+def test_a_machine_without_keyring_reads_nothing_and_refuses_to_store(monkeypatch):
+    import keyring
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    keyring.set_keyring(NoKeyring())
+    assert get_secret("pbms.token") is None
+    with pytest.raises(StorageError, match="no password store"):
+        set_secret("pbms.token", "x")
