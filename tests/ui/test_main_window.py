@@ -1,6 +1,6 @@
 import pymupdf
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from fps_desktop.documents.demo import DEMO_CASES
@@ -88,3 +88,13 @@ def test_print_job_writes_a_pdf_and_lists_the_result(qtbot, window, tmp_path):
     assert window.jobs.entries[0].state == JobState.DONE
     window.job_list.view.setCurrentIndex(window.jobs.index(0))
     assert window.job_list.open_button.isEnabled()
+
+
+def test_dragged_order_is_the_merge_order(qtbot, window):
+    open_demo(qtbot, window)
+    invoices = window.file_list.groups[window.manifest.files[0].role]
+    first, second = (invoices.item(i).text() for i in range(2))
+    with qtbot.waitSignal(window.file_list.changed):
+        invoices.model().moveRow(QModelIndex(), 1, QModelIndex(), 0)
+    names = [f.name for f in window.file_list.selected_files()]
+    assert first.startswith(names[1]) and second.startswith(names[0])
