@@ -106,6 +106,7 @@ def run_merge(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_print(args: argparse.Namespace, settings: Settings) -> int:
+    from fps_desktop.audit import AuditLog
     from fps_desktop.documents.workspace import PrintRequest, merge_job
     from fps_desktop.ui.headless import print_headless
     from fps_desktop.ui.spooler import PrinterOptions
@@ -118,5 +119,9 @@ def run_print(args: argparse.Namespace, settings: Settings) -> int:
         grayscale=args.grayscale,
     )  # fmt: skip
     sheets = print_headless(merged.pdf, options)
+    AuditLog(settings.paths).record_print(
+        manifest.guid, [f.name for f in _selected(manifest, args.only)],
+        str(args.to_pdf or args.printer or "default"), args.copies, args.layout,
+    )  # fmt: skip
     print(f"{sheets} sheets sent to {args.to_pdf or args.printer or 'the default printer'}")
     return _report_problems(manifest)

@@ -1,9 +1,82 @@
-"""Subcommands of the listener area."""
+"""Subcommands of the PBMS bridge: a headless listener, the audit history, URL hand-off."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import threading
+from urllib.parse import parse_qs, urlparse
+
+from fps_desktop.config import Settings
+from fps_desktop.errors import QT_TRANSLATE_NOOP, UsageError
+
+URL_SCHEME = "fpsdesktop"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add this area's subcommands; each sets `handler(args, settings) -> int`."""
+    serve = subparsers.add_parser("serve", help="run the PBMS listener without a window")
+    serve.add_argument("--port", type=int, help="listen on this port instead of the setting")
+    serve.set_defaults(handler=run_serve)
+    history = subparsers.add_parser("history", help="show pushes and prints from the audit log")
+    history.add_argument("--limit", type=int, default=50)
+    history.add_argument("--json", action="store_true", help="one JSON object per line")
+    history.set_defaults(handler=run_history)
+    open_url = subparsers.add_parser("open-url", help="open a fpsdesktop://open?guid=... link")
+    open_url.add_argument("url")
+    open_url.set_defaults(handler=run_open_url)
+
+
+def run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from fps_desktop.audit import AuditLog
+    from fps_desktop.listener.server import GuidListener, ListenerConfig, instance_file
+
+    config = ListenerConfig.from_settings(settings)
+    if args.port:
+        config.port, config.fallback_ports = args.port, []
+
+    def pushed(guid: str, origin: str) -> None:
+        print(f"{guid} {origin}", flush=True)
+
+    listener = GuidListener(config, pushed, audit=AuditLog(settings.paths))
+    port = listener.start()
+    listener.write_instance_file(instance_file(settings))
+    print(f"listening on http://127.0.0.1:{port} (Ctrl+C stops)", flush=True)
+    try:
+        threading.Event().wait()
+    finally:
+        listener.stop()
+        instance_file(settings).unlink(missing_ok=True)
+    return 0
+
+
+def run_history(args: argparse.Namespace, settings: Settings) -> int:
+    from fps_desktop.audit import AuditLog
+
+    for entry in AuditLog(settings.paths).entries(args.limit):
+        if args.json:
+            print(json.dumps(entry, ensure_ascii=False))
+        elif entry.get("event") == "push":
+            result = "accepted" if entry.get("accepted") else f"refused ({entry.get('reason')})"
+            print(f"{entry['time']}  push   {entry.get('guid') or '-':32}  "
+                  f"{entry.get('origin')}  {result}")  # fmt: skip
+        else:
+            print(f"{entry['time']}  print  {entry.get('guid'):32}  {entry.get('printer')} "
+                  f"x{entry.get('copies')} {entry.get('layout')} "
+                  f"({len(entry.get('files', []))} files)")  # fmt: skip
+    return 0
+
+
+def guid_from_url(url: str) -> str:
+    parsed = urlparse(url)
+    guids = parse_qs(parsed.query).get("guid", [])
+    if parsed.scheme != URL_SCHEME or parsed.netloc != "open" or len(guids) != 1:
+        raise UsageError(
+            QT_TRANSLATE_NOOP("FpsError", "“{url}” is not an FPS Desktop link."), url=url[:80]
+        )
+    return guids[0]
+
+
+def run_open_url(args: argparse.Namespace, settings: Settings) -> int:
+    from fps_desktop.cli.documents import run_gui
+
+    return run_gui(argparse.Namespace(guid=guid_from_url(args.url)), settings)

@@ -1,17 +1,99 @@
-"""Connects the PBMS listener, tray icon and single-instance hand-off to the window."""
+"""Connects the PBMS listener, the tray icon and single-instance hand-off to the window.
+
+The listener calls back on its own threads; ``pushed`` is a queued signal, so the
+window is only ever touched on the GUI thread.
+"""
 
 from __future__ import annotations
 
+import logging
 
-class Bridge:
-    """Owns the listener thread and the tray icon for the GUI's lifetime."""
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-    def __init__(self, window, settings) -> None:
+from fps_desktop.audit import AuditLog
+from fps_desktop.config import Settings
+from fps_desktop.errors import FpsError
+from fps_desktop.listener.server import GuidListener, ListenerConfig, instance_file
+
+log = logging.getLogger(__name__)
+
+
+class Bridge(QObject):
+    """Owns the listener and the tray icon for the GUI's lifetime."""
+
+    pushed = Signal(str, str)  # guid, origin
+
+    def __init__(self, window, settings: Settings) -> None:
+        super().__init__(window)
         self.window = window
         self.settings = settings
+        self.listener: GuidListener | None = None
+        self.tray: QSystemTrayIcon | None = None
+        self.pushed.connect(self._open_pushed, Qt.ConnectionType.QueuedConnection)
 
     def start(self) -> None:
-        """Start listening; failures are shown to the user, never fatal."""
+        """Start listening; a failure is shown to the user, never fatal."""
+        self._build_tray()
+        if not self.settings.get("listener.enabled"):
+            return
+        listener = GuidListener(
+            ListenerConfig.from_settings(self.settings),
+            on_guid=self.pushed.emit,
+            audit=AuditLog(self.settings.paths),
+        )
+        try:
+            port = listener.start()
+        except FpsError as exc:
+            self.window.statusBar().showMessage(exc.translated(QCoreApplication.translate))
+            log.warning("listener not started: %s", exc.message)
+            return
+        self.listener = listener
+        listener.write_instance_file(instance_file(self.settings))
+        self.window.statusBar().showMessage(
+            self.tr("Ready for documents from PBMS on port {port}").format(port=port), 8000
+        )
 
     def stop(self) -> None:
         """Stop listening and remove the tray icon."""
+        if self.listener is not None:
+            self.listener.stop()
+            instance_file(self.settings).unlink(missing_ok=True)
+            self.listener = None
+        if self.tray is not None:
+            self.tray.hide()
+
+    @Slot(str, str)
+    def _open_pushed(self, guid: str, origin: str) -> None:
+        shown = self.tr("this computer") if origin == "local" else origin
+        self.window.open_guid(guid, origin=shown)
+        self.window.raise_to_front()
+
+    def _build_tray(self) -> None:
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            return
+        self.tray = QSystemTrayIcon(self.window.windowIcon(), self)
+        self.tray.setToolTip(self.window.windowTitle())
+        menu = QMenu()
+        menu.addAction(self.tr("Open FPS Desktop"), self.window.raise_to_front)
+        self.recent_menu = menu.addMenu(self.tr("Recent GUIDs"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.pause_action = QAction(self.tr("Pause receiving from PBMS"), menu, checkable=True)
+        self.pause_action.toggled.connect(self._set_paused)
+        menu.addAction(self.pause_action)
+        menu.addSeparator()
+        menu.addAction(self.tr("Quit"), self.window.quit_application)
+        self.tray.setContextMenu(menu)
+        self.tray.activated.connect(lambda _: self.window.raise_to_front())
+        self.tray.show()
+        self.window.keep_running_in_tray = True
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for guid in self.settings.get("ui.recent_guids")[:10]:
+            self.recent_menu.addAction(guid, lambda g=guid: self._open_pushed(g, ""))
+
+    def _set_paused(self, paused: bool) -> None:
+        if self.listener is not None:
+            self.listener.paused = paused

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from fps_desktop import APP_DISPLAY_NAME
+from fps_desktop.audit import AuditLog
 from fps_desktop.config import Settings
 from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.demo import DEMO_CASES
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self._opening_since = 0.0
         self._fetch_entry: JobEntry | None = None
         self.panels: dict[str, QWidget] = {}
+        self.keep_running_in_tray = False  # the bridge sets it when a tray icon exists
         self.setWindowTitle(APP_DISPLAY_NAME)
         self.setWindowIcon(QIcon(str(resources_dir() / "icons" / "fps-desktop.svg")))
         self.resize(1280, 800)
@@ -78,6 +80,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_menus()
         self.jobs.job_failed.connect(self._on_job_failed)
+        self.printed.connect(self._audit_print)
         self._update_actions()
 
     # -- building -------------------------------------------------------------------------
@@ -333,6 +336,9 @@ class MainWindow(QMainWindow):
         title = self.tr("Print {guid}")
         return self.jobs.submit(Job(title, run, "print", {"guid": guid}), on_done=self.printed.emit)
 
+    def _audit_print(self, result: JobResult) -> None:
+        AuditLog(self.settings.paths).record_print(**result.data)
+
     # -- small things ---------------------------------------------------------------------
 
     def _update_actions(self) -> None:
@@ -404,6 +410,14 @@ class MainWindow(QMainWindow):
             self.tr("{name} {version}\nFinance Print Station").format(
                 name=APP_DISPLAY_NAME, version=__version__),
         )  # fmt: skip
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        """With a tray icon, closing hides the window and PBMS pushes still arrive."""
+        if self.keep_running_in_tray:
+            event.ignore()
+            self.hide()
+        else:
+            super().closeEvent(event)
 
     def quit_application(self) -> None:
         QCoreApplication.quit()

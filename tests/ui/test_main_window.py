@@ -3,6 +3,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QMessageBox
 
+from fps_desktop.audit import AuditLog
 from fps_desktop.documents.demo import DEMO_CASES
 from fps_desktop.documents.imposition import Layout
 from fps_desktop.documents.workspace import PrintRequest, merge_job
@@ -86,6 +87,7 @@ def test_print_job_writes_a_pdf_and_lists_the_result(qtbot, window, tmp_path):
                             PrintRequest(Layout.TWO_UP))  # fmt: skip
     assert pymupdf.open(target).page_count == 6
     assert window.jobs.entries[0].state == JobState.DONE
+    assert AuditLog(window.settings.paths).entries()[0]["layout"] == "two-up"
     window.job_list.view.setCurrentIndex(window.jobs.index(0))
     assert window.job_list.open_button.isEnabled()
 

@@ -1,0 +1,228 @@
+import json
+import random
+import socket
+import subprocess
+import time
+
+import pytest
+
+from fps_desktop import __version__
+from fps_desktop.audit import AuditLog
+from fps_desktop.config import Paths, Settings
+from fps_desktop.errors import ListenerError
+from fps_desktop.listener.handoff import hand_to_running_instance
+from fps_desktop.listener.security import signature_for
+from fps_desktop.listener.server import MAX_BODY, GuidListener, ListenerConfig, instance_file
+from tests.listener.conftest import GUID, PBMS, free_port
+
+pytestmark = pytest.mark.allow_log_warnings  # refusals are logged on purpose
+
+
+def test_seed_curl_command_opens_the_guid(client, pushes):
+    result = subprocess.run(
+        ["curl", "-X", "POST", "-H", "Content-Type: application/json",
+         "-d", '{"guid":"c965be9f9c1d449d9e50fed330150d7a"}', "-s", "-i",
+         f"http://127.0.0.1:{client.port}/api/set_guid"],
+        capture_output=True, text=True, timeout=10,
+    )  # fmt: skip
+    assert result.stdout.startswith("HTTP/1.1 200")
+    assert json.loads(result.stdout.split("\n\n", 1)[1])["guid"] == GUID
+    assert pushes == [(GUID, "local")]
+
+
+def test_health_and_version(client):
+    response, body = client.request("GET", "/api/health")
+    assert response.status == 200 and body == {"ok": True, "status": "listening"}
+    response, body = client.request("GET", "/api/version")
+    assert body["version"] == __version__
+
+
+def test_dashed_guid_is_normalised(client, pushes):
+    response, body = client.push("C965BE9F-9C1D-449D-9E50-FED330150D7A")
+    assert response.status == 200 and body["guid"] == GUID
+    assert pushes == [(GUID, "local")]
+
+
+@pytest.mark.parametrize("host", ["evil.example.com:24360", "127.0.0.1:1", "", "10.0.0.5"])
+def test_foreign_host_header_is_refused(client, pushes, host):
+    response, body = client.push(host=host or "x")
+    assert response.status == 403 and body["error"] == "bad_host"
+    assert pushes == []
+
+
+def test_unlisted_origin_is_refused_without_cors(client, pushes):
+    response, body = client.push(headers={"Origin": "https://evil.example.com"})
+    assert response.status == 403 and body["error"] == "origin_not_allowed"
+    assert response.getheader("Access-Control-Allow-Origin") is None
+    assert pushes == []
+
+
+def test_allowed_origin_gets_exact_cors_and_is_shown(client, pushes):
+    response, _ = client.push(headers={"Origin": PBMS})
+    assert response.status == 200
+    assert response.getheader("Access-Control-Allow-Origin") == PBMS
+    assert response.getheader("Vary") == "Origin"
+    assert response.getheader("Access-Control-Allow-Credentials") is None
+    assert pushes == [(GUID, PBMS)]
+
+
+def test_preflight_with_private_network_access(client, pushes):
+    response, _ = client.request(
+        "OPTIONS", "/api/set_guid",
+        headers={"Origin": PBMS, "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Private-Network": "true"},
+    )  # fmt: skip
+    assert response.status == 204
+    assert response.getheader("Access-Control-Allow-Private-Network") == "true"
+    assert "POST" in response.getheader("Access-Control-Allow-Methods")
+    assert pushes == []
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "status", "error"),
+    [
+        ('{"guid": "c965"}', {}, 400, "bad_guid"),
+        ("not json", {}, 400, "bad_json"),
+        ('["c965be9f9c1d449d9e50fed330150d7a"]', {}, 400, "bad_schema"),
+        ('{"guid": "c965be9f9c1d449d9e50fed330150d7a", "cmd": "rm"}', {}, 400, "bad_schema"),
+        ("guid=c965be9f9c1d449d9e50fed330150d7a", {"Content-Type": "text/plain"}, 415,
+         "json_only"),
+        ("{" + " " * MAX_BODY + "}", {}, 413, "too_large"),
+    ],
+)  # fmt: skip
+def test_bad_bodies_are_refused(client, pushes, body, headers, status, error):
+    response, answer = client.request("POST", "/api/set_guid", body, headers)
+    assert (response.status, answer["error"]) == (status, error)
+    assert pushes == []
+
+
+def test_wrong_method_and_unknown_path(client):
+    assert client.request("GET", "/api/set_guid")[0].status == 405
+    assert client.request("DELETE", "/api/set_guid")[0].status == 405
+    assert client.request("GET", "/../../etc/passwd")[0].status == 404
+
+
+def test_rate_limit_per_origin(make_listener, pushes):
+    _, client = make_listener(rate_per_minute=3)
+    statuses = [client.push()[0].status for _ in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
+    assert client.push(headers={"Origin": PBMS})[0].status == 200  # another origin's budget
+
+
+def signed(secret, guid=GUID, ts=None, nonce="nonce-0001"):
+    ts = int(time.time()) if ts is None else ts
+    return {"guid": guid, "ts": ts, "nonce": nonce, "sig": signature_for(secret, guid, ts, nonce)}
+
+
+def test_signed_pushes_reject_unsigned_stale_forged_and_replayed(make_listener, pushes):
+    _, client = make_listener(require_signature=True, hmac_secret="shared-secret")
+    send = lambda body: client.request("POST", "/api/set_guid", body)  # noqa: E731
+    assert send({"guid": GUID})[1]["error"] == "signature_required"
+    assert send(signed("wrong-secret"))[1]["error"] == "bad_signature"
+    assert (
+        send(signed("shared-secret", ts=int(time.time()) - 3600))[1]["error"] == "stale_signature"
+    )
+    assert send(signed("shared-secret"))[0].status == 200
+    assert send(signed("shared-secret"))[1]["error"] == "replayed"
+    assert pushes == [(GUID, "local")]
+
+
+def test_silent_print_is_off_by_default_and_needs_a_signature(make_listener):
+    _, client = make_listener()
+    response, body = client.request("POST", "/api/print", {"guid": GUID})
+    assert response.status == 403 and body["error"] == "print_disabled"
+
+
+def test_paused_listener_refuses_pushes(make_listener, pushes):
+    listener, client = make_listener()
+    listener.paused = True
+    assert client.push()[0].status == 503
+    assert client.request("GET", "/api/health")[1]["status"] == "paused"
+    assert pushes == []
+
+
+def test_every_push_is_audited_with_its_outcome(client):
+    client.push()
+    client.push(headers={"Origin": "https://evil.example.com"})
+    client.push("bad")
+    entries = AuditLog(Paths.default()).entries()
+    assert [(e["accepted"], e["reason"], e["origin"]) for e in entries] == [
+        (False, "bad_guid", "local"),
+        (False, "origin_not_allowed", "https://evil.example.com"),
+        (True, "", "local"),
+    ]
+
+
+def test_slow_clients_are_dropped_and_do_not_block_others(make_listener, pushes):
+    _, client = make_listener(client_timeout=0.5)
+    slow = socket.create_connection(("127.0.0.1", client.port))
+    slow.sendall(b"POST /api/set_guid HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # never finishes
+    started = time.monotonic()
+    assert client.push()[0].status == 200
+    assert time.monotonic() - started < 1
+    slow.settimeout(5)
+    waited = time.monotonic()
+    slow.recv(1000)  # the listener gives up on it and closes the socket
+    assert time.monotonic() - waited < 2
+    slow.close()
+
+
+def test_port_taken_names_the_port_and_falls_back(fps_home):
+    blocker = socket.socket()
+    blocker.bind(("127.0.0.1", 0))
+    blocker.listen()
+    taken = blocker.getsockname()[1]
+    fallback = free_port()
+    listener = GuidListener(ListenerConfig(port=taken, fallback_ports=[fallback]), lambda *a: None)
+    assert listener.start() == fallback
+    listener.stop()
+    alone = GuidListener(ListenerConfig(port=taken), lambda *a: None)
+    with pytest.raises(ListenerError, match=str(taken)):
+        alone.start()
+    blocker.close()
+
+
+def test_second_launch_hands_the_guid_to_the_running_instance(make_listener, pushes):
+    listener, client = make_listener()
+    settings = Settings()
+    assert hand_to_running_instance(GUID, settings) is False  # nothing running yet
+    listener.write_instance_file(instance_file(settings))
+    assert hand_to_running_instance(GUID, settings) is True
+    assert pushes == [(GUID, "local")]
+    forged = client.request("POST", "/api/handoff", {"guid": GUID},
+                            {"X-FPS-Instance-Token": "guess"})[0]  # fmt: skip
+    assert forged.status == 403
+
+
+def test_malformed_traffic_never_breaks_the_listener(make_listener, pushes):
+    """Thousands of hostile requests, then a well-formed push still works."""
+    _, client = make_listener(rate_per_minute=1_000_000, client_timeout=0.5)
+    rng = random.Random(24360)
+    templates = [
+        lambda: bytes(rng.getrandbits(8) for _ in range(rng.randint(1, 300))),
+        lambda: b"GET /" + b"A" * rng.randint(1, 70000) + b" HTTP/1.1\r\n\r\n",
+        lambda: b"POST /api/set_guid HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"X: y\r\n" * 120 + b"\r\n",
+        lambda: (b"POST /api/set_guid HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Type: "
+                 b"application/json\r\nContent-Length: 9999999\r\n\r\n{" % client.port),
+        lambda: (b"%s /api/set_guid HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n"
+                 % (rng.choice([b"BREW", b"TRACE", b"CONNECT", b"\x00\x01"]), client.port)),
+        lambda: (b"POST /api/set_guid HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Type: "
+                 b"application/json\r\nContent-Length: 40\r\n\r\n" % client.port
+                 + json.dumps({"guid": "".join(rng.choice("0123456789abcdefg-")
+                                               for _ in range(32))}).encode()[:40]),
+    ]  # fmt: skip
+    deadline = time.monotonic() + 8
+    sent = 0
+    while sent < 2000 and time.monotonic() < deadline:
+        with socket.create_connection(("127.0.0.1", client.port), timeout=2) as sock:
+            try:
+                sock.sendall(rng.choice(templates)())
+                sock.shutdown(socket.SHUT_WR)
+                sock.recv(4096)
+            except OSError:
+                pass
+        sent += 1
+    assert sent >= 500
+    assert client.push()[0].status == 200
+    assert pushes[-1] == (GUID, "local")
+    assert all(len(guid) == 32 for guid, _ in pushes)
