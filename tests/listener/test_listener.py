@@ -226,3 +226,13 @@ def test_malformed_traffic_never_breaks_the_listener(make_listener, pushes):
     assert client.push()[0].status == 200
     assert pushes[-1] == (GUID, "local")
     assert all(len(guid) == 32 for guid, _ in pushes)
+
+
+def test_url_scheme_links_are_parsed_strictly():
+    from fps_desktop.cli.listener import guid_from_url
+    from fps_desktop.errors import UsageError
+
+    assert guid_from_url(f"fpsdesktop://open?guid={GUID}") == GUID
+    for bad in ("http://open?guid=x", "fpsdesktop://print?guid=x", "fpsdesktop://open?x=1"):
+        with pytest.raises(UsageError):
+            guid_from_url(bad)
