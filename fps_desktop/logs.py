@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import sys
 from pathlib import Path
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"
@@ -25,7 +26,7 @@ def setup_logging(log_dir: Path, verbose: bool = False, console: bool = True) ->
     file_handler.setFormatter(logging.Formatter(LOG_FORMAT))
     handlers: list[logging.Handler] = [file_handler]
     if console:
-        stream = logging.StreamHandler()
+        stream = _CurrentStderr()
         stream.setLevel(logging.DEBUG if verbose else logging.WARNING)
         stream.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
         handlers.append(stream)
@@ -33,6 +34,18 @@ def setup_logging(log_dir: Path, verbose: bool = False, console: bool = True) ->
         handler._fps = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     return log_file
+
+
+class _CurrentStderr(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is now (it may be swapped after set-up)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
 
 
 def escape_for_log(text: str, limit: int = 200) -> str:

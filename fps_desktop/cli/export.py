@@ -1,9 +1,112 @@
-"""Subcommands of the export area."""
+"""Admin commands: invoice and basic-data export (seed 001's flags), demo database."""
 
 from __future__ import annotations
 
 import argparse
+import os
+from pathlib import Path
+
+from fps_desktop.cli.terminal import run_in_terminal
+from fps_desktop.config import Settings
+from fps_desktop.jobs import Job, JobResult
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add this area's subcommands; each sets `handler(args, settings) -> int`."""
+    export = subparsers.add_parser("export", help="export invoices or basic data from MySQL")
+    kinds = export.add_subparsers(dest="export_kind", metavar="KIND", required=True)
+
+    invoices = kinds.add_parser("invoices", help="one JSON file per issued invoice (seed 001)")
+    invoices.add_argument("-o", "--output-dir", type=Path, help="default: the export folder")
+    invoices.add_argument("-t", "--threads", type=int, default=2, help="file writer threads")
+    invoices.add_argument("-c", "--compress", action="store_true", help="write .json.gz")
+    invoices.add_argument("-i", "--incremental", action="store_true",
+                          help="only invoices changed since the last run, per tenant")  # fmt: skip
+    invoices.add_argument("-d", "--dry-run", action="store_true", help="count, write nothing")
+    invoices.add_argument("-l", "--limit", type=int, help="process at most this many groups")
+    invoices.add_argument("--tenant", type=int, help="only this tenant")
+    invoices.add_argument("--index", choices=["csv", "xlsx"],
+                          help="also write a list of the exported invoices")  # fmt: skip
+    invoices.add_argument("--template", type=Path, help="XLSX template for --index xlsx")
+    invoices.set_defaults(handler=run_export_invoices)
+
+    basic = kinds.add_parser("basic", help="currencies, invoice types and code tables")
+    basic.add_argument("-o", "--output-dir", type=Path,
+                       help="default: $OUTPUT_DIR, then the setting")  # fmt: skip
+    basic.set_defaults(handler=run_export_basic)
+
+    demo = subparsers.add_parser("demo-db", help="create and fill the reference schema")
+    demo.add_argument("--invoices", type=int, default=52523)
+    demo.set_defaults(handler=run_demo_db)
+
+    for parser in (invoices, basic, demo):
+        parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+
+
+def _db(settings: Settings):
+    from fps_desktop.export.db import DbSettings
+
+    return DbSettings.from_settings(settings)
+
+
+def _mapping(settings: Settings):
+    from fps_desktop.export.mapping import Mapping
+
+    return Mapping.from_setting(settings.get("export.mapping"))
+
+
+def run_export_invoices(args: argparse.Namespace, settings: Settings) -> int:
+    from fps_desktop.export.invoices import (
+        ExportOptions,
+        InvoiceExporter,
+        ensure_writable,
+        output_dir_from,
+    )
+
+    output_dir = output_dir_from(settings, args.output_dir)
+    if not args.dry_run:
+        ensure_writable(output_dir)
+    options = ExportOptions(
+        output_dir, incremental=args.incremental, threads=args.threads, compress=args.compress,
+        dry_run=args.dry_run, limit=args.limit, tenant=args.tenant,
+        index_format=args.index, template=args.template,
+    )  # fmt: skip
+    exporter = InvoiceExporter(_db(settings), options, _mapping(settings))
+    summary = run_in_terminal(Job("Export invoices", _as_job(exporter.run))).data
+    print("\n".join(summary.lines()))
+    return 0 if not (summary.failed or summary.failed_files) else 1
+
+
+def _as_job(run):
+    def job(progress, cancel) -> JobResult:
+        summary = run(progress, cancel)
+        return JobResult(summary.lines()[1], data=summary)
+
+    return job
+
+
+def run_export_basic(args: argparse.Namespace, settings: Settings) -> int:
+    from fps_desktop.export.basic import export_basic_data
+
+    output_dir = args.output_dir or Path(
+        os.environ.get("OUTPUT_DIR")
+        or settings.get("export.basic_output_dir")
+        or settings.paths.data_dir / "export" / "basic-data"
+    )
+    mapping = _mapping(settings)
+    result = run_in_terminal(
+        Job("Export basic data",
+            lambda p, c: export_basic_data(_db(settings), output_dir, mapping, p, c))
+    )  # fmt: skip
+    print(result.summary)
+    return 0
+
+
+def run_demo_db(args: argparse.Namespace, settings: Settings) -> int:
+    from fps_desktop.export.demo_data import create_demo_database
+
+    db = _db(settings)
+    result = run_in_terminal(
+        Job("Demo database", lambda p, c: create_demo_database(db, args.invoices, p, c))
+    )
+    print(result.summary)
+    return 0

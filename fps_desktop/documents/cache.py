@@ -8,7 +8,6 @@ a killed process never leaves half a file. Cached GUIDs open offline.
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import json
 import logging
@@ -23,42 +22,13 @@ from fps_desktop.documents.files import safe_filename, sniff_kind
 from fps_desktop.documents.models import CachedFile, FileRole, Manifest, RemoteFile
 from fps_desktop.documents.pdf import count_pages
 from fps_desktop.documents.sources import DocumentSource
-from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError, StorageError
+from fps_desktop.errors import DocumentError
 from fps_desktop.jobs import CancelToken, Progress, no_progress
+from fps_desktop.storage import DISK_FULL, disk_full_error, write_atomically
 
 log = logging.getLogger(__name__)
 
-_DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 STALE_DOWNLOAD_SECONDS = 600
-
-
-def disk_full_error(exc: OSError, where: Path) -> StorageError:
-    return StorageError(
-        QT_TRANSLATE_NOOP(
-            "FpsError",
-            "The disk holding {where} is full. Free some space (or lower the cache size "
-            "in Settings) and try again; nothing was lost.",
-        ),
-        where=str(where),
-    )
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write ``data`` so that ``target`` is either the old or the new file, never half."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if exc.errno in _DISK_FULL:
-            raise disk_full_error(exc, target.parent) from exc
-        raise
 
 
 class DocumentCache:
@@ -226,8 +196,8 @@ class DocumentCache:
             os.replace(tmp, target)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
-            if exc.errno in _DISK_FULL:
-                raise disk_full_error(exc, self.root) from exc
+            if exc.errno in DISK_FULL:
+                raise disk_full_error(self.root) from exc
             raise
         except BaseException:
             tmp.unlink(missing_ok=True)

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pymupdf
 
-from fps_desktop.documents.cache import DocumentCache, write_atomically
+from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.files import ImageInfo, image_info
 from fps_desktop.documents.models import CachedFile, FileKind, FileRole
 from fps_desktop.documents.pdf import inset, mupdf_lock, open_document, pdf_bytes
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError, UsageError
 from fps_desktop.jobs import CancelToken, Progress, no_progress
+from fps_desktop.storage import write_atomically
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,42 @@
+"""Writing files so that a crash or a full disk never leaves half of one."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+from fps_desktop.errors import QT_TRANSLATE_NOOP, StorageError
+
+DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def disk_full_error(where: Path) -> StorageError:
+    return StorageError(
+        QT_TRANSLATE_NOOP(
+            "FpsError",
+            "The disk holding {where} is full. Free some space (or lower the cache size "
+            "in Settings) and try again; nothing was lost.",
+        ),
+        where=str(where),
+    )
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write ``data`` so that ``target`` is either the old or the new file, never half."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if exc.errno in DISK_FULL:
+            raise disk_full_error(target.parent) from exc
+        raise

@@ -1,0 +1,96 @@
+"""A private MariaDB server for tests and benchmarks: tmp datadir, free port, real auth."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pymysql
+
+USER, PASSWORD = "fps", "fps-test-password"
+
+
+def _binary(*names: str) -> str | None:
+    for name in names:
+        for folder in ("/usr/sbin", "/usr/bin", "/usr/local/bin"):
+            candidate = Path(folder) / name
+            if candidate.exists():
+                return str(candidate)
+        if found := shutil.which(name):
+            return found
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class MariaDbServer:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.port = free_port()
+        self.socket = root / "mysqld.sock"
+        self.process: subprocess.Popen | None = None
+
+    @staticmethod
+    def available() -> bool:
+        return bool(_binary("mariadbd", "mysqld") and _binary("mariadb-install-db",
+                                                               "mysql_install_db"))  # fmt: skip
+
+    def start(self) -> MariaDbServer:
+        data = self.root / "data"
+        data.mkdir(parents=True)
+        as_root = ["--user=root"] if os.geteuid() == 0 else []
+        subprocess.run(
+            [_binary("mariadb-install-db", "mysql_install_db"), "--no-defaults",
+             f"--datadir={data}", "--auth-root-authentication-method=normal",
+             "--skip-test-db", *as_root],
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+        self.log = open(self.root / "server.log", "wb")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [_binary("mariadbd", "mysqld"), "--no-defaults", f"--datadir={data}",
+             f"--port={self.port}", "--bind-address=127.0.0.1", f"--socket={self.socket}",
+             f"--pid-file={self.root / 'mysqld.pid'}", "--skip-log-bin",
+             "--innodb-buffer-pool-size=256M", "--innodb-flush-log-at-trx-commit=2",
+             "--innodb-log-file-size=256M", "--skip-name-resolve", *as_root],
+            stdout=self.log, stderr=self.log,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while not self._accepting():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((self.root / "server.log").read_text()[-2000:])
+            time.sleep(0.2)
+        admin = pymysql.connect(unix_socket=str(self.socket), user="root")
+        with admin.cursor() as cursor:
+            cursor.execute(f"CREATE USER '{USER}'@'127.0.0.1' IDENTIFIED BY '{PASSWORD}'")
+            cursor.execute(f"GRANT ALL ON *.* TO '{USER}'@'127.0.0.1'")
+            cursor.execute("CREATE USER 'reader'@'127.0.0.1' IDENTIFIED BY 'reader-pw'")
+        admin.close()
+        return self
+
+    def _accepting(self) -> bool:
+        with socket.socket(socket.AF_UNIX) as probe:
+            try:
+                probe.connect(str(self.socket))
+            except OSError:
+                return False
+            return True
+
+    def admin(self):
+        return pymysql.connect(unix_socket=str(self.socket), user="root", autocommit=True)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+            self.log.close()

@@ -1,0 +1,259 @@
+import gzip
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime
+
+import openpyxl
+import pymysql
+import pytest
+
+from fps_desktop.cli import main
+from fps_desktop.errors import Cancelled, DatabaseError, ExportError
+from fps_desktop.export.basic import export_basic_data
+from fps_desktop.export.db import DbSettings, check_connection
+from fps_desktop.export.demo_data import create_demo_database
+from fps_desktop.export.invoices import ExportOptions, InvoiceExporter, invoice_file_name
+from fps_desktop.export.state import ExportState
+from fps_desktop.jobs import CancelToken
+
+pytestmark = pytest.mark.allow_log_warnings  # refusals and skipped rows are logged on purpose
+
+
+def run(db, out, **options):
+    return InvoiceExporter(db, ExportOptions(out, **options)).run()
+
+
+def files_of(folder):
+    return {
+        str(p.relative_to(folder)): hashlib.md5(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*")
+        if p.is_file() and ".export_state" not in p.parts and not p.name.startswith("index-")
+    }
+
+
+def sql(db, statement, params=None):
+    connection = pymysql.connect(host=db.host, port=db.port, user=db.user, password=db.password,
+                                 database=db.database, autocommit=True)  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+    connection.close()
+    return rows
+
+
+def test_full_export_layout_names_and_state(db, tmp_path, capsys, db_env):
+    out = tmp_path / "invoices"
+    assert main(["export", "invoices", "-o", str(out)]) == 0
+    files = sorted(p for p in out.rglob("*.json"))
+    assert len(files) == 300  # only the issued ones; the demo also has pending/failed/void
+    tenant, country, name = files[0].relative_to(out).parts
+    assert tenant == "1" and country == "CN" and name == "20250101+CN-FP-0000000.json"
+    document = json.loads(files[0].read_text(encoding="utf-8"))
+    assert document["status"] == "ISSUED" and len(document["lines"]) == 2
+    lines = (out / ".export_state" / ".last_export_time").read_text().splitlines()
+    assert len(lines) == 5
+    tenant_id, stamp, count, status = lines[0].split("|")
+    assert tenant_id == "1" and status == "SUCCESS" and int(count) == 60
+    datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S")
+    report = capsys.readouterr().out
+    for field in ("Groups:", "Succeeded groups:", "Failed groups:", "Empty groups:",
+                  "Invoices:", "Files written:", "Duration:", "Per invoice:"):  # fmt: skip
+        assert field in report
+    assert not (out / ".export_state" / ".export.lock").exists()
+
+
+def test_unsafe_characters_in_numbers_become_underscores():
+    assert invoice_file_name("20250819", "CN/FP:0005*?", False) == "20250819+CN_FP_0005__.json"
+    assert invoice_file_name("20250819", "../x", True) == "20250819+.._x.json.gz"
+
+
+def test_compressed_files_hold_the_same_json(db, tmp_path):
+    run(db, tmp_path / "plain")
+    run(db, tmp_path / "gz", compress=True)
+    plain = next((tmp_path / "plain").rglob("*.json"))
+    packed = tmp_path / "gz" / plain.relative_to(tmp_path / "plain")
+    packed = packed.with_name(packed.name + ".gz")
+    assert gzip.decompress(packed.read_bytes()) == plain.read_bytes()
+
+
+def test_dry_run_writes_nothing(db, tmp_path):
+    summary = run(db, tmp_path / "out", dry_run=True)
+    assert summary.invoices == 300 and summary.groups == 15
+    assert not (tmp_path / "out").exists()
+
+
+def test_tenant_and_limit_narrow_the_run(db, tmp_path):
+    summary = run(db, tmp_path / "t2", tenant=2)
+    assert {p.parts[-3] for p in (tmp_path / "t2").rglob("*.json")} == {"2"}
+    assert summary.invoices == 60
+    limited = run(db, tmp_path / "limit", limit=2)
+    assert limited.groups == 2 and len(list((tmp_path / "limit").rglob("*.json"))) == 40
+
+
+def test_incremental_exports_only_what_changed_per_tenant(db, tmp_path):
+    out = tmp_path / "out"
+    run(db, out)
+    state = ExportState(out)
+    assert run(db, out, incremental=True).invoices == 0
+    assert list(state.folder.glob(".last_export_time.backup.*"))
+    # Rewind tenant 3's watermark and touch 7 of its invoices inside the window.
+    states = state.load()
+    states[3].export_time = datetime(2025, 12, 31)  # after every demo row
+    state.save(states)
+    sql(db, "UPDATE invoices SET updated_at = '2026-01-01' WHERE tenant_id = 3 AND "
+            "status = 'ISSUED' ORDER BY id LIMIT 7")  # fmt: skip
+    sql(db, "UPDATE invoices SET updated_at = NOW() WHERE tenant_id = 4 LIMIT 3")  # too recent
+    summary = run(db, out, incremental=True)
+    assert summary.invoices == 7 and summary.per_tenant == {3: 7}
+    after = state.load()
+    assert after[3].record_count == 7 and after[3].export_time > datetime(2026, 1, 1)
+    assert after[4].record_count == 0
+
+
+def test_seed_env_vars_and_basic_data_layout(db_env, tmp_path, monkeypatch):
+    monkeypatch.setenv("OUTPUT_DIR", str(tmp_path / "basic-data"))
+    assert main(["export", "basic"]) == 0
+    base = tmp_path / "basic-data"
+    currencies = json.loads((base / "global" / "currencies.json").read_text(encoding="utf-8"))
+    assert {c["code"] for c in currencies} >= {"CNY", "HKD", "SGD"}
+    assert (base / "global" / "invoice-types.json").exists()
+    for folder in ("uom-codes", "tax-category-codes", "payment-means"):
+        assert sorted(p.name for p in (base / "codes" / folder).iterdir()) == [
+            "CN.json", "HK.json", "SG.json"]  # fmt: skip
+
+
+def test_demo_db_command_honours_the_environment(mariadb, db_env, monkeypatch, capsys):
+    monkeypatch.setenv("DB_NAME", "fps_demo_cli")
+    assert main(["demo-db", "--invoices", "1000"]) == 0
+    assert "1,000 issued invoices" in capsys.readouterr().out
+    target = DbSettings(db_env.host, db_env.port, db_env.user, db_env.password, "fps_demo_cli")
+    assert sql(target, "SELECT COUNT(*) FROM invoices WHERE status='ISSUED'")[0][0] == 1000
+
+
+def test_bad_rows_are_reported_and_skipped(db, tmp_path):
+    sql(db, "UPDATE invoices SET invoice_no = NULL WHERE id = 1")
+    sql(db, "UPDATE invoices SET issue_date = NULL WHERE id = 2")
+    sql(db, "ALTER TABLE invoices MODIFY buyer_name VARBINARY(200) NOT NULL")
+    sql(db, "UPDATE invoices SET buyer_name = X'E4B8ADFF' WHERE id = 3")
+    summary = run(db, tmp_path / "out")
+    reasons = {s.invoice_id: s.reason for s in summary.skipped}
+    assert reasons == {1: "missing invoice number", 2: "invalid issue date",
+                       3: "text is not valid UTF-8"}  # fmt: skip
+    assert summary.files == 297 and summary.failed_files == 3
+    assert "Skipped invoice id 3" in "\n".join(summary.lines())
+
+
+def test_a_second_export_is_blocked_and_a_stale_lock_recovered(db, tmp_path):
+    out = tmp_path / "out"
+    lock = ExportState(out).lock_path
+    lock.parent.mkdir(parents=True)
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    lock.write_text(str(sleeper.pid))
+    with pytest.raises(ExportError, match=f"process {sleeper.pid}"):
+        run(db, out)
+    sleeper.kill()
+    sleeper.wait()
+    assert run(db, out).files == 300  # the holder is gone: the lock is taken over
+    assert not lock.exists()
+
+
+def test_cancel_leaves_no_half_files_and_no_new_state(db, tmp_path):
+    out = tmp_path / "out"
+    cancel = CancelToken()
+    seen = []
+
+    def progress(done, total, message=""):
+        seen.append(done)
+        if done >= 256:
+            cancel.cancel()
+
+    create_demo_database(db, invoices=3000)
+    with pytest.raises(Cancelled):
+        InvoiceExporter(db, ExportOptions(out)).run(progress, cancel)
+    assert not list(out.rglob("*.tmp"))
+    assert not (out / ".export_state" / ".last_export_time").exists()
+    assert all(json.loads(p.read_bytes()) for p in out.rglob("*.json"))
+
+
+def test_database_going_away_is_a_clear_error_with_state_unchanged(db, mariadb, tmp_path):
+    out = tmp_path / "out"
+    run(db, out)
+    before = (out / ".export_state" / ".last_export_time").read_text()
+    create_demo_database(db, invoices=3000)
+
+    def kill_stream(done, total, message=""):
+        if done >= 256:
+            admin = mariadb.admin()
+            with admin.cursor() as cursor:
+                cursor.execute("SELECT ID FROM information_schema.PROCESSLIST "
+                               "WHERE INFO LIKE 'SELECT%JSON_OBJECT%'")  # fmt: skip
+                for (thread,) in cursor.fetchall():
+                    cursor.execute(f"KILL {thread}")
+            admin.close()
+
+    with pytest.raises(DatabaseError, match="connection to the database was lost"):
+        InvoiceExporter(db, ExportOptions(out)).run(kill_stream, CancelToken())
+    assert (out / ".export_state" / ".last_export_time").read_text() == before
+
+
+def test_kill_9_then_rerun_gives_exactly_the_clean_files(db, tmp_path):
+    create_demo_database(db, invoices=15000)
+    clean = tmp_path / "clean"
+    run(db, clean)
+    out = tmp_path / "killed"
+    env = {**os.environ, "DB_HOST": db.host, "DB_PORT": str(db.port), "DB_USER": db.user,
+           "DB_PASSWORD": db.password, "DB_NAME": db.database}  # fmt: skip
+    command = [sys.executable, "-m", "fps_desktop", "export", "invoices", "-o", str(out)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(list(out.rglob("*.json"))) < 2000:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert 0 < len(list(out.rglob("*.json"))) < 15000, "killed in the middle"
+    assert not (out / ".export_state" / ".last_export_time").exists()
+    assert subprocess.run([*command, "--incremental"], env=env, capture_output=True).returncode == 0
+    assert files_of(out) == files_of(clean)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"password": "wrong"}, "wrong user name or password"),
+        ({"port": 1}, "Cannot reach the database"),
+        ({"database": "no_such_db"}, "does not exist"),
+        ({"user": "reader", "password": "reader-pw"}, "may not read"),
+    ],
+)
+def test_connection_problems_in_plain_words(db, change, message):
+    broken = DbSettings(**{**db.__dict__, **change})
+    with pytest.raises(DatabaseError, match=message):
+        check_connection(broken)
+
+
+def test_missing_table_is_named(db, tmp_path):
+    sql(db, "DROP TABLE invoice_lines")
+    with pytest.raises(DatabaseError, match="table the export needs is missing"):
+        run(db, tmp_path / "out")
+    assert not (tmp_path / "out" / ".export_state" / ".last_export_time").exists()
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_index_of_exported_invoices(db, tmp_path, kind):
+    summary = run(db, tmp_path / "out", index_format=kind, tenant=1)
+    assert summary.index_file.suffix == f".{kind}"
+    if kind == "csv":
+        rows = summary.index_file.read_text(encoding="utf-8-sig").splitlines()
+    else:
+        rows = list(openpyxl.load_workbook(summary.index_file).active.iter_rows(values_only=True))
+    assert len(rows) == 61
+
+
+def test_basic_export_function_returns_files(db, tmp_path):
+    result = export_basic_data(db, tmp_path / "b")
+    assert len(result.data) == 2 + 9
