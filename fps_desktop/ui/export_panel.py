@@ -1,0 +1,215 @@
+"""The admin's export panel: database connection, invoice or basic-data export, progress."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fps_desktop.config import Settings, set_secret
+from fps_desktop.errors import FpsError, StorageError
+from fps_desktop.export.db import PASSWORD_SECRET, DbSettings, check_connection
+from fps_desktop.export.invoices import ExportOptions, InvoiceExporter, output_dir_from
+from fps_desktop.export.mapping import Mapping
+from fps_desktop.jobs import Job, JobResult
+from fps_desktop.ui.job_list import rate_text
+from fps_desktop.ui.job_queue import JobEntry, JobQueue, JobState
+
+
+class ExportPanel(QWidget):
+    def __init__(self, settings: Settings, jobs: JobQueue, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.jobs = jobs
+        self.entry: JobEntry | None = None
+        self.session_password = ""
+
+        self.host = QLineEdit(settings.get("db.host"), self)
+        self.port = QSpinBox(self)
+        self.port.setRange(1, 65535)
+        self.port.setValue(settings.get("db.port"))
+        self.user = QLineEdit(settings.get("db.user"), self)
+        self.database = QLineEdit(settings.get("db.name"), self)
+        self.tls = QCheckBox(self.tr("Use TLS"), self)
+        self.tls.setChecked(settings.get("db.tls"))
+        self.password = QLineEdit(self)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(self.tr("kept in the system keyring"))
+        self.test_button = QPushButton(self.tr("Test connection"), self)
+        self.test_button.clicked.connect(self.test_connection)
+        self.connection_status = QLabel(self)
+        self.connection_status.setWordWrap(True)
+        connection = QGroupBox(self.tr("Database"), self)
+        form = QFormLayout(connection)
+        form.addRow(self.tr("Host"), self.host)
+        form.addRow(self.tr("Port"), self.port)
+        form.addRow(self.tr("User"), self.user)
+        form.addRow(self.tr("Password"), self.password)
+        form.addRow(self.tr("Database"), self.database)
+        form.addRow("", self.tls)
+        form.addRow(self.test_button, self.connection_status)
+
+        self.kind = QComboBox(self)
+        self.kind.addItem(self.tr("Invoices (one JSON file each)"), "invoices")
+        self.kind.addItem(self.tr("Basic data (currencies, types, codes)"), "basic")
+        self.output = QLineEdit(str(output_dir_from(settings, None)), self)
+        browse = QPushButton(self.tr("Browse…"), self)
+        browse.clicked.connect(self._browse)
+        output_row = QHBoxLayout()
+        output_row.addWidget(self.output, 1)
+        output_row.addWidget(browse)
+        self.incremental = QCheckBox(self.tr("Only what changed since the last export"), self)
+        self.compress = QCheckBox(self.tr("Compress (.json.gz)"), self)
+        self.dry_run = QCheckBox(self.tr("Dry run: count only, write nothing"), self)
+        self.tenant = QSpinBox(self)
+        self.tenant.setRange(0, 1_000_000)
+        self.tenant.setSpecialValueText(self.tr("All tenants"))
+        self.index = QComboBox(self)
+        self.index.addItem(self.tr("No list"), None)
+        self.index.addItem("CSV", "csv")
+        self.index.addItem("Excel (XLSX)", "xlsx")
+        options = QGroupBox(self.tr("Export"), self)
+        form = QFormLayout(options)
+        form.addRow(self.tr("What"), self.kind)
+        form.addRow(self.tr("Folder"), output_row)
+        form.addRow(self.tr("Tenant"), self.tenant)
+        form.addRow(self.tr("List of exported invoices"), self.index)
+        form.addRow("", self.incremental)
+        form.addRow("", self.compress)
+        form.addRow("", self.dry_run)
+
+        self.run_button = QPushButton(self.tr("Start export"), self)
+        self.run_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(lambda: self.entry and self.jobs.cancel(self.entry))
+        self.progress = QProgressBar(self)
+        self.progress_label = QLabel(self)
+        self.report = QPlainTextEdit(self)
+        self.report.setReadOnly(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.progress, 1)
+
+        top = QHBoxLayout()
+        top.addWidget(connection, 1)
+        top.addWidget(options, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress_label)
+        layout.addWidget(self.report, 1)
+        jobs.dataChanged.connect(self._show_progress)
+
+    def db_settings(self) -> DbSettings:
+        """Save what the form says (password to the keyring) and return it."""
+        for key, value in (("db.host", self.host.text().strip()), ("db.port", self.port.value()),
+                           ("db.user", self.user.text().strip()),
+                           ("db.name", self.database.text().strip()),
+                           ("db.tls", self.tls.isChecked())):  # fmt: skip
+            if self.settings.get(key) != value:
+                self.settings.set(key, value)
+        typed = self.password.text()
+        if typed:
+            self.session_password = typed
+            try:
+                set_secret(PASSWORD_SECRET, typed)
+            except StorageError as exc:  # no keyring here: remember it for this session only
+                self.connection_status.setText(exc.translated(QCoreApplication.translate))
+            self.password.clear()
+        db = DbSettings.from_settings(self.settings, env={})
+        return replace(db, password=self.session_password) if self.session_password else db
+
+    def test_connection(self) -> None:
+        try:
+            version = check_connection(self.db_settings())
+        except FpsError as exc:
+            self.connection_status.setStyleSheet("color: #b00020;")
+            self.connection_status.setText(exc.translated(QCoreApplication.translate))
+            return
+        self.connection_status.setStyleSheet("color: #137333;")
+        self.connection_status.setText(self.tr("Connected: {version}").format(version=version))
+
+    def start(self) -> None:
+        try:
+            db = self.db_settings()
+            mapping = Mapping.from_setting(self.settings.get("export.mapping"))
+        except FpsError as exc:
+            self.report.setPlainText(exc.translated(QCoreApplication.translate))
+            return
+        output = Path(self.output.text().strip())
+        if self.kind.currentData() == "basic":
+            from fps_desktop.export.basic import export_basic_data
+
+            job = Job(
+                QCoreApplication.translate("Jobs", "Export basic data"),
+                lambda p, c: export_basic_data(db, output, mapping, p, c),
+                "export",
+            )
+        else:
+            options = ExportOptions(
+                output, incremental=self.incremental.isChecked(),
+                compress=self.compress.isChecked(), dry_run=self.dry_run.isChecked(),
+                tenant=self.tenant.value() or None, index_format=self.index.currentData(),
+                threads=self.settings.get("export.threads"),
+            )  # fmt: skip
+            exporter = InvoiceExporter(db, options, mapping)
+
+            def run(progress, cancel) -> JobResult:
+                summary = exporter.run(progress, cancel)
+                return JobResult(summary.lines()[1], output, data=summary)
+
+            job = Job(QCoreApplication.translate("Jobs", "Export invoices"), run, "export")
+        self.report.clear()
+        self.entry = self.jobs.submit(job, on_done=self._finished)
+        self.run_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+
+    def _show_progress(self, *_) -> None:
+        entry = self.entry
+        if entry is None:
+            return
+        self.progress.setMaximum(max(entry.total, 1))
+        self.progress.setValue(entry.done)
+        self.progress_label.setText(
+            f"{entry.done:,} / {entry.total:,}  {rate_text(entry)}  {entry.message}"
+        )
+        if entry.state in (JobState.FAILED, JobState.CANCELLED):
+            self.report.setPlainText(entry.error or self.tr("Cancelled; nothing was marked as "
+                                                            "exported."))  # fmt: skip
+            self._idle()
+
+    def _finished(self, result: JobResult) -> None:
+        summary = result.data
+        lines = summary.lines() if hasattr(summary, "lines") else [result.summary]
+        self.report.setPlainText("\n".join(lines))
+        self._idle()
+
+    def _idle(self) -> None:
+        self.run_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(
+            self, self.tr("Export folder"), self.output.text()
+        )
+        if chosen:
+            self.output.setText(chosen)
