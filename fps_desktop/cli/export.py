@@ -39,7 +39,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     demo.set_defaults(handler=run_demo_db)
 
     for parser in (invoices, basic, demo):
-        parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+        parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                            help="log details to stderr")  # fmt: skip
 
 
 def _db(settings: Settings):

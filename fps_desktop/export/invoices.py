@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 SAFETY_MARGIN = timedelta(minutes=5)
 _BINARY = getattr(os, "O_BINARY", 0)
-_UNSAFE = re.compile(r"[^0-9A-Za-z._-]")
+_UNSAFE = re.compile(r"[^\w.+-]")  # letters and digits of any script stay, Chinese included
 
 
 @dataclass
@@ -144,8 +144,12 @@ class InvoiceExporter:
             raise explain(exc, self.db) from exc
         finally:
             connection.close()
+        left_out: set[int] = set()
         if self.options.limit is not None:
+            left_out = {g.tenant_id for g in groups[self.options.limit :]}
             groups = groups[: self.options.limit]
+        if not self.options.dry_run:
+            self.state.backup()
         summary = ExportSummary(groups=len(groups))
         summary.empty = sum(1 for g in groups if g.rows == 0)
         busy = [g for g in groups if g.rows]
@@ -154,11 +158,11 @@ class InvoiceExporter:
             summary.invoices = total
             summary.succeeded = len(groups) - summary.empty
             if not self.options.dry_run:
-                self._advance(states, tenants, {}, boundary)
+                self._advance(states, tenants, left_out, boundary)
             return summary
         failed_tenants = self._stream(busy, windows, summary, total, progress, cancel)
         _flush_to_disk()
-        self._advance(states, tenants, failed_tenants, boundary, summary)
+        self._advance(states, tenants, failed_tenants | left_out, boundary, summary)
         return summary
 
     def _tenants_and_boundary(self, cursor) -> tuple[list[int], datetime]:
@@ -252,40 +256,42 @@ class InvoiceExporter:
         index: list[tuple] | None = [] if self.options.index_format else None
         connection = connect(self.db, streaming=True)
         writer = _FileWriter(max(1, self.options.threads), self.options.compress)
+        cursor = connection.cursor()
         try:
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                for row in _rows(cursor):
-                    tenant, country, date, number, invoice_id, document = row
-                    key = (int(tenant), country.decode())
-                    group_failed.setdefault(key, False)
-                    if written % 256 == 0:
-                        cancel.check()
-                        progress(written, total, f"{key[0]}/{key[1]}")
-                    written += 1
-                    summary.invoices += 1
-                    problem = _problem(number, date, document)
-                    if problem:
-                        summary.skipped.append(SkippedRow(int(invoice_id), key[0], problem))
-                        summary.failed_files += 1
-                        log.warning("export skipped invoice id %s: %s", invoice_id, problem)
-                        continue
-                    folder = self.options.output_dir / str(key[0]) / _UNSAFE.sub("_", key[1])
-                    name = invoice_file_name(date.decode(), number.decode(), self.options.compress)
-                    writer.submit(folder / name, document)
-                    summary.per_tenant[key[0]] = summary.per_tenant.get(key[0], 0) + 1
-                    if index is not None:
-                        index.append((key[0], key[1], number.decode(), date.decode(),
-                                      str(folder / name)))  # fmt: skip
+            cursor.execute(sql, params)
+            for row in _rows(cursor):
+                tenant, country, date, number, invoice_id, document = row
+                key = (int(tenant), country.decode())
+                group_failed.setdefault(key, False)
+                if written % 256 == 0:
+                    cancel.check()
+                    progress(written, total, f"{key[0]}/{key[1]}")
+                written += 1
+                summary.invoices += 1
+                problem = _problem(number, date, document)
+                if problem:
+                    summary.skipped.append(SkippedRow(int(invoice_id), key[0], problem))
+                    summary.failed_files += 1
+                    log.warning("export skipped invoice id %s: %s", invoice_id, problem)
+                    continue
+                folder = self.options.output_dir / str(key[0]) / _UNSAFE.sub("_", key[1])
+                name = invoice_file_name(date.decode(), number.decode(), self.options.compress)
+                writer.submit(folder / name, document)
+                summary.per_tenant[key[0]] = summary.per_tenant.get(key[0], 0) + 1
+                if index is not None:
+                    index.append((key[0], key[1], number.decode(), date.decode(),
+                                  str(folder / name)))  # fmt: skip
             writer.finish()
         except pymysql.Error as exc:
             writer.abandon()
+            _abort(connection, cursor)
             raise explain(exc, self.db) from exc
         except BaseException:
             writer.abandon()
+            _abort(connection, cursor)
             raise
-        finally:
-            connection.close()
+        cursor.close()
+        connection.close()
         progress(written, total, "")
         summary.files = writer.written
         for target, exc in writer.failures:
@@ -303,18 +309,37 @@ class InvoiceExporter:
             )
         return failed_tenants
 
-    def _advance(self, states, tenants, failed_tenants, boundary, summary=None) -> None:
-        """Record the new watermarks once the files are on disk."""
-        self.state.backup()
+    def _advance(self, states, tenants, held_back, boundary, summary=None) -> None:
+        """Record the new watermarks once the files are on disk.
+
+        Tenants in ``held_back`` (a failed file, or groups cut by --limit) keep their old
+        watermark, so their invoices are exported again next time, never skipped.
+        """
         counts = summary.per_tenant if summary is not None else {}
         for tenant in tenants:
-            if tenant in failed_tenants:
+            if tenant in held_back:
                 old = states.get(tenant)
-                states[tenant] = TenantState(tenant, self.state.watermark(states, tenant),
-                                             old.record_count if old else 0, "FAILED")  # fmt: skip
+                if old is None:
+                    continue
+                failed = summary is not None and tenant not in summary.per_tenant
+                states[tenant] = TenantState(tenant, old.export_time, old.record_count,
+                                             old.status if not failed else "FAILED")  # fmt: skip
             else:
                 states[tenant] = TenantState(tenant, boundary, counts.get(tenant, 0), "SUCCESS")
         self.state.save(states)
+
+
+def _abort(connection, cursor) -> None:
+    """Drop an unbuffered stream at once: closing its cursor would first read every row.
+
+    pymysql has no public way to abandon a stream, so its result is told it is done.
+    """
+    result = getattr(cursor, "_result", None)
+    if result is not None:
+        result.unbuffered_active = False
+    cursor.connection = None
+    with contextlib.suppress(pymysql.Error, OSError):
+        connection.close()
 
 
 def _rows(cursor) -> Iterator[tuple]:
@@ -381,9 +406,14 @@ class _FileWriter:
             try:
                 if self.compress:
                     data = gzip.compress(data, compresslevel=6, mtime=0)
+                if _same_content(target, data):  # reruns: reading is far cheaper than writing
+                    done += 1
+                    continue
                 fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY, 0o644)
                 try:
                     os.write(fd, data)
+                    if not hasattr(os, "sync"):  # no system-wide flush here: one file at a time
+                        os.fsync(fd)
                 finally:
                     os.close(fd)
                 os.replace(tmp, target)
@@ -412,8 +442,17 @@ class _FileWriter:
         self.in_flight.clear()
 
 
+def _same_content(target: Path, data: bytes) -> bool:
+    try:
+        if target.stat().st_size != len(data):
+            return False
+        return target.read_bytes() == data
+    except OSError:
+        return False
+
+
 def _flush_to_disk() -> None:
-    """Make the written files durable before any watermark moves."""
+    """Make the written files durable before any watermark moves (files fsync'd on Windows)."""
     if hasattr(os, "sync"):
         os.sync()
 

@@ -1,7 +1,8 @@
 """The seed's export state: per-tenant watermarks, their backups, and the run lock.
 
 ``.export_state/.last_export_time`` holds ``{tenant_id}|{export_time}|{record_count}|{status}``
-lines; it is backed up before each run and replaced atomically, one tenant at a time.
+lines; it is backed up before each run and replaced atomically once the run's files are on
+disk, advancing only the tenants whose every group was written.
 ``.export_state/.export.lock`` holds the PID of the running export.
 """
 
@@ -74,7 +75,7 @@ class ExportState:
     def backup(self) -> Path | None:
         if not self.path.exists():
             return None
-        stamp = time.strftime("%Y%m%d%H%M%S")
+        stamp = time.strftime("%Y%m%d%H%M%S") + f"{time.time() % 1:.6f}"[1:].replace(".", "")
         target = self.folder / f".last_export_time.backup.{stamp}"
         shutil.copy2(self.path, target)
         for old in sorted(self.folder.glob(".last_export_time.backup.*"))[:-KEEP_BACKUPS]:
