@@ -254,6 +254,7 @@ class InvoiceExporter:
         group_failed: dict[tuple[int, str], bool] = {}
         written = 0
         index: list[tuple] | None = [] if self.options.index_format else None
+        folders: dict[tuple[int, str], str] = {}
         connection = connect(self.db, streaming=True)
         writer = _FileWriter(max(1, self.options.threads), self.options.compress)
         cursor = connection.cursor()
@@ -274,13 +275,17 @@ class InvoiceExporter:
                     summary.failed_files += 1
                     log.warning("export skipped invoice id %s: %s", invoice_id, problem)
                     continue
-                folder = self.options.output_dir / str(key[0]) / _UNSAFE.sub("_", key[1])
+                folder = folders.get(key)
+                if folder is None:  # plain strings here: pathlib costs more than the write
+                    folder = folders[key] = os.path.join(
+                        self.options.output_dir, str(key[0]), _UNSAFE.sub("_", key[1])
+                    )
                 name = invoice_file_name(date.decode(), number.decode(), self.options.compress)
-                writer.submit(folder / name, document)
+                writer.submit(folder, name, document)
                 summary.per_tenant[key[0]] = summary.per_tenant.get(key[0], 0) + 1
                 if index is not None:
                     index.append((key[0], key[1], number.decode(), date.decode(),
-                                  str(folder / name)))  # fmt: skip
+                                  os.path.join(folder, name)))  # fmt: skip
             writer.finish()
         except pymysql.Error as exc:
             writer.abandon()
@@ -295,6 +300,7 @@ class InvoiceExporter:
         progress(written, total, "")
         summary.files = writer.written
         for target, exc in writer.failures:
+            target = Path(target)
             tenant = int(target.relative_to(self.options.output_dir).parts[0])
             failed_tenants.add(tenant)
             group_failed[(tenant, target.parent.name)] = True
@@ -374,19 +380,19 @@ class _FileWriter:
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="export-writer")
         self.in_flight: deque = deque()
         self.max_in_flight = threads * 2
-        self.batch: list[tuple[Path, bytes]] = []
+        self.batch: list[tuple[str, str, bytes]] = []
         self.written = 0
-        self.failures: list[tuple[Path, OSError]] = []
-        self._made: set[Path] = set()
+        self.failures: list[tuple[str, OSError]] = []
+        self._made: set[str] = set()
         self._batches = 0
 
-    def submit(self, target: Path, data: bytes) -> None:
-        if target.parent not in self._made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            for leftover in target.parent.glob(".*.tmp"):  # from a killed run
+    def submit(self, folder: str, name: str, data: bytes) -> None:
+        if folder not in self._made:
+            os.makedirs(folder, exist_ok=True)
+            for leftover in Path(folder).glob(".*.tmp"):  # from a killed run
                 leftover.unlink(missing_ok=True)
-            self._made.add(target.parent)
-        self.batch.append((target, data))
+            self._made.add(folder)
+        self.batch.append((folder, name, data))
         if len(self.batch) >= self.BATCH:
             self._send()
 
@@ -399,10 +405,11 @@ class _FileWriter:
         while len(self.in_flight) > self.max_in_flight:  # bounded memory
             self._settle(self.in_flight.popleft())
 
-    def _write(self, number: int, batch: list[tuple[Path, bytes]]):
+    def _write(self, number: int, batch: list[tuple[str, str, bytes]]):
         done, failures = 0, []
-        for index, (target, data) in enumerate(batch):
-            tmp = target.parent / f".{number}-{index}.tmp"  # same folder: the cheapest rename
+        for index, (folder, name, data) in enumerate(batch):
+            target = os.path.join(folder, name)
+            tmp = os.path.join(folder, f".{number}-{index}.tmp")  # same folder: cheapest rename
             try:
                 if self.compress:
                     data = gzip.compress(data, compresslevel=6, mtime=0)
@@ -429,7 +436,7 @@ class _FileWriter:
         self.written += done
         self.failures += failures
         if any(exc.errno in DISK_FULL for _, exc in failures):
-            raise disk_full_error(failures[0][0].parent)
+            raise disk_full_error(Path(failures[0][0]).parent)
 
     def finish(self) -> None:
         self._send()
@@ -442,11 +449,12 @@ class _FileWriter:
         self.in_flight.clear()
 
 
-def _same_content(target: Path, data: bytes) -> bool:
+def _same_content(target: str, data: bytes) -> bool:
     try:
-        if target.stat().st_size != len(data):
+        if os.stat(target).st_size != len(data):
             return False
-        return target.read_bytes() == data
+        with open(target, "rb") as handle:
+            return handle.read() == data
     except OSError:
         return False
 
