@@ -77,27 +77,46 @@ class ExportSummary:
     def per_invoice(self) -> float:
         return self.seconds / self.invoices if self.invoices else 0.0
 
-    def lines(self) -> list[str]:
-        """The seed's closing report, field for field."""
-        title = "Dry run finished (nothing written)" if self.dry_run else "Export finished"
-        rows = [
-            "=" * 42, title, "=" * 42,
-            f"Groups:              {self.groups}",
-            f"Succeeded groups:    {self.succeeded}",
-            f"Failed groups:       {self.failed}",
-            f"Empty groups:        {self.empty}",
-            f"Invoices:            {self.invoices:,}",
-            f"Files written:       {self.files:,}",
-            f"Failed files:        {self.failed_files:,}",
-            f"Duration:            {self.seconds:.2f} s",
-            f"Per invoice:         {self.per_invoice:.5f} s",
-        ]  # fmt: skip
+    def lines(self, translate=lambda context, text: text) -> list[str]:
+        """The seed's closing report, field for field; ``translate`` is Qt's in the panel."""
+
+        def tr(text: str) -> str:
+            return translate("ExportSummary", text)
+
+        title = tr(
+            QT_TRANSLATE_NOOP("ExportSummary", "Dry run finished (nothing written)")
+            if self.dry_run
+            else QT_TRANSLATE_NOOP("ExportSummary", "Export finished")
+        )
+        fields = [
+            (QT_TRANSLATE_NOOP("ExportSummary", "Groups"), f"{self.groups}"),
+            (QT_TRANSLATE_NOOP("ExportSummary", "Succeeded groups"), f"{self.succeeded}"),
+            (QT_TRANSLATE_NOOP("ExportSummary", "Failed groups"), f"{self.failed}"),
+            (QT_TRANSLATE_NOOP("ExportSummary", "Empty groups"), f"{self.empty}"),
+            (QT_TRANSLATE_NOOP("ExportSummary", "Invoices"), f"{self.invoices:,}"),
+            (QT_TRANSLATE_NOOP("ExportSummary", "Files written"), f"{self.files:,}"),
+            (QT_TRANSLATE_NOOP("ExportSummary", "Failed files"), f"{self.failed_files:,}"),
+            (QT_TRANSLATE_NOOP("ExportSummary", "Duration"), f"{self.seconds:.2f} s"),
+            (QT_TRANSLATE_NOOP("ExportSummary", "Per invoice"), f"{self.per_invoice:.5f} s"),
+        ]
         if self.index_file:
-            rows.append(f"Index:               {self.index_file}")
-        rows += [f"Skipped invoice id {s.invoice_id} (tenant {s.tenant_id}): {s.reason}"
+            fields.append((QT_TRANSLATE_NOOP("ExportSummary", "Index"), str(self.index_file)))
+        rows = ["=" * 42, title, "=" * 42]
+        rows += [f"{tr(label) + ':':<21}{value}" for label, value in fields]
+        skipped = tr(
+            QT_TRANSLATE_NOOP(
+                "ExportSummary", "Skipped invoice id {id} (tenant {tenant}): {reason}"
+            )
+        )
+        rows += [skipped.format(id=s.invoice_id, tenant=s.tenant_id, reason=s.reason)
                  for s in self.skipped[:50]]  # fmt: skip
         if len(self.skipped) > 50:
-            rows.append(f"... and {len(self.skipped) - 50} more skipped rows (see the log)")
+            more = tr(
+                QT_TRANSLATE_NOOP(
+                    "ExportSummary", "... and {count} more skipped rows (see the log)"
+                )
+            )
+            rows.append(more.format(count=len(self.skipped) - 50))
         return [*rows, "=" * 42]
 
 

@@ -199,7 +199,8 @@ class ExportPanel(QWidget):
 
     def _finished(self, result: JobResult) -> None:
         summary = result.data
-        lines = summary.lines() if hasattr(summary, "lines") else [result.summary]
+        translate = QCoreApplication.translate
+        lines = summary.lines(translate) if hasattr(summary, "lines") else [result.summary]
         self.report.setPlainText("\n".join(lines))
         self._idle()
 

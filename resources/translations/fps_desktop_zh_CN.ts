@@ -10,31 +10,271 @@
     </message>
 </context>
 <context>
+    <name>Bridge</name>
+    <message>
+        <location filename="../../fps_desktop/ui/bridge.py" line="55"/>
+        <source>Ready for documents from PBMS on port {port}</source>
+        <translation>已就绪，可在端口 {port} 接收 PBMS 推送的单据</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/bridge.py" line="69"/>
+        <source>this computer</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/bridge.py" line="79"/>
+        <source>Open FPS Desktop</source>
+        <translation>打开 FPS Desktop</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/bridge.py" line="80"/>
+        <source>Recent GUIDs</source>
+        <translation>最近的 GUID</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/bridge.py" line="82"/>
+        <source>Pause receiving from PBMS</source>
+        <translation>暂停接收 PBMS 推送</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/bridge.py" line="86"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+</context>
+<context>
+    <name>ExportPanel</name>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="50"/>
+        <source>Use TLS</source>
+        <translation>使用 TLS 加密</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="54"/>
+        <source>kept in the system keyring</source>
+        <translation>保存在系统钥匙串中</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="55"/>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="59"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="65"/>
+        <source>Database</source>
+        <translation>数据库</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="61"/>
+        <source>Host</source>
+        <translation>主机</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="62"/>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="63"/>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="64"/>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="70"/>
+        <source>Invoices (one JSON file each)</source>
+        <translation>发票（每张一个 JSON 文件）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="71"/>
+        <source>Basic data (currencies, types, codes)</source>
+        <translation>基础数据（币种、发票类型、代码表）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="73"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="78"/>
+        <source>Only what changed since the last export</source>
+        <translation>仅导出上次导出后变更的数据（增量）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="79"/>
+        <source>Compress (.json.gz)</source>
+        <translation>压缩（.json.gz）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="80"/>
+        <source>Dry run: count only, write nothing</source>
+        <translation>试运行：只统计，不写入</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="83"/>
+        <source>All tenants</source>
+        <translation>全部租户</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="85"/>
+        <source>No list</source>
+        <translation>不生成清单</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="88"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="90"/>
+        <source>What</source>
+        <translation>导出内容</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="91"/>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="92"/>
+        <source>Tenant</source>
+        <translation>租户</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="93"/>
+        <source>List of exported invoices</source>
+        <translation>已导出发票清单</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="98"/>
+        <source>Start export</source>
+        <translation>开始导出</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="100"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="149"/>
+        <source>Connected: {version}</source>
+        <translation>连接成功：{version}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="196"/>
+        <source>Cancelled; nothing was marked as exported.</source>
+        <translation>已取消；没有任何数据被标记为已导出。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="213"/>
+        <source>Export folder</source>
+        <translation>导出文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>ExportSummary</name>
+    <message>
+        <location filename="../../fps_desktop/export/invoices.py" line="87"/>
+        <source>Dry run finished (nothing written)</source>
+        <translation>试运行完成（未写入任何文件）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/invoices.py" line="89"/>
+        <source>Export finished</source>
+        <translation>导出完成!</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/invoices.py" line="92"/>
+        <source>Groups</source>
+        <translation>总分组数</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/invoices.py" line="93"/>
+        <source>Succeeded groups</source>
+        <translation>成功分组</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/invoices.py" line="94"/>
+        <source>Failed groups</source>
+        <translation>失败分组</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/invoices.py" line="95"/>
+        <source>Empty groups</source>
+        <translation>无数据分组</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/invoices.py" line="96"/>
+        <source>Invoices</source>
+        <translation>总发票数</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/invoices.py" line="97"/>
+        <source>Files written</source>
+        <translation>成功文件</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/invoices.py" line="98"/>
+        <source>Failed files</source>
+        <translation>失败文件</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/invoices.py" line="99"/>
+        <source>Duration</source>
+        <translation>总耗时</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/invoices.py" line="100"/>
+        <source>Per invoice</source>
+        <translation>平均每张发票处理时间</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/invoices.py" line="103"/>
+        <source>Index</source>
+        <translation>清单</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/invoices.py" line="107"/>
+        <source>Skipped invoice id {id} (tenant {tenant}): {reason}</source>
+        <translation>已跳过发票 id {id}（租户 {tenant}）：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/invoices.py" line="115"/>
+        <source>... and {count} more skipped rows (see the log)</source>
+        <translation>……另有 {count} 行被跳过（见日志）</translation>
+    </message>
+</context>
+<context>
     <name>FileList</name>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="80"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="81"/>
         <source>{name} — cannot be shown</source>
         <translation>{name} — 无法显示</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="81"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="82"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n 页</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="96"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="97"/>
         <source>Invoices</source>
         <translation>发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="97"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="98"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="101"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="102"/>
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
     </message>
@@ -52,7 +292,7 @@
         <translation>本机没有可用的密码存储（钥匙串），密钥未保存。请联系信息中心开启。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/cache.py" line="37"/>
+        <location filename="../../fps_desktop/storage.py" line="18"/>
         <source>The disk holding {where} is full. Free some space (or lower the cache size in Settings) and try again; nothing was lost.</source>
         <translation>{where} 所在磁盘已满。请释放空间（或在设置中调小缓存上限）后重试；没有任何数据丢失。</translation>
     </message>
@@ -72,7 +312,7 @@
         <translation>“{text}” 不是本文档的有效页码范围（第 1 至 {count} 页）。请按 1-3, 5 的格式填写。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="53"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="54"/>
         <source>No printable file is selected.</source>
         <translation>没有选中可打印的文件。</translation>
     </message>
@@ -182,6 +422,149 @@
         <source>The printer could not be started. Is it switched on and connected?</source>
         <translation>无法启动打印机。请确认打印机已开机并已连接。</translation>
     </message>
+    <message>
+        <location filename="../../fps_desktop/cli/listener.py" line="74"/>
+        <source>“{url}” is not an FPS Desktop link.</source>
+        <translation>“{url}” 不是 FPS Desktop 链接。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/cli/upload.py" line="69"/>
+        <source>There is no upload task {task}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/cli/upload.py" line="85"/>
+        <source>Name the files or folders to upload.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/cli/upload.py" line="147"/>
+        <source>Name one object key for the link.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/db.py" line="79"/>
+        <source>The database refused user {user}: wrong user name or password.</source>
+        <translation>数据库拒绝了用户 {user}：用户名或密码错误。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/db.py" line="86"/>
+        <source>Cannot reach the database at {host}:{port}. Is the server running and the address right?</source>
+        <translation>无法连接数据库 {host}:{port}。请确认数据库服务已启动且地址正确。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/db.py" line="95"/>
+        <source>The database {database} does not exist on {host}.</source>
+        <translation>{host} 上不存在数据库 {database}。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/db.py" line="100"/>
+        <source>A table the export needs is missing in {database} ({detail}). Check the table mapping in Settings.</source>
+        <translation>数据库 {database} 中缺少导出所需的表（{detail}）。请检查设置中的表映射。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/db.py" line="110"/>
+        <source>User {user} may not read the export tables. Ask the DBA for access.</source>
+        <translation>用户 {user} 没有读取导出表的权限。请联系数据库管理员授权。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/db.py" line="117"/>
+        <source>The connection to the database was lost. Nothing was marked as exported; run the export again.</source>
+        <translation>与数据库的连接已断开。没有任何数据被标记为已导出，请重新运行导出。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/db.py" line="125"/>
+        <source>The database reported an error: {detail}</source>
+        <translation>数据库报错：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/invoices.py" line="501"/>
+        <source>Cannot create the export folder {folder}: {reason}</source>
+        <translation>无法创建导出文件夹 {folder}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/mapping.py" line="38"/>
+        <source>“{name}” in the export mapping is not a table or column name.</source>
+        <translation>导出映射中的“{name}”不是有效的表名或列名。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/state.py" line="107"/>
+        <source>Another export is running (process {pid}). Wait for it to finish.</source>
+        <translation>另一个导出正在运行（进程 {pid}）。请等待其完成。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/state.py" line="120"/>
+        <source>The export lock is contended.</source>
+        <translation>导出锁被占用。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/tables.py" line="31"/>
+        <source>The Excel template {name} cannot be read.</source>
+        <translation>无法读取 Excel 模板 {name}。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/listener/server.py" line="307"/>
+        <source>Port {ports} is already used by another program, so PBMS cannot send documents. Close that program or ask IT to choose another port.</source>
+        <translation>端口 {ports} 已被其他程序占用，PBMS 无法推送单据。请关闭该程序，或联系信息中心更换端口。</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryView</name>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="26"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="26"/>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="26"/>
+        <source>GUID</source>
+        <translation>GUID</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="26"/>
+        <source>From / printer</source>
+        <translation>来源 / 打印机</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="27"/>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="34"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="49"/>
+        <source>Print</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="51"/>
+        <source>{copies} × {count} files, {layout}</source>
+        <translation>{copies} 份 × {count} 个文件，{layout}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="56"/>
+        <source>Opened</source>
+        <translation>已打开</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="58"/>
+        <source>Refused: {reason}</source>
+        <translation>已拒绝：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="60"/>
+        <source>Push from PBMS</source>
+        <translation>PBMS 推送</translation>
+    </message>
 </context>
 <context>
     <name>JobList</name>
@@ -256,192 +639,202 @@
         <source>Merge {count} files</source>
         <translation>合并 {count} 个文件</translation>
     </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="163"/>
+        <source>Export basic data</source>
+        <translation>导出基础数据</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="180"/>
+        <source>Export invoices</source>
+        <translation>导出发票</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="86"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="89"/>
         <source>Document</source>
         <translation>单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="97"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="100"/>
         <source>Type or paste a document GUID</source>
         <translation>输入或粘贴单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="101"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="104"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="106"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="109"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="109"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="112"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="114"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="117"/>
         <source>Merge &amp;&amp; Save</source>
         <translation>合并并保存</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="119"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="122"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="126"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="129"/>
         <source>Fit width</source>
         <translation>适合宽度</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="128"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="131"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="129"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="132"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="130"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="133"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="131"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="134"/>
         <source>Rotate</source>
         <translation>旋转</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="179"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="182"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="187"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="190"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="192"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="195"/>
         <source>Open cache folder</source>
         <translation>打开缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="193"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="196"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="195"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="198"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="197"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="200"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="201"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="204"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="202"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="205"/>
         <source>Invoice export…</source>
         <translation>发票数据导出…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="203"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="206"/>
         <source>Upload to OSS…</source>
         <translation>上传到 OSS…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="204"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="207"/>
         <source>History…</source>
         <translation>历史记录…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="205"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="208"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="206"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="209"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="207"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="210"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="228"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="231"/>
         <source>Sent by {origin}</source>
         <translation>由 {origin} 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="230"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="233"/>
         <source>Opening {guid}…</source>
         <translation>正在打开 {guid}…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="253"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="256"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="255"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="258"/>
         <source>%n cannot be shown</source>
         <translation>
             <numerusform>%n 个无法显示</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="292"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="295"/>
         <source>Save merged PDF</source>
         <translation>保存合并后的 PDF</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="327"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="330"/>
         <source>%n sheet(s) printed</source>
         <translation>
             <numerusform>已打印 %n 张</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="333"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="336"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="360"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="366"/>
         <source>Open a document GUID</source>
         <translation>打开单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="361"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="367"/>
         <source>Type or paste a GUID above, or let PBMS send one.</source>
         <translation>在上方输入或粘贴 GUID，或由 PBMS 推送。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="364"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="370"/>
         <source>Demo documents to try:</source>
         <translation>可以试用的演示单据：</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="404"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="410"/>
         <source>{name} {version}
 Finance Print Station</source>
         <translation>{name} {version}
