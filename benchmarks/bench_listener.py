@@ -23,7 +23,7 @@ os.environ["FPS_HOME"] = tempfile.mkdtemp(prefix="fps-bench-")
 os.environ["FPS_SITE_CONFIG"] = os.path.join(os.environ["FPS_HOME"], "none.json")
 
 from fps_desktop.listener.server import GuidListener, ListenerConfig  # noqa: E402
-from tests.listener.conftest import free_port  # noqa: E402
+from tests.net import free_port  # noqa: E402
 
 CLIENTS = 8
 SECONDS = 4.0

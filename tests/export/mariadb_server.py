@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pymysql
 
+from tests.net import free_port
+
 USER, PASSWORD = "fps", "fps-test-password"
 
 
@@ -23,12 +25,6 @@ def _binary(*names: str) -> str | None:
         if found := shutil.which(name):
             return found
     return None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class MariaDbServer:

@@ -2,22 +2,16 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
 
 import pytest
 
 from fps_desktop.audit import AuditLog
 from fps_desktop.config import Paths
 from fps_desktop.listener.server import GuidListener, ListenerConfig
+from tests.net import free_port
 
 PBMS = "https://pbms.example.edu"
 GUID = "c965be9f9c1d449d9e50fed330150d7a"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Client:

@@ -13,7 +13,8 @@ from fps_desktop.errors import ListenerError
 from fps_desktop.listener.handoff import hand_to_running_instance
 from fps_desktop.listener.security import signature_for
 from fps_desktop.listener.server import MAX_BODY, GuidListener, ListenerConfig, instance_file
-from tests.listener.conftest import GUID, PBMS, free_port
+from tests.listener.conftest import GUID, PBMS
+from tests.net import free_port
 
 pytestmark = pytest.mark.allow_log_warnings  # refusals are logged on purpose
 

@@ -5,7 +5,8 @@ import pytest
 from fps_desktop.audit import AuditLog
 from fps_desktop.cli import main
 from fps_desktop.ui.bridge import Bridge
-from tests.listener.conftest import PBMS, Client, free_port
+from tests.listener.conftest import PBMS, Client
+from tests.net import free_port
 
 GUID = "5f0c3b2a9d8e4f7a8b6c1d2e3f4a5b6c"
 
