@@ -1,0 +1,215 @@
+"""Talking to OSS through oss2: credentials, retries with backoff, errors in plain words.
+
+oss2 never retries a request itself, so every call goes through ``Retrying``:
+transient failures (5xx, resets, timeouts, CRC mismatches) are retried with
+exponential backoff; anything the user must fix becomes an ``UploadError``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import oss2
+from oss2.exceptions import InconsistentError, NotFound, OssError, RequestError, ServerError
+
+from fps_desktop.config import Settings, get_secret
+from fps_desktop.errors import QT_TRANSLATE_NOOP, UploadError, UsageError
+from fps_desktop.jobs import CancelToken
+
+log = logging.getLogger(__name__)
+logging.getLogger("oss2").setLevel(logging.WARNING)  # it logs every request and error at INFO
+
+SECRET_NAME = "oss.access_key_secret"
+TOKEN_NAME = "oss.security_token"
+# Seed 002's environment variables, for cron and scripts; they win over the settings.
+ENV = {"endpoint": "OSS_ENDPOINT", "bucket": "OSS_BUCKET_NAME",
+       "access_key_id": "OSS_ACCESS_KEY_ID", "secret": "OSS_ACCESS_KEY_SECRET",
+       "token": "OSS_SECURITY_TOKEN"}  # fmt: skip
+_REGION = re.compile(r"oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com")
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class OssConfig:
+    endpoint: str
+    bucket: str
+    access_key_id: str
+    secret: str
+    security_token: str | None = None
+    region: str | None = None  # set: signature V4; unset: V1 (custom endpoints)
+    retries: int = 3
+    timeout: float = 60.0
+    backoff: float = 0.5  # first wait in seconds; doubles each retry
+
+    def __repr__(self) -> str:  # never print the secret
+        return f"OssConfig({self.endpoint!r}, {self.bucket!r}, {self.access_key_id!r})"
+
+    @classmethod
+    def from_settings(cls, settings: Settings, bucket: str | None = None,
+                      env: dict[str, str] | None = None) -> OssConfig:  # fmt: skip
+        env = os.environ if env is None else env
+        endpoint = env.get(ENV["endpoint"]) or settings.get("oss.endpoint")
+        key_id = env.get(ENV["access_key_id"]) or settings.get("oss.access_key_id")
+        if env.get(ENV["secret"]):  # the environment gives the whole set of credentials
+            secret, token = env[ENV["secret"]], env.get(ENV["token"]) or None
+        else:
+            secret, token = get_secret(SECRET_NAME), get_secret(TOKEN_NAME) or None
+        bucket = bucket or env.get(ENV["bucket"]) or settings.get("oss.bucket")
+        if not (endpoint and key_id and secret and bucket):
+            raise UsageError(QT_TRANSLATE_NOOP(
+                "FpsError",
+                "OSS is not set up: enter the endpoint, bucket, AccessKey ID and secret in "
+                "the upload settings.",
+            ))  # fmt: skip
+        return cls(endpoint_url(endpoint), bucket, key_id, secret, token,
+                   region_of(endpoint), retries=settings.get("oss.retries"))  # fmt: skip
+
+    def connect(self, pool_size: int = 10) -> oss2.Bucket:
+        if self.security_token:
+            auth = oss2.StsAuth(self.access_key_id, self.secret, self.security_token,
+                                auth_version="v4" if self.region else "v1")  # fmt: skip
+        elif self.region:
+            auth = oss2.AuthV4(self.access_key_id, self.secret)
+        else:
+            auth = oss2.Auth(self.access_key_id, self.secret)
+        return oss2.Bucket(auth, self.endpoint, self.bucket, region=self.region,
+                           connect_timeout=self.timeout, enable_crc=True,
+                           session=oss2.Session(pool_size=pool_size))  # fmt: skip
+
+
+def endpoint_url(endpoint: str) -> str:
+    endpoint = endpoint.strip().rstrip("/")
+    return endpoint if "://" in endpoint else "https://" + endpoint
+
+
+def region_of(endpoint: str) -> str | None:
+    match = _REGION.search(endpoint)
+    return match.group(1) if match else None
+
+
+def is_transient(exc: Exception) -> bool:
+    if isinstance(exc, RequestError | InconsistentError):
+        return True
+    return isinstance(exc, ServerError) and (exc.status >= 500 or exc.status in (408, 429))
+
+
+def plain_error(exc: Exception, config: OssConfig) -> UploadError:
+    """An OSS or network failure in words an admin can act on."""
+    code = getattr(exc, "code", "")
+    status = getattr(exc, "status", 0)
+    if isinstance(exc, RequestError):
+        return UploadError(
+            QT_TRANSLATE_NOOP("FpsError", "Cannot reach OSS at {endpoint}: {reason}"),
+            endpoint=config.endpoint, reason=_short(str(exc.exception or exc)),
+        )  # fmt: skip
+    if isinstance(exc, InconsistentError):
+        return UploadError(
+            QT_TRANSLATE_NOOP(
+                "FpsError", "The data OSS received did not match the file (CRC check failed)."
+            )
+        )
+    messages = {
+        "InvalidAccessKeyId": QT_TRANSLATE_NOOP(
+            "FpsError", "OSS does not know the AccessKey ID {key_id}. Check it in the upload "
+            "settings."),
+        "SignatureDoesNotMatch": QT_TRANSLATE_NOOP(
+            "FpsError", "OSS refused the AccessKey secret: it does not match the AccessKey ID "
+            "{key_id}. Enter the secret again in the upload settings."),
+        "NoSuchBucket": QT_TRANSLATE_NOOP(
+            "FpsError", "There is no bucket {bucket} at {endpoint}. Check the bucket name and "
+            "the endpoint (region)."),
+        "RequestTimeTooSkewed": QT_TRANSLATE_NOOP(
+            "FpsError", "This computer's clock is more than 15 minutes off, so OSS refuses "
+            "the request. Correct the date and time, then try again."),
+        "AccessDenied": QT_TRANSLATE_NOOP(
+            "FpsError", "The AccessKey {key_id} has no permission for this in bucket {bucket}. "
+            "Ask the OSS administrator for write access."),
+        "InvalidSecurityToken": QT_TRANSLATE_NOOP(
+            "FpsError", "The temporary (STS) security token is invalid. Get a new one."),
+        "SecurityTokenExpired": QT_TRANSLATE_NOOP(
+            "FpsError", "The temporary (STS) security token has expired. Get a new one."),
+    }  # fmt: skip
+    params = {"key_id": config.access_key_id, "bucket": config.bucket,
+              "endpoint": config.endpoint}  # fmt: skip
+    if code in messages:
+        return UploadError(messages[code], **params)
+    return UploadError(
+        QT_TRANSLATE_NOOP("FpsError", "OSS answered {status} {code}: {detail}"),
+        status=status, code=code or "-",
+        detail=_short(getattr(exc, "message", "") or str(exc)),
+    )  # fmt: skip
+
+
+# Failures that will hit every file alike: stop the batch instead of failing each file.
+FATAL_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "NoSuchBucket",
+               "RequestTimeTooSkewed", "InvalidSecurityToken", "SecurityTokenExpired"}  # fmt: skip
+
+
+def is_fatal(exc: Exception) -> bool:
+    return getattr(exc, "code", "") in FATAL_CODES
+
+
+def check_access(
+    bucket: oss2.Bucket, config: OssConfig, prefix: str = "", retrying: Retrying | None = None
+) -> None:
+    """One signed HEAD: a wrong key, secret, bucket, clock or token shows up here.
+
+    A missing object is the good answer; HEAD needs no list permission, which
+    upload-only keys often lack.
+    """
+    probe = prefix + ".fps-access-check"
+    try:
+        if retrying is None:
+            bucket.head_object(probe)
+        else:
+            retrying("access check", lambda: bucket.head_object(probe))
+    except NotFound as exc:
+        if getattr(exc, "code", "") == "NoSuchBucket":
+            raise plain_error(exc, config) from exc
+    except OssError as exc:
+        raise plain_error(exc, config) from exc
+
+
+def _short(text: str) -> str:
+    return " ".join(text.split())[:200]
+
+
+class Retrying:
+    """Call OSS with retries on transient failures, backing off, honouring cancel."""
+
+    def __init__(self, config: OssConfig, cancel: CancelToken) -> None:
+        self.config = config
+        self.cancel = cancel
+
+    def __call__(
+        self, what: str, call: Callable[[], T], on_retry: Callable[[], None] | None = None
+    ) -> T:
+        attempt = 0
+        while True:
+            self.cancel.check()
+            try:
+                return call()
+            except OssError as exc:
+                if not is_transient(exc) or attempt >= self.config.retries:
+                    raise
+                attempt += 1
+                wait = self.config.backoff * 2 ** (attempt - 1) * random.uniform(0.8, 1.2)
+                log.info("%s failed (%s), retry %d/%d in %.1fs", what, _brief(exc), attempt,
+                         self.config.retries, wait)  # fmt: skip
+                if on_retry is not None:
+                    on_retry()
+                if self.cancel.wait(wait):
+                    self.cancel.check()
+
+
+def _brief(exc: Exception) -> str:
+    if isinstance(exc, ServerError):
+        return f"{exc.status} {exc.code}"
+    return _short(str(exc))

@@ -1,0 +1,470 @@
+"""Running an upload task: instant upload, multipart, resume, retries, progress.
+
+Every file is hashed (MD5) and checked with HEAD first: content already at its key
+(same MD5 in ``x-oss-meta-md5``) is skipped and counted as saved bytes. Smaller
+files go in one PUT; larger ones in parts sent several at a time from a shared
+pool, so memory stays at (parts in flight x part size) whatever the task size.
+Each finished part is recorded; on resume ListParts says what OSS holds, and a
+part is trusted only if its size and MD5 match the local file.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import os
+import threading
+import time
+from collections import deque
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+
+from oss2.exceptions import NoSuchUpload, NotFound, OssError
+from oss2.models import PartInfo
+from oss2.utils import Crc64, calc_obj_crc_from_parts
+
+from fps_desktop.errors import QT_TRANSLATE_NOOP, Cancelled, FpsError, UploadError, UsageError
+from fps_desktop.jobs import CancelToken, Progress
+from fps_desktop.upload.client import (
+    OssConfig,
+    Retrying,
+    check_access,
+    is_fatal,
+    plain_error,
+)
+from fps_desktop.upload.store import (
+    CANCELLED,
+    COMPLETED,
+    DEDUPED,
+    DONE,
+    FAILED,
+    PAUSED,
+    PENDING,
+    RUNNING,
+    STOPPED,
+    WITH_FAILURES,
+    FileRow,
+    TaskCounts,
+    TaskStore,
+    encode_error,
+)
+from fps_desktop.upload.tasks import part_size_for
+
+log = logging.getLogger(__name__)
+
+HASH_CHUNK = 4 * 1024 * 1024
+META_MD5 = "x-oss-meta-md5"
+
+
+def file_md5(path: str, cancel: CancelToken) -> str:
+    digest = hashlib.md5()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(HASH_CHUNK):
+            cancel.check()
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_range(path: str, offset: int, length: int) -> bytes:
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        return handle.read(length)
+
+
+def content_md5(data: bytes) -> tuple[str, str]:
+    """(hex MD5, base64 MD5 for the Content-MD5 header)."""
+    digest = hashlib.md5(data).digest()
+    return digest.hex(), base64.b64encode(digest).decode()
+
+
+@dataclass(frozen=True)
+class UploadProgress:
+    """What the panel shows: files and bytes, saved bytes, rate and time left."""
+
+    files_finished: int
+    files_total: int
+    bytes_done: int
+    bytes_total: int
+    saved_bytes: int
+    failed_files: int
+    rate: float  # bytes per second sent, over the last few seconds
+    seconds_left: float | None
+    current: str
+
+
+class Tracker:
+    """Counts bytes as oss2 sends them (sub-part granularity) and throttles progress."""
+
+    WINDOW = 5.0
+
+    def __init__(self, counts: TaskCounts, progress: Progress) -> None:
+        self._lock = threading.Lock()
+        self._progress = progress
+        self.bytes_total = counts.bytes
+        self.bytes_done = counts.done_bytes + counts.saved_bytes
+        self.files_total = counts.files
+        self.files_finished = counts.finished_files
+        self.saved_bytes = counts.saved_bytes
+        self.failed_files = counts.failed_files
+        self.sent = 0
+        self.current = ""
+        self._samples: deque[tuple[float, int]] = deque([(time.monotonic(), 0)])
+        self._last_emit = 0.0
+
+    def add(self, sent: int) -> None:
+        with self._lock:
+            self.bytes_done += sent
+            self.sent += sent
+            self._emit()
+
+    def file_finished(self, row: FileRow, state: str) -> None:
+        with self._lock:
+            self.files_finished += 1
+            if state == DEDUPED:
+                self.saved_bytes += row.size
+                self.bytes_done += row.size
+            elif state == FAILED:
+                self.failed_files += 1
+            self.current = row.rel
+            self._emit()
+
+    def _emit(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if force or now - self._last_emit >= 0.1:
+            self._last_emit = now
+            self._samples.append((now, self.sent))
+            while len(self._samples) > 2 and now - self._samples[0][0] > self.WINDOW:
+                self._samples.popleft()
+            self._progress(self.bytes_done, self.bytes_total, self.current)
+
+    def flush(self) -> None:
+        with self._lock:
+            self._emit(force=True)
+
+    def snapshot(self) -> UploadProgress:
+        with self._lock:
+            (t0, s0), now = self._samples[0], time.monotonic()
+            rate = (self.sent - s0) / (now - t0) if now - t0 > 0.2 else 0.0
+            left = self.bytes_total - self.bytes_done
+            return UploadProgress(self.files_finished, self.files_total, self.bytes_done,
+                                  self.bytes_total, self.saved_bytes, self.failed_files, rate,
+                                  left / rate if rate > 0 else None, self.current)  # fmt: skip
+
+
+class _Attempt:
+    """oss2 progress of one request; undone if the request fails and is retried."""
+
+    def __init__(self, tracker: Tracker) -> None:
+        self.tracker = tracker
+        self.counted = 0
+
+    def __call__(self, consumed: int, total: int | None) -> None:
+        self.tracker.add(consumed - self.counted)
+        self.counted = consumed
+
+    def rollback(self) -> None:
+        self.tracker.add(-self.counted)
+        self.counted = 0
+
+    def settle(self, size: int) -> None:
+        self.tracker.add(size - self.counted)
+        self.counted = size
+
+
+@dataclass(frozen=True)
+class UploadSummary:
+    task_id: str
+    counts: TaskCounts
+    sent_bytes: int
+    seconds: float
+
+    def lines(self) -> list[str]:
+        c = self.counts
+        return [
+            f"Task {self.task_id}: {c.done_files} uploaded, {c.saved_files} already there "
+            f"({c.saved_bytes:,} bytes saved), {c.failed_files} failed, of {c.files} files.",
+            f"Sent {self.sent_bytes:,} bytes in {self.seconds:.1f} s.",
+        ]
+
+
+class Uploader:
+    """Runs one task at a time; ``pause()`` before cancelling keeps it resumable."""
+
+    def __init__(self, store: TaskStore, config: OssConfig, parallel_parts: int = 4,
+                 file_workers: int = 4) -> None:  # fmt: skip
+        self.store = store
+        self.config = config
+        self.parallel_parts = max(1, parallel_parts)
+        self.file_workers = max(1, file_workers)
+        self.tracker: Tracker | None = None
+        self._pause = False
+        self._fatal: Exception | None = None
+
+    def pause(self) -> None:
+        """The next cancel stops without aborting multipart uploads."""
+        self._pause = True
+
+    def snapshot(self) -> UploadProgress | None:
+        return self.tracker.snapshot() if self.tracker else None
+
+    # -- the run -------------------------------------------------------------------------
+    def run(self, task_id: str, progress: Progress, cancel: CancelToken) -> UploadSummary:
+        task = self.store.task(task_id)
+        if task is None:
+            raise UsageError(QT_TRANSLATE_NOOP("FpsError", "There is no upload task {task}."),
+                             task=task_id)  # fmt: skip
+        started = time.monotonic()
+        self._pause, self._fatal = False, None
+        self.task, self.cancel = task, cancel
+        self.bucket = self.config.connect(pool_size=self.file_workers + self.parallel_parts + 2)
+        self.retrying = Retrying(self.config, cancel)
+        self.tracker = Tracker(self.store.counts(task.id), progress)
+        self.store.set_state(task.id, RUNNING)
+        try:
+            check_access(self.bucket, self.config, self.task.prefix, self.retrying)
+            with ThreadPoolExecutor(self.parallel_parts, "oss-part") as self.parts_pool:
+                self._run_files()
+        except Cancelled:
+            self._stopped()
+            raise
+        except FpsError as exc:
+            self.store.set_state(task.id, STOPPED, encode_error(exc))
+            raise
+        finally:
+            self.bucket.session.session.close()  # close pooled sockets now, not at GC
+            self.store.flush()
+            self.tracker.flush()
+        if self._fatal is not None:
+            error = plain_error(self._fatal, self.config)
+            self.store.set_state(task.id, STOPPED, encode_error(error))
+            raise error
+        if cancel.cancelled:
+            self._stopped()
+            raise Cancelled()
+        counts = self.store.counts(task.id)
+        self.store.set_state(task.id, WITH_FAILURES if counts.failed_files else COMPLETED)
+        return UploadSummary(task.id, counts, self.tracker.sent, time.monotonic() - started)
+
+    def _run_files(self) -> None:
+        slots = threading.BoundedSemaphore(self.file_workers * 2)
+        with ThreadPoolExecutor(self.file_workers, "oss-file") as files_pool:
+            for row in self.store.files(self.task.id, (PENDING,)):
+                while not slots.acquire(timeout=0.2):
+                    if self.cancel.cancelled:
+                        return
+                if self.cancel.cancelled:
+                    slots.release()
+                    return
+                future = files_pool.submit(self._one_file, row)
+                future.add_done_callback(lambda _: slots.release())
+
+    def _stopped(self) -> None:
+        if self._pause:
+            self.store.set_state(self.task.id, PAUSED)
+            return
+        for seq, rel, upload_id in self.store.open_uploads(self.task.id):
+            try:
+                self.bucket.abort_multipart_upload(self.task.key(rel), upload_id)
+            except OssError as exc:
+                log.info("could not abort the upload of %s: %s", rel, exc)
+            self.store.start_multipart(self.task.id, seq, None)
+        self.store.set_state(self.task.id, CANCELLED)
+
+    # -- one file ------------------------------------------------------------------------
+    def _one_file(self, row: FileRow) -> None:
+        key = self.task.key(row.rel)
+        try:
+            state, etag = self._upload_file(row, key)
+        except Cancelled:
+            return
+        except OssError as exc:
+            if is_fatal(exc):
+                self._fatal = exc
+                self.cancel.cancel()
+                return
+            log.info("upload of %s failed: %s", row.rel, exc)
+            self._failed(row, plain_error(exc, self.config))
+        except FpsError as exc:
+            log.info("upload of %s failed: %s", row.rel, exc.message)
+            self._failed(row, exc)
+        except Exception:
+            log.exception("upload of %s crashed", row.rel)
+            self._failed(row, UploadError(QT_TRANSLATE_NOOP(
+                "FpsError", "Unexpected error; the details are in the log file.")))  # fmt: skip
+        else:
+            self.store.finish_file(self.task.id, row.seq, state, etag)
+            self.tracker.file_finished(row, state)
+
+    def _failed(self, row: FileRow, error: FpsError) -> None:
+        self.store.finish_file(self.task.id, row.seq, FAILED, error=encode_error(error))
+        self.tracker.file_finished(row, FAILED)
+
+    def _upload_file(self, row: FileRow, key: str) -> tuple[str, str | None]:
+        try:
+            stat = os.stat(row.path)
+            changed = (stat.st_size, stat.st_mtime) != (row.size, row.mtime)
+            part_size = part_size_for(stat.st_size, self.task.part_size)
+            data = None
+            if stat.st_size < part_size:
+                data = read_range(row.path, 0, stat.st_size)
+                md5 = hashlib.md5(data).hexdigest()
+            else:
+                md5 = row.md5 if row.md5 and not changed else file_md5(row.path, self.cancel)
+        except OSError as exc:
+            raise UploadError(QT_TRANSLATE_NOOP("FpsError", "Cannot read {path}: {reason}"),
+                              path=row.path, reason=exc.strerror or str(exc)) from exc  # fmt: skip
+        if changed or md5 != row.md5:
+            self.store.set_md5(self.task.id, row.seq, md5, stat.st_size, stat.st_mtime)
+            row = FileRow(row.seq, row.path, row.rel, stat.st_size, stat.st_mtime, md5,
+                          row.state, row.upload_id, row.error)  # fmt: skip
+        upload_id = row.upload_id
+        if upload_id and changed:
+            self._abort(row, key)
+            upload_id = None
+        if self._already_there(key, md5, stat.st_size):
+            if upload_id:
+                self._abort(row, key)
+            return DEDUPED, None
+        if data is not None:
+            return DONE, self._put(key, data, md5)
+        return DONE, self._multipart(row, key, md5, part_size, upload_id)
+
+    def _head(self, key: str):
+        head = self.retrying(f"HEAD {key}", lambda: self.bucket.head_object(key))
+        head.resp.read()  # no body; reading hands the connection back to the pool
+        return head
+
+    def _already_there(self, key: str, md5: str, size: int) -> bool:
+        try:
+            head = self._head(key)
+        except NotFound:
+            return False
+        recorded = head.headers.get(META_MD5) or ""
+        plain_etag = (head.etag or "").lower() if head.object_type == "Normal" else ""
+        return head.content_length == size and md5 in (recorded.lower(), plain_etag)
+
+    def _put(self, key: str, data: bytes, md5: str) -> str:
+        attempt = _Attempt(self.tracker)
+        headers = {"Content-MD5": base64.b64encode(bytes.fromhex(md5)).decode(), META_MD5: md5}
+        result = self.retrying(
+            f"PUT {key}",
+            lambda: self.bucket.put_object(key, data, headers=headers, progress_callback=attempt),
+            on_retry=attempt.rollback,
+        )
+        attempt.settle(len(data))
+        return result.etag
+
+    def _abort(self, row: FileRow, key: str) -> None:
+        try:
+            self.bucket.abort_multipart_upload(key, row.upload_id)
+        except OssError as exc:
+            log.info("could not abort the old upload of %s: %s", row.rel, exc)
+        self.store.start_multipart(self.task.id, row.seq, None)
+
+    # -- multipart -----------------------------------------------------------------------
+    def _multipart(self, row: FileRow, key: str, md5: str, part_size: int,
+                   upload_id: str | None) -> str:  # fmt: skip
+        size = row.size
+        count = max(1, -(-size // part_size))
+        done = self._verified_parts(row, key, upload_id, part_size) if upload_id else None
+        if done is None:
+            result = self.retrying(f"start {key}", lambda: self.bucket.init_multipart_upload(
+                key, headers={META_MD5: md5}))  # fmt: skip
+            upload_id, done = result.upload_id, {}
+            self.store.start_multipart(self.task.id, row.seq, upload_id)
+        self.tracker.add(sum(info[0] for info in done.values()))
+        abandon = threading.Event()
+        futures: list[Future] = [
+            self.parts_pool.submit(self._part, row, key, upload_id, number, part_size, abandon)
+            for number in range(1, count + 1) if number not in done
+        ]  # fmt: skip
+        finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
+        if any(f.exception() for f in finished):
+            abandon.set()
+            wait(futures)
+        for future in futures:
+            number, info = future.result()  # raises the first failure: the file fails
+            done[number] = info
+        parts = [PartInfo(n, done[n][1], size=done[n][0], part_crc=done[n][2])
+                 for n in sorted(done)]  # fmt: skip
+        return self._complete(row, key, md5, upload_id, parts)
+
+    def _verified_parts(self, row: FileRow, key: str, upload_id: str,
+                        part_size: int) -> dict[int, tuple[int, str, int]] | None:  # fmt: skip
+        """Parts OSS holds whose size and MD5 match the file; None if the upload is gone."""
+        recorded = self.store.parts(self.task.id, row.seq)
+        on_server: list[PartInfo] = []
+        marker = ""
+        try:
+            while True:
+                page = self.retrying(
+                    f"list parts of {key}",
+                    lambda m=marker: self.bucket.list_parts(key, upload_id, marker=m),
+                )
+                on_server += page.parts
+                if not page.is_truncated:
+                    break
+                marker = page.next_marker
+        except NoSuchUpload:
+            self.store.start_multipart(self.task.id, row.seq, None)
+            return None
+        verified = {}
+        for part in on_server:
+            offset = (part.part_number - 1) * part_size
+            if part.size != min(part_size, row.size - offset) or part.size <= 0:
+                continue
+            mine = recorded.get(part.part_number)
+            if mine and mine[1].upper() == part.etag.upper():
+                verified[part.part_number] = mine
+                continue
+            data = read_range(row.path, offset, part.size)
+            if hashlib.md5(data).hexdigest().upper() == part.etag.upper():
+                crc = Crc64()
+                crc.update(data)
+                verified[part.part_number] = (part.size, part.etag, crc.crc)
+                self.store.add_part(self.task.id, row.seq, part.part_number, part.size,
+                                    part.etag, crc.crc)  # fmt: skip
+        log.info("resuming %s: %d of its parts are already at OSS", row.rel, len(verified))
+        return verified
+
+    def _part(self, row: FileRow, key: str, upload_id: str, number: int, part_size: int,
+              abandon: threading.Event) -> tuple[int, tuple[int, str, int]]:  # fmt: skip
+        if abandon.is_set():
+            raise Cancelled()
+        self.cancel.check()
+        try:
+            data = read_range(row.path, (number - 1) * part_size, part_size)
+        except OSError as exc:
+            raise UploadError(QT_TRANSLATE_NOOP("FpsError", "Cannot read {path}: {reason}"),
+                              path=row.path, reason=exc.strerror or str(exc)) from exc  # fmt: skip
+        _, md5_header = content_md5(data)
+        attempt = _Attempt(self.tracker)
+        result = self.retrying(
+            f"part {number} of {key}",
+            lambda: self.bucket.upload_part(key, upload_id, number, data, progress_callback=attempt,
+                                            headers={"Content-MD5": md5_header}),
+            on_retry=attempt.rollback,
+        )  # fmt: skip
+        attempt.settle(len(data))
+        self.store.add_part(self.task.id, row.seq, number, len(data), result.etag, result.crc)
+        return number, (len(data), result.etag, result.crc)
+
+    def _complete(self, row: FileRow, key: str, md5: str, upload_id: str,
+                  parts: list[PartInfo]) -> str:  # fmt: skip
+        try:
+            result = self.retrying(f"complete {key}", lambda: self.bucket.complete_multipart_upload(
+                key, upload_id, parts))  # fmt: skip
+        except NoSuchUpload:
+            # A retried complete whose first answer was lost: OSS already joined the parts.
+            if not self._already_there(key, md5, row.size):
+                raise
+            return self._head(key).etag
+        expected = calc_obj_crc_from_parts(parts)
+        if result.crc is not None and result.crc != expected:
+            raise UploadError(
+                QT_TRANSLATE_NOOP(
+                    "FpsError", "The data OSS received did not match the file (CRC check failed)."
+                )
+            )
+        return result.etag
