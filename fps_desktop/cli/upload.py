@@ -94,9 +94,13 @@ def _new_task(args, settings: Settings, store):
     config = _config(settings, args.bucket)
     prefix = settings.get("oss.prefix") if args.prefix is None else args.prefix
     task = create_task(
-        store, [Path(p) for p in args.paths], config.bucket, prefix, args.zip,
+        store,
+        [Path(p) for p in args.paths],
+        config.bucket,
+        prefix,
+        args.zip,
         part_size=args.part_size_kb * 1024,
-    )  # fmt: skip
+    )
     print(f"task {task.id}: to oss://{task.bucket}/{task.prefix}", flush=True)
     return task
 
@@ -194,5 +198,10 @@ def _run_test(args, settings: Settings, rest: list[str]) -> int:
     return 0
 
 
-ACTIONS = {"list": _run_list, "link": _run_link, "manifest": _run_manifest, "retry": _run_retry,
-           "test": _run_test}  # fmt: skip
+ACTIONS = {
+    "list": _run_list,
+    "link": _run_link,
+    "manifest": _run_manifest,
+    "retry": _run_retry,
+    "test": _run_test,
+}

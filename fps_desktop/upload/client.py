@@ -28,9 +28,13 @@ logging.getLogger("oss2").setLevel(logging.WARNING)  # it logs every request and
 SECRET_NAME = "oss.access_key_secret"
 TOKEN_NAME = "oss.security_token"
 # Seed 002's environment variables, for cron and scripts; they win over the settings.
-ENV = {"endpoint": "OSS_ENDPOINT", "bucket": "OSS_BUCKET_NAME",
-       "access_key_id": "OSS_ACCESS_KEY_ID", "secret": "OSS_ACCESS_KEY_SECRET",
-       "token": "OSS_SECURITY_TOKEN"}  # fmt: skip
+ENV = {
+    "endpoint": "OSS_ENDPOINT",
+    "bucket": "OSS_BUCKET_NAME",
+    "access_key_id": "OSS_ACCESS_KEY_ID",
+    "secret": "OSS_ACCESS_KEY_SECRET",
+    "token": "OSS_SECURITY_TOKEN",
+}
 _REGION = re.compile(r"oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com")
 
 T = TypeVar("T")
@@ -52,8 +56,9 @@ class OssConfig:
         return f"OssConfig({self.endpoint!r}, {self.bucket!r}, {self.access_key_id!r})"
 
     @classmethod
-    def from_settings(cls, settings: Settings, bucket: str | None = None,
-                      env: dict[str, str] | None = None) -> OssConfig:  # fmt: skip
+    def from_settings(
+        cls, settings: Settings, bucket: str | None = None, env: dict[str, str] | None = None
+    ) -> OssConfig:
         env = os.environ if env is None else env
         endpoint = env.get(ENV["endpoint"]) or settings.get("oss.endpoint")
         key_id = env.get(ENV["access_key_id"]) or settings.get("oss.access_key_id")
@@ -63,25 +68,44 @@ class OssConfig:
             secret, token = get_secret(SECRET_NAME), get_secret(TOKEN_NAME) or None
         bucket = bucket or env.get(ENV["bucket"]) or settings.get("oss.bucket")
         if not (endpoint and key_id and secret and bucket):
-            raise UsageError(QT_TRANSLATE_NOOP(
-                "FpsError",
-                "OSS is not set up: enter the endpoint, bucket, AccessKey ID and secret in "
-                "the upload settings.",
-            ))  # fmt: skip
-        return cls(endpoint_url(endpoint), bucket, key_id, secret, token,
-                   region_of(endpoint), retries=settings.get("oss.retries"))  # fmt: skip
+            raise UsageError(
+                QT_TRANSLATE_NOOP(
+                    "FpsError",
+                    "OSS is not set up: enter the endpoint, bucket, AccessKey ID and secret in "
+                    "the upload settings.",
+                )
+            )
+        return cls(
+            endpoint_url(endpoint),
+            bucket,
+            key_id,
+            secret,
+            token,
+            region_of(endpoint),
+            retries=settings.get("oss.retries"),
+        )
 
     def connect(self, pool_size: int = 10) -> oss2.Bucket:
         if self.security_token:
-            auth = oss2.StsAuth(self.access_key_id, self.secret, self.security_token,
-                                auth_version="v4" if self.region else "v1")  # fmt: skip
+            auth = oss2.StsAuth(
+                self.access_key_id,
+                self.secret,
+                self.security_token,
+                auth_version="v4" if self.region else "v1",
+            )
         elif self.region:
             auth = oss2.AuthV4(self.access_key_id, self.secret)
         else:
             auth = oss2.Auth(self.access_key_id, self.secret)
-        return oss2.Bucket(auth, self.endpoint, self.bucket, region=self.region,
-                           connect_timeout=self.timeout, enable_crc=True,
-                           session=oss2.Session(pool_size=pool_size))  # fmt: skip
+        return oss2.Bucket(
+            auth,
+            self.endpoint,
+            self.bucket,
+            region=self.region,
+            connect_timeout=self.timeout,
+            enable_crc=True,
+            session=oss2.Session(pool_size=pool_size),
+        )
 
 
 def endpoint_url(endpoint: str) -> str:
@@ -107,8 +131,9 @@ def plain_error(exc: Exception, config: OssConfig) -> UploadError:
     if isinstance(exc, RequestError):
         return UploadError(
             QT_TRANSLATE_NOOP("FpsError", "Cannot reach OSS at {endpoint}: {reason}"),
-            endpoint=config.endpoint, reason=_short(str(exc.exception or exc)),
-        )  # fmt: skip
+            endpoint=config.endpoint,
+            reason=_short(str(exc.exception or exc)),
+        )
     if isinstance(exc, InconsistentError):
         return UploadError(
             QT_TRANSLATE_NOOP(
@@ -117,39 +142,56 @@ def plain_error(exc: Exception, config: OssConfig) -> UploadError:
         )
     messages = {
         "InvalidAccessKeyId": QT_TRANSLATE_NOOP(
-            "FpsError", "OSS does not know the AccessKey ID {key_id}. Check it in the upload "
-            "settings."),
+            "FpsError",
+            "OSS does not know the AccessKey ID {key_id}. Check it in the upload settings.",
+        ),
         "SignatureDoesNotMatch": QT_TRANSLATE_NOOP(
-            "FpsError", "OSS refused the AccessKey secret: it does not match the AccessKey ID "
-            "{key_id}. Enter the secret again in the upload settings."),
+            "FpsError",
+            "OSS refused the AccessKey secret: it does not match the AccessKey ID "
+            "{key_id}. Enter the secret again in the upload settings.",
+        ),
         "NoSuchBucket": QT_TRANSLATE_NOOP(
-            "FpsError", "There is no bucket {bucket} at {endpoint}. Check the bucket name and "
-            "the endpoint (region)."),
+            "FpsError",
+            "There is no bucket {bucket} at {endpoint}. Check the bucket name and "
+            "the endpoint (region).",
+        ),
         "RequestTimeTooSkewed": QT_TRANSLATE_NOOP(
-            "FpsError", "This computer's clock is more than 15 minutes off, so OSS refuses "
-            "the request. Correct the date and time, then try again."),
+            "FpsError",
+            "This computer's clock is more than 15 minutes off, so OSS refuses "
+            "the request. Correct the date and time, then try again.",
+        ),
         "AccessDenied": QT_TRANSLATE_NOOP(
-            "FpsError", "The AccessKey {key_id} has no permission for this in bucket {bucket}. "
-            "Ask the OSS administrator for write access."),
+            "FpsError",
+            "The AccessKey {key_id} has no permission for this in bucket {bucket}. "
+            "Ask the OSS administrator for write access.",
+        ),
         "InvalidSecurityToken": QT_TRANSLATE_NOOP(
-            "FpsError", "The temporary (STS) security token is invalid. Get a new one."),
+            "FpsError", "The temporary (STS) security token is invalid. Get a new one."
+        ),
         "SecurityTokenExpired": QT_TRANSLATE_NOOP(
-            "FpsError", "The temporary (STS) security token has expired. Get a new one."),
-    }  # fmt: skip
-    params = {"key_id": config.access_key_id, "bucket": config.bucket,
-              "endpoint": config.endpoint}  # fmt: skip
+            "FpsError", "The temporary (STS) security token has expired. Get a new one."
+        ),
+    }
+    params = {"key_id": config.access_key_id, "bucket": config.bucket, "endpoint": config.endpoint}
     if code in messages:
         return UploadError(messages[code], **params)
     return UploadError(
         QT_TRANSLATE_NOOP("FpsError", "OSS answered {status} {code}: {detail}"),
-        status=status, code=code or "-",
+        status=status,
+        code=code or "-",
         detail=_short(getattr(exc, "message", "") or str(exc)),
-    )  # fmt: skip
+    )
 
 
 # Failures that will hit every file alike: stop the batch instead of failing each file.
-FATAL_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "NoSuchBucket",
-               "RequestTimeTooSkewed", "InvalidSecurityToken", "SecurityTokenExpired"}  # fmt: skip
+FATAL_CODES = {
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "NoSuchBucket",
+    "RequestTimeTooSkewed",
+    "InvalidSecurityToken",
+    "SecurityTokenExpired",
+}
 
 
 def is_fatal(exc: Exception) -> bool:
@@ -201,8 +243,14 @@ class Retrying:
                     raise
                 attempt += 1
                 wait = self.config.backoff * 2 ** (attempt - 1) * random.uniform(0.8, 1.2)
-                log.info("%s failed (%s), retry %d/%d in %.1fs", what, _brief(exc), attempt,
-                         self.config.retries, wait)  # fmt: skip
+                log.info(
+                    "%s failed (%s), retry %d/%d in %.1fs",
+                    what,
+                    _brief(exc),
+                    attempt,
+                    self.config.retries,
+                    wait,
+                )
                 if on_retry is not None:
                     on_retry()
                 if self.cancel.wait(wait):

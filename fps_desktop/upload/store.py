@@ -128,8 +128,9 @@ def error_text(error: str | None) -> str:
 
 
 def encode_error(exc: FpsError) -> str:
-    return json.dumps({"template": exc.template, "params": {k: str(v) for k, v in
-                                                            exc.params.items()}})  # fmt: skip
+    return json.dumps(
+        {"template": exc.template, "params": {k: str(v) for k, v in exc.params.items()}}
+    )
 
 
 class TaskStore:
@@ -178,16 +179,25 @@ class TaskStore:
             return self._db.execute(sql, tuple(params)).fetchall()
 
     # -- tasks -----------------------------------------------------------------------------
-    def create_task(self, bucket: str, prefix: str, sources: list[str], zip_first: bool,
-                    part_size: int) -> Task:  # fmt: skip
+    def create_task(
+        self, bucket: str, prefix: str, sources: list[str], zip_first: bool, part_size: int
+    ) -> Task:
         task_id = uuid.uuid4().hex[:12]
         self._write(
             "INSERT INTO tasks (id, created, bucket, prefix, sources, zip, part_size, state)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (task_id, time.time(), bucket, prefix, json.dumps(sources), int(zip_first),
-             part_size, NEW),
+            (
+                task_id,
+                time.time(),
+                bucket,
+                prefix,
+                json.dumps(sources),
+                int(zip_first),
+                part_size,
+                NEW,
+            ),
             urgent=True,
-        )  # fmt: skip
+        )
         return self.task(task_id)
 
     def task(self, task_id: str) -> Task | None:
@@ -195,16 +205,20 @@ class TaskStore:
         if not rows:
             return None
         row = rows[0]
-        return Task(row[0], row[1], row[2], row[3], json.loads(row[4]), bool(row[5]), row[6],
-                    row[7], row[8])  # fmt: skip
+        return Task(
+            row[0], row[1], row[2], row[3], json.loads(row[4]), bool(row[5]), row[6], row[7], row[8]
+        )
 
     def tasks(self) -> list[Task]:
         ids = self._read("SELECT id FROM tasks ORDER BY created DESC")
         return [self.task(task_id) for (task_id,) in ids]
 
     def set_state(self, task_id: str, state: str, error: str | None = None) -> None:
-        self._write("UPDATE tasks SET state = ?, error = ? WHERE id = ?",
-                    (state, error, task_id), urgent=True)  # fmt: skip
+        self._write(
+            "UPDATE tasks SET state = ?, error = ? WHERE id = ?",
+            (state, error, task_id),
+            urgent=True,
+        )
 
     def delete_task(self, task_id: str) -> None:
         for table, column in (("parts", "task_id"), ("files", "task_id"), ("tasks", "id")):
@@ -216,9 +230,12 @@ class TaskStore:
         """Insert (seq, path, rel, size, mtime) rows; a second file at the same key is skipped."""
         with self._lock:
             before = self._db.total_changes
-            self._write("INSERT OR IGNORE INTO files (task_id, seq, path, rel, size, mtime)"
-                        " VALUES (?, ?, ?, ?, ?, ?)",
-                        [(task_id, *row) for row in rows], many=True)  # fmt: skip
+            self._write(
+                "INSERT OR IGNORE INTO files (task_id, seq, path, rel, size, mtime)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [(task_id, *row) for row in rows],
+                many=True,
+            )
             return self._db.total_changes - before
 
     def files(self, task_id: str, states: tuple[str, ...], page: int = 500) -> Iterator[FileRow]:
@@ -246,8 +263,11 @@ class TaskStore:
         return FileRow(*rows[0]) if rows else None
 
     def counts(self, task_id: str) -> TaskCounts:
-        rows = self._read("SELECT state, COUNT(*), COALESCE(SUM(size), 0) FROM files"
-                          " WHERE task_id = ? GROUP BY state", (task_id,))  # fmt: skip
+        rows = self._read(
+            "SELECT state, COUNT(*), COALESCE(SUM(size), 0) FROM files"
+            " WHERE task_id = ? GROUP BY state",
+            (task_id,),
+        )
         by_state = {state: (count, size) for state, count, size in rows}
         return TaskCounts(
             files=sum(c for c, _ in by_state.values()),
@@ -260,13 +280,17 @@ class TaskStore:
         )
 
     def set_md5(self, task_id: str, seq: int, md5: str, size: int, mtime: float) -> None:
-        self._write("UPDATE files SET md5 = ?, size = ?, mtime = ? WHERE task_id = ? AND seq = ?",
-                    (md5, size, mtime, task_id, seq))  # fmt: skip
-
-    def finish_file(self, task_id: str, seq: int, state: str, etag: str | None = None,
-                    error: str | None = None) -> None:  # fmt: skip
         self._write(
-            "UPDATE files SET state = ?, etag = ?, error = ?, finished = ? WHERE task_id = ? AND seq = ?",
+            "UPDATE files SET md5 = ?, size = ?, mtime = ? WHERE task_id = ? AND seq = ?",
+            (md5, size, mtime, task_id, seq),
+        )
+
+    def finish_file(
+        self, task_id: str, seq: int, state: str, etag: str | None = None, error: str | None = None
+    ) -> None:
+        self._write(
+            "UPDATE files SET state = ?, etag = ?, error = ?, finished = ?"
+            " WHERE task_id = ? AND seq = ?",
             (state, etag, error, time.time(), task_id, seq),
         )
         if state in (DONE, DEDUPED):  # a failed file keeps its upload and parts for a retry
@@ -278,8 +302,11 @@ class TaskStore:
     def retry_failed(self, task_id: str) -> int:
         with self._lock:
             before = self._db.total_changes
-            self._write("UPDATE files SET state = ?, error = NULL WHERE task_id = ? AND state = ?",
-                        (PENDING, task_id, FAILED), urgent=True)  # fmt: skip
+            self._write(
+                "UPDATE files SET state = ?, error = NULL WHERE task_id = ? AND state = ?",
+                (PENDING, task_id, FAILED),
+                urgent=True,
+            )
             return self._db.total_changes - before
 
     def md5_of(self, task_id: str, rel: str) -> str | None:
@@ -289,21 +316,29 @@ class TaskStore:
     # -- multipart -------------------------------------------------------------------------
     def start_multipart(self, task_id: str, seq: int, upload_id: str | None) -> None:
         """Remember (or forget) the multipart upload of a file; its old parts go."""
-        self._write("UPDATE files SET upload_id = ? WHERE task_id = ? AND seq = ?",
-                    (upload_id, task_id, seq))  # fmt: skip
+        self._write(
+            "UPDATE files SET upload_id = ? WHERE task_id = ? AND seq = ?",
+            (upload_id, task_id, seq),
+        )
         self._write("DELETE FROM parts WHERE task_id = ? AND seq = ?", (task_id, seq), urgent=True)
 
-    def add_part(self, task_id: str, seq: int, number: int, size: int, etag: str,
-                 crc: int) -> None:  # fmt: skip
-        self._write("INSERT OR REPLACE INTO parts VALUES (?, ?, ?, ?, ?, ?)",
-                    (task_id, seq, number, size, etag, str(crc)), urgent=True)  # fmt: skip
+    def add_part(self, task_id: str, seq: int, number: int, size: int, etag: str, crc: int) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO parts VALUES (?, ?, ?, ?, ?, ?)",
+            (task_id, seq, number, size, etag, str(crc)),
+            urgent=True,
+        )
 
     def parts(self, task_id: str, seq: int) -> dict[int, tuple[int, str, int]]:
-        rows = self._read("SELECT number, size, etag, crc FROM parts WHERE task_id = ? AND seq = ?",
-                          (task_id, seq))  # fmt: skip
+        rows = self._read(
+            "SELECT number, size, etag, crc FROM parts WHERE task_id = ? AND seq = ?",
+            (task_id, seq),
+        )
         return {number: (size, etag, int(crc)) for number, size, etag, crc in rows}
 
     def open_uploads(self, task_id: str) -> list[tuple[int, str, str]]:
         """(seq, rel, upload_id) of files with a multipart upload still open."""
-        return self._read("SELECT seq, rel, upload_id FROM files WHERE task_id = ?"
-                          " AND upload_id IS NOT NULL", (task_id,))  # fmt: skip
+        return self._read(
+            "SELECT seq, rel, upload_id FROM files WHERE task_id = ? AND upload_id IS NOT NULL",
+            (task_id,),
+        )

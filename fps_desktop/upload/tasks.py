@@ -37,8 +37,9 @@ def part_size_for(size: int, base: int = DEFAULT_PART_SIZE) -> int:
 def normalise_prefix(prefix: str) -> str:
     prefix = prefix.replace("\\", "/").strip().strip("/")
     if any(part in ("..", ".") for part in prefix.split("/")):
-        raise UsageError(QT_TRANSLATE_NOOP("FpsError", "The prefix {prefix} is not allowed."),
-                         prefix=prefix)  # fmt: skip
+        raise UsageError(
+            QT_TRANSLATE_NOOP("FpsError", "The prefix {prefix} is not allowed."), prefix=prefix
+        )
     return prefix + "/" if prefix else ""
 
 
@@ -77,13 +78,16 @@ def create_task(
     sources = [Path(s).absolute() for s in sources]
     missing = [str(s) for s in sources if not s.exists()]
     if missing or not sources:
-        raise UsageError(QT_TRANSLATE_NOOP("FpsError", "Nothing to upload: {paths} not found."),
-                         paths=", ".join(missing) or "-")  # fmt: skip
+        raise UsageError(
+            QT_TRANSLATE_NOOP("FpsError", "Nothing to upload: {paths} not found."),
+            paths=", ".join(missing) or "-",
+        )
     if part_size < MIN_PART_SIZE:
         raise UsageError(QT_TRANSLATE_NOOP("FpsError", "Parts must be at least 100 KB."))
     cancel = cancel or CancelToken()
-    task = store.create_task(bucket, normalise_prefix(prefix), [str(s) for s in sources],
-                             zip_first, part_size)  # fmt: skip
+    task = store.create_task(
+        bucket, normalise_prefix(prefix), [str(s) for s in sources], zip_first, part_size
+    )
     files = _zipped(store, task, sources, progress, cancel) if zip_first else _listed(sources)
     batch = []
     for seq, (path, rel, stat) in enumerate(files):
@@ -103,8 +107,9 @@ def _listed(sources: list[Path]) -> Iterator[tuple[Path, str, os.stat_result]]:
         yield from walk(source)
 
 
-def _zipped(store: TaskStore, task: Task, sources: list[Path], progress: Progress,
-            cancel: CancelToken) -> Iterator[tuple[Path, str, os.stat_result]]:  # fmt: skip
+def _zipped(
+    store: TaskStore, task: Task, sources: list[Path], progress: Progress, cancel: CancelToken
+) -> Iterator[tuple[Path, str, os.stat_result]]:
     """Pack every source into one ZIP (paths kept) in the data folder; yield that file."""
     name = sources[0].stem if len(sources) == 1 else time.strftime("upload-%Y%m%d-%H%M%S")
     target = store.path.parent / "upload-zips" / f"{task.id}-{name}.zip"

@@ -147,9 +147,17 @@ class Tracker:
             (t0, s0), now = self._samples[0], time.monotonic()
             rate = (self.sent - s0) / (now - t0) if now - t0 > 0.2 else 0.0
             left = self.bytes_total - self.bytes_done
-            return UploadProgress(self.files_finished, self.files_total, self.bytes_done,
-                                  self.bytes_total, self.saved_bytes, self.failed_files, rate,
-                                  left / rate if rate > 0 else None, self.current)  # fmt: skip
+            return UploadProgress(
+                self.files_finished,
+                self.files_total,
+                self.bytes_done,
+                self.bytes_total,
+                self.saved_bytes,
+                self.failed_files,
+                rate,
+                left / rate if rate > 0 else None,
+                self.current,
+            )
 
 
 class _Attempt:
@@ -191,13 +199,15 @@ class UploadSummary:
 class Uploader:
     """Runs one task at a time; ``pause()`` before cancelling keeps it resumable."""
 
-    def __init__(self, store: TaskStore, config: OssConfig, parallel_parts: int = 4,
-                 file_workers: int = 4) -> None:  # fmt: skip
+    def __init__(
+        self, store: TaskStore, config: OssConfig, parallel_parts: int = 4, file_workers: int = 4
+    ) -> None:
         self.store = store
         self.config = config
         self.parallel_parts = max(1, parallel_parts)
         self.file_workers = max(1, file_workers)
         self.tracker: Tracker | None = None
+        self.task_id: str | None = None
         self._pause = False
         self._fatal: Exception | None = None
 
@@ -212,10 +222,11 @@ class Uploader:
     def run(self, task_id: str, progress: Progress, cancel: CancelToken) -> UploadSummary:
         task = self.store.task(task_id)
         if task is None:
-            raise UsageError(QT_TRANSLATE_NOOP("FpsError", "There is no upload task {task}."),
-                             task=task_id)  # fmt: skip
+            raise UsageError(
+                QT_TRANSLATE_NOOP("FpsError", "There is no upload task {task}."), task=task_id
+            )
         started = time.monotonic()
-        self._pause, self._fatal = False, None
+        self.task_id, self._fatal = task.id, None
         self.task, self.cancel = task, cancel
         self.bucket = self.config.connect(pool_size=self.file_workers + self.parallel_parts + 2)
         self.retrying = Retrying(self.config, cancel)
@@ -290,8 +301,14 @@ class Uploader:
             self._failed(row, exc)
         except Exception:
             log.exception("upload of %s crashed", row.rel)
-            self._failed(row, UploadError(QT_TRANSLATE_NOOP(
-                "FpsError", "Unexpected error; the details are in the log file.")))  # fmt: skip
+            self._failed(
+                row,
+                UploadError(
+                    QT_TRANSLATE_NOOP(
+                        "FpsError", "Unexpected error; the details are in the log file."
+                    )
+                ),
+            )
         else:
             self.store.finish_file(self.task.id, row.seq, state, etag)
             self.tracker.file_finished(row, state)
@@ -312,12 +329,24 @@ class Uploader:
             else:
                 md5 = row.md5 if row.md5 and not changed else file_md5(row.path, self.cancel)
         except OSError as exc:
-            raise UploadError(QT_TRANSLATE_NOOP("FpsError", "Cannot read {path}: {reason}"),
-                              path=row.path, reason=exc.strerror or str(exc)) from exc  # fmt: skip
+            raise UploadError(
+                QT_TRANSLATE_NOOP("FpsError", "Cannot read {path}: {reason}"),
+                path=row.path,
+                reason=exc.strerror or str(exc),
+            ) from exc
         if changed or md5 != row.md5:
             self.store.set_md5(self.task.id, row.seq, md5, stat.st_size, stat.st_mtime)
-            row = FileRow(row.seq, row.path, row.rel, stat.st_size, stat.st_mtime, md5,
-                          row.state, row.upload_id, row.error)  # fmt: skip
+            row = FileRow(
+                row.seq,
+                row.path,
+                row.rel,
+                stat.st_size,
+                stat.st_mtime,
+                md5,
+                row.state,
+                row.upload_id,
+                row.error,
+            )
         upload_id = row.upload_id
         if upload_id and changed:
             self._abort(row, key)
@@ -363,22 +392,26 @@ class Uploader:
         self.store.start_multipart(self.task.id, row.seq, None)
 
     # -- multipart -----------------------------------------------------------------------
-    def _multipart(self, row: FileRow, key: str, md5: str, part_size: int,
-                   upload_id: str | None) -> str:  # fmt: skip
+    def _multipart(
+        self, row: FileRow, key: str, md5: str, part_size: int, upload_id: str | None
+    ) -> str:
         size = row.size
         count = max(1, -(-size // part_size))
         done = self._verified_parts(row, key, upload_id, part_size) if upload_id else None
         if done is None:
-            result = self.retrying(f"start {key}", lambda: self.bucket.init_multipart_upload(
-                key, headers={META_MD5: md5}))  # fmt: skip
+            result = self.retrying(
+                f"start {key}",
+                lambda: self.bucket.init_multipart_upload(key, headers={META_MD5: md5}),
+            )
             upload_id, done = result.upload_id, {}
             self.store.start_multipart(self.task.id, row.seq, upload_id)
         self.tracker.add(sum(info[0] for info in done.values()))
         abandon = threading.Event()
         futures: list[Future] = [
             self.parts_pool.submit(self._part, row, key, upload_id, number, part_size, abandon)
-            for number in range(1, count + 1) if number not in done
-        ]  # fmt: skip
+            for number in range(1, count + 1)
+            if number not in done
+        ]
         finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
         if any(f.exception() for f in finished):
             abandon.set()
@@ -386,12 +419,14 @@ class Uploader:
         for future in futures:
             number, info = future.result()  # raises the first failure: the file fails
             done[number] = info
-        parts = [PartInfo(n, done[n][1], size=done[n][0], part_crc=done[n][2])
-                 for n in sorted(done)]  # fmt: skip
+        parts = [
+            PartInfo(n, done[n][1], size=done[n][0], part_crc=done[n][2]) for n in sorted(done)
+        ]
         return self._complete(row, key, md5, upload_id, parts)
 
-    def _verified_parts(self, row: FileRow, key: str, upload_id: str,
-                        part_size: int) -> dict[int, tuple[int, str, int]] | None:  # fmt: skip
+    def _verified_parts(
+        self, row: FileRow, key: str, upload_id: str, part_size: int
+    ) -> dict[int, tuple[int, str, int]] | None:
         """Parts OSS holds whose size and MD5 match the file; None if the upload is gone."""
         recorded = self.store.parts(self.task.id, row.seq)
         on_server: list[PartInfo] = []
@@ -423,38 +458,58 @@ class Uploader:
                 crc = Crc64()
                 crc.update(data)
                 verified[part.part_number] = (part.size, part.etag, crc.crc)
-                self.store.add_part(self.task.id, row.seq, part.part_number, part.size,
-                                    part.etag, crc.crc)  # fmt: skip
+                self.store.add_part(
+                    self.task.id, row.seq, part.part_number, part.size, part.etag, crc.crc
+                )
         log.info("resuming %s: %d of its parts are already at OSS", row.rel, len(verified))
         return verified
 
-    def _part(self, row: FileRow, key: str, upload_id: str, number: int, part_size: int,
-              abandon: threading.Event) -> tuple[int, tuple[int, str, int]]:  # fmt: skip
+    def _part(
+        self,
+        row: FileRow,
+        key: str,
+        upload_id: str,
+        number: int,
+        part_size: int,
+        abandon: threading.Event,
+    ) -> tuple[int, tuple[int, str, int]]:
         if abandon.is_set():
             raise Cancelled()
         self.cancel.check()
         try:
             data = read_range(row.path, (number - 1) * part_size, part_size)
         except OSError as exc:
-            raise UploadError(QT_TRANSLATE_NOOP("FpsError", "Cannot read {path}: {reason}"),
-                              path=row.path, reason=exc.strerror or str(exc)) from exc  # fmt: skip
+            raise UploadError(
+                QT_TRANSLATE_NOOP("FpsError", "Cannot read {path}: {reason}"),
+                path=row.path,
+                reason=exc.strerror or str(exc),
+            ) from exc
         _, md5_header = content_md5(data)
         attempt = _Attempt(self.tracker)
         result = self.retrying(
             f"part {number} of {key}",
-            lambda: self.bucket.upload_part(key, upload_id, number, data, progress_callback=attempt,
-                                            headers={"Content-MD5": md5_header}),
+            lambda: self.bucket.upload_part(
+                key,
+                upload_id,
+                number,
+                data,
+                progress_callback=attempt,
+                headers={"Content-MD5": md5_header},
+            ),
             on_retry=attempt.rollback,
-        )  # fmt: skip
+        )
         attempt.settle(len(data))
         self.store.add_part(self.task.id, row.seq, number, len(data), result.etag, result.crc)
         return number, (len(data), result.etag, result.crc)
 
-    def _complete(self, row: FileRow, key: str, md5: str, upload_id: str,
-                  parts: list[PartInfo]) -> str:  # fmt: skip
+    def _complete(
+        self, row: FileRow, key: str, md5: str, upload_id: str, parts: list[PartInfo]
+    ) -> str:
         try:
-            result = self.retrying(f"complete {key}", lambda: self.bucket.complete_multipart_upload(
-                key, upload_id, parts))  # fmt: skip
+            result = self.retrying(
+                f"complete {key}",
+                lambda: self.bucket.complete_multipart_upload(key, upload_id, parts),
+            )
         except NoSuchUpload:
             # A retried complete whose first answer was lost: OSS already joined the parts.
             if not self._already_there(key, md5, row.size):

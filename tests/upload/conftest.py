@@ -32,8 +32,12 @@ def config(oss) -> OssConfig:
 @pytest.fixture
 def oss_env(oss, monkeypatch):
     """Seed 002's environment variables, as cron (and the CLI subprocess) would see them."""
-    for name, value in {"OSS_ENDPOINT": oss.endpoint, "OSS_BUCKET_NAME": BUCKET,
-                        "OSS_ACCESS_KEY_ID": KEY_ID, "OSS_ACCESS_KEY_SECRET": SECRET}.items():  # fmt: skip
+    for name, value in {
+        "OSS_ENDPOINT": oss.endpoint,
+        "OSS_BUCKET_NAME": BUCKET,
+        "OSS_ACCESS_KEY_ID": KEY_ID,
+        "OSS_ACCESS_KEY_SECRET": SECRET,
+    }.items():
         monkeypatch.setenv(name, value)
     return oss
 

@@ -37,11 +37,26 @@ _crc64 = crcmod.mkCrcFun(0x142F0E1EBA9EA3693, initCrc=0, rev=True, xorOut=0xFFFF
 
 # Query parameters that V1 signs (the subresources of the OSS documentation we serve).
 V1_SUBRESOURCES = frozenset(
-    {"acl", "uploads", "uploadId", "partNumber", "security-token", "continuation-token",
-     "bucketInfo", "objectMeta", "response-content-type", "response-content-disposition",
-     "response-cache-control", "response-content-encoding", "response-expires",
-     "response-content-language", "x-oss-process", "location", "stat"}
-)  # fmt: skip
+    {
+        "acl",
+        "uploads",
+        "uploadId",
+        "partNumber",
+        "security-token",
+        "continuation-token",
+        "bucketInfo",
+        "objectMeta",
+        "response-content-type",
+        "response-content-disposition",
+        "response-cache-control",
+        "response-content-encoding",
+        "response-expires",
+        "response-content-language",
+        "x-oss-process",
+        "location",
+        "stat",
+    }
+)
 
 
 def crc64_combine(crc1: int, crc2: int, len2: int) -> int:
@@ -131,9 +146,14 @@ class Record:
 class OssServer:
     """``with OssServer(tmp) as oss:`` then point oss2 at ``oss.endpoint``."""
 
-    def __init__(self, root: Path, access_key_id: str = "test-ak",
-                 access_key_secret: str = "test-secret", region: str = "cn-hangzhou",
-                 buckets: tuple[str, ...] = ("fps-test",)) -> None:  # fmt: skip
+    def __init__(
+        self,
+        root: Path,
+        access_key_id: str = "test-ak",
+        access_key_secret: str = "test-secret",
+        region: str = "cn-hangzhou",
+        buckets: tuple[str, ...] = ("fps-test",),
+    ) -> None:
         self.root = Path(root)
         self.region = region
         self.keys: dict[str, tuple[str, str | None]] = {access_key_id: (access_key_secret, None)}
@@ -198,8 +218,11 @@ class OssServer:
     def stored_parts(self, key: str) -> list[int]:
         """Part numbers stored for ``key``, one entry per successful UploadPart."""
         with self._lock:
-            return [r.part for r in self.records
-                    if r.op == "UploadPart" and r.key == key and r.status == 200]  # fmt: skip
+            return [
+                r.part
+                for r in self.records
+                if r.op == "UploadPart" and r.key == key and r.status == 200
+            ]
 
     def read_object(self, key: str, bucket: str = "fps-test") -> bytes:
         stored = self.objects[(bucket, key)]
@@ -209,9 +232,18 @@ class OssServer:
         path = self._new_file()
         path.write_bytes(data)
         etag = hashlib.md5(data).hexdigest().upper()
-        self._store(bucket, key, StoredObject(len(data), etag, _crc64(data), [path],
-                                              {k.lower(): v for k, v in headers.items()},
-                                              time.time()))  # fmt: skip
+        self._store(
+            bucket,
+            key,
+            StoredObject(
+                len(data),
+                etag,
+                _crc64(data),
+                [path],
+                {k.lower(): v for k, v in headers.items()},
+                time.time(),
+            ),
+        )
 
     # -- internals shared with the handler ----------------------------------------------
     def _new_file(self) -> Path:
@@ -341,10 +373,19 @@ class _Handler(BaseHTTPRequestHandler):
         if "uploads" in p and m == "POST":
             return "InitiateMultipartUpload"
         if "uploadId" in p:
-            return {"PUT": "UploadPart", "POST": "CompleteMultipartUpload", "GET": "ListParts",
-                    "DELETE": "AbortMultipartUpload"}[m]  # fmt: skip
-        return {"PUT": "PutObject", "GET": "GetObject", "HEAD": "HeadObject",
-                "DELETE": "DeleteObject", "POST": "PostObject"}[m]  # fmt: skip
+            return {
+                "PUT": "UploadPart",
+                "POST": "CompleteMultipartUpload",
+                "GET": "ListParts",
+                "DELETE": "AbortMultipartUpload",
+            }[m]
+        return {
+            "PUT": "PutObject",
+            "GET": "GetObject",
+            "HEAD": "HeadObject",
+            "DELETE": "DeleteObject",
+            "POST": "PostObject",
+        }[m]
 
     # -- signatures ----------------------------------------------------------------------
     def _secret(self, access_key: str, token: str | None) -> str:
@@ -360,9 +401,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _check_time(self, when: float) -> None:
         if abs(time.time() + self.oss.clock_offset - when) > MAX_SKEW:
-            raise OssFailure(403, "RequestTimeTooSkewed",
-                             "The difference between the request time and the current time "
-                             "is too large.")  # fmt: skip
+            raise OssFailure(
+                403,
+                "RequestTimeTooSkewed",
+                "The difference between the request time and the current time is too large.",
+            )
 
     def _authenticate(self) -> None:
         auth = self.headers_lower.get("authorization", "")
@@ -392,9 +435,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _compare(self, given: str, expected: str) -> None:
         if not hmac.compare_digest(given.encode(), expected.encode()):
-            raise OssFailure(403, "SignatureDoesNotMatch",
-                             "The request signature we calculated does not match the "
-                             "signature you provided.")  # fmt: skip
+            raise OssFailure(
+                403,
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you provided.",
+            )
 
     def _v1_signature(self, secret: str, date: str, params: dict[str, str]) -> str:
         h = self.headers_lower
@@ -402,25 +447,47 @@ class _Handler(BaseHTTPRequestHandler):
         sub = sorted((k, v) for k, v in params.items() if k in V1_SUBRESOURCES)
         query = "&".join(f"{k}={v}" if v else k for k, v in sub)
         resource = f"/{self.bucket}/{self.key}" + (f"?{query}" if query else "")
-        text = "\n".join([self.method, h.get("content-md5", ""), h.get("content-type", ""), date,
-                          oss_headers + resource])  # fmt: skip
+        text = "\n".join(
+            [
+                self.method,
+                h.get("content-md5", ""),
+                h.get("content-type", ""),
+                date,
+                oss_headers + resource,
+            ]
+        )
         digest = hmac.new(secret.encode(), text.encode(), hashlib.sha1).digest()
         return base64.b64encode(digest).decode()
 
-    def _v4_signature(self, secret: str, stamp: str, scope: str, params: dict[str, str],
-                      additional: list[str], payload: str) -> str:  # fmt: skip
+    def _v4_signature(
+        self,
+        secret: str,
+        stamp: str,
+        scope: str,
+        params: dict[str, str],
+        additional: list[str],
+        payload: str,
+    ) -> str:
         h = self.headers_lower
-        signed = sorted((k, v) for k, v in h.items()
-                        if k.startswith("x-oss-") or k in ("content-type", "content-md5")
-                        or k in additional)  # fmt: skip
+        signed = sorted(
+            (k, v)
+            for k, v in h.items()
+            if k.startswith("x-oss-") or k in ("content-type", "content-md5") or k in additional
+        )
         query = sorted((_uri_encode(k, False), _uri_encode(v, False)) for k, v in params.items())
-        canonical = "\n".join([
-            self.method, _uri_encode(f"/{self.bucket}/{self.key}", True),
-            "&".join(f"{k}={v}" if v else k for k, v in query),
-            "".join(f"{k}:{v}\n" for k, v in signed), ";".join(sorted(additional)), payload,
-        ])  # fmt: skip
-        text = "\n".join(["OSS4-HMAC-SHA256", stamp, scope,
-                          hashlib.sha256(canonical.encode()).hexdigest()])  # fmt: skip
+        canonical = "\n".join(
+            [
+                self.method,
+                _uri_encode(f"/{self.bucket}/{self.key}", True),
+                "&".join(f"{k}={v}" if v else k for k, v in query),
+                "".join(f"{k}:{v}\n" for k, v in signed),
+                ";".join(sorted(additional)),
+                payload,
+            ]
+        )
+        text = "\n".join(
+            ["OSS4-HMAC-SHA256", stamp, scope, hashlib.sha256(canonical.encode()).hexdigest()]
+        )
         date, region, product, _ = scope.split("/")
         key = ("aliyun_v4" + secret).encode()
         for part in (date, region, product, "aliyun_v4_request"):
@@ -514,8 +581,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _user_headers(self) -> dict[str, str]:
         keep = ("content-type", "content-disposition", "cache-control")
-        return {k: v for k, v in self.headers_lower.items()
-                if k.startswith("x-oss-meta-") or k in keep}  # fmt: skip
+        return {
+            k: v for k, v in self.headers_lower.items() if k.startswith("x-oss-meta-") or k in keep
+        }
 
     # -- operations ----------------------------------------------------------------------
     def _op_PutObject(self):  # noqa: N802
@@ -535,9 +603,13 @@ class _Handler(BaseHTTPRequestHandler):
         return stored
 
     def _object_headers(self, stored: StoredObject) -> dict[str, str]:
-        return {**stored.headers, "ETag": f'"{stored.etag}"', "x-oss-object-type": stored.kind,
-                "x-oss-hash-crc64ecma": str(stored.crc),
-                "Last-Modified": email.utils.formatdate(stored.modified, usegmt=True)}  # fmt: skip
+        return {
+            **stored.headers,
+            "ETag": f'"{stored.etag}"',
+            "x-oss-object-type": stored.kind,
+            "x-oss-hash-crc64ecma": str(stored.crc),
+            "Last-Modified": email.utils.formatdate(stored.modified, usegmt=True),
+        }
 
     def _op_HeadObject(self):  # noqa: N802
         stored = self._object()
@@ -562,9 +634,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.oss.uploads[upload_id] = Upload(
                 self.bucket, self.key, self._user_headers(), folder
             )
-        body = (f"<InitiateMultipartUploadResult><Bucket>{escape(self.bucket)}</Bucket>"
-                f"<Key>{escape(self.key)}</Key><UploadId>{upload_id}</UploadId>"
-                "</InitiateMultipartUploadResult>")  # fmt: skip
+        body = (
+            f"<InitiateMultipartUploadResult><Bucket>{escape(self.bucket)}</Bucket>"
+            f"<Key>{escape(self.key)}</Key><UploadId>{upload_id}</UploadId>"
+            "</InitiateMultipartUploadResult>"
+        )
         return 200, {"Content-Type": "application/xml"}, body.encode()
 
     def _upload(self) -> Upload:
@@ -597,18 +671,22 @@ class _Handler(BaseHTTPRequestHandler):
             f"<Size>{upload.parts[n][0]}</Size></Part>"
             for n in page
         )
-        body = (f"<ListPartsResult><Bucket>{escape(self.bucket)}</Bucket>"
-                f"<Key>{escape(self.key)}</Key><UploadId>{self.params['uploadId']}</UploadId>"
-                f"<NextPartNumberMarker>{page[-1] if page else 0}</NextPartNumberMarker>"
-                f"<MaxParts>{limit}</MaxParts><IsTruncated>{str(truncated).lower()}</IsTruncated>"
-                f"{items}</ListPartsResult>")  # fmt: skip
+        body = (
+            f"<ListPartsResult><Bucket>{escape(self.bucket)}</Bucket>"
+            f"<Key>{escape(self.key)}</Key><UploadId>{self.params['uploadId']}</UploadId>"
+            f"<NextPartNumberMarker>{page[-1] if page else 0}</NextPartNumberMarker>"
+            f"<MaxParts>{limit}</MaxParts><IsTruncated>{str(truncated).lower()}</IsTruncated>"
+            f"{items}</ListPartsResult>"
+        )
         return 200, {"Content-Type": "application/xml"}, body.encode()
 
     def _op_CompleteMultipartUpload(self):  # noqa: N802
         upload = self._upload()
         root = ElementTree.fromstring(b"".join(self._chunks()))
-        chosen = [(int(p.findtext("PartNumber")), p.findtext("ETag").strip('"'))
-                  for p in root.findall("Part")]  # fmt: skip
+        chosen = [
+            (int(p.findtext("PartNumber")), p.findtext("ETag").strip('"'))
+            for p in root.findall("Part")
+        ]
         if not chosen or [n for n, _ in chosen] != sorted({n for n, _ in chosen}):
             raise OssFailure(400, "InvalidPartOrder", "The list of parts was not in order.")
         crc, size, digests, segments = 0, 0, b"", []
@@ -630,13 +708,17 @@ class _Handler(BaseHTTPRequestHandler):
             final.append(target)
         with self.oss._lock:
             self.oss.uploads.pop(self.params["uploadId"], None)
-        self.oss._store(self.bucket, self.key, StoredObject(size, etag, crc, final,
-                                                            upload.headers, time.time(),
-                                                            "Multipart"))  # fmt: skip
+        self.oss._store(
+            self.bucket,
+            self.key,
+            StoredObject(size, etag, crc, final, upload.headers, time.time(), "Multipart"),
+        )
         shutil.rmtree(upload.folder, ignore_errors=True)
-        body = (f"<CompleteMultipartUploadResult><Bucket>{escape(self.bucket)}</Bucket>"
-                f"<Key>{escape(self.key)}</Key><ETag>\"{etag}\"</ETag>"
-                "</CompleteMultipartUploadResult>")  # fmt: skip
+        body = (
+            f"<CompleteMultipartUploadResult><Bucket>{escape(self.bucket)}</Bucket>"
+            f'<Key>{escape(self.key)}</Key><ETag>"{etag}"</ETag>'
+            "</CompleteMultipartUploadResult>"
+        )
         headers = {
             "Content-Type": "application/xml",
             "ETag": f'"{etag}"',
@@ -654,8 +736,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _list(self, start_after: str, limit: int):
         prefix, delimiter = self.params.get("prefix", ""), self.params.get("delimiter", "")
         with self.oss._lock:
-            keys = sorted(k for b, k in self.oss.objects if b == self.bucket
-                          and k.startswith(prefix) and k > start_after)  # fmt: skip
+            keys = sorted(
+                k
+                for b, k in self.oss.objects
+                if b == self.bucket and k.startswith(prefix) and k > start_after
+            )
         contents, prefixes, last = [], [], ""
         for key in keys:
             if len(contents) + len(prefixes) >= limit:
@@ -682,15 +767,18 @@ class _Handler(BaseHTTPRequestHandler):
             stored = self.oss.objects.get((self.bucket, key))
             if stored is None:
                 continue
-            items.append(f"<Contents><Key>{name(key)}</Key><LastModified>{_iso(stored.modified)}"
-                         f'</LastModified><ETag>"{stored.etag}"</ETag><Type>{stored.kind}</Type>'
-                         f"<Size>{stored.size}</Size><StorageClass>Standard</StorageClass>"
-                         "</Contents>")  # fmt: skip
+            items.append(
+                f"<Contents><Key>{name(key)}</Key><LastModified>{_iso(stored.modified)}"
+                f'</LastModified><ETag>"{stored.etag}"</ETag><Type>{stored.kind}</Type>'
+                f"<Size>{stored.size}</Size><StorageClass>Standard</StorageClass>"
+                "</Contents>"
+            )
         items += [f"<CommonPrefixes><Prefix>{name(p)}</Prefix></CommonPrefixes>" for p in prefixes]
         encoding = "<EncodingType>url</EncodingType>" if url else ""
-        return (f"<{tag}><Name>{escape(self.bucket)}</Name>{head}{encoding}"
-                f"<IsTruncated>{str(truncated).lower()}</IsTruncated>{''.join(items)}</{tag}>"
-                ).encode()  # fmt: skip
+        return (
+            f"<{tag}><Name>{escape(self.bucket)}</Name>{head}{encoding}"
+            f"<IsTruncated>{str(truncated).lower()}</IsTruncated>{''.join(items)}</{tag}>"
+        ).encode()
 
     def _op_ListObjects(self):  # noqa: N802
         limit = int(self.params.get("max-keys") or 100)
@@ -703,8 +791,11 @@ class _Handler(BaseHTTPRequestHandler):
         limit = int(self.params.get("max-keys") or 100)
         token = self.params.get("continuation-token") or self.params.get("start-after", "")
         contents, prefixes, last, truncated = self._list(token, limit)
-        head = (f"<NextContinuationToken>{escape(quote(last, safe='/'))}</NextContinuationToken>"
-                if truncated else "")  # fmt: skip
+        head = (
+            f"<NextContinuationToken>{escape(quote(last, safe='/'))}</NextContinuationToken>"
+            if truncated
+            else ""
+        )
         body = self._list_body("ListBucketResult", head, contents, prefixes, truncated)
         return 200, {"Content-Type": "application/xml"}, body
 
@@ -733,9 +824,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send_error(self, failure: OssFailure) -> None:
         request_id = self._request_id()
-        xml = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{failure.code}</Code>'
-               f"<Message>{escape(failure.message)}</Message><RequestId>{request_id}</RequestId>"
-               "<HostId>127.0.0.1</HostId></Error>").encode()  # fmt: skip
+        xml = (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{failure.code}</Code>'
+            f"<Message>{escape(failure.message)}</Message><RequestId>{request_id}</RequestId>"
+            "<HostId>127.0.0.1</HostId></Error>"
+        ).encode()
         self.close_connection = True  # the body may not have been read
         self.send_response(failure.status)
         self.send_header("x-oss-request-id", request_id)
@@ -759,3 +852,12 @@ class _Handler(BaseHTTPRequestHandler):
 
 def _iso(stamp: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(stamp))
+
+
+if __name__ == "__main__":  # a server in its own process, for benchmarks
+    import sys
+
+    server = OssServer(Path(sys.argv[1])).start()
+    print(server.endpoint, flush=True)
+    sys.stdin.read()  # runs until the parent closes our stdin
+    server.stop()

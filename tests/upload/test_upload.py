@@ -111,7 +111,7 @@ def test_instant_upload_skips_content_already_at_the_target(tmp_path, oss, confi
 def test_multipart_is_byte_identical_and_crc_checked(tmp_path, oss, config, store):
     size = 13 * PART + 5
     make_tree(tmp_path, {"scan.tif": size})
-    task, summary = run(store, config, [tmp_path / "scan.tif"], prefix="")
+    _, summary = run(store, config, [tmp_path / "scan.tif"], prefix="")
 
     data = (tmp_path / "scan.tif").read_bytes()
     assert md5(oss.read_object("scan.tif")) == md5(data)
@@ -205,10 +205,22 @@ def test_kill_9_in_the_middle_of_a_multipart_upload_then_resume(tmp_path, oss_en
     make_tree(tmp_path, {"scan.pdf": 24 * PART + 99})
     oss.inject("UploadPart", "slow", times=1000, delay=0.25)
     child = subprocess.Popen(
-        [sys.executable, "-m", "fps_desktop", "upload", str(tmp_path / "scan.pdf"),
-         "--prefix", "k9", "--part-size-kb", str(PART // 1024)],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "fps_desktop",
+            "upload",
+            str(tmp_path / "scan.pdf"),
+            "--prefix",
+            "k9",
+            "--part-size-kb",
+            str(PART // 1024),
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     task_id = child.stdout.readline().split()[1].rstrip(":")
     deadline = time.monotonic() + 20
     while len(oss.stored_parts("k9/scan.pdf")) < 5 and time.monotonic() < deadline:
@@ -237,8 +249,12 @@ def test_pause_keeps_the_multipart_upload_and_cancel_aborts_it(tmp_path, oss, co
     for pause, state in ((True, PAUSED), (False, CANCELLED)):
         task = create_task(store, [tmp_path / "big.bin"], BUCKET, f"p{pause}", part_size=PART)
         uploader, cancel = Uploader(store, config), CancelToken()
-        worker = threading.Thread(target=lambda: pytest.raises(Cancelled, uploader.run, task.id,
-                                                                no_progress, cancel))  # fmt: skip
+
+        def stopped(uploader=uploader, task=task, cancel=cancel):
+            with pytest.raises(Cancelled):
+                uploader.run(task.id, no_progress, cancel)
+
+        worker = threading.Thread(target=stopped)
         worker.start()
         while not oss.stored_parts(f"p{pause}/big.bin"):
             time.sleep(0.02)
@@ -251,8 +267,9 @@ def test_pause_keeps_the_multipart_upload_and_cancel_aborts_it(tmp_path, oss, co
         oss.uploads.clear()
 
 
-def test_wrong_secret_is_refused_in_plain_words(tmp_path, oss, config, store, capsys, oss_env,
-                                                monkeypatch):  # fmt: skip
+def test_wrong_secret_is_refused_in_plain_words(
+    tmp_path, oss, config, store, capsys, oss_env, monkeypatch
+):
     make_tree(tmp_path, {"a.txt": 5})
     wrong = OssConfig(config.endpoint, BUCKET, KEY_ID, "not-the-secret", backoff=0.01)
     task = create_task(store, [tmp_path / "a.txt"], BUCKET, "")
@@ -286,7 +303,7 @@ def test_setup_problems_are_named(oss, config, change, words):
 def test_no_permission_is_a_plain_failure_per_file(tmp_path, oss, config, store):
     oss.read_only.add(KEY_ID)
     make_tree(tmp_path, {"a.txt": 5})
-    task, summary = run(store, config, [tmp_path / "a.txt"])
+    task, _ = run(store, config, [tmp_path / "a.txt"])
     assert "has no permission" in error_text(store.file_by_rel(task.id, "a.txt").error)
 
 
@@ -298,9 +315,9 @@ def test_signature_v4_and_sts_tokens(tmp_path, oss, config, store):
         "sts": OssConfig(config.endpoint, BUCKET, "STS.ak", "sts-secret", "token-1"),
         "sts-v4": OssConfig(
             config.endpoint, BUCKET, "STS.ak", "sts-secret", "token-1", region="cn-hangzhou"
-        ),  # fmt: skip
+        ),
     }.items():
-        task, summary = run(store, cfg, [tmp_path / "a.txt", tmp_path / "b.bin"], prefix=name)
+        _, summary = run(store, cfg, [tmp_path / "a.txt", tmp_path / "b.bin"], prefix=name)
         assert summary.counts.done_files == 2, name
         assert oss.read_object(f"{name}/b.bin") == (tmp_path / "b.bin").read_bytes()
     expired = OssConfig(config.endpoint, BUCKET, "STS.ak", "sts-secret", "token-0")
@@ -321,7 +338,7 @@ def test_temporary_link_works_then_expires(oss, config, region):
 
 def test_zip_task_uploads_one_archive_with_the_paths_kept(tmp_path, oss, config, store):
     folder = make_tree(tmp_path / "scans", {"a.txt": 100, "x/y.txt": 200})
-    task, summary = run(store, config, [folder], zip_first=True)
+    _, summary = run(store, config, [folder], zip_first=True)
     assert summary.counts.files == 1
     with zipfile.ZipFile(io.BytesIO(oss.read_object("2024/scans.zip"))) as archive:
         assert sorted(archive.namelist()) == ["scans/a.txt", "scans/x/y.txt"]
@@ -330,8 +347,9 @@ def test_zip_task_uploads_one_archive_with_the_paths_kept(tmp_path, oss, config,
 
 def test_progress_is_smooth_and_reaches_the_total(tmp_path, oss, config, store):
     make_tree(tmp_path, {"big.bin": 6 * PART, "small.txt": 1000})
-    task = create_task(store, [tmp_path / "big.bin", tmp_path / "small.txt"], BUCKET, "",
-                       part_size=PART)  # fmt: skip
+    task = create_task(
+        store, [tmp_path / "big.bin", tmp_path / "small.txt"], BUCKET, "", part_size=PART
+    )
     reports = []
     uploader = Uploader(store, config)
     uploader.run(task.id, lambda d, t, m="": reports.append((d, t)), CancelToken())

@@ -1,0 +1,160 @@
+"""Figures for uploads to the loopback OSS-protocol server (run in its own process).
+
+1. 1 GiB of mixed file sizes through an upload task vs one plain single-stream PUT of
+   the same bytes to the same server (target: >= 80 %).
+2. The same 1 GiB again, everything deduplicated, vs the time to MD5 it (target <= 1.2x).
+3. A task of 20,000 small files: peak memory of the uploading process (target <= 300 MB).
+
+Run: .venv/bin/python benchmarks/bench_upload.py
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+WORK = Path(tempfile.mkdtemp(prefix="fps-bench-upload-"))
+os.environ["FPS_HOME"] = str(WORK / "home")
+os.environ["FPS_SITE_CONFIG"] = str(WORK / "none.json")
+
+import oss2  # noqa: E402
+
+from fps_desktop.config import Paths  # noqa: E402
+from fps_desktop.jobs import CancelToken, no_progress  # noqa: E402
+from fps_desktop.upload.client import OssConfig  # noqa: E402
+from fps_desktop.upload.store import TaskStore  # noqa: E402
+from fps_desktop.upload.tasks import create_task  # noqa: E402
+from fps_desktop.upload.uploader import Uploader, file_md5  # noqa: E402
+
+MIB = 1024 * 1024
+MIXED = [(3, 128 * MIB), (8, 32 * MIB), (64, 4 * MIB), (512, 256 * 1024)]  # = 1 GiB
+SMALL_FILES = 20_000
+BUCKET, KEY_ID, SECRET = "fps-test", "test-ak", "test-secret"
+
+
+def make_files(folder: Path) -> list[Path]:
+    block = random.Random(7).randbytes(MIB)
+    paths = []
+    for count, size in MIXED:
+        for n in range(count):
+            path = folder / f"{size // 1024}k" / f"{n:04d}.bin"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "wb") as handle:
+                stamp = f"{size}-{n}-".encode()  # distinct content per file
+                left = size
+                while left:
+                    chunk = (stamp + block)[: min(MIB, left)]
+                    handle.write(chunk)
+                    left -= len(chunk)
+            paths.append(path)
+    return paths
+
+
+def plain_put(endpoint: str, paths: list[Path]) -> float:
+    """One PUT streaming every byte in a row: no hashing, no CRC, one connection."""
+
+    def stream():
+        for path in paths:
+            with open(path, "rb") as handle:
+                while chunk := handle.read(MIB):
+                    yield chunk
+
+    bucket = oss2.Bucket(oss2.Auth(KEY_ID, SECRET), endpoint, BUCKET, enable_crc=False)
+    started = time.perf_counter()
+    bucket.put_object("baseline/all.bin", stream())
+    return time.perf_counter() - started
+
+
+def upload(store: TaskStore, config: OssConfig, folder: Path, prefix: str) -> float:
+    started = time.perf_counter()
+    task = create_task(store, [folder], BUCKET, prefix)
+    summary = Uploader(store, config).run(task.id, no_progress, CancelToken())
+    assert summary.counts.failed_files == 0
+    return time.perf_counter() - started
+
+
+def peak_rss_of_cli_upload(endpoint: str, folder: Path) -> tuple[float, float]:
+    env = {
+        **os.environ,
+        "OSS_ENDPOINT": endpoint,
+        "OSS_BUCKET_NAME": BUCKET,
+        "OSS_ACCESS_KEY_ID": KEY_ID,
+        "OSS_ACCESS_KEY_SECRET": SECRET,
+    }
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "fps_desktop", "upload", str(folder), "--prefix", "small"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    assert child.returncode == 0, child.returncode
+    return usage.ru_maxrss / 1024, time.perf_counter() - started  # Linux: KiB
+
+
+def main() -> None:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.upload.oss_server", str(WORK / "server")],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        endpoint = server.stdout.readline().strip()
+        config = OssConfig(endpoint, BUCKET, KEY_ID, SECRET)
+        store = TaskStore.default(Paths.default().data_dir)
+        folder = WORK / "mixed"
+        paths = make_files(folder)
+        total = sum(p.stat().st_size for p in paths)
+        print(f"data: {len(paths)} files, {total / MIB:,.0f} MiB (mixed sizes)")
+
+        baseline = plain_put(endpoint, paths)
+        ours = upload(store, config, folder, "task1")
+        print(f"plain single-stream PUT : {baseline:6.2f} s  {total / MIB / baseline:7.1f} MiB/s")
+        print(
+            f"upload task             : {ours:6.2f} s  {total / MIB / ours:7.1f} MiB/s"
+            f"  -> {100 * baseline / ours:.0f} % of the plain PUT (target >= 80 %)"
+        )
+
+        started = time.perf_counter()
+        for path in paths:
+            file_md5(str(path), CancelToken())
+        hashing = time.perf_counter() - started
+        again = upload(store, config, folder, "task1")
+        print(f"MD5 of all files        : {hashing:6.2f} s")
+        print(
+            f"re-upload, all deduped  : {again:6.2f} s  -> {again / hashing:.2f}x the hashing "
+            "time (target <= 1.2x)"
+        )
+        store.close()
+        shutil.rmtree(folder)
+
+        small = WORK / "small"
+        for n in range(SMALL_FILES):
+            path = small / f"d{n // 500:03d}" / f"f{n:05d}.txt"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(os.urandom(512 + n % 3000))
+        rss, seconds = peak_rss_of_cli_upload(endpoint, small)
+        print(
+            f"{SMALL_FILES:,} small files : {seconds:6.2f} s, peak RSS of the uploading "
+            f"process {rss:.0f} MB (target <= 300 MB)"
+        )
+    finally:
+        server.stdin.close()
+        server.wait(30)
+        shutil.rmtree(WORK, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""The upload panel against the OSS-protocol server: real jobs, real store, real clipboard."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from PySide6.QtGui import QGuiApplication
+
+from fps_desktop.config import Settings, get_secret
+from fps_desktop.ui.job_queue import JobQueue
+from fps_desktop.ui.upload_panel import UploadPanel
+from tests.upload.conftest import BUCKET, KEY_ID, SECRET, make_tree
+
+
+@pytest.fixture
+def make_panel(qtbot, oss, fps_home):
+    def make() -> UploadPanel:
+        panel = UploadPanel(Settings(), JobQueue())
+        qtbot.addWidget(panel)
+        panel.endpoint.setText(oss.endpoint)
+        panel.bucket.setText(BUCKET)
+        panel.key_id.setText(KEY_ID)
+        return panel
+
+    return make
+
+
+@pytest.fixture
+def panel(make_panel):
+    panel = make_panel()
+    panel.secret.setText(SECRET)
+    return panel
+
+
+def test_test_connection_keeps_the_secret_in_the_keyring(panel):
+    panel.test_connection()
+    assert "Connected to bucket fps-test" in panel.connection_status.text()
+    assert get_secret("oss.access_key_secret") == SECRET
+    assert SECRET not in panel.settings.paths.user_settings.read_text(encoding="utf-8")
+
+
+def test_wrong_secret_is_said_plainly(panel):
+    panel.secret.setText("nope")
+    panel.test_connection()
+    assert "refused the AccessKey secret" in panel.connection_status.text()
+
+
+def test_upload_shows_progress_failures_retry_and_survives_a_restart(
+    qtbot, panel, make_panel, oss, tmp_path
+):
+    folder = make_tree(tmp_path / "scans", {"a.pdf": 2000, "b.pdf": 3000, "sub/c.pdf": 100})
+    oss.inject("PutObject", "500", times=1000, key="2024/scans/b.pdf")
+    panel.sources.add_paths([str(folder)])
+    panel.prefix.setText("2024")
+    with qtbot.waitSignal(panel.jobs.job_finished, timeout=20_000):
+        panel.start()
+    qtbot.waitUntil(lambda: not panel.running, timeout=5000)
+    assert panel.table.item(0, 2).text() == "Finished with failures"
+    assert panel.table.item(0, 3).text() == "3 / 3"
+    assert "scans/b.pdf: OSS answered 500 InternalError" in panel.failures.toPlainText()
+    assert panel.retry_button.isEnabled()
+    panel.grab().save(str(tmp_path / "upload-panel.png"))
+
+    oss.faults.clear()
+    with qtbot.waitSignal(panel.jobs.job_finished, timeout=20_000):
+        panel.retry_failed()
+    qtbot.waitUntil(lambda: panel.table.item(0, 2).text() == "Completed", timeout=5000)
+    assert oss.read_object("2024/scans/b.pdf") == (folder / "b.pdf").read_bytes()
+
+    panel.close()
+    reopened = make_panel()
+    assert reopened.table.rowCount() == 1
+    assert reopened.table.item(0, 2).text() == "Completed"
+
+
+def test_copy_temporary_link_to_the_clipboard(panel, oss):
+    oss.put_object("share/a.pdf", b"%PDF")
+    panel.link_key.setText("share/a.pdf")
+    panel.copy_link()
+    link = QGuiApplication.clipboard().text()
+    assert "5 minutes" in panel.link_status.text()
+    assert requests.get(link, timeout=5).content == b"%PDF"
