@@ -829,11 +829,9 @@ class _Handler(BaseHTTPRequestHandler):
             f"<Message>{escape(failure.message)}</Message><RequestId>{request_id}</RequestId>"
             "<HostId>127.0.0.1</HostId></Error>"
         ).encode()
-        self.close_connection = True  # the body may not have been read
         self.send_response(failure.status)
         self.send_header("x-oss-request-id", request_id)
         self.send_header("Content-Type", "application/xml")
-        self.send_header("Connection", "close")
         if self.method == "HEAD":
             self.send_header("x-oss-err", base64.b64encode(xml).decode())
             self.send_header("Content-Length", "0")
