@@ -8,6 +8,7 @@ import threading
 from urllib.parse import parse_qs, urlparse
 
 from fps_desktop.config import Settings
+from fps_desktop.documents.guid import normalize_guid
 from fps_desktop.errors import QT_TRANSLATE_NOOP, UsageError
 
 URL_SCHEME = "fpsdesktop"
@@ -67,16 +68,27 @@ def run_history(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def guid_from_url(url: str) -> str:
-    parsed = urlparse(url)
+    """The GUID of ``fpsdesktop://open?guid=...`` (browsers may add a slash after ``open``)."""
+    parsed = urlparse(url.strip())
     guids = parse_qs(parsed.query).get("guid", [])
-    if parsed.scheme != URL_SCHEME or parsed.netloc != "open" or len(guids) != 1:
+    if (
+        parsed.scheme != URL_SCHEME
+        or parsed.netloc.lower() != "open"
+        or parsed.path not in ("", "/")
+        or len(guids) != 1
+    ):
         raise UsageError(
             QT_TRANSLATE_NOOP("FpsError", "“{url}” is not an FPS Desktop link."), url=url[:80]
         )
-    return guids[0]
+    return normalize_guid(guids[0])
 
 
 def run_open_url(args: argparse.Namespace, settings: Settings) -> int:
+    """A link clicked in any browser: hand it to the running app, or start the app."""
     from fps_desktop.cli.documents import run_gui
+    from fps_desktop.listener.handoff import hand_to_running_instance
 
-    return run_gui(argparse.Namespace(guid=guid_from_url(args.url)), settings)
+    guid = guid_from_url(args.url)
+    if hand_to_running_instance(guid, settings, via="link"):
+        return 0
+    return run_gui(argparse.Namespace(guid=guid), settings)

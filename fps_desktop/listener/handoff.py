@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import sys
 
 from fps_desktop.config import Settings
 from fps_desktop.documents.guid import normalize_guid
@@ -13,23 +14,27 @@ from fps_desktop.listener.server import instance_file
 log = logging.getLogger(__name__)
 
 
-def hand_to_running_instance(guid: str, settings: Settings) -> bool:
-    """True when a running instance took the GUID, so this process may exit."""
+def hand_to_running_instance(guid: str, settings: Settings, via: str = "launch") -> bool:
+    """True when a running instance took the GUID, so this process may exit.
+
+    ``via`` is ``launch`` (a second ``fps-desktop open``) or ``link`` (a
+    fpsdesktop:// link); the running instance shows and audits which.
+    """
     guid = normalize_guid(guid)
     try:
         info = json.loads(instance_file(settings).read_text(encoding="utf-8"))
-        port, token = int(info["port"]), str(info["token"])
+        port, token, pid = int(info["port"]), str(info["token"]), int(info["pid"])
     except (OSError, ValueError, KeyError, TypeError):
         return False
-    body = json.dumps({"guid": guid})
+    _let_raise_its_window(pid)
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=3)
     try:
         connection.request(
             "POST",
             "/api/handoff",
-            body,
-            {"Content-Type": "application/json", "X-FPS-Instance-Token": token,
-             "Host": f"127.0.0.1:{port}"},
+            json.dumps({"guid": guid}),
+            {"Content-Type": "application/json", "Host": f"127.0.0.1:{port}",
+             "X-FPS-Instance-Token": token, "X-FPS-Via": via},
         )  # fmt: skip
         answered = connection.getresponse().status == 200
     except OSError as exc:
@@ -38,3 +43,15 @@ def hand_to_running_instance(guid: str, settings: Settings) -> bool:
     finally:
         connection.close()
     return answered
+
+
+def _let_raise_its_window(pid: int) -> None:
+    """Windows only lets the foreground process bring another window forward.
+
+    The launch the clerk just started is in the foreground; it passes that right on,
+    or the running window would only flash in the taskbar.
+    """
+    if sys.platform == "win32":
+        import ctypes
+
+        ctypes.windll.user32.AllowSetForegroundWindow(pid)

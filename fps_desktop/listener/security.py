@@ -7,7 +7,9 @@ rule can be tested alone and the server reads as a list of refusals.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import hmac
+import json
 import threading
 import time
 from collections import deque
@@ -17,6 +19,10 @@ from fps_desktop.documents.guid import normalize_guid
 from fps_desktop.errors import UsageError
 
 SIGNATURE_WINDOW_SECONDS = 120
+SIGNATURE_FIELDS = frozenset({"ts", "nonce", "sig"})
+PUSH_FIELDS = frozenset({"guid"}) | SIGNATURE_FIELDS
+PRINT_FIELDS = PUSH_FIELDS | {"printer", "copies", "layout"}
+MAX_COPIES = 20
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,24 @@ class Refusal(Exception):
     status: int
     code: str
     message: str
+
+
+@dataclass(frozen=True)
+class Push:
+    """A request body that passed the schema: the GUID, its signature, print options."""
+
+    guid: str
+    sent_guid: str  # exactly as in the JSON: what PBMS signed
+    ts: int | None = None
+    nonce: str | None = None
+    sig: str | None = None
+    printer: str = ""
+    copies: int = 1
+    layout: str = ""
+
+    @property
+    def signed(self) -> bool:
+        return self.sig is not None
 
 
 def allowed_hosts(port: int) -> set[str]:
@@ -51,77 +75,111 @@ def signature_for(secret: str, guid: str, ts: int, nonce: str) -> str:
 
 
 class NonceMemory:
-    """Remembers nonces inside the signature window so a captured push cannot replay."""
+    """Remembers each nonce until its timestamp leaves the window, so no capture replays.
 
-    def __init__(self, window: float = SIGNATURE_WINDOW_SECONDS, limit: int = 50_000) -> None:
+    Keyed by the signed timestamp, not by arrival: a push stamped up to the window
+    ahead of this clock stays refused for as long as its signature is accepted.
+    """
+
+    def __init__(self, window: float = SIGNATURE_WINDOW_SECONDS, limit: int = 100_000) -> None:
         self.window = window
         self.limit = limit
-        self._seen: dict[str, float] = {}
-        self._order: deque[tuple[float, str]] = deque()
+        self._seen: set[str] = set()
+        self._expiry: list[tuple[float, str]] = []
         self._lock = threading.Lock()
 
-    def first_use(self, nonce: str) -> bool:
-        now = time.monotonic()
+    def first_use(self, nonce: str, ts: int) -> bool:
+        now = time.time()
         with self._lock:
-            while self._order and (self._order[0][0] < now - self.window or
-                                   len(self._order) > self.limit):  # fmt: skip
-                _, old = self._order.popleft()
-                self._seen.pop(old, None)
+            while self._expiry and self._expiry[0][0] < now:
+                self._seen.discard(heapq.heappop(self._expiry)[1])
             if nonce in self._seen:
                 return False
-            self._seen[nonce] = now
-            self._order.append((now, nonce))
+            if len(self._seen) >= self.limit:
+                return False  # a flood of valid signatures: refuse rather than forget
+            self._seen.add(nonce)
+            heapq.heappush(self._expiry, (ts + self.window, nonce))
             return True
 
 
-def check_signature(payload: dict, secret: str | None, nonces: NonceMemory) -> None:
+def check_signature(push: Push, secret: str | None, nonces: NonceMemory) -> None:
     if not secret:
         raise Refusal(403, "signing_not_configured", "Signed pushes need a shared secret.")
-    ts, nonce, signature = payload.get("ts"), payload.get("nonce"), payload.get("sig")
-    if not isinstance(ts, int) or not isinstance(nonce, str) or not isinstance(signature, str):
+    if push.ts is None or push.nonce is None or push.sig is None:
         raise Refusal(401, "signature_required", "This push must be signed (ts, nonce, sig).")
-    if not 8 <= len(nonce) <= 128:
-        raise Refusal(400, "bad_nonce", "The nonce must have 8 to 128 characters.")
-    if abs(time.time() - ts) > SIGNATURE_WINDOW_SECONDS:
+    if abs(time.time() - push.ts) > SIGNATURE_WINDOW_SECONDS:
         raise Refusal(401, "stale_signature", "The signature has expired; check the clocks.")
-    expected = signature_for(secret, payload["guid"], ts, nonce)
-    if not hmac.compare_digest(expected, signature.lower()):
+    expected = signature_for(secret, push.sent_guid, push.ts, push.nonce)
+    if not hmac.compare_digest(expected, push.sig.lower()):
         raise Refusal(401, "bad_signature", "The signature does not match.")
-    if not nonces.first_use(nonce):
+    if not nonces.first_use(push.nonce, push.ts):
         raise Refusal(401, "replayed", "This push was already received.")
 
 
-def parse_push(body: bytes) -> dict:
-    """Strict schema: a JSON object with a valid ``guid`` and only known keys."""
-    import json
-
+def parse_push(body: bytes, fields: frozenset[str] = PUSH_FIELDS) -> Push:
+    """Strict schema: a JSON object with a valid ``guid``, only ``fields``, right types."""
     try:
         payload = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise Refusal(400, "bad_json", "The body is not valid JSON.") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("guid"), str):
         raise Refusal(400, "bad_schema", 'Send {"guid": "<32 hex digits>"}.')
-    unknown = set(payload) - {"guid", "ts", "nonce", "sig", "printer", "copies", "layout"}
-    if unknown:
+    if set(payload) - fields:
         raise Refusal(400, "bad_schema", "Unknown fields in the request.")
     try:
-        payload["guid"] = normalize_guid(payload["guid"])
+        guid = normalize_guid(payload["guid"])
     except UsageError:
         raise Refusal(400, "bad_guid", "The GUID must have 32 hexadecimal digits.") from None
-    return payload
+    signature = {key: payload[key] for key in SIGNATURE_FIELDS & set(payload)}
+    if signature and not _is_signature(**signature):
+        raise Refusal(
+            400, "bad_signature_fields", "Sign with ts (Unix seconds), nonce (8 to 128 "
+            "characters) and sig (64 hex digits), all three.",
+        )  # fmt: skip
+    options = {key: payload[key] for key in ("printer", "copies", "layout") if key in payload}
+    if options and not _are_print_options(**options):
+        raise Refusal(400, "bad_print_options", "printer, copies or layout has a wrong value.")
+    return Push(guid=guid, sent_guid=payload["guid"], **signature, **options)
+
+
+def _is_signature(ts=None, nonce=None, sig=None) -> bool:
+    return (
+        type(ts) is int
+        and isinstance(nonce, str)
+        and 8 <= len(nonce) <= 128
+        and nonce.isprintable()
+        and isinstance(sig, str)
+        and len(sig) == 64
+    )
+
+
+def _are_print_options(printer="", copies=1, layout="") -> bool:
+    from fps_desktop.documents.imposition import Layout  # PDF library: only for print requests
+
+    return (
+        isinstance(printer, str)
+        and len(printer) <= 200
+        and printer.isprintable()
+        and type(copies) is int
+        and 1 <= copies <= MAX_COPIES
+        and layout in ("", *Layout)
+    )
 
 
 class RateLimiter:
-    """At most ``per_minute`` accepted requests per origin in any rolling minute."""
+    """At most ``per_minute`` requests per origin in any rolling minute."""
 
-    def __init__(self, per_minute: int) -> None:
+    def __init__(self, per_minute: int, max_origins: int = 1000) -> None:
         self.per_minute = per_minute
+        self.max_origins = max_origins
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
     def allow(self, origin: str) -> bool:
         now = time.monotonic()
         with self._lock:
+            if origin not in self._hits and len(self._hits) >= self.max_origins:
+                self._forget_quiet_origins(now)
             hits = self._hits.setdefault(origin, deque())
             while hits and hits[0] < now - 60:
                 hits.popleft()
@@ -129,3 +187,8 @@ class RateLimiter:
                 return False
             hits.append(now)
             return True
+
+    def _forget_quiet_origins(self, now: float) -> None:
+        """Origins silent for a minute hold no budget; memory stays with the last minute's."""
+        for origin in [o for o, hits in self._hits.items() if not hits or hits[-1] < now - 60]:
+            del self._hits[origin]

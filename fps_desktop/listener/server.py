@@ -8,12 +8,16 @@ opens a GUID; printing from a request needs a setting and a signature.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import math
 import os
 import secrets
 import socket
+import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,7 +28,10 @@ from fps_desktop.audit import AuditLog
 from fps_desktop.config import Settings, get_secret
 from fps_desktop.errors import QT_TRANSLATE_NOOP, ListenerError
 from fps_desktop.listener.security import (
+    PRINT_FIELDS,
+    PUSH_FIELDS,
     NonceMemory,
+    Push,
     RateLimiter,
     Refusal,
     check_host,
@@ -39,7 +46,9 @@ log = logging.getLogger(__name__)
 MAX_BODY = 16 * 1024
 MAX_CONNECTIONS = 32
 CLIENT_TIMEOUT = 5.0
-LOCAL = "local"
+LOCAL = "local"  # origin of curl, PBMS's back end and a second launch on this desktop
+LINK = "link"  # origin of a fpsdesktop://open?guid=... link handed over by ``open-url``
+HANDOFF_VIA = {"launch": LOCAL, "link": LINK}
 
 
 @dataclass
@@ -69,7 +78,31 @@ class ListenerConfig:
 
 
 GuidCallback = Callable[[str, str], None]
-PrintCallback = Callable[[dict, str], None]
+PrintCallback = Callable[[Push, str], None]
+
+
+class _DeadlineReader(io.RawIOBase):
+    """Socket reads under one deadline per request rather than per ``recv``.
+
+    A plain socket timeout restarts with every byte, so a client trickling one byte
+    a second could hold a thread forever; here the whole request, headers and body,
+    must arrive before the deadline.
+    """
+
+    def __init__(self, sock: socket.socket) -> None:
+        super().__init__()
+        self.sock = sock
+        self.deadline = math.inf
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the request took longer than allowed")
+        self.sock.settimeout(remaining)
+        return self.sock.recv_into(buffer)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -78,11 +111,20 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = APP_NAME
 
     def setup(self) -> None:
-        self.timeout = self.server.listener.config.client_timeout  # slow clients lose the socket
         super().setup()
         # Headers and body go out as two writes; without this, Nagle and delayed ACKs
         # add 40 ms to every keep-alive answer.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.reader = _DeadlineReader(self.connection)
+        self.rfile = io.BufferedReader(self.reader)
+
+    def handle_one_request(self) -> None:
+        """One request, idle wait included, gets ``client_timeout`` seconds in all."""
+        self.reader.deadline = time.monotonic() + self.server.listener.config.client_timeout
+        self._cors_origin: str | None = None
+        self._push: Push | None = None
+        self._body_unread = False
+        super().handle_one_request()
 
     def log_message(self, format: str, *args) -> None:
         log.debug("%s %s", self.client_address[0], escape_for_log(format % args))
@@ -107,15 +149,21 @@ class _Handler(BaseHTTPRequestHandler):
     do_DELETE = do_PATCH = do_HEAD = do_PUT  # noqa: N815
 
     def _handle(self) -> None:
-        self._cors_origin: str | None = None
         listener = self.server.listener
+        path = self.path.split("?", 1)[0]
+        origin = self.headers.get("Origin")
+        self._body_unread = self.headers.get("Content-Length", "0") != "0" or (
+            "Transfer-Encoding" in self.headers
+        )
         try:
+            # Counted before any other check, so refusals cannot flood the audit log either.
+            if self.command == "POST" and not listener.rate.allow(origin or LOCAL):
+                raise Refusal(429, "rate_limited", "Too many requests; wait a minute.")
             check_host(self.headers.get("Host"), listener.port)
-            origin = self.headers.get("Origin")
             check_origin(origin, listener.config.allowed_origins)
             self._cors_origin = origin
-            route = (self.command, self.path.split("?", 1)[0])
-            if self.command == "OPTIONS" and route[1].startswith("/api/"):
+            route = (self.command, path)
+            if self.command == "OPTIONS" and path.startswith("/api/"):
                 self._reply(204, None)
             elif route == ("GET", "/api/health"):
                 status = "paused" if listener.paused else "listening"
@@ -123,87 +171,91 @@ class _Handler(BaseHTTPRequestHandler):
             elif route == ("GET", "/api/version"):
                 self._reply(200, {"ok": True, "name": APP_NAME, "version": __version__})
             elif route == ("POST", "/api/set_guid"):
-                self._set_guid(listener, origin)
+                self._set_guid(listener, origin or LOCAL)
             elif route == ("POST", "/api/print"):
-                self._print(listener, origin)
+                self._print(listener, origin or LOCAL)
             elif route == ("POST", "/api/handoff"):
                 self._handoff(listener, origin)
-            elif route[1] in ("/api/health", "/api/version", "/api/set_guid", "/api/print"):
+            elif path in ("/api/health", "/api/version", "/api/set_guid", "/api/print"):
                 raise Refusal(405, "method_not_allowed", "This address does not take that method.")
             else:
                 raise Refusal(404, "not_found", "No such address.")
         except Refusal as refusal:
-            if self.path.split("?", 1)[0] == "/api/set_guid" and refusal.code != "rate_limited":
-                origin = escape_for_log(self.headers.get("Origin") or LOCAL, 120)
-                listener.audit_push(origin, "", False, refusal.code)  # floods stay out
-            if refusal.code != "not_found":
-                log.info(
-                    "refused %s %s from %s: %s",
-                    self.command,
-                    escape_for_log(self.path, 80),
-                    escape_for_log(self.headers.get("Origin") or LOCAL, 80),
-                    refusal.code,
-                )
-            self._reply(
-                refusal.status,
-                {"ok": False, "error": refusal.code, "message": refusal.message},
-            )
+            self._refuse(refusal, path, origin or LOCAL)
 
-    def _read_json(self) -> dict:
+    def _refuse(self, refusal: Refusal, path: str, origin: str) -> None:
+        if self._body_unread:
+            self.close_connection = True  # or its body would be read as the next request
+        if path in ("/api/set_guid", "/api/print") and refusal.code != "rate_limited":
+            guid = self._push.guid if self._push else ""
+            self.server.listener.audit_push(escape_for_log(origin, 120), guid, False, refusal.code)
+        if refusal.code != "not_found":
+            log.info(
+                "refused %s %s from %s: %s",
+                escape_for_log(self.command, 10),
+                escape_for_log(path, 80),
+                escape_for_log(origin, 80),
+                refusal.code,
+            )
+        self._reply(
+            refusal.status, {"ok": False, "error": refusal.code, "message": refusal.message}
+        )
+
+    def _read_push(self, fields: frozenset[str]) -> Push:
         kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if kind != "application/json":
             raise Refusal(415, "json_only", "Send the request as application/json.")
         length = self.headers.get("Content-Length")
         if length is None or not length.isdigit():
-            self.close_connection = True
             raise Refusal(411, "length_required", "Content-Length is required.")
         if int(length) > MAX_BODY:
-            self.close_connection = True
             raise Refusal(413, "too_large", "The request body is too large.")
         try:
             body = self.rfile.read(int(length))
         except TimeoutError:
-            self.close_connection = True
             raise Refusal(408, "timeout", "The request body arrived too slowly.") from None
         if len(body) != int(length):
-            self.close_connection = True
             raise Refusal(400, "short_body", "The request body is shorter than announced.")
-        return parse_push(body)
+        self._body_unread = False
+        self._push = parse_push(body, fields)
+        return self._push
 
-    def _set_guid(self, listener: GuidListener, origin: str | None) -> None:
-        who = origin or LOCAL
-        if not listener.rate.allow(who):
-            raise Refusal(429, "rate_limited", "Too many requests; wait a minute.")
-        payload = self._read_json()
-        if listener.config.require_signature or "sig" in payload:
-            check_signature(payload, listener.config.hmac_secret, listener.nonces)
+    def _set_guid(self, listener: GuidListener, origin: str) -> None:
+        push = self._read_push(PUSH_FIELDS)
+        if listener.config.require_signature or push.signed:
+            check_signature(push, listener.config.hmac_secret, listener.nonces)
         if listener.paused:
             raise Refusal(503, "paused", "The clerk has paused receiving documents.")
-        guid = payload["guid"]
-        listener.audit_push(escape_for_log(who, 120), guid, True, "")
-        listener.on_guid(guid, who)
-        self._reply(200, {"ok": True, "guid": guid, "message": "opened"})
+        listener.audit_push(escape_for_log(origin, 120), push.guid, True, "")
+        listener.on_guid(push.guid, origin)
+        self._reply(200, {"ok": True, "guid": push.guid, "message": "opened"})
 
-    def _print(self, listener: GuidListener, origin: str | None) -> None:
+    def _print(self, listener: GuidListener, origin: str) -> None:
         if not listener.config.allow_silent_print or listener.on_print is None:
             raise Refusal(403, "print_disabled", "Printing from a request is switched off.")
-        payload = self._read_json()
-        check_signature(payload, listener.config.hmac_secret, listener.nonces)
-        listener.on_print(payload, origin or LOCAL)
-        self._reply(202, {"ok": True, "guid": payload["guid"], "message": "queued"})
+        push = self._read_push(PRINT_FIELDS)
+        check_signature(push, listener.config.hmac_secret, listener.nonces)
+        listener.audit_push(escape_for_log(origin, 120), push.guid, True, "print_requested")
+        listener.on_print(push, origin)
+        self._reply(202, {"ok": True, "guid": push.guid, "message": "queued"})
 
     def _handoff(self, listener: GuidListener, origin: str | None) -> None:
-        """A second launch of the app on this desktop hands its GUID over."""
+        """A second launch or a fpsdesktop:// link on this desktop hands its GUID over."""
         token = self.headers.get("X-FPS-Instance-Token") or ""
         if origin is not None or not secrets.compare_digest(token, listener.instance_token):
             raise Refusal(403, "bad_token", "Only this desktop's own app may hand over.")
-        payload = self._read_json()
-        listener.on_guid(payload["guid"], LOCAL)
-        self._reply(200, {"ok": True, "guid": payload["guid"]})
+        via = HANDOFF_VIA.get(self.headers.get("X-FPS-Via") or "launch")
+        if via is None:
+            raise Refusal(400, "bad_schema", "X-FPS-Via must be launch or link.")
+        push = self._read_push(frozenset({"guid"}))
+        listener.audit_push(via, push.guid, True, "")
+        listener.on_guid(push.guid, via)
+        self._reply(200, {"ok": True, "guid": push.guid})
 
     def _reply(self, status: int, payload: dict | None) -> None:
         body = b"" if payload is None else json.dumps(payload).encode()
         try:
+            self.connection.settimeout(self.server.listener.config.client_timeout)
             self.send_response_only(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
@@ -220,14 +272,16 @@ class _Handler(BaseHTTPRequestHandler):
             if self.close_connection:
                 self.send_header("Connection", "close")
             self.end_headers()
-            self.wfile.write(body)
+            if self.command != "HEAD":
+                self.wfile.write(body)
         except OSError:
             self.close_connection = True
 
     def _cors_origin_allowed(self) -> bool:
-        origin = getattr(self, "_cors_origin", None)
-        allowed = self.server.listener.config.allowed_origins
-        return origin is not None and origin.rstrip("/") in allowed
+        origin = self._cors_origin
+        return (
+            origin is not None and origin.rstrip("/") in self.server.listener.config.allowed_origins
+        )
 
 
 class _Server(ThreadingHTTPServer):
@@ -251,6 +305,14 @@ class _Server(ThreadingHTTPServer):
             super().process_request_thread(request, client_address)
         finally:
             self._slots.release()
+
+    def handle_error(self, request, client_address) -> None:
+        """A client hanging up mid-request is routine; anything else is a bug to log."""
+        kind = sys.exc_info()[0]
+        if kind is not None and issubclass(kind, OSError):
+            log.debug("client went away", exc_info=True)
+        else:
+            log.exception("listener failed on a request")
 
 
 class GuidListener:

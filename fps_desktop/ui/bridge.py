@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from fps_desktop.audit import AuditLog
 from fps_desktop.config import Settings
 from fps_desktop.errors import FpsError
-from fps_desktop.listener.server import GuidListener, ListenerConfig, instance_file
+from fps_desktop.listener.server import LINK, LOCAL, GuidListener, ListenerConfig, instance_file
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,9 @@ class Bridge(QObject):
 
     @Slot(str, str)
     def _open_pushed(self, guid: str, origin: str) -> None:
-        shown = self.tr("this computer") if origin == "local" else origin
+        shown = {LOCAL: self.tr("this computer"), LINK: self.tr("a fpsdesktop link")}.get(
+            origin, origin
+        )
         self.window.open_guid(guid, origin=shown)
         self.window.raise_to_front()
 

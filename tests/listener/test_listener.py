@@ -1,3 +1,4 @@
+import http.client
 import json
 import random
 import socket
@@ -11,12 +12,10 @@ from fps_desktop.audit import AuditLog
 from fps_desktop.config import Paths, Settings
 from fps_desktop.errors import ListenerError
 from fps_desktop.listener.handoff import hand_to_running_instance
-from fps_desktop.listener.security import signature_for
+from fps_desktop.listener.security import NonceMemory, signature_for
 from fps_desktop.listener.server import MAX_BODY, GuidListener, ListenerConfig, instance_file
-from tests.listener.conftest import GUID, PBMS
+from tests.listener.conftest import GUID, PBMS, Client
 from tests.net import free_port
-
-pytestmark = pytest.mark.allow_log_warnings  # refusals are logged on purpose
 
 
 def test_seed_curl_command_opens_the_guid(client, pushes):
@@ -86,6 +85,10 @@ def test_preflight_with_private_network_access(client, pushes):
         ("not json", {}, 400, "bad_json"),
         ('["c965be9f9c1d449d9e50fed330150d7a"]', {}, 400, "bad_schema"),
         ('{"guid": "c965be9f9c1d449d9e50fed330150d7a", "cmd": "rm"}', {}, 400, "bad_schema"),
+        ('{"guid": "c965be9f9c1d449d9e50fed330150d7a", "printer": "HP"}', {}, 400, "bad_schema"),
+        ('{"guid": "c965be9f9c1d449d9e50fed330150d7a", "ts": true, "nonce": "12345678", '
+         '"sig": "' + "0" * 64 + '"}', {}, 400, "bad_signature_fields"),
+        ('{"guid": ' + "[" * 5000 + "]" * 5000 + "}", {}, 400, "bad_json"),
         ("guid=c965be9f9c1d449d9e50fed330150d7a", {"Content-Type": "text/plain"}, 415,
          "json_only"),
         ("{" + " " * MAX_BODY + "}", {}, 413, "too_large"),
@@ -101,6 +104,24 @@ def test_wrong_method_and_unknown_path(client):
     assert client.request("GET", "/api/set_guid")[0].status == 405
     assert client.request("DELETE", "/api/set_guid")[0].status == 405
     assert client.request("GET", "/../../etc/passwd")[0].status == 404
+    head, body = client.request("HEAD", "/api/health")
+    assert head.status == 405 and body is None  # HEAD answers carry no body
+
+
+def test_a_refused_body_never_leaks_into_the_next_request(client, pushes):
+    """Browsers reuse connections: the unread body of a refusal must not parse as a request."""
+    connection = http.client.HTTPConnection("127.0.0.1", client.port, timeout=5)
+    host = {"Host": f"127.0.0.1:{client.port}"}
+    connection.request(
+        "POST", "/api/set_guid", "guid=" + GUID, {**host, "Content-Type": "text/plain"}
+    )
+    refused = connection.getresponse()
+    assert refused.status == 415 and refused.read()
+    connection.request("POST", "/api/set_guid", json.dumps({"guid": GUID}),
+                       {**host, "Content-Type": "application/json"})  # fmt: skip
+    assert connection.getresponse().status == 200
+    connection.close()
+    assert pushes == [(GUID, "local")]
 
 
 def test_rate_limit_per_origin(make_listener, pushes):
@@ -108,6 +129,15 @@ def test_rate_limit_per_origin(make_listener, pushes):
     statuses = [client.push()[0].status for _ in range(5)]
     assert statuses == [200, 200, 200, 429, 429]
     assert client.push(headers={"Origin": PBMS})[0].status == 200  # another origin's budget
+
+
+def test_a_hostile_origin_cannot_flood_the_audit_log(make_listener, pushes):
+    _, client = make_listener(rate_per_minute=5)
+    evil = {"Origin": "https://evil.example.com"}
+    statuses = {client.push(headers=evil)[0].status for _ in range(50)}
+    assert statuses == {403, 429}
+    assert len(AuditLog(Paths.default()).entries()) == 5
+    assert pushes == []
 
 
 def signed(secret, guid=GUID, ts=None, nonce="nonce-0001"):
@@ -128,10 +158,55 @@ def test_signed_pushes_reject_unsigned_stale_forged_and_replayed(make_listener, 
     assert pushes == [(GUID, "local")]
 
 
+def test_the_signature_covers_the_guid_as_sent(make_listener, pushes):
+    _, client = make_listener(require_signature=True, hmac_secret="shared-secret")
+    dashed = "C965BE9F-9C1D-449D-9E50-FED330150D7A"
+    response, _ = client.request("POST", "/api/set_guid", signed("shared-secret", guid=dashed))
+    assert response.status == 200 and pushes == [(GUID, "local")]
+
+
+def test_a_signed_refusal_is_audited_with_its_guid(make_listener):
+    _, client = make_listener(require_signature=True, hmac_secret="shared-secret")
+    client.request("POST", "/api/set_guid", signed("wrong-secret"))
+    (entry,) = AuditLog(Paths.default()).entries()
+    assert (entry["guid"], entry["accepted"], entry["reason"]) == (GUID, False, "bad_signature")
+
+
+def test_nonces_are_remembered_as_long_as_their_timestamp_is_accepted():
+    nonces = NonceMemory(window=0.3)
+    stamped_ahead = time.time() + 0.25  # a PBMS clock a little fast
+    assert nonces.first_use("nonce-0001", stamped_ahead)
+    time.sleep(0.35)  # longer than the window since it arrived, yet its ts is still valid
+    assert not nonces.first_use("nonce-0001", stamped_ahead)
+    time.sleep(0.3)
+    assert nonces.first_use("nonce-0001", time.time())
+
+
 def test_silent_print_is_off_by_default_and_needs_a_signature(make_listener):
     _, client = make_listener()
     response, body = client.request("POST", "/api/print", {"guid": GUID})
     assert response.status == 403 and body["error"] == "print_disabled"
+
+
+def test_signed_print_request_reaches_the_print_callback_only(fps_home, pushes):
+    printed = []
+    config = ListenerConfig(port=free_port(), allow_silent_print=True, hmac_secret="s3cret")
+    listener = GuidListener(config, lambda *a: pushes.append(a), lambda p, o: printed.append(p))
+    listener.start()
+    try:
+        client = Client(listener.port)
+        assert client.request("POST", "/api/print", {"guid": GUID})[0].status == 401
+        options = {"printer": "HP-3F", "copies": 2, "layout": "two-up"}
+        response, _ = client.request("POST", "/api/print", {**signed("s3cret"), **options})
+        bad_copies = {**signed("s3cret", nonce="nonce-0002"), "copies": 500}
+        assert client.request("POST", "/api/print", bad_copies)[0].status == 400
+    finally:
+        listener.stop()
+    assert response.status == 202
+    assert [(p.guid, p.printer, p.copies, p.layout) for p in printed] == [
+        (GUID, "HP-3F", 2, "two-up")
+    ]
+    assert pushes == []  # a print request never opens a window by itself either
 
 
 def test_paused_listener_refuses_pushes(make_listener, pushes):
@@ -168,6 +243,30 @@ def test_slow_clients_are_dropped_and_do_not_block_others(make_listener, pushes)
     slow.close()
 
 
+def test_a_trickling_client_is_dropped_at_the_deadline(make_listener):
+    """A byte now and then resets a socket timeout; the request deadline still ends it."""
+    _, client = make_listener(client_timeout=0.6)
+    slow = socket.create_connection(("127.0.0.1", client.port))
+    started = time.monotonic()
+    dropped = False
+    for byte in b"POST /api/set_guid HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: aaaaaaaaaaaa":
+        try:
+            slow.send(bytes([byte]))
+        except OSError:
+            dropped = True
+            break
+        slow.settimeout(0.1)
+        try:
+            if slow.recv(1000) == b"":
+                dropped = True
+                break
+        except TimeoutError:
+            pass
+    slow.close()
+    assert dropped and time.monotonic() - started < 1.5
+
+
+@pytest.mark.allow_log_warnings  # the taken port is logged on purpose
 def test_port_taken_names_the_port_and_falls_back(fps_home):
     blocker = socket.socket()
     blocker.bind(("127.0.0.1", 0))
@@ -193,12 +292,36 @@ def test_second_launch_hands_the_guid_to_the_running_instance(make_listener, pus
     forged = client.request("POST", "/api/handoff", {"guid": GUID},
                             {"X-FPS-Instance-Token": "guess"})[0]  # fmt: skip
     assert forged.status == 403
+    from_page = client.request(
+        "POST", "/api/handoff", {"guid": GUID},
+        {"X-FPS-Instance-Token": listener.instance_token, "Origin": PBMS},
+    )[0]  # fmt: skip
+    assert from_page.status == 403  # a web page never gets past the token check
+    assert pushes == [(GUID, "local")]
+
+
+def test_a_fpsdesktop_link_goes_to_the_running_instance(make_listener, pushes):
+    from fps_desktop.cli import main
+
+    listener, _ = make_listener()
+    listener.write_instance_file(instance_file(Settings()))
+    assert main(["open-url", f"fpsdesktop://open/?guid={GUID.upper()}"]) == 0
+    assert pushes == [(GUID, "link")]
+    assert AuditLog(Paths.default()).entries()[0]["origin"] == "link"
 
 
 def test_malformed_traffic_never_breaks_the_listener(make_listener, pushes):
     """Thousands of hostile requests, then a well-formed push still works."""
     _, client = make_listener(rate_per_minute=1_000_000, client_timeout=0.5)
     rng = random.Random(24360)
+
+    def post(body: bytes) -> bytes:
+        head = (
+            f"POST /api/set_guid HTTP/1.1\r\nHost: 127.0.0.1:{client.port}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        return head.encode() + body
+
     templates = [
         lambda: bytes(rng.getrandbits(8) for _ in range(rng.randint(1, 300))),
         lambda: b"GET /" + b"A" * rng.randint(1, 70000) + b" HTTP/1.1\r\n\r\n",
@@ -207,10 +330,14 @@ def test_malformed_traffic_never_breaks_the_listener(make_listener, pushes):
                  b"application/json\r\nContent-Length: 9999999\r\n\r\n{" % client.port),
         lambda: (b"%s /api/set_guid HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n"
                  % (rng.choice([b"BREW", b"TRACE", b"CONNECT", b"\x00\x01"]), client.port)),
-        lambda: (b"POST /api/set_guid HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Type: "
-                 b"application/json\r\nContent-Length: 40\r\n\r\n" % client.port
-                 + json.dumps({"guid": "".join(rng.choice("0123456789abcdefg-")
-                                               for _ in range(32))}).encode()[:40]),
+        lambda: post(json.dumps({"guid": "".join(rng.choice("0123456789abcdefABCDEFg-{} ")
+                                                 for _ in range(rng.randint(0, 40)))}).encode()),
+        lambda: post(json.dumps(rng.choice([
+            {"guid": GUID, "ts": "now", "nonce": 1, "sig": None}, {"guid": GUID, "copies": -1},
+            {"guid": 7}, {"GUID": GUID}, [GUID], None, {"guid": GUID, "nonce": "x" * 999},
+        ])).encode()),
+        lambda: post(json.dumps({"guid": GUID}).encode()[: rng.randint(0, 40)]),
+        lambda: post(bytes(rng.getrandbits(8) for _ in range(rng.randint(0, 200)))),
     ]  # fmt: skip
     deadline = time.monotonic() + 8
     sent = 0
@@ -234,6 +361,13 @@ def test_url_scheme_links_are_parsed_strictly():
     from fps_desktop.errors import UsageError
 
     assert guid_from_url(f"fpsdesktop://open?guid={GUID}") == GUID
-    for bad in ("http://open?guid=x", "fpsdesktop://print?guid=x", "fpsdesktop://open?x=1"):
+    assert guid_from_url(f"FPSDesktop://Open/?guid={GUID}") == GUID
+    for bad in (
+        "http://open?guid=x",
+        "fpsdesktop://print?guid=x",
+        "fpsdesktop://open?x=1",
+        f"fpsdesktop://open/print?guid={GUID}",
+        "fpsdesktop://open?guid=123",
+    ):
         with pytest.raises(UsageError):
             guid_from_url(bad)
