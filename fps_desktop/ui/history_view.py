@@ -15,9 +15,12 @@ from PySide6.QtWidgets import (
 
 from fps_desktop.audit import AuditLog
 from fps_desktop.config import Paths
+from fps_desktop.listener.server import LINK, LOCAL
 
 
 class HistoryView(QWidget):
+    """The audit log for the clerk: pushes with who sent them and why any was refused."""
+
     def __init__(self, paths: Paths, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.audit = AuditLog(paths)
@@ -48,16 +51,38 @@ class HistoryView(QWidget):
             if entry.get("event") == "print":
                 cells = [entry.get("time"), self.tr("Print"), entry.get("guid"),
                          entry.get("printer"),
-                         self.tr("{copies} × {count} files, {layout}").format(
-                             copies=entry.get("copies"), count=len(entry.get("files", [])),
+                         self.tr("Copies: {copies}, files: {files}, layout: {layout}").format(
+                             copies=entry.get("copies"), files=len(entry.get("files", [])),
                              layout=entry.get("layout"))]  # fmt: skip
             else:
-                result = (
-                    self.tr("Opened")
-                    if entry.get("accepted")
-                    else self.tr("Refused: {reason}").format(reason=entry.get("reason"))
-                )
-                cells = [entry.get("time"), self.tr("Push from PBMS"), entry.get("guid") or "—",
-                         entry.get("origin"), result]  # fmt: skip
+                cells = [entry.get("time"), self.tr("Received"), entry.get("guid") or "—",
+                         self._sender(entry.get("origin")), self._outcome(entry)]  # fmt: skip
             for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(str(text or "")))
+                item = QTableWidgetItem(str(text or ""))
+                if column == 4 and entry.get("reason"):
+                    item.setToolTip(str(entry["reason"]))  # the code IT looks up in the guide
+                self.table.setItem(row, column, item)
+
+    def _sender(self, origin: str | None) -> str:
+        return {LOCAL: self.tr("this computer"), LINK: self.tr("a fpsdesktop link")}.get(
+            origin or "", origin or ""
+        )
+
+    def _outcome(self, entry: dict) -> str:
+        reason = entry.get("reason") or ""
+        if entry.get("accepted"):
+            return self.tr("Print requested") if reason == "print_requested" else self.tr("Opened")
+        malformed = self.tr("Refused: malformed request")
+        reasons = {
+            "bad_host": self.tr("Refused: wrong address (a web page tried a trick)"),
+            "origin_not_allowed": self.tr("Refused: web site not allowed"),
+            "bad_guid": self.tr("Refused: not a valid GUID"),
+            "signing_not_configured": self.tr("Refused: signing not set up on this computer"),
+            "signature_required": self.tr("Refused: not signed"),
+            "stale_signature": self.tr("Refused: signature expired (check the clocks)"),
+            "bad_signature": self.tr("Refused: wrong signature"),
+            "replayed": self.tr("Refused: sent twice (replayed)"),
+            "paused": self.tr("Refused: receiving was paused"),
+            "print_disabled": self.tr("Refused: printing from PBMS is off"),
+        }
+        return reasons.get(reason, malformed)
