@@ -46,7 +46,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
         threading.Event().wait()
     finally:
         listener.stop()
-        instance_file(settings).unlink(missing_ok=True)
+        listener.remove_instance_file(instance_file(settings))
     return 0
 
 

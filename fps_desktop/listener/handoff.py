@@ -20,7 +20,16 @@ def hand_to_running_instance(guid: str, settings: Settings, via: str = "launch")
     ``via`` is ``launch`` (a second ``fps-desktop open``) or ``link`` (a
     fpsdesktop:// link); the running instance shows and audits which.
     """
-    guid = normalize_guid(guid)
+    body = json.dumps({"guid": normalize_guid(guid)})
+    return _post_to_running_instance(settings, "/api/handoff", body, {"X-FPS-Via": via})
+
+
+def raise_running_instance(settings: Settings) -> bool:
+    """True when a running instance brought its window forward, so this launch may exit."""
+    return _post_to_running_instance(settings, "/api/raise", "", {})
+
+
+def _post_to_running_instance(settings: Settings, path: str, body: str, headers: dict) -> bool:
     try:
         info = json.loads(instance_file(settings).read_text(encoding="utf-8"))
         port, token, pid = int(info["port"]), str(info["token"]), int(info["pid"])
@@ -31,10 +40,10 @@ def hand_to_running_instance(guid: str, settings: Settings, via: str = "launch")
     try:
         connection.request(
             "POST",
-            "/api/handoff",
-            json.dumps({"guid": guid}),
+            path,
+            body,
             {"Content-Type": "application/json", "Host": f"127.0.0.1:{port}",
-             "X-FPS-Instance-Token": token, "X-FPS-Via": via},
+             "X-FPS-Instance-Token": token, **headers},
         )  # fmt: skip
         answered = connection.getresponse().status == 200
     except OSError as exc:

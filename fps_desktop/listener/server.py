@@ -176,6 +176,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._print(listener, origin or LOCAL)
             elif route == ("POST", "/api/handoff"):
                 self._handoff(listener, origin)
+            elif route == ("POST", "/api/raise"):
+                self._raise(listener, origin)
             elif path in ("/api/health", "/api/version", "/api/set_guid", "/api/print"):
                 raise Refusal(405, "method_not_allowed", "This address does not take that method.")
             else:
@@ -241,9 +243,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handoff(self, listener: GuidListener, origin: str | None) -> None:
         """A second launch or a fpsdesktop:// link on this desktop hands its GUID over."""
-        token = self.headers.get("X-FPS-Instance-Token") or ""
-        if origin is not None or not secrets.compare_digest(token, listener.instance_token):
-            raise Refusal(403, "bad_token", "Only this desktop's own app may hand over.")
+        self._check_instance_token(listener, origin)
         via = HANDOFF_VIA.get(self.headers.get("X-FPS-Via") or "launch")
         if via is None:
             raise Refusal(400, "bad_schema", "X-FPS-Via must be launch or link.")
@@ -251,6 +251,19 @@ class _Handler(BaseHTTPRequestHandler):
         listener.audit_push(via, push.guid, True, "")
         listener.on_guid(push.guid, via)
         self._reply(200, {"ok": True, "guid": push.guid})
+
+    def _raise(self, listener: GuidListener, origin: str | None) -> None:
+        """A second launch without a GUID brings this instance's window forward instead."""
+        self._check_instance_token(listener, origin)
+        if listener.on_raise is None:
+            raise Refusal(501, "no_window", "This instance runs without a window.")
+        listener.on_raise()
+        self._reply(200, {"ok": True})
+
+    def _check_instance_token(self, listener: GuidListener, origin: str | None) -> None:
+        token = self.headers.get("X-FPS-Instance-Token") or ""
+        if origin is not None or not secrets.compare_digest(token, listener.instance_token):
+            raise Refusal(403, "bad_token", "Only this desktop's own app may hand over.")
 
     def _reply(self, status: int, payload: dict | None) -> None:
         body = b"" if payload is None else json.dumps(payload).encode()
@@ -316,7 +329,10 @@ class _Server(ThreadingHTTPServer):
 
 
 class GuidListener:
-    """Owns the server threads; ``on_guid(guid, origin)`` runs on a server thread."""
+    """Owns the server threads; the callbacks run on a server thread.
+
+    ``on_raise`` (bring the window forward) is left out by a listener without a window.
+    """
 
     def __init__(
         self,
@@ -324,10 +340,12 @@ class GuidListener:
         on_guid: GuidCallback,
         on_print: PrintCallback | None = None,
         audit: AuditLog | None = None,
+        on_raise: Callable[[], None] | None = None,
     ) -> None:
         self.config = config
         self.on_guid = on_guid
         self.on_print = on_print
+        self.on_raise = on_raise
         self.audit = audit
         self.rate = RateLimiter(config.rate_per_minute)
         self.nonces = NonceMemory()
@@ -390,6 +408,14 @@ class GuidListener:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump({"port": self.port, "token": self.instance_token, "pid": os.getpid()}, handle)
         os.replace(tmp, path)
+
+    def remove_instance_file(self, path: Path) -> None:
+        """Remove the file only while it still points here, not to a later instance."""
+        try:
+            if json.loads(path.read_text(encoding="utf-8")).get("token") == self.instance_token:
+                path.unlink()
+        except (OSError, ValueError, AttributeError):
+            pass
 
 
 def instance_file(settings: Settings) -> Path:

@@ -24,6 +24,7 @@ class Bridge(QObject):
     """Owns the listener and the tray icon for the GUI's lifetime."""
 
     pushed = Signal(str, str)  # guid, origin
+    raise_requested = Signal()  # a second launch without a GUID
 
     def __init__(self, window, settings: Settings) -> None:
         super().__init__(window)
@@ -32,6 +33,7 @@ class Bridge(QObject):
         self.listener: GuidListener | None = None
         self.tray: QSystemTrayIcon | None = None
         self.pushed.connect(self._open_pushed, Qt.ConnectionType.QueuedConnection)
+        self.raise_requested.connect(window.raise_to_front, Qt.ConnectionType.QueuedConnection)
 
     def start(self) -> None:
         """Start listening; a failure is shown to the user, never fatal."""
@@ -42,6 +44,7 @@ class Bridge(QObject):
             ListenerConfig.from_settings(self.settings),
             on_guid=self.pushed.emit,
             audit=AuditLog(self.settings.paths),
+            on_raise=self.raise_requested.emit,
         )
         try:
             port = listener.start()
@@ -59,7 +62,7 @@ class Bridge(QObject):
         """Stop listening and remove the tray icon."""
         if self.listener is not None:
             self.listener.stop()
-            instance_file(self.settings).unlink(missing_ok=True)
+            self.listener.remove_instance_file(instance_file(self.settings))
             self.listener = None
         if self.tray is not None:
             self.tray.hide()

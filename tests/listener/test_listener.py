@@ -1,8 +1,10 @@
 import http.client
 import json
 import random
+import signal
 import socket
 import subprocess
+import sys
 import time
 
 import pytest
@@ -11,7 +13,7 @@ from fps_desktop import __version__
 from fps_desktop.audit import AuditLog
 from fps_desktop.config import Paths, Settings
 from fps_desktop.errors import ListenerError
-from fps_desktop.listener.handoff import hand_to_running_instance
+from fps_desktop.listener.handoff import hand_to_running_instance, raise_running_instance
 from fps_desktop.listener.security import NonceMemory, signature_for
 from fps_desktop.listener.server import MAX_BODY, GuidListener, ListenerConfig, instance_file
 from tests.listener.conftest import GUID, PBMS, Client
@@ -371,3 +373,60 @@ def test_url_scheme_links_are_parsed_strictly():
     ):
         with pytest.raises(UsageError):
             guid_from_url(bad)
+
+
+def test_a_second_launch_without_a_guid_raises_the_running_window(fps_home, pushes):
+    raised = []
+    settings = Settings()
+    listener = GuidListener(
+        ListenerConfig(port=free_port()),
+        lambda *a: pushes.append(a),
+        on_raise=lambda: raised.append(1),
+    )
+    listener.start()
+    headless = GuidListener(ListenerConfig(port=free_port()), lambda *a: None)
+    headless.start()
+    try:
+        assert raise_running_instance(settings) is False  # nothing running yet
+        listener.write_instance_file(instance_file(settings))
+        assert raise_running_instance(settings) is True
+        forged = Client(listener.port).request(
+            "POST", "/api/raise", headers={"X-FPS-Instance-Token": "guess"}
+        )[0]
+        assert forged.status == 403
+        headless.write_instance_file(instance_file(settings))
+        assert raise_running_instance(settings) is False  # no window there: start one
+    finally:
+        listener.stop()
+        headless.stop()
+    assert raised == [1] and pushes == []
+
+
+def test_a_closing_instance_leaves_a_newer_instance_file_alone(make_listener):
+    first, _ = make_listener()
+    second, _ = make_listener()
+    path = instance_file(Settings())
+    first.write_instance_file(path)
+    second.write_instance_file(path)
+    first.remove_instance_file(path)
+    assert json.loads(path.read_text())["port"] == second.port
+    second.remove_instance_file(path)
+    assert not path.exists()
+
+
+def test_serve_runs_headless_and_prints_each_pushed_guid(fps_home):
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "fps_desktop", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert f"127.0.0.1:{port}" in server.stdout.readline()
+        assert Client(port).push(headers={"Origin": PBMS})[0].status == 403  # no site origins
+        assert Client(port).push("C965BE9F-9C1D-449D-9E50-FED330150D7A")[0].status == 200
+        assert server.stdout.readline().split() == [GUID, "local"]
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=10)
+        server.stdout.close()
+    assert not instance_file(Settings()).exists()  # a clean stop leaves no stale hand-off
