@@ -430,3 +430,33 @@ def test_serve_runs_headless_and_prints_each_pushed_guid(fps_home):
         server.wait(timeout=10)
         server.stdout.close()
     assert not instance_file(Settings()).exists()  # a clean stop leaves no stale hand-off
+
+
+def this_machines_network_address() -> str | None:
+    """The address other machines reach this one at, if it has a route out."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # no packet is sent for UDP connect
+        except OSError:
+            return None
+        address = probe.getsockname()[0]
+    return None if address.startswith("127.") else address
+
+
+def test_other_machines_cannot_reach_the_listener(client):
+    address = this_machines_network_address()
+    if address is None:
+        pytest.skip("this machine has no network address besides loopback")
+    with pytest.raises(OSError):
+        socket.create_connection((address, client.port), timeout=2).close()
+
+
+@pytest.mark.skipif(not socket.has_ipv6, reason="no IPv6 on this machine")
+def test_ipv6_loopback_when_enabled(make_listener, pushes):
+    listener, _ = make_listener(ipv6=True)
+    connection = http.client.HTTPConnection("::1", listener.port, timeout=5)
+    body = json.dumps({"guid": GUID})
+    connection.request("POST", "/api/set_guid", body, {"Content-Type": "application/json"})
+    assert connection.getresponse().status == 200  # Host: [::1]:PORT is a loopback name
+    connection.close()
+    assert pushes == [(GUID, "local")]
