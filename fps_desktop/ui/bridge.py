@@ -10,7 +10,7 @@ import logging
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
 
 from fps_desktop.audit import AuditLog
 from fps_desktop.config import Settings
@@ -38,6 +38,10 @@ class Bridge(QObject):
     def start(self) -> None:
         """Start listening; a failure is shown to the user, never fatal."""
         self._build_tray()
+        self._start_listener()
+        self._show_state_in_tray()
+
+    def _start_listener(self) -> None:
         if not self.settings.get("listener.enabled"):
             return
         listener = GuidListener(
@@ -79,20 +83,42 @@ class Bridge(QObject):
         if not QSystemTrayIcon.isSystemTrayAvailable():
             return
         self.tray = QSystemTrayIcon(self.window.windowIcon(), self)
-        self.tray.setToolTip(self.window.windowTitle())
-        menu = QMenu()
-        menu.addAction(self.tr("Open FPS Desktop"), self.window.raise_to_front)
-        self.recent_menu = menu.addMenu(self.tr("Recent GUIDs"))
+        self.tray_menu = QMenu(self.window)  # the tray icon does not own its menu
+        self.tray_menu.addAction(self.tr("Open FPS Desktop"), self.window.raise_to_front)
+        self.recent_menu = self.tray_menu.addMenu(self.tr("Recent GUIDs"))
         self.recent_menu.aboutToShow.connect(self._fill_recent)
-        self.pause_action = QAction(self.tr("Pause receiving from PBMS"), menu, checkable=True)
+        self.pause_action = QAction(
+            self.tr("Pause receiving from PBMS"), self.tray_menu, checkable=True
+        )
         self.pause_action.toggled.connect(self._set_paused)
-        menu.addAction(self.pause_action)
-        menu.addSeparator()
-        menu.addAction(self.tr("Quit"), self.window.quit_application)
-        self.tray.setContextMenu(menu)
-        self.tray.activated.connect(lambda _: self.window.raise_to_front())
+        self.tray_menu.addAction(self.pause_action)
+        self.tray_menu.addSeparator()
+        self.tray_menu.addAction(self.tr("Quit"), self.window.quit_application)
+        self.tray.setContextMenu(self.tray_menu)
+        self.tray.activated.connect(self._tray_clicked)
         self.tray.show()
         self.window.keep_running_in_tray = True
+        # Closing a dialog while the window sits in the tray must not end the app:
+        # only Quit does.
+        QApplication.setQuitOnLastWindowClosed(False)
+
+    def _tray_clicked(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (
+            QSystemTrayIcon.ActivationReason.Trigger,
+            QSystemTrayIcon.ActivationReason.DoubleClick,
+        ):
+            self.window.raise_to_front()
+
+    def _show_state_in_tray(self) -> None:
+        if self.tray is None:
+            return
+        if self.listener is None:
+            state = self.tr("not receiving from PBMS")
+        elif self.listener.paused:
+            state = self.tr("paused")
+        else:
+            state = self.tr("receiving from PBMS on port {port}").format(port=self.listener.port)
+        self.tray.setToolTip(f"{self.window.windowTitle()} — {state}")
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -102,3 +128,4 @@ class Bridge(QObject):
     def _set_paused(self, paused: bool) -> None:
         if self.listener is not None:
             self.listener.paused = paused
+        self._show_state_in_tray()
