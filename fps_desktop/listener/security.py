@@ -64,7 +64,7 @@ def check_host(host: str | None, port: int) -> None:
 
 def check_origin(origin: str | None, allowed: set[str]) -> None:
     """No Origin (curl, PBMS back end) is allowed; a browser's Origin must be listed."""
-    if origin is not None and origin.rstrip("/") not in allowed:
+    if origin is not None and origin.rstrip("/").lower() not in allowed:
         raise Refusal(403, "origin_not_allowed", "This web site may not send documents here.")
 
 

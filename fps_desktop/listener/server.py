@@ -69,7 +69,9 @@ class ListenerConfig:
             port=settings.get("listener.port"),
             fallback_ports=list(settings.get("listener.fallback_ports")),
             ipv6=settings.get("listener.ipv6"),
-            allowed_origins={o.rstrip("/") for o in settings.get("listener.allowed_origins")},
+            allowed_origins={
+                o.strip().rstrip("/").lower() for o in settings.get("listener.allowed_origins")
+            },
             require_signature=settings.get("listener.require_signature"),
             allow_silent_print=settings.get("listener.allow_silent_print"),
             rate_per_minute=settings.get("listener.rate_per_minute"),
@@ -274,7 +276,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
             self.send_header("X-Content-Type-Options", "nosniff")
-            if self._cors_origin_allowed():
+            if self._cors_origin is not None:  # set only once the origin passed the allowlist
                 self.send_header("Access-Control-Allow-Origin", self._cors_origin)
                 self.send_header("Vary", "Origin")
                 self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
@@ -290,16 +292,11 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             self.close_connection = True
 
-    def _cors_origin_allowed(self) -> bool:
-        origin = self._cors_origin
-        return (
-            origin is not None and origin.rstrip("/") in self.server.listener.config.allowed_origins
-        )
-
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = False  # never share a port with another program
+    request_queue_size = 64  # with socketserver's 5, a burst of connects waits on SYN retries
 
     def __init__(self, address, listener: GuidListener, family: int) -> None:
         self.address_family = family

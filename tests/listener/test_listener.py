@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -15,7 +16,13 @@ from fps_desktop.config import Paths, Settings
 from fps_desktop.errors import ListenerError
 from fps_desktop.listener.handoff import hand_to_running_instance, raise_running_instance
 from fps_desktop.listener.security import NonceMemory, signature_for
-from fps_desktop.listener.server import MAX_BODY, GuidListener, ListenerConfig, instance_file
+from fps_desktop.listener.server import (
+    MAX_BODY,
+    MAX_CONNECTIONS,
+    GuidListener,
+    ListenerConfig,
+    instance_file,
+)
 from tests.listener.conftest import GUID, PBMS, Client
 from tests.net import free_port
 
@@ -460,3 +467,34 @@ def test_ipv6_loopback_when_enabled(make_listener, pushes):
     assert connection.getresponse().status == 200  # Host: [::1]:PORT is a loopback name
     connection.close()
     assert pushes == [(GUID, "local")]
+
+
+def test_origins_typed_by_it_with_capitals_or_a_slash_still_match(fps_home, pushes):
+    settings = Settings()
+    settings.set("listener.port", free_port())
+    settings.set("listener.allowed_origins", [" https://PBMS.example.edu/ "])
+    listener = GuidListener(ListenerConfig.from_settings(settings), lambda *a: pushes.append(a))
+    listener.start()
+    try:
+        response, _ = Client(listener.port).push(headers={"Origin": PBMS})
+    finally:
+        listener.stop()
+    assert response.status == 200
+    assert response.getheader("Access-Control-Allow-Origin") == PBMS
+    assert pushes == [(GUID, PBMS)]
+
+
+def test_idle_connections_cannot_take_more_than_a_bounded_number_of_threads(make_listener, pushes):
+    _, client = make_listener(client_timeout=2)
+    before = threading.active_count()
+    idle = [
+        socket.create_connection(("127.0.0.1", client.port)) for _ in range(MAX_CONNECTIONS + 20)
+    ]
+    time.sleep(0.3)
+    assert threading.active_count() - before <= MAX_CONNECTIONS
+    for sock in idle:
+        sock.close()
+    deadline = time.monotonic() + 5
+    while threading.active_count() > before and time.monotonic() < deadline:
+        time.sleep(0.05)  # the handler threads notice the closed sockets and end
+    assert client.push()[0].status == 200 and pushes == [(GUID, "local")]
