@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
+import sys
 import threading
+import time
 from urllib.parse import parse_qs, urlparse
 
 from fps_desktop.config import Settings
@@ -42,8 +45,12 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     port = listener.start()
     listener.write_instance_file(instance_file(settings))
     print(f"listening on http://127.0.0.1:{port} (Ctrl+C stops)", flush=True)
+    if threading.current_thread() is threading.main_thread():
+        # A kiosk's service manager stops with SIGTERM: clean up as for Ctrl+C.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        threading.Event().wait()
+        while True:
+            time.sleep(3600)  # unlike Event.wait(), Ctrl+C interrupts it on Windows too
     finally:
         listener.stop()
         listener.remove_instance_file(instance_file(settings))

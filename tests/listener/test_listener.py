@@ -421,7 +421,8 @@ def test_a_closing_instance_leaves_a_newer_instance_file_alone(make_listener):
     assert not path.exists()
 
 
-def test_serve_runs_headless_and_prints_each_pushed_guid(fps_home):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_serve_runs_headless_and_prints_each_pushed_guid(fps_home, stop):
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "fps_desktop", "serve", "--port", str(port)],
@@ -433,7 +434,7 @@ def test_serve_runs_headless_and_prints_each_pushed_guid(fps_home):
         assert Client(port).push("C965BE9F-9C1D-449D-9E50-FED330150D7A")[0].status == 200
         assert server.stdout.readline().split() == [GUID, "local"]
     finally:
-        server.send_signal(signal.SIGINT)
+        server.send_signal(stop)
         server.wait(timeout=10)
         server.stdout.close()
     assert not instance_file(Settings()).exists()  # a clean stop leaves no stale hand-off
