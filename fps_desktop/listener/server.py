@@ -379,6 +379,9 @@ class GuidListener:
                 thread.start()
                 self._threads.append(thread)
             log.info("listening for PBMS on 127.0.0.1:%d", port)
+            if self.config.require_signature and not self.config.hmac_secret:
+                log.warning("signed pushes are required but no listener.hmac_secret is in the "
+                            "keyring: every push will be refused")  # fmt: skip
             return port
         raise ListenerError(
             QT_TRANSLATE_NOOP(

@@ -499,3 +499,12 @@ def test_idle_connections_cannot_take_more_than_a_bounded_number_of_threads(make
     while threading.active_count() > before and time.monotonic() < deadline:
         time.sleep(0.05)  # the handler threads notice the closed sockets and end
     assert client.push()[0].status == 200 and pushes == [(GUID, "local")]
+
+
+@pytest.mark.allow_log_warnings  # the missing secret is logged for IT on purpose
+def test_required_signature_without_a_secret_refuses_and_says_why(make_listener, pushes, caplog):
+    _, client = make_listener(require_signature=True)
+    response, body = client.request("POST", "/api/set_guid", signed("any-secret"))
+    assert response.status == 403 and body["error"] == "signing_not_configured"
+    assert "no listener.hmac_secret" in caplog.text
+    assert pushes == []
