@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import signal
 import sys
@@ -25,6 +26,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     history.add_argument("--limit", type=int, default=50)
     history.add_argument("--json", action="store_true", help="one JSON object per line")
     history.set_defaults(handler=run_history)
+    secret = subparsers.add_parser(
+        "listener-secret",
+        help="store the secret PBMS signs pushes with in the system keyring (read from stdin)",
+    )
+    secret.set_defaults(handler=run_listener_secret)
     open_url = subparsers.add_parser("open-url", help="open a fpsdesktop://open?guid=... link")
     open_url.add_argument("url")
     open_url.set_defaults(handler=run_open_url)
@@ -54,6 +60,23 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         listener.stop()
         listener.remove_instance_file(instance_file(settings))
+    return 0
+
+
+def run_listener_secret(args: argparse.Namespace, settings: Settings) -> int:
+    """Read from a prompt or a pipe, never from the command line, where others can see it."""
+    from fps_desktop.config import set_secret
+
+    if sys.stdin.isatty():
+        value = getpass.getpass("Secret shared with PBMS for signed pushes: ")
+    else:
+        value = sys.stdin.readline().strip()
+    if len(value) < 16:
+        raise UsageError(
+            QT_TRANSLATE_NOOP("FpsError", "The secret must have at least 16 characters.")
+        )
+    set_secret("listener.hmac_secret", value)
+    print("stored in the system keyring; restart FPS Desktop to use it")
     return 0
 
 

@@ -1,4 +1,5 @@
 import http.client
+import io
 import json
 import random
 import signal
@@ -508,3 +509,28 @@ def test_required_signature_without_a_secret_refuses_and_says_why(make_listener,
     assert response.status == 403 and body["error"] == "signing_not_configured"
     assert "no listener.hmac_secret" in caplog.text
     assert pushes == []
+
+
+def test_it_stores_the_signing_secret_from_stdin_and_pushes_then_verify(
+    monkeypatch, capsys, fps_home, pushes
+):
+    from fps_desktop.cli import main
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("too-short\n"))
+    assert main(["listener-secret"]) == 2  # a usage error, nothing stored
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a-long-shared-secret-42\n"))
+    assert main(["listener-secret"]) == 0
+    assert "a-long-shared-secret-42" not in capsys.readouterr().out
+    settings = Settings()
+    settings.set("listener.port", free_port())
+    settings.set("listener.require_signature", True)
+    listener = GuidListener(ListenerConfig.from_settings(settings), lambda *a: pushes.append(a))
+    listener.start()
+    try:
+        client = Client(listener.port)
+        accepted = client.request("POST", "/api/set_guid", signed("a-long-shared-secret-42"))[0]
+        forged = client.request("POST", "/api/set_guid", signed("too-short", nonce="nonce-0002"))[0]
+    finally:
+        listener.stop()
+    assert (accepted.status, forged.status) == (200, 401)
+    assert pushes == [(GUID, "local")]
