@@ -55,14 +55,19 @@ def _add_layout_arguments(parser: argparse.ArgumentParser, default: str | None) 
 
 
 def run_gui(args: argparse.Namespace, settings: Settings) -> int:
-    from fps_desktop.listener.handoff import hand_to_running_instance
+    from fps_desktop.listener.handoff import hand_to_running_instance, raise_running_instance
 
     guid = getattr(args, "guid", None)
-    if guid and hand_to_running_instance(guid, settings):
-        return 0
+    self_test = getattr(args, "self_test", False)
+    if not self_test:
+        handed_over = (
+            hand_to_running_instance(guid, settings) if guid else raise_running_instance(settings)
+        )
+        if handed_over:
+            return 0
     from fps_desktop.ui.app import run
 
-    return run(settings, guid=guid, self_test=getattr(args, "self_test", False))
+    return run(settings, guid=guid, self_test=self_test)
 
 
 def _fetch(args: argparse.Namespace, settings: Settings):

@@ -12,34 +12,54 @@
 <context>
     <name>Bridge</name>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="55"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="62"/>
         <source>Ready for documents from PBMS on port {port}</source>
         <translation>已就绪，可在端口 {port} 接收 PBMS 推送的单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="69"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="76"/>
         <source>this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="79"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="76"/>
+        <source>a fpsdesktop link</source>
+        <translation>fpsdesktop 链接</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/bridge.py" line="87"/>
         <source>Open FPS Desktop</source>
         <translation>打开 FPS Desktop</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="80"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="88"/>
         <source>Recent GUIDs</source>
         <translation>最近的 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="82"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="91"/>
         <source>Pause receiving from PBMS</source>
         <translation>暂停接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="86"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="96"/>
         <source>Quit</source>
         <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/bridge.py" line="116"/>
+        <source>not receiving from PBMS</source>
+        <translation>未接收 PBMS 推送</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/bridge.py" line="118"/>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/bridge.py" line="120"/>
+        <source>receiving from PBMS on port {port}</source>
+        <translation>正在端口 {port} 接收 PBMS 推送</translation>
     </message>
 </context>
 <context>
@@ -423,24 +443,30 @@
         <translation>无法启动打印机。请确认打印机已开机并已连接。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/listener.py" line="74"/>
+        <location filename="../../fps_desktop/cli/listener.py" line="76"/>
+        <source>The secret must have at least 16 characters.</source>
+        <translation>密钥至少需要 16 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/cli/listener.py" line="111"/>
         <source>“{url}” is not an FPS Desktop link.</source>
         <translation>“{url}” 不是 FPS Desktop 链接。</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/cli/upload.py" line="69"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="226"/>
         <source>There is no upload task {task}.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有编号为 {task} 的上传任务。</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/cli/upload.py" line="85"/>
         <source>Name the files or folders to upload.</source>
-        <translation type="unfinished"></translation>
+        <translation>请指定要上传的文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/upload.py" line="147"/>
+        <location filename="../../fps_desktop/cli/upload.py" line="151"/>
         <source>Name one object key for the link.</source>
-        <translation type="unfinished"></translation>
+        <translation>请指定一个对象键以生成链接。</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/export/db.py" line="79"/>
@@ -503,67 +529,224 @@
         <translation>无法读取 Excel 模板 {name}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="307"/>
+        <location filename="../../fps_desktop/listener/server.py" line="387"/>
         <source>Port {ports} is already used by another program, so PBMS cannot send documents. Close that program or ask IT to choose another port.</source>
         <translation>端口 {ports} 已被其他程序占用，PBMS 无法推送单据。请关闭该程序，或联系信息中心更换端口。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="72"/>
+        <source>OSS is not set up: enter the endpoint, bucket, AccessKey ID and secret in the upload settings.</source>
+        <translation>尚未配置 OSS：请在上传设置中填写 Endpoint、Bucket、AccessKey ID 和密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="133"/>
+        <source>Cannot reach OSS at {endpoint}: {reason}</source>
+        <translation>无法连接 OSS（{endpoint}）：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="139"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="521"/>
+        <source>The data OSS received did not match the file (CRC check failed).</source>
+        <translation>OSS 收到的数据与文件不一致（CRC 校验失败）。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="144"/>
+        <source>OSS does not know the AccessKey ID {key_id}. Check it in the upload settings.</source>
+        <translation>OSS 不认识 AccessKey ID {key_id}，请在上传设置中检查。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="148"/>
+        <source>OSS refused the AccessKey secret: it does not match the AccessKey ID {key_id}. Enter the secret again in the upload settings.</source>
+        <translation>OSS 拒绝了 AccessKey 密钥：它与 AccessKey ID {key_id} 不匹配。请在上传设置中重新输入密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="153"/>
+        <source>There is no bucket {bucket} at {endpoint}. Check the bucket name and the endpoint (region).</source>
+        <translation>{endpoint} 上没有名为 {bucket} 的 Bucket。请检查 Bucket 名称和 Endpoint（地域）。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="158"/>
+        <source>This computer&apos;s clock is more than 15 minutes off, so OSS refuses the request. Correct the date and time, then try again.</source>
+        <translation>本机时钟偏差超过 15 分钟，OSS 拒绝了请求。请校正日期和时间后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="163"/>
+        <source>The AccessKey {key_id} has no permission for this in bucket {bucket}. Ask the OSS administrator for write access.</source>
+        <translation>AccessKey {key_id} 在 Bucket {bucket} 中没有此操作的权限。请联系 OSS 管理员开通写入权限。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="168"/>
+        <source>The temporary (STS) security token is invalid. Get a new one.</source>
+        <translation>临时安全令牌（STS）无效，请重新获取。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="171"/>
+        <source>The temporary (STS) security token has expired. Get a new one.</source>
+        <translation>临时安全令牌（STS）已过期，请重新获取。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="179"/>
+        <source>OSS answered {status} {code}: {detail}</source>
+        <translation>OSS 返回 {status} {code}：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/manifest.py" line="58"/>
+        <source>Unknown manifest format {fmt}.</source>
+        <translation>未知的清单格式 {fmt}。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/manifest.py" line="84"/>
+        <source>A link must live at least one minute.</source>
+        <translation>链接有效期至少为一分钟。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/tasks.py" line="41"/>
+        <source>The prefix {prefix} is not allowed.</source>
+        <translation>不允许使用前缀 {prefix}。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/tasks.py" line="82"/>
+        <source>Nothing to upload: {paths} not found.</source>
+        <translation>没有可上传的内容：找不到 {paths}。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/tasks.py" line="86"/>
+        <source>Parts must be at least 100 KB.</source>
+        <translation>分片大小至少为 100 KB。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/uploader.py" line="307"/>
+        <source>Unexpected error; the details are in the log file.</source>
+        <translation>发生意外错误，详细信息见日志文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/uploader.py" line="333"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="483"/>
+        <source>Cannot read {path}: {reason}</source>
+        <translation>无法读取 {path}：{reason}</translation>
     </message>
 </context>
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="26"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="29"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="26"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="29"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="26"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="29"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="26"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="29"/>
         <source>From / printer</source>
         <translation>来源 / 打印机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="27"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="30"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="34"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="37"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="49"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="52"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="51"/>
-        <source>{copies} × {count} files, {layout}</source>
-        <translation>{copies} 份 × {count} 个文件，{layout}</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="56"/>
-        <source>Opened</source>
-        <translation>已打开</translation>
+        <location filename="../../fps_desktop/ui/history_view.py" line="54"/>
+        <source>Copies: {copies}, files: {files}, layout: {layout}</source>
+        <translation>份数：{copies}，文件：{files}，版式：{layout}</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/history_view.py" line="58"/>
-        <source>Refused: {reason}</source>
-        <translation>已拒绝：{reason}</translation>
+        <source>Received</source>
+        <translation>已接收</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="60"/>
-        <source>Push from PBMS</source>
-        <translation>PBMS 推送</translation>
+        <location filename="../../fps_desktop/ui/history_view.py" line="67"/>
+        <source>this computer</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="67"/>
+        <source>a fpsdesktop link</source>
+        <translation>fpsdesktop 链接</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="74"/>
+        <source>Print requested</source>
+        <translation>请求打印</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="75"/>
+        <source>Refused: malformed request</source>
+        <translation>已拒绝：请求格式错误</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="77"/>
+        <source>Refused: wrong address (a web page tried a trick)</source>
+        <translation>已拒绝：地址不正确（网页试图欺骗）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="78"/>
+        <source>Refused: web site not allowed</source>
+        <translation>已拒绝：网站不在允许列表中</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="79"/>
+        <source>Refused: not a valid GUID</source>
+        <translation>已拒绝：不是有效的 GUID</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="80"/>
+        <source>Refused: signing not set up on this computer</source>
+        <translation>已拒绝：本机未设置签名密钥</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="81"/>
+        <source>Refused: not signed</source>
+        <translation>已拒绝：请求未签名</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="82"/>
+        <source>Refused: signature expired (check the clocks)</source>
+        <translation>已拒绝：签名已过期（请检查时钟）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="83"/>
+        <source>Refused: wrong signature</source>
+        <translation>已拒绝：签名错误</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="84"/>
+        <source>Refused: sent twice (replayed)</source>
+        <translation>已拒绝：重复发送（重放）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="85"/>
+        <source>Refused: receiving was paused</source>
+        <translation>已拒绝：接收已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="86"/>
+        <source>Refused: printing from PBMS is off</source>
+        <translation>已拒绝：未开启 PBMS 打印</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="74"/>
+        <source>Opened</source>
+        <translation>已打开</translation>
     </message>
 </context>
 <context>
@@ -648,6 +831,17 @@
         <location filename="../../fps_desktop/ui/export_panel.py" line="180"/>
         <source>Export invoices</source>
         <translation>导出发票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="309"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="324"/>
+        <source>Upload to OSS</source>
+        <translation>上传到 OSS</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="510"/>
+        <source>Export upload manifest</source>
+        <translation>导出上传清单</translation>
     </message>
 </context>
 <context>
@@ -1014,6 +1208,249 @@ Finance Print Station</source>
         <location filename="../../fps_desktop/ui/settings_dialog.py" line="71"/>
         <source>A new language applies after a restart.</source>
         <translation>更改语言后需重新启动程序。</translation>
+    </message>
+</context>
+<context>
+    <name>UploadPanel</name>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="56"/>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="57"/>
+        <source>Uploading</source>
+        <translation>上传中</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="58"/>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="59"/>
+        <source>Completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="60"/>
+        <source>Finished with failures</source>
+        <translation>已完成（有失败）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="61"/>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="62"/>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="64"/>
+        <source>Interrupted (resume it)</source>
+        <translation>已中断（可继续）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="121"/>
+        <source>kept in the system keyring</source>
+        <translation>保存在系统钥匙串中</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="122"/>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="126"/>
+        <source>OSS account</source>
+        <translation>OSS 账号</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="128"/>
+        <source>Endpoint</source>
+        <translation>Endpoint</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="129"/>
+        <source>Bucket</source>
+        <translation>Bucket</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="130"/>
+        <source>AccessKey ID</source>
+        <translation>AccessKey ID</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="131"/>
+        <source>AccessKey secret</source>
+        <translation>AccessKey 密钥</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="136"/>
+        <source>Drop files or folders here</source>
+        <translation>将文件或文件夹拖到这里</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="137"/>
+        <source>Add files…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="139"/>
+        <source>Add folder…</source>
+        <translation>添加文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="141"/>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="144"/>
+        <source>folder in the bucket, e.g. 2024/scans</source>
+        <translation>Bucket 中的目录，例如 2024/scans</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="145"/>
+        <source>Pack everything into one ZIP first</source>
+        <translation>先打包为一个 ZIP</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="146"/>
+        <source>Start upload</source>
+        <translation>开始上传</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="152"/>
+        <source>New upload (drop files or folders)</source>
+        <translation>新建上传（拖入文件或文件夹）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="156"/>
+        <source>Prefix</source>
+        <translation>前缀</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="164"/>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="165"/>
+        <source>Destination</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="166"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="167"/>
+        <source>Files</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="168"/>
+        <source>Bytes</source>
+        <translation>字节</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="169"/>
+        <source>Saved (instant)</source>
+        <translation>秒传节省</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="170"/>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="183"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="185"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="187"/>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="189"/>
+        <source>Retry failed</source>
+        <translation>重试失败项</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="191"/>
+        <source>Export manifest…</source>
+        <translation>导出清单…</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="205"/>
+        <source>Failures of the selected task, with reasons</source>
+        <translation>所选任务的失败项及原因</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="207"/>
+        <source>object key, e.g. 2024/scans/a.pdf</source>
+        <translation>对象键，例如 2024/scans/a.pdf</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="208"/>
+        <source>Copy temporary link</source>
+        <translation>复制临时链接</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="259"/>
+        <source>Connected to bucket {bucket}.</source>
+        <translation>已连接到 Bucket {bucket}。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="269"/>
+        <source>Files to upload</source>
+        <translation>要上传的文件</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="274"/>
+        <source>Folder to upload</source>
+        <translation>要上传的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="287"/>
+        <source>Add files or folders first.</source>
+        <translation>请先添加文件或文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="439"/>
+        <source>{minutes} min {seconds} s left</source>
+        <translation>剩余 {minutes} 分 {seconds} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="447"/>
+        <source>{files} of {total_files} files · {done} of {total} · {rate}/s · {left} · {saved} saved by instant upload · {failed} failed</source>
+        <translation>文件 {files}/{total_files} · {done}/{total} · {rate}/秒 · {left} · 秒传节省 {saved} · 失败 {failed}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="490"/>
+        <source>Export manifest</source>
+        <translation>导出清单</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="492"/>
+        <source>CSV (*.csv);;JSON (*.json)</source>
+        <translation>CSV (*.csv);;JSON (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="526"/>
+        <source>Link copied; it works for {minutes} minutes.</source>
+        <translation>链接已复制，{minutes} 分钟内有效。</translation>
     </message>
 </context>
 </TS>
