@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -97,6 +97,18 @@ class DropList(QListWidget):
 
     dragMoveEvent = dragEnterEvent  # noqa: N815
 
+    def paintEvent(self, event) -> None:  # noqa: N802
+        """An empty list says what to do with it, like a line edit's placeholder."""
+        super().paintEvent(event)
+        if self.count() == 0:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(
+                self.viewport().rect(),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self.toolTip(),
+            )
+
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
         self.add_paths([url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()])
         event.acceptProposedAction()
@@ -134,6 +146,7 @@ class UploadPanel(QWidget):
         # Next task.
         self.sources = DropList(self)
         self.sources.setToolTip(self.tr("Drop files or folders here"))
+        self.sources.setMaximumHeight(self.fontMetrics().lineSpacing() * 7)
         add_files = QPushButton(self.tr("Add files…"), self)
         add_files.clicked.connect(self._pick_files)
         add_folder = QPushButton(self.tr("Add folder…"), self)
@@ -202,6 +215,7 @@ class UploadPanel(QWidget):
         actions.addStretch(1)
         self.failures = QPlainTextEdit(self)
         self.failures.setReadOnly(True)
+        self.failures.setMaximumHeight(self.fontMetrics().lineSpacing() * 6)
         self.failures.setPlaceholderText(self.tr("Failures of the selected task, with reasons"))
         self.link_key = QLineEdit(self)
         self.link_key.setPlaceholderText(self.tr("object key, e.g. 2024/scans/a.pdf"))
@@ -218,11 +232,11 @@ class UploadPanel(QWidget):
         top.addWidget(upload, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.table, 2)
+        layout.addWidget(self.table, 1)
         layout.addWidget(self.progress)
         layout.addWidget(self.progress_label)
         layout.addLayout(actions)
-        layout.addWidget(self.failures, 1)
+        layout.addWidget(self.failures)
         layout.addLayout(link_row)
 
         self._ticks = 0
