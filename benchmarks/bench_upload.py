@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-WORK = Path(tempfile.mkdtemp(prefix="fps-bench-upload-"))
+WORK = Path(tempfile.mkdtemp(prefix="fps-bench-upload-", dir=os.environ.get("BENCH_DIR")))
 os.environ["FPS_HOME"] = str(WORK / "home")
 os.environ["FPS_SITE_CONFIG"] = str(WORK / "none.json")
 

@@ -28,12 +28,11 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-import crcmod
+from fps_desktop.upload.crc64 import crc64, crc64_combine
 
 CHUNK = 1 << 20
 MIN_PART_SIZE = 100 * 1024
 MAX_SKEW = 15 * 60
-_crc64 = crcmod.mkCrcFun(0x142F0E1EBA9EA3693, initCrc=0, rev=True, xorOut=0xFFFFFFFFFFFFFFFF)
 
 # Query parameters that V1 signs (the subresources of the OSS documentation we serve).
 V1_SUBRESOURCES = frozenset(
@@ -59,43 +58,6 @@ V1_SUBRESOURCES = frozenset(
 )
 
 
-def crc64_combine(crc1: int, crc2: int, len2: int) -> int:
-    """CRC64 of A+B from crc(A), crc(B) and len(B) (zlib's crc32_combine, 64-bit)."""
-    poly = 0xC96C5795D7870F42  # reflected ECMA-182
-
-    def times(matrix, vec):
-        out, i = 0, 0
-        while vec:
-            if vec & 1:
-                out ^= matrix[i]
-            vec >>= 1
-            i += 1
-        return out
-
-    def square(matrix):
-        return [times(matrix, matrix[n]) for n in range(64)]
-
-    if len2 == 0:
-        return crc1
-    odd = [poly] + [1 << n for n in range(63)]
-    even = square(odd)
-    odd = square(even)
-    while True:
-        even = square(odd)
-        if len2 & 1:
-            crc1 = times(even, crc1)
-        len2 >>= 1
-        if not len2:
-            break
-        odd = square(even)
-        if len2 & 1:
-            crc1 = times(odd, crc1)
-        len2 >>= 1
-        if not len2:
-            break
-    return crc1 ^ crc2
-
-
 class OssFailure(Exception):
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
@@ -107,7 +69,9 @@ class Fault:
     """Misbehave on the next ``times`` matching requests, after letting ``skip`` pass."""
 
     op: str
-    kind: str  # "500", "drop" (no answer, nothing stored), "lost" (stored, no answer), "slow"
+    # "500", "drop" (no answer, nothing stored), "lost" (stored, no answer), "slow",
+    # "crc" (stored, but the answer's CRC64 is wrong, as after corruption in transit)
+    kind: str
     times: int = 1
     skip: int = 0
     key: str | None = None
@@ -158,6 +122,7 @@ class OssServer:
         self.region = region
         self.keys: dict[str, tuple[str, str | None]] = {access_key_id: (access_key_secret, None)}
         self.read_only: set[str] = set()
+        self.no_list: set[str] = set()  # keys that may not list the bucket
         self.clock_offset = 0.0
         self.records: list[Record] = []
         self.faults: list[Fault] = []
@@ -238,7 +203,7 @@ class OssServer:
             StoredObject(
                 len(data),
                 etag,
-                _crc64(data),
+                crc64(data),
                 [path],
                 {k.lower(): v for k, v in headers.items()},
                 time.time(),
@@ -346,7 +311,11 @@ class _Handler(BaseHTTPRequestHandler):
                 raise OssFailure(404, "NoSuchBucket", "The specified bucket does not exist.")
             if method in ("PUT", "POST", "DELETE") and self._access_key in self.oss.read_only:
                 raise OssFailure(403, "AccessDenied", "You have no right to access this object.")
+            if op.startswith("ListObjects") and self._access_key in self.oss.no_list:
+                raise OssFailure(403, "AccessDenied", "You have no right to list this bucket.")
             status, headers, body = getattr(self, "_op_" + op)()
+            if fault is not None and fault.kind == "crc":
+                headers["x-oss-hash-crc64ecma"] = str(int(headers["x-oss-hash-crc64ecma"]) ^ 1)
             if fault is not None and fault.kind == "lost":
                 self._drop()
                 self.oss._record(op, self.key, part, status)
@@ -558,7 +527,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             for data in self._chunks():
                 md5.update(data)
-                crc = _crc64(data, crc)
+                crc = crc64(data, crc)
                 size += len(data)
                 if handle:
                     handle.write(data)

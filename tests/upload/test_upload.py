@@ -21,7 +21,7 @@ from fps_desktop.cli import main
 from fps_desktop.errors import Cancelled, UploadError
 from fps_desktop.jobs import CancelToken, no_progress
 from fps_desktop.upload import manifest
-from fps_desktop.upload.client import OssConfig, check_access
+from fps_desktop.upload.client import OssConfig, Retrying, check_access
 from fps_desktop.upload.store import (
     CANCELLED,
     COMPLETED,
@@ -33,7 +33,8 @@ from fps_desktop.upload.store import (
     error_text,
 )
 from fps_desktop.upload.tasks import MIB, create_task, part_size_for
-from fps_desktop.upload.uploader import Uploader
+from fps_desktop.upload.uploader import ABSENT, ExistingObjects, Uploader
+from tests.net import free_port
 from tests.upload.conftest import BUCKET, KEY_ID, SECRET, make_tree
 
 PART = 128 * 1024  # small parts keep the tests fast; the product default is 5 MB
@@ -108,6 +109,31 @@ def test_instant_upload_skips_content_already_at_the_target(tmp_path, oss, confi
     assert store.file_by_rel(task.id, "scans/sub/deeper/big.bin").state == DEDUPED
 
 
+def test_one_listing_replaces_a_head_per_file_and_head_remains_when_listing_is_refused(
+    tmp_path, oss, config, store
+):
+    folder = make_tree(tmp_path / "scans", TREE)
+    run(store, config, [folder])
+    assert oss.count("HeadObject") == 1  # the access check only
+    assert oss.count("ListObjectsV2") == 1
+
+    oss.no_list.add(KEY_ID)
+    _, summary = run(store, config, [folder])
+    assert summary.counts.saved_files == len(TREE)
+    assert oss.count("ListObjectsV2", 403) == 1
+    assert oss.count("HeadObject") == 1 + 1 + len(TREE)
+
+
+def test_a_long_listing_stops_and_later_keys_are_asked_with_head(oss, config):
+    for n in range(30):
+        oss.put_object(f"p/{n:02d}.txt", b"x")
+    bucket = config.connect()
+    existing = ExistingObjects.listed(bucket, "p/", Retrying(config, CancelToken()), limit=10)
+    assert existing.lookup("p/05.txt")[0] == 1
+    assert existing.lookup("p/05a.txt") is ABSENT  # inside the listed range, not there
+    assert existing.lookup("p/29.txt") is None  # past the listing: unknown
+
+
 def test_multipart_is_byte_identical_and_crc_checked(tmp_path, oss, config, store):
     size = 13 * PART + 5
     make_tree(tmp_path, {"scan.tif": size})
@@ -117,6 +143,35 @@ def test_multipart_is_byte_identical_and_crc_checked(tmp_path, oss, config, stor
     assert md5(oss.read_object("scan.tif")) == md5(data)
     assert sorted(oss.stored_parts("scan.tif")) == list(range(1, 15))
     assert summary.sent_bytes == size
+
+
+@pytest.mark.parametrize("op", ["PutObject", "UploadPart", "CompleteMultipartUpload"])
+def test_data_that_keeps_arriving_different_is_a_failure_in_plain_words(
+    tmp_path, oss, config, store, op
+):
+    folder = make_tree(tmp_path / "f", {"small.txt": 3000, "large.bin": 4 * PART + 1})
+    oss.inject(op, "crc", times=1000)
+
+    task, summary = run(store, config, [folder])
+
+    assert summary.counts.failed_files == 1
+    [failed] = store.files(task.id, (FAILED,))
+    assert failed.rel == ("f/small.txt" if op == "PutObject" else "f/large.bin")
+    assert "CRC check failed" in error_text(failed.error)
+
+
+def test_the_proxy_from_the_environment_is_used_unless_no_proxy_exempts_oss(
+    oss, config, monkeypatch
+):
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{free_port()}")  # nobody listens
+    with pytest.raises(UploadError, match="Cannot reach OSS"):
+        check_access(config.connect(), config)
+
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    check_access(config.connect(), config)
 
 
 def test_part_size_grows_to_stay_within_10000_parts():
@@ -135,10 +190,12 @@ def test_part_size_grows_to_stay_within_10000_parts():
         ("HeadObject", "500"),
         ("PutObject", "drop"),
         ("PutObject", "lost"),
+        ("PutObject", "crc"),
         ("InitiateMultipartUpload", "500"),
         ("UploadPart", "drop"),
         ("UploadPart", "lost"),
         ("UploadPart", "500"),
+        ("UploadPart", "crc"),
         ("CompleteMultipartUpload", "500"),
         ("CompleteMultipartUpload", "lost"),
     ],
