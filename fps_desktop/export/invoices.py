@@ -399,19 +399,21 @@ class _FileWriter:
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="export-writer")
         self.in_flight: deque = deque()
         self.max_in_flight = threads * 2
-        self.batch: list[tuple[str, str, bytes]] = []
+        self.batch: list[tuple[str, str, bytes, bool]] = []
         self.written = 0
         self.failures: list[tuple[str, OSError]] = []
-        self._made: set[str] = set()
+        self._existed: dict[str, bool] = {}  # folder -> it held files before this run
         self._batches = 0
 
     def submit(self, folder: str, name: str, data: bytes) -> None:
-        if folder not in self._made:
+        existed = self._existed.get(folder)
+        if existed is None:
+            existed = self._existed[folder] = os.path.isdir(folder)
             os.makedirs(folder, exist_ok=True)
-            for leftover in Path(folder).glob(".*.tmp"):  # from a killed run
-                leftover.unlink(missing_ok=True)
-            self._made.add(folder)
-        self.batch.append((folder, name, data))
+            if existed:
+                for leftover in Path(folder).glob(".*.tmp"):  # from a killed run
+                    leftover.unlink(missing_ok=True)
+        self.batch.append((folder, name, data, existed))
         if len(self.batch) >= self.BATCH:
             self._send()
 
@@ -424,15 +426,15 @@ class _FileWriter:
         while len(self.in_flight) > self.max_in_flight:  # bounded memory
             self._settle(self.in_flight.popleft())
 
-    def _write(self, number: int, batch: list[tuple[str, str, bytes]]):
+    def _write(self, number: int, batch: list[tuple[str, str, bytes, bool]]):
         done, failures = 0, []
-        for index, (folder, name, data) in enumerate(batch):
+        for index, (folder, name, data, existed) in enumerate(batch):
             target = os.path.join(folder, name)
             tmp = os.path.join(folder, f".{number}-{index}.tmp")  # same folder: cheapest rename
             try:
                 if self.compress:
                     data = gzip.compress(data, compresslevel=6, mtime=0)
-                if _same_content(target, data):  # reruns: reading is far cheaper than writing
+                if existed and _same_content(target, data):  # reruns: reading beats writing
                     done += 1
                     continue
                 fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY, 0o644)
