@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 
 from fps_desktop.config import Paths
+from fps_desktop.storage import write_all
 
 _write_lock = threading.Lock()
 
@@ -73,6 +74,6 @@ class AuditLog:
         with _write_lock:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
             try:
-                os.write(fd, line.encode("utf-8"))
+                write_all(fd, line.encode("utf-8"))
             finally:
                 os.close(fd)

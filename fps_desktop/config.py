@@ -106,7 +106,9 @@ REGISTRY: dict[str, Setting] = _settings(
     Setting("db.tls", False, "Use TLS to the export database"),
     Setting("export.output_dir", "", "Invoice export folder; empty uses the data folder"),
     Setting("export.basic_output_dir", "", "Basic-data export folder"),
-    Setting("export.threads", 4, "Export worker threads"),
+    Setting(
+        "export.threads", 1, "Export file writer threads; more only help on slow network shares"
+    ),
     Setting("export.mapping", {}, "Site table/column names or SQL overriding the reference schema"),
     # Upload to OSS.
     Setting("oss.endpoint", "", "OSS endpoint, e.g. https://oss-cn-guangzhou.aliyuncs.com"),

@@ -24,6 +24,13 @@ def disk_full_error(where: Path) -> StorageError:
     )
 
 
+def write_all(fd: int, data: bytes) -> None:
+    """os.write may write only part (a disk filling up, a size limit): go on or raise."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
 def write_atomically(target: Path, data: bytes) -> None:
     """Write ``data`` so that ``target`` is either the old or the new file, never half."""
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fps_desktop.cli.terminal import run_in_terminal
 from fps_desktop.config import Settings
-from fps_desktop.documents.imposition import Layout
+from fps_desktop.documents.models import Layout
 
 LAYOUTS = [layout.value for layout in Layout]
 

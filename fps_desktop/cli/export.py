@@ -17,7 +17,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     invoices = kinds.add_parser("invoices", help="one JSON file per issued invoice (seed 001)")
     invoices.add_argument("-o", "--output-dir", type=Path, help="default: the export folder")
-    invoices.add_argument("-t", "--threads", type=int, default=2, help="file writer threads")
+    invoices.add_argument("-t", "--threads", type=int,
+                          help="file writer threads (default: the setting, 1)")  # fmt: skip
     invoices.add_argument("-c", "--compress", action="store_true", help="write .json.gz")
     invoices.add_argument("-i", "--incremental", action="store_true",
                           help="only invoices changed since the last run, per tenant")  # fmt: skip
@@ -67,9 +68,9 @@ def run_export_invoices(args: argparse.Namespace, settings: Settings) -> int:
     if not args.dry_run:
         ensure_writable(output_dir)
     options = ExportOptions(
-        output_dir, incremental=args.incremental, threads=args.threads, compress=args.compress,
-        dry_run=args.dry_run, limit=args.limit, tenant=args.tenant,
-        index_format=args.index, template=args.template,
+        output_dir, incremental=args.incremental, compress=args.compress, dry_run=args.dry_run,
+        threads=args.threads or settings.get("export.threads"), limit=args.limit,
+        tenant=args.tenant, index_format=args.index, template=args.template,
     )  # fmt: skip
     exporter = InvoiceExporter(_db(settings), options, _mapping(settings))
     summary = run_in_terminal(Job("Export invoices", _as_job(exporter.run))).data

@@ -6,13 +6,12 @@ is what the preview shows and what the spooler sends to the printer.
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Iterator
 
 import pymupdf
 
-from fps_desktop.documents.models import FileRole
+from fps_desktop.documents.models import FileRole, Layout
 from fps_desktop.documents.pdf import inset, mupdf_lock, pdf_bytes
 from fps_desktop.errors import QT_TRANSLATE_NOOP, UsageError
 from fps_desktop.jobs import CancelToken, Progress, no_progress
@@ -21,12 +20,6 @@ MM = 72 / 25.4
 SHEET = pymupdf.paper_rect("a4")
 MARGIN = 5 * MM
 CUT_LINE_GREY = (0.55, 0.55, 0.55)
-
-
-class Layout(enum.StrEnum):
-    ACTUAL = "actual"  # true size, shrink only when it does not fit
-    FIT = "fit"  # scale to fill the sheet
-    TWO_UP = "two-up"  # two invoices per A4 portrait, cut line between
 
 
 def parse_page_ranges(text: str | None, page_count: int) -> list[int]:

@@ -8,6 +8,12 @@ from dataclasses import asdict, dataclass, field
 from fps_desktop.errors import DocumentError
 
 
+class Layout(enum.StrEnum):
+    ACTUAL = "actual"  # true size, shrink only when it does not fit
+    FIT = "fit"  # scale to fill the sheet
+    TWO_UP = "two-up"  # two invoices per A4 portrait, cut line between
+
+
 class FileRole(enum.StrEnum):
     INVOICE = "invoice"
     ATTACHMENT = "attachment"

@@ -13,6 +13,7 @@ import gzip
 import logging
 import os
 import re
+import shutil
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -29,7 +30,7 @@ from fps_desktop.export.mapping import Mapping
 from fps_desktop.export.state import ExportState, TenantState
 from fps_desktop.export.tables import write_index
 from fps_desktop.jobs import CancelToken, Progress, no_progress
-from fps_desktop.storage import DISK_FULL, disk_full_error
+from fps_desktop.storage import DISK_FULL, disk_full_error, write_all
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ _UNSAFE = re.compile(r"[^\w.+-]")  # letters and digits of any script stay, Chin
 class ExportOptions:
     output_dir: Path
     incremental: bool = False
-    threads: int = 4
+    threads: int = 1  # the main thread builds files meanwhile: two cores busy
     compress: bool = False
     dry_run: bool = False
     limit: int | None = None  # groups, as the seed's --limit
@@ -232,7 +233,13 @@ class InvoiceExporter:
         )
         return [_Group(int(t), str(c), int(n)) for t, c, n in cursor.fetchall()]
 
-    def _select(self, groups: list[_Group], windows) -> tuple[str, list]:
+    def _select(self, groups: list[_Group], windows, mariadb: bool) -> tuple[str, list]:
+        """One streamed query; the server builds each file's JSON, in table order.
+
+        No ORDER BY: rows are keyed by group as they come, and sorting 50,000 documents
+        costs the server more than it saves. The lines' array must be marked as JSON to
+        nest unescaped: MariaDB's JSON_COMPACT does it at half the cost of JSON_EXTRACT.
+        """
         m = self.mapping
         where, params = self._where({g.tenant_id: windows[g.tenant_id] for g in groups})
         pairs = " OR ".join(
@@ -253,29 +260,30 @@ class InvoiceExporter:
                 "tax_category", "tax_rate", "line_amount")
         )  # fmt: skip
         lines = (
-            f"JSON_EXTRACT(COALESCE((SELECT JSON_ARRAYAGG(JSON_OBJECT({line_fields})) "
-            f"FROM {m.table('invoice_lines')} l WHERE {c('invoice_id', 'l')} = {c('id')}), '[]'),"
-            " '$')"
+            f"COALESCE((SELECT JSON_ARRAYAGG(JSON_OBJECT({line_fields})) "
+            f"FROM {m.table('invoice_lines')} l WHERE {c('invoice_id', 'l')} = {c('id')}), '[]')"
         )
+        lines = f"JSON_COMPACT({lines})" if mariadb else f"JSON_EXTRACT({lines}, '$')"
         sql = (
             f"SELECT {c('tenant_id')}, {c('country_code')}, "
             f"DATE_FORMAT({c('issue_date')}, '%%Y%%m%%d'), {c('invoice_no')}, {c('id')}, "
             f"JSON_OBJECT({fields}, 'lines', {lines}) "
-            f"FROM {m.table('invoices')} i WHERE {where} AND ({pairs}) "
-            f"ORDER BY {c('tenant_id')}, {c('country_code')}"
+            f"FROM {m.table('invoices')} i WHERE {where} AND ({pairs})"
         )
         return sql, params
 
     def _stream(self, groups, windows, summary, total, progress, cancel) -> set[int]:
         """Write every row's file; returns tenants with a failed group (not advanced)."""
-        sql, params = self._select(groups, windows)
         failed_tenants: set[int] = set()
         group_failed: dict[tuple[int, str], bool] = {}
         written = 0
         index: list[tuple] | None = [] if self.options.index_format else None
         folders: dict[tuple[int, str], str] = {}
         connection = connect(self.db, streaming=True)
-        writer = _FileWriter(max(1, self.options.threads), self.options.compress)
+        sql, params = self._select(groups, windows, "MariaDB" in connection.get_server_info())
+        writer = _FileWriter(
+            self.options.output_dir, max(1, self.options.threads), self.options.compress
+        )
         cursor = connection.cursor()
         try:
             cursor.execute(sql, params)
@@ -386,34 +394,45 @@ def _problem(number: bytes | None, date: bytes | None, document: bytes | None) -
 
 
 class _FileWriter:
-    """Writes files in batches on a few threads (file I/O releases the GIL).
+    """Writes files in batches, so that a file under its real name is always whole.
 
-    Each file goes to a temporary name first and is renamed into place, so a file
-    under its real name is always whole.
+    A folder new to this run is filled under a hidden staging name and renamed into
+    place when the run's files are all written: one rename for the folder instead of
+    one per file, which halves the cost of a first export. In a folder that already
+    exists each file goes to a temporary name and is renamed over the old one.
     """
 
     BATCH = 512
+    STAGING = ".{}.partial"
 
-    def __init__(self, threads: int, compress: bool) -> None:
+    def __init__(self, output_dir: Path, threads: int, compress: bool) -> None:
         self.compress = compress
-        self.pool = ThreadPoolExecutor(threads, thread_name_prefix="export-writer")
+        # One writer is the export's own thread: no GIL hand-off per file, and the server
+        # builds the next rows meanwhile. More writers help only where each file waits.
+        self.pool = (
+            ThreadPoolExecutor(threads, thread_name_prefix="export-writer") if threads > 1 else None
+        )
         self.in_flight: deque = deque()
         self.max_in_flight = threads * 2
-        self.batch: list[tuple[str, str, bytes, bool]] = []
+        self.batch: list[tuple[str, str, bytes, str | None]] = []
         self.written = 0
         self.failures: list[tuple[str, OSError]] = []
-        self._existed: dict[str, bool] = {}  # folder -> it held files before this run
+        self._staging: dict[str, str | None] = {}  # folder -> its staging folder, if new
         self._batches = 0
+        for leftover in output_dir.glob("*/" + self.STAGING.format("*")):  # a killed run's
+            shutil.rmtree(leftover, ignore_errors=True)
 
     def submit(self, folder: str, name: str, data: bytes) -> None:
-        existed = self._existed.get(folder)
-        if existed is None:
-            existed = self._existed[folder] = os.path.isdir(folder)
-            os.makedirs(folder, exist_ok=True)
-            if existed:
+        if folder not in self._staging:
+            if os.path.isdir(folder):
+                self._staging[folder] = None
                 for leftover in Path(folder).glob(".*.tmp"):  # from a killed run
                     leftover.unlink(missing_ok=True)
-        self.batch.append((folder, name, data, existed))
+            else:
+                head, tail = os.path.split(folder)
+                staging = self._staging[folder] = os.path.join(head, self.STAGING.format(tail))
+                os.makedirs(staging)
+        self.batch.append((folder, name, data, self._staging[folder]))
         if len(self.batch) >= self.BATCH:
             self._send()
 
@@ -421,39 +440,45 @@ class _FileWriter:
         if not self.batch:
             return
         self._batches += 1
-        self.in_flight.append(self.pool.submit(self._write, self._batches, self.batch))
+        if self.pool is None:
+            self._count(*self._write(self._batches, self.batch))
+        else:
+            self.in_flight.append(self.pool.submit(self._write, self._batches, self.batch))
         self.batch = []
         while len(self.in_flight) > self.max_in_flight:  # bounded memory
-            self._settle(self.in_flight.popleft())
+            self._count(*self.in_flight.popleft().result())
 
-    def _write(self, number: int, batch: list[tuple[str, str, bytes, bool]]):
+    def _write(self, number: int, batch: list[tuple[str, str, bytes, str | None]]):
         done, failures = 0, []
-        for index, (folder, name, data, existed) in enumerate(batch):
+        for index, (folder, name, data, staging) in enumerate(batch):
             target = os.path.join(folder, name)
-            tmp = os.path.join(folder, f".{number}-{index}.tmp")  # same folder: cheapest rename
+            # same folder: cheapest rename; a staging folder is hidden as a whole
+            path = os.path.join(staging, name) if staging else f"{folder}/.{number}-{index}.tmp"
             try:
                 if self.compress:
                     data = gzip.compress(data, compresslevel=6, mtime=0)
-                if existed and _same_content(target, data):  # reruns: reading beats writing
+                if not staging and _same_content(target, data):  # reading beats writing
                     done += 1
                     continue
-                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY, 0o644)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY, 0o644)
                 try:
-                    os.write(fd, data)
+                    write_all(fd, data)
                     if not hasattr(os, "sync"):  # no system-wide flush here: one file at a time
                         os.fsync(fd)
                 finally:
                     os.close(fd)
-                os.replace(tmp, target)
+                if not staging:
+                    os.replace(path, target)
                 done += 1
             except OSError as exc:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
                 failures.append((target, exc))
                 if exc.errno in DISK_FULL:
                     break
         return done, failures
 
-    def _settle(self, future) -> None:
-        done, failures = future.result()
+    def _count(self, done: int, failures: list[tuple[str, OSError]]) -> None:
         self.written += done
         self.failures += failures
         if any(exc.errno in DISK_FULL for _, exc in failures):
@@ -462,12 +487,19 @@ class _FileWriter:
     def finish(self) -> None:
         self._send()
         while self.in_flight:
-            self._settle(self.in_flight.popleft())
-        self.pool.shutdown()
+            self._count(*self.in_flight.popleft().result())
+        if self.pool is not None:
+            self.pool.shutdown()
+        for folder, staging in self._staging.items():
+            if staging:
+                os.rename(staging, folder)
 
     def abandon(self) -> None:
-        self.pool.shutdown(cancel_futures=True)
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
         self.in_flight.clear()
+        for staging in filter(None, self._staging.values()):
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def _same_content(target: str, data: bytes) -> bool:

@@ -16,6 +16,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from fps_desktop.documents.guid import normalize_guid
+from fps_desktop.documents.models import Layout
 from fps_desktop.errors import UsageError
 
 SIGNATURE_WINDOW_SECONDS = 120
@@ -154,8 +155,6 @@ def _is_signature(ts=None, nonce=None, sig=None) -> bool:
 
 
 def _are_print_options(printer="", copies=1, layout="") -> bool:
-    from fps_desktop.documents.imposition import Layout  # PDF library: only for print requests
-
     return (
         isinstance(printer, str)
         and len(printer) <= 200

@@ -81,6 +81,12 @@ def test_compressed_files_hold_the_same_json(db, tmp_path):
     assert gzip.decompress(packed.read_bytes()) == plain.read_bytes()
 
 
+def test_several_writer_threads_write_the_same_files_as_one(db, tmp_path):
+    one, several = run(db, tmp_path / "one"), run(db, tmp_path / "several", threads=3)
+    assert several.files == one.files == 300
+    assert files_of(tmp_path / "several") == files_of(tmp_path / "one")
+
+
 def test_dry_run_writes_nothing(db, tmp_path):
     summary = run(db, tmp_path / "out", dry_run=True)
     assert summary.invoices == 300 and summary.groups == 15
@@ -219,6 +225,24 @@ def test_kill_9_then_rerun_gives_exactly_the_clean_files(db, tmp_path):
     assert not (out / ".export_state" / ".last_export_time").exists()
     assert subprocess.run([*command, "--incremental"], env=env, capture_output=True).returncode == 0
     assert files_of(out) == files_of(clean)
+
+
+def test_full_disk_ends_with_a_clear_error_no_half_files_and_no_state(db, db_env, tmp_path):
+    """The file size limit makes the kernel refuse writes just as a full disk does."""
+    out = tmp_path / "out"
+    script = (
+        "import resource, signal, sys;"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN);"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (300, 300));"
+        "from fps_desktop.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    env = {**os.environ, "FPS_HOME": str(tmp_path / "home")}
+    result = subprocess.run([sys.executable, "-c", script, "export", "invoices", "-o", str(out)],
+                            capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
+    assert result.returncode == 5, result.stderr
+    assert "is full" in result.stderr
+    assert [p.name for p in out.rglob("*") if p.is_file()] == []
+    assert run(db, out).files == 300  # space freed: the next run exports everything
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from fps_desktop.audit import AuditLog
 from fps_desktop.documents.demo import DEMO_CASES
-from fps_desktop.documents.imposition import Layout
+from fps_desktop.documents.models import Layout
 from fps_desktop.documents.workspace import PrintRequest, merge_job
 from fps_desktop.jobs import CancelToken
 from fps_desktop.ui.job_queue import JobState
