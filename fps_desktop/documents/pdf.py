@@ -115,18 +115,19 @@ PROBE_DPI = 36
 WHITE = 0xFF
 
 
-def content_bands(page: pymupdf.Page, probe_dpi: int = PROBE_DPI) -> list[pymupdf.Rect]:
-    """Rectangles (in points) that hold everything non-white on ``page``.
+def content_bands(page: pymupdf.DisplayList, probe_dpi: int = PROBE_DPI) -> list[pymupdf.Rect]:
+    """Rectangles (in points) that hold everything non-white on a page's display list.
 
     Found on a coarse greyscale render, so rasterising for a printer can skip
     blank paper: the bands of an invoice sheet are a fraction of its area.
     Call with ``mupdf_lock`` held.
     """
-    probe = page.get_pixmap(dpi=probe_dpi, colorspace=pymupdf.csGRAY, alpha=False)
+    zoom = probe_dpi / 72
+    probe = page.get_pixmap(pymupdf.Matrix(zoom, zoom), pymupdf.csGRAY, alpha=False)
     samples, width, height, stride = probe.samples, probe.width, probe.height, probe.stride
     blank = bytes([WHITE]) * stride
     rows = [samples[r * stride : (r + 1) * stride] for r in range(height)]
-    scale = 72 / probe_dpi
+    scale = 1 / zoom
     bands, row = [], 0
     while row < height:
         if rows[row] == blank:

@@ -113,14 +113,15 @@ def _paint_sheet(painter: QPainter, doc, index: int, dpi: int, grayscale: bool) 
     colorspace = pymupdf.csGRAY if grayscale else pymupdf.csRGB
     fmt = QImage.Format.Format_Grayscale8 if grayscale else QImage.Format.Format_RGB888
     viewport = painter.viewport()
+    zoom = pymupdf.Matrix(dpi / 72, dpi / 72)
     with mupdf_lock:
-        page = doc[index]
+        page = doc[index].get_displaylist()  # parsed once, rendered per band
         bands = content_bands(page)
         scale_x = viewport.width() / page.rect.width
         scale_y = viewport.height() / page.rect.height
     for band in bands:
         with mupdf_lock:
-            pix = page.get_pixmap(dpi=dpi, colorspace=colorspace, alpha=False, clip=band)
+            pix = page.get_pixmap(zoom, colorspace, alpha=False, clip=band)
             samples, width, height, stride = pix.samples, pix.width, pix.height, pix.stride
             del pix
         target = QRectF(band.x0 * scale_x, band.y0 * scale_y, band.width * scale_x,
