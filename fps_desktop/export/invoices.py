@@ -492,7 +492,7 @@ class _FileWriter:
             self.pool.shutdown()
         for folder, staging in self._staging.items():
             if staging:
-                os.rename(staging, folder)
+                _publish(staging, folder)
 
     def abandon(self) -> None:
         if self.pool is not None:
@@ -500,6 +500,26 @@ class _FileWriter:
         self.in_flight.clear()
         for staging in filter(None, self._staging.values()):
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _publish(staging: str, folder: str) -> None:
+    """Give a staged folder its real name; file by file when the folder cannot be renamed.
+
+    Windows refuses to rename a folder while a virus scanner still reads a file in it,
+    and the real folder may have appeared meanwhile (created by hand, or a share's sync).
+    """
+    for pause in (0.05, 0.2, 0.5):
+        try:
+            os.rename(staging, folder)
+            return
+        except OSError:
+            if os.path.exists(folder):
+                break
+            time.sleep(pause)
+    os.makedirs(folder, exist_ok=True)
+    for entry in os.scandir(staging):
+        os.replace(entry.path, os.path.join(folder, entry.name))
+    os.rmdir(staging)
 
 
 def _same_content(target: str, data: bytes) -> bool:

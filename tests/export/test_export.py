@@ -181,9 +181,24 @@ def test_cancel_leaves_no_half_files_and_no_new_state(db, tmp_path):
     create_demo_database(db, invoices=3000)
     with pytest.raises(Cancelled):
         InvoiceExporter(db, ExportOptions(out)).run(progress, cancel)
-    assert not list(out.rglob("*.tmp"))
+    assert not list(out.rglob("*.tmp")) and not list(out.rglob("*.partial"))
     assert not (out / ".export_state" / ".last_export_time").exists()
     assert all(json.loads(p.read_bytes()) for p in out.rglob("*.json"))
+
+
+def test_a_folder_that_appears_during_the_run_gets_its_files_and_keeps_its_own(db, tmp_path):
+    run(db, tmp_path / "clean")
+    out = tmp_path / "out"
+
+    def progress(done, total, message=""):
+        if done == 256:  # staged by now; someone makes the real folder by hand
+            (out / "1" / "CN").mkdir(parents=True)
+            (out / "1" / "CN" / "notes.txt").write_text("mine")
+
+    InvoiceExporter(db, ExportOptions(out)).run(progress, CancelToken())
+    assert (out / "1" / "CN" / "notes.txt").read_text() == "mine"
+    (out / "1" / "CN" / "notes.txt").unlink()
+    assert files_of(out) == files_of(tmp_path / "clean")
 
 
 def test_database_going_away_is_a_clear_error_with_state_unchanged(db, mariadb, tmp_path):
