@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pymupdf
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, QSize
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
@@ -24,6 +24,7 @@ from fps_desktop.jobs import CancelToken, Progress, no_progress
 log = logging.getLogger(__name__)
 
 MAX_DPI = 300
+Band = tuple[QRectF, QImage, bytes]
 
 
 @dataclass
@@ -90,6 +91,7 @@ def spool(
                 "FpsError", "The printer could not be started. Is it switched on and connected?"
             )
         )
+    viewport = painter.viewport()
     sent = 0
     try:
         total = count * copies
@@ -98,7 +100,7 @@ def spool(
                 cancel.check()
                 if sent:
                     printer.newPage()
-                _paint_sheet(painter, doc, index, dpi, grayscale)
+                draw_bands(painter, sheet_bands(doc, index, dpi, grayscale, viewport.size()))
                 sent += 1
                 progress(sent, total, "")
     finally:
@@ -108,22 +110,52 @@ def spool(
     return sent
 
 
-def _paint_sheet(painter: QPainter, doc, index: int, dpi: int, grayscale: bool) -> None:
-    """Rasterise only the inked bands of the sheet: blank paper costs nothing to send."""
+def render_sheets(
+    print_pdf: bytes, dpi: int, grayscale: bool, cancel: CancelToken
+) -> list[list[Band]]:
+    """Every sheet's bands, rendered ahead so a preview paints them without waiting."""
+    with mupdf_lock:
+        doc = pymupdf.open(stream=print_pdf, filetype="pdf")
+    try:
+        sheets = []
+        for index in range(doc.page_count):
+            cancel.check()
+            sheets.append(sheet_bands(doc, index, dpi, grayscale))
+        return sheets
+    finally:
+        with mupdf_lock:
+            doc.close()
+
+
+def draw_bands(painter: QPainter, bands: list[Band]) -> None:
+    for target, image, _pixels in bands:
+        painter.drawImage(target, image)
+
+
+def sheet_bands(
+    doc, index: int, dpi: int, grayscale: bool, device: QSize | None = None
+) -> list[Band]:
+    """Rasterise only the inked bands of a sheet: blank paper costs nothing to send.
+
+    Each band is its place on a device of ``device`` pixels (the sheet at ``dpi`` when
+    not given), its image, and the pixels the image points into (the image does not
+    own them: keep both together).
+    """
     colorspace = pymupdf.csGRAY if grayscale else pymupdf.csRGB
     fmt = QImage.Format.Format_Grayscale8 if grayscale else QImage.Format.Format_RGB888
-    viewport = painter.viewport()
     zoom = pymupdf.Matrix(dpi / 72, dpi / 72)
     with mupdf_lock:
         page = doc[index].get_displaylist()  # parsed once, rendered per band
         bands = content_bands(page)
-        scale_x = viewport.width() / page.rect.width
-        scale_y = viewport.height() / page.rect.height
+        scale_x = device.width() / page.rect.width if device else dpi / 72
+        scale_y = device.height() / page.rect.height if device else dpi / 72
+    rendered = []
     for band in bands:
         with mupdf_lock:
             pix = page.get_pixmap(zoom, colorspace, alpha=False, clip=band)
-            samples, width, height, stride = pix.samples, pix.width, pix.height, pix.stride
+            pixels, width, height, stride = pix.samples, pix.width, pix.height, pix.stride
             del pix
         target = QRectF(band.x0 * scale_x, band.y0 * scale_y, band.width * scale_x,
                         band.height * scale_y)  # fmt: skip
-        painter.drawImage(target, QImage(samples, width, height, stride, fmt))
+        rendered.append((target, QImage(pixels, width, height, stride, fmt), pixels))
+    return rendered

@@ -199,72 +199,72 @@
 <context>
     <name>ExportSummary</name>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="87"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="88"/>
         <source>Dry run finished (nothing written)</source>
         <translation>试运行完成（未写入任何文件）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="89"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="90"/>
         <source>Export finished</source>
         <translation>导出完成!</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="92"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="93"/>
         <source>Groups</source>
         <translation>总分组数</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="93"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="94"/>
         <source>Succeeded groups</source>
         <translation>成功分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="94"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="95"/>
         <source>Failed groups</source>
         <translation>失败分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="95"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="96"/>
         <source>Empty groups</source>
         <translation>无数据分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="96"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="97"/>
         <source>Invoices</source>
         <translation>总发票数</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="97"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="98"/>
         <source>Files written</source>
         <translation>成功文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="98"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="99"/>
         <source>Failed files</source>
         <translation>失败文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="99"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="100"/>
         <source>Duration</source>
         <translation>总耗时</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="100"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="101"/>
         <source>Per invoice</source>
         <translation>平均每张发票处理时间</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="103"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="104"/>
         <source>Index</source>
         <translation>清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="107"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="108"/>
         <source>Skipped invoice id {id} (tenant {tenant}): {reason}</source>
         <translation>已跳过发票 id {id}（租户 {tenant}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="115"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="116"/>
         <source>... and {count} more skipped rows (see the log)</source>
         <translation>……另有 {count} 行被跳过（见日志）</translation>
     </message>
@@ -302,12 +302,12 @@
 <context>
     <name>FpsError</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="192"/>
+        <location filename="../../fps_desktop/config.py" line="194"/>
         <source>Setting {key} needs a value of type {kind}.</source>
         <translation>设置项 {key} 需要 {kind} 类型的值。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="243"/>
+        <location filename="../../fps_desktop/config.py" line="245"/>
         <source>This computer has no password store (keyring), so the secret was not saved. Ask IT to enable one.</source>
         <translation>本机没有可用的密码存储（钥匙串），密钥未保存。请联系信息中心开启。</translation>
     </message>
@@ -327,7 +327,7 @@
         <translation>“{text}” 不是单据 GUID。GUID 由 32 位十六进制字符组成，例如 c965be9f9c1d449d9e50fed330150d7a。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/imposition.py" line="56"/>
+        <location filename="../../fps_desktop/documents/imposition.py" line="49"/>
         <source>“{text}” is not a page range of this document (pages 1 to {count}). Write it like 1-3, 5.</source>
         <translation>“{text}” 不是本文档的有效页码范围（第 1 至 {count} 页）。请按 1-3, 5 的格式填写。</translation>
     </message>
@@ -433,12 +433,12 @@
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/spooler.py" line="53"/>
+        <location filename="../../fps_desktop/ui/spooler.py" line="54"/>
         <source>There is no printer called “{name}”.</source>
         <translation>没有名为“{name}”的打印机。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/spooler.py" line="89"/>
+        <location filename="../../fps_desktop/ui/spooler.py" line="90"/>
         <source>The printer could not be started. Is it switched on and connected?</source>
         <translation>无法启动打印机。请确认打印机已开机并已连接。</translation>
     </message>
@@ -454,7 +454,7 @@
     </message>
     <message>
         <location filename="../../fps_desktop/cli/upload.py" line="69"/>
-        <location filename="../../fps_desktop/upload/uploader.py" line="226"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="310"/>
         <source>There is no upload task {task}.</source>
         <translation>没有编号为 {task} 的上传任务。</translation>
     </message>
@@ -504,7 +504,7 @@
         <translation>数据库报错：{detail}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="501"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="555"/>
         <source>Cannot create the export folder {folder}: {reason}</source>
         <translation>无法创建导出文件夹 {folder}：{reason}</translation>
     </message>
@@ -534,58 +534,58 @@
         <translation>端口 {ports} 已被其他程序占用，PBMS 无法推送单据。请关闭该程序，或联系信息中心更换端口。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="72"/>
+        <location filename="../../fps_desktop/upload/client.py" line="73"/>
         <source>OSS is not set up: enter the endpoint, bucket, AccessKey ID and secret in the upload settings.</source>
         <translation>尚未配置 OSS：请在上传设置中填写 Endpoint、Bucket、AccessKey ID 和密钥。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="133"/>
+        <location filename="../../fps_desktop/upload/client.py" line="149"/>
         <source>Cannot reach OSS at {endpoint}: {reason}</source>
         <translation>无法连接 OSS（{endpoint}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="139"/>
-        <location filename="../../fps_desktop/upload/uploader.py" line="521"/>
+        <location filename="../../fps_desktop/upload/client.py" line="155"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="636"/>
         <source>The data OSS received did not match the file (CRC check failed).</source>
         <translation>OSS 收到的数据与文件不一致（CRC 校验失败）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="144"/>
+        <location filename="../../fps_desktop/upload/client.py" line="160"/>
         <source>OSS does not know the AccessKey ID {key_id}. Check it in the upload settings.</source>
         <translation>OSS 不认识 AccessKey ID {key_id}，请在上传设置中检查。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="148"/>
+        <location filename="../../fps_desktop/upload/client.py" line="164"/>
         <source>OSS refused the AccessKey secret: it does not match the AccessKey ID {key_id}. Enter the secret again in the upload settings.</source>
         <translation>OSS 拒绝了 AccessKey 密钥：它与 AccessKey ID {key_id} 不匹配。请在上传设置中重新输入密钥。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="153"/>
+        <location filename="../../fps_desktop/upload/client.py" line="169"/>
         <source>There is no bucket {bucket} at {endpoint}. Check the bucket name and the endpoint (region).</source>
         <translation>{endpoint} 上没有名为 {bucket} 的 Bucket。请检查 Bucket 名称和 Endpoint（地域）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="158"/>
+        <location filename="../../fps_desktop/upload/client.py" line="174"/>
         <source>This computer&apos;s clock is more than 15 minutes off, so OSS refuses the request. Correct the date and time, then try again.</source>
         <translation>本机时钟偏差超过 15 分钟，OSS 拒绝了请求。请校正日期和时间后重试。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="163"/>
+        <location filename="../../fps_desktop/upload/client.py" line="179"/>
         <source>The AccessKey {key_id} has no permission for this in bucket {bucket}. Ask the OSS administrator for write access.</source>
         <translation>AccessKey {key_id} 在 Bucket {bucket} 中没有此操作的权限。请联系 OSS 管理员开通写入权限。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="168"/>
+        <location filename="../../fps_desktop/upload/client.py" line="184"/>
         <source>The temporary (STS) security token is invalid. Get a new one.</source>
         <translation>临时安全令牌（STS）无效，请重新获取。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="171"/>
+        <location filename="../../fps_desktop/upload/client.py" line="187"/>
         <source>The temporary (STS) security token has expired. Get a new one.</source>
         <translation>临时安全令牌（STS）已过期，请重新获取。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="179"/>
+        <location filename="../../fps_desktop/upload/client.py" line="195"/>
         <source>OSS answered {status} {code}: {detail}</source>
         <translation>OSS 返回 {status} {code}：{detail}</translation>
     </message>
@@ -615,13 +615,13 @@
         <translation>分片大小至少为 100 KB。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="307"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="395"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="333"/>
-        <location filename="../../fps_desktop/upload/uploader.py" line="483"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="421"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="594"/>
         <source>Cannot read {path}: {reason}</source>
         <translation>无法读取 {path}：{reason}</translation>
     </message>
@@ -833,13 +833,13 @@
         <translation>导出发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="309"/>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="324"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="323"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="338"/>
         <source>Upload to OSS</source>
         <translation>上传到 OSS</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="510"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="524"/>
         <source>Export upload manifest</source>
         <translation>导出上传清单</translation>
     </message>
@@ -1053,80 +1053,85 @@ Finance Print Station</source>
 <context>
     <name>PrintDialog</name>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="45"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="49"/>
         <source>Actual size (shrink to fit only)</source>
         <translation>实际大小（仅在放不下时缩小）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="48"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="52"/>
         <source>Fit to page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="49"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="53"/>
         <source>Two invoices per A4 (cut line)</source>
         <translation>每张 A4 打印两张发票（带裁切线）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="60"/>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="113"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="92"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="151"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="72"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="110"/>
         <source>Save as PDF file…</source>
         <translation>另存为 PDF 文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="75"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="113"/>
         <source>Properties…</source>
         <translation>属性…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="80"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="118"/>
         <source>All pages, or e.g. 1-3, 5</source>
         <translation>全部页面，或如 1-3, 5</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="83"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="121"/>
         <source>Print on both sides</source>
         <translation>双面打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="84"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="122"/>
         <source>Black and white</source>
         <translation>黑白打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="94"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="132"/>
         <source>Printer</source>
         <translation>打印机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="95"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="133"/>
         <source>Layout</source>
         <translation>版式</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="96"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="134"/>
         <source>Pages</source>
         <translation>页码</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="97"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="135"/>
         <source>Copies</source>
         <translation>份数</translation>
     </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="198"/>
+        <source>Preparing the preview…</source>
+        <translation>正在准备预览…</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="173"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="210"/>
         <source>%n sheet(s) of A4</source>
         <translation>
             <numerusform>共 %n 张 A4</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="190"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="245"/>
         <source>Save as PDF file</source>
         <translation>另存为 PDF 文件</translation>
     </message>
@@ -1253,202 +1258,202 @@ Finance Print Station</source>
         <translation>已中断（可继续）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="121"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="133"/>
         <source>kept in the system keyring</source>
         <translation>保存在系统钥匙串中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="122"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="134"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="126"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="138"/>
         <source>OSS account</source>
         <translation>OSS 账号</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="128"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="140"/>
         <source>Endpoint</source>
         <translation>Endpoint</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="129"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="141"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="130"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="142"/>
         <source>AccessKey ID</source>
         <translation>AccessKey ID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="131"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="143"/>
         <source>AccessKey secret</source>
         <translation>AccessKey 密钥</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="136"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="148"/>
         <source>Drop files or folders here</source>
         <translation>将文件或文件夹拖到这里</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="137"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="150"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="139"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="152"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="141"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="154"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="144"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="157"/>
         <source>folder in the bucket, e.g. 2024/scans</source>
         <translation>Bucket 中的目录，例如 2024/scans</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="145"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="158"/>
         <source>Pack everything into one ZIP first</source>
         <translation>先打包为一个 ZIP</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="146"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="159"/>
         <source>Start upload</source>
         <translation>开始上传</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="152"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="165"/>
         <source>New upload (drop files or folders)</source>
         <translation>新建上传（拖入文件或文件夹）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="156"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="169"/>
         <source>Prefix</source>
         <translation>前缀</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="164"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="177"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="165"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="178"/>
         <source>Destination</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="166"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="179"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="167"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="180"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="168"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="181"/>
         <source>Bytes</source>
         <translation>字节</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="169"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="182"/>
         <source>Saved (instant)</source>
         <translation>秒传节省</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="170"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="183"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="183"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="196"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="185"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="198"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="187"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="200"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="189"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="202"/>
         <source>Retry failed</source>
         <translation>重试失败项</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="191"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="204"/>
         <source>Export manifest…</source>
         <translation>导出清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="205"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="219"/>
         <source>Failures of the selected task, with reasons</source>
         <translation>所选任务的失败项及原因</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="207"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="221"/>
         <source>object key, e.g. 2024/scans/a.pdf</source>
         <translation>对象键，例如 2024/scans/a.pdf</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="208"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="222"/>
         <source>Copy temporary link</source>
         <translation>复制临时链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="259"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="273"/>
         <source>Connected to bucket {bucket}.</source>
         <translation>已连接到 Bucket {bucket}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="269"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="283"/>
         <source>Files to upload</source>
         <translation>要上传的文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="274"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="288"/>
         <source>Folder to upload</source>
         <translation>要上传的文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="287"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="301"/>
         <source>Add files or folders first.</source>
         <translation>请先添加文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="439"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="453"/>
         <source>{minutes} min {seconds} s left</source>
         <translation>剩余 {minutes} 分 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="447"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="461"/>
         <source>{files} of {total_files} files · {done} of {total} · {rate}/s · {left} · {saved} saved by instant upload · {failed} failed</source>
         <translation>文件 {files}/{total_files} · {done}/{total} · {rate}/秒 · {left} · 秒传节省 {saved} · 失败 {failed}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="490"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="504"/>
         <source>Export manifest</source>
         <translation>导出清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="492"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="506"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="526"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="540"/>
         <source>Link copied; it works for {minutes} minutes.</source>
         <translation>链接已复制，{minutes} 分钟内有效。</translation>
     </message>

@@ -67,10 +67,15 @@ def test_print_dialog_preview_follows_the_layout(qtbot, window):
     dialog = PrintDialog(merged, window.settings, window)
     qtbot.addWidget(dialog)
     dialog.show()
+    assert "Preparing" in dialog.summary_label.text()  # built off the GUI thread
+    assert not dialog.print_button.isEnabled()
     qtbot.waitUntil(lambda: "sheet" in dialog.summary_label.text(), timeout=5000)
     actual_sheets = pymupdf.open(stream=dialog.print_pdf).page_count
+    assert dialog.summary_label.text().startswith(str(actual_sheets))
     dialog.layout_box.setCurrentIndex(dialog.layout_box.findData(Layout.TWO_UP))
+    qtbot.waitUntil(lambda: dialog.print_button.isEnabled(), timeout=5000)
     assert pymupdf.open(stream=dialog.print_pdf).page_count == actual_sheets - 1
+    assert dialog.summary_label.text().startswith(str(actual_sheets - 1))
     dialog.pages_edit.setText("99")
     qtbot.waitUntil(lambda: not dialog.print_button.isEnabled(), timeout=3000)
     assert "not a page range" in dialog.problem_label.text()
