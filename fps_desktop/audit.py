@@ -27,11 +27,25 @@ class AuditLog:
         )  # fmt: skip
 
     def record_print(
-        self, guid: str, files: list[str], printer: str, copies: int, layout: str
+        self,
+        *,
+        guid: str,
+        files: list[str],
+        sheets: int,
+        printer: str,
+        copies: int,
+        layout: str,
+        pages: str = "",
+        duplex: bool = False,
+        grayscale: bool = False,
+        user: str = "",
+        via: str = "",
     ) -> None:
+        """One shape for every print, from the window, the CLI or PBMS."""
         self._append(
-            {"event": "print", "guid": guid, "files": files, "printer": printer,
-             "copies": copies, "layout": layout}
+            {"event": "print", "guid": guid, "files": files, "sheets": sheets,
+             "printer": printer, "copies": copies, "layout": layout, "pages": pages,
+             "duplex": duplex, "grayscale": grayscale, "user": user, "via": via}
         )  # fmt: skip
 
     def entries(self, limit: int = 500) -> list[dict]:

@@ -30,17 +30,12 @@ from fps_desktop.config import Settings
 from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.demo import DEMO_CASES
 from fps_desktop.documents.guid import normalize_guid
-from fps_desktop.documents.merge import MergedDocument
 from fps_desktop.documents.models import Manifest
 from fps_desktop.documents.sources import source_from_settings
-from fps_desktop.documents.workspace import (
-    PrintRequest,
-    cache_from_settings,
-    fetch_job,
-    merge_job,
-)
+from fps_desktop.documents.workspace import cache_from_settings, fetch_job, merge_job
 from fps_desktop.errors import FpsError
-from fps_desktop.jobs import Job, JobResult
+from fps_desktop.jobs import JobResult
+from fps_desktop.printing.job import PrintOrder, print_job
 from fps_desktop.resources import resources_dir
 from fps_desktop.ui.file_list import FileList
 from fps_desktop.ui.job_list import JobList
@@ -48,7 +43,6 @@ from fps_desktop.ui.job_queue import JobEntry, JobQueue
 from fps_desktop.ui.page_view import PageRef, PageView, ThumbnailStrip, ZoomMode
 from fps_desktop.ui.print_dialog import PrintDialog
 from fps_desktop.ui.renderer import PageRenderer
-from fps_desktop.ui.spooler import PrinterOptions, make_printer, spool
 
 log = logging.getLogger(__name__)
 MAX_RECENT = 15
@@ -58,7 +52,6 @@ class MainWindow(QMainWindow):
     """Emits ``documents_shown(guid)`` once the first page of a GUID is painted."""
 
     documents_shown = Signal(str)
-    printed = Signal(object)  # JobResult of a finished print
 
     def __init__(self, settings: Settings, jobs: JobQueue | None = None) -> None:
         super().__init__()
@@ -80,7 +73,6 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_menus()
         self.jobs.job_failed.connect(self._on_job_failed)
-        self.printed.connect(self._audit_print)
         self._update_actions()
 
     # -- building -------------------------------------------------------------------------
@@ -301,43 +293,10 @@ class MainWindow(QMainWindow):
         files = self.file_list.selected_files()
         if not files or self.manifest is None:
             return
-        guid = self.manifest.guid
-        names = [f.name for f in files]
-        self.jobs.submit(
-            merge_job(self.cache, files),
-            on_done=lambda result: self._open_print_dialog(guid, result.data, names),
-        )
-
-    def _open_print_dialog(self, guid: str, merged: MergedDocument, names: list[str]) -> None:
-        dialog = PrintDialog(merged, self.settings, self)
+        dialog = PrintDialog(self.cache, PrintOrder(self.manifest.guid, files), self.settings, self)
         if dialog.exec() == PrintDialog.DialogCode.Accepted:
-            self.submit_print(guid, dialog.print_pdf, dialog.options, names,
-                              PrintRequest(dialog.current_layout()))  # fmt: skip
-
-    def submit_print(
-        self,
-        guid: str,
-        print_pdf: bytes,
-        options: PrinterOptions,
-        names: list[str],
-        request: PrintRequest,
-    ) -> JobEntry:
-        printer = make_printer(options)
-
-        def run(progress, cancel) -> JobResult:
-            sheets = spool(print_pdf, printer, options.grayscale, progress, cancel)
-            return JobResult(
-                summary=QCoreApplication.translate("MainWindow", "%n sheet(s) printed", "", sheets),
-                path=options.to_pdf,
-                data={"guid": guid, "files": names, "printer": options.printer or "pdf",
-                      "copies": options.copies, "layout": request.layout.value},
-            )  # fmt: skip
-
-        title = self.tr("Print {guid}")
-        return self.jobs.submit(Job(title, run, "print", {"guid": guid}), on_done=self.printed.emit)
-
-    def _audit_print(self, result: JobResult) -> None:
-        AuditLog(self.settings.paths).record_print(**result.data)
+            audit = AuditLog(self.settings.paths)
+            self.jobs.submit(print_job(self.cache, dialog.order, audit, dialog.print_pdf))
 
     # -- small things ---------------------------------------------------------------------
 

@@ -31,10 +31,11 @@ class PageRef:
     path: Path
     page: int
 
+    grayscale: bool = False
+
     def request(self, width: int, height: int, rotation: int = 0) -> PageRequest:
-        return PageRequest(
-            self.path, self.file.kind, self.file.name, self.page, width, height, rotation
-        )
+        return PageRequest(self.path, self.file.kind, self.file.name, self.page, width, height,
+                           rotation, self.grayscale)  # fmt: skip
 
 
 class ZoomMode(enum.Enum):
