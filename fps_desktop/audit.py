@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import threading
 import time
@@ -16,11 +17,23 @@ from datetime import datetime
 from pathlib import Path
 
 from fps_desktop.config import Paths
+from fps_desktop.errors import StorageError
 from fps_desktop.storage import write_all
+
+log = logging.getLogger(__name__)
 
 MAX_BYTES = 4 * 1024 * 1024
 KEEP = 10
 _write_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def log_audit_failure() -> Iterator[None]:
+    """A full or read-only disk must not stop the listener answering: log it instead."""
+    try:
+        yield
+    except (OSError, StorageError):
+        log.exception("cannot write to the audit log")
 
 
 def timestamp() -> str:

@@ -12,7 +12,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from fps_desktop.audit import AuditLog, timestamp
+from fps_desktop.audit import AuditLog, log_audit_failure, timestamp
 from fps_desktop.logs import escape_for_log
 
 NO_ORIGIN = "no-origin"  # a refused request without an Origin header: any program, or a page
@@ -52,7 +52,8 @@ class RefusalLog:
             if run is None:
                 self._runs[key] = _Run(now, guid)
                 if audited and self.audit is not None:
-                    self.audit.record_push(sender, guid, False, reason)
+                    with log_audit_failure():
+                        self.audit.record_push(sender, guid, False, reason)
                 return True
             run.repeats += 1
             run.last = timestamp()
@@ -75,6 +76,7 @@ class RefusalLog:
             run = self._runs.pop(key)
             origin, reason, audited = key
             if run.repeats and audited and self.audit is not None:
-                self.audit.record_repeats(
-                    origin, run.guid, reason, run.repeats, run.first, run.last
-                )
+                with log_audit_failure():
+                    self.audit.record_repeats(
+                        origin, run.guid, reason, run.repeats, run.first, run.last
+                    )

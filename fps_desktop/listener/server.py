@@ -26,7 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from fps_desktop import APP_NAME, __version__
-from fps_desktop.audit import AuditLog
+from fps_desktop.audit import AuditLog, log_audit_failure
 from fps_desktop.config import Settings, get_secret
 from fps_desktop.errors import QT_TRANSLATE_NOOP, ListenerError
 from fps_desktop.listener.refusals import NO_ORIGIN, RefusalLog
@@ -148,11 +148,20 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
 
     def handle_one_request(self) -> None:
-        """Wait for a request within the idle deadline, then answer it, whatever it holds."""
+        """One request, answered whatever it holds: no exception ends a connection silently."""
+        try:
+            self._one_request()
+        except Exception:
+            log.exception("listener failed on %s", escape_for_log(self.requestline, 100))
+            self.close_connection = True
+            self._refuse(Refusal(500, "internal", "FPS Desktop failed on this request."))
+
+    def _one_request(self) -> None:
+        """Wait for a request within the idle deadline, then read, check and answer it."""
         config = self.server.listener.config
         self.close_connection = True
         self.command, self.request_version = None, self.protocol_version
-        self.path, self.head, self.body = "", None, b""
+        self.path, self.head, self.body, self.requestline = "", None, b"", "-"
         self._cors_origin: str | None = None
         self._push: Push | None = None
         if self.leaving or time.monotonic() - self.opened > config.connection_lifetime:
@@ -201,7 +210,7 @@ class _Handler(BaseHTTPRequestHandler):
         log.debug("%s %s", self.client_address[0], escape_for_log(format % args))
 
     def _answer(self, head: RequestHead) -> None:
-        """Route one complete request; any failure still gets an answer and an audit line."""
+        """Route one complete request."""
         listener = self.server.listener
         path = head.path
         origin = head.get("origin")
@@ -236,10 +245,6 @@ class _Handler(BaseHTTPRequestHandler):
                 raise Refusal(404, "not_found", "No such address.")
         except Refusal as refusal:
             self._refuse(refusal)
-        except Exception:
-            log.exception("listener failed on %s %s", self.command, escape_for_log(path, 80))
-            self.close_connection = True
-            self._refuse(Refusal(500, "internal", "FPS Desktop failed on this request."))
 
     def _refuse(self, refusal: Refusal) -> None:
         """Answer, log and audit a refusal; a request never ends in a silent close."""
@@ -491,7 +496,8 @@ class GuidListener:
 
     def audit_push(self, origin: str, guid: str, accepted: bool, reason: str) -> None:
         if self.audit is not None:
-            self.audit.record_push(origin, guid, accepted, reason)
+            with log_audit_failure():
+                self.audit.record_push(origin, guid, accepted, reason)
 
     def start(self) -> int:
         """Bind the first free port of the configured list; returns it."""

@@ -132,3 +132,16 @@ def test_an_unexpected_failure_still_answers_audits_and_logs(make_listener, capl
     assert status == 500 and answer["error"] == "internal"
     assert "window gone" in caplog.text
     assert AuditLog(Paths.default()).entries()[0]["reason"] == "internal"
+
+
+@pytest.mark.allow_log_warnings  # the unwritable audit log is logged on purpose
+def test_an_unwritable_audit_log_never_silences_the_listener(make_listener, pushes, caplog):
+    listener, client = make_listener()
+    listener.audit.path.mkdir(parents=True)  # a folder where the log file should be
+    body = json.dumps({"guid": GUID}).encode()
+    data = request(client.port, "POST", "/api/set_guid", push_head(client.port, body), body)
+    assert answer_of(client.port, data)[0] == 200
+    refused = request(client.port, "POST", "/api/set_guid", push_head(client.port, b"{}"), b"{}")
+    assert answer_of(client.port, refused)[0] == 400
+    assert pushes == [(GUID, "local")]
+    assert "cannot write to the audit log" in caplog.text
