@@ -90,7 +90,7 @@ class RequestHead:
 
 
 def read_head(rfile) -> RequestHead | None:
-    """The next request head from ``rfile``, or None when the client closed first.
+    """The next request head from ``rfile``, or None when the client closed before it.
 
     Raises ``Refusal`` when not even the request line can be trusted; problems in
     header lines are kept in ``problem`` so the refusal can name the address asked for.
@@ -115,7 +115,8 @@ def read_head(rfile) -> RequestHead | None:
         if not line.endswith(b"\n"):
             if len(line) > MAX_LINE:
                 raise Refusal(431, "too_large", "A header line is too long.")
-            return None  # the client went away in the middle of its headers
+            # The client stopped sending mid-head; it may still read the answer.
+            raise _malformed("The request ended in the middle of its headers.")
         match = HEADER_LINE.fullmatch(line)
         if match is None:
             head.problem = head.problem or _malformed(

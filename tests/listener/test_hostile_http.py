@@ -1,6 +1,7 @@
 """Requests no browser sends: each gets an answer and an audit line, never a silent close."""
 
 import json
+import socket
 import time
 
 import pytest
@@ -145,3 +146,11 @@ def test_an_unwritable_audit_log_never_silences_the_listener(make_listener, push
     assert answer_of(client.port, refused)[0] == 400
     assert pushes == [(GUID, "local")]
     assert "cannot write to the audit log" in caplog.text
+
+
+def test_a_request_cut_off_mid_head_is_still_answered(client):
+    with socket.create_connection(("127.0.0.1", client.port), timeout=5) as sock:
+        sock.sendall(b"POST /api/set_guid HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty")
+        sock.shutdown(socket.SHUT_WR)  # the client stops sending but still reads
+        answer = sock.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 400 ")
