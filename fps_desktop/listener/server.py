@@ -422,7 +422,7 @@ class _Server(ThreadingHTTPServer):
     """Thread per connection, at most ``MAX_CONNECTIONS``; a new one always gets in."""
 
     daemon_threads = True
-    request_queue_size = 64  # with socketserver's 5, a burst of connects waits on SYN retries
+    request_queue_size = 512  # a full accept queue drops SYNs: a push would wait 1 s to retry
 
     def __init__(self, address, listener: GuidListener, family: int) -> None:
         self.address_family = family
@@ -505,9 +505,7 @@ class GuidListener:
         failures: dict[int, str] = {}
         for port in ports:
             try:
-                servers = [_Server(("127.0.0.1", port), self, socket.AF_INET)]
-                if self.config.ipv6:
-                    servers.append(_Server(("::1", port), self, socket.AF_INET6))
+                servers = self._bind(port)
             except OSError as exc:
                 failures[port] = _why_port_failed(port, exc)
                 log.warning("listener port %d unavailable (%s): %s", port, failures[port], exc)
@@ -529,6 +527,25 @@ class GuidListener:
                             "keyring: every push will be refused")  # fmt: skip
             return port
         raise _port_error(failures)
+
+    def _bind(self, port: int) -> list[_Server]:
+        """Loopback servers on ``port``; raises ``OSError`` and keeps nothing bound if any fails.
+
+        A program answering there is a conflict even where the system would let both bind
+        (macOS lets a loopback socket share a port with a wildcard one).
+        """
+        if _answers(port):
+            raise OSError(errno.EADDRINUSE, "another program answers on this port")
+        servers: list[_Server] = []
+        try:
+            servers.append(_Server(("127.0.0.1", port), self, socket.AF_INET))
+            if self.config.ipv6:
+                servers.append(_Server(("::1", port), self, socket.AF_INET6))
+        except OSError:
+            for server in servers:
+                server.server_close()
+            raise
+        return servers
 
     def stop(self) -> None:
         for server in self._servers:
@@ -557,16 +574,23 @@ class GuidListener:
             pass
 
 
-def _why_port_failed(port: int, exc: OSError) -> str:
-    """``taken`` when a program answers on the port, ``closing`` when only the connections
-    of an earlier run hold it (TIME_WAIT), ``blocked`` when the system refuses it."""
-    if exc.errno not in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDRINUSE)):
-        return "blocked"
+def _answers(port: int) -> bool:
     try:
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
     except OSError:
+        return False
+    return True
+
+
+def _why_port_failed(port: int, exc: OSError) -> str:
+    """``taken`` when a program answers on the port (on Windows its exclusive bind shows as
+    access denied), ``closing`` when only connections of an earlier run hold it
+    (TIME_WAIT), ``blocked`` when the system refuses the port itself."""
+    if _answers(port):
+        return "taken"
+    if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDRINUSE)):
         return "closing"
-    return "taken"
+    return "blocked"
 
 
 PORT_MESSAGES = {

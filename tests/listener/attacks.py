@@ -114,8 +114,16 @@ class ForgedHostFlood(Attack):
             placed()
 
 
+class SilentChurn(Attack):
+    """Connects, says nothing, hangs up after a moment, connects again: a full accept queue."""
+
+    def hold(self, sock, placed) -> None:
+        placed()
+        self.stop.wait(0.05)
+
+
 PATTERNS = {"idle keep-alive": IdleKeepAlive, "slow reconnect": SlowReconnect,
-            "forged Host flood": ForgedHostFlood}  # fmt: skip
+            "forged Host flood": ForgedHostFlood, "silent churn": SilentChurn}  # fmt: skip
 
 
 class AttackProcess:

@@ -154,3 +154,22 @@ def test_a_request_cut_off_mid_head_is_still_answered(client):
         sock.shutdown(socket.SHUT_WR)  # the client stops sending but still reads
         answer = sock.recv(4096)
     assert answer.startswith(b"HTTP/1.1 400 ")
+
+
+def test_a_non_ascii_instance_token_is_refused_with_an_answer(client, pushes):
+    body = json.dumps({"guid": GUID}).encode()
+    head = push_head(client.port, body, [("X-FPS-Instance-Token", "é" * 20)])
+    data = request(client.port, "POST", "/api/handoff", head, body)
+    assert answer_of(client.port, data) == (
+        403, {"ok": False, "error": "bad_token",
+              "message": "Only this desktop's own app may hand over."},
+    )  # fmt: skip
+    assert pushes == []
+
+
+def test_a_request_that_stalls_is_told_so_before_the_connection_closes(make_listener):
+    _, client = make_listener(client_timeout=0.5)
+    stalled = b"POST /api/set_guid HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n" % client.port
+    assert [(status, a["error"]) for status, a in exchange(client.port, stalled)] == [
+        (408, "timeout")
+    ]

@@ -50,3 +50,22 @@ def test_a_program_listening_on_the_port_is_named_as_the_conflict(fps_home):
         port = blocker.getsockname()[1]
         with pytest.raises(ListenerError, match="another program"):
             GuidListener(ListenerConfig(port=port), lambda *a: None).start()
+
+
+@pytest.mark.allow_log_warnings
+def test_a_failed_ipv6_bind_leaves_the_ipv4_port_free(fps_home):
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 on this machine")
+    with socket.socket(socket.AF_INET6) as blocker:
+        try:
+            blocker.bind(("::1", 0))
+        except OSError:
+            pytest.skip("no IPv6 loopback on this machine")
+        port = blocker.getsockname()[1]
+        with pytest.raises(ListenerError):
+            GuidListener(ListenerConfig(port=port, ipv6=True), lambda *a: None).start()
+    alone = GuidListener(ListenerConfig(port=port), lambda *a: None)
+    try:
+        assert alone.start() == port  # nothing of the failed attempt still holds it
+    finally:
+        alone.stop()
