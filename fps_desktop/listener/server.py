@@ -206,9 +206,6 @@ class _Handler(BaseHTTPRequestHandler):
             raise Refusal(400, "short_body", "The request body is shorter than announced.")
         return body
 
-    def log_message(self, format: str, *args) -> None:
-        log.debug("%s %s", self.client_address[0], escape_for_log(format % args))
-
     def _answer(self, head: RequestHead) -> None:
         """Route one complete request."""
         listener = self.server.listener
