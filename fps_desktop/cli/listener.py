@@ -83,6 +83,7 @@ def run_listener_secret(args: argparse.Namespace, settings: Settings) -> int:
 def run_history(args: argparse.Namespace, settings: Settings) -> int:
     from fps_desktop.audit import AuditLog
     from fps_desktop.listener.refusals import NO_ORIGIN, OTHER_ORIGINS
+    from fps_desktop.listener.server import audited_sender
 
     senders = {NO_ORIGIN: "(no Origin header)", OTHER_ORIGINS: "(many other origins)"}
 
@@ -94,7 +95,7 @@ def run_history(args: argparse.Namespace, settings: Settings) -> int:
             if entry.get("repeats"):
                 result += f", {entry['repeats']} more times {entry.get('first')} to " \
                           f"{entry.get('last')}"  # fmt: skip
-            sender = senders.get(entry.get("origin"), entry.get("origin"))
+            sender = senders.get(audited_sender(entry), audited_sender(entry))
             print(f"{entry['time']}  push   {entry.get('guid') or '-':32}  "
                   f"{sender}  {result}")  # fmt: skip
         else:

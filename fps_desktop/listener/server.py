@@ -62,6 +62,12 @@ LINK = "link"  # origin of a fpsdesktop://open?guid=... link handed over by ``op
 HANDOFF_VIA = {"launch": LOCAL, "link": LINK}
 
 
+def audited_sender(entry: dict) -> str:
+    """Who an audit line names; older logs wrote refusals without an Origin as ``local``."""
+    origin = entry.get("origin") or ""
+    return NO_ORIGIN if origin == LOCAL and not entry.get("accepted") else origin
+
+
 @dataclass
 class ListenerConfig:
     port: int = 24360

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from fps_desktop.audit import AuditLog
 from fps_desktop.config import Paths
 from fps_desktop.listener.refusals import NO_ORIGIN, OTHER_ORIGINS
-from fps_desktop.listener.server import LINK, LOCAL
+from fps_desktop.listener.server import LINK, LOCAL, audited_sender
 
 
 class HistoryView(QWidget):
@@ -57,21 +57,21 @@ class HistoryView(QWidget):
                              layout=entry.get("layout"))]  # fmt: skip
             else:
                 cells = [entry.get("time"), self.tr("Received"), entry.get("guid") or "—",
-                         self._sender(entry.get("origin")), self._outcome(entry)]  # fmt: skip
+                         self._sender(audited_sender(entry)), self._outcome(entry)]  # fmt: skip
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(str(text or ""))
                 if column == 4 and entry.get("reason"):
                     item.setToolTip(str(entry["reason"]))  # the code IT looks up in the guide
                 self.table.setItem(row, column, item)
 
-    def _sender(self, origin: str | None) -> str:
+    def _sender(self, origin: str) -> str:
         senders = {
             LOCAL: self.tr("this computer"),
             LINK: self.tr("a fpsdesktop link"),
             NO_ORIGIN: self.tr("no Origin header (a program or a page)"),
             OTHER_ORIGINS: self.tr("many other web sites"),
         }
-        return senders.get(origin or "", origin or "")
+        return senders.get(origin, origin)
 
     def _outcome(self, entry: dict) -> str:
         outcome = self._reason(entry)

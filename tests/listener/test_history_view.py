@@ -54,3 +54,15 @@ def test_history_names_missing_origins_and_counts_repeats_across_rotated_files(q
     assert main(["history", "--limit", "20"]) == 0
     printed = [line for line in capsys.readouterr().out.splitlines() if "no Origin" in line]
     assert len(printed) == 2 and "1028 more times" in printed[0]
+
+
+def test_refusals_older_versions_wrote_as_local_are_not_shown_as_this_computer(qtbot):
+    audit = AuditLog(Paths.default())
+    audit.record_push("local", GUID, True)
+    audit.record_push("local", "", False, "bad_host")  # how refusals without Origin were written
+    view = HistoryView(Paths.default())
+    qtbot.addWidget(view)
+    assert [row[3] for row in rows(view)] == [
+        "no Origin header (a program or a page)",
+        "this computer",
+    ]
