@@ -448,7 +448,7 @@
         <translation>密钥至少需要 16 个字符。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/listener.py" line="111"/>
+        <location filename="../../fps_desktop/cli/listener.py" line="118"/>
         <source>“{url}” is not an FPS Desktop link.</source>
         <translation>“{url}” 不是 FPS Desktop 链接。</translation>
     </message>
@@ -529,9 +529,19 @@
         <translation>无法读取 Excel 模板 {name}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="387"/>
+        <location filename="../../fps_desktop/listener/server.py" line="520"/>
         <source>Port {ports} is already used by another program, so PBMS cannot send documents. Close that program or ask IT to choose another port.</source>
         <translation>端口 {ports} 已被其他程序占用，PBMS 无法推送单据。请关闭该程序，或联系信息中心更换端口。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/listener/server.py" line="525"/>
+        <source>Port {ports} is still held by the connections of an earlier run, so PBMS cannot send documents yet. Wait a minute and start FPS Desktop again.</source>
+        <translation>端口 {ports} 仍被上一次运行的连接占用，PBMS 暂时无法发送单据。请等一分钟后重新启动 FPS Desktop。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/listener/server.py" line="530"/>
+        <source>This computer does not let FPS Desktop listen on port {ports} (it may be reserved by the system), so PBMS cannot send documents. Ask IT to choose another port.</source>
+        <translation>本机不允许 FPS Desktop 监听端口 {ports}（可能被系统保留），PBMS 无法发送单据。请联系 IT 更换端口。</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/upload/client.py" line="73"/>
@@ -629,122 +639,167 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="29"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="30"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="29"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="30"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="29"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="30"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="29"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="30"/>
         <source>From / printer</source>
         <translation>来源 / 打印机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="30"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="31"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="37"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="38"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="52"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="53"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="54"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="55"/>
         <source>Copies: {copies}, files: {files}, layout: {layout}</source>
         <translation>份数：{copies}，文件：{files}，版式：{layout}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="58"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="59"/>
         <source>Received</source>
         <translation>已接收</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="67"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="69"/>
         <source>this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="67"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="70"/>
         <source>a fpsdesktop link</source>
         <translation>fpsdesktop 链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="74"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="71"/>
+        <source>no Origin header (a program or a page)</source>
+        <translation>无 Origin 头（某个程序或网页）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="72"/>
+        <source>many other web sites</source>
+        <translation>其他多个网站</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="79"/>
+        <source>— {count} more times, {first} to {last}</source>
+        <translation>— 又重复 {count} 次，{first} 至 {last}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="87"/>
         <source>Print requested</source>
         <translation>请求打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="75"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="88"/>
         <source>Refused: malformed request</source>
         <translation>已拒绝：请求格式错误</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="77"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="90"/>
         <source>Refused: wrong address (a web page tried a trick)</source>
         <translation>已拒绝：地址不正确（网页试图欺骗）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="78"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="91"/>
         <source>Refused: web site not allowed</source>
         <translation>已拒绝：网站不在允许列表中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="79"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="92"/>
         <source>Refused: not a valid GUID</source>
         <translation>已拒绝：不是有效的 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="80"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="93"/>
         <source>Refused: signing not set up on this computer</source>
         <translation>已拒绝：本机未设置签名密钥</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="81"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="94"/>
         <source>Refused: not signed</source>
         <translation>已拒绝：请求未签名</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="82"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="95"/>
         <source>Refused: signature expired (check the clocks)</source>
         <translation>已拒绝：签名已过期（请检查时钟）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="83"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="96"/>
         <source>Refused: wrong signature</source>
         <translation>已拒绝：签名错误</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="84"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="97"/>
         <source>Refused: sent twice (replayed)</source>
         <translation>已拒绝：重复发送（重放）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="85"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="98"/>
         <source>Refused: receiving was paused</source>
         <translation>已拒绝：接收已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="86"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="99"/>
         <source>Refused: printing from PBMS is off</source>
         <translation>已拒绝：未开启 PBMS 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="74"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="100"/>
+        <source>Refused: wrong kind of request for that address</source>
+        <translation>已拒绝：该地址不接受此类请求</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="101"/>
+        <source>Refused: too many requests in a minute</source>
+        <translation>已拒绝：一分钟内请求过多</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="102"/>
+        <source>Refused: ambiguous request (a header sent twice?)</source>
+        <translation>已拒绝：请求有歧义（某个头重复发送？）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="103"/>
+        <source>Refused: signed before FPS Desktop started</source>
+        <translation>已拒绝：签名早于 FPS Desktop 启动时间</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="104"/>
+        <source>Refused: signed pushes cannot be recorded on disk</source>
+        <translation>已拒绝：无法在磁盘上记录签名推送</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="105"/>
+        <source>Failed inside FPS Desktop (see the log)</source>
+        <translation>FPS Desktop 内部出错（请查看日志）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="87"/>
         <source>Opened</source>
         <translation>已打开</translation>
     </message>
