@@ -132,8 +132,9 @@ class PageView(QScrollArea):
         self.mode = ZoomMode.CUSTOM
         self._request()
 
-    def rotate(self) -> None:
-        self.rotation = (self.rotation + 90) % 360
+    def rotate(self, degrees: int = 90) -> None:
+        """Turn the view clockwise by ``degrees`` (negative: anticlockwise)."""
+        self.rotation = (self.rotation + degrees) % 360
         self._request()
 
     def resizeEvent(self, event) -> None:  # noqa: N802

@@ -327,7 +327,7 @@
         <translation>“{text}” 不是单据 GUID。GUID 由 32 位十六进制字符组成，例如 c965be9f9c1d449d9e50fed330150d7a。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/imposition.py" line="49"/>
+        <location filename="../../fps_desktop/printing/imposition.py" line="50"/>
         <source>“{text}” is not a page range of this document (pages 1 to {count}). Write it like 1-3, 5.</source>
         <translation>“{text}” 不是本文档的有效页码范围（第 1 至 {count} 页）。请按 1-3, 5 的格式填写。</translation>
     </message>
@@ -433,12 +433,12 @@
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/spooler.py" line="54"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="54"/>
         <source>There is no printer called “{name}”.</source>
         <translation>没有名为“{name}”的打印机。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/spooler.py" line="90"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="90"/>
         <source>The printer could not be started. Is it switched on and connected?</source>
         <translation>无法启动打印机。请确认打印机已开机并已连接。</translation>
     </message>
@@ -448,7 +448,7 @@
         <translation>密钥至少需要 16 个字符。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/listener.py" line="118"/>
+        <location filename="../../fps_desktop/cli/listener.py" line="119"/>
         <source>“{url}” is not an FPS Desktop link.</source>
         <translation>“{url}” 不是 FPS Desktop 链接。</translation>
     </message>
@@ -529,17 +529,17 @@
         <translation>无法读取 Excel 模板 {name}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="520"/>
+        <location filename="../../fps_desktop/listener/server.py" line="600"/>
         <source>Port {ports} is already used by another program, so PBMS cannot send documents. Close that program or ask IT to choose another port.</source>
         <translation>端口 {ports} 已被其他程序占用，PBMS 无法推送单据。请关闭该程序，或联系信息中心更换端口。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="525"/>
+        <location filename="../../fps_desktop/listener/server.py" line="605"/>
         <source>Port {ports} is still held by the connections of an earlier run, so PBMS cannot send documents yet. Wait a minute and start FPS Desktop again.</source>
         <translation>端口 {ports} 仍被上一次运行的连接占用，PBMS 暂时无法发送单据。请等一分钟后重新启动 FPS Desktop。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="530"/>
+        <location filename="../../fps_desktop/listener/server.py" line="610"/>
         <source>This computer does not let FPS Desktop listen on port {ports} (it may be reserved by the system), so PBMS cannot send documents. Ask IT to choose another port.</source>
         <translation>本机不允许 FPS Desktop 监听端口 {ports}（可能被系统保留），PBMS 无法发送单据。请联系 IT 更换端口。</translation>
     </message>
@@ -855,7 +855,7 @@
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="87"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="66"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
     </message>
@@ -863,17 +863,18 @@
 <context>
     <name>Jobs</name>
     <message>
-        <location filename="../../fps_desktop/documents/workspace.py" line="42"/>
+        <location filename="../../fps_desktop/documents/workspace.py" line="32"/>
         <source>{files} files, {pages} pages</source>
         <translation>{files} 个文件，共 {pages} 页</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/workspace.py" line="50"/>
+        <location filename="../../fps_desktop/documents/workspace.py" line="40"/>
         <source>Open {guid}</source>
         <translation>打开 {guid}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/workspace.py" line="100"/>
+        <location filename="../../fps_desktop/documents/workspace.py" line="78"/>
+        <location filename="../../fps_desktop/printing/job.py" line="88"/>
         <source>Merge {count} files</source>
         <translation>合并 {count} 个文件</translation>
     </message>
@@ -898,192 +899,190 @@
         <source>Export upload manifest</source>
         <translation>导出上传清单</translation>
     </message>
+    <message>
+        <location filename="../../fps_desktop/printing/job.py" line="120"/>
+        <source>{sheets} sheet(s) printed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/job.py" line="126"/>
+        <source>Print {guid}</source>
+        <translation type="unfinished">打印 {guid}</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="89"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="81"/>
         <source>Document</source>
         <translation>单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="100"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="92"/>
         <source>Type or paste a document GUID</source>
         <translation>输入或粘贴单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="104"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="96"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="109"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="101"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="112"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="104"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="117"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="109"/>
         <source>Merge &amp;&amp; Save</source>
         <translation>合并并保存</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="122"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="114"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="129"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="121"/>
         <source>Fit width</source>
         <translation>适合宽度</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="131"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="123"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="132"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="124"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="133"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="125"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="134"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="126"/>
         <source>Rotate</source>
         <translation>旋转</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="182"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="174"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="190"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="182"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="195"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="187"/>
         <source>Open cache folder</source>
         <translation>打开缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="196"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="188"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="198"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="190"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="200"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="192"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="204"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="196"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="205"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="197"/>
         <source>Invoice export…</source>
         <translation>发票数据导出…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="206"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="198"/>
         <source>Upload to OSS…</source>
         <translation>上传到 OSS…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="207"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="199"/>
         <source>History…</source>
         <translation>历史记录…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="208"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="200"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="209"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="201"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="210"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="202"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="231"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="223"/>
         <source>Sent by {origin}</source>
         <translation>由 {origin} 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="233"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="225"/>
         <source>Opening {guid}…</source>
         <translation>正在打开 {guid}…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="256"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="248"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="258"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="250"/>
         <source>%n cannot be shown</source>
         <translation>
             <numerusform>%n 个无法显示</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="295"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="287"/>
         <source>Save merged PDF</source>
         <translation>保存合并后的 PDF</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="330"/>
-        <source>%n sheet(s) printed</source>
-        <translation>
-            <numerusform>已打印 %n 张</numerusform>
-        </translation>
-    </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="336"/>
-        <source>Print {guid}</source>
-        <translation>打印 {guid}</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="366"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="325"/>
         <source>Open a document GUID</source>
         <translation>打开单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="367"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="326"/>
         <source>Type or paste a GUID above, or let PBMS send one.</source>
         <translation>在上方输入或粘贴 GUID，或由 PBMS 推送。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="370"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="329"/>
         <source>Demo documents to try:</source>
         <translation>可以试用的演示单据：</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="410"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="369"/>
         <source>{name} {version}
 Finance Print Station</source>
         <translation>{name} {version}
@@ -1108,85 +1107,141 @@ Finance Print Station</source>
 <context>
     <name>PrintDialog</name>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="49"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="101"/>
         <source>Actual size (shrink to fit only)</source>
         <translation>实际大小（仅在放不下时缩小）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="52"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="102"/>
         <source>Fit to page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="53"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="103"/>
         <source>Two invoices per A4 (cut line)</source>
         <translation>每张 A4 打印两张发票（带裁切线）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="92"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="125"/>
+        <source>&amp;Printer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="126"/>
+        <source>&amp;Layout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="127"/>
+        <source>P&amp;ages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="128"/>
+        <source>&amp;Copies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="141"/>
+        <source>Previous sheet (Page Up)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="144"/>
+        <source>Next sheet (Page Down)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="148"/>
+        <source>Zoom in</source>
+        <translation type="unfinished">放大</translation>
+    </message>
+    <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="151"/>
+        <source>Zoom out</source>
+        <translation type="unfinished">缩小</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="153"/>
+        <source>Fit page</source>
+        <translation type="unfinished">适合页面</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="168"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="110"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="231"/>
+        <source>Preparing the sheets…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="259"/>
+        <source>Left out because they cannot be printed: {names}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="324"/>
+        <source>PDF files (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="96"/>
         <source>Save as PDF file…</source>
         <translation>另存为 PDF 文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="113"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="74"/>
+        <source>Print {guid}</source>
+        <translation type="unfinished">打印 {guid}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="87"/>
+        <source>GUID {guid} · %n file(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="99"/>
         <source>Properties…</source>
         <translation>属性…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="118"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="105"/>
         <source>All pages, or e.g. 1-3, 5</source>
         <translation>全部页面，或如 1-3, 5</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="121"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="108"/>
         <source>Print on both sides</source>
         <translation>双面打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="122"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="109"/>
         <source>Black and white</source>
         <translation>黑白打印</translation>
     </message>
-    <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="132"/>
-        <source>Printer</source>
-        <translation>打印机</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="133"/>
-        <source>Layout</source>
-        <translation>版式</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="134"/>
-        <source>Pages</source>
-        <translation>页码</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="135"/>
-        <source>Copies</source>
-        <translation>份数</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="198"/>
-        <source>Preparing the preview…</source>
-        <translation>正在准备预览…</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="210"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="266"/>
         <source>%n sheet(s) of A4</source>
         <translation>
             <numerusform>共 %n 张 A4</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="245"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="269"/>
+        <source>pages shrunk to fit, the smallest to {percent} %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="293"/>
+        <source>Sheet {n} / {count}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="324"/>
         <source>Save as PDF file</source>
         <translation>另存为 PDF 文件</translation>
     </message>

@@ -56,7 +56,11 @@ class Pending:
 
     def _poll(self) -> None:
         dialog = next(
-            (w for w in QApplication.topLevelWidgets() if isinstance(w, self.kind) and w.isVisible()),
+            (
+                w
+                for w in QApplication.topLevelWidgets()
+                if isinstance(w, self.kind) and w.isVisible()
+            ),
             None,
         )
         if dialog is None:
@@ -115,7 +119,9 @@ def save_as(path: Path) -> Callable[[QWidget], None]:
 
 def wait_for_jobs(qtbot, window: MainWindow) -> None:
     qtbot.waitUntil(
-        lambda: all(e.state not in (JobState.QUEUED, JobState.RUNNING) for e in window.jobs.entries),
+        lambda: all(
+            e.state not in (JobState.QUEUED, JobState.RUNNING) for e in window.jobs.entries
+        ),
         timeout=SLOW,
     )
     failed = [e.error for e in window.jobs.entries if e.state == JobState.FAILED]

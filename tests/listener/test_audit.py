@@ -13,7 +13,9 @@ def test_history_reads_newest_first_across_a_long_log_and_skips_damage():
         if number == 1500:
             with audit.path.open("a", encoding="utf-8") as handle:
                 handle.write('{"event": "push", "origin": broken\n')
-    audit.record_print(guid=GUID, files=["发票.pdf"], sheets=1, printer="HP-3F", copies=2, layout="two-up")
+    audit.record_print(
+        guid=GUID, files=["发票.pdf"], sheets=1, printer="HP-3F", copies=2, layout="two-up"
+    )
     newest = audit.entries(2)
     assert newest[0]["files"] == ["发票.pdf"] and newest[0]["copies"] == 2
     assert newest[1]["origin"] == "https://pbms-2999.example.edu"

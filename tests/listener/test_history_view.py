@@ -27,7 +27,9 @@ def test_history_view_says_who_sent_what_and_why_it_was_refused(qtbot):
     ]
     assert view.table.item(1, 4).toolTip() == "origin_not_allowed"
 
-    audit.record_print(guid=GUID, files=["a.pdf", "b.pdf"], sheets=2, printer="HP-3F", copies=2, layout="two-up")
+    audit.record_print(
+        guid=GUID, files=["a.pdf", "b.pdf"], sheets=2, printer="HP-3F", copies=2, layout="two-up"
+    )
     qtbot.mouseClick(view.findChild(QPushButton), Qt.MouseButton.LeftButton)
     assert rows(view)[0][1:] == ["Print", GUID, "HP-3F", "Copies: 2, files: 2, layout: two-up"]
 
