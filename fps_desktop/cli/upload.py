@@ -239,17 +239,14 @@ def _run_test(args, settings: Settings, rest: list[str]) -> int:
         f"OK: AccessKey {config.access_key_id} may write to oss://{config.bucket}/{prefix} "
         f"at {config.endpoint}"
     )
-    if access.can_read:
-        print("  read object information (HEAD): allowed")
-    else:
-        print(
-            "  read object information (HEAD): refused: a file counts as already there only "
-            "when the listing shows it"
-        )
-    print(
-        "  list the bucket: "
-        + ("allowed" if access.can_list else "refused: each file is checked on its own")
-    )
+    print(f"  read object information (HEAD): {'allowed' if access.can_read else 'refused'}")
+    print(f"  list the bucket: {'allowed' if access.can_list else 'refused'}")
+    if not (access.can_read or access.can_list):
+        print("  so every file is sent, even one already there (no instant upload)")
+    elif not access.can_read:
+        print("  so files already there are found only through the listing")
+    elif not access.can_list:
+        print("  so each file is checked on its own (one HEAD per file)")
     return 0
 
 

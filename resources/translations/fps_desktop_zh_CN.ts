@@ -453,18 +453,23 @@
         <translation>“{url}” 不是 FPS Desktop 链接。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/upload.py" line="69"/>
-        <location filename="../../fps_desktop/upload/uploader.py" line="310"/>
+        <location filename="../../fps_desktop/cli/upload.py" line="72"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="322"/>
         <source>There is no upload task {task}.</source>
         <translation>没有编号为 {task} 的上传任务。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/upload.py" line="85"/>
+        <location filename="../../fps_desktop/cli/upload.py" line="86"/>
+        <source>The upload command failed ({reason}); the details are in the log file.</source>
+        <translation>上传命令失败（{reason}）；详细信息见日志文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/cli/upload.py" line="104"/>
         <source>Name the files or folders to upload.</source>
         <translation>请指定要上传的文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/upload.py" line="151"/>
+        <location filename="../../fps_desktop/cli/upload.py" line="170"/>
         <source>Name one object key for the link.</source>
         <translation>请指定一个对象键以生成链接。</translation>
     </message>
@@ -534,70 +539,94 @@
         <translation>端口 {ports} 已被其他程序占用，PBMS 无法推送单据。请关闭该程序，或联系信息中心更换端口。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="73"/>
+        <location filename="../../fps_desktop/upload/client.py" line="86"/>
         <source>OSS is not set up: enter the endpoint, bucket, AccessKey ID and secret in the upload settings.</source>
         <translation>尚未配置 OSS：请在上传设置中填写 Endpoint、Bucket、AccessKey ID 和密钥。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="149"/>
+        <location filename="../../fps_desktop/upload/client.py" line="172"/>
+        <source>OSS answered {what} with something FPS Desktop cannot read ({reason}). A proxy or gateway between this computer and OSS may be changing the answers.</source>
+        <translation>OSS 对 {what} 的应答无法被 FPS Desktop 读取（{reason}）。本机与 OSS 之间的代理或网关可能改动了应答。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="188"/>
         <source>Cannot reach OSS at {endpoint}: {reason}</source>
         <translation>无法连接 OSS（{endpoint}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="155"/>
-        <location filename="../../fps_desktop/upload/uploader.py" line="636"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="702"/>
         <source>The data OSS received did not match the file (CRC check failed).</source>
         <translation>OSS 收到的数据与文件不一致（CRC 校验失败）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="160"/>
+        <location filename="../../fps_desktop/upload/client.py" line="197"/>
         <source>OSS does not know the AccessKey ID {key_id}. Check it in the upload settings.</source>
         <translation>OSS 不认识 AccessKey ID {key_id}，请在上传设置中检查。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="164"/>
+        <location filename="../../fps_desktop/upload/client.py" line="201"/>
         <source>OSS refused the AccessKey secret: it does not match the AccessKey ID {key_id}. Enter the secret again in the upload settings.</source>
         <translation>OSS 拒绝了 AccessKey 密钥：它与 AccessKey ID {key_id} 不匹配。请在上传设置中重新输入密钥。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="169"/>
+        <location filename="../../fps_desktop/upload/client.py" line="206"/>
         <source>There is no bucket {bucket} at {endpoint}. Check the bucket name and the endpoint (region).</source>
         <translation>{endpoint} 上没有名为 {bucket} 的 Bucket。请检查 Bucket 名称和 Endpoint（地域）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="174"/>
+        <location filename="../../fps_desktop/upload/client.py" line="211"/>
         <source>This computer&apos;s clock is more than 15 minutes off, so OSS refuses the request. Correct the date and time, then try again.</source>
         <translation>本机时钟偏差超过 15 分钟，OSS 拒绝了请求。请校正日期和时间后重试。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="179"/>
+        <location filename="../../fps_desktop/upload/client.py" line="216"/>
         <source>The AccessKey {key_id} has no permission for this in bucket {bucket}. Ask the OSS administrator for write access.</source>
         <translation>AccessKey {key_id} 在 Bucket {bucket} 中没有此操作的权限。请联系 OSS 管理员开通写入权限。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="184"/>
+        <location filename="../../fps_desktop/upload/client.py" line="221"/>
+        <source>The server at {endpoint} does not support this OSS request; it may be a storage service that only imitates OSS.</source>
+        <translation>{endpoint} 的服务器不支持此 OSS 请求；它可能只是模仿 OSS 的存储服务。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="226"/>
+        <source>OSS answered 404: there is no such object or bucket {bucket}.</source>
+        <translation>OSS 应答 404：对象或存储桶 {bucket} 不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="229"/>
         <source>The temporary (STS) security token is invalid. Get a new one.</source>
         <translation>临时安全令牌（STS）无效，请重新获取。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="187"/>
+        <location filename="../../fps_desktop/upload/client.py" line="232"/>
         <source>The temporary (STS) security token has expired. Get a new one.</source>
         <translation>临时安全令牌（STS）已过期，请重新获取。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="195"/>
+        <location filename="../../fps_desktop/upload/client.py" line="242"/>
         <source>OSS answered {status} {code}: {detail}</source>
         <translation>OSS 返回 {status} {code}：{detail}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/manifest.py" line="58"/>
+        <location filename="../../fps_desktop/upload/client.py" line="266"/>
+        <source>The data changed on the way to OSS every time it was sent (Content-MD5 or CRC check failed). Check the network, proxy or antivirus between here and OSS.</source>
+        <translation>数据每次发往 OSS 时都在途中被改变（Content-MD5 或 CRC 校验失败）。请检查本机与 OSS 之间的网络、代理或杀毒软件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="357"/>
+        <source>The AccessKey {key_id} may not write to oss://{bucket}/{prefix}. Ask the OSS administrator for write access (oss:PutObject) there.</source>
+        <translation>AccessKey {key_id} 无权写入 oss://{bucket}/{prefix}。请向 OSS 管理员申请该位置的写入权限（oss:PutObject）。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/manifest.py" line="90"/>
         <source>Unknown manifest format {fmt}.</source>
         <translation>未知的清单格式 {fmt}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/manifest.py" line="84"/>
-        <source>A link must live at least one minute.</source>
-        <translation>链接有效期至少为一分钟。</translation>
+        <location filename="../../fps_desktop/upload/manifest.py" line="117"/>
+        <source>A link lives between 1 and {most} minutes (7 days); {minutes} is outside.</source>
+        <translation>链接有效期须在 1 到 {most} 分钟（7 天）之间；{minutes} 超出范围。</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/upload/tasks.py" line="41"/>
@@ -615,15 +644,25 @@
         <translation>分片大小至少为 100 KB。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="395"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="348"/>
+        <source>The upload stopped because of an unexpected problem ({reason}). Resume the task to carry on; the details are in the log file.</source>
+        <translation>上传因意外问题而停止（{reason}）。继续该任务即可接着上传；详细信息见日志文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/uploader.py" line="420"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="421"/>
-        <location filename="../../fps_desktop/upload/uploader.py" line="594"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="446"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="649"/>
         <source>Cannot read {path}: {reason}</source>
         <translation>无法读取 {path}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/uploader.py" line="674"/>
+        <source>OSS accepted part {number} of {key} without an ETag, which it always sends and which is needed to join the parts. A proxy or a storage service that only imitates OSS is in between.</source>
+        <translation>OSS 接收了 {key} 的第 {number} 个分片，但应答中没有 ETag；OSS 总会发送 ETag，合并分片也需要它。中间有代理，或者对方只是模仿 OSS 的存储服务。</translation>
     </message>
 </context>
 <context>
@@ -833,13 +872,13 @@
         <translation>导出发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="323"/>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="338"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="334"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="349"/>
         <source>Upload to OSS</source>
         <translation>上传到 OSS</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="524"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="535"/>
         <source>Export upload manifest</source>
         <translation>导出上传清单</translation>
     </message>
@@ -1418,42 +1457,57 @@ Finance Print Station</source>
         <translation>已连接到 Bucket {bucket}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="283"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="276"/>
+        <source>The key may upload but neither read nor list, so every file is sent, even one already there.</source>
+        <translation>该密钥可以上传，但既不能读取也不能列举，因此每个文件都会发送，即使已经存在。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="281"/>
+        <source>The key may not read object information; files already there are found only through the listing.</source>
+        <translation>该密钥不能读取对象信息；已存在的文件只能通过列举发现。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="285"/>
+        <source>The key may not list the bucket; each file is checked alone.</source>
+        <translation>该密钥不能列举存储桶；将逐个检查文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="294"/>
         <source>Files to upload</source>
         <translation>要上传的文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="288"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="299"/>
         <source>Folder to upload</source>
         <translation>要上传的文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="301"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="312"/>
         <source>Add files or folders first.</source>
         <translation>请先添加文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="453"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="464"/>
         <source>{minutes} min {seconds} s left</source>
         <translation>剩余 {minutes} 分 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="461"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="472"/>
         <source>{files} of {total_files} files · {done} of {total} · {rate}/s · {left} · {saved} saved by instant upload · {failed} failed</source>
         <translation>文件 {files}/{total_files} · {done}/{total} · {rate}/秒 · {left} · 秒传节省 {saved} · 失败 {failed}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="504"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="515"/>
         <source>Export manifest</source>
         <translation>导出清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="506"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="517"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="540"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="551"/>
         <source>Link copied; it works for {minutes} minutes.</source>
         <translation>链接已复制，{minutes} 分钟内有效。</translation>
     </message>
