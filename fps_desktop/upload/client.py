@@ -292,7 +292,7 @@ def check_access(
     removed again where the key may delete.
     """
     probe = prefix + PROBE
-    call = retrying or (lambda what, send: send())
+    call = retrying or Retrying(config, CancelToken())
     try:
         call("access check", lambda: bucket.put_object(probe, b""))
     except OssError as exc:

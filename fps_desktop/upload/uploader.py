@@ -32,9 +32,11 @@ from fps_desktop.upload.client import (
     Retrying,
     check_access,
     is_fatal,
+    is_refused,
     is_transient,
     listed_objects,
     plain_error,
+    unreadable_answer,
 )
 from fps_desktop.upload.crc64 import crc64, crc64_of_parts
 from fps_desktop.upload.store import (
@@ -490,10 +492,18 @@ class Uploader:
         return self.access.can_read and self._stored_with(key, md5, size)
 
     def _stored_with(self, key: str, md5: str, size: int) -> bool:
-        """Ask OSS itself (HEAD): the MD5 in the object's metadata, or a plain ETag."""
+        """Ask OSS itself (HEAD): the MD5 in the object's metadata, or a plain ETag.
+
+        A HEAD refused for this key (a policy by prefix) cannot tell: the file is sent.
+        """
         try:
             head = self._head(key)
         except NotFound:
+            return False
+        except OssError as exc:
+            if not is_refused(exc):
+                raise
+            log.info("HEAD %s refused; sending the file", key)
             return False
         recorded = head.headers.get(META_MD5) or ""
         plain_etag = (head.etag or "").lower() if head.object_type == "Normal" else ""
@@ -601,6 +611,10 @@ class Uploader:
                 on_server += page.parts
                 if not page.is_truncated:
                     break
+                if not page.next_marker.isdigit() or int(page.next_marker) <= int(marker or 0):
+                    raise unreadable_answer(
+                        f"list parts of {key}", ValueError("a page said 'more' but did not move on")
+                    )
                 marker = page.next_marker
         except NoSuchUpload:
             self.store.start_multipart(self.task.id, row.seq, None)

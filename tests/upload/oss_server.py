@@ -89,7 +89,8 @@ class Fault:
     # "500", "501", "503", "403": that error; "drop" (no answer, nothing stored);
     # "lost" (stored, no answer); "slow"; "corrupt" (a body byte flipped in transit: with
     # Content-MD5 a 400 InvalidDigest, without it stored as received); "no-etag" (a 200
-    # without ETag); "no-token" (a listing page truncated without a continuation token);
+    # without ETag); "no-token" (a listing page truncated without a continuation token, a
+    # ListParts page truncated whose marker does not move on);
     # "garbled" (a 200 whose body is not XML, as from a captive portal); "gone" (the
     # multipart upload is dropped first, as by a lifecycle rule: 404 NoSuchUpload)
     kind: str
@@ -686,6 +687,8 @@ class _Handler(BaseHTTPRequestHandler):
         limit = self._page_size("max-parts", MAX_KEYS)
         numbers = sorted(n for n in upload.parts if n > marker)
         page, truncated = numbers[:limit], len(numbers) > limit
+        if self.no_token:  # "there is more", and the marker stays where it was
+            page, truncated = numbers[:1], True
         items = "".join(
             f"<Part><PartNumber>{n}</PartNumber><LastModified>{_iso(upload.parts[n][3])}"
             f'</LastModified><ETag>"{upload.parts[n][1]}"</ETag>'
@@ -695,7 +698,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = (
             f"<ListPartsResult><Bucket>{escape(self.bucket)}</Bucket>"
             f"<Key>{escape(self.key)}</Key><UploadId>{self.params['uploadId']}</UploadId>"
-            f"<NextPartNumberMarker>{page[-1] if page else 0}</NextPartNumberMarker>"
+            f"<NextPartNumberMarker>{marker if self.no_token else page[-1] if page else 0}"
+            "</NextPartNumberMarker>"
             f"<MaxParts>{limit}</MaxParts><IsTruncated>{str(truncated).lower()}</IsTruncated>"
             f"{items}</ListPartsResult>"
         )

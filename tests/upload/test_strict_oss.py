@@ -110,7 +110,7 @@ def _half_sent(tmp_path, oss, config, store):
     return task
 
 
-@pytest.mark.parametrize("kind", ["501", "403", "garbled"])
+@pytest.mark.parametrize("kind", ["501", "403", "garbled", "no-token"])
 def test_resume_restarts_the_file_when_list_parts_is_unavailable(
     tmp_path, oss, config, store, kind
 ):
@@ -181,6 +181,19 @@ def test_a_write_only_key_resumes_by_restarting_the_file(tmp_path, oss, config, 
     summary = Uploader(store, config).run(task.id, no_progress, CancelToken())
     assert summary.counts.done_files == 1, failures(store, task)
     assert oss.read_object("big.bin") == (tmp_path / "big.bin").read_bytes()
+
+
+def test_a_head_refused_for_one_key_sends_that_file_instead_of_failing_it(
+    tmp_path, oss, config, store
+):
+    oss.no_list.add(KEY_ID)  # every file is checked with HEAD
+    folder = make_tree(tmp_path / "f", TREE)
+    run(store, config, [folder])
+    oss.inject("HeadObject", "403", times=1000, key="in/f/a.txt")  # a policy by prefix
+
+    task, summary = run(store, config, [folder])
+
+    assert (summary.counts.done_files, summary.counts.saved_files) == (1, 2), failures(store, task)
 
 
 def test_a_read_only_key_is_refused_by_the_check_naming_the_write_right(
