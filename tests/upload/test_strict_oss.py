@@ -78,25 +78,24 @@ def test_a_manifest_whose_listing_cannot_be_read_is_a_clear_error(
     assert "Traceback" not in err
 
 
-def test_an_unreadable_answer_to_a_multipart_start_fails_the_file_in_plain_words(
-    tmp_path, oss, config, store
+# -- odd answers -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("op", "kind", "words"),
+    [
+        ("InitiateMultipartUpload", "garbled", "cannot read"),
+        ("UploadPart", "no-etag", "without an ETag"),
+    ],
+)
+def test_an_odd_answer_fails_the_file_saying_what_the_server_did_wrong(
+    tmp_path, oss, config, store, op, kind, words
 ):
     make_tree(tmp_path, {"big.bin": 3 * PART})
-    oss.inject("InitiateMultipartUpload", "garbled", times=1000)
+    oss.inject(op, kind, times=1000)
     task, _ = run(store, config, [tmp_path / "big.bin"])
     [failure] = failures(store, task)
-    assert "cannot read" in failure and "Unexpected" not in failure
-
-
-# -- odd answers to parts ----------------------------------------------------------------
-
-
-def test_a_part_answer_without_etag_says_what_the_server_did_wrong(tmp_path, oss, config, store):
-    make_tree(tmp_path, {"big.bin": 3 * PART})
-    oss.inject("UploadPart", "no-etag", times=1000)
-    task, _ = run(store, config, [tmp_path / "big.bin"])
-    [failure] = failures(store, task)
-    assert "without an ETag" in failure and "Unexpected" not in failure
+    assert words in failure and "Unexpected" not in failure
 
 
 def _half_sent(tmp_path, oss, config, store):
