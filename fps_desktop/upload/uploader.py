@@ -132,10 +132,12 @@ class Tracker:
             self.reused_bytes += size
             self._emit()
 
-    def rewind(self, size: int) -> None:
-        """Bytes of an upload OSS dropped: they will be sent again."""
+    def rewind(self, size: int, reused: int) -> None:
+        """An upload OSS dropped: its ``size`` bytes (``reused`` of them kept from before)
+        will be sent again."""
         with self._lock:
             self.bytes_done -= size
+            self.reused_bytes -= reused
 
     def file_finished(self, row: FileRow, state: str) -> None:
         with self._lock:
@@ -510,25 +512,29 @@ class Uploader:
         return head.content_length == size and md5 in (recorded.lower(), plain_etag)
 
     def _put(self, key: str, data: bytes, md5: str) -> str:
-        attempt = _Attempt(self.tracker)
         headers = {"Content-MD5": base64.b64encode(bytes.fromhex(md5)).decode(), META_MD5: md5}
-        result = self.retrying(
-            f"PUT {key}",
-            lambda: self._checked(
-                key,
-                data,
-                lambda: self.bucket.put_object(key, _Body(data, attempt), headers=headers),
-            ),
-            on_retry=attempt.rollback,
-        )
-        attempt.settle(len(data))
-        return result.etag
+        return self._send(
+            f"PUT {key}", data, lambda body: self.bucket.put_object(key, body, headers=headers)
+        ).etag
 
-    @staticmethod
-    def _checked(what: str, data: bytes, send):
-        """Send, then compare CRC64s; a mismatch is transient, so the send is retried."""
-        result = send()
-        result.crc = _check_crc(what, data, result)
+    def _send(self, what: str, data: bytes, send):
+        """``send(body)`` with retries, then compare CRC64s (a mismatch is retried too).
+
+        Progress counts the bytes of the attempt that worked: none of a failed one.
+        """
+        attempt = _Attempt(self.tracker)
+
+        def checked():
+            result = send(_Body(data, attempt))
+            result.crc = _check_crc(what, data, result)
+            return result
+
+        try:
+            result = self.retrying(what, checked, on_retry=attempt.rollback)
+        except BaseException:
+            attempt.rollback()
+            raise
+        attempt.settle(len(data))
         return result
 
     def _abort(self, row: FileRow, key: str) -> None:
@@ -545,12 +551,13 @@ class Uploader:
         done = self._verified_parts(row, key, upload_id, part_size) if upload_id else None
         if done is None:
             upload_id, done = self._start(row, key, md5), {}
-        self.tracker.reused(sum(info[0] for info in done.values()))
+        reused = sum(info[0] for info in done.values())
+        self.tracker.reused(reused)
         try:
             parts = self._send_parts(row, key, upload_id, part_size, done)
         except NoSuchUpload:  # dropped at OSS meanwhile (a lifecycle rule): once more
             log.info("the multipart upload of %s is gone at OSS; starting it again", row.rel)
-            self.tracker.rewind(sum(info[0] for info in done.values()))
+            self.tracker.rewind(sum(info[0] for info in done.values()), reused)
             upload_id, done = self._start(row, key, md5), {}
             parts = self._send_parts(row, key, upload_id, part_size, done)
         return self._complete(row, key, md5, upload_id, parts)
@@ -665,24 +672,13 @@ class Uploader:
                 reason=exc.strerror or str(exc),
             ) from exc
         _, md5_header = content_md5(data)
-        attempt = _Attempt(self.tracker)
-        what = f"part {number} of {key}"
-        result = self.retrying(
-            what,
-            lambda: self._checked(
-                what,
-                data,
-                lambda: self.bucket.upload_part(
-                    key,
-                    upload_id,
-                    number,
-                    _Body(data, attempt),
-                    headers={"Content-MD5": md5_header},
-                ),
+        result = self._send(
+            f"part {number} of {key}",
+            data,
+            lambda body: self.bucket.upload_part(
+                key, upload_id, number, body, headers={"Content-MD5": md5_header}
             ),
-            on_retry=attempt.rollback,
         )
-        attempt.settle(len(data))
         if not result.etag:
             raise UploadError(
                 QT_TRANSLATE_NOOP(

@@ -138,10 +138,16 @@ def test_an_upload_that_vanishes_while_parts_are_sent_starts_again_once(
 ):
     make_tree(tmp_path, {"big.bin": 6 * PART})
     oss.inject("UploadPart", "gone", skip=2)
-    task, summary = run(store, config, [tmp_path / "big.bin"], prefix="")
+    task = create_task(store, [tmp_path / "big.bin"], BUCKET, "", part_size=PART)
+    uploader, reports = Uploader(store, config), []
+    summary = uploader.run(task.id, lambda d, t, m="": reports.append((d, t)), CancelToken())
+
     assert summary.counts.done_files == 1, failures(store, task)
     assert oss.read_object("big.bin") == (tmp_path / "big.bin").read_bytes()
     assert oss.count("InitiateMultipartUpload") == 2
+    assert reports[-1] == (6 * PART, 6 * PART)  # what was sent before is not counted twice
+    assert all(done <= total for done, total in reports)
+    assert summary.reused_bytes == 0
 
 
 # -- corruption in transit ---------------------------------------------------------------
