@@ -22,7 +22,7 @@ import requests
 from oss2.exceptions import InconsistentError, NotFound, OssError, RequestError, ServerError
 
 from fps_desktop.config import Settings, get_secret
-from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError, UploadError, UsageError
+from fps_desktop.errors import QT_TRANSLATE_NOOP, UploadError, UsageError
 from fps_desktop.jobs import CancelToken
 
 log = logging.getLogger(__name__)
@@ -385,8 +385,6 @@ class Retrying:
             self.cancel.check()
             try:
                 return call()
-            except FpsError:
-                raise
             except UNREADABLE as exc:
                 log.info("%s: unreadable answer", what, exc_info=True)
                 raise unreadable_answer(what, exc) from exc
