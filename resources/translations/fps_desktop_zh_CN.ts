@@ -12,54 +12,64 @@
 <context>
     <name>Bridge</name>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="62"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="64"/>
+        <source>Port {configured} is taken by another program, so FPS Desktop listens on {port}. GUIDs PBMS sends to port {configured} do not arrive: tell IT.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/bridge.py" line="75"/>
         <source>Ready for documents from PBMS on port {port}</source>
         <translation>已就绪，可在端口 {port} 接收 PBMS 推送的单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="76"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="89"/>
         <source>this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="76"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="89"/>
         <source>a fpsdesktop link</source>
         <translation>fpsdesktop 链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="87"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="100"/>
         <source>Open FPS Desktop</source>
         <translation>打开 FPS Desktop</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="88"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="101"/>
         <source>Recent GUIDs</source>
         <translation>最近的 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="91"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="104"/>
         <source>Pause receiving from PBMS</source>
         <translation>暂停接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="96"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="109"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="116"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="129"/>
         <source>not receiving from PBMS</source>
         <translation>未接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="118"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="131"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="120"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="133"/>
         <source>receiving from PBMS on port {port}</source>
         <translation>正在端口 {port} 接收 PBMS 推送</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/bridge.py" line="135"/>
+        <source>not the port PBMS uses: tell IT</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -271,30 +281,25 @@
 </context>
 <context>
     <name>FileList</name>
-    <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="81"/>
-        <source>{name} — cannot be shown</source>
-        <translation>{name} — 无法显示</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="82"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="88"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n 页</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="97"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="103"/>
         <source>Invoices</source>
         <translation>发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="98"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="104"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="102"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="108"/>
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
     </message>
@@ -302,12 +307,12 @@
 <context>
     <name>FpsError</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="194"/>
+        <location filename="../../fps_desktop/config.py" line="195"/>
         <source>Setting {key} needs a value of type {kind}.</source>
         <translation>设置项 {key} 需要 {kind} 类型的值。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="245"/>
+        <location filename="../../fps_desktop/config.py" line="246"/>
         <source>This computer has no password store (keyring), so the secret was not saved. Ask IT to enable one.</source>
         <translation>本机没有可用的密码存储（钥匙串），密钥未保存。请联系信息中心开启。</translation>
     </message>
@@ -453,18 +458,23 @@
         <translation>“{url}” 不是 FPS Desktop 链接。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/upload.py" line="69"/>
-        <location filename="../../fps_desktop/upload/uploader.py" line="310"/>
+        <location filename="../../fps_desktop/cli/upload.py" line="72"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="326"/>
         <source>There is no upload task {task}.</source>
         <translation>没有编号为 {task} 的上传任务。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/upload.py" line="85"/>
+        <location filename="../../fps_desktop/cli/upload.py" line="86"/>
+        <source>The upload command failed ({reason}); the details are in the log file.</source>
+        <translation>上传命令失败（{reason}）；详细信息见日志文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/cli/upload.py" line="104"/>
         <source>Name the files or folders to upload.</source>
         <translation>请指定要上传的文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/upload.py" line="151"/>
+        <location filename="../../fps_desktop/cli/upload.py" line="170"/>
         <source>Name one object key for the link.</source>
         <translation>请指定一个对象键以生成链接。</translation>
     </message>
@@ -544,70 +554,94 @@
         <translation>本机不允许 FPS Desktop 监听端口 {ports}（可能被系统保留），PBMS 无法发送单据。请联系 IT 更换端口。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="73"/>
+        <location filename="../../fps_desktop/upload/client.py" line="86"/>
         <source>OSS is not set up: enter the endpoint, bucket, AccessKey ID and secret in the upload settings.</source>
         <translation>尚未配置 OSS：请在上传设置中填写 Endpoint、Bucket、AccessKey ID 和密钥。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="149"/>
+        <location filename="../../fps_desktop/upload/client.py" line="172"/>
+        <source>OSS answered {what} with something FPS Desktop cannot read ({reason}). A proxy or gateway between this computer and OSS may be changing the answers.</source>
+        <translation>OSS 对 {what} 的应答无法被 FPS Desktop 读取（{reason}）。本机与 OSS 之间的代理或网关可能改动了应答。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="188"/>
         <source>Cannot reach OSS at {endpoint}: {reason}</source>
         <translation>无法连接 OSS（{endpoint}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="155"/>
-        <location filename="../../fps_desktop/upload/uploader.py" line="636"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="712"/>
         <source>The data OSS received did not match the file (CRC check failed).</source>
         <translation>OSS 收到的数据与文件不一致（CRC 校验失败）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="160"/>
+        <location filename="../../fps_desktop/upload/client.py" line="197"/>
         <source>OSS does not know the AccessKey ID {key_id}. Check it in the upload settings.</source>
         <translation>OSS 不认识 AccessKey ID {key_id}，请在上传设置中检查。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="164"/>
+        <location filename="../../fps_desktop/upload/client.py" line="201"/>
         <source>OSS refused the AccessKey secret: it does not match the AccessKey ID {key_id}. Enter the secret again in the upload settings.</source>
         <translation>OSS 拒绝了 AccessKey 密钥：它与 AccessKey ID {key_id} 不匹配。请在上传设置中重新输入密钥。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="169"/>
+        <location filename="../../fps_desktop/upload/client.py" line="206"/>
         <source>There is no bucket {bucket} at {endpoint}. Check the bucket name and the endpoint (region).</source>
         <translation>{endpoint} 上没有名为 {bucket} 的 Bucket。请检查 Bucket 名称和 Endpoint（地域）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="174"/>
+        <location filename="../../fps_desktop/upload/client.py" line="211"/>
         <source>This computer&apos;s clock is more than 15 minutes off, so OSS refuses the request. Correct the date and time, then try again.</source>
         <translation>本机时钟偏差超过 15 分钟，OSS 拒绝了请求。请校正日期和时间后重试。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="179"/>
+        <location filename="../../fps_desktop/upload/client.py" line="216"/>
         <source>The AccessKey {key_id} has no permission for this in bucket {bucket}. Ask the OSS administrator for write access.</source>
         <translation>AccessKey {key_id} 在 Bucket {bucket} 中没有此操作的权限。请联系 OSS 管理员开通写入权限。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="184"/>
+        <location filename="../../fps_desktop/upload/client.py" line="221"/>
+        <source>The server at {endpoint} does not support this OSS request; it may be a storage service that only imitates OSS.</source>
+        <translation>{endpoint} 的服务器不支持此 OSS 请求；它可能只是模仿 OSS 的存储服务。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="226"/>
+        <source>OSS answered 404: there is no such object or bucket {bucket}.</source>
+        <translation>OSS 应答 404：对象或存储桶 {bucket} 不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="229"/>
         <source>The temporary (STS) security token is invalid. Get a new one.</source>
         <translation>临时安全令牌（STS）无效，请重新获取。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="187"/>
+        <location filename="../../fps_desktop/upload/client.py" line="232"/>
         <source>The temporary (STS) security token has expired. Get a new one.</source>
         <translation>临时安全令牌（STS）已过期，请重新获取。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="195"/>
+        <location filename="../../fps_desktop/upload/client.py" line="242"/>
         <source>OSS answered {status} {code}: {detail}</source>
         <translation>OSS 返回 {status} {code}：{detail}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/manifest.py" line="58"/>
+        <location filename="../../fps_desktop/upload/client.py" line="266"/>
+        <source>The data changed on the way to OSS every time it was sent (Content-MD5 or CRC check failed). Check the network, proxy or antivirus between here and OSS.</source>
+        <translation>数据每次发往 OSS 时都在途中被改变（Content-MD5 或 CRC 校验失败）。请检查本机与 OSS 之间的网络、代理或杀毒软件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="357"/>
+        <source>The AccessKey {key_id} may not write to oss://{bucket}/{prefix}. Ask the OSS administrator for write access (oss:PutObject) there.</source>
+        <translation>AccessKey {key_id} 无权写入 oss://{bucket}/{prefix}。请向 OSS 管理员申请该位置的写入权限（oss:PutObject）。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/manifest.py" line="90"/>
         <source>Unknown manifest format {fmt}.</source>
         <translation>未知的清单格式 {fmt}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/manifest.py" line="84"/>
-        <source>A link must live at least one minute.</source>
-        <translation>链接有效期至少为一分钟。</translation>
+        <location filename="../../fps_desktop/upload/manifest.py" line="117"/>
+        <source>A link lives between 1 and {most} minutes (7 days); {minutes} is outside.</source>
+        <translation>链接有效期须在 1 到 {most} 分钟（7 天）之间；{minutes} 超出范围。</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/upload/tasks.py" line="41"/>
@@ -625,15 +659,25 @@
         <translation>分片大小至少为 100 KB。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="395"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="352"/>
+        <source>The upload stopped because of an unexpected problem ({reason}). Resume the task to carry on; the details are in the log file.</source>
+        <translation>上传因意外问题而停止（{reason}）。继续该任务即可接着上传；详细信息见日志文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/uploader.py" line="424"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="421"/>
-        <location filename="../../fps_desktop/upload/uploader.py" line="594"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="450"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="670"/>
         <source>Cannot read {path}: {reason}</source>
         <translation>无法读取 {path}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/uploader.py" line="684"/>
+        <source>OSS accepted part {number} of {key} without an ETag, which it always sends and which is needed to join the parts. A proxy or a storage service that only imitates OSS is in between.</source>
+        <translation>OSS 接收了 {key} 的第 {number} 个分片，但应答中没有 ETag；OSS 总会发送 ETag，合并分片也需要它。中间有代理，或者对方只是模仿 OSS 的存储服务。</translation>
     </message>
 </context>
 <context>
@@ -807,24 +851,29 @@
 <context>
     <name>JobList</name>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="82"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="83"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="83"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="84"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="84"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="85"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="85"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="86"/>
         <source>Clear finished</source>
         <translation>清除已完成</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/job_list.py" line="93"/>
+        <source>Nothing yet. Opening, printing, exports and uploads are listed here.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -889,13 +938,13 @@
         <translation>导出发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="323"/>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="338"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="334"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="349"/>
         <source>Upload to OSS</source>
         <translation>上传到 OSS</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="524"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="535"/>
         <source>Export upload manifest</source>
         <translation>导出上传清单</translation>
     </message>
@@ -913,176 +962,202 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="81"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="82"/>
         <source>Document</source>
         <translation>单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="92"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="93"/>
         <source>Type or paste a document GUID</source>
         <translation>输入或粘贴单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="96"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="98"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="101"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="103"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="104"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="106"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="109"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="111"/>
         <source>Merge &amp;&amp; Save</source>
         <translation>合并并保存</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="114"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="116"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/main_window.py" line="121"/>
+        <source>Go to GUID box</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/main_window.py" line="127"/>
         <source>Fit width</source>
         <translation>适合宽度</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="123"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="129"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="124"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="130"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="125"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="131"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="126"/>
-        <source>Rotate</source>
-        <translation>旋转</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="174"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="211"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="182"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="219"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="187"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="224"/>
         <source>Open cache folder</source>
         <translation>打开缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="188"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="225"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="190"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="227"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="192"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="229"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="196"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="233"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="197"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="234"/>
         <source>Invoice export…</source>
         <translation>发票数据导出…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="198"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="235"/>
         <source>Upload to OSS…</source>
         <translation>上传到 OSS…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="199"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="236"/>
         <source>History…</source>
         <translation>历史记录…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="200"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="237"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="201"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="238"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="202"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="239"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="223"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="257"/>
+        <source>Could not open “{text}”: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/main_window.py" line="270"/>
         <source>Sent by {origin}</source>
         <translation>由 {origin} 推送</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/main_window.py" line="312"/>
+        <source>%n cannot be printed</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="225"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="334"/>
+        <source>Page {n} / {count}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/main_window.py" line="267"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="272"/>
         <source>Opening {guid}…</source>
         <translation>正在打开 {guid}…</translation>
     </message>
+    <message>
+        <location filename="../../fps_desktop/ui/main_window.py" line="132"/>
+        <source>Rotate right</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/main_window.py" line="133"/>
+        <source>Rotate left</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="248"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="310"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="250"/>
-        <source>%n cannot be shown</source>
-        <translation>
-            <numerusform>%n 个无法显示</numerusform>
-        </translation>
-    </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="287"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="359"/>
         <source>Save merged PDF</source>
         <translation>保存合并后的 PDF</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="325"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="403"/>
         <source>Open a document GUID</source>
         <translation>打开单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="326"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="404"/>
         <source>Type or paste a GUID above, or let PBMS send one.</source>
         <translation>在上方输入或粘贴 GUID，或由 PBMS 推送。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="329"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="407"/>
         <source>Demo documents to try:</source>
         <translation>可以试用的演示单据：</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="369"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="428"/>
+        <source>Could not open {guid}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/main_window.py" line="455"/>
         <source>{name} {version}
 Finance Print Station</source>
         <translation>{name} {version}
@@ -1244,6 +1319,14 @@ Finance Print Station</source>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="324"/>
         <source>Save as PDF file</source>
         <translation>另存为 PDF 文件</translation>
+    </message>
+</context>
+<context>
+    <name>QCoreApplication.self</name>
+    <message>
+        <location filename="../../fps_desktop/ui/file_list.py" line="85"/>
+        <source>{name} — cannot be printed: {reason}</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1528,42 +1611,57 @@ Finance Print Station</source>
         <translation>已连接到 Bucket {bucket}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="283"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="276"/>
+        <source>The key may upload but neither read nor list, so every file is sent, even one already there.</source>
+        <translation>该密钥可以上传，但既不能读取也不能列举，因此每个文件都会发送，即使已经存在。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="281"/>
+        <source>The key may not read object information; files already there are found only through the listing.</source>
+        <translation>该密钥不能读取对象信息；已存在的文件只能通过列举发现。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="285"/>
+        <source>The key may not list the bucket; each file is checked alone.</source>
+        <translation>该密钥不能列举存储桶；将逐个检查文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="294"/>
         <source>Files to upload</source>
         <translation>要上传的文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="288"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="299"/>
         <source>Folder to upload</source>
         <translation>要上传的文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="301"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="312"/>
         <source>Add files or folders first.</source>
         <translation>请先添加文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="453"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="464"/>
         <source>{minutes} min {seconds} s left</source>
         <translation>剩余 {minutes} 分 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="461"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="472"/>
         <source>{files} of {total_files} files · {done} of {total} · {rate}/s · {left} · {saved} saved by instant upload · {failed} failed</source>
         <translation>文件 {files}/{total_files} · {done}/{total} · {rate}/秒 · {left} · 秒传节省 {saved} · 失败 {failed}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="504"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="515"/>
         <source>Export manifest</source>
         <translation>导出清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="506"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="517"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="540"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="551"/>
         <source>Link copied; it works for {minutes} minutes.</source>
         <translation>链接已复制，{minutes} 分钟内有效。</translation>
     </message>
