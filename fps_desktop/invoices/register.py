@@ -260,13 +260,22 @@ class Register:
         cursor.execute(self._sql(sql), params)
         return [Sighting(*(str(v) if v is not None else "" for v in row)) for row in cursor]
 
+    def _alive(self) -> bool:
+        """A server connection idle for hours may be gone: check before each use."""
+        try:
+            self._conn.ping(False)
+        except Exception:
+            log.info("register connection lost, reconnecting", exc_info=True)
+            return False
+        return True
+
     @contextmanager
     def _transaction(self) -> Iterator:
         with self._lock:
+            if self._conn is not None and self.mysql and not self._alive():
+                self._conn = None
             if self._conn is None:
                 self._conn = self._connect()
-            elif self.mysql:
-                self._conn.ping(reconnect=True)
             cursor = self._conn.cursor()
             try:
                 yield cursor
@@ -325,25 +334,24 @@ def mysql_register(db, table: str = DEFAULT_TABLE) -> Register:
         return conn
 
     def explain_error(exc: BaseException) -> FpsError | None:
-        return explain(exc, db) if isinstance(exc, pymysql.Error) else None
-
-    try:
-        return Register(connect, table, mysql=True, explain=explain_error)
-    except pymysql.Error as exc:
+        if not isinstance(exc, pymysql.Error):
+            return None
         code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else 0
-        if code in (1044, 1142):
-            log.warning("register table %s cannot be created: %s", table, exc)
-            raise DatabaseError(
+        if code in (1044, 1142, 1143):
+            log.warning("register table %s refused: %s", table, exc)
+            return DatabaseError(
                 QT_TRANSLATE_NOOP(
                     "FpsError",
-                    "User {user} may not create the invoice register table {table} in "
-                    "{database}. Ask the DBA to grant CREATE, or to create it.",
+                    "User {user} may not create or use the invoice register table {table} in "
+                    "{database}. Ask the DBA to grant CREATE, SELECT, INSERT and UPDATE on it.",
                 ),
                 user=db.user,
                 table=table,
                 database=db.database,
-            ) from exc
-        raise explain(exc, db) from exc
+            )
+        return explain(exc, db)
+
+    return Register(connect, table, mysql=True, explain=explain_error)
 
 
 def open_register(settings: Settings) -> Register:
