@@ -49,11 +49,12 @@ _NORMALISE = {
 
 
 def parse_xml(data: bytes, what: str = "XML") -> Element:
-    """Parse untrusted XML or raise a DocumentError that says why it was refused."""
+    """Parse untrusted XML or raise a DocumentError that says why; ``what`` is for the log."""
     if len(data) > MAX_XML_BYTES:
         raise DocumentError(
-            QT_TRANSLATE_NOOP("FpsError", "The {what} is too large to be an invoice ({mb} MB)."),
-            what=what,
+            QT_TRANSLATE_NOOP(
+                "FpsError", "The invoice XML is too large to be an invoice ({mb} MB)."
+            ),
             mb=len(data) // (1024 * 1024),
         )
     try:
@@ -63,15 +64,15 @@ def parse_xml(data: bytes, what: str = "XML") -> Element:
         raise DocumentError(
             QT_TRANSLATE_NOOP(
                 "FpsError",
-                "The {what} was refused: it declares entities or a DTD, which invoices never "
-                "need and attacks use.",
-            ),
-            what=what,
+                "The invoice XML was refused: it declares entities or a DTD, which invoices "
+                "never need and attacks use.",
+            )
         ) from exc
     except SafeET.ParseError as exc:
         raise DocumentError(
-            QT_TRANSLATE_NOOP("FpsError", "The {what} is damaged and cannot be read ({detail})."),
-            what=what,
+            QT_TRANSLATE_NOOP(
+                "FpsError", "The invoice XML is damaged and cannot be read ({detail})."
+            ),
             detail=str(exc)[:80],
         ) from exc
 

@@ -302,12 +302,12 @@
 <context>
     <name>FpsError</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="194"/>
+        <location filename="../../fps_desktop/config.py" line="204"/>
         <source>Setting {key} needs a value of type {kind}.</source>
         <translation>设置项 {key} 需要 {kind} 类型的值。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="245"/>
+        <location filename="../../fps_desktop/config.py" line="255"/>
         <source>This computer has no password store (keyring), so the secret was not saved. Ask IT to enable one.</source>
         <translation>本机没有可用的密码存储（钥匙串），密钥未保存。请联系信息中心开启。</translation>
     </message>
@@ -317,7 +317,7 @@
         <translation>{where} 所在磁盘已满。请释放空间（或在设置中调小缓存上限）后重试；没有任何数据丢失。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/demo.py" line="107"/>
+        <location filename="../../fps_desktop/documents/demo.py" line="165"/>
         <source>The demo source only knows the sample GUIDs shown in the empty window.</source>
         <translation>演示数据源只包含空白窗口中列出的示例 GUID。</translation>
     </message>
@@ -625,6 +625,92 @@
         <source>Cannot read {path}: {reason}</source>
         <translation>无法读取 {path}：{reason}</translation>
     </message>
+    <message>
+        <location filename="../../fps_desktop/cli/invoices.py" line="83"/>
+        <source>The folder {folder} does not exist.</source>
+        <translation>文件夹 {folder} 不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="82"/>
+        <source>The OFD file is too large to be an invoice.</source>
+        <translation>OFD 文件过大，不像是发票。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="89"/>
+        <source>The OFD file is damaged: it is not a valid package.</source>
+        <translation>OFD 文件已损坏：不是有效的 OFD 包。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="93"/>
+        <source>The OFD file holds too many parts to be an invoice.</source>
+        <translation>OFD 文件包含的部件过多，不像是发票。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="102"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="156"/>
+        <source>The OFD file was refused: it holds a path leading outside it ({path}).</source>
+        <translation>已拒绝该 OFD 文件：其中有指向包外的路径（{path}）。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="118"/>
+        <source>The OFD file is incomplete: {path} is missing.</source>
+        <translation>OFD 文件不完整：缺少 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="128"/>
+        <source>The OFD file is damaged ({path}).</source>
+        <translation>OFD 文件已损坏（{path}）。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="138"/>
+        <source>The OFD file was refused: it unpacks to far more data than an invoice (a zip bomb?).</source>
+        <translation>已拒绝该 OFD 文件：解压后的数据量远超发票应有的大小（可能是压缩炸弹）。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="226"/>
+        <source>This file is not an OFD document (no OFD.xml).</source>
+        <translation>此文件不是 OFD 文档（缺少 OFD.xml）。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="232"/>
+        <source>The OFD file names no document to show.</source>
+        <translation>OFD 文件中没有可显示的文档。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="435"/>
+        <source>The OFD file has no pages.</source>
+        <translation>OFD 文件没有页面。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/register.py" line="125"/>
+        <source>The register table name {table} is not valid.</source>
+        <translation>发票登记表名 {table} 无效。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/register.py" line="309"/>
+        <source>The invoice register at {path} cannot be opened ({detail}). Duplicate checks are off until it can.</source>
+        <translation>无法打开位于 {path} 的发票登记簿（{detail}）。在恢复之前，重复报销检查不可用。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/register.py" line="343"/>
+        <source>User {user} may not create or use the invoice register table {table} in {database}. Ask the DBA to grant CREATE, SELECT, INSERT and UPDATE on it.</source>
+        <translation>用户 {user} 无权在 {database} 中创建或使用发票登记表 {table}。请数据库管理员授予 CREATE、SELECT、INSERT 和 UPDATE 权限。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="55"/>
+        <source>The invoice XML is too large to be an invoice ({mb} MB).</source>
+        <translation>发票 XML 过大（{mb} MB），不像是发票。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="65"/>
+        <source>The invoice XML was refused: it declares entities or a DTD, which invoices never need and attacks use.</source>
+        <translation>已拒绝该发票 XML：其中声明了实体或 DTD，发票从不需要这些，而攻击常利用它们。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="73"/>
+        <source>The invoice XML is damaged and cannot be read ({detail}).</source>
+        <translation>发票 XML 已损坏，无法读取（{detail}）。</translation>
+    </message>
 </context>
 <context>
     <name>HistoryView</name>
@@ -750,6 +836,49 @@
     </message>
 </context>
 <context>
+    <name>Invoices</name>
+    <message>
+        <location filename="../../fps_desktop/invoices/fields.py" line="34"/>
+        <source>Fully digital (数电票)</source>
+        <translation>数电票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/fields.py" line="35"/>
+        <source>VAT e-invoice (ordinary)</source>
+        <translation>增值税电子普通发票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/fields.py" line="36"/>
+        <source>VAT special invoice</source>
+        <translation>增值税专用发票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/fields.py" line="37"/>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/fields.py" line="46"/>
+        <source>No text layer and no readable QR code (a scan?): fields are empty.</source>
+        <translation>没有文字层，也没有可识别的二维码（扫描件？）：字段为空。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/fields.py" line="49"/>
+        <source>Nothing on this file reads as an invoice.</source>
+        <translation>此文件中没有可识别为发票的内容。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="26"/>
+        <source>The buyer is not the university.</source>
+        <translation>购买方不是本单位。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="47"/>
+        <source>Seal could not be drawn — print it from an OFD reader.</source>
+        <translation>无法绘制印章——请用 OFD 阅读器打印此文件。</translation>
+    </message>
+</context>
+<context>
     <name>JobList</name>
     <message>
         <location filename="../../fps_desktop/ui/job_list.py" line="82"/>
@@ -842,6 +971,11 @@
         <location filename="../../fps_desktop/ui/upload_panel.py" line="524"/>
         <source>Export upload manifest</source>
         <translation>导出上传清单</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/cli/invoices.py" line="62"/>
+        <source>Read invoices</source>
+        <translation>读取发票</translation>
     </message>
 </context>
 <context>
