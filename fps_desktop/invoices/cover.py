@@ -16,7 +16,8 @@ MARGIN = 48
 ROW = 18
 GREY = (0.35, 0.35, 0.35)
 RED = (0.8, 0.1, 0.1)
-COLUMNS = (("序号", 30), ("发票号码", 150), ("开票日期", 72), ("销售方", 170), ("价税合计", 77))
+COLUMNS = (("序号", 28), ("发票号码", 124), ("开票日期", 62), ("销售方", 150), ("价税合计", 70))
+# the last 65 pt of a row hold its notes: 重复, 红字, 购买方不符
 SIGNATURES = ("经办人", "部门负责人", "审核", "财务负责人")
 
 
@@ -80,12 +81,13 @@ def _table_head(page, y: float) -> float:
     for title, width in COLUMNS:
         write_text(page, (x + 4, y + 13), title, 9)
         x += width
+    write_text(page, (x + 4, y + 13), "备注", 9)
     return y + ROW
 
 
 def _table_row(page, y: float, number: int, row: InvoiceRow) -> float:
     f = row.fields
-    seller = f.seller if text_width(f.seller, 8) < 164 else f.seller[:19] + "…"
+    seller = f.seller if text_width(f.seller, 8) < 144 else f.seller[:17] + "…"
     cells = (str(number), f.number or "（未识别）", f.date, seller, f.total)
     x = MARGIN
     flagged = row.is_duplicate or f.red_letter or row.buyer_problem
@@ -97,7 +99,7 @@ def _table_row(page, y: float, number: int, row: InvoiceRow) -> float:
     notes = [n for n, on in (("重复", row.is_duplicate), ("红字", f.red_letter),
                              ("购买方不符", bool(row.buyer_problem))) if on]  # fmt: skip
     if notes:
-        write_text(page, (x + 2, y + 12), " ".join(notes), 7, RED)
+        write_text(page, (x + 4, y + 12), " ".join(notes), 7, RED)
     page.draw_line((MARGIN, y + ROW), (A4.width - MARGIN, y + ROW), color=(0.8, 0.8, 0.8),
                    width=0.5)  # fmt: skip
     return y + ROW
