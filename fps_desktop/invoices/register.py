@@ -145,7 +145,12 @@ class Register:
     def record_many(self, guid: str, files: list[tuple[str, str, InvoiceFields | None]],
                     by: str = "") -> None:  # fmt: skip
         """All files of a GUID in one transaction."""
-        if not files:
+        self.record_all([(guid, *entry) for entry in files], by)
+
+    def record_all(self, entries: list[tuple[str, str, str, InvoiceFields | None]],
+                   by: str = "") -> None:  # fmt: skip
+        """``(guid, file, sha256, fields)`` sightings of any GUIDs, in one transaction."""
+        if not entries:
             return
         if self.mysql:
             upsert = (
@@ -165,7 +170,7 @@ class Register:
             )
         seen = now()
         rows = []
-        for file, sha256, fields in files:
+        for guid, file, sha256, fields in entries:
             f = fields or InvoiceFields()
             rows.append((guid, file[:255], sha256, f.key, f.number, f.seller_tax_id, f.total,
                          f.date, seen, by[:64]))  # fmt: skip
