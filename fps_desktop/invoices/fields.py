@@ -186,3 +186,16 @@ def norm_id(text: str) -> str:
 
 def norm_name(text: str) -> str:
     return re.sub(r"\s+", "", text or "").replace("(", "（").replace(")", "）")
+
+
+CLEANERS = {
+    "kind": str, "code": norm_id, "number": norm_id, "date": norm_date, "check_code": norm_id,
+    "buyer": norm_name, "seller": norm_name, "buyer_tax_id": norm_id, "seller_tax_id": norm_id,
+    "amount": norm_amount, "tax": norm_amount, "total": norm_amount,
+}  # fmt: skip
+
+
+def clean(reading: Reading) -> Reading:
+    """Every field normalised (dates, amounts, IDs, names); empty ones dropped."""
+    cleaned = {name: CLEANERS[name](value) for name, value in reading.items() if name in CLEANERS}
+    return {name: value for name, value in cleaned.items() if value}

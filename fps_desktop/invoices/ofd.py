@@ -24,13 +24,7 @@ import pymupdf
 
 from fps_desktop.documents.files import image_info
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
-from fps_desktop.invoices.fields import (
-    Reading,
-    norm_amount,
-    norm_date,
-    norm_id,
-    norm_name,
-)
+from fps_desktop.invoices.fields import Reading, clean
 from fps_desktop.invoices.xml_invoice import is_invoice_xml, local, parse_xml, read_invoice_xml
 
 log = logging.getLogger(__name__)
@@ -61,11 +55,6 @@ _CUSTOM_NAMES = {
     "SellerTaxID": "seller_tax_id", "TaxExclusiveTotalAmount": "amount",
     "TaxTotalAmount": "tax", "TaxInclusiveTotalAmount": "total",
     "InvoiceCheckCode": "check_code",
-}  # fmt: skip
-_CLEAN = {
-    "code": norm_id, "number": norm_id, "date": norm_date, "check_code": norm_id,
-    "buyer": norm_name, "seller": norm_name, "buyer_tax_id": norm_id, "seller_tax_id": norm_id,
-    "amount": norm_amount, "tax": norm_amount, "total": norm_amount,
 }  # fmt: skip
 
 
@@ -372,8 +361,8 @@ def _optional(read):
 
 
 def _put(reading: Reading, name: str | None, value: str) -> None:
-    if name and name not in reading and (clean := _CLEAN[name](value)):
-        reading[name] = clean
+    if name and name not in reading and (value := clean({name: value}).get(name, "")):
+        reading[name] = value
 
 
 def _tagged_texts(document: OfdDocument) -> dict[str, str]:

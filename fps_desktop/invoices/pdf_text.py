@@ -10,14 +10,7 @@ from __future__ import annotations
 
 import re
 
-from fps_desktop.invoices.fields import (
-    InvoiceKind,
-    Reading,
-    norm_amount,
-    norm_date,
-    norm_id,
-    norm_name,
-)
+from fps_desktop.invoices.fields import InvoiceKind, Reading, clean
 
 ROW_TOLERANCE = 3.0  # points between baselines that still count as one row
 MIN_TEXT_CHARS = 20
@@ -83,18 +76,7 @@ def read_text(text: str) -> Reading:
         if title in flat.replace(" ", ""):
             reading["kind"] = kind.value
             break
-    normalised = _normalised(reading)
+    normalised = clean(reading)
     if any(word in flat for word in _RED_WORDS) or normalised.get("total", "").startswith("-"):
         normalised["red_letter"] = "true"
     return normalised
-
-
-def _normalised(reading: Reading) -> Reading:
-    cleaners = {
-        "number": norm_id, "code": norm_id, "date": norm_date, "check_code": norm_id,
-        "total": norm_amount, "amount": norm_amount, "tax": norm_amount,
-        "buyer": norm_name, "seller": norm_name, "buyer_tax_id": norm_id,
-        "seller_tax_id": norm_id, "kind": str,
-    }  # fmt: skip
-    cleaned = {name: cleaners[name](value) for name, value in reading.items()}
-    return {name: value for name, value in cleaned.items() if value}

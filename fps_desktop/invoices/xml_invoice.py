@@ -13,14 +13,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
-from fps_desktop.invoices.fields import (
-    InvoiceKind,
-    Reading,
-    norm_amount,
-    norm_date,
-    norm_id,
-    norm_name,
-)
+from fps_desktop.invoices.fields import InvoiceKind, Reading, clean
 from fps_desktop.invoices.qr import parse_qr_text
 
 log = logging.getLogger(__name__)
@@ -41,11 +34,6 @@ _TAGS: dict[str, tuple[str, ...]] = {
     "total": ("TotalTax-includedAmount", "TaxInclusiveTotalAmount"),
     "check_code": ("InvoiceCheckCode", "CheckCode"),
 }
-_NORMALISE = {
-    "number": norm_id, "code": norm_id, "date": norm_date, "buyer": norm_name,
-    "buyer_tax_id": norm_id, "seller": norm_name, "seller_tax_id": norm_id,
-    "amount": norm_amount, "tax": norm_amount, "total": norm_amount, "check_code": norm_id,
-}  # fmt: skip
 
 
 def parse_xml(data: bytes, what: str = "XML") -> Element:
@@ -99,7 +87,7 @@ def read_invoice_xml(root: Element) -> Reading:
     reading: Reading = {}
     for field_name, tags in _TAGS.items():
         for tag in tags:
-            value = _NORMALISE[field_name](texts.get(tag, ""))
+            value = clean({field_name: texts.get(tag, "")}).get(field_name)
             if value:
                 reading[field_name] = value
                 break
