@@ -11,7 +11,6 @@ from pathlib import Path
 from fps_desktop.cli.terminal import run_in_terminal
 from fps_desktop.config import Settings
 from fps_desktop.errors import QT_TRANSLATE_NOOP, UsageError
-from fps_desktop.jobs import Job, JobResult
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -51,20 +50,14 @@ def _clerk() -> str:
 
 def run_invoices(args: argparse.Namespace, settings: Settings) -> int:
     from fps_desktop.documents.workspace import open_guid
-    from fps_desktop.invoices.listing import list_invoices, university, write_csv, write_xlsx
-    from fps_desktop.invoices.register import open_register
+    from fps_desktop.invoices.listing import invoices_job, write_csv, write_xlsx
 
     cache, job = open_guid(settings, args.guid, refresh=args.refresh)
     manifest = run_in_terminal(job).data
-    register = open_register(settings)
-    try:
-        listing = run_in_terminal(
-            Job(QT_TRANSLATE_NOOP("Jobs", "Read invoices"), lambda progress, cancel: JobResult(
-                "", data=list_invoices(manifest, cache.blob_path, register, university(settings),
-                                       _clerk(), progress, cancel)))
-        ).data  # fmt: skip
-    finally:
-        register.close()
+    listing = run_in_terminal(invoices_job(settings, manifest, cache.blob_path, _clerk())).data
+    if listing.register_error is not None:
+        print(f"warning: duplicates not checked: {listing.register_error.message}",
+              file=sys.stderr)  # fmt: skip
     if args.json:
         print(listing.dumps())
     elif args.xlsx or args.csv:

@@ -16,11 +16,18 @@ from pathlib import Path
 
 from fps_desktop.config import Settings
 from fps_desktop.documents.models import CachedFile, FileRole, Manifest
-from fps_desktop.errors import QT_TRANSLATE_NOOP
+from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError
 from fps_desktop.invoices.fields import InvoiceFields, norm_id, norm_name
 from fps_desktop.invoices.reader import read_invoice
-from fps_desktop.invoices.register import DUPLICATE, SUSPECTED, Match, Register, Sighting
-from fps_desktop.jobs import CancelToken, Progress, no_progress
+from fps_desktop.invoices.register import (
+    DUPLICATE,
+    SUSPECTED,
+    Match,
+    Register,
+    Sighting,
+    open_register,
+)
+from fps_desktop.jobs import CancelToken, Job, JobResult, Progress, no_progress
 
 INVOICE_SUFFIXES = (".ofd", ".xml")
 NOT_THE_UNIVERSITY = QT_TRANSLATE_NOOP("Invoices", "The buyer is not the university.")
@@ -74,6 +81,7 @@ class InvoiceRow:
 class InvoiceList:
     guid: str
     rows: list[InvoiceRow]
+    register_error: FpsError | None = None  # why duplicates could not be checked
 
     @property
     def total(self) -> Decimal:
@@ -90,6 +98,7 @@ class InvoiceList:
             "guid": self.guid,
             "invoices": [row.to_json(self.guid) for row in self.rows],
             "total": str(self.total),
+            "duplicates_checked": self.register_error is None,
         }
 
     def dumps(self) -> str:
@@ -157,6 +166,39 @@ def list_invoices(
         for row in rows:
             row.matches = register.lookup(manifest.guid, row.sha256, row.fields)
     return InvoiceList(manifest.guid, rows)
+
+
+def invoices_job(settings: Settings, manifest: Manifest, blob_path, clerk: str = "") -> Job:
+    """The invoice list of a fetched GUID as a Job for the window and the CLI.
+
+    When the register cannot be opened (the shared database is down), the fields
+    are still listed and ``register_error`` says why duplicates were not checked.
+    """
+
+    def run(progress: Progress, cancel: CancelToken) -> JobResult:
+        register, error = None, None
+        try:
+            register = open_register(settings)
+        except FpsError as exc:
+            error = exc
+        try:
+            listing = list_invoices(manifest, blob_path, register, university(settings), clerk,
+                                    progress, cancel)  # fmt: skip
+        finally:
+            if register is not None:
+                register.close()
+        listing.register_error = error
+        return JobResult(
+            QT_TRANSLATE_NOOP("Jobs", "{count} invoices, {duplicates} duplicates"),
+            data=listing,
+            summary_params={
+                "count": len(listing.rows),
+                "duplicates": len(listing.duplicate_rows),
+            },
+        )
+
+    return Job(QT_TRANSLATE_NOOP("Jobs", "Read invoices of {guid}"), run, "invoices",
+               {"guid": manifest.guid})  # fmt: skip
 
 
 def _mark_within_guid(rows: list[InvoiceRow]) -> None:

@@ -95,3 +95,17 @@ def test_a_long_invoice_table_runs_onto_a_second_page():
     listing.rows = listing.rows * 40
     doc = pymupdf.open("pdf", cover_sheet_pdf(listing, "", 0, 80))
     assert doc.page_count >= 2 and "¥" in doc[-1].get_text()
+
+
+@pytest.mark.allow_log_warnings  # the unreachable database is logged
+def test_fields_are_listed_when_the_shared_register_is_down(capsys):
+    from tests.net import free_port
+
+    settings = Settings(Paths.default())
+    settings.set("invoices.register", "mysql")
+    settings.set("db.port", free_port())
+    assert main(["invoices", TRAVEL, "--json"]) == 0
+    captured = capsys.readouterr()
+    payload = json.loads(captured.out)
+    assert payload["duplicates_checked"] is False and payload["total"] == "2248.00"
+    assert "duplicates not checked: Cannot reach the database at 127.0.0.1:" in captured.err
