@@ -27,9 +27,11 @@ _PATTERNS = {
 }
 _AMOUNT_AND_TAX = re.compile(r"合\s*计\s*[¥￥]?\s*" + _MONEY + r"\s*[¥￥]?\s*" + _MONEY)
 _NAME = re.compile(r"名\s*称\s*[:：]\s*([^\s:：]+)")
+# The value is optional so that an empty buyer tax ID keeps its place: the second
+# label found is then still the seller's.
 _TAX_ID = re.compile(
     r"(?:统一社会信用代码\s*/\s*纳税人识别号|纳\s*税\s*人\s*识\s*别\s*号|统一社会信用代码)"
-    r"\s*[:：]\s*([0-9A-Z]{15,20})"
+    r"\s*[:：]\s*([0-9A-Z]{15,20}(?![0-9A-Z]))?"
 )
 _KINDS = (
     ("电子发票（增值税专用发票）", InvoiceKind.DIGITAL),

@@ -125,3 +125,14 @@ def test_normalisers():
         "kind": "e-ordinary", "code": "050001700111", "number": "12235358",
         "date": "2020-08-05", "check_code": "1663", "amount": "10000.00"}  # fmt: skip
     assert parse_qr_text("https://example.com") == {}
+
+
+def test_the_old_layout_reads_by_position_and_an_empty_buyer_tax_id_stays_empty():
+    from fps_desktop.invoices.ofd import ofd_to_pdf
+
+    fields = read_invoice(ofd_to_pdf(ofdrw("999.ofd")).pdf, "999.pdf")  # labels apart from values
+    assert (fields.buyer, fields.buyer_tax_id) == ("个人", "")
+    assert (fields.seller, fields.seller_tax_id) == ("财天下科技有限公司", "91500102563638729E")
+    assert fields.sources["seller_tax_id"] == "text" and fields.code == "050001700111"
+    assert (fields.amount, fields.tax, fields.total) == ("10000.00", "600.00", "10600.00")
+    assert not fields.conflicts
