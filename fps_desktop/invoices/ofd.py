@@ -23,6 +23,7 @@ from xml.etree.ElementTree import Element
 import pymupdf
 
 from fps_desktop.documents.files import image_info
+from fps_desktop.documents.pdf import mupdf_lock
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
 from fps_desktop.invoices.fields import Reading, clean
 from fps_desktop.invoices.xml_invoice import is_invoice_xml, local, parse_xml, read_invoice_xml
@@ -418,10 +419,22 @@ class OfdConversion:
 
 
 def ofd_to_pdf(data: bytes, depth: int = 0) -> OfdConversion:
-    """Draw every page of an OFD into a PDF. Callers hold ``mupdf_lock``."""
+    """Draw every page of an OFD into a PDF, holding ``mupdf_lock`` for the file."""
     document = OfdDocument.open(data)
     if not document.pages:
         raise _refused(QT_TRANSLATE_NOOP("FpsError", "The OFD file has no pages."))
+    try:
+        with mupdf_lock:
+            return _draw(document, depth)
+    except (ValueError, RuntimeError, KeyError, IndexError, OverflowError) as exc:
+        log.warning("OFD could not be drawn", exc_info=True)
+        raise _refused(
+            QT_TRANSLATE_NOOP("FpsError", "The OFD file could not be drawn ({detail})."),
+            detail=str(exc)[:80],
+        ) from exc
+
+
+def _draw(document: OfdDocument, depth: int) -> OfdConversion:
     pdf = pymupdf.open()
     painter = _Painter(document, depth)
     index_of = {page.page_id: i for i, page in enumerate(document.pages)}

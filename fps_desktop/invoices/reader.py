@@ -57,9 +57,10 @@ def read_invoice(data: bytes, name: str = "") -> InvoiceFields:
         readings = _READERS[fmt](data) if fmt in _READERS else []
     except DocumentError as exc:
         log.info("invoice %s: %s", name, exc.message)
-        result = InvoiceFields(file=name, format=fmt)
-        result.problem = exc.template
-        return result
+        return InvoiceFields(file=name, format=fmt, problem=exc.template)
+    except (ValueError, RuntimeError, KeyError, IndexError, OverflowError):
+        log.warning("invoice %s could not be read", name, exc_info=True)
+        return InvoiceFields(file=name, format=fmt, problem=NO_FIELDS)
     result = combine(name, fmt, readings)
     if not result.found:
         scanned = fmt == IMAGE or (fmt == PDF and not any(s == Source.TEXT for s, _ in readings))

@@ -626,60 +626,65 @@
         <translation>无法读取 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/invoices.py" line="83"/>
+        <location filename="../../fps_desktop/cli/invoices.py" line="76"/>
         <source>The folder {folder} does not exist.</source>
         <translation>文件夹 {folder} 不存在。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="82"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="72"/>
         <source>The OFD file is too large to be an invoice.</source>
         <translation>OFD 文件过大，不像是发票。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="89"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="79"/>
         <source>The OFD file is damaged: it is not a valid package.</source>
         <translation>OFD 文件已损坏：不是有效的 OFD 包。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="93"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="83"/>
         <source>The OFD file holds too many parts to be an invoice.</source>
         <translation>OFD 文件包含的部件过多，不像是发票。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="102"/>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="156"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="92"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="146"/>
         <source>The OFD file was refused: it holds a path leading outside it ({path}).</source>
         <translation>已拒绝该 OFD 文件：其中有指向包外的路径（{path}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="118"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="108"/>
         <source>The OFD file is incomplete: {path} is missing.</source>
         <translation>OFD 文件不完整：缺少 {path}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="128"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="118"/>
         <source>The OFD file is damaged ({path}).</source>
         <translation>OFD 文件已损坏（{path}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="138"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="128"/>
         <source>The OFD file was refused: it unpacks to far more data than an invoice (a zip bomb?).</source>
         <translation>已拒绝该 OFD 文件：解压后的数据量远超发票应有的大小（可能是压缩炸弹）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="226"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="216"/>
         <source>This file is not an OFD document (no OFD.xml).</source>
         <translation>此文件不是 OFD 文档（缺少 OFD.xml）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="232"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="222"/>
         <source>The OFD file names no document to show.</source>
         <translation>OFD 文件中没有可显示的文档。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="435"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="425"/>
         <source>The OFD file has no pages.</source>
         <translation>OFD 文件没有页面。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="432"/>
+        <source>The OFD file could not be drawn ({detail}).</source>
+        <translation>无法绘制该 OFD 文件（{detail}）。</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/invoices/register.py" line="125"/>
@@ -687,27 +692,27 @@
         <translation>发票登记表名 {table} 无效。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/register.py" line="309"/>
+        <location filename="../../fps_desktop/invoices/register.py" line="314"/>
         <source>The invoice register at {path} cannot be opened ({detail}). Duplicate checks are off until it can.</source>
         <translation>无法打开位于 {path} 的发票登记簿（{detail}）。在恢复之前，重复报销检查不可用。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/register.py" line="343"/>
+        <location filename="../../fps_desktop/invoices/register.py" line="348"/>
         <source>User {user} may not create or use the invoice register table {table} in {database}. Ask the DBA to grant CREATE, SELECT, INSERT and UPDATE on it.</source>
         <translation>用户 {user} 无权在 {database} 中创建或使用发票登记表 {table}。请数据库管理员授予 CREATE、SELECT、INSERT 和 UPDATE 权限。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="55"/>
+        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="43"/>
         <source>The invoice XML is too large to be an invoice ({mb} MB).</source>
         <translation>发票 XML 过大（{mb} MB），不像是发票。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="65"/>
+        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="53"/>
         <source>The invoice XML was refused: it declares entities or a DTD, which invoices never need and attacks use.</source>
         <translation>已拒绝该发票 XML：其中声明了实体或 DTD，发票从不需要这些，而攻击常利用它们。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="73"/>
+        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="61"/>
         <source>The invoice XML is damaged and cannot be read ({detail}).</source>
         <translation>发票 XML 已损坏，无法读取（{detail}）。</translation>
     </message>
@@ -868,12 +873,12 @@
         <translation>此文件中没有可识别为发票的内容。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="26"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="33"/>
         <source>The buyer is not the university.</source>
         <translation>购买方不是本单位。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="47"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="42"/>
         <source>Seal could not be drawn — print it from an OFD reader.</source>
         <translation>无法绘制印章——请用 OFD 阅读器打印此文件。</translation>
     </message>
@@ -973,9 +978,14 @@
         <translation>导出上传清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/invoices.py" line="62"/>
-        <source>Read invoices</source>
-        <translation>读取发票</translation>
+        <location filename="../../fps_desktop/invoices/listing.py" line="192"/>
+        <source>{count} invoices, {duplicates} duplicates</source>
+        <translation>{count} 张发票，{duplicates} 张重复</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="200"/>
+        <source>Read invoices of {guid}</source>
+        <translation>读取 {guid} 的发票</translation>
     </message>
 </context>
 <context>

@@ -119,3 +119,23 @@ def test_every_ofd_of_an_outside_corpus_converts_or_is_refused_with_a_reason():
             assert exc.message, path
             continue
         assert pymupdf.open("pdf", conversion.pdf).page_count == conversion.pages, path
+
+
+@pytest.mark.allow_log_warnings  # damaged drawings are logged with their traceback
+def test_damaged_ofd_content_converts_or_is_refused_never_crashes():
+    import random
+
+    rng = random.Random(3)
+    with zipfile.ZipFile(io.BytesIO(demo_ofd())) as package:
+        content = package.read("Doc_0/Pages/Page_0/Content.xml")
+    garbled = content.replace(b'X="0"', b'X="0,5"', 1)
+    with pytest.raises(DocumentError, match="could not be drawn"):
+        ofd_to_pdf(rezip(demo_ofd(), {"Doc_0/Pages/Page_0/Content.xml": garbled}))
+    for _ in range(40):
+        damaged = bytearray(content)
+        for _ in range(5):
+            damaged[rng.randrange(len(damaged))] = rng.choice(b'0.-x"<> ')
+        try:
+            ofd_to_pdf(rezip(demo_ofd(), {"Doc_0/Pages/Page_0/Content.xml": bytes(damaged)}))
+        except DocumentError as exc:
+            assert exc.message
