@@ -789,17 +789,22 @@ class _Painter:
         self._place_image(self._page, rect, self.doc.package.read(path), path)
 
     def _place_image(self, page: pymupdf.Page, rect: pymupdf.Rect, data: bytes, what: str) -> bool:
-        info = image_info(data)
-        if info is not None and info.width * info.height > MAX_IMAGE_PIXELS:
-            self.notes.append(f"image {what} too large ({info.width}x{info.height}), left out")
+        jbig2 = data.startswith(_JBIG2_MAGIC)
+        info = None if jbig2 else image_info(data)
+        size = _jbig2_size(data) if jbig2 else (info.width, info.height) if info else None
+        if jbig2 and size is None:
+            self.notes.append(f"image {what} is JBIG2 without page size, left out")
             return False
-        if what.lower().endswith(".jb2"):
-            self.notes.append(f"image {what} is JBIG2, left out")
+        if size is not None and size[0] * size[1] > MAX_IMAGE_PIXELS:
+            self.notes.append(f"image {what} too large ({size[0]}x{size[1]}), left out")
             return False
         if page == self._page:
             self._flush()
         try:
-            page.insert_image(rect, stream=data, keep_proportion=False)
+            if jbig2:  # invoice QR codes often come as JBIG2 files, which PDF cannot embed as is
+                page.insert_image(rect, pixmap=pymupdf.Pixmap(data), keep_proportion=False)
+            else:
+                page.insert_image(rect, stream=data, keep_proportion=False)
         except (RuntimeError, ValueError) as exc:
             self.notes.append(f"image {what} unreadable ({exc})")
             return False
@@ -840,6 +845,24 @@ class _Painter:
                 page.show_pdf_page(rect, seal, 0, keep_proportion=False)
             return True
         return self._place_image(page, rect, picture, "seal")
+
+
+_JBIG2_MAGIC = b"\x97JB2\r\n\x1a\n"
+
+
+def _jbig2_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height from the page information segment that opens a JBIG2 file."""
+    start = 9 if data[8:9] and data[8] & 2 else 13  # header, then the page count if known
+    segment = data[start : start + 19]
+    if len(segment) < 19 or segment[4] & 0x3F != 48 or segment[5] >> 5:
+        return None
+    page_size = 4 if segment[4] & 0x40 else 1
+    offset = start + 6 + page_size + 4
+    if len(data) < offset + 8:
+        return None
+    return int.from_bytes(data[offset : offset + 4], "big"), int.from_bytes(
+        data[offset + 4 : offset + 8], "big"
+    )
 
 
 def seal_picture(der: bytes) -> bytes:

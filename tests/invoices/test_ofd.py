@@ -139,3 +139,12 @@ def test_damaged_ofd_content_converts_or_is_refused_never_crashes():
             ofd_to_pdf(rezip(demo_ofd(), {"Doc_0/Pages/Page_0/Content.xml": bytes(damaged)}))
         except DocumentError as exc:
             assert exc.message
+
+
+def test_a_jbig2_qr_code_is_drawn_and_reads_back():
+    from fps_desktop.invoices.reader import read_invoice
+
+    conversion = ofd_to_pdf(ofdrw("1.ofd"))  # its QR code is a JBIG2 file
+    assert not conversion.notes
+    fields = read_invoice(conversion.pdf, "1.pdf")
+    assert fields.sources["number"] == "qr" and fields.number == "83089647"
