@@ -228,6 +228,9 @@ def _mark_within_guid(rows: list[InvoiceRow]) -> None:
 
 # -- files ------------------------------------------------------------------------------------
 
+# The spreadsheet is for the finance office: Chinese names, whatever the UI language.
+KIND_NAMES = {"digital": "数电票", "e-ordinary": "电子普通发票", "special": "专用发票",
+              "other": "其他"}  # fmt: skip
 HEADERS = ("文件", "类型", "发票代码", "发票号码", "开票日期", "购买方", "购买方税号", "销售方",
            "销售方税号", "金额", "税额", "价税合计", "校验码", "红字", "来源", "重复")  # fmt: skip
 
@@ -235,7 +238,8 @@ HEADERS = ("文件", "类型", "发票代码", "发票号码", "开票日期", "
 def _cells(row: InvoiceRow) -> list:
     f = row.fields
     duplicates = "; ".join([f"{m.other.guid} {m.other.file}" for m in row.duplicates] + row.twins)
-    return [f.file, f.kind, f.code, f.number, f.date, f.buyer, f.buyer_tax_id, f.seller,
+    kind = KIND_NAMES.get(f.kind, f.kind)
+    return [f.file, kind, f.code, f.number, f.date, f.buyer, f.buyer_tax_id, f.seller,
             f.seller_tax_id, _number(f.amount), _number(f.tax), _number(f.total), f.check_code,
             "是" if f.red_letter else "", f.source, duplicates]  # fmt: skip
 
