@@ -8,7 +8,6 @@ OFD document data, the QR code, the PDF text layer.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import pymupdf
 
@@ -44,10 +43,6 @@ def sniff_format(head: bytes) -> str:
     if text.startswith(b"<"):
         return XML
     return ""
-
-
-def read_invoice_file(path: Path, name: str | None = None) -> InvoiceFields:
-    return read_invoice(path.read_bytes(), name or path.name)
 
 
 def read_invoice(data: bytes, name: str = "") -> InvoiceFields:

@@ -216,12 +216,6 @@ class Register:
                         matches.append(Match(SUSPECTED, "same seller, total and date", row))
         return matches
 
-    def sightings(self, guid: str) -> list[Sighting]:
-        with self._transaction() as cursor:
-            return self._rows(
-                cursor, f"SELECT {_COLUMNS} FROM {self.table} WHERE guid = ? ORDER BY id", (guid,)
-            )
-
     def duplicates(self, since: str = "") -> list[list[Sighting]]:
         """Groups of sightings of one invoice (or file) in more than one GUID.
 
