@@ -192,28 +192,36 @@ class Register:
     # -- reading -----------------------------------------------------------------------------
 
     def lookup(self, guid: str, sha256: str, fields: InvoiceFields | None) -> list[Match]:
-        """Sightings in other GUIDs of the same invoice or file, then suspected ones."""
+        """Sightings in other GUIDs of the same invoice or file, then suspected ones.
+
+        One round trip: the shared register sits across the network.
+        """
         f = fields or InvoiceFields()
-        select = f"SELECT {_COLUMNS} FROM {self.table} WHERE "
+        parts = [(DUPLICATE, "same file", "sha256 = ? AND guid <> ?", (sha256, guid))]
+        if f.key:
+            parts.insert(0, (DUPLICATE, "same invoice", "inv_key = ? AND guid <> ?", (f.key, guid)))
+        if f.seller_tax_id and f.total and f.date and f.number:
+            where = ("seller_tax_id = ? AND total = ? AND issue_date = ? AND number <> ? "
+                     "AND number <> ''")  # fmt: skip
+            values = (f.seller_tax_id, f.total, f.date, f.number)
+            parts.append((SUSPECTED, "same seller, total and date", where, values))
+        sql = " UNION ALL ".join(
+            f"SELECT * FROM (SELECT {rank} AS rnk, {_COLUMNS} FROM {self.table} "
+            f"WHERE {where} LIMIT {_LIMIT}) AS part{rank}"
+            for rank, (_, _, where, _) in enumerate(parts)
+        )
+        params = tuple(value for *_, values in parts for value in values)
         matches: list[Match] = []
         seen: set[tuple[str, str]] = set()
         with self._transaction() as cursor:
-            queries = [("same file", "sha256 = ? AND guid <> ?", (sha256, guid))]
-            if f.key:
-                queries.insert(0, ("same invoice", "inv_key = ? AND guid <> ?", (f.key, guid)))
-            for reason, where, params in queries:
-                for row in self._rows(cursor, select + where + f" LIMIT {_LIMIT}", params):
-                    if (row.guid, row.sha256) not in seen:
-                        seen.add((row.guid, row.sha256))
-                        matches.append(Match(DUPLICATE, reason, row))
-            if f.seller_tax_id and f.total and f.date and f.number:
-                where = ("seller_tax_id = ? AND total = ? AND issue_date = ? AND number <> ? "
-                         "AND number <> ''")  # fmt: skip
-                params = (f.seller_tax_id, f.total, f.date, f.number)
-                for row in self._rows(cursor, select + where + f" LIMIT {_LIMIT}", params):
-                    if (row.guid, row.sha256) not in seen:
-                        seen.add((row.guid, row.sha256))
-                        matches.append(Match(SUSPECTED, "same seller, total and date", row))
+            cursor.execute(self._sql(sql + " ORDER BY rnk"), params)
+            rows = cursor.fetchall()
+        for rank, *values in rows:
+            sighting = Sighting(*(str(v) if v is not None else "" for v in values))
+            if (sighting.guid, sighting.sha256) not in seen:
+                seen.add((sighting.guid, sighting.sha256))
+                kind, reason, _, _ = parts[int(rank)]
+                matches.append(Match(kind, reason, sighting))
         return matches
 
     def duplicates(self, since: str = "") -> list[list[Sighting]]:
