@@ -1,6 +1,6 @@
 """Figures for invoices as data: fields of PDFs and XML, OFD to PDF, duplicate lookups.
 
-Run: .venv/bin/python benchmarks/bench_invoices.py [--rows 1000000] [--skip-mariadb]
+Run: .venv/bin/python benchmarks/bench_invoices.py [--rows 1000000] [--parts fields,ofd,...]
 Targets: 100 e-invoice PDFs <= 1 s (text + QR), 100 XML <= 0.2 s, OFD page <= 150 ms,
 a duplicate lookup <= 5 ms with 1,000,000 register rows in SQLite and in MariaDB.
 """
@@ -117,31 +117,39 @@ def bench_lookup(register: Register, label: str, rows: int) -> None:
 
 
 def main() -> None:
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--skip-mariadb", action="store_true")
+    parser.add_argument("--parts", default="fields,ofd,sqlite,mariadb",
+                        help="comma-separated: fields, ofd, sqlite, mariadb")  # fmt: skip
     args = parser.parse_args()
-    bench_fields()
-    bench_ofd()
+    parts = set(args.parts.split(","))
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    if "fields" in parts:
+        bench_fields()
+    if "ofd" in parts:
+        bench_ofd()
     with tempfile.TemporaryDirectory() as work:
-        register = sqlite_register(Path(work) / "register.sqlite3")
-        bench_lookup(register, "SQLite", args.rows)
-        register.close()
-        if args.skip_mariadb:
-            return
-        from fps_desktop.export.db import DbSettings
-        from tests.export.mariadb_server import PASSWORD, USER, MariaDbServer
-
-        server = MariaDbServer(Path(work) / "mariadb").start()
-        try:
-            with server.admin().cursor() as cursor:
-                cursor.execute("CREATE DATABASE bench")
-            register = mysql_register(DbSettings("127.0.0.1", server.port, USER, PASSWORD, "bench"))
-            bench_lookup(register, "MariaDB", args.rows)
+        if "sqlite" in parts:
+            register = sqlite_register(Path(work) / "register.sqlite3")
+            bench_lookup(register, "SQLite", args.rows)
             register.close()
-        finally:
-            server.stop()
+        if "mariadb" in parts:
+            bench_mariadb(Path(work), args.rows)
+
+
+def bench_mariadb(work: Path, rows: int) -> None:
+    from fps_desktop.export.db import DbSettings
+    from tests.export.mariadb_server import PASSWORD, USER, MariaDbServer
+
+    server = MariaDbServer(work / "mariadb").start()
+    try:
+        with server.admin().cursor() as cursor:
+            cursor.execute("CREATE DATABASE bench")
+        register = mysql_register(DbSettings("127.0.0.1", server.port, USER, PASSWORD, "bench"))
+        bench_lookup(register, "MariaDB", rows)
+        register.close()
+    finally:
+        server.stop()
 
 
 if __name__ == "__main__":
