@@ -692,12 +692,12 @@
         <translation>发票登记表名 {table} 无效。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/register.py" line="314"/>
+        <location filename="../../fps_desktop/invoices/register.py" line="316"/>
         <source>The invoice register at {path} cannot be opened ({detail}). Duplicate checks are off until it can.</source>
         <translation>无法打开位于 {path} 的发票登记簿（{detail}）。在恢复之前，重复报销检查不可用。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/register.py" line="348"/>
+        <location filename="../../fps_desktop/invoices/register.py" line="350"/>
         <source>User {user} may not create or use the invoice register table {table} in {database}. Ask the DBA to grant CREATE, SELECT, INSERT and UPDATE on it.</source>
         <translation>用户 {user} 无权在 {database} 中创建或使用发票登记表 {table}。请数据库管理员授予 CREATE、SELECT、INSERT 和 UPDATE 权限。</translation>
     </message>
