@@ -79,31 +79,15 @@ def _check_target(target: Path) -> None:
 
 
 def _print_table(listing) -> None:
+    from fps_desktop.invoices.listing import row_notes
+
     print(f"GUID {listing.guid}")
     for row in listing.rows:
         f = row.fields
-        flags = []
-        if f.red_letter:
-            flags.append("red-letter")
-        if row.buyer_problem:
-            flags.append(f"buyer {f.buyer or '?'} is not the university")
-        for match in row.duplicates:
-            printed = f", printed {match.other.printed[:10]} by {match.other.printed_by}" if (
-                match.other.printed) else ""  # fmt: skip
-            flags.append(f"DUPLICATE: also in GUID {match.other.guid} ({match.other.file}"
-                         f"{printed})")  # fmt: skip
-        flags.extend(f"DUPLICATE: same invoice as {twin}" for twin in row.twins)
-        flags.extend(f"suspected: like {m.other.number} in GUID {m.other.guid}"
-                     for m in row.suspected)  # fmt: skip
-        if row.other_formats:
-            flags.append("also as " + ", ".join(row.other_formats))
-        flags.extend(f"sources disagree on {c.describe()}" for c in f.conflicts)
-        if f.problem:
-            flags.append(f.problem)
         print(f"  {f.number or '-':<20} {f.date or '-':<10} {f.total or '-':>12}  "
               f"{f.seller or '-'}  [{f.file}]")  # fmt: skip
-        for flag in flags:
-            print(f"      ! {flag}")
+        for template, params in row_notes(row):
+            print(f"      ! {template.format(**params)}")
     print(f"  total {listing.total}")
 
 

@@ -105,6 +105,43 @@ class InvoiceList:
         return json.dumps(self.to_json(), ensure_ascii=False, indent=2)
 
 
+Note = tuple[str, dict]  # a translatable template ("Invoices" context) and its parameters
+
+
+def row_notes(row: InvoiceRow) -> list[Note]:
+    """What the window and the CLI say about a row, worst first."""
+    f = row.fields
+    notes: list[Note] = []
+    for match in row.duplicates:
+        other = match.other
+        if other.printed:
+            notes.append((QT_TRANSLATE_NOOP(
+                "Invoices", "Duplicate: also in GUID {guid} ({file}), printed {printed} by {by}"),
+                {"guid": other.guid, "file": other.file, "printed": other.printed[:10],
+                 "by": other.printed_by or "?"}))  # fmt: skip
+        else:
+            notes.append((QT_TRANSLATE_NOOP("Invoices", "Duplicate: also in GUID {guid} ({file})"),
+                          {"guid": other.guid, "file": other.file}))  # fmt: skip
+    notes.extend((QT_TRANSLATE_NOOP("Invoices", "Duplicate: the same invoice as {file}"),
+                  {"file": twin}) for twin in row.twins)  # fmt: skip
+    notes.extend((QT_TRANSLATE_NOOP("Invoices", "Suspected: like invoice {number} in GUID {guid}"),
+                  {"number": m.other.number, "guid": m.other.guid})
+                 for m in row.suspected)  # fmt: skip
+    if f.red_letter:
+        notes.append((QT_TRANSLATE_NOOP("Invoices", "Red-letter invoice"), {}))
+    if row.buyer_problem:
+        notes.append((row.buyer_problem, {}))
+    notes.extend((QT_TRANSLATE_NOOP("Invoices", "Sources disagree on {field}: {values}"),
+                  {"field": c.field, "values": ", ".join(f"{k} {v}" for k, v in c.values.items())})
+                 for c in f.conflicts)  # fmt: skip
+    if row.other_formats:
+        notes.append((QT_TRANSLATE_NOOP("Invoices", "Also here as {files}"),
+                      {"files": ", ".join(row.other_formats)}))  # fmt: skip
+    if f.problem:
+        notes.append((f.problem, {}))
+    return notes
+
+
 def university(settings: Settings) -> tuple[str, str]:
     name = settings.get("invoices.university_name")
     tax_id = settings.get("invoices.university_tax_id")

@@ -878,6 +878,41 @@
         <translation>购买方不是本单位。</translation>
     </message>
     <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="118"/>
+        <source>Duplicate: also in GUID {guid} ({file}), printed {printed} by {by}</source>
+        <translation>重复：也在单据 {guid} 中（{file}），已于 {printed} 由 {by} 打印</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="123"/>
+        <source>Duplicate: also in GUID {guid} ({file})</source>
+        <translation>重复：也在单据 {guid} 中（{file}）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="125"/>
+        <source>Duplicate: the same invoice as {file}</source>
+        <translation>重复：与 {file} 是同一张发票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="127"/>
+        <source>Suspected: like invoice {number} in GUID {guid}</source>
+        <translation>疑似重复：与单据 {guid} 中的发票 {number} 相似</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="131"/>
+        <source>Red-letter invoice</source>
+        <translation>红字发票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="134"/>
+        <source>Sources disagree on {field}: {values}</source>
+        <translation>各来源的 {field} 不一致：{values}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="138"/>
+        <source>Also here as {files}</source>
+        <translation>本单据中另有 {files}</translation>
+    </message>
+    <message>
         <location filename="../../fps_desktop/invoices/ofd.py" line="42"/>
         <source>Seal could not be drawn — print it from an OFD reader.</source>
         <translation>无法绘制印章——请用 OFD 阅读器打印此文件。</translation>
@@ -978,12 +1013,12 @@
         <translation>导出上传清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="192"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="229"/>
         <source>{count} invoices, {duplicates} duplicates</source>
         <translation>{count} 张发票，{duplicates} 张重复</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="200"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="237"/>
         <source>Read invoices of {guid}</source>
         <translation>读取 {guid} 的发票</translation>
     </message>

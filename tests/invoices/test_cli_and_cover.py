@@ -36,7 +36,8 @@ def test_invoices_table_names_the_other_guid(capsys):
     main(["invoices", TRAVEL])
     assert main(["invoices", CLAIMED_TWICE]) == 0
     out = capsys.readouterr().out
-    assert f"DUPLICATE: also in GUID {TRAVEL}" in out and "red-letter" in out
+    assert f"Duplicate: also in GUID {TRAVEL}" in out and "Red-letter invoice" in out
+    assert "The buyer is not the university." in out
     assert "total 948.00" in out
 
 
