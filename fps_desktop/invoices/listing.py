@@ -197,12 +197,16 @@ def list_invoices(
             fields, expected_buyer)))  # fmt: skip
     progress(len(files), len(files), "")
     _mark_within_guid(rows)
+    listing = InvoiceList(manifest.guid, rows)
     if register is not None:
-        register.record_many(manifest.guid, [(r.fields.file, r.sha256, r.fields) for r in rows],
-                             clerk)  # fmt: skip
-        for row in rows:
-            row.matches = register.lookup(manifest.guid, row.sha256, row.fields)
-    return InvoiceList(manifest.guid, rows)
+        try:
+            seen = [(r.fields.file, r.sha256, r.fields) for r in rows]
+            register.record_many(manifest.guid, seen, clerk)
+            for row in rows:
+                row.matches = register.lookup(manifest.guid, row.sha256, row.fields)
+        except FpsError as exc:  # the shared database went away: the fields still count
+            listing.register_error = exc
+    return listing
 
 
 def invoices_job(settings: Settings, manifest: Manifest, blob_path, clerk: str = "") -> Job:
@@ -224,7 +228,7 @@ def invoices_job(settings: Settings, manifest: Manifest, blob_path, clerk: str =
         finally:
             if register is not None:
                 register.close()
-        listing.register_error = error
+        listing.register_error = listing.register_error or error
         return JobResult(
             QT_TRANSLATE_NOOP("Jobs", "{count} invoices, {duplicates} duplicates"),
             data=listing,

@@ -187,3 +187,17 @@ def test_a_database_user_without_create_rights_gets_a_clear_message(mariadb, sha
     reader = DbSettings("127.0.0.1", mariadb.port, "reader", "reader-pw", "fps_register")
     with pytest.raises(DatabaseError, match="may not create or use the invoice register"):
         mysql_register(reader, "another_table")
+
+
+@pytest.mark.mariadb
+@pytest.mark.allow_log_warnings  # the vanished table is logged
+def test_a_register_lost_midway_still_lists_the_fields(tmp_path, mariadb, shared_db):
+    office = _site(tmp_path, "office", shared_db)
+    register = open_register(office)
+    with mariadb.admin().cursor() as cursor:
+        cursor.execute("DROP TABLE fps_register.fps_invoice_register")
+    cache, travel = _fetched(office, TRAVEL)
+    listing = list_invoices(travel, cache.blob_path, register)
+    assert isinstance(listing.register_error, DatabaseError)
+    assert str(listing.total) == "2248.00" and listing.to_json()["duplicates_checked"] is False
+    register.close()
