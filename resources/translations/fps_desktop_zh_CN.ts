@@ -1013,12 +1013,12 @@
         <translation>导出上传清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="229"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="233"/>
         <source>{count} invoices, {duplicates} duplicates</source>
         <translation>{count} 张发票，{duplicates} 张重复</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="237"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="241"/>
         <source>Read invoices of {guid}</source>
         <translation>读取 {guid} 的发票</translation>
     </message>
