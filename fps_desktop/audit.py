@@ -78,12 +78,18 @@ class AuditLog:
         grayscale: bool = False,
         user: str = "",
         via: str = "",
+        duplicates_confirmed: list[str] = (),
     ) -> None:
-        """One shape for every print, from the window, the CLI or PBMS."""
+        """One shape for every print, from the window, the CLI or PBMS.
+
+        ``duplicates_confirmed`` names the invoices claimed before that the clerk chose
+        to print anyway.
+        """
         self._append(
             {"event": "print", "guid": guid, "files": files, "sheets": sheets,
              "printer": printer, "copies": copies, "layout": layout, "pages": pages,
-             "duplex": duplex, "grayscale": grayscale, "user": user, "via": via}
+             "duplex": duplex, "grayscale": grayscale, "user": user, "via": via,
+             "duplicates_confirmed": list(duplicates_confirmed)}
         )  # fmt: skip
 
     def entries(self, limit: int = 500) -> list[dict]:

@@ -43,6 +43,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     print_.add_argument("--copies", type=int, default=1)
     print_.add_argument("--duplex", action="store_true")
     print_.add_argument("--grayscale", action="store_true")
+    print_.add_argument("--no-cover", action="store_true",
+                        help="no cover sheet first (setting print.cover_sheet)")  # fmt: skip
     print_.set_defaults(handler=run_print)
 
 
@@ -135,7 +137,7 @@ def run_merge(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_print(args: argparse.Namespace, settings: Settings) -> int:
     from fps_desktop.audit import AuditLog
-    from fps_desktop.printing.job import ensure_gui_application, print_job
+    from fps_desktop.printing.job import clerk_name, ensure_gui_application, print_job
     from fps_desktop.printing.spooler import PrinterOptions
 
     cache, manifest = _fetch(args, settings)
@@ -145,6 +147,15 @@ def run_print(args: argparse.Namespace, settings: Settings) -> int:
     )  # fmt: skip
     app = ensure_gui_application()  # noqa: F841 - QPrinter needs it alive while printing
     order = _order(args, manifest, options)
-    printed = run_in_terminal(print_job(cache, order, AuditLog(settings.paths))).data
+    if settings.get("print.cover_sheet") and not args.no_cover:
+        from fps_desktop.invoices.listing import invoices_job
+
+        job = invoices_job(settings, manifest, cache.blob_path, clerk_name())
+        order.cover = run_in_terminal(job).data
+        order.duplicates_confirmed = [row.fields.file for row in order.cover.duplicate_rows]
+        for name in order.duplicates_confirmed:
+            print(f"warning: {name}: claimed before, printed anyway", file=sys.stderr)
+    job = print_job(cache, order, AuditLog(settings.paths), settings=settings)
+    printed = run_in_terminal(job).data
     print(f"{printed.sheets} sheets sent to {args.to_pdf or args.printer or 'the default printer'}")
     return _report_problems(manifest, printed.skipped, args.strict)

@@ -47,6 +47,10 @@ def sniff_kind(head: bytes) -> FileKind:
         return FileKind.PDF
     if head.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")):
         return FileKind.IMAGE
+    if head.startswith(b"PK\x03\x04"):  # a zip: OFD is one; an Office file is not shown
+        return FileKind.OFD if b"OFD.xml" in head or b"Doc_0" in head else FileKind.UNKNOWN
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and b"<EInvoice" in head:
+        return FileKind.XML
     return FileKind.UNKNOWN
 
 

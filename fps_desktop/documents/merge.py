@@ -83,7 +83,7 @@ def save_merged(merged: MergedDocument, target: Path) -> Path:
 
 
 def _append(out: pymupdf.Document, path: Path, item: CachedFile) -> None:
-    if item.kind == FileKind.PDF:
+    if item.kind in (FileKind.PDF, FileKind.OFD):
         src = open_document(path, item.kind, item.name)
         try:
             out.insert_pdf(src)

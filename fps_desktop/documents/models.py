@@ -21,7 +21,9 @@ class FileRole(enum.StrEnum):
 
 class FileKind(enum.StrEnum):
     PDF = "pdf"
+    OFD = "ofd"  # GB/T 33190, drawn as PDF pages
     IMAGE = "image"
+    XML = "xml"  # a 数电票 XML: invoice data, nothing to print
     UNKNOWN = "unknown"
 
 
@@ -52,6 +54,11 @@ class CachedFile:
     @property
     def printable(self) -> bool:
         return not self.problem and self.pages > 0
+
+    @property
+    def is_data(self) -> bool:
+        """Read for its fields only: not a print problem, never ticked for printing."""
+        return self.kind == FileKind.XML and not self.problem
 
     def problem_error(self) -> DocumentError:
         """Why this file cannot be shown, as the error it was when it was cached."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 import pymupdf
@@ -21,6 +22,9 @@ from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
 log = logging.getLogger(__name__)
 
 mupdf_lock = threading.RLock()
+SEAL_NOT_DRAWN = QT_TRANSLATE_NOOP(
+    "FpsError", "The seal could not be drawn — print it from an OFD reader."
+)
 MAX_IMAGE_PIXELS = 150_000_000  # 12,000 × 12,500: a 1 m² scan at 300 dpi
 pymupdf.TOOLS.mupdf_display_errors(False)
 
@@ -63,6 +67,14 @@ def open_document(path: Path, kind: FileKind, name: str) -> pymupdf.Document:
                 width=info.width,
                 height=info.height,
             )
+    elif kind == FileKind.OFD:
+        data = _ofd_as_pdf(path).pdf
+        kind = FileKind.PDF
+    elif kind == FileKind.XML:
+        raise DocumentError(
+            QT_TRANSLATE_NOOP("FpsError", "{name} is invoice data (XML), not a page to print."),
+            name=name,
+        )
     elif kind != FileKind.PDF:
         raise DocumentError(
             QT_TRANSLATE_NOOP(
@@ -92,8 +104,23 @@ def open_document(path: Path, kind: FileKind, name: str) -> pymupdf.Document:
     return doc
 
 
+@lru_cache(maxsize=8)
+def _ofd_as_pdf(path: Path):
+    """Blobs are named by their SHA-256, so a path's conversion never goes stale."""
+    from fps_desktop.invoices.ofd import ofd_to_pdf
+
+    return ofd_to_pdf(path.read_bytes())
+
+
 def count_pages(path: Path, kind: FileKind, name: str) -> int:
+    """Pages of a file; 0 for invoice data (XML), which is listed but never printed."""
+    if kind == FileKind.XML:
+        return 0
     with mupdf_lock:
+        if kind == FileKind.OFD:
+            open_document(path, kind, name).close()  # empty, refused or undrawable: said here
+            if _ofd_as_pdf(path).seal_problem:
+                raise DocumentError(SEAL_NOT_DRAWN, name=name)
         if kind == FileKind.IMAGE:
             open_document(path, kind, name).close()
             return 1

@@ -8,21 +8,28 @@ twice; the CLI and PBMS let the job build it.
 from __future__ import annotations
 
 import getpass
+import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import pymupdf
 from PySide6.QtGui import QGuiApplication
 
 from fps_desktop.audit import AuditLog
+from fps_desktop.config import Settings
 from fps_desktop.documents.cache import DocumentCache
-from fps_desktop.documents.merge import merge_files
-from fps_desktop.documents.models import CachedFile, Layout
-from fps_desktop.errors import QT_TRANSLATE_NOOP
+from fps_desktop.documents.merge import MergedDocument, merge_files
+from fps_desktop.documents.models import CachedFile, FileRole, Layout
+from fps_desktop.documents.pdf import mupdf_lock, pdf_bytes
+from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError
+from fps_desktop.invoices.listing import InvoiceList
 from fps_desktop.jobs import CancelToken, Job, JobResult, Progress
-from fps_desktop.printing.imposition import impose
+from fps_desktop.printing.imposition import Imposed, impose
 from fps_desktop.printing.spooler import PrinterOptions, make_printer, spool
 from fps_desktop.storage import write_atomically
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -35,6 +42,8 @@ class PrintOrder:
     layout: Layout = Layout.ACTUAL
     page_ranges: str = ""
     via: str = "window"  # window, cli or pbms: who asked, for the audit log
+    cover: InvoiceList | None = None  # when set, a cover sheet of these invoices prints first
+    duplicates_confirmed: list[str] = field(default_factory=list)  # files printed despite it
 
     @property
     def target(self) -> str:
@@ -73,7 +82,29 @@ def build_print_pdf(
     imposed = impose(
         merged.pdf, merged.page_roles, order.layout, order.page_ranges, progress, cancel
     )
-    return imposed.pdf, merged.skipped
+    return cover_first(order, merged, imposed).pdf, merged.skipped
+
+
+def cover_first(order: PrintOrder, merged: MergedDocument, imposed: Imposed) -> Imposed:
+    """The order's cover sheet, when it has one, before the imposed sheets.
+
+    The cover is A4 already and outside layouts and page ranges: it always leads.
+    """
+    if order.cover is None:
+        return imposed
+    from fps_desktop.invoices.cover import cover_sheet_pdf
+
+    attachments = {f.name for f in order.files if f.role == FileRole.ATTACHMENT}
+    cover = cover_sheet_pdf(order.cover, clerk_name(), len(attachments - set(merged.skipped)),
+                            len(merged.page_roles))  # fmt: skip
+    with mupdf_lock:
+        out = pymupdf.open(stream=cover, filetype="pdf")
+        with pymupdf.open(stream=imposed.pdf, filetype="pdf") as sheets:
+            out.insert_pdf(sheets)
+        count = out.page_count
+        data = pdf_bytes(out)
+        out.close()
+    return replace(imposed, pdf=data, sheets=count)
 
 
 def print_ready_job(cache: DocumentCache, order: PrintOrder, target: Path) -> Job:
@@ -94,8 +125,13 @@ def print_job(
     order: PrintOrder,
     audit: AuditLog,
     print_pdf: bytes | None = None,
+    settings: Settings | None = None,
 ) -> Job:
-    """Spool ``order`` (building its print-ready PDF unless given) and audit it."""
+    """Spool ``order`` (building its print-ready PDF unless given) and audit it.
+
+    With ``settings`` the printed files are stamped in the invoice register, so a
+    later claim of the same invoice says when and by whom it was printed.
+    """
     printer = make_printer(order.options)
 
     def run(progress: Progress, cancel: CancelToken) -> JobResult:
@@ -113,9 +149,12 @@ def print_job(
             pages=order.page_ranges,
             duplex=order.options.duplex,
             grayscale=order.options.grayscale,
-            user=_user(),
+            user=clerk_name(),
             via=order.via,
+            duplicates_confirmed=order.duplicates_confirmed,
         )
+        if settings is not None:
+            _record_printed(settings, order, skipped)
         return JobResult(
             QT_TRANSLATE_NOOP("Jobs", "{sheets} sheet(s) printed"),
             path=order.options.to_pdf,
@@ -126,7 +165,24 @@ def print_job(
     return Job(QT_TRANSLATE_NOOP("Jobs", "Print {guid}"), run, "print", {"guid": order.guid})
 
 
-def _user() -> str:
+def _record_printed(settings: Settings, order: PrintOrder, skipped: list[str]) -> None:
+    """Paper is out: a register that cannot be reached is logged, not a failed print."""
+    from fps_desktop.invoices.register import open_register
+
+    printed = [f.sha256 for f in order.files if f.name not in skipped]
+    try:
+        register = open_register(settings)
+        try:
+            register.record_printed(order.guid, printed, clerk_name())
+        finally:
+            register.close()
+    except FpsError as exc:
+        log.warning("GUID %s printed, but not stamped in the invoice register: %s",
+                    order.guid, exc.message)  # fmt: skip
+
+
+def clerk_name() -> str:
+    """The login name, as the audit log, the register and the cover sheet write it."""
     try:
         return getpass.getuser()
     except (OSError, KeyError):  # no login name (a service account without one)

@@ -1,9 +1,12 @@
-"""The GUID's files, grouped Invoices / Attachments, checkable, drag to reorder."""
+"""The GUID's files, grouped Invoices / Attachments, checkable, drag to reorder; invoice
+rows show what is on the invoice and what is wrong with it."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -15,8 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from fps_desktop.documents.models import CachedFile, FileRole
+from fps_desktop.invoices.listing import InvoiceList, InvoiceRow, row_notes
 
 FileRoleData = Qt.ItemDataRole.UserRole + 1
+RED = QColor("#b00020")
+AMBER = QColor("#8a4b00")
 
 
 class _Group(QListWidget):
@@ -58,6 +64,7 @@ class FileList(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.groups: dict[FileRole, _Group] = {}
         self.headers: dict[FileRole, QLabel] = {}
+        self.listing: InvoiceList | None = None
         for role in FileRole:
             header = QLabel(self)
             header.setStyleSheet("font-weight: 600; padding: 6px 4px 2px 4px;")
@@ -85,6 +92,8 @@ class FileList(QWidget):
             if item.printable:
                 row.setFlags(flags | Qt.ItemFlag.ItemIsUserCheckable)
                 row.setCheckState(Qt.CheckState.Checked)
+            elif item.is_data:  # an XML invoice: read for its fields, nothing to print
+                row.setFlags(flags)
             else:
                 row.setFlags(flags)
                 row.setIcon(warning)
@@ -92,15 +101,51 @@ class FileList(QWidget):
             self.groups[item.role].addItem(row)
         for group in self.groups.values():
             group.blockSignals(False)
+        self.listing = None
         self._update_headers()
         self.changed.emit()
 
+    def set_invoices(self, listing: InvoiceList) -> None:
+        """Add number, date, seller and total under each invoice file; flag what is wrong."""
+        self.listing = listing
+        by_name = {row.fields.file: row for row in listing.rows}
+        for group in self.groups.values():
+            group.blockSignals(True)  # the text changes, not the choice: nothing to re-render
+            for index in range(group.count()):
+                entry = group.item(index)
+                row = by_name.get(entry.data(FileRoleData).name)
+                if row is not None:
+                    self._show_fields(entry, row)
+            group.blockSignals(False)
+        self._update_headers()
+
+    def _show_fields(self, entry: QListWidgetItem, row: InvoiceRow) -> None:
+        f = row.fields
+        lines = [self._label(entry.data(FileRoleData))]
+        if f.number or f.total:
+            lines.append(self.tr("No. {number} · {date}").format(
+                number=f.number or "?", date=f.date or "?"))  # fmt: skip
+            lines.append(f"{f.seller or '?'} · " + money(f.total))
+        notes = [QCoreApplication.translate("Invoices", template).format(**params)
+                 for template, params in row_notes(row)]  # fmt: skip
+        lines.extend("⚠ " + note for note in notes)
+        entry.setText("\n".join(lines))
+        entry.setToolTip(entry.text())
+        if row.is_duplicate:
+            entry.setForeground(RED)
+            entry.setBackground(QBrush(QColor("#fdecee")))
+        elif f.red_letter or row.buyer_problem:
+            entry.setForeground(RED)
+        elif notes:
+            entry.setForeground(AMBER)
+
     def _label(self, item: CachedFile) -> str:
+        if item.is_data:
+            return self.tr("{name} · invoice data, nothing to print").format(name=item.name)
         if not item.printable:
+            template = self.tr("{name} — cannot be printed: {reason}")
             reason = item.problem_error().translated(QCoreApplication.translate)
-            return self.tr("{name} — cannot be printed: {reason}").format(
-                name=item.name, reason=reason
-            )
+            return template.format(name=item.name, reason=reason)
         return self.tr("{name} · %n page(s)", "", item.pages).format(name=item.name)
 
     def selected_files(self) -> list[CachedFile]:
@@ -121,4 +166,13 @@ class FileList(QWidget):
         }
         for role, header in self.headers.items():
             count = self.groups[role].count()
-            header.setText(self.tr("{title} ({count})").format(title=titles[role], count=count))
+            text = self.tr("{title} ({count})").format(title=titles[role], count=count)
+            if role == FileRole.INVOICE and self.listing is not None and self.listing.rows:
+                text += " · " + self.tr("total {amount}").format(amount=money(
+                    str(self.listing.total)))  # fmt: skip
+            header.setText(text)
+
+
+def money(amount: str) -> str:
+    """``1280.00`` as ``¥1,280.00``; ``?`` when the invoice did not say."""
+    return f"¥{Decimal(amount):,.2f}" if amount else "¥?"

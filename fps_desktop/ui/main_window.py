@@ -33,11 +33,12 @@ from fps_desktop.documents.guid import normalize_guid
 from fps_desktop.documents.models import Manifest
 from fps_desktop.documents.sources import source_from_settings
 from fps_desktop.documents.workspace import cache_from_settings, fetch_job, merge_job
-from fps_desktop.errors import FpsError
-from fps_desktop.jobs import JobResult
-from fps_desktop.printing.job import PrintOrder, print_job
+from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError
+from fps_desktop.invoices.listing import InvoiceList, invoices_job, row_notes, write_xlsx
+from fps_desktop.jobs import Job, JobResult
+from fps_desktop.printing.job import PrintOrder, clerk_name, print_job
 from fps_desktop.resources import resources_dir
-from fps_desktop.ui.file_list import FileList
+from fps_desktop.ui.file_list import FileList, money
 from fps_desktop.ui.job_list import JobList
 from fps_desktop.ui.job_queue import JobEntry, JobQueue
 from fps_desktop.ui.page_view import PageRef, PageView, ThumbnailStrip, ZoomMode
@@ -49,9 +50,11 @@ MAX_RECENT = 15
 
 
 class MainWindow(QMainWindow):
-    """Emits ``documents_shown(guid)`` once the first page of a GUID is painted."""
+    """Emits ``documents_shown(guid)`` once the first page of a GUID is painted, and
+    ``invoices_shown(guid)`` once its invoice fields are listed (or could not be read)."""
 
     documents_shown = Signal(str)
+    invoices_shown = Signal(str)
 
     def __init__(self, settings: Settings, jobs: JobQueue | None = None) -> None:
         super().__init__()
@@ -59,6 +62,9 @@ class MainWindow(QMainWindow):
         self.jobs = jobs or JobQueue(parent=self)
         self.cache: DocumentCache = cache_from_settings(settings)
         self.manifest: Manifest | None = None
+        self.listing: InvoiceList | None = None
+        self._invoices_due = ""  # the GUID whose fields are read once its first page shows
+        self._invoices_entry: JobEntry | None = None
         self.pages: list[PageRef] = []
         self.renderer = PageRenderer(self)
         self._opening_since = 0.0
@@ -220,6 +226,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_action)
         file_menu.addAction(self.save_action)
         file_menu.addAction(self.print_action)
+        self.export_invoices_action = file_menu.addAction(
+            self.tr("Export invoice list…"), self.export_invoice_list
+        )
         file_menu.addSeparator()
         file_menu.addAction(self.tr("Open cache folder"), self._open_cache_folder)
         file_menu.addAction(self.tr("Settings…"), self._open_settings)
@@ -288,6 +297,7 @@ class MainWindow(QMainWindow):
         if self.manifest is not None:
             self.cache.unpin(self.manifest.guid)
         self.manifest = None
+        self._forget_invoices()
         self.renderer.forget()
         self.file_list.set_files([])
         self.setWindowTitle(APP_DISPLAY_NAME)
@@ -305,12 +315,76 @@ class MainWindow(QMainWindow):
         self.renderer.forget()
         self.setWindowTitle(f"{manifest.guid} — {APP_DISPLAY_NAME}")
         self.stack.setCurrentIndex(1)  # lay the pages out before the first render is sized
+        self._forget_invoices()
+        self._invoices_due = manifest.guid
         self.file_list.set_files(manifest.files)
-        broken = sum(not f.printable for f in manifest.files)
-        message = self.tr("%n file(s)", "", len(manifest.files))
+        self.statusBar().showMessage(f"{manifest.guid} · {self._files_message()}")
+        if not self.pages:  # no page will be painted: read the fields now
+            self._read_invoices()
+
+    def _files_message(self) -> str:
+        files = self.manifest.files
+        broken = sum(not f.printable and not f.is_data for f in files)
+        message = self.tr("%n file(s)", "", len(files))
         if broken:
             message += " · " + self.tr("%n cannot be printed", "", broken)
-        self.statusBar().showMessage(f"{manifest.guid} · {message}")
+        return message
+
+    # -- invoice fields ---------------------------------------------------------------------
+
+    def _forget_invoices(self) -> None:
+        self.listing = None
+        self._invoices_due = ""
+        if self._invoices_entry is not None:
+            self.jobs.cancel(self._invoices_entry)
+            self._invoices_entry = None
+
+    def _read_invoices(self) -> None:
+        """Fields come after the first page: opening a GUID is not slowed by reading them."""
+        if not self._invoices_due or self.manifest is None:
+            return
+        self._invoices_due = ""
+        job = invoices_job(self.settings, self.manifest, self.cache.blob_path, clerk_name())
+        self._invoices_entry = self.jobs.submit(job, on_done=self._on_invoices_read)
+        self._update_actions()
+
+    def _on_invoices_read(self, result: JobResult) -> None:
+        listing: InvoiceList = result.data
+        if self.manifest is None or listing.guid != self.manifest.guid:
+            return  # another GUID was opened meanwhile
+        self._invoices_entry = None
+        self.listing = listing
+        self.file_list.set_invoices(listing)
+        message = f"{listing.guid} · {self._files_message()}"
+        if listing.rows:
+            message += " · " + self.tr("invoices total {amount}").format(
+                amount=money(str(listing.total)))  # fmt: skip
+        self.statusBar().showMessage(message)
+        if listing.register_error is not None:
+            self.show_notice(self.tr("Duplicates not checked: {reason}").format(
+                reason=listing.register_error.translated(QCoreApplication.translate)))  # fmt: skip
+        self._update_actions()
+        self.invoices_shown.emit(listing.guid)
+
+    def export_invoice_list(self) -> None:
+        """The invoice list as XLSX, the same file ``fps-desktop invoices --xlsx`` writes."""
+        listing = self.listing
+        if listing is None:
+            return
+        suggested = Path.home() / f"{listing.guid}-invoices.xlsx"
+        target, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export invoice list"), str(suggested), self.tr("Excel files (*.xlsx)")
+        )
+        if not target:
+            return
+        path = Path(target)
+
+        def run(progress, cancel) -> JobResult:
+            write_xlsx(listing, path)
+            return JobResult(str(path), path=path)
+
+        self.jobs.submit(Job(QT_TRANSLATE_NOOP("Jobs", "Export invoices of {guid}"), run,
+                             "export", {"guid": listing.guid}))  # fmt: skip
 
     def _on_selection_changed(self) -> None:
         self.pages = [
@@ -347,6 +421,7 @@ class MainWindow(QMainWindow):
             log.info("GUID %s: first page painted after %.0f ms", self.manifest.guid, elapsed)
             self._opening_since = 0.0
             self.documents_shown.emit(self.manifest.guid)
+        self._read_invoices()
 
     # -- merge and print ------------------------------------------------------------------
 
@@ -363,19 +438,49 @@ class MainWindow(QMainWindow):
 
     def print_documents(self) -> None:
         files = self.file_list.selected_files()
-        if not files or self.manifest is None:
+        if not files or self.manifest is None or self._invoices_entry is not None:
             return
-        dialog = PrintDialog(self.cache, PrintOrder(self.manifest.guid, files), self.settings, self)
+        order = PrintOrder(self.manifest.guid, files)
+        if self.listing is not None:
+            chosen = {f.name for f in files}
+            claimed = [r for r in self.listing.duplicate_rows if r.fields.file in chosen]
+            if claimed and not self._confirm_duplicates(claimed):
+                return
+            order.duplicates_confirmed = [r.fields.file for r in claimed]
+            if self.settings.get("print.cover_sheet"):
+                order.cover = self.listing
+        dialog = PrintDialog(self.cache, order, self.settings, self)
         if dialog.exec() == PrintDialog.DialogCode.Accepted:
             audit = AuditLog(self.settings.paths)
-            self.jobs.submit(print_job(self.cache, dialog.order, audit, dialog.print_pdf))
+            self.jobs.submit(print_job(self.cache, dialog.order, audit, dialog.print_pdf,
+                                       self.settings))  # fmt: skip
+
+    def _confirm_duplicates(self, claimed) -> bool:
+        """Ask before printing invoices claimed before; the answer goes to the audit log."""
+        lines = []
+        for row in claimed:
+            notes = [QCoreApplication.translate("Invoices", t).format(**p)
+                     for t, p in row_notes(row) if t.startswith("Duplicate")]  # fmt: skip
+            lines.append(f"{row.fields.file}: " + "; ".join(notes))
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Invoice claimed before"),
+                          self.tr("%n invoice(s) of this GUID were claimed before:", "",
+                                  len(claimed)), parent=self)  # fmt: skip
+        box.setInformativeText("\n".join(lines) + "\n\n" + self.tr(
+            "Print anyway? Your answer is written to the audit log."))  # fmt: skip
+        anyway = box.addButton(self.tr("Print anyway"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Cancel))
+        box.exec()
+        return box.clickedButton() is anyway
 
     # -- small things ---------------------------------------------------------------------
 
     def _update_actions(self) -> None:
         has_pages = bool(self.pages)
         self.save_action.setEnabled(has_pages)
-        self.print_action.setEnabled(has_pages)
+        # printing waits for the fields: a claimed invoice must be asked about first
+        self.print_action.setEnabled(has_pages and self._invoices_entry is None
+                                     and not self._invoices_due)  # fmt: skip
+        self.export_invoices_action.setEnabled(bool(self.listing and self.listing.rows))
         self.refresh_action.setEnabled(self.manifest is not None)
         for action in self.zoom_actions:
             action.setEnabled(has_pages)
@@ -419,6 +524,10 @@ class MainWindow(QMainWindow):
 
     def _on_job_failed(self, entry: JobEntry, message: str) -> None:
         self.statusBar().showMessage(message, 15_000)
+        if entry is self._invoices_entry:  # fields unread: printing goes on without them
+            self._invoices_entry = None
+            self._update_actions()
+            self.invoices_shown.emit(self.manifest.guid if self.manifest else "")
         if entry is self._fetch_entry:
             self._fetch_entry = None
             self._clear_documents(self.tr("Could not open {guid}: {reason}").format(

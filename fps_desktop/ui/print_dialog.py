@@ -40,7 +40,7 @@ from fps_desktop.documents.merge import MergedDocument, merge_files
 from fps_desktop.documents.models import CachedFile, FileKind, FileRole, Layout
 from fps_desktop.jobs import CancelToken
 from fps_desktop.printing.imposition import Imposed, impose
-from fps_desktop.printing.job import PrintOrder
+from fps_desktop.printing.job import PrintOrder, cover_first
 from fps_desktop.printing.spooler import PrinterOptions
 from fps_desktop.ui.job_queue import run_task
 from fps_desktop.ui.page_view import PageRef, PageView, ZoomMode
@@ -74,6 +74,7 @@ class PrintDialog(QDialog):
         self.setWindowTitle(self.tr("Print {guid}").format(guid=order.guid))
         self.cache = cache
         self.order = order
+        self._cover = order.cover  # the invoices a cover sheet lists, while it is ticked
         self.settings = settings
         self.print_pdf = b""
         self._merged: MergedDocument | None = None
@@ -107,6 +108,10 @@ class PrintDialog(QDialog):
         self.copies_spin.setRange(1, 99)
         self.duplex_check = QCheckBox(self.tr("Print on both sides"), self)
         self.gray_check = QCheckBox(self.tr("Black and white"), self)
+        self.cover_check = QCheckBox(self.tr("Cover sheet first (GUID as QR code, invoice list)"),
+                                     self)  # fmt: skip
+        self.cover_check.setChecked(order.cover is not None)
+        self.cover_check.setVisible(order.cover is not None)
         self.problem_label = QLabel(self)
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet("color: #b00020;")
@@ -128,6 +133,7 @@ class PrintDialog(QDialog):
         form.addRow(self.tr("&Copies"), self.copies_spin)
         form.addRow("", self.duplex_check)
         form.addRow("", self.gray_check)
+        form.addRow("", self.cover_check)
         form.addRow(self.busy)
         form.addRow(self.summary_label)
         form.addRow(self.problem_label)
@@ -193,6 +199,7 @@ class PrintDialog(QDialog):
         self.layout_box.currentIndexChanged.connect(self._rebuild)
         self.pages_edit.textChanged.connect(self._rebuild_timer.start)
         self.gray_check.toggled.connect(self._regray)
+        self.cover_check.toggled.connect(self._rebuild)
         self.printer_box.currentIndexChanged.connect(self._load_remembered)
         self.properties_button.clicked.connect(self._native_properties)
         self.resize(980, 680)
@@ -225,6 +232,9 @@ class PrintDialog(QDialog):
         generation, merged = self._generation, self._merged
         layout, pages = self.current_layout(), self.pages_edit.text()
         cache, files = self.cache, self.order.files
+        self.order = order = replace(
+            self.order, cover=self._cover if self.cover_check.isChecked() else None
+        )
         self.print_button.setEnabled(False)
         self.busy.show()
         self.problem_label.clear()
@@ -232,7 +242,9 @@ class PrintDialog(QDialog):
 
         def prepare() -> _Prepared:
             done = merged or merge_files(cache, files, cancel=cancel)
-            imposed = impose(done.pdf, done.page_roles, layout, pages, cancel=cancel)
+            imposed = cover_first(
+                order, done, impose(done.pdf, done.page_roles, layout, pages, cancel=cancel)
+            )
             with tempfile.NamedTemporaryFile("wb", suffix=".pdf", delete=False) as handle:
                 handle.write(imposed.pdf)
             return _Prepared(generation, done, imposed, Path(handle.name))

@@ -14,7 +14,7 @@
     <message>
         <location filename="../../fps_desktop/ui/bridge.py" line="64"/>
         <source>Port {configured} is taken by another program, so FPS Desktop listens on {port}. GUIDs PBMS sends to port {configured} do not arrive: tell IT.</source>
-        <translation type="unfinished"></translation>
+        <translation>端口 {configured} 已被其他程序占用，FPS Desktop 改在 {port} 监听。PBMS 发往端口 {configured} 的 GUID 收不到：请告知 IT。</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/bridge.py" line="75"/>
@@ -69,7 +69,7 @@
     <message>
         <location filename="../../fps_desktop/ui/bridge.py" line="135"/>
         <source>not the port PBMS uses: tell IT</source>
-        <translation type="unfinished"></translation>
+        <translation>不是 PBMS 使用的端口：请告知 IT</translation>
     </message>
 </context>
 <context>
@@ -281,27 +281,47 @@
 </context>
 <context>
     <name>FileList</name>
+    <message>
+        <location filename="../../fps_desktop/ui/file_list.py" line="126"/>
+        <source>No. {number} · {date}</source>
+        <translation>号码 {number} · {date}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/file_list.py" line="144"/>
+        <source>{name} · invoice data, nothing to print</source>
+        <translation>{name} · 发票数据，无需打印</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/file_list.py" line="146"/>
+        <source>{name} — cannot be printed: {reason}</source>
+        <translation>{name} — 无法打印：{reason}</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="104"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="149"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n 页</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="119"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="164"/>
         <source>Invoices</source>
         <translation>发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="120"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="165"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="124"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="169"/>
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/file_list.py" line="171"/>
+        <source>total {amount}</source>
+        <translation>合计 {amount}</translation>
     </message>
 </context>
 <context>
@@ -342,38 +362,48 @@
         <translation>没有选中可打印的文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="48"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="25"/>
+        <source>The seal could not be drawn — print it from an OFD reader.</source>
+        <translation>印章无法绘制——请用 OFD 阅读器打印。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/pdf.py" line="52"/>
         <source>{name} is empty (0 bytes).</source>
         <translation>{name} 是空文件（0 字节）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="53"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="57"/>
         <source>{name} is not a readable image.</source>
         <translation>{name} 不是可读取的图片。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="57"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="61"/>
         <source>{name} is too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
         <translation>{name} 尺寸过大，无法打印（{width} × {height} 像素）。请让提交人提供较小的扫描件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="68"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="75"/>
+        <source>{name} is invoice data (XML), not a page to print.</source>
+        <translation>{name} 是发票数据（XML），不是可打印的页面。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/pdf.py" line="80"/>
         <source>{name} is neither a PDF nor a JPG/PNG image and cannot be shown.</source>
         <translation>{name} 既不是 PDF 也不是 JPG/PNG 图片，无法显示。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="78"/>
-        <location filename="../../fps_desktop/documents/pdf.py" line="107"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="90"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="134"/>
         <source>{name} is damaged and cannot be opened.</source>
         <translation>{name} 已损坏，无法打开。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="83"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="95"/>
         <source>{name} is protected by a password. Ask the sender for an unprotected copy.</source>
         <translation>{name} 受密码保护。请让提交人提供未加密的文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="91"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="103"/>
         <source>{name} has no pages.</source>
         <translation>{name} 没有任何页面。</translation>
     </message>
@@ -1042,7 +1072,7 @@
     <message>
         <location filename="../../fps_desktop/ui/job_list.py" line="93"/>
         <source>Nothing yet. Opening, printing, exports and uploads are listed here.</source>
-        <translation type="unfinished"></translation>
+        <translation>暂无任务。打开、打印、导出和上传都会列在这里。</translation>
     </message>
 </context>
 <context>
@@ -1092,7 +1122,7 @@
     </message>
     <message>
         <location filename="../../fps_desktop/documents/workspace.py" line="78"/>
-        <location filename="../../fps_desktop/printing/job.py" line="88"/>
+        <location filename="../../fps_desktop/printing/job.py" line="120"/>
         <source>Merge {count} files</source>
         <translation>合并 {count} 个文件</translation>
     </message>
@@ -1118,14 +1148,14 @@
         <translation>导出上传清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="120"/>
+        <location filename="../../fps_desktop/printing/job.py" line="160"/>
         <source>{sheets} sheet(s) printed</source>
-        <translation type="unfinished"></translation>
+        <translation>已打印 {sheets} 张</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="126"/>
+        <location filename="../../fps_desktop/printing/job.py" line="166"/>
         <source>Print {guid}</source>
-        <translation type="unfinished">打印 {guid}</translation>
+        <translation>打印 {guid}</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/invoices/listing.py" line="233"/>
@@ -1137,206 +1167,258 @@
         <source>Read invoices of {guid}</source>
         <translation>读取 {guid} 的发票</translation>
     </message>
+    <message>
+        <location filename="../../fps_desktop/ui/main_window.py" line="386"/>
+        <source>Export invoices of {guid}</source>
+        <translation>导出 {guid} 的发票</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="82"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="88"/>
         <source>Document</source>
         <translation>单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="93"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="99"/>
         <source>Type or paste a document GUID</source>
         <translation>输入或粘贴单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="98"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="104"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="103"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="109"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="106"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="112"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="111"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="117"/>
         <source>Merge &amp;&amp; Save</source>
         <translation>合并并保存</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="116"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="122"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="121"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="127"/>
         <source>Go to GUID box</source>
-        <translation type="unfinished"></translation>
+        <translation>转到 GUID 输入框</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="127"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="133"/>
         <source>Fit width</source>
         <translation>适合宽度</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="129"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="135"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="130"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="136"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="131"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="137"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="211"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="217"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="219"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="225"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="224"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="230"/>
+        <source>Export invoice list…</source>
+        <translation>导出发票清单…</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/main_window.py" line="233"/>
         <source>Open cache folder</source>
         <translation>打开缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="225"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="234"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="227"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="236"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="229"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="238"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="233"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="242"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="234"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="243"/>
         <source>Invoice export…</source>
         <translation>发票数据导出…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="235"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="244"/>
         <source>Upload to OSS…</source>
         <translation>上传到 OSS…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="236"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="245"/>
         <source>History…</source>
         <translation>历史记录…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="237"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="246"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="238"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="247"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="239"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="248"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="257"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="266"/>
         <source>Could not open “{text}”: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开“{text}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="270"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="279"/>
         <source>Sent by {origin}</source>
         <translation>由 {origin} 推送</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="312"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="330"/>
         <source>%n cannot be printed</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 个无法打印</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="334"/>
-        <source>Page {n} / {count}</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../fps_desktop/ui/main_window.py" line="360"/>
+        <source>invoices total {amount}</source>
+        <translation>发票合计 {amount}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="267"/>
-        <location filename="../../fps_desktop/ui/main_window.py" line="272"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="364"/>
+        <source>Duplicates not checked: {reason}</source>
+        <translation>未检查重复报销：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/main_window.py" line="376"/>
+        <source>Export invoice list</source>
+        <translation>导出发票清单</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/main_window.py" line="376"/>
+        <source>Excel files (*.xlsx)</source>
+        <translation>Excel 文件 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/main_window.py" line="408"/>
+        <source>Page {n} / {count}</source>
+        <translation>第 {n} / {count} 页</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/main_window.py" line="276"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="281"/>
         <source>Opening {guid}…</source>
         <translation>正在打开 {guid}…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="132"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="138"/>
         <source>Rotate right</source>
-        <translation type="unfinished"></translation>
+        <translation>向右旋转</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="133"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="139"/>
         <source>Rotate left</source>
-        <translation type="unfinished"></translation>
+        <translation>向左旋转</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="310"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="328"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="359"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="434"/>
         <source>Save merged PDF</source>
         <translation>保存合并后的 PDF</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="403"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="465"/>
+        <source>Invoice claimed before</source>
+        <translation>发票已报销过</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/main_window.py" line="466"/>
+        <source>%n invoice(s) of this GUID were claimed before:</source>
+        <translation>
+            <numerusform>此 GUID 中有 %n 张发票已报销过：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/main_window.py" line="469"/>
+        <source>Print anyway? Your answer is written to the audit log.</source>
+        <translation>仍要打印吗？您的选择将记入审计日志。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/main_window.py" line="470"/>
+        <source>Print anyway</source>
+        <translation>仍然打印</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/main_window.py" line="508"/>
         <source>Open a document GUID</source>
         <translation>打开单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="404"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="509"/>
         <source>Type or paste a GUID above, or let PBMS send one.</source>
         <translation>在上方输入或粘贴 GUID，或由 PBMS 推送。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="407"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="512"/>
         <source>Demo documents to try:</source>
         <translation>可以试用的演示单据：</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="424"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="533"/>
         <source>Could not open {guid}: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开 {guid}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="451"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="560"/>
         <source>{name} {version}
 Finance Print Station</source>
         <translation>{name} {version}
@@ -1361,151 +1443,148 @@ Finance Print Station</source>
 <context>
     <name>PrintDialog</name>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="101"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="102"/>
         <source>Actual size (shrink to fit only)</source>
         <translation>实际大小（仅在放不下时缩小）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="102"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="103"/>
         <source>Fit to page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="103"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="104"/>
         <source>Two invoices per A4 (cut line)</source>
         <translation>每张 A4 打印两张发票（带裁切线）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="125"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="111"/>
+        <source>Cover sheet first (GUID as QR code, invoice list)</source>
+        <translation>先打印封面（GUID 二维码、发票清单）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="130"/>
         <source>&amp;Printer</source>
-        <translation type="unfinished"></translation>
+        <translation>打印机(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="126"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="131"/>
         <source>&amp;Layout</source>
-        <translation type="unfinished"></translation>
+        <translation>版式(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="127"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="132"/>
         <source>P&amp;ages</source>
-        <translation type="unfinished"></translation>
+        <translation>页码(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="128"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="133"/>
         <source>&amp;Copies</source>
-        <translation type="unfinished"></translation>
+        <translation>份数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="141"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="147"/>
         <source>Previous sheet (Page Up)</source>
-        <translation type="unfinished"></translation>
+        <translation>上一张（Page Up）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="144"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="150"/>
         <source>Next sheet (Page Down)</source>
-        <translation type="unfinished"></translation>
+        <translation>下一张（Page Down）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="148"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="154"/>
         <source>Zoom in</source>
-        <translation type="unfinished">放大</translation>
+        <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="151"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="157"/>
         <source>Zoom out</source>
-        <translation type="unfinished">缩小</translation>
+        <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="153"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="159"/>
         <source>Fit page</source>
-        <translation type="unfinished">适合页面</translation>
+        <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="168"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="174"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="231"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="241"/>
         <source>Preparing the sheets…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在准备打印页…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="259"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="271"/>
         <source>Left out because they cannot be printed: {names}</source>
-        <translation type="unfinished"></translation>
+        <translation>因无法打印而略过：{names}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="324"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="336"/>
         <source>PDF files (*.pdf)</source>
-        <translation type="unfinished"></translation>
+        <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="96"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="97"/>
         <source>Save as PDF file…</source>
         <translation>另存为 PDF 文件…</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="74"/>
         <source>Print {guid}</source>
-        <translation type="unfinished">打印 {guid}</translation>
+        <translation>打印 {guid}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="87"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="88"/>
         <source>GUID {guid} · %n file(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>GUID {guid} · %n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="99"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="100"/>
         <source>Properties…</source>
         <translation>属性…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="105"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="106"/>
         <source>All pages, or e.g. 1-3, 5</source>
         <translation>全部页面，或如 1-3, 5</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="108"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="109"/>
         <source>Print on both sides</source>
         <translation>双面打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="109"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="110"/>
         <source>Black and white</source>
         <translation>黑白打印</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="266"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="278"/>
         <source>%n sheet(s) of A4</source>
         <translation>
             <numerusform>共 %n 张 A4</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="269"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="281"/>
         <source>pages shrunk to fit, the smallest to {percent} %</source>
-        <translation type="unfinished"></translation>
+        <translation>页面已缩小以适合纸张，最小缩至 {percent} %</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="293"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="305"/>
         <source>Sheet {n} / {count}</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {n} / {count} 张</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="324"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="336"/>
         <source>Save as PDF file</source>
         <translation>另存为 PDF 文件</translation>
-    </message>
-</context>
-<context>
-    <name>QCoreApplication.self</name>
-    <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="101"/>
-        <source>{name} — cannot be printed: {reason}</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

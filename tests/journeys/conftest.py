@@ -28,7 +28,10 @@ SLOW = 30_000  # ms: generous, so a machine busy with other work does not fail a
 
 @pytest.fixture
 def settings(fps_home):
-    return Settings()
+    """Journeys about files and layouts count sheets without the cover sheet."""
+    settings = Settings()
+    settings.set("print.cover_sheet", False)
+    return settings
 
 
 @pytest.fixture
@@ -95,8 +98,14 @@ def type_guid(qtbot, window: MainWindow, text: str) -> None:
 
 
 def open_by_keyboard(qtbot, window: MainWindow, text: str) -> None:
-    with qtbot.waitSignal(window.documents_shown, timeout=SLOW):
+    """Type a GUID and wait until its first page and its invoice fields are shown."""
+    signals = [window.documents_shown, window.invoices_shown]
+    with qtbot.waitSignals(signals, timeout=SLOW):
         type_guid(qtbot, window, text)
+
+
+def print_jobs(window: MainWindow) -> list:
+    return [e for e in window.jobs.entries if e.job.kind == "print"]
 
 
 def save_as(path: Path) -> Callable[[QWidget], None]:

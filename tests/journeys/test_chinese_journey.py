@@ -38,7 +38,9 @@ def chinese(qapp):
 
 @pytest.fixture
 def window_zh(qtbot, chinese, fps_home):
-    main = MainWindow(Settings(), JobQueue())
+    settings = Settings()
+    settings.set("print.cover_sheet", False)  # J8 counts the sheets of J1
+    main = MainWindow(settings, JobQueue())
     qtbot.addWidget(main)
     main.show()
     qtbot.waitExposed(main)
