@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLineEdit, QWi
 from fps_desktop.config import Settings
 from fps_desktop.ui.job_queue import JobQueue, JobState
 from fps_desktop.ui.main_window import MainWindow
+from fps_desktop.ui.print_dialog import PrintDialog
 
 DEMO_GUID = "c965be9f9c1d449d9e50fed330150d7a"
 A4 = (595, 842)
@@ -102,6 +103,24 @@ def open_by_keyboard(qtbot, window: MainWindow, text: str) -> None:
     signals = [window.documents_shown, window.invoices_shown]
     with qtbot.waitSignals(signals, timeout=SLOW):
         type_guid(qtbot, window, text)
+
+
+def print_to_pdf(qtbot, window, out) -> str:
+    """Ctrl+P, Enter on Print, the file name typed into Qt's save dialog; the dialog's title."""
+    seen = {}
+
+    def in_print_dialog(dialog: PrintDialog) -> None:
+        seen["dialog"] = dialog.windowTitle()
+        qtbot.waitUntil(dialog.print_button.isEnabled, timeout=SLOW)
+        saving = when_shown(QFileDialog, save_as(out))
+        QTest.keyClick(dialog, Qt.Key.Key_Return)  # Print is the default button
+        saving.check()
+
+    printing = when_shown(PrintDialog, in_print_dialog)
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    printing.check()
+    wait_for_jobs(qtbot, window)
+    return seen["dialog"]
 
 
 def print_jobs(window: MainWindow) -> list:

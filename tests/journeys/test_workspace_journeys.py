@@ -14,7 +14,6 @@ from fps_desktop.audit import AuditLog
 from fps_desktop.documents.demo import demo_file_bytes
 from fps_desktop.documents.models import FileRole
 from fps_desktop.ui.bridge import Bridge
-from fps_desktop.ui.print_dialog import PrintDialog
 from tests.journeys.conftest import (
     A4,
     DEMO_GUID,
@@ -22,6 +21,7 @@ from tests.journeys.conftest import (
     open_by_keyboard,
     pdf_sheets,
     print_jobs,
+    print_to_pdf,
     save_as,
     type_guid,
     wait_for_jobs,
@@ -30,24 +30,6 @@ from tests.journeys.conftest import (
 from tests.net import free_port
 
 OTHER_DEMO_GUID = "5f0c3b2a9d8e4f7a8b6c1d2e3f4a5b6c"
-
-
-def print_to_pdf(qtbot, window, out) -> PrintDialog:
-    """Ctrl+P, Enter on Print, the file name typed into Qt's save dialog."""
-    seen = {}
-
-    def in_print_dialog(dialog: PrintDialog) -> None:
-        seen["dialog"] = dialog.windowTitle()
-        qtbot.waitUntil(dialog.print_button.isEnabled, timeout=SLOW)
-        saving = when_shown(QFileDialog, save_as(out))
-        QTest.keyClick(dialog, Qt.Key.Key_Return)  # Print is the default button
-        saving.check()
-
-    printing = when_shown(PrintDialog, in_print_dialog)
-    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    printing.check()
-    wait_for_jobs(qtbot, window)
-    return seen["dialog"]
 
 
 def test_j2_pasted_dashed_guid_saved_as_one_pdf_with_a_bookmark_per_file(qtbot, window, tmp_path):

@@ -1,0 +1,215 @@
+"""J9–J12: invoices as the clerk sees them — fields per row, duplicates, the question
+before printing one, the cover sheet, OFD and XML invoices, the XLSX export."""
+
+from __future__ import annotations
+
+import openpyxl
+import pymupdf
+import pytest
+import zxingcpp
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from fps_desktop.audit import AuditLog
+from fps_desktop.documents.demo import demo_file_bytes
+from fps_desktop.documents.models import FileRole
+from fps_desktop.printing.job import clerk_name
+from fps_desktop.ui.print_dialog import PrintDialog
+from tests.invoices.conftest import red_share, rezip
+from tests.journeys.conftest import (
+    A4,
+    DEMO_GUID,
+    SLOW,
+    open_by_keyboard,
+    pdf_sheets,
+    print_jobs,
+    print_to_pdf,
+    save_as,
+    wait_for_jobs,
+    when_shown,
+)
+
+CLAIMED_TWICE = "8b4f2e6a1c9d4b7e9f3a5c7e1b2d4f6a"  # repeats the air ticket of DEMO_GUID
+THREE_FORMATS = "3e7d9c1b5a2f4e6d8c0b1a2f3e4d5c6b"
+AIR_TICKET = "发票_25442000000123456789.pdf"
+
+
+def back_to(qtbot, window) -> None:
+    """Back from a dialog, the clerk clicks into the window again."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=SLOW)
+
+
+def rows(window, role=FileRole.INVOICE) -> dict[str, object]:
+    group = window.file_list.groups[role]
+    return {group.item(i).data(Qt.ItemDataRole.UserRole + 1).name: group.item(i)
+            for i in range(group.count())}  # fmt: skip
+
+
+def test_j9_an_invoice_claimed_before_is_red_with_where_and_when_it_was_printed(
+    qtbot, window, tmp_path
+):
+    open_by_keyboard(qtbot, window, DEMO_GUID)
+    ticket = rows(window)[AIR_TICKET].text()
+    assert "No. 25442000000123456789 · 2025-08-19" in ticket
+    assert "广州白云机场商旅服务有限公司 · ¥1,280.00" in ticket
+    assert "⚠" not in ticket  # first claim: nothing to say
+    assert "total ¥2,248.00" in window.file_list.headers[FileRole.INVOICE].text()
+    print_to_pdf(qtbot, window, tmp_path / "first-claim.pdf")
+    back_to(qtbot, window)
+
+    open_by_keyboard(qtbot, window, CLAIMED_TWICE)
+    shown = rows(window)
+    ticket = shown[AIR_TICKET]
+    assert f"Duplicate: also in GUID {DEMO_GUID} ({AIR_TICKET}), printed " in ticket.text()
+    assert f" by {clerk_name()}" in ticket.text()
+    assert ticket.foreground().color().name() == "#b00020"
+    assert "The buyer is not the university." in shown["发票_25442000000789000011.pdf"].text()
+    assert "Red-letter invoice" in shown["发票_25442000000789000012.pdf"].text()
+    assert "total ¥948.00" in window.file_list.headers[FileRole.INVOICE].text()
+    assert "¥948.00" in window.statusBar().currentMessage()
+
+
+def confirm(answer: str, seen: list[str]):
+    def act(box: QMessageBox) -> None:
+        seen.append(box.text() + "\n" + box.informativeText())
+        button = next(b for b in box.buttons() if b.text() == answer)
+        qtbot_click(button)
+
+    return act
+
+
+def qtbot_click(button) -> None:
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_j10_printing_a_claimed_invoice_asks_first_and_the_answer_is_audited(
+    qtbot, window, tmp_path
+):
+    open_by_keyboard(qtbot, window, DEMO_GUID)
+    open_by_keyboard(qtbot, window, CLAIMED_TWICE)
+
+    asked: list[str] = []
+    question = when_shown(QMessageBox, confirm("Cancel", asked))
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    question.check()
+    assert AIR_TICKET in asked[0] and DEMO_GUID in asked[0]
+    assert print_jobs(window) == []  # Cancel: no print dialog, nothing printed
+    back_to(qtbot, window)
+
+    out = tmp_path / "anyway.pdf"
+    question = when_shown(QMessageBox, confirm("Print anyway", asked))
+    print_to_pdf(qtbot, window, out)
+    question.check()
+    assert len(pdf_sheets(out)) == 4  # three invoices and the approval page
+    printed = AuditLog(window.settings.paths).entries()[0]
+    assert printed["event"] == "print" and printed["guid"] == CLAIMED_TWICE
+    assert printed["duplicates_confirmed"] == [AIR_TICKET]
+    back_to(qtbot, window)
+
+    open_by_keyboard(qtbot, window, DEMO_GUID)  # the register now knows the second print
+    note = rows(window)[AIR_TICKET].text()
+    assert f"Duplicate: also in GUID {CLAIMED_TWICE} ({AIR_TICKET}), printed " in note
+
+
+@pytest.fixture
+def with_cover(settings):
+    settings.set("print.cover_sheet", True)
+    return settings
+
+
+def test_j11_the_cover_sheet_prints_first_and_its_qr_code_is_the_guid(
+    qtbot, with_cover, window, tmp_path
+):
+    open_by_keyboard(qtbot, window, DEMO_GUID)
+    out = tmp_path / "with-cover.pdf"
+
+    def in_print_dialog(dialog: PrintDialog) -> None:
+        qtbot.waitUntil(dialog.print_button.isEnabled, timeout=SLOW)
+        assert dialog.cover_check.isChecked()
+        assert dialog.sheet_label.text() == "Sheet 1 / 8"  # the 7 sheets of J1 and the cover
+        dialog.cover_check.setFocus()
+        QTest.keyClick(dialog.cover_check, Qt.Key.Key_Space)  # off, and on again
+        qtbot.waitUntil(lambda: dialog.sheet_label.text() == "Sheet 1 / 7", timeout=SLOW)
+        QTest.keyClick(dialog.cover_check, Qt.Key.Key_Space)
+        qtbot.waitUntil(lambda: dialog.sheet_label.text() == "Sheet 1 / 8", timeout=SLOW)
+        qtbot.waitUntil(dialog.print_button.isEnabled, timeout=SLOW)
+        saving = when_shown(QFileDialog, save_as(out))
+        qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+        saving.check()
+
+    printing = when_shown(PrintDialog, in_print_dialog)
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    printing.check()
+    wait_for_jobs(qtbot, window)
+    assert pdf_sheets(out) == [A4] * 8
+    with pymupdf.open(out) as doc:  # printed sheets are pictures: the QR code is read
+        pix = doc[0].get_pixmap(dpi=150, colorspace=pymupdf.csGRAY)
+    view = zxingcpp.ImageView(pix.samples_mv, pix.width, pix.height, zxingcpp.ImageFormat.Lum,
+                              pix.stride)  # fmt: skip
+    assert [code.text for code in zxingcpp.read_barcodes(view)] == [DEMO_GUID]
+
+
+def test_j12_ofd_invoices_print_like_pdfs_and_the_xml_is_listed_as_data(qtbot, window, tmp_path):
+    open_by_keyboard(qtbot, window, THREE_FORMATS)
+    shown = rows(window)
+    xml = shown["发票_25442000000456700001.xml"]
+    assert "invoice data, nothing to print" in xml.text()
+    assert not xml.flags() & Qt.ItemFlag.ItemIsUserCheckable
+    assert xml.foreground().color().name() != "#b00020"
+    assert "cannot be printed" not in window.statusBar().currentMessage()
+    chosen = [f.name for f in window.file_list.selected_files()]
+    assert chosen == ["发票_25442000000456700001.pdf", "发票_25442000000456700001.ofd",
+                      "发票_25442000000456700002.ofd"]  # fmt: skip
+    assert "No. 25442000000456700002 · 2025-11-04" in shown["发票_25442000000456700002.ofd"].text()
+    # the same invoice as PDF, OFD and XML counts once: 5,830 + 1,060
+    assert "total ¥6,890.00" in window.file_list.headers[FileRole.INVOICE].text()
+    out = tmp_path / "ofd.pdf"
+    print_to_pdf(qtbot, window, out)
+    assert len(pdf_sheets(out)) == 3
+    with pymupdf.open(out) as doc:  # the OFD pages are drawn, their seals too
+        assert all(red_share(page, page.rect) > 0.001 for page in doc)
+
+
+@pytest.fixture
+def unsealed_folder(tmp_path, settings):
+    guid = "e" * 32
+    folder = tmp_path / "share" / guid
+    folder.mkdir(parents=True)
+    ofd = demo_file_bytes(THREE_FORMATS, "inv-1-ofd")
+    (folder / "发票_sealed.ofd").write_bytes(ofd)
+    broken = rezip(ofd, {"Doc_0/Signs/Sign_0/SignedValue.dat": bytes(300)})
+    (folder / "发票_unsealed.ofd").write_bytes(broken)
+    settings.set("source.kind", "folder")
+    settings.set("source.folder.root", str(tmp_path / "share"))
+    return guid
+
+
+@pytest.mark.allow_log_warnings  # the converter logs the seal it could not find
+def test_j12_an_ofd_whose_seal_cannot_be_drawn_is_marked_not_printed(
+    qtbot, window, unsealed_folder
+):
+    open_by_keyboard(qtbot, window, unsealed_folder)
+    shown = rows(window)
+    assert "print it from an OFD reader" in shown["发票_unsealed.ofd"].text()
+    assert "cannot be printed" in shown["发票_unsealed.ofd"].text()
+    assert "cannot be printed" not in shown["发票_sealed.ofd"].text()
+    assert [f.name for f in window.file_list.selected_files()] == ["发票_sealed.ofd"]
+
+
+def test_j13_the_invoice_list_exported_to_xlsx_from_the_file_menu(qtbot, window, tmp_path):
+    open_by_keyboard(qtbot, window, CLAIMED_TWICE)
+    out = tmp_path / "invoices.xlsx"
+    saving = when_shown(QFileDialog, save_as(out))
+    file_menu = window.menuBar().actions()[0].menu()
+    export = next(a for a in file_menu.actions() if a.text() == "Export invoice list…")
+    assert export.isEnabled()
+    export.trigger()
+    saving.check()
+    wait_for_jobs(qtbot, window)
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet["D1"].value == "发票号码" and sheet["L1"].value == "价税合计"
+    assert sheet["D2"].value == "25442000000123456789" and sheet["L2"].value == 1280.0
+    assert sheet["N4"].value == "是"  # the red-letter invoice
+    assert [sheet.cell(sheet.max_row, c).value for c in (1, 12)] == ["合计", 948.0]
