@@ -38,14 +38,20 @@ def test_print_command_two_up_in_black_and_white(tmp_path, capsys):
     code = main(["print", GUID, "--to-pdf", str(target), "--layout", "two-up", "--grayscale"])
     assert code == 0
     out = pymupdf.open(target)
-    assert out.page_count == 6  # 2 invoices on one sheet + 5 attachment pages
-    assert colourful(out[0]) == 0
-    assert "6 sheets" in capsys.readouterr().out
+    assert out.page_count == 7  # the cover, 2 invoices on one sheet, 5 attachment pages
+    assert colourful(out[1]) == 0
+    assert "7 sheets" in capsys.readouterr().out
+
+
+def test_print_command_without_the_cover_sheet(tmp_path, capsys):
+    target = tmp_path / "printed.pdf"
+    assert main(["print", GUID, "--to-pdf", str(target), "--layout", "two-up", "--no-cover"]) == 0
+    assert pymupdf.open(target).page_count == 6
 
 
 def test_colour_print_keeps_the_red_seal(tmp_path):
     target = tmp_path / "printed.pdf"
-    assert main(["print", GUID, "--to-pdf", str(target), "--only", "invoices"]) == 0
+    assert main(["print", GUID, "--to-pdf", str(target), "--only", "invoices", "--no-cover"]) == 0
     assert colourful(pymupdf.open(target)[0]) > 20
 
 
