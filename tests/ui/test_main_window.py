@@ -20,9 +20,7 @@ def test_empty_window_lists_the_demo_guids(window):
 def test_opening_a_guid_shows_groups_thumbnails_and_the_first_page(qtbot, window):
     open_demo(qtbot, window, "  C965BE9F-9C1D-449D-9E50-FED330150D7A ")
     assert window.stack.currentIndex() == 1
-    assert window.file_list.headers[window.manifest.files[0].role].text().startswith(
-        "Invoices (2)"
-    )
+    assert window.file_list.headers[window.manifest.files[0].role].text().startswith("Invoices (2)")
     assert window.thumbnails.count() == 7
     assert window.page_view.label.pixmap().width() >= window.page_view.viewport().width() - 30
     assert window.settings.get("ui.recent_guids")[0] == GUID
