@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +40,7 @@ class _Group(QListWidget):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)  # invoice numbers sit at the start
         self.setWordWrap(True)  # a reason why a file cannot print stays readable
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)  # rows re-wrap when the pane resizes
 
     def move_current(self, step: int) -> None:
         """Move the current file ``step`` rows, as a drag would."""
@@ -73,7 +74,7 @@ class FileList(QWidget):
             group.model().rowsMoved.connect(lambda *_: self.changed.emit())
             group.itemClicked.connect(lambda item: self.activated.emit(item.data(FileRoleData)))
             layout.addWidget(header)
-            layout.addWidget(group, 1)
+            layout.addWidget(group, 3 if role == FileRole.INVOICE else 1)  # invoices say more
             self.groups[role] = group
             self.headers[role] = header
         self._update_headers()
@@ -117,6 +118,7 @@ class FileList(QWidget):
                 if row is not None:
                     self._show_fields(entry, row)
             group.blockSignals(False)
+            group.doItemsLayout()  # rows grew: measure them again, or their notes are cut
         self._update_headers()
 
     def _show_fields(self, entry: QListWidgetItem, row: InvoiceRow) -> None:
@@ -131,6 +133,7 @@ class FileList(QWidget):
         lines.extend("⚠ " + note for note in notes)
         entry.setText("\n".join(lines))
         entry.setToolTip(entry.text())
+        entry.setSizeHint(self._fitting(entry))
         if row.is_duplicate:
             entry.setForeground(RED)
             entry.setBackground(QBrush(QColor("#fdecee")))
@@ -138,6 +141,15 @@ class FileList(QWidget):
             entry.setForeground(RED)
         elif notes:
             entry.setForeground(AMBER)
+
+    def _fitting(self, entry: QListWidgetItem) -> QSize:
+        """Room for every line: Chinese lines are taller than the list measures them."""
+        group = entry.listWidget()
+        width = group.viewport().width() - 28  # the check box
+        bounds = group.fontMetrics().boundingRect(
+            QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, entry.text()
+        )
+        return QSize(width, bounds.height() + 4 * (entry.text().count("\n") + 1))
 
     def _label(self, item: CachedFile) -> str:
         if item.is_data:

@@ -182,7 +182,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(left)
         splitter.addWidget(pages)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([300, 980])
+        splitter.setSizes([360, 920])  # room for an invoice's seller and notes
         self.notice = QLabel(self)
         self.notice.setObjectName("notice")
         self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
