@@ -37,6 +37,16 @@ def rezip(data: bytes, replace: dict[str, bytes | None]) -> bytes:
     return out.getvalue()
 
 
+def qr_codes(page: pymupdf.Page) -> list[str]:
+    """The QR codes a scanner reads off ``page``, drawn at 150 dpi."""
+    import zxingcpp
+
+    pix = page.get_pixmap(dpi=150, colorspace=pymupdf.csGRAY)
+    view = zxingcpp.ImageView(pix.samples_mv, pix.width, pix.height, zxingcpp.ImageFormat.Lum,
+                              pix.stride)  # fmt: skip
+    return [code.text for code in zxingcpp.read_barcodes(view)]
+
+
 def red_share(page: pymupdf.Page, rect: pymupdf.Rect) -> float:
     """The share of clearly red pixels inside ``rect`` (a drawn seal is red)."""
     pix = page.get_pixmap(dpi=72, clip=rect, alpha=False, colorspace=pymupdf.csRGB)

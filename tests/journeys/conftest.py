@@ -105,6 +105,21 @@ def open_by_keyboard(qtbot, window: MainWindow, text: str) -> None:
         type_guid(qtbot, window, text)
 
 
+def print_with(qtbot, window: MainWindow, in_print_dialog: Callable[[PrintDialog], None]) -> None:
+    """Ctrl+P, what the clerk does in the print dialog, then wait for the print job."""
+    printing = when_shown(PrintDialog, in_print_dialog)
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    printing.check()
+    wait_for_jobs(qtbot, window)
+
+
+def click_print(qtbot, dialog: PrintDialog, out: Path) -> None:
+    """Click Print with "Save as PDF file…" chosen and type ``out`` in the save dialog."""
+    saving = when_shown(QFileDialog, save_as(out))
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    saving.check()
+
+
 def print_to_pdf(qtbot, window, out) -> str:
     """Ctrl+P, Enter on Print, the file name typed into Qt's save dialog; the dialog's title."""
     seen = {}
@@ -116,10 +131,7 @@ def print_to_pdf(qtbot, window, out) -> str:
         QTest.keyClick(dialog, Qt.Key.Key_Return)  # Print is the default button
         saving.check()
 
-    printing = when_shown(PrintDialog, in_print_dialog)
-    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    printing.check()
-    wait_for_jobs(qtbot, window)
+    print_with(qtbot, window, in_print_dialog)
     return seen["dialog"]
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import openpyxl
 import pymupdf
 import pytest
-import zxingcpp
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
@@ -16,15 +15,17 @@ from fps_desktop.documents.demo import demo_file_bytes
 from fps_desktop.documents.models import FileRole
 from fps_desktop.printing.job import clerk_name
 from fps_desktop.ui.print_dialog import PrintDialog
-from tests.invoices.conftest import red_share, rezip
+from tests.invoices.conftest import qr_codes, red_share, rezip
 from tests.journeys.conftest import (
     A4,
     DEMO_GUID,
     SLOW,
+    click_print,
     open_by_keyboard,
     pdf_sheets,
     print_jobs,
     print_to_pdf,
+    print_with,
     save_as,
     wait_for_jobs,
     when_shown,
@@ -135,20 +136,12 @@ def test_j11_the_cover_sheet_prints_first_and_its_qr_code_is_the_guid(
         QTest.keyClick(dialog.cover_check, Qt.Key.Key_Space)
         qtbot.waitUntil(lambda: dialog.sheet_label.text() == "Sheet 1 / 8", timeout=SLOW)
         qtbot.waitUntil(dialog.print_button.isEnabled, timeout=SLOW)
-        saving = when_shown(QFileDialog, save_as(out))
-        qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
-        saving.check()
+        click_print(qtbot, dialog, out)
 
-    printing = when_shown(PrintDialog, in_print_dialog)
-    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    printing.check()
-    wait_for_jobs(qtbot, window)
+    print_with(qtbot, window, in_print_dialog)
     assert pdf_sheets(out) == [A4] * 8
     with pymupdf.open(out) as doc:  # printed sheets are pictures: the QR code is read
-        pix = doc[0].get_pixmap(dpi=150, colorspace=pymupdf.csGRAY)
-    view = zxingcpp.ImageView(pix.samples_mv, pix.width, pix.height, zxingcpp.ImageFormat.Lum,
-                              pix.stride)  # fmt: skip
-    assert [code.text for code in zxingcpp.read_barcodes(view)] == [DEMO_GUID]
+        assert qr_codes(doc[0]) == [DEMO_GUID]
 
 
 def test_j12_ofd_invoices_print_like_pdfs_and_the_xml_is_listed_as_data(qtbot, window, tmp_path):

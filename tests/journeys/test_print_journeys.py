@@ -13,9 +13,11 @@ from tests.journeys.conftest import (
     A4,
     DEMO_GUID,
     SLOW,
+    click_print,
     open_by_keyboard,
     pdf_sheets,
     print_jobs,
+    print_with,
     save_as,
     wait_for_jobs,
     when_shown,
@@ -49,14 +51,9 @@ def test_j1_typed_guid_printed_to_pdf_in_each_layout(qtbot, window, tmp_path, la
         choose(dialog.layout_box, layout_label)
         qtbot.waitUntil(dialog.print_button.isEnabled, timeout=SLOW)
         assert dialog.sheet_label.text() == f"Sheet 1 / {SHEETS[layout]}"
-        saving = when_shown(QFileDialog, save_as(out))
-        qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
-        saving.check()
+        click_print(qtbot, dialog, out)
 
-    printing = when_shown(PrintDialog, in_print_dialog)
-    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    printing.check()
-    wait_for_jobs(qtbot, window)
+    print_with(qtbot, window, in_print_dialog)
     assert pdf_sheets(out) == [A4] * SHEETS[layout]
 
 
