@@ -98,9 +98,8 @@ class FileList(QWidget):
     def _label(self, item: CachedFile) -> str:
         if not item.printable:
             reason = item.problem_error().translated(QCoreApplication.translate)
-            return self.tr("{name} — cannot be printed: {reason}").format(
-                name=item.name, reason=reason
-            )
+            label = QCoreApplication.translate("FileList", "{name} — cannot be printed: {reason}")
+            return label.format(name=item.name, reason=reason)
         return self.tr("{name} · %n page(s)", "", item.pages).format(name=item.name)
 
     def selected_files(self) -> list[CachedFile]:

@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../fps_desktop/ui/app.py" line="52"/>
+        <location filename="../../fps_desktop/ui/app.py" line="54"/>
         <source>Something went wrong. The details are in the log file; the app goes on.</source>
         <translation>出现了错误。详细信息已写入日志文件，程序会继续运行。</translation>
     </message>
@@ -14,7 +14,7 @@
     <message>
         <location filename="../../fps_desktop/ui/bridge.py" line="64"/>
         <source>Port {configured} is taken by another program, so FPS Desktop listens on {port}. GUIDs PBMS sends to port {configured} do not arrive: tell IT.</source>
-        <translation type="unfinished"></translation>
+        <translation>端口 {configured} 被其他程序占用，FPS Desktop 改在 {port} 端口接收。PBMS 发往 {configured} 端口的 GUID 收不到：请联系信息中心。</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/bridge.py" line="75"/>
@@ -69,7 +69,7 @@
     <message>
         <location filename="../../fps_desktop/ui/bridge.py" line="135"/>
         <source>not the port PBMS uses: tell IT</source>
-        <translation type="unfinished"></translation>
+        <translation>不是 PBMS 使用的端口：请联系信息中心</translation>
     </message>
 </context>
 <context>
@@ -281,25 +281,30 @@
 </context>
 <context>
     <name>FileList</name>
+    <message>
+        <location filename="../../fps_desktop/ui/file_list.py" line="101"/>
+        <source>{name} — cannot be printed: {reason}</source>
+        <translation>{name} — 无法打印：{reason}</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="104"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="103"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n 页</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="119"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="118"/>
         <source>Invoices</source>
         <translation>发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="120"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="119"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="124"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="123"/>
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
     </message>
@@ -1042,7 +1047,7 @@
     <message>
         <location filename="../../fps_desktop/ui/job_list.py" line="93"/>
         <source>Nothing yet. Opening, printing, exports and uploads are listed here.</source>
-        <translation type="unfinished"></translation>
+        <translation>暂无任务。打开、打印、导出和上传都会列在这里。</translation>
     </message>
 </context>
 <context>
@@ -1120,12 +1125,12 @@
     <message>
         <location filename="../../fps_desktop/printing/job.py" line="120"/>
         <source>{sheets} sheet(s) printed</source>
-        <translation type="unfinished"></translation>
+        <translation>已打印 {sheets} 张</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/printing/job.py" line="126"/>
         <source>Print {guid}</source>
-        <translation type="unfinished">打印 {guid}</translation>
+        <translation>打印 {guid}</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/invoices/listing.py" line="233"/>
@@ -1178,7 +1183,7 @@
     <message>
         <location filename="../../fps_desktop/ui/main_window.py" line="121"/>
         <source>Go to GUID box</source>
-        <translation type="unfinished"></translation>
+        <translation>转到 GUID 输入框</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/main_window.py" line="127"/>
@@ -1268,7 +1273,7 @@
     <message>
         <location filename="../../fps_desktop/ui/main_window.py" line="257"/>
         <source>Could not open “{text}”: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开“{text}”：{reason}</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/main_window.py" line="270"/>
@@ -1278,14 +1283,14 @@
     <message numerus="yes">
         <location filename="../../fps_desktop/ui/main_window.py" line="312"/>
         <source>%n cannot be printed</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 个无法打印</numerusform>
         </translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/main_window.py" line="334"/>
         <source>Page {n} / {count}</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {n} / {count} 页</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/main_window.py" line="267"/>
@@ -1296,12 +1301,12 @@
     <message>
         <location filename="../../fps_desktop/ui/main_window.py" line="132"/>
         <source>Rotate right</source>
-        <translation type="unfinished"></translation>
+        <translation>向右旋转</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/main_window.py" line="133"/>
         <source>Rotate left</source>
-        <translation type="unfinished"></translation>
+        <translation>向左旋转</translation>
     </message>
     <message numerus="yes">
         <location filename="../../fps_desktop/ui/main_window.py" line="310"/>
@@ -1333,7 +1338,7 @@
     <message>
         <location filename="../../fps_desktop/ui/main_window.py" line="424"/>
         <source>Could not open {guid}: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开 {guid}：{reason}</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/main_window.py" line="451"/>
@@ -1378,47 +1383,47 @@ Finance Print Station</source>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="125"/>
         <source>&amp;Printer</source>
-        <translation type="unfinished"></translation>
+        <translation>打印机(&amp;P)</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="126"/>
         <source>&amp;Layout</source>
-        <translation type="unfinished"></translation>
+        <translation>版式(&amp;L)</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="127"/>
         <source>P&amp;ages</source>
-        <translation type="unfinished"></translation>
+        <translation>页码(&amp;A)</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="128"/>
         <source>&amp;Copies</source>
-        <translation type="unfinished"></translation>
+        <translation>份数(&amp;C)</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="141"/>
         <source>Previous sheet (Page Up)</source>
-        <translation type="unfinished"></translation>
+        <translation>上一张（Page Up）</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="144"/>
         <source>Next sheet (Page Down)</source>
-        <translation type="unfinished"></translation>
+        <translation>下一张（Page Down）</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="148"/>
         <source>Zoom in</source>
-        <translation type="unfinished">放大</translation>
+        <translation>放大</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="151"/>
         <source>Zoom out</source>
-        <translation type="unfinished">缩小</translation>
+        <translation>缩小</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="153"/>
         <source>Fit page</source>
-        <translation type="unfinished">适合页面</translation>
+        <translation>适合页面</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="168"/>
@@ -1428,17 +1433,17 @@ Finance Print Station</source>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="231"/>
         <source>Preparing the sheets…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在准备打印页…</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="259"/>
         <source>Left out because they cannot be printed: {names}</source>
-        <translation type="unfinished"></translation>
+        <translation>以下文件无法打印，已略过：{names}</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="324"/>
         <source>PDF files (*.pdf)</source>
-        <translation type="unfinished"></translation>
+        <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="96"/>
@@ -1448,13 +1453,13 @@ Finance Print Station</source>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="74"/>
         <source>Print {guid}</source>
-        <translation type="unfinished">打印 {guid}</translation>
+        <translation>打印 {guid}</translation>
     </message>
     <message numerus="yes">
         <location filename="../../fps_desktop/ui/print_dialog.py" line="87"/>
         <source>GUID {guid} · %n file(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>GUID {guid} · %n 个文件</numerusform>
         </translation>
     </message>
     <message>
@@ -1487,25 +1492,17 @@ Finance Print Station</source>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="269"/>
         <source>pages shrunk to fit, the smallest to {percent} %</source>
-        <translation type="unfinished"></translation>
+        <translation>页面已缩小以适应纸张，最小为 {percent}%</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="293"/>
         <source>Sheet {n} / {count}</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {n} / {count} 张</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="324"/>
         <source>Save as PDF file</source>
         <translation>另存为 PDF 文件</translation>
-    </message>
-</context>
-<context>
-    <name>QCoreApplication.self</name>
-    <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="101"/>
-        <source>{name} — cannot be printed: {reason}</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
