@@ -9,6 +9,7 @@ from pathlib import Path
 from fps_desktop.cli.terminal import run_in_terminal
 from fps_desktop.config import Settings
 from fps_desktop.documents.models import Layout
+from fps_desktop.errors import DocumentError
 
 LAYOUTS = [layout.value for layout in Layout]
 
@@ -26,12 +27,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fetch.add_argument("guid")
     fetch.add_argument("--out", type=Path, required=True, help="folder to copy the files into")
     fetch.add_argument("--refresh", action="store_true", help="ask the source again")
+    _add_strict_argument(fetch)
     fetch.set_defaults(handler=run_fetch)
 
     merge = subparsers.add_parser("merge", help="merge a GUID's files into one PDF")
     merge.add_argument("guid")
     merge.add_argument("-o", "--output", type=Path, required=True)
     _add_layout_arguments(merge, default=None)
+    _add_strict_argument(merge)
     merge.set_defaults(handler=run_merge)
 
     print_ = subparsers.add_parser("print", help="print a GUID's files")
@@ -43,7 +46,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     print_.add_argument("--copies", type=int, default=1)
     print_.add_argument("--duplex", action="store_true")
     print_.add_argument("--grayscale", action="store_true")
+    _add_strict_argument(print_)
     print_.set_defaults(handler=run_print)
+
+
+def _add_strict_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--strict", action="store_true",
+        help="exit with code 4 when a file is skipped because it cannot be printed",
+    )  # fmt: skip
 
 
 def _add_layout_arguments(parser: argparse.ArgumentParser, default: str | None) -> None:
@@ -83,7 +94,7 @@ def run_fetch(args: argparse.Namespace, settings: Settings) -> int:
     cache, manifest = _fetch(args, settings)
     for path in export_files(cache, manifest, args.out):
         print(path)
-    return _report_problems(manifest)
+    return _report_skipped([f for f in manifest.files if not f.printable], args.strict)
 
 
 def _selected(manifest, only: str | None):
@@ -93,11 +104,12 @@ def _selected(manifest, only: str | None):
     return [f for f in manifest.files if wanted is None or f.role == wanted]
 
 
-def _report_problems(manifest) -> int:
-    broken = [f for f in manifest.files if not f.printable]
-    for item in broken:
-        print(f"warning: {item.name}: {item.problem_error().message}", file=sys.stderr)
-    return 0 if not broken else 4
+def _report_skipped(skipped, strict: bool) -> int:
+    """Name each file left out and why; the rest went through, so that is success
+    unless ``--strict`` asks for exit code 4."""
+    for item in skipped:
+        print(f"warning: skipped {item.name}: {item.problem_error().message}", file=sys.stderr)
+    return DocumentError.exit_code if skipped and strict else 0
 
 
 def run_merge(args: argparse.Namespace, settings: Settings) -> int:
@@ -105,9 +117,10 @@ def run_merge(args: argparse.Namespace, settings: Settings) -> int:
 
     cache, manifest = _fetch(args, settings)
     request = PrintRequest(Layout(args.layout), args.pages) if args.layout else None
-    run_in_terminal(merge_job(cache, _selected(manifest, args.only), args.output, request))
+    job = merge_job(cache, _selected(manifest, args.only), args.output, request)
+    merged = run_in_terminal(job).data
     print(args.output)
-    return _report_problems(manifest)
+    return _report_skipped(merged.skipped, args.strict)
 
 
 def run_print(args: argparse.Namespace, settings: Settings) -> int:
@@ -129,4 +142,4 @@ def run_print(args: argparse.Namespace, settings: Settings) -> int:
         str(args.to_pdf or args.printer or "default"), args.copies, args.layout,
     )  # fmt: skip
     print(f"{sheets} sheets sent to {args.to_pdf or args.printer or 'the default printer'}")
-    return _report_problems(manifest)
+    return _report_skipped(merged.skipped, args.strict)
