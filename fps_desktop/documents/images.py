@@ -69,13 +69,15 @@ class Frame:
             if image.format == "JPEG" and scale < 1:
                 stored = size[::-1] if _orientation(image) in SWAPS_SIDES else size
                 image.draft(image.mode, stored)  # decode at 1/2, 1/4, 1/8 straight away
-            upright = _flatten(ImageOps.exif_transpose(image))
-            if upright.size != size:
-                if upright.mode == "1":
-                    upright = upright.convert("L")
-                upright = upright.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
-            log.debug("re-encoded %s frame %d at %d×%d", image.format, self.index, *size)
-            return _encode(upright, lossless=image.format in {"PNG", "GIF", "BMP"}), 0
+            source_format = image.format
+            ImageOps.exif_transpose(image, in_place=True)
+            if image.size != size:
+                if image.mode in ("1", "P"):
+                    image = image.convert("RGBA" if "transparency" in image.info else "L"
+                                          if image.mode == "1" else "RGB")  # fmt: skip
+                image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+            log.debug("re-encoded %s frame %d at %d×%d", source_format, self.index, *size)
+            return _encode(_flatten(image), lossless=source_format in {"PNG", "GIF", "BMP"}), 0
 
 
 def read_frames(data: bytes, name: str) -> list[Frame]:

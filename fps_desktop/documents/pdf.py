@@ -80,9 +80,13 @@ def prove_file(path: Path, kind: FileKind, name: str) -> int:
         try:
             if kind == FileKind.PDF:
                 _check_pdf(_read(path, name, kind), name)
-            else:
-                prove_frames(read_frames(_read(path, name, kind), name), name)
-            return append_file(scratch, path, kind, name)
+                return append_file(scratch, path, kind, name)
+            frames = read_frames(_read(path, name, kind), name)
+            prove_frames(frames, name)
+            for frame in frames:  # what Pillow re-encodes is safe; MuPDF takes the others
+                if frame.turn is not None:
+                    scratch.new_page().insert_image(A4, stream=frame.data)
+            return len(frames)
         except DocumentError:
             raise
         except Exception as exc:  # any library failure here is the file's defect

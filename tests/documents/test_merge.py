@@ -11,9 +11,8 @@ from fps_desktop.documents.demo import DemoSource
 from fps_desktop.documents.imposition import Layout, impose, parse_page_ranges
 from fps_desktop.documents.merge import merge_files
 from fps_desktop.documents.models import FileRole, Problem
-from fps_desktop.documents.sources import FolderSource
 from fps_desktop.errors import DocumentError, UsageError
-from tests.documents.conftest import GUID, invoice_bytes, pdf_with_pages
+from tests.documents.conftest import GUID, fetch, invoice_bytes, pdf_with_pages
 
 MM = 72 / 25.4
 
@@ -41,23 +40,6 @@ def png_bytes(width: int, height: int, dpi: int | None = None) -> bytes:
 def encrypted_pdf() -> bytes:
     doc = pymupdf.open(stream=pdf_with_pages(1), filetype="pdf")
     return doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, owner_pw="o", user_pw="secret")
-
-
-@pytest.fixture
-def share(tmp_path):
-    """A folder source whose GUID holds the files a test puts there."""
-    root = tmp_path / "share"
-    (root / GUID).mkdir(parents=True)
-
-    def put(name: str, data: bytes) -> None:
-        (root / GUID / name).write_bytes(data)
-
-    put.source = FolderSource(root)
-    return put
-
-
-def fetch(cache, share):
-    return cache.fetch(GUID, share.source, refresh=True)
 
 
 def test_merge_keeps_order_and_adds_one_bookmark_per_file(cache):
