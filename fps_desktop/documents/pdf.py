@@ -70,7 +70,8 @@ def append_file(out: pymupdf.Document, path: Path, kind: FileKind, name: str) ->
 
 
 def prove_file(path: Path, kind: FileKind, name: str) -> int:
-    """Do once, on a scratch document, all that merging will do with the file.
+    """Do once, cheaply, what merging will do with the file: load every page and copy
+    them into a scratch document, or decode every picture.
 
     Returns its page count; raises ``DocumentError`` naming what is wrong, so a
     damaged file is marked when it is fetched instead of failing a print later.
@@ -79,13 +80,9 @@ def prove_file(path: Path, kind: FileKind, name: str) -> int:
         scratch = pymupdf.open()
         try:
             if kind == FileKind.PDF:
-                _check_pdf(_read(path, name, kind), name)
-                return append_file(scratch, path, kind, name)
+                return _prove_pdf(scratch, _read(path, name, kind), name)
             frames = read_frames(_read(path, name, kind), name)
-            prove_frames(frames, name)
-            for frame in frames:  # what Pillow re-encodes is safe; MuPDF takes the others
-                if frame.turn is not None:
-                    scratch.new_page().insert_image(A4, stream=frame.data)
+            prove_frames(frames, name)  # decoding is the risky step; placing never fails
             return len(frames)
         except DocumentError:
             raise
@@ -220,8 +217,11 @@ def _open_pdf(data: bytes, name: str) -> pymupdf.Document:
     return doc
 
 
-def _check_pdf(data: bytes, name: str) -> None:
-    """Every page loads, the file is whole, no picture is too large to render."""
+def _prove_pdf(scratch: pymupdf.Document, data: bytes, name: str) -> int:
+    """Every page loads, the file is whole, no picture is too large to render, and its
+    pages copy into another document (where cut-short files fail). Baking annotations
+    is left to the merge: it costs more than all this and a failure there is still
+    caught and named per file."""
     doc = _open_pdf(data, name)
     try:
         if doc.is_repaired and _cut_short(data):
@@ -242,6 +242,8 @@ def _check_pdf(data: bytes, name: str) -> None:
                         width=width,
                         height=height,
                     )
+        scratch.insert_pdf(doc)
+        return doc.page_count
     finally:
         doc.close()
 
