@@ -52,6 +52,7 @@ class Frame:
     """One picture of an image file, as it is to be shown upright."""
 
     data: bytes
+    name: str
     index: int
     width: int  # upright, in pixels
     height: int
@@ -62,7 +63,7 @@ class Frame:
         """Bytes PyMuPDF can embed and the turn still to apply; ``scale`` < 1 shrinks."""
         if self.turn is not None and scale >= 1:
             return self.data, self.turn
-        with _quiet_pillow():
+        with _quiet_pillow(), _as_document_error(self.name):
             image = Image.open(io.BytesIO(self.data))
             image.seek(self.index)
             size = (max(1, round(self.width * scale)), max(1, round(self.height * scale)))
@@ -120,7 +121,7 @@ def _frame(image: Image.Image, data: bytes, index: int, name: str) -> Frame:
         and orientation in UPRIGHT_TURN
     ):
         turn = UPRIGHT_TURN[orientation]
-    return Frame(data, index, width, height, float(dpi[0]) if dpi else None, turn)
+    return Frame(data, name, index, width, height, float(dpi[0]) if dpi else None, turn)
 
 
 def _orientation(image: Image.Image) -> int:
@@ -223,15 +224,18 @@ def _as_document_error(name: str) -> Iterator[None]:
                 Problem.CUT_SHORT,
                 name=name,
             ) from exc
-        raise DocumentError(
-            QT_TRANSLATE_NOOP(
-                "FpsError",
-                "{name} is a damaged image and cannot be printed. "
-                "Ask the sender for the file again.",
-            ),
-            Problem.DAMAGED_IMAGE,
-            name=name,
-        ) from exc
+        raise damaged_image(name) from exc
+
+
+def damaged_image(name: str) -> DocumentError:
+    return DocumentError(
+        QT_TRANSLATE_NOOP(
+            "FpsError",
+            "{name} is a damaged image and cannot be printed. Ask the sender for the file again.",
+        ),
+        Problem.DAMAGED_IMAGE,
+        name=name,
+    )
 
 
 @contextlib.contextmanager

@@ -15,7 +15,13 @@ from pathlib import Path
 
 import pymupdf
 
-from fps_desktop.documents.images import MAX_IMAGE_PIXELS, Frame, prove_frames, read_frames
+from fps_desktop.documents.images import (
+    MAX_IMAGE_PIXELS,
+    Frame,
+    damaged_image,
+    prove_frames,
+    read_frames,
+)
 from fps_desktop.documents.models import FileKind, Problem
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
 
@@ -255,15 +261,7 @@ def _cut_short(data: bytes) -> bool:
 
 def _damaged(name: str, kind: FileKind, data: bytes = b"") -> DocumentError:
     if kind == FileKind.IMAGE:
-        return DocumentError(
-            QT_TRANSLATE_NOOP(
-                "FpsError",
-                "{name} is a damaged image and cannot be printed. "
-                "Ask the sender for the file again.",
-            ),
-            Problem.DAMAGED_IMAGE,
-            name=name,
-        )
+        return damaged_image(name)
     if data and _cut_short(data):
         return DocumentError(
             QT_TRANSLATE_NOOP(
