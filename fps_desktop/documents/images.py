@@ -15,7 +15,7 @@ import logging
 import threading
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -40,6 +40,7 @@ SWAPS_SIDES = {5, 6, 7, 8}
 ORIENTATION_TAG = 0x0112
 JPEG_QUALITY = 88
 WHITE = (255, 255, 255)
+RESIZABLE_MODES = {"RGB", "RGBA", "L", "LA"}  # resized before flattening: fewer pixels to blend
 
 # Sizes are checked against MAX_IMAGE_PIXELS before decoding (``_check_size``), so
 # Pillow's own warning threshold would only print noise for legitimate scans.
@@ -51,7 +52,7 @@ _pillow_lock = threading.Lock()
 class Frame:
     """One picture of an image file, as it is to be shown upright."""
 
-    data: bytes
+    data: bytes = field(repr=False)
     name: str
     index: int
     width: int  # upright, in pixels
@@ -59,9 +60,9 @@ class Frame:
     dpi: float | None
     turn: int | None  # degrees clockwise PyMuPDF applies to ``data`` as is; None: re-encode
 
-    def stream(self, scale: float = 1.0) -> tuple[bytes, int]:
+    def stream(self, scale: float = 1.0, reencode: bool = False) -> tuple[bytes, int]:
         """Bytes PyMuPDF can embed and the turn still to apply; ``scale`` < 1 shrinks."""
-        if self.turn is not None and scale >= 1:
+        if self.turn is not None and scale >= 1 and not reencode:
             return self.data, self.turn
         with _quiet_pillow(), _as_document_error(self.name):
             image = Image.open(io.BytesIO(self.data))
@@ -73,9 +74,10 @@ class Frame:
             source_format = image.format
             ImageOps.exif_transpose(image, in_place=True)
             if image.size != size:
-                if image.mode in ("1", "P"):
-                    image = image.convert("RGBA" if "transparency" in image.info else "L"
-                                          if image.mode == "1" else "RGB")  # fmt: skip
+                if image.mode == "1":
+                    image = image.convert("L")  # grey shades keep thin strokes when shrunk
+                elif image.mode not in RESIZABLE_MODES:
+                    image = _flatten(image)  # palette, 16-bit, CMYK: RGB or grey first
                 image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
             log.debug("re-encoded %s frame %d at %d×%d", source_format, self.index, *size)
             return _encode(_flatten(image), lossless=source_format in {"PNG", "GIF", "BMP"}), 0

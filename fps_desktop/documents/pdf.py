@@ -310,7 +310,13 @@ def _place_frame(out: pymupdf.Document, frame: Frame) -> None:
     printed_dpi = frame.width / (width_pt / 72)
     shrink = MAX_DPI / printed_dpi if printed_dpi > MAX_DPI * 1.05 else 1.0
     stream, turn = frame.stream(shrink)
-    page.insert_image(target, stream=stream, rotate=(360 - turn) % 360)
+    try:
+        page.insert_image(target, stream=stream, rotate=(360 - turn) % 360)
+    except Exception as exc:  # MuPDF refuses some PNGs viewers show (data past the end)
+        if stream is not frame.data:
+            raise
+        log.info("%s: embedding as decoded by Pillow: %s", frame.name, exc)
+        page.insert_image(target, stream=frame.stream(shrink, reencode=True)[0])
 
 
 PROBE_DPI = 36

@@ -135,12 +135,18 @@ def test_transparent_areas_print_white(cache, share, width, dpi):
         "hopper.bmp",
         "hopper.webp",
         "hopper.gif",
+        "hopper_idat_after_image_end.png",  # MuPDF alone refuses it; viewers show it
     ],
 )
 def test_public_images_print_as_a_viewer_shows_them(cache, share, name):
     data = corpus(name)
     page = printed(cache, share, name, data)[0]
     assert difference(picture_on(page, dpi=150), as_a_viewer_shows(data)) < 16
+
+
+def test_a_tiny_16_bit_scan_at_an_absurd_resolution_still_prints(cache, share):
+    doc = printed(cache, share, "noise.tif", corpus("16_bit_noise.tif"))  # 32 px at 15,629 dpi
+    assert doc.page_count == 1 and doc[0].get_image_info()
 
 
 def test_scanner_and_phone_formats_print_at_true_size(cache, share):
@@ -160,6 +166,13 @@ def test_scanner_and_phone_formats_print_at_true_size(cache, share):
         page = printed(cache, share, f"photo.{fmt.lower()}", data)[0]
         assert pymupdf.Rect(page.get_image_info()[0]["bbox"]).width == pytest.approx(144, abs=1)
         assert_upright(picture_on(page))
+
+
+@pytest.mark.parametrize("orientation", [2, 5, 6, 7, 8])
+def test_heic_photos_from_phones_print_upright(cache, share, orientation):
+    """HEIC keeps orientation as transforms in the file (irot/imir), not only in EXIF."""
+    page = printed(cache, share, "IMG_0001.HEIC", makers.oriented("HEIF", orientation))[0]
+    assert_upright(picture_on(page))
 
 
 def test_an_animated_gif_prints_its_first_frame(cache, share):
