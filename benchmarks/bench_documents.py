@@ -98,12 +98,13 @@ PREPARE_100 = PRELUDE + textwrap.dedent(
     import pymupdf
     from fps_desktop.documents.cache import DocumentCache
     from fps_desktop.documents.demo import DemoSource
-    from fps_desktop.documents.imposition import Layout, impose
+    from fps_desktop.documents.models import Layout
+    from fps_desktop.printing.imposition import impose
     from fps_desktop.documents.merge import merge_files
     target = Path(sys.argv[1])
     cache = DocumentCache(target.parent / "cache")
     merged = merge_files(cache, cache.fetch(GUID, DemoSource()).files)
-    doc = pymupdf.open(stream=impose(merged.pdf, merged.page_roles, Layout.ACTUAL))
+    doc = pymupdf.open(stream=impose(merged.pdf, merged.page_roles, Layout.ACTUAL).pdf)
     many = pymupdf.open()
     while many.page_count < 100:
         many.insert_pdf(doc, to_page=min(doc.page_count, 100 - many.page_count) - 1)
@@ -116,7 +117,7 @@ SPOOL_100 = PRELUDE + textwrap.dedent(
     """
     from pathlib import Path
     from PySide6.QtGui import QGuiApplication
-    from fps_desktop.ui.spooler import PrinterOptions, make_printer, spool
+    from fps_desktop.printing.spooler import PrinterOptions, make_printer, spool
     app = QGuiApplication([])
     data = Path(sys.argv[1]).read_bytes()
     printer = make_printer(PrinterOptions(to_pdf=Path(sys.argv[2]), dpi=300))

@@ -1,5 +1,6 @@
 """Figures for the PBMS listener: /api/health throughput and latency on loopback while
-the window stays responsive, and push to first page painted for a cached GUID.
+the window stays responsive, push to first page painted for a cached GUID, and a real
+push's latency while a local program tries to starve PBMS (issue 10, point 3).
 
 Run: .venv/bin/python benchmarks/bench_listener.py
 """
@@ -145,6 +146,32 @@ def push_to_painted() -> None:
     del app
 
 
+def push_latency_under_starvation(pushes: int = 20) -> None:
+    """Each attack from another process, 40 connections (the listener has 32 slots)."""
+    from fps_desktop.listener.server import MAX_CONNECTIONS, GuidListener, ListenerConfig
+    from tests.listener.attacks import PATTERNS, AttackProcess, push_latencies
+    from tests.listener.conftest import PBMS
+
+    for pattern in [None, *PATTERNS]:
+        config = ListenerConfig(port=free_port(), allowed_origins={PBMS})
+        listener = GuidListener(config, lambda *a: None)
+        listener.start()
+        try:
+            if pattern is None:
+                latencies, statuses = push_latencies(listener.port, pushes)
+            else:
+                with AttackProcess(pattern, listener.port, MAX_CONNECTIONS + 8, MAX_CONNECTIONS):
+                    latencies, statuses = push_latencies(listener.port, pushes)
+        finally:
+            listener.stop()
+        latencies.sort()
+        answered = sum(status == 200 for status in statuses)
+        print(f"real push under {pattern or 'no attack'}: {answered}/{pushes} answered 200, "
+              f"median {statistics.median(latencies) * 1000:.0f} ms, "
+              f"worst {latencies[-1] * 1000:.0f} ms (target <= 1,000 ms)")  # fmt: skip
+
+
 if __name__ == "__main__":
+    push_latency_under_starvation()
     health_throughput_with_window()
     push_to_painted()

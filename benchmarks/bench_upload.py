@@ -4,15 +4,20 @@
    the same bytes to the same server (target: >= 80 %).
 2. The same 1 GiB again, everything deduplicated, vs the time to MD5 it (target <= 1.2x).
 3. A task of 20,000 small files: peak memory of the uploading process (target <= 300 MB).
+4. A 120 MB file sent by ``fps-desktop upload`` in a real process, killed with SIGKILL
+   halfway and resumed with ``upload --resume``: parts sent again = parts OSS lacked
+   (target: equal, none sent twice). The server runs in this process to count parts.
 
-Run: .venv/bin/python benchmarks/bench_upload.py
+Run: .venv/bin/python benchmarks/bench_upload.py [all|throughput|kill-resume]
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -33,6 +38,7 @@ from fps_desktop.upload.client import OssConfig  # noqa: E402
 from fps_desktop.upload.store import TaskStore  # noqa: E402
 from fps_desktop.upload.tasks import create_task  # noqa: E402
 from fps_desktop.upload.uploader import Uploader, file_md5  # noqa: E402
+from tests.upload.oss_server import OssServer  # noqa: E402
 
 MIB = 1024 * 1024
 MIXED = [(3, 128 * MIB), (8, 32 * MIB), (64, 4 * MIB), (512, 256 * 1024)]  # = 1 GiB
@@ -81,14 +87,18 @@ def upload(store: TaskStore, config: OssConfig, folder: Path, prefix: str) -> fl
     return time.perf_counter() - started
 
 
-def peak_rss_of_cli_upload(endpoint: str, folder: Path) -> tuple[float, float]:
-    env = {
+def cli_env(endpoint: str) -> dict[str, str]:
+    return {
         **os.environ,
         "OSS_ENDPOINT": endpoint,
         "OSS_BUCKET_NAME": BUCKET,
         "OSS_ACCESS_KEY_ID": KEY_ID,
         "OSS_ACCESS_KEY_SECRET": SECRET,
     }
+
+
+def peak_rss_of_cli_upload(endpoint: str, folder: Path) -> tuple[float, float]:
+    env = cli_env(endpoint)
     started = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-m", "fps_desktop", "upload", str(folder), "--prefix", "small"],
@@ -102,7 +112,84 @@ def peak_rss_of_cli_upload(endpoint: str, folder: Path) -> tuple[float, float]:
     return usage.ru_maxrss / 1024, time.perf_counter() - started  # Linux: KiB
 
 
+def kill_and_resume(size: int = 120 * MIB) -> None:
+    """SIGKILL a real upload process halfway, resume it, count the parts sent again."""
+    source = WORK / "kill9" / "scan-archive.bin"
+    source.parent.mkdir(parents=True)
+    block = random.Random(9).randbytes(MIB)
+    with open(source, "wb") as handle:
+        for n in range(size // MIB):
+            handle.write(n.to_bytes(4, "big") + block[4:])
+    key = "k9/scan-archive.bin"
+    with OssServer(WORK / "kill9-server") as oss:
+        env = cli_env(oss.endpoint)
+        # Parts land one at a time about every 0.1 s, so the kill falls mid-upload.
+        oss.inject("UploadPart", "slow", times=10_000, delay=0.4)
+        command = [sys.executable, "-m", "fps_desktop", "upload"]
+        child = subprocess.Popen(
+            [*command, str(source), "--prefix", "k9"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        task_id = child.stdout.readline().split()[1].rstrip(":")
+        total = -(-size // (5 * MIB))
+        deadline = time.monotonic() + 120
+        while len(oss.stored_parts(key)) < total // 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        child.send_signal(signal.SIGKILL)
+        child.wait(30)
+        child.stdout.close()
+        oss.faults.clear()
+        oss.wait_idle(30)
+        held = set(oss.stored_parts(key))
+        records = len(oss.stored_parts(key))
+
+        started = time.perf_counter()
+        resumed = subprocess.run(
+            [*command, "--resume", task_id],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        seconds = time.perf_counter() - started
+        resent = oss.stored_parts(key)[records:]
+        whole = hashlib.md5(oss.read_object(key)).hexdigest() == file_md5(
+            str(source), CancelToken()
+        )
+    missing = total - len(held)
+    twice = len(set(resent) & held) + len(resent) - len(set(resent))
+    print(f"kill -9 and resume of {size / MIB:.0f} MB ({total} parts of 5 MB):")
+    print(f"  parts at OSS when killed : {len(held)}")
+    print(f"  parts missing            : {missing}")
+    print(
+        f"  parts re-sent on resume  : {len(resent)} ({twice} of them sent twice)  -> "
+        f"re-sent = missing: {'yes' if len(resent) == missing and not twice else 'NO'}"
+    )
+    print(
+        f"  resume: exit {resumed.returncode}, {seconds:.1f} s, object identical: "
+        f"{'yes' if whole else 'NO'}"
+    )
+    for line in resumed.stdout.splitlines()[-2:]:
+        print(f"  {line}")
+
+
 def main() -> None:
+    which = sys.argv[1] if len(sys.argv) > 1 else "all"
+    try:
+        if which in ("all", "throughput"):
+            throughput()
+        if which in ("all", "kill-resume"):
+            kill_and_resume()
+    finally:
+        shutil.rmtree(WORK, ignore_errors=True)
+
+
+def throughput() -> None:
     server = subprocess.Popen(
         [sys.executable, "-m", "tests.upload.oss_server", str(WORK / "server")],
         cwd=ROOT,
@@ -153,7 +240,6 @@ def main() -> None:
     finally:
         server.stdin.close()
         server.wait(30)
-        shutil.rmtree(WORK, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,24 +1,53 @@
-"""The local, append-only audit log: every push and every print, one JSON line each."""
+"""The local, append-only audit log: every push and every print, one JSON line each.
+
+``audit.jsonl`` grows to ``max_bytes``, then is renamed ``audit-<time>.jsonl`` and a new
+one started; the newest ``keep`` renamed files are kept and read as one history.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
 
 from fps_desktop.config import Paths
+from fps_desktop.errors import StorageError
 from fps_desktop.storage import write_all
 
+log = logging.getLogger(__name__)
+
+MAX_BYTES = 4 * 1024 * 1024
+KEEP = 10
 _write_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def log_audit_failure() -> Iterator[None]:
+    """A full or read-only disk must not stop the listener answering: log it instead."""
+    try:
+        yield
+    except (OSError, StorageError):
+        log.exception("cannot write to the audit log")
+
+
+def timestamp() -> str:
+    """The local time as every audit line writes it."""
+    return time.strftime("%Y-%m-%d %H:%M:%S")
 
 
 class AuditLog:
     """``audit.jsonl`` in the data folder; lines are only ever appended."""
 
-    def __init__(self, paths: Paths) -> None:
+    def __init__(self, paths: Paths, max_bytes: int = MAX_BYTES, keep: int = KEEP) -> None:
         self.path = paths.data_dir / "audit.jsonl"
+        self.max_bytes = max_bytes
+        self.keep = keep
 
     def record_push(self, origin: str, guid: str, accepted: bool, reason: str = "") -> None:
         self._append(
@@ -26,54 +55,103 @@ class AuditLog:
              "reason": reason}
         )  # fmt: skip
 
-    def record_print(
-        self, guid: str, files: list[str], printer: str, copies: int, layout: str
+    def record_repeats(
+        self, origin: str, guid: str, reason: str, repeats: int, first: str, last: str
     ) -> None:
+        """The same refusal ``repeats`` more times between ``first`` and ``last``."""
         self._append(
-            {"event": "print", "guid": guid, "files": files, "printer": printer,
-             "copies": copies, "layout": layout}
+            {"event": "push", "origin": origin, "guid": guid, "accepted": False,
+             "reason": reason, "repeats": repeats, "first": first, "last": last}
+        )  # fmt: skip
+
+    def record_print(
+        self,
+        *,
+        guid: str,
+        files: list[str],
+        sheets: int,
+        printer: str,
+        copies: int,
+        layout: str,
+        pages: str = "",
+        duplex: bool = False,
+        grayscale: bool = False,
+        user: str = "",
+        via: str = "",
+    ) -> None:
+        """One shape for every print, from the window, the CLI or PBMS."""
+        self._append(
+            {"event": "print", "guid": guid, "files": files, "sheets": sheets,
+             "printer": printer, "copies": copies, "layout": layout, "pages": pages,
+             "duplex": duplex, "grayscale": grayscale, "user": user, "via": via}
         )  # fmt: skip
 
     def entries(self, limit: int = 500) -> list[dict]:
-        """The newest ``limit`` entries, newest first; damaged lines are skipped.
+        """The newest ``limit`` entries, newest first, across rotated files; damage skipped.
 
         Read from the end in blocks, so years of history open as fast as a day's.
         """
         found: list[dict] = []
-        for line in self._lines_from_end():
-            try:
-                found.append(json.loads(line))
-            except ValueError:
-                continue
-            if len(found) >= limit:
-                break
+        for path in [self.path, *reversed(self._rotated())]:
+            for line in _lines_from_end(path):
+                try:
+                    found.append(json.loads(line))
+                except ValueError:
+                    continue
+                if len(found) >= limit:
+                    return found
         return found
 
-    def _lines_from_end(self, block: int = 64 * 1024) -> Iterator[str]:
-        try:
-            handle = self.path.open("rb")
-        except FileNotFoundError:
-            return
-        with handle:
-            end = handle.seek(0, os.SEEK_END)
-            rest = b""
-            while end > 0:
-                start = max(0, end - block)
-                handle.seek(start)
-                lines = (handle.read(end - start) + rest).split(b"\n")
-                rest = lines.pop(0)  # may be the tail of a line that starts in the block before
-                yield from (line.decode("utf-8", "replace") for line in reversed(lines) if line)
-                end = start
-            if rest:
-                yield rest.decode("utf-8", "replace")
+    def _rotated(self) -> list[Path]:
+        """Renamed logs, oldest first (their names sort by time)."""
+        return sorted(self.path.parent.glob("audit-*.jsonl"))
 
     def _append(self, entry: dict) -> None:
-        entry = {"time": time.strftime("%Y-%m-%d %H:%M:%S"), **entry}
+        entry = {"time": timestamp(), **entry}
         line = json.dumps(entry, ensure_ascii=False) + "\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with _write_lock:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
             try:
                 write_all(fd, line.encode("utf-8"))
+                written = os.fstat(fd)
             finally:
                 os.close(fd)
+            if written.st_size >= self.max_bytes:
+                self._rotate(written.st_ino)
+
+    def _rotate(self, inode: int) -> None:
+        """Rename the full log; a failure (another process has it open on Windows) waits.
+
+        Rotated names are unique and never renamed again, and only the file just found
+        full is renamed, so another process rotating too never overwrites history.
+        """
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        try:
+            if os.stat(self.path).st_ino != inode:
+                return  # another process rotated it first
+            os.rename(self.path, self.path.with_name(f"audit-{stamp}.jsonl"))
+        except OSError:
+            return
+        for old in self._rotated()[: -self.keep]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+
+def _lines_from_end(path: Path, block: int = 64 * 1024) -> Iterator[str]:
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        return
+    with handle:
+        end = handle.seek(0, os.SEEK_END)
+        rest = b""
+        while end > 0:
+            start = max(0, end - block)
+            handle.seek(start)
+            lines = (handle.read(end - start) + rest).split(b"\n")
+            rest = lines.pop(0)  # may be the tail of a line that starts in the block before
+            yield from (line.decode("utf-8", "replace") for line in reversed(lines) if line)
+            end = start
+        if rest:
+            yield rest.decode("utf-8", "replace")

@@ -77,6 +77,7 @@ REGISTRY: dict[str, Setting] = _settings(
     # Workspace and document sources.
     Setting("ui.language", "", "UI language (zh_CN or en); empty follows the system"),
     Setting("ui.recent_guids", [], "Most recent GUIDs, newest first"),
+    Setting("ui.window_geometry", "", "Where the window was last, as Qt saved it (base64)"),
     Setting("source.kind", "demo", "Document source: demo, pbms or folder"),
     Setting("source.pbms.list_url", "", "PBMS URL listing a GUID's files; {guid} is replaced"),
     Setting("source.pbms.download_url", "", "PBMS URL of one file; {guid}, {file_id}, {name}"),

@@ -9,7 +9,6 @@ from pathlib import Path
 from fps_desktop.cli.terminal import run_in_terminal
 from fps_desktop.config import Settings
 from fps_desktop.documents.models import Layout
-from fps_desktop.errors import DocumentError
 
 LAYOUTS = [layout.value for layout in Layout]
 
@@ -27,14 +26,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fetch.add_argument("guid")
     fetch.add_argument("--out", type=Path, required=True, help="folder to copy the files into")
     fetch.add_argument("--refresh", action="store_true", help="ask the source again")
-    _add_strict_argument(fetch)
     fetch.set_defaults(handler=run_fetch)
 
     merge = subparsers.add_parser("merge", help="merge a GUID's files into one PDF")
     merge.add_argument("guid")
     merge.add_argument("-o", "--output", type=Path, required=True)
     _add_layout_arguments(merge, default=None)
-    _add_strict_argument(merge)
     merge.set_defaults(handler=run_merge)
 
     print_ = subparsers.add_parser("print", help="print a GUID's files")
@@ -46,15 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     print_.add_argument("--copies", type=int, default=1)
     print_.add_argument("--duplex", action="store_true")
     print_.add_argument("--grayscale", action="store_true")
-    _add_strict_argument(print_)
     print_.set_defaults(handler=run_print)
-
-
-def _add_strict_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--strict", action="store_true",
-        help="exit with code 4 when a file is skipped because it cannot be printed",
-    )  # fmt: skip
 
 
 def _add_layout_arguments(parser: argparse.ArgumentParser, default: str | None) -> None:
@@ -63,6 +52,9 @@ def _add_layout_arguments(parser: argparse.ArgumentParser, default: str | None) 
         "--pages", default="", help="page ranges of the merged document, e.g. 1-3,5"
     )
     parser.add_argument("--only", choices=["invoices", "attachments"], help="print one group only")
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 4 when any file had to be left out"
+    )
 
 
 def run_gui(args: argparse.Namespace, settings: Settings) -> int:
@@ -94,7 +86,7 @@ def run_fetch(args: argparse.Namespace, settings: Settings) -> int:
     cache, manifest = _fetch(args, settings)
     for path in export_files(cache, manifest, args.out):
         print(path)
-    return _report_skipped([f for f in manifest.files if not f.printable], args.strict)
+    return _report_problems(manifest)
 
 
 def _selected(manifest, only: str | None):
@@ -104,42 +96,55 @@ def _selected(manifest, only: str | None):
     return [f for f in manifest.files if wanted is None or f.role == wanted]
 
 
-def _report_skipped(skipped, strict: bool) -> int:
-    """Name each file left out and why; the rest went through, so that is success
-    unless ``--strict`` asks for exit code 4."""
-    for item in skipped:
-        print(f"warning: skipped {item.name}: {item.problem_error().message}", file=sys.stderr)
-    return DocumentError.exit_code if skipped and strict else 0
+def _report_problems(manifest, skipped: list[str] = (), strict: bool = False) -> int:
+    """Name every file left out on stderr; only ``--strict`` makes that a failure."""
+    broken = [f for f in manifest.files if not f.printable]
+    for item in broken:
+        print(f"warning: {item.name}: {item.problem_error().message}", file=sys.stderr)
+    known = {item.name for item in broken}
+    for name in skipped:
+        if name not in known:
+            print(f"warning: {name}: left out, it could not be merged", file=sys.stderr)
+    return 4 if strict and (broken or skipped) else 0
+
+
+def _order(args: argparse.Namespace, manifest, options=None):
+    from fps_desktop.printing.job import PrintOrder
+
+    order = PrintOrder(manifest.guid, _selected(manifest, args.only), layout=Layout(args.layout),
+                       page_ranges=args.pages, via="cli")  # fmt: skip
+    if options is not None:
+        order.options = options
+    return order
 
 
 def run_merge(args: argparse.Namespace, settings: Settings) -> int:
-    from fps_desktop.documents.workspace import PrintRequest, merge_job
-
     cache, manifest = _fetch(args, settings)
-    request = PrintRequest(Layout(args.layout), args.pages) if args.layout else None
-    job = merge_job(cache, _selected(manifest, args.only), args.output, request)
-    merged = run_in_terminal(job).data
+    if args.layout:
+        from fps_desktop.printing.job import print_ready_job
+
+        job = print_ready_job(cache, _order(args, manifest), args.output)
+    else:
+        from fps_desktop.documents.workspace import merge_job
+
+        job = merge_job(cache, _selected(manifest, args.only), args.output)
+    skipped = run_in_terminal(job).data.skipped
     print(args.output)
-    return _report_skipped(merged.skipped, args.strict)
+    return _report_problems(manifest, skipped, args.strict)
 
 
 def run_print(args: argparse.Namespace, settings: Settings) -> int:
     from fps_desktop.audit import AuditLog
-    from fps_desktop.documents.workspace import PrintRequest, merge_job
-    from fps_desktop.ui.headless import print_headless
-    from fps_desktop.ui.spooler import PrinterOptions
+    from fps_desktop.printing.job import ensure_gui_application, print_job
+    from fps_desktop.printing.spooler import PrinterOptions
 
     cache, manifest = _fetch(args, settings)
-    request = PrintRequest(Layout(args.layout), args.pages)
-    merged = run_in_terminal(merge_job(cache, _selected(manifest, args.only), None, request)).data
     options = PrinterOptions(
         printer=args.printer, to_pdf=args.to_pdf, copies=args.copies, duplex=args.duplex,
-        grayscale=args.grayscale,
+        grayscale=args.grayscale, dpi=settings.get("print.dpi"),
     )  # fmt: skip
-    sheets = print_headless(merged.pdf, options)
-    AuditLog(settings.paths).record_print(
-        manifest.guid, [f.name for f in _selected(manifest, args.only)],
-        str(args.to_pdf or args.printer or "default"), args.copies, args.layout,
-    )  # fmt: skip
-    print(f"{sheets} sheets sent to {args.to_pdf or args.printer or 'the default printer'}")
-    return _report_skipped(merged.skipped, args.strict)
+    app = ensure_gui_application()  # noqa: F841 - QPrinter needs it alive while printing
+    order = _order(args, manifest, options)
+    printed = run_in_terminal(print_job(cache, order, AuditLog(settings.paths))).data
+    print(f"{printed.sheets} sheets sent to {args.to_pdf or args.printer or 'the default printer'}")
+    return _report_problems(manifest, printed.skipped, args.strict)

@@ -82,14 +82,22 @@ def run_listener_secret(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_history(args: argparse.Namespace, settings: Settings) -> int:
     from fps_desktop.audit import AuditLog
+    from fps_desktop.listener.refusals import NO_ORIGIN, OTHER_ORIGINS
+    from fps_desktop.listener.server import audited_sender
+
+    senders = {NO_ORIGIN: "(no Origin header)", OTHER_ORIGINS: "(many other origins)"}
 
     for entry in AuditLog(settings.paths).entries(args.limit):
         if args.json:
             print(json.dumps(entry, ensure_ascii=False))
         elif entry.get("event") == "push":
             result = "accepted" if entry.get("accepted") else f"refused ({entry.get('reason')})"
+            if entry.get("repeats"):
+                result += f", {entry['repeats']} more times {entry.get('first')} to " \
+                          f"{entry.get('last')}"  # fmt: skip
+            sender = senders.get(audited_sender(entry), audited_sender(entry))
             print(f"{entry['time']}  push   {entry.get('guid') or '-':32}  "
-                  f"{entry.get('origin')}  {result}")  # fmt: skip
+                  f"{sender}  {result}")  # fmt: skip
         else:
             print(f"{entry['time']}  print  {entry.get('guid'):32}  {entry.get('printer')} "
                   f"x{entry.get('copies')} {entry.get('layout')} "

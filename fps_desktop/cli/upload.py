@@ -8,14 +8,17 @@ it and ``upload --resume TASK`` carries on. The words ``list``, ``link``,
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
 from pathlib import Path
 
 from fps_desktop.cli.terminal import run_in_terminal
 from fps_desktop.config import Settings
-from fps_desktop.errors import QT_TRANSLATE_NOOP, UsageError
+from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError, UploadError, UsageError
 from fps_desktop.jobs import Job, JobResult
+
+log = logging.getLogger(__name__)
 
 EPILOG = """actions (in place of PATH):
   upload list                        tasks with their state and counts
@@ -23,7 +26,7 @@ EPILOG = """actions (in place of PATH):
   upload manifest TASK [--format json|csv] [--local] [-o FILE]
                                      what the task left at OSS (or its local manifest)
   upload retry TASK                  upload the failed files of a task again
-  upload test                        check endpoint, bucket and AccessKey
+  upload test [--prefix P]           check endpoint, bucket and AccessKey: what it may do
 environment: OSS_ENDPOINT, OSS_BUCKET_NAME, OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET and
 OSS_SECURITY_TOKEN (STS) override the settings and the keyring."""
 
@@ -72,6 +75,22 @@ def _task(store, task_id: str | None):
 
 
 def run_upload(args: argparse.Namespace, settings: Settings) -> int:
+    """Every upload command; whatever goes wrong ends as a message and exit code 9."""
+    try:
+        return _dispatch(args, settings)
+    except FpsError:
+        raise
+    except Exception as exc:
+        log.exception("upload command failed")
+        raise UploadError(
+            QT_TRANSLATE_NOOP(
+                "FpsError", "The upload command failed ({reason}); the details are in the log file."
+            ),
+            reason=f"{type(exc).__name__}: {exc}"[:200],
+        ) from exc
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     first = args.paths[0] if args.paths else None
     if first in ACTIONS and not Path(first).exists():
         return ACTIONS[first](args, settings, args.paths[1:])
@@ -149,7 +168,7 @@ def _run_link(args, settings: Settings, rest: list[str]) -> int:
 
     if len(rest) != 1:
         raise UsageError(QT_TRANSLATE_NOOP("FpsError", "Name one object key for the link."))
-    minutes = args.minutes or settings.get("oss.link_minutes")
+    minutes = settings.get("oss.link_minutes") if args.minutes is None else args.minutes
     print(temporary_link(_config(settings, args.bucket), rest[0], minutes))
     return 0
 
@@ -165,6 +184,8 @@ def _run_manifest(args, settings: Settings, rest: list[str]) -> int:
         else:
             config = _config(settings, task.bucket)
             rows, columns = manifest.server_rows(store, task, config), manifest.SERVER_COLUMNS
+        changed = _Changed()
+        rows = changed.noted(rows)
         target = args.output or settings.paths.data_dir / f"manifest-{task.id}.{args.format}"
         count = manifest.write_manifest(rows, columns, target, args.format)
     finally:
@@ -174,7 +195,27 @@ def _run_manifest(args, settings: Settings, rest: list[str]) -> int:
         target.unlink()
     else:
         print(f"{count} entries written to {target}", file=sys.stderr)
+    if changed.count:
+        print(
+            f"{changed.count} object{' differs' if changed.count == 1 else 's differ'} from the "
+            f"file uploaded (overwritten since?), e.g. {changed.first}",
+            file=sys.stderr,
+        )
     return 0
+
+
+class _Changed:
+    """Counts the manifest rows whose object differs from what the task uploaded."""
+
+    def __init__(self) -> None:
+        self.count, self.first = 0, ""
+
+    def noted(self, rows):
+        for row in rows:
+            if row.get("matches") == "no":
+                self.count += 1
+                self.first = self.first or row["key"]
+            yield row
 
 
 def _run_retry(args, settings: Settings, rest: list[str]) -> int:
@@ -188,13 +229,24 @@ def _run_retry(args, settings: Settings, rest: list[str]) -> int:
 
 
 def _run_test(args, settings: Settings, rest: list[str]) -> int:
-    from fps_desktop.upload.client import check_access
+    from fps_desktop.upload.client import describe_access
+    from fps_desktop.upload.tasks import normalise_prefix
 
     config = _config(settings, args.bucket)
-    check_access(config.connect(pool_size=1), config)
+    prefix = normalise_prefix(settings.get("oss.prefix") if args.prefix is None else args.prefix)
+    access = describe_access(config.connect(pool_size=1), config, prefix)
     print(
-        f"OK: oss://{config.bucket} at {config.endpoint} accepts AccessKey {config.access_key_id}"
+        f"OK: AccessKey {config.access_key_id} may write to oss://{config.bucket}/{prefix} "
+        f"at {config.endpoint}"
     )
+    print(f"  read object information (HEAD): {'allowed' if access.can_read else 'refused'}")
+    print(f"  list the bucket: {'allowed' if access.can_list else 'refused'}")
+    if not (access.can_read or access.can_list):
+        print("  so every file is sent, even one already there (no instant upload)")
+    elif not access.can_read:
+        print("  so files already there are found only through the listing")
+    elif not access.can_list:
+        print("  so each file is checked on its own (one HEAD per file)")
     return 0
 
 

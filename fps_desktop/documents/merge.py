@@ -8,7 +8,6 @@ skipped and named; it never stops the others.
 
 from __future__ import annotations
 
-import copy
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ import pymupdf
 
 from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.models import CachedFile, FileKind, FileRole, Problem
-from fps_desktop.documents.pdf import append_file, mupdf_lock, pdf_bytes, prove_file
+from fps_desktop.documents.pdf import append_file, mupdf_lock, pdf_bytes
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError, UsageError
 from fps_desktop.jobs import CancelToken, Progress, no_progress
 from fps_desktop.storage import write_atomically
@@ -28,11 +27,11 @@ log = logging.getLogger(__name__)
 @dataclass
 class MergedDocument:
     """The merged PDF, for each of its pages the role of the file it came from, and
-    the files left out, each with its ``problem`` saying why."""
+    the names of the files left out (each file's row and the log say why)."""
 
     pdf: bytes
     page_roles: list[FileRole]
-    skipped: list[CachedFile]
+    skipped: list[str]
 
 
 def merge_files(
@@ -46,7 +45,8 @@ def merge_files(
     if not files:
         raise UsageError(QT_TRANSLATE_NOOP("FpsError", "No file is selected."))
     printable = [f for f in files if f.printable]
-    skipped = [f for f in files if not f.printable]
+    skipped = [f.name for f in files if not f.printable]
+    failures: dict[str, DocumentError] = {}
     with mupdf_lock:
         out = pymupdf.open()
     toc, roles = [], []
@@ -58,7 +58,9 @@ def merge_files(
             try:
                 added = append_file(out, cache.blob_path(item.sha256), item.kind, item.name)
             except Exception as exc:  # one bad file never stops the others
-                skipped.append(_unprintable(cache, item, exc))
+                log.warning("%s could not be merged: %s: %s", item.name, type(exc).__name__, exc)
+                skipped.append(item.name)
+                failures[item.name] = exc if isinstance(exc, DocumentError) else _failed(item)
                 continue
         toc.append([1, item.name, first_page])
         roles.extend([item.role] * added)
@@ -66,7 +68,7 @@ def merge_files(
     if not toc:
         with mupdf_lock:
             out.close()
-        raise _nothing_printable(skipped)
+        raise _nothing_printable(files, failures)
     with mupdf_lock:
         out.set_toc(toc)
         data = pdf_bytes(out)
@@ -79,19 +81,7 @@ def save_merged(merged: MergedDocument, target: Path) -> Path:
     return target
 
 
-def _unprintable(cache: DocumentCache, item: CachedFile, exc: Exception) -> CachedFile:
-    """A copy of ``item`` that says why merging it failed."""
-    log.warning("%s could not be merged: %s: %s", item.name, type(exc).__name__, exc)
-    failed = copy.copy(item)
-    failed.mark_unprintable(exc if isinstance(exc, DocumentError) else _reason(cache, item))
-    return failed
-
-
-def _reason(cache: DocumentCache, item: CachedFile) -> DocumentError:
-    try:
-        prove_file(cache.blob_path(item.sha256), item.kind, item.name)
-    except DocumentError as found:
-        return found
+def _failed(item: CachedFile) -> DocumentError:
     return DocumentError(
         QT_TRANSLATE_NOOP("FpsError", "{name} could not be added to the print (see the log)."),
         Problem.DAMAGED_PDF if item.kind == FileKind.PDF else Problem.DAMAGED_IMAGE,
@@ -99,14 +89,19 @@ def _reason(cache: DocumentCache, item: CachedFile) -> DocumentError:
     )
 
 
-def _nothing_printable(skipped: list[CachedFile]) -> DocumentError:
-    if len(skipped) == 1:
-        return skipped[0].problem_error()
+def _nothing_printable(
+    files: list[CachedFile], failures: dict[str, DocumentError]
+) -> DocumentError:
+    """The reason itself when one file was asked for; the names when several were."""
+    if len(files) == 1:
+        item = files[0]
+        return item.problem_error() if item.problem else failures[item.name]
+    names = ", ".join(f.name for f in files[:5]) + (" …" if len(files) > 5 else "")
     return DocumentError(
         QT_TRANSLATE_NOOP(
             "FpsError", "None of the {count} selected files can be printed: {names}."
         ),
-        skipped[0].problem_kind,
-        count=len(skipped),
-        names=", ".join(f.name for f in skipped[:5]) + (" …" if len(skipped) > 5 else ""),
+        files[0].problem_kind or Problem.DAMAGED_PDF,
+        count=len(files),
+        names=names,
     )

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 from fps_desktop.config import Settings
 from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.guid import normalize_guid
-from fps_desktop.documents.imposition import Layout, impose
-from fps_desktop.documents.merge import MergedDocument, merge_files, save_merged
+from fps_desktop.documents.merge import merge_files, save_merged
 from fps_desktop.documents.models import CachedFile, Manifest
 from fps_desktop.documents.sources import DocumentSource, source_from_settings
 from fps_desktop.errors import QT_TRANSLATE_NOOP
@@ -21,14 +19,6 @@ MB = 1024 * 1024
 
 def cache_from_settings(settings: Settings) -> DocumentCache:
     return DocumentCache(settings.paths.cache_dir / "documents", settings.get("cache.max_mb") * MB)
-
-
-@dataclass
-class PrintRequest:
-    """What to print and how; the printer side lives in the UI spooler."""
-
-    layout: Layout = Layout.ACTUAL
-    page_ranges: str = ""
 
 
 def fetch_job(
@@ -75,23 +65,11 @@ def _unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def merge_job(
-    cache: DocumentCache,
-    files: list[CachedFile],
-    target: Path | None = None,
-    request: PrintRequest | None = None,
-) -> Job:
-    """Merge ``files``; with a ``request`` the result is the print-ready PDF."""
+def merge_job(cache: DocumentCache, files: list[CachedFile], target: Path | None = None) -> Job:
+    """Merge ``files`` into one PDF (saved to ``target`` when given)."""
 
     def run(progress: Progress, cancel: CancelToken) -> JobResult:
-        merged = merge_files(cache, files, progress, cancel)
-        pdf = merged.pdf
-        if request is not None:
-            pdf = impose(
-                merged.pdf, merged.page_roles, request.layout, request.page_ranges,
-                progress, cancel,
-            )  # fmt: skip
-        result = MergedDocument(pdf, merged.page_roles, merged.skipped)
+        result = merge_files(cache, files, progress, cancel)
         if target is not None:
             save_merged(result, target)
         return JobResult(summary=str(target or ""), path=target, data=result)

@@ -10,20 +10,28 @@ import hashlib
 import heapq
 import hmac
 import json
+import logging
+import re
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from fps_desktop.documents.guid import normalize_guid
 from fps_desktop.documents.models import Layout
-from fps_desktop.errors import UsageError
+from fps_desktop.errors import StorageError, UsageError
+from fps_desktop.storage import write_atomically
+
+log = logging.getLogger(__name__)
 
 SIGNATURE_WINDOW_SECONDS = 120
 SIGNATURE_FIELDS = frozenset({"ts", "nonce", "sig"})
 PUSH_FIELDS = frozenset({"guid"}) | SIGNATURE_FIELDS
 PRINT_FIELDS = PUSH_FIELDS | {"printer", "copies", "layout"}
 MAX_COPIES = 20
+MAX_TIMESTAMP = 10**11  # year 5138: bounds the arithmetic, refuses nothing real
+HEX_SIGNATURE = re.compile(r"[0-9a-fA-F]{64}")
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,7 @@ class Push:
     printer: str = ""
     copies: int = 1
     layout: str = ""
+    fields: dict[str, str | int] = field(default_factory=dict)  # as sent, for the signature
 
     @property
     def signed(self) -> bool:
@@ -63,15 +72,30 @@ def check_host(host: str | None, port: int) -> None:
         raise Refusal(403, "bad_host", "Requests must address 127.0.0.1 or localhost.")
 
 
+def normalise_origin(origin: str) -> str:
+    """One spelling per site: ``HTTPS://PBMS.example.edu/`` is ``https://pbms.example.edu``."""
+    return origin.strip().rstrip("/").lower()
+
+
 def check_origin(origin: str | None, allowed: set[str]) -> None:
     """No Origin (curl, PBMS back end) is allowed; a browser's Origin must be listed."""
-    if origin is not None and origin.rstrip("/").lower() not in allowed:
+    if origin is not None and normalise_origin(origin) not in allowed:
         raise Refusal(403, "origin_not_allowed", "This web site may not send documents here.")
 
 
-def signature_for(secret: str, guid: str, ts: int, nonce: str) -> str:
-    """HMAC-SHA256 over ``guid|ts|nonce``, hex: what PBMS computes with the shared secret."""
-    message = f"{guid}|{ts}|{nonce}".encode()
+def signed_message(method: str, path: str, fields: dict[str, str | int]) -> str:
+    """What a signature covers: method, path and every body field but ``sig``, one per line.
+
+    Sorted ``name=value`` lines need no JSON canonicalisation, so any language
+    reproduces them byte for byte (docs/pbms-integration.md).
+    """
+    lines = [f"{name}={fields[name]}" for name in sorted(fields) if name != "sig"]
+    return "\n".join([method, path, *lines])
+
+
+def signature_for(secret: str, method: str, path: str, fields: dict[str, str | int]) -> str:
+    """HMAC-SHA256 of ``signed_message``, hex: what PBMS computes with the shared secret."""
+    message = signed_message(method, path, fields).encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
@@ -79,17 +103,29 @@ class NonceMemory:
     """Remembers each nonce until its timestamp leaves the window, so no capture replays.
 
     Keyed by the signed timestamp, not by arrival: a push stamped up to the window
-    ahead of this clock stays refused for as long as its signature is accepted.
+    ahead of this clock stays refused for as long as its signature is accepted. With
+    a ``path`` the nonces outlive a restart; without one (or when the file cannot be
+    read) timestamps from before this process started are refused instead.
     """
 
-    def __init__(self, window: float = SIGNATURE_WINDOW_SECONDS, limit: int = 100_000) -> None:
+    def __init__(
+        self,
+        path: Path | None = None,
+        window: float = SIGNATURE_WINDOW_SECONDS,
+        limit: int = 100_000,
+    ) -> None:
+        self.path = path
         self.window = window
         self.limit = limit
+        self.not_before = int(time.time())
         self._seen: set[str] = set()
         self._expiry: list[tuple[float, str]] = []
         self._lock = threading.Lock()
+        if path is not None:
+            self._load(path)
 
     def first_use(self, nonce: str, ts: int) -> bool:
+        """True the first time; raises ``OSError`` or ``StorageError`` when it cannot be kept."""
         now = time.time()
         with self._lock:
             while self._expiry and self._expiry[0][0] < now:
@@ -100,20 +136,71 @@ class NonceMemory:
                 return False  # a flood of valid signatures: refuse rather than forget
             self._seen.add(nonce)
             heapq.heappush(self._expiry, (ts + self.window, nonce))
+            if self.path is not None:
+                try:
+                    self._rewrite()
+                except (OSError, StorageError):
+                    self._seen.discard(nonce)  # not kept: refuse now rather than replay later
+                    self._expiry.remove((ts + self.window, nonce))
+                    heapq.heapify(self._expiry)
+                    raise
             return True
 
+    def _load(self, path: Path) -> None:
+        now = time.time()
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            lines = []
+        except (OSError, UnicodeDecodeError):
+            log.warning("cannot read the signed-push nonces in %s; refusing older pushes", path)
+            return
+        self.not_before = 0
+        for line in lines:
+            try:
+                ts, nonce = json.loads(line)
+            except (ValueError, TypeError):
+                continue  # the last line of a crash may be cut short
+            if isinstance(ts, int) and isinstance(nonce, str) and ts + self.window >= now:
+                self._seen.add(nonce)
+                heapq.heappush(self._expiry, (ts + self.window, nonce))
+        try:
+            self._rewrite()
+        except (OSError, StorageError):
+            log.warning("cannot write the signed-push nonces in %s", path, exc_info=True)
 
-def check_signature(push: Push, secret: str | None, nonces: NonceMemory) -> None:
+    def _rewrite(self) -> None:
+        """All live nonces in one atomic write: a crash leaves the old list, never half."""
+        text = "".join(json.dumps([int(expiry - self.window), nonce], ensure_ascii=False) + "\n"
+                       for expiry, nonce in self._expiry)  # fmt: skip
+        write_atomically(self.path, text.encode("utf-8"))
+
+
+def check_signature(
+    push: Push, secret: str | None, nonces: NonceMemory, method: str, path: str
+) -> None:
     if not secret:
         raise Refusal(403, "signing_not_configured", "Signed pushes need a shared secret.")
     if push.ts is None or push.nonce is None or push.sig is None:
         raise Refusal(401, "signature_required", "This push must be signed (ts, nonce, sig).")
-    if abs(time.time() - push.ts) > SIGNATURE_WINDOW_SECONDS:
+    if abs(int(time.time()) - push.ts) > SIGNATURE_WINDOW_SECONDS:
         raise Refusal(401, "stale_signature", "The signature has expired; check the clocks.")
-    expected = signature_for(secret, push.sent_guid, push.ts, push.nonce)
+    expected = signature_for(secret, method, path, push.fields)
     if not hmac.compare_digest(expected, push.sig.lower()):
         raise Refusal(401, "bad_signature", "The signature does not match.")
-    if not nonces.first_use(push.nonce, push.ts):
+    if push.ts < nonces.not_before:
+        raise Refusal(
+            401, "signed_before_start", "This push was signed before FPS Desktop started; "
+            "send a new one.",
+        )  # fmt: skip
+    try:
+        first = nonces.first_use(push.nonce, push.ts)
+    except (OSError, StorageError):
+        log.exception("cannot record the nonce of a signed push")
+        raise Refusal(
+            503, "nonce_not_stored", "The push cannot be recorded on this computer's disk."
+        ) from None
+    if not first:
         raise Refusal(401, "replayed", "This push was already received.")
 
 
@@ -121,7 +208,8 @@ def parse_push(body: bytes, fields: frozenset[str] = PUSH_FIELDS) -> Push:
     """Strict schema: a JSON object with a valid ``guid``, only ``fields``, right types."""
     try:
         payload = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        json.dumps(payload, ensure_ascii=False).encode("utf-8")  # no lone surrogates either
+    except (UnicodeError, ValueError, RecursionError):
         raise Refusal(400, "bad_json", "The body is not valid JSON.") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("guid"), str):
         raise Refusal(400, "bad_schema", 'Send {"guid": "<32 hex digits>"}.')
@@ -140,17 +228,18 @@ def parse_push(body: bytes, fields: frozenset[str] = PUSH_FIELDS) -> Push:
     options = {key: payload[key] for key in ("printer", "copies", "layout") if key in payload}
     if options and not _are_print_options(**options):
         raise Refusal(400, "bad_print_options", "printer, copies or layout has a wrong value.")
-    return Push(guid=guid, sent_guid=payload["guid"], **signature, **options)
+    return Push(guid=guid, sent_guid=payload["guid"], **signature, **options, fields=payload)
 
 
 def _is_signature(ts=None, nonce=None, sig=None) -> bool:
     return (
         type(ts) is int
+        and 0 <= ts <= MAX_TIMESTAMP
         and isinstance(nonce, str)
         and 8 <= len(nonce) <= 128
         and nonce.isprintable()
         and isinstance(sig, str)
-        and len(sig) == 64
+        and HEX_SIGNATURE.fullmatch(sig) is not None
     )
 
 

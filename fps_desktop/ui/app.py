@@ -91,31 +91,27 @@ def run(settings: Settings, guid: str | None = None, self_test: bool = False) ->
 
 
 def _run_self_test(window, app: QApplication) -> None:
-    """Open the first demo GUID, merge and print it to a PDF, then quit (for packaging)."""
+    """Open the first demo GUID and print it two-up into a PDF, then quit (for packaging)."""
+    from fps_desktop.audit import AuditLog
     from fps_desktop.documents.demo import DEMO_CASES
-    from fps_desktop.documents.imposition import Layout, impose
-    from fps_desktop.documents.workspace import PrintRequest, merge_job
-    from fps_desktop.ui.spooler import PrinterOptions
+    from fps_desktop.documents.models import Layout
+    from fps_desktop.printing.job import PrintOrder, print_job
+    from fps_desktop.printing.spooler import PrinterOptions
 
     target = Path(tempfile.mkdtemp()) / "self-test.pdf"
     guid = next(iter(DEMO_CASES))
 
     def printed(result) -> None:
         ok = target.exists() and target.stat().st_size > 0
-        print(f"self-test: {'ok' if ok else 'FAILED'} ({result.summary}, {target})")
+        print(f"self-test: {'ok' if ok else 'FAILED'} ({result.data.sheets} sheets, {target})")
         app.exit(0 if ok else 1)
 
-    def merged(result) -> None:
-        pdf = impose(result.data.pdf, result.data.page_roles, Layout.TWO_UP)
-        names = [f.name for f in window.file_list.selected_files()]
-        window.submit_print(guid, pdf, PrinterOptions(to_pdf=target), names,
-                            PrintRequest(Layout.TWO_UP))  # fmt: skip
+    def shown(_guid: str) -> None:
+        order = PrintOrder(guid, window.file_list.selected_files(), PrinterOptions(to_pdf=target),
+                           Layout.TWO_UP, via="self-test")  # fmt: skip
+        audit = AuditLog(window.settings.paths)
+        window.jobs.submit(print_job(window.cache, order, audit), on_done=printed)
 
-    window.printed.connect(printed)
-    window.documents_shown.connect(
-        lambda _: window.jobs.submit(
-            merge_job(window.cache, window.file_list.selected_files()), on_done=merged
-        )
-    )
+    window.documents_shown.connect(shown)
     window.jobs.job_failed.connect(lambda entry, message: (print(message), app.exit(1)))
     window.open_guid(guid)

@@ -58,6 +58,19 @@ class Bridge(QObject):
             return
         self.listener = listener
         listener.write_instance_file(instance_file(self.settings))
+        configured = self.settings.get("listener.port")
+        if port != configured:
+            warning = self.tr(
+                "Port {configured} is taken by another program, so FPS Desktop listens on "
+                "{port}. GUIDs PBMS sends to port {configured} do not arrive: tell IT."
+            ).format(configured=configured, port=port)
+            log.warning("listener on fallback port %d instead of %d", port, configured)
+            self.window.show_notice(warning)
+            if self.tray is not None:
+                self.tray.showMessage(
+                    self.window.windowTitle(), warning, QSystemTrayIcon.MessageIcon.Warning
+                )
+            return
         self.window.statusBar().showMessage(
             self.tr("Ready for documents from PBMS on port {port}").format(port=port), 8000
         )
@@ -118,6 +131,8 @@ class Bridge(QObject):
             state = self.tr("paused")
         else:
             state = self.tr("receiving from PBMS on port {port}").format(port=self.listener.port)
+            if self.listener.port != self.settings.get("listener.port"):
+                state += " — " + self.tr("not the port PBMS uses: tell IT")
         self.tray.setToolTip(f"{self.window.windowTitle()} — {state}")
 
     def _fill_recent(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -25,7 +26,8 @@ class _Group(QListWidget):
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)  # invoice numbers sit at the start
+        self.setWordWrap(True)  # a reason why a file cannot print stays readable
 
 
 class FileList(QWidget):
@@ -63,13 +65,14 @@ class FileList(QWidget):
             row.setData(FileRoleData, item)
             flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
             flags |= Qt.ItemFlag.ItemIsDragEnabled
+            row.setToolTip(row.text())
             if item.printable:
                 row.setFlags(flags | Qt.ItemFlag.ItemIsUserCheckable)
                 row.setCheckState(Qt.CheckState.Checked)
             else:
                 row.setFlags(flags)
                 row.setIcon(warning)
-                row.setToolTip(item.problem_error().translated(QCoreApplication.translate))
+                row.setForeground(QColor("#b00020"))
             self.groups[item.role].addItem(row)
         for group in self.groups.values():
             group.blockSignals(False)
@@ -78,7 +81,10 @@ class FileList(QWidget):
 
     def _label(self, item: CachedFile) -> str:
         if not item.printable:
-            return self.tr("{name} — cannot be shown").format(name=item.name)
+            reason = item.problem_error().translated(QCoreApplication.translate)
+            return self.tr("{name} — cannot be printed: {reason}").format(
+                name=item.name, reason=reason
+            )
         return self.tr("{name} · %n page(s)", "", item.pages).format(name=item.name)
 
     def selected_files(self) -> list[CachedFile]:

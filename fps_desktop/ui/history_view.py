@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
 
 from fps_desktop.audit import AuditLog
 from fps_desktop.config import Paths
-from fps_desktop.listener.server import LINK, LOCAL
+from fps_desktop.listener.refusals import NO_ORIGIN, OTHER_ORIGINS
+from fps_desktop.listener.server import LINK, LOCAL, audited_sender
 
 
 class HistoryView(QWidget):
@@ -56,19 +57,31 @@ class HistoryView(QWidget):
                              layout=entry.get("layout"))]  # fmt: skip
             else:
                 cells = [entry.get("time"), self.tr("Received"), entry.get("guid") or "—",
-                         self._sender(entry.get("origin")), self._outcome(entry)]  # fmt: skip
+                         self._sender(audited_sender(entry)), self._outcome(entry)]  # fmt: skip
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(str(text or ""))
                 if column == 4 and entry.get("reason"):
                     item.setToolTip(str(entry["reason"]))  # the code IT looks up in the guide
                 self.table.setItem(row, column, item)
 
-    def _sender(self, origin: str | None) -> str:
-        return {LOCAL: self.tr("this computer"), LINK: self.tr("a fpsdesktop link")}.get(
-            origin or "", origin or ""
-        )
+    def _sender(self, origin: str) -> str:
+        senders = {
+            LOCAL: self.tr("this computer"),
+            LINK: self.tr("a fpsdesktop link"),
+            NO_ORIGIN: self.tr("no Origin header (a program or a page)"),
+            OTHER_ORIGINS: self.tr("many other web sites"),
+        }
+        return senders.get(origin, origin)
 
     def _outcome(self, entry: dict) -> str:
+        outcome = self._reason(entry)
+        if entry.get("repeats"):
+            outcome += " " + self.tr("— {count} more times, {first} to {last}").format(
+                count=entry["repeats"], first=entry.get("first"), last=entry.get("last")
+            )
+        return outcome
+
+    def _reason(self, entry: dict) -> str:
         reason = entry.get("reason") or ""
         if entry.get("accepted"):
             return self.tr("Print requested") if reason == "print_requested" else self.tr("Opened")
@@ -84,5 +97,11 @@ class HistoryView(QWidget):
             "replayed": self.tr("Refused: sent twice (replayed)"),
             "paused": self.tr("Refused: receiving was paused"),
             "print_disabled": self.tr("Refused: printing from PBMS is off"),
+            "method_not_allowed": self.tr("Refused: wrong kind of request for that address"),
+            "rate_limited": self.tr("Refused: too many requests in a minute"),
+            "ambiguous_request": self.tr("Refused: ambiguous request (a header sent twice?)"),
+            "signed_before_start": self.tr("Refused: signed before FPS Desktop started"),
+            "nonce_not_stored": self.tr("Refused: signed pushes cannot be recorded on disk"),
+            "internal": self.tr("Failed inside FPS Desktop (see the log)"),
         }
         return reasons.get(reason, malformed)

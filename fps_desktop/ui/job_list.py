@@ -9,6 +9,7 @@ from PySide6.QtGui import QDesktopServices, QPainter
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
+    QLabel,
     QListView,
     QPushButton,
     QStyle,
@@ -88,6 +89,11 @@ class JobList(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.clear_button)
+        self.empty_label = QLabel(
+            self.tr("Nothing yet. Opening, printing, exports and uploads are listed here."),
+            self.view,
+        )
+        self.empty_label.setStyleSheet("color: palette(mid); padding: 10px;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.view, 1)
@@ -98,6 +104,8 @@ class JobList(QWidget):
         self.clear_button.clicked.connect(queue.clear_finished)
         self.view.selectionModel().currentChanged.connect(self._update_buttons)
         queue.dataChanged.connect(self._update_buttons)
+        for change in (queue.rowsInserted, queue.rowsRemoved, queue.modelReset):
+            change.connect(self._update_buttons)
         self._update_buttons()
 
     def _selected(self) -> JobEntry | None:
@@ -111,6 +119,8 @@ class JobList(QWidget):
             self._update_buttons()
 
     def _update_buttons(self, *_) -> None:
+        self.empty_label.setVisible(self.queue.rowCount() == 0)
+        self.empty_label.adjustSize()
         entry = self._selected()
         state = entry.state if entry else None
         self.cancel_button.setEnabled(state == JobState.RUNNING)

@@ -57,6 +57,64 @@ def job_title(job: Job) -> str:
     return _translated(job.title, job.title_params)
 
 
+def failure_message(exc: Exception) -> str:
+    """What the user reads when work on a pool thread fails; the detail goes to the log."""
+    if isinstance(exc, FpsError):
+        log.info("%s", exc.message, exc_info=exc)
+        return exc.translated(QCoreApplication.translate)
+    log.error("unexpected error on a worker thread", exc_info=exc)
+    return QCoreApplication.translate(
+        "JobQueue", "Unexpected error; the details are in the log file."
+    )
+
+
+class _TaskSignals(QObject):
+    done = Signal(object)
+    failed = Signal(str)
+    ended = Signal()
+
+
+class _Task(QRunnable):
+    def __init__(self, work: Callable[[], object]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # kept in _running until the GUI thread has its answer
+        self.work = work
+        self.signals = _TaskSignals()  # no parent: a closed receiver simply disconnects
+
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except Cancelled:
+            pass
+        except Exception as exc:
+            self.signals.failed.emit(failure_message(exc))
+        else:
+            self.signals.done.emit(result)
+        self.signals.ended.emit()
+
+
+_running: set[_Task] = set()
+
+
+def run_task(
+    work: Callable[[], object],
+    on_done: Callable[[object], None],
+    on_failed: Callable[[str], None],
+    pool: QThreadPool | None = None,
+) -> None:
+    """Run ``work()`` on a pool thread; its result or error comes back on the GUI thread.
+
+    For short work that belongs to one widget (a preview, a thumbnail) rather than
+    to the job list; bind the callbacks to that widget's methods.
+    """
+    task = _Task(work)
+    task.signals.done.connect(on_done)
+    task.signals.failed.connect(on_failed)
+    task.signals.ended.connect(lambda: _running.discard(task))
+    _running.add(task)
+    (pool or QThreadPool.globalInstance()).start(task)
+
+
 class _RunnerSignals(QObject):
     progress = Signal(int, int, str)
     finished = Signal(object)
@@ -78,17 +136,9 @@ class _Runner(QRunnable):
             result = self.job.run(self._progress, self.cancel)
         except Cancelled:
             self.signals.failed.emit("", True)
-        except FpsError as exc:
-            log.warning("job %r failed: %s", self.job.title, exc.message, exc_info=True)
-            self.signals.failed.emit(exc.translated(QCoreApplication.translate), False)
-        except Exception:
-            log.exception("job %r crashed", self.job.title)
-            self.signals.failed.emit(
-                QCoreApplication.translate(
-                    "JobQueue", "Unexpected error; the details are in the log file."
-                ),
-                False,
-            )
+        except Exception as exc:
+            log.info("job %r did not finish", self.job.title)
+            self.signals.failed.emit(failure_message(exc), False)
         else:
             self.signals.finished.emit(result)
 

@@ -6,8 +6,8 @@ import logging
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QIcon, QKeySequence
+from PySide6.QtCore import QByteArray, QCoreApplication, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -30,17 +30,12 @@ from fps_desktop.config import Settings
 from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.demo import DEMO_CASES
 from fps_desktop.documents.guid import normalize_guid
-from fps_desktop.documents.merge import MergedDocument
 from fps_desktop.documents.models import Manifest
 from fps_desktop.documents.sources import source_from_settings
-from fps_desktop.documents.workspace import (
-    PrintRequest,
-    cache_from_settings,
-    fetch_job,
-    merge_job,
-)
+from fps_desktop.documents.workspace import cache_from_settings, fetch_job, merge_job
 from fps_desktop.errors import FpsError
-from fps_desktop.jobs import Job, JobResult
+from fps_desktop.jobs import JobResult
+from fps_desktop.printing.job import PrintOrder, print_job
 from fps_desktop.resources import resources_dir
 from fps_desktop.ui.file_list import FileList
 from fps_desktop.ui.job_list import JobList
@@ -48,7 +43,6 @@ from fps_desktop.ui.job_queue import JobEntry, JobQueue
 from fps_desktop.ui.page_view import PageRef, PageView, ThumbnailStrip, ZoomMode
 from fps_desktop.ui.print_dialog import PrintDialog
 from fps_desktop.ui.renderer import PageRenderer
-from fps_desktop.ui.spooler import PrinterOptions, make_printer, spool
 
 log = logging.getLogger(__name__)
 MAX_RECENT = 15
@@ -58,7 +52,6 @@ class MainWindow(QMainWindow):
     """Emits ``documents_shown(guid)`` once the first page of a GUID is painted."""
 
     documents_shown = Signal(str)
-    printed = Signal(object)  # JobResult of a finished print
 
     def __init__(self, settings: Settings, jobs: JobQueue | None = None) -> None:
         super().__init__()
@@ -69,18 +62,18 @@ class MainWindow(QMainWindow):
         self.pages: list[PageRef] = []
         self.renderer = PageRenderer(self)
         self._opening_since = 0.0
+        self._opening_guid = ""
         self._fetch_entry: JobEntry | None = None
         self.panels: dict[str, QWidget] = {}
         self.keep_running_in_tray = False  # the bridge sets it when a tray icon exists
         self.setWindowTitle(APP_DISPLAY_NAME)
         self.setWindowIcon(QIcon(str(resources_dir() / "icons" / "fps-desktop.svg")))
-        self.resize(1280, 800)
         self._build_toolbar()
         self._build_body()
         self._build_docks()
         self._build_menus()
         self.jobs.job_failed.connect(self._on_job_failed)
-        self.printed.connect(self._audit_print)
+        self._place_on_screen()
         self._update_actions()
 
     # -- building -------------------------------------------------------------------------
@@ -98,6 +91,7 @@ class MainWindow(QMainWindow):
         self.guid_box.setMinimumWidth(330)
         self.guid_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.guid_box.lineEdit().setPlaceholderText(self.tr("Type or paste a document GUID"))
+        # Enter on a GUID that is also in the list emits both: open_guid ignores the second.
         self.guid_box.lineEdit().returnPressed.connect(self._open_typed)
         self.guid_box.activated.connect(lambda _: self._open_typed())
         self._fill_recent()
@@ -111,7 +105,7 @@ class MainWindow(QMainWindow):
         self.refresh_action = bar.addAction(
             icon(QStyle.StandardPixmap.SP_BrowserReload), self.tr("Refresh"), self.refresh
         )
-        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        self.refresh_action.setShortcut(QKeySequence("F5"))
         bar.addSeparator()
         self.save_action = bar.addAction(
             icon(QStyle.StandardPixmap.SP_DialogSaveButton), self.tr("Merge && Save"),
@@ -124,6 +118,10 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.print_action.setShortcut(QKeySequence.StandardKey.Print)
         bar.addSeparator()
+        self.focus_guid_action = QAction(self.tr("Go to GUID box"), self)
+        self.focus_guid_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.focus_guid_action.triggered.connect(self._focus_guid_box)
+        self.addAction(self.focus_guid_action)
         self.zoom_actions = [
             bar.addAction(
                 self.tr("Fit width"), lambda: self.page_view.set_mode(ZoomMode.FIT_WIDTH)
@@ -131,10 +129,16 @@ class MainWindow(QMainWindow):
             bar.addAction(self.tr("Fit page"), lambda: self.page_view.set_mode(ZoomMode.FIT_PAGE)),
             bar.addAction(self.tr("Zoom in"), lambda: self.page_view.zoom_by(1.25)),
             bar.addAction(self.tr("Zoom out"), lambda: self.page_view.zoom_by(0.8)),
-            bar.addAction(self.tr("Rotate"), lambda: self.page_view.rotate()),
+            bar.addAction(self.tr("Rotate right"), lambda: self.page_view.rotate(90)),
+            bar.addAction(self.tr("Rotate left"), lambda: self.page_view.rotate(-90)),
         ]
-        self.zoom_actions[2].setShortcut(QKeySequence.StandardKey.ZoomIn)
-        self.zoom_actions[3].setShortcut(QKeySequence.StandardKey.ZoomOut)
+        for action, keys in zip(
+            self.zoom_actions,
+            ("Ctrl+1", "Ctrl+2", QKeySequence.StandardKey.ZoomIn,
+             QKeySequence.StandardKey.ZoomOut, "Ctrl+R", "Ctrl+Shift+R"),
+            strict=True,
+        ):  # fmt: skip
+            action.setShortcut(QKeySequence(keys))
 
     def _build_body(self) -> None:
         self.stack = QStackedWidget(self)
@@ -173,9 +177,34 @@ class MainWindow(QMainWindow):
         splitter.addWidget(pages)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([300, 980])
+        self.notice = QLabel(self)
+        self.notice.setObjectName("notice")
+        self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.notice.setWordWrap(True)
+        self.notice.setContentsMargins(40, 40, 40, 40)
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(splitter)
+        self.stack.addWidget(self.notice)
         self.setCentralWidget(self.stack)
+        self.page_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self.page_label)
+        self.notice_label = QLabel(self)
+        self.notice_label.setStyleSheet("color: #8a4b00; font-weight: 600;")
+        self.notice_label.hide()
+        self.statusBar().addPermanentWidget(self.notice_label, 1)
+        steps = {
+            "PgDown": 1, "Right": 1, "PgUp": -1, "Left": -1,
+        }  # fmt: skip
+        for keys, step in steps.items():
+            shortcut = QShortcut(QKeySequence(keys), pages)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(
+                lambda step=step: self.go_to_page(self.thumbnails.currentRow() + step)
+            )
+        for keys, target in (("Home", 0), ("End", 1 << 30)):
+            shortcut = QShortcut(QKeySequence(keys), pages)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda target=target: self.go_to_page(target))
 
     def _build_docks(self) -> None:
         self.job_list = JobList(self.jobs, self)
@@ -215,18 +244,28 @@ class MainWindow(QMainWindow):
         self.open_guid(self.guid_box.currentText())
 
     def open_guid(self, text: str, origin: str = "", refresh: bool = False) -> None:
-        """Open a GUID typed, picked, clicked or pushed by PBMS (``origin`` says who)."""
+        """Open a GUID typed, picked, clicked or pushed by PBMS (``origin`` says who).
+
+        Whatever was shown goes first: until the new GUID's files are here, nothing of
+        the previous one can be printed under the new GUID's name.
+        """
         try:
             guid = normalize_guid(text)
             source = source_from_settings(self.settings)
         except FpsError as exc:
-            self._show_error(exc.translated(QCoreApplication.translate))
+            message = exc.translated(QCoreApplication.translate)
+            self._clear_documents(self.tr("Could not open “{text}”: {reason}").format(
+                text=text.strip()[:80], reason=message))  # fmt: skip
+            self._show_error(message)
             return
         if self._fetch_entry is not None:
+            if self._opening_guid == guid and not refresh:
+                return  # the same request twice (Enter on a GUID that is also in the list)
             self.jobs.cancel(self._fetch_entry)
         self._opening_since = time.perf_counter()
+        self._opening_guid = guid
+        self._clear_documents(self.tr("Opening {guid}…").format(guid=guid))
         self.guid_box.setEditText(guid)
-        self._remember(guid)
         if origin:
             self.origin_label.setText(self.tr("Sent by {origin}").format(origin=origin))
         self.origin_label.setVisible(bool(origin))
@@ -235,28 +274,43 @@ class MainWindow(QMainWindow):
         self._fetch_entry = self.jobs.submit(job, on_done=self._on_fetched)
 
     def refresh(self) -> None:
-        if self.manifest is not None:
-            self.open_guid(self.manifest.guid, refresh=True)
+        guid = self.manifest.guid if self.manifest is not None else self._opening_guid
+        if guid:
+            self.open_guid(guid, refresh=True)
 
     def raise_to_front(self) -> None:
         self.showNormal()
         self.raise_()
         self.activateWindow()
 
-    def _on_fetched(self, result: JobResult) -> None:
-        self._fetch_entry = None
+    def _clear_documents(self, notice: str) -> None:
+        """Show ``notice`` where the documents were; nothing is left to print."""
         if self.manifest is not None:
             self.cache.unpin(self.manifest.guid)
-        self.manifest = result.data
-        self.cache.pin(self.manifest.guid)
+        self.manifest = None
         self.renderer.forget()
+        self.file_list.set_files([])
+        self.setWindowTitle(APP_DISPLAY_NAME)
+        self.notice.setText(notice)
+        self.stack.setCurrentWidget(self.notice)
+
+    def _on_fetched(self, result: JobResult) -> None:
+        manifest = result.data
+        if manifest.guid != self._opening_guid:
+            return  # finished before its cancel was seen; another GUID was asked for since
+        self._fetch_entry = None
+        self.manifest = manifest
+        self.cache.pin(manifest.guid)
+        self._remember(manifest.guid)
+        self.renderer.forget()
+        self.setWindowTitle(f"{manifest.guid} — {APP_DISPLAY_NAME}")
         self.stack.setCurrentIndex(1)  # lay the pages out before the first render is sized
-        self.file_list.set_files(self.manifest.files)
-        broken = sum(not f.printable for f in self.manifest.files)
-        message = self.tr("%n file(s)", "", len(self.manifest.files))
+        self.file_list.set_files(manifest.files)
+        broken = sum(not f.printable for f in manifest.files)
+        message = self.tr("%n file(s)", "", len(manifest.files))
         if broken:
-            message += " · " + self.tr("%n cannot be shown", "", broken)
-        self.statusBar().showMessage(f"{self.manifest.guid} · {message}")
+            message += " · " + self.tr("%n cannot be printed", "", broken)
+        self.statusBar().showMessage(f"{manifest.guid} · {message}")
 
     def _on_selection_changed(self) -> None:
         self.pages = [
@@ -268,8 +322,18 @@ class MainWindow(QMainWindow):
         self._show_page(0 if self.pages else -1)
         self._update_actions()
 
+    def go_to_page(self, index: int) -> None:
+        """Move to page ``index`` of the selected pages (clamped), as the thumbnails do."""
+        if self.pages:
+            self.thumbnails.setCurrentRow(max(0, min(index, len(self.pages) - 1)))
+
     def _show_page(self, index: int) -> None:
-        self.page_view.show_page(self.pages[index] if 0 <= index < len(self.pages) else None)
+        shown = 0 <= index < len(self.pages)
+        self.page_view.show_page(self.pages[index] if shown else None)
+        self.page_label.setText(
+            self.tr("Page {n} / {count}").format(n=index + 1, count=len(self.pages)) if shown
+            else ""
+        )  # fmt: skip
 
     def _jump_to_file(self, item) -> None:
         for index, ref in enumerate(self.pages):
@@ -301,43 +365,10 @@ class MainWindow(QMainWindow):
         files = self.file_list.selected_files()
         if not files or self.manifest is None:
             return
-        guid = self.manifest.guid
-        names = [f.name for f in files]
-        self.jobs.submit(
-            merge_job(self.cache, files),
-            on_done=lambda result: self._open_print_dialog(guid, result.data, names),
-        )
-
-    def _open_print_dialog(self, guid: str, merged: MergedDocument, names: list[str]) -> None:
-        dialog = PrintDialog(merged, self.settings, self)
+        dialog = PrintDialog(self.cache, PrintOrder(self.manifest.guid, files), self.settings, self)
         if dialog.exec() == PrintDialog.DialogCode.Accepted:
-            self.submit_print(guid, dialog.print_pdf, dialog.options, names,
-                              PrintRequest(dialog.current_layout()))  # fmt: skip
-
-    def submit_print(
-        self,
-        guid: str,
-        print_pdf: bytes,
-        options: PrinterOptions,
-        names: list[str],
-        request: PrintRequest,
-    ) -> JobEntry:
-        printer = make_printer(options)
-
-        def run(progress, cancel) -> JobResult:
-            sheets = spool(print_pdf, printer, options.grayscale, progress, cancel)
-            return JobResult(
-                summary=QCoreApplication.translate("MainWindow", "%n sheet(s) printed", "", sheets),
-                path=options.to_pdf,
-                data={"guid": guid, "files": names, "printer": options.printer or "pdf",
-                      "copies": options.copies, "layout": request.layout.value},
-            )  # fmt: skip
-
-        title = self.tr("Print {guid}")
-        return self.jobs.submit(Job(title, run, "print", {"guid": guid}), on_done=self.printed.emit)
-
-    def _audit_print(self, result: JobResult) -> None:
-        AuditLog(self.settings.paths).record_print(**result.data)
+            audit = AuditLog(self.settings.paths)
+            self.jobs.submit(print_job(self.cache, dialog.order, audit, dialog.print_pdf))
 
     # -- small things ---------------------------------------------------------------------
 
@@ -349,10 +380,16 @@ class MainWindow(QMainWindow):
         for action in self.zoom_actions:
             action.setEnabled(has_pages)
 
+    def _focus_guid_box(self) -> None:
+        self.guid_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.guid_box.lineEdit().selectAll()
+
     def _remember(self, guid: str) -> None:
-        recent = [g for g in self.settings.get("ui.recent_guids") if g != guid]
-        self.settings.set("ui.recent_guids", [guid, *recent][:MAX_RECENT])
-        self._fill_recent()
+        previous = self.settings.get("ui.recent_guids")
+        recent = [guid, *(g for g in previous if g != guid)][:MAX_RECENT]
+        if recent != previous:  # settings are written only when something changed
+            self.settings.set("ui.recent_guids", recent)
+            self._fill_recent()
 
     def _fill_recent(self) -> None:
         text = self.guid_box.currentText()
@@ -374,6 +411,12 @@ class MainWindow(QMainWindow):
             lines.append("</p>")
         self.welcome.setText("".join(lines))
 
+    def show_notice(self, text: str) -> None:
+        """A lasting warning in the status bar, for things the clerk must not miss."""
+        self.notice_label.setText("⚠ " + text)
+        self.notice_label.setToolTip(text)
+        self.notice_label.show()
+
     def _show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 10_000)
         QMessageBox.warning(self, APP_DISPLAY_NAME, message)
@@ -382,6 +425,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 15_000)
         if entry is self._fetch_entry:
             self._fetch_entry = None
+            self._clear_documents(self.tr("Could not open {guid}: {reason}").format(
+                guid=self._opening_guid, reason=message))  # fmt: skip
             QMessageBox.warning(self, APP_DISPLAY_NAME, message)
 
     def _open_panel(self, name: str) -> None:
@@ -411,8 +456,25 @@ class MainWindow(QMainWindow):
                 name=APP_DISPLAY_NAME, version=__version__),
         )  # fmt: skip
 
+    def _place_on_screen(self) -> None:
+        """Where the clerk left it; the first time, as large as fits this screen."""
+        saved = self.settings.get("ui.window_geometry")
+        if saved and self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii"))):
+            return
+        screen = self.screen().availableGeometry()
+        width = min(1280, int(screen.width() * 0.94))
+        height = min(800, int(screen.height() * 0.92))
+        self.resize(width, height)
+        self.move(screen.center() - self.rect().center())
+
+    def _save_geometry(self) -> None:
+        geometry = bytes(self.saveGeometry().toBase64()).decode("ascii")
+        if geometry != self.settings.get("ui.window_geometry"):
+            self.settings.set("ui.window_geometry", geometry)
+
     def closeEvent(self, event) -> None:  # noqa: N802
         """With a tray icon, closing hides the window and PBMS pushes still arrive."""
+        self._save_geometry()
         if self.keep_running_in_tray:
             event.ignore()
             self.hide()
@@ -424,5 +486,6 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop workers before Qt tears objects down."""
+        self._save_geometry()
         self.renderer.shutdown()
         self.jobs.wait(5000)

@@ -31,10 +31,11 @@ class PageRef:
     path: Path
     page: int
 
+    grayscale: bool = False
+
     def request(self, width: int, height: int, rotation: int = 0) -> PageRequest:
-        return PageRequest(
-            self.path, self.file.kind, self.file.name, self.page, width, height, rotation
-        )
+        return PageRequest(self.path, self.file.kind, self.file.name, self.page, width, height,
+                           rotation, self.grayscale)  # fmt: skip
 
 
 class ZoomMode(enum.Enum):
@@ -131,8 +132,9 @@ class PageView(QScrollArea):
         self.mode = ZoomMode.CUSTOM
         self._request()
 
-    def rotate(self) -> None:
-        self.rotation = (self.rotation + 90) % 360
+    def rotate(self, degrees: int = 90) -> None:
+        """Turn the view clockwise by ``degrees`` (negative: anticlockwise)."""
+        self.rotation = (self.rotation + degrees) % 360
         self._request()
 
     def resizeEvent(self, event) -> None:  # noqa: N802

@@ -1,22 +1,21 @@
-"""The print dialog: printer, copies, duplex, colour, layout, pages, and a preview
-drawn by the same spooler that prints, so it shows exactly what will come out.
+"""The print dialog: printer, copies, duplex, colour, layout, pages, and a preview of the
+very sheets that will print.
 
-Imposing and rendering the preview happen on a pool thread: a hundred sheets take
-about a second, and the dialog stays responsive meanwhile.
+Merging and imposing run on a pool thread, so the dialog opens at once. The preview
+renders only the sheet on screen from the print-ready PDF, so a GUID of hundreds of
+pages opens as fast, and stays as small, as one of three.
 """
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QPageLayout, QPainter
-from PySide6.QtPrintSupport import (
-    QPrintDialog,
-    QPrinter,
-    QPrinterInfo,
-    QPrintPreviewWidget,
-)
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,80 +26,67 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from fps_desktop.config import Settings
-from fps_desktop.documents.imposition import Layout, impose
-from fps_desktop.documents.merge import MergedDocument
-from fps_desktop.errors import Cancelled, FpsError
+from fps_desktop.documents.cache import DocumentCache
+from fps_desktop.documents.merge import MergedDocument, merge_files
+from fps_desktop.documents.models import CachedFile, FileKind, FileRole, Layout
 from fps_desktop.jobs import CancelToken
-from fps_desktop.ui.spooler import PrinterOptions, draw_bands, render_sheets
+from fps_desktop.printing.imposition import Imposed, impose
+from fps_desktop.printing.job import PrintOrder
+from fps_desktop.printing.spooler import PrinterOptions
+from fps_desktop.ui.job_queue import run_task
+from fps_desktop.ui.page_view import PageRef, PageView, ZoomMode
+from fps_desktop.ui.renderer import PageRenderer
 
 PDF_TARGET = "\x00pdf"  # the "Save as PDF file" entry; no printer can have this name
-PREVIEW_DPI = 110
+SHRUNK_NOTICE = 0.995  # below this the clerk is told pages print smaller than they are
 
 
-def layout_labels() -> dict[Layout, str]:
-    return {
-        Layout.ACTUAL: QCoreApplication.translate(
-            "PrintDialog", "Actual size (shrink to fit only)"
-        ),
-        Layout.FIT: QCoreApplication.translate("PrintDialog", "Fit to page"),
-        Layout.TWO_UP: QCoreApplication.translate("PrintDialog", "Two invoices per A4 (cut line)"),
-    }
+@dataclass
+class _Prepared:
+    """One generation of the preview: the merge (kept across layouts) and its sheets."""
 
-
-class _PreviewSignals(QObject):
-    ready = Signal(int, object, object)  # generation, print-ready PDF, sheets' bands
-    failed = Signal(int, str)
-
-
-class _PreviewTask(QRunnable):
-    """Imposes the merged PDF and renders its sheets for the preview."""
-
-    def __init__(self, signals: _PreviewSignals, generation: int, merged: MergedDocument,
-                 layout: Layout, pages: str, grayscale: bool,
-                 cancel: CancelToken) -> None:  # fmt: skip
-        super().__init__()
-        self.signals = signals  # the dialog's: queued to it, alive as long as it is
-        self.args = (generation, merged, layout, pages, grayscale, cancel)
-
-    def run(self) -> None:
-        generation, merged, layout, pages, grayscale, cancel = self.args
-        try:
-            print_pdf = impose(merged.pdf, merged.page_roles, layout, pages)
-            sheets = render_sheets(print_pdf, PREVIEW_DPI, grayscale, cancel)
-        except Cancelled:
-            return
-        except FpsError as exc:
-            self.signals.failed.emit(generation, exc.translated(QCoreApplication.translate))
-            return
-        self.signals.ready.emit(generation, print_pdf, sheets)
+    generation: int
+    merged: MergedDocument
+    imposed: Imposed
+    path: Path
 
 
 class PrintDialog(QDialog):
-    """Returns the chosen PrinterOptions and the print-ready PDF when accepted."""
+    """Asks how to print ``order``; when accepted, ``order`` and ``print_pdf`` say what."""
 
     def __init__(
-        self, merged: MergedDocument, settings: Settings, parent: QWidget | None = None
+        self,
+        cache: DocumentCache,
+        order: PrintOrder,
+        settings: Settings,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Print"))
-        self.merged = merged
+        self.setWindowTitle(self.tr("Print {guid}").format(guid=order.guid))
+        self.cache = cache
+        self.order = order
         self.settings = settings
         self.print_pdf = b""
-        self.options = PrinterOptions()
-        self._sheets: list = []
+        self._merged: MergedDocument | None = None
+        self._sheet_files: list[Path] = []
+        self._sheets: list[PageRef] = []
+        self._sheet = 0
         self._generation = 0
         self._cancel = CancelToken()
-        self._preview_signals = _PreviewSignals(self)
-        self._preview_signals.ready.connect(self._show_preview)
-        self._preview_signals.failed.connect(self._show_problem)
 
+        guid_label = QLabel(
+            self.tr("GUID {guid} · %n file(s)", "", len(order.files)).format(guid=order.guid), self
+        )
+        guid_label.setObjectName("print-guid")
         self.printer_box = QComboBox(self)
         allowed = set(settings.get("print.allowed_printers"))
         default = QPrinterInfo.defaultPrinterName()
@@ -112,8 +98,9 @@ class PrintDialog(QDialog):
         self.printer_box.setCurrentIndex(max(index, 0))
         self.properties_button = QPushButton(self.tr("Properties…"), self)
         self.layout_box = QComboBox(self)
-        for layout, label in layout_labels().items():
-            self.layout_box.addItem(label, layout)
+        self.layout_box.addItem(self.tr("Actual size (shrink to fit only)"), Layout.ACTUAL.value)
+        self.layout_box.addItem(self.tr("Fit to page"), Layout.FIT.value)
+        self.layout_box.addItem(self.tr("Two invoices per A4 (cut line)"), Layout.TWO_UP.value)
         self.pages_edit = QLineEdit(self)
         self.pages_edit.setPlaceholderText(self.tr("All pages, or e.g. 1-3, 5"))
         self.copies_spin = QSpinBox(self)
@@ -124,32 +111,63 @@ class PrintDialog(QDialog):
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet("color: #b00020;")
         self.summary_label = QLabel(self)
+        self.summary_label.setWordWrap(True)
+        self.busy = QProgressBar(self)
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.setMaximumHeight(8)
 
         printer_row = QHBoxLayout()
         printer_row.addWidget(self.printer_box, 1)
         printer_row.addWidget(self.properties_button)
         form = QFormLayout()
-        form.addRow(self.tr("Printer"), printer_row)
-        form.addRow(self.tr("Layout"), self.layout_box)
-        form.addRow(self.tr("Pages"), self.pages_edit)
-        form.addRow(self.tr("Copies"), self.copies_spin)
+        form.addRow(guid_label)
+        form.addRow(self.tr("&Printer"), printer_row)
+        form.addRow(self.tr("&Layout"), self.layout_box)
+        form.addRow(self.tr("P&ages"), self.pages_edit)
+        form.addRow(self.tr("&Copies"), self.copies_spin)
         form.addRow("", self.duplex_check)
         form.addRow("", self.gray_check)
-        form.addRow("", self.problem_label)
-        form.addRow("", self.summary_label)
+        form.addRow(self.busy)
+        form.addRow(self.summary_label)
+        form.addRow(self.problem_label)
 
-        self.preview_printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
-        self.preview_printer.setFullPage(True)
-        self.preview_printer.setResolution(PREVIEW_DPI)
-        self.preview_printer.setPageOrientation(QPageLayout.Orientation.Portrait)
-        self.preview = QPrintPreviewWidget(self.preview_printer, self)
-        self.preview.setMinimumSize(420, 520)
-        self.preview.paintRequested.connect(self._paint_preview)
+        self.renderer = PageRenderer(self)
+        self.preview = PageView(self.renderer, self)
+        self.preview.mode = ZoomMode.FIT_PAGE
+        self.preview.setMinimumSize(360, 420)
+        self.previous_button = QToolButton(self)
+        self.previous_button.setText("◀")
+        self.previous_button.setToolTip(self.tr("Previous sheet (Page Up)"))
+        self.next_button = QToolButton(self)
+        self.next_button.setText("▶")
+        self.next_button.setToolTip(self.tr("Next sheet (Page Down)"))
+        self.sheet_label = QLabel(self)
+        zoom_in = QToolButton(self)
+        zoom_in.setText("+")
+        zoom_in.setToolTip(self.tr("Zoom in"))
+        zoom_out = QToolButton(self)
+        zoom_out.setText("−")
+        zoom_out.setToolTip(self.tr("Zoom out"))
+        fit = QToolButton(self)
+        fit.setText(self.tr("Fit page"))
+        nav = QHBoxLayout()
+        nav.addWidget(self.previous_button)
+        nav.addWidget(self.sheet_label)
+        nav.addWidget(self.next_button)
+        nav.addStretch(1)
+        nav.addWidget(zoom_out)
+        nav.addWidget(zoom_in)
+        nav.addWidget(fit)
+        right = QVBoxLayout()
+        right.addLayout(nav)
+        right.addWidget(self.preview, 1)
 
         self.buttons = QDialogButtonBox(self)
         self.print_button = self.buttons.addButton(
             self.tr("Print"), QDialogButtonBox.ButtonRole.AcceptRole
         )
+        self.print_button.setDefault(True)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
@@ -160,20 +178,29 @@ class PrintDialog(QDialog):
         left.addWidget(self.buttons)
         main = QHBoxLayout(self)
         main.addLayout(left)
-        main.addWidget(self.preview, 1)
+        main.addLayout(right, 1)
 
+        self.previous_button.clicked.connect(lambda: self.show_sheet(self._sheet - 1))
+        self.next_button.clicked.connect(lambda: self.show_sheet(self._sheet + 1))
+        zoom_in.clicked.connect(lambda: self.preview.zoom_by(1.25))
+        zoom_out.clicked.connect(lambda: self.preview.zoom_by(0.8))
+        fit.clicked.connect(lambda: self.preview.set_mode(ZoomMode.FIT_PAGE))
+        for key, step in ((QKeySequence.StandardKey.MoveToNextPage, 1),
+                          (QKeySequence.StandardKey.MoveToPreviousPage, -1)):  # fmt: skip
+            QShortcut(key, self, lambda step=step: self.show_sheet(self._sheet + step))
         self._rebuild_timer = QTimer(self, singleShot=True, interval=250)
         self._rebuild_timer.timeout.connect(self._rebuild)
         self.layout_box.currentIndexChanged.connect(self._rebuild)
         self.pages_edit.textChanged.connect(self._rebuild_timer.start)
-        self.gray_check.toggled.connect(self._rebuild)
+        self.gray_check.toggled.connect(self._regray)
         self.printer_box.currentIndexChanged.connect(self._load_remembered)
         self.properties_button.clicked.connect(self._native_properties)
+        self.resize(980, 680)
         self._load_remembered()
         self._rebuild()
 
     def current_layout(self) -> Layout:
-        return self.layout_box.currentData()
+        return Layout(self.layout_box.currentData())
 
     def _printer_name(self) -> str:
         return self.printer_box.currentData()
@@ -186,46 +213,97 @@ class PrintDialog(QDialog):
         self.duplex_check.setChecked(bool(remembered.get("duplex", False)))
         self.gray_check.setChecked(bool(remembered.get("grayscale", False)))
         layout = remembered.get("layout", self.settings.get("print.layout"))
-        known = {item.value for item in Layout}
-        index = self.layout_box.findData(Layout(layout) if layout in known else Layout.ACTUAL)
+        index = self.layout_box.findData(layout)
         self.layout_box.setCurrentIndex(max(index, 0))
+
+    # -- preparing the sheets ---------------------------------------------------------------
 
     def _rebuild(self) -> None:
         self._cancel.cancel()
-        self._cancel = CancelToken()
+        self._cancel = cancel = CancelToken()
         self._generation += 1
+        generation, merged = self._generation, self._merged
+        layout, pages = self.current_layout(), self.pages_edit.text()
+        cache, files = self.cache, self.order.files
         self.print_button.setEnabled(False)
-        self.summary_label.setText(self.tr("Preparing the preview…"))
-        task = _PreviewTask(self._preview_signals, self._generation, self.merged,
-                            self.current_layout(), self.pages_edit.text(),
-                            self.gray_check.isChecked(), self._cancel)  # fmt: skip
-        QThreadPool.globalInstance().start(task)
-
-    def _show_preview(self, generation: int, print_pdf: bytes, sheets: list) -> None:
-        if generation != self._generation:
-            return  # the clerk changed something since
-        self.print_pdf, self._sheets = print_pdf, sheets
+        self.busy.show()
         self.problem_label.clear()
-        self.print_button.setEnabled(True)
-        self.summary_label.setText(self.tr("%n sheet(s) of A4", "", len(sheets)))
-        self.preview.updatePreview()
+        self.summary_label.setText(self.tr("Preparing the sheets…"))
 
-    def _show_problem(self, generation: int, message: str) -> None:
-        if generation == self._generation:
-            self.problem_label.setText(message)
-            self.summary_label.clear()
+        def prepare() -> _Prepared:
+            done = merged or merge_files(cache, files, cancel=cancel)
+            imposed = impose(done.pdf, done.page_roles, layout, pages, cancel=cancel)
+            with tempfile.NamedTemporaryFile("wb", suffix=".pdf", delete=False) as handle:
+                handle.write(imposed.pdf)
+            return _Prepared(generation, done, imposed, Path(handle.name))
 
-    def _paint_preview(self, printer: QPrinter) -> None:
-        painter = QPainter(printer)
-        for index, bands in enumerate(self._sheets):
-            if index:
-                printer.newPage()
-            draw_bands(painter, bands)
-        painter.end()
+        run_task(prepare, self._prepared, self._failed)
+
+    def _prepared(self, prepared: _Prepared) -> None:
+        self._sheet_files.append(prepared.path)
+        self._merged = prepared.merged
+        if prepared.generation != self._generation:
+            return  # the clerk changed something since
+        self.busy.hide()
+        self.print_pdf = prepared.imposed.pdf
+        count = prepared.imposed.sheets
+        sheet_file = CachedFile("print", prepared.path.name, FileRole.ATTACHMENT, FileKind.PDF,
+                                "", len(self.print_pdf), count)  # fmt: skip
+        gray = self.gray_check.isChecked()
+        self._sheets = [PageRef(sheet_file, prepared.path, i, gray) for i in range(count)]
+        self.print_button.setEnabled(count > 0)
+        self.summary_label.setText(self._summary(prepared))
+        skipped = prepared.merged.skipped
+        if skipped:
+            self.problem_label.setText(
+                self.tr("Left out because they cannot be printed: {names}").format(
+                    names=", ".join(skipped)
+                )
+            )
+        self.show_sheet(min(self._sheet, count - 1))
+
+    def _summary(self, prepared: _Prepared) -> str:
+        text = self.tr("%n sheet(s) of A4", "", prepared.imposed.sheets)
+        scale = prepared.imposed.smallest_scale
+        if scale < SHRUNK_NOTICE:
+            text += " · " + self.tr("pages shrunk to fit, the smallest to {percent} %").format(
+                percent=round(scale * 100)
+            )
+        return text
+
+    def _failed(self, message: str) -> None:
+        self.busy.hide()
+        self.summary_label.clear()
+        self.problem_label.setText(message)
+
+    def _regray(self) -> None:
+        gray = self.gray_check.isChecked()
+        self._sheets = [replace(ref, grayscale=gray) for ref in self._sheets]
+        self.show_sheet(self._sheet)
+
+    def show_sheet(self, index: int) -> None:
+        """Show sheet ``index`` (0-based) of the preview, if there is one."""
+        if not self._sheets:
+            self.preview.show_page(None)
+            self.sheet_label.clear()
+            return
+        self._sheet = max(0, min(index, len(self._sheets) - 1))
+        self.preview.show_page(self._sheets[self._sheet])
+        self.sheet_label.setText(
+            self.tr("Sheet {n} / {count}").format(n=self._sheet + 1, count=len(self._sheets))
+        )
+        self.previous_button.setEnabled(self._sheet > 0)
+        self.next_button.setEnabled(self._sheet < len(self._sheets) - 1)
 
     def done(self, result: int) -> None:
         self._cancel.cancel()
+        self.renderer.shutdown()
+        for path in self._sheet_files:
+            with contextlib.suppress(OSError):
+                path.unlink()
         super().done(result)
+
+    # -- answering ------------------------------------------------------------------------
 
     def _native_properties(self) -> None:
         info = QPrinterInfo.printerInfo(self._printer_name())
@@ -241,13 +319,14 @@ class PrintDialog(QDialog):
         name = self._printer_name()
         to_pdf = None
         if name == PDF_TARGET:
+            suggested = Path.home() / f"{self.order.guid}-print.pdf"
             chosen, _ = QFileDialog.getSaveFileName(
-                self, self.tr("Save as PDF file"), str(Path.home() / "print.pdf"), "PDF (*.pdf)"
+                self, self.tr("Save as PDF file"), str(suggested), self.tr("PDF files (*.pdf)")
             )
             if not chosen:
                 return
             to_pdf = Path(chosen)
-        self.options = PrinterOptions(
+        options = PrinterOptions(
             printer="" if to_pdf else name,
             to_pdf=to_pdf,
             copies=self.copies_spin.value(),
@@ -255,7 +334,15 @@ class PrintDialog(QDialog):
             grayscale=self.gray_check.isChecked(),
             dpi=self.settings.get("print.dpi"),
         )
+        skipped = set(self._merged.skipped if self._merged else ())
+        self.order = replace(
+            self.order,
+            files=[item for item in self.order.files if item.name not in skipped],
+            options=options,
+            layout=self.current_layout(),
+            page_ranges=self.pages_edit.text().strip(),
+        )
         remembered = dict(self.settings.get("print.printers"))
-        remembered[name] = {**self.options.remembered(), "layout": self.current_layout().value}
+        remembered[name] = {**options.remembered(), "layout": self.current_layout().value}
         self.settings.set("print.printers", remembered)
         self.accept()

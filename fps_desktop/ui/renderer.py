@@ -34,6 +34,7 @@ class PageRequest:
     width: int
     height: int
     rotation: int = 0
+    grayscale: bool = False
 
 
 class _Signals(QObject):
@@ -107,10 +108,12 @@ class PageRenderer(QObject):
                     rect = pymupdf.Rect(0, 0, rect.height, rect.width)
                 zoom = min(request.width / rect.width, request.height / rect.height)
                 matrix = pymupdf.Matrix(zoom, zoom).prerotate(request.rotation)
-                pix = page.get_pixmap(matrix=matrix, alpha=False)
-                image = QImage(
-                    pix.samples, pix.width, pix.height, pix.stride, QImage.Format.Format_RGB888
-                ).copy()
+                gray = request.grayscale
+                pix = page.get_pixmap(
+                    matrix=matrix, alpha=False, colorspace=pymupdf.csGRAY if gray else pymupdf.csRGB
+                )
+                fmt = QImage.Format.Format_Grayscale8 if gray else QImage.Format.Format_RGB888
+                image = QImage(pix.samples, pix.width, pix.height, pix.stride, fmt).copy()
         except DocumentError as exc:
             self._signals.failed.emit(request, exc.message)
             return

@@ -35,7 +35,7 @@ from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError
 from fps_desktop.jobs import Job, JobResult
 from fps_desktop.ui.job_queue import JobEntry, JobQueue, JobState
 from fps_desktop.upload import manifest
-from fps_desktop.upload.client import SECRET_NAME, OssConfig, check_access
+from fps_desktop.upload.client import SECRET_NAME, OssConfig, describe_access
 from fps_desktop.upload.store import (
     CANCELLED,
     COMPLETED,
@@ -49,7 +49,7 @@ from fps_desktop.upload.store import (
     TaskStore,
     error_text,
 )
-from fps_desktop.upload.tasks import create_task
+from fps_desktop.upload.tasks import create_task, normalise_prefix
 from fps_desktop.upload.uploader import Uploader
 
 STATE_LABELS = {
@@ -262,17 +262,28 @@ class UploadPanel(QWidget):
         return OssConfig.from_settings(self.settings, env={})
 
     def test_connection(self) -> None:
+        """Uploads need a write; reading and listing only make instant upload cheaper."""
         try:
             config = self.config()
-            check_access(config.connect(pool_size=1), config)
+            prefix = normalise_prefix(self.prefix.text())
+            access = describe_access(config.connect(pool_size=1), config, prefix)
         except FpsError as exc:
             self._status(self.connection_status, exc.translated(QCoreApplication.translate), False)
             return
-        self._status(
-            self.connection_status,
-            self.tr("Connected to bucket {bucket}.").format(bucket=config.bucket),
-            True,
-        )
+        text = self.tr("Connected to bucket {bucket}.").format(bucket=config.bucket)
+        if not (access.can_read or access.can_list):
+            text += " " + self.tr(
+                "The key may upload but neither read nor list, so every file is sent, even "
+                "one already there."
+            )
+        elif not access.can_read:
+            text += " " + self.tr(
+                "The key may not read object information; files already there are found "
+                "only through the listing."
+            )
+        elif not access.can_list:
+            text += " " + self.tr("The key may not list the bucket; each file is checked alone.")
+        self._status(self.connection_status, text, True)
 
     def _status(self, label: QLabel, text: str, good: bool) -> None:
         label.setStyleSheet("color: #137333;" if good else "color: #b00020;")

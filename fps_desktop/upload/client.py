@@ -1,8 +1,9 @@
 """Talking to OSS through oss2: credentials, retries with backoff, errors in plain words.
 
 oss2 never retries a request itself, so every call goes through ``Retrying``:
-transient failures (5xx, resets, timeouts, CRC mismatches) are retried with
-exponential backoff; anything the user must fix becomes an ``UploadError``.
+transient failures (5xx, resets, timeouts, data changed in transit) are retried with
+exponential backoff; anything the user must fix becomes an ``UploadError``, and so
+does an answer oss2 cannot read (a proxy's HTML page, a listing cut short).
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import logging
 import os
 import random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
+from xml.etree import ElementTree
 
 import oss2
 import requests
@@ -39,6 +41,17 @@ ENV = {
 _REGION = re.compile(r"oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com")
 
 T = TypeVar("T")
+# What oss2 raises for an answer it cannot parse: a missing element, text that is not
+# XML, a number that is not one.
+UNREADABLE = (
+    ElementTree.ParseError,
+    RuntimeError,
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+)
 
 
 @dataclass(frozen=True)
@@ -135,14 +148,40 @@ def region_of(endpoint: str) -> str | None:
 
 
 def is_transient(exc: Exception) -> bool:
+    """Worth sending again: the network, a busy server, or data changed on the way.
+
+    501 Not Implemented never gets better; 400 InvalidDigest is OSS saying the body
+    it received does not match its Content-MD5, the same as a CRC mismatch.
+    """
     if isinstance(exc, RequestError | InconsistentError):
         return True
-    return isinstance(exc, ServerError) and (exc.status >= 500 or exc.status in (408, 429))
+    if not isinstance(exc, ServerError):
+        return False
+    if exc.status == 400:
+        return exc.code == "InvalidDigest"
+    return (exc.status >= 500 and exc.status != 501) or exc.status in (408, 429)
 
 
-def plain_error(exc: Exception, config: OssConfig) -> UploadError:
-    """An OSS or network failure in words an admin can act on."""
-    code = getattr(exc, "code", "")
+def is_refused(exc: Exception) -> bool:
+    """403: the key may not do this (HEAD answers carry the status and nothing else)."""
+    return isinstance(exc, ServerError) and exc.status == 403 and not is_fatal(exc)
+
+
+def unreadable_answer(what: str, exc: Exception) -> UploadError:
+    return UploadError(
+        QT_TRANSLATE_NOOP(
+            "FpsError",
+            "OSS answered {what} with something FPS Desktop cannot read ({reason}). A proxy "
+            "or gateway between this computer and OSS may be changing the answers.",
+        ),
+        what=what,
+        reason=_short(f"{type(exc).__name__}: {exc}"),
+    )
+
+
+def plain_error(exc: Exception, config: OssConfig, code: str = "") -> UploadError:
+    """An OSS or network failure in words an admin can act on (``code``: known better)."""
+    code = code or getattr(exc, "code", "")
     status = getattr(exc, "status", 0)
     if isinstance(exc, RequestError):
         return UploadError(
@@ -150,12 +189,10 @@ def plain_error(exc: Exception, config: OssConfig) -> UploadError:
             endpoint=config.endpoint,
             reason=_short(str(exc.exception or exc)),
         )
-    if isinstance(exc, InconsistentError):
-        return UploadError(
-            QT_TRANSLATE_NOOP(
-                "FpsError", "The data OSS received did not match the file (CRC check failed)."
-            )
-        )
+    if isinstance(exc, InconsistentError) or code == "InvalidDigest":
+        return changed_in_transit()
+    if not code and status in (403, 404):  # HEAD: the status is all OSS says
+        code = "AccessDenied" if status == 403 else "NotFound"
     messages = {
         "InvalidAccessKeyId": QT_TRANSLATE_NOOP(
             "FpsError",
@@ -181,6 +218,14 @@ def plain_error(exc: Exception, config: OssConfig) -> UploadError:
             "The AccessKey {key_id} has no permission for this in bucket {bucket}. "
             "Ask the OSS administrator for write access.",
         ),
+        "NotImplemented": QT_TRANSLATE_NOOP(
+            "FpsError",
+            "The server at {endpoint} does not support this OSS request; it may be a "
+            "storage service that only imitates OSS.",
+        ),
+        "NotFound": QT_TRANSLATE_NOOP(
+            "FpsError", "OSS answered 404: there is no such object or bucket {bucket}."
+        ),
         "InvalidSecurityToken": QT_TRANSLATE_NOOP(
             "FpsError", "The temporary (STS) security token is invalid. Get a new one."
         ),
@@ -189,6 +234,8 @@ def plain_error(exc: Exception, config: OssConfig) -> UploadError:
         ),
     }
     params = {"key_id": config.access_key_id, "bucket": config.bucket, "endpoint": config.endpoint}
+    if status == 501:
+        code = "NotImplemented"
     if code in messages:
         return UploadError(messages[code], **params)
     return UploadError(
@@ -214,25 +261,109 @@ def is_fatal(exc: Exception) -> bool:
     return getattr(exc, "code", "") in FATAL_CODES
 
 
+def changed_in_transit() -> UploadError:
+    return UploadError(
+        QT_TRANSLATE_NOOP(
+            "FpsError",
+            "The data changed on the way to OSS every time it was sent (Content-MD5 or "
+            "CRC check failed). Check the network, proxy or antivirus between here and OSS.",
+        )
+    )
+
+
+PROBE = ".fps-access-check"
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a key may do besides writing, which every upload needs."""
+
+    can_read: bool  # HEAD: instant upload by MD5, and checks after a lost answer
+    can_list: bool | None = None  # one listing instead of a HEAD per file; None: not asked
+
+
 def check_access(
     bucket: oss2.Bucket, config: OssConfig, prefix: str = "", retrying: Retrying | None = None
-) -> None:
-    """One signed HEAD: a wrong key, secret, bucket, clock or token shows up here.
+) -> Access:
+    """Test what an upload needs, a write (an empty probe object), then whether HEAD works.
 
-    A missing object is the good answer; HEAD needs no list permission, which
-    upload-only keys often lack.
+    A wrong key, secret, bucket, clock or token shows up in the write's answer; a
+    missing bucket by its 404 alone, since a write cannot miss its key. The probe is
+    removed again where the key may delete.
     """
-    probe = prefix + ".fps-access-check"
+    probe = prefix + PROBE
+    call = retrying or Retrying(config, CancelToken())
     try:
-        if retrying is None:
-            bucket.head_object(probe)
-        else:
-            retrying("access check", lambda: bucket.head_object(probe))
-    except NotFound as exc:
-        if getattr(exc, "code", "") == "NoSuchBucket":
-            raise plain_error(exc, config) from exc
+        call("access check", lambda: bucket.put_object(probe, b""))
     except OssError as exc:
-        raise plain_error(exc, config) from exc
+        raise _write_refused(exc, config, prefix) from exc
+    try:
+        call("access check", lambda: bucket.head_object(probe).resp.read())
+        can_read = True
+    except NotFound:  # removed meanwhile by someone else: HEAD itself works
+        can_read = True
+    except OssError as exc:
+        if not is_refused(exc):
+            raise plain_error(exc, config) from exc
+        can_read = False
+    try:
+        bucket.delete_object(probe)
+    except OssError as exc:
+        log.info("could not remove the access probe %s: %s", probe, _brief(exc))
+    return Access(can_read)
+
+
+def describe_access(bucket: oss2.Bucket, config: OssConfig, prefix: str = "") -> Access:
+    """``check_access`` plus whether the key may list, for the test button and command."""
+    access = check_access(bucket, config, prefix)
+    try:
+        bucket.list_objects_v2(prefix, max_keys=1)
+        can_list = True
+    except OssError as exc:
+        if is_fatal(exc):
+            raise plain_error(exc, config) from exc
+        can_list = False
+    except UNREADABLE as exc:  # an answer oss2 cannot read: the upload lists no better
+        log.info("cannot read the listing of %s: %s", prefix, exc)
+        can_list = False
+    return Access(access.can_read, can_list)
+
+
+def listed_objects(
+    bucket: oss2.Bucket, prefix: str, retrying: Retrying
+) -> Iterator[oss2.models.SimplifiedObjectInfo]:
+    """Every object under ``prefix``, a page of 1,000 at a time, in key order."""
+    token = ""
+    while True:
+        page = retrying(
+            f"list {prefix}",
+            lambda t=token: bucket.list_objects_v2(prefix, continuation_token=t, max_keys=1000),
+        )
+        yield from page.object_list
+        if not page.is_truncated:
+            return
+        if not page.next_continuation_token:  # asking again would give the first page
+            raise unreadable_answer(
+                f"list {prefix}", ValueError("a page said 'more' but gave no continuation token")
+            )
+        token = page.next_continuation_token
+
+
+def _write_refused(exc: OssError, config: OssConfig, prefix: str) -> UploadError:
+    if getattr(exc, "status", 0) == 404:  # a write cannot miss its key: the bucket is missing
+        return plain_error(exc, config, "NoSuchBucket")
+    if getattr(exc, "code", "") == "AccessDenied" or (is_refused(exc) and not exc.code):
+        return UploadError(
+            QT_TRANSLATE_NOOP(
+                "FpsError",
+                "The AccessKey {key_id} may not write to oss://{bucket}/{prefix}. Ask the "
+                "OSS administrator for write access (oss:PutObject) there.",
+            ),
+            key_id=config.access_key_id,
+            bucket=config.bucket,
+            prefix=prefix,
+        )
+    return plain_error(exc, config)
 
 
 def _short(text: str) -> str:
@@ -254,6 +385,9 @@ class Retrying:
             self.cancel.check()
             try:
                 return call()
+            except UNREADABLE as exc:
+                log.info("%s: unreadable answer", what, exc_info=True)
+                raise unreadable_answer(what, exc) from exc
             except OssError as exc:
                 if not is_transient(exc) or attempt >= self.config.retries:
                     raise

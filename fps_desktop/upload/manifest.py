@@ -3,6 +3,8 @@
 Seed 002 keeps two manifests: the client's (relative path, size, MD5: the task in
 the local store) and the server's (key, size, MD5, ETag, time: read back from
 OSS). Both are written row by row, so a task of any size exports in flat memory.
+The server's MD5 is the object's own (its ETag, or the MD5 recorded with a multipart
+object), next to the MD5 the task uploaded: another client's overwrite shows.
 """
 
 from __future__ import annotations
@@ -14,26 +16,38 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import oss2
-from oss2.exceptions import OssError
+from oss2.exceptions import NotFound, OssError
 
 from fps_desktop.errors import QT_TRANSLATE_NOOP, UsageError
-from fps_desktop.upload.client import OssConfig, plain_error
+from fps_desktop.jobs import CancelToken
+from fps_desktop.upload.client import OssConfig, Retrying, is_refused, listed_objects, plain_error
 from fps_desktop.upload.store import DEDUPED, DONE, FAILED, PENDING, Task, TaskStore
+from fps_desktop.upload.uploader import META_MD5
 
-SERVER_COLUMNS = ["key", "size", "md5", "etag", "last_modified"]
+SERVER_COLUMNS = ["key", "size", "md5", "etag", "last_modified", "local_md5", "matches"]
 LOCAL_COLUMNS = ["path", "size", "md5", "state"]
 FORMATS = ("json", "csv")
+MAX_LINK_MINUTES = 7 * 24 * 60  # OSS signs a V4 link for 7 days at most
 
 
 def server_rows(store: TaskStore, task: Task, config: OssConfig) -> Iterator[dict]:
-    """Objects under the task's prefix that belong to the task, as OSS lists them."""
+    """Objects under the task's prefix that belong to the task, as OSS lists them.
+
+    ``matches`` is "yes" when the object's MD5 and size are the uploaded file's, "no"
+    when either differs, "unknown" when OSS does not say (a multipart object without
+    our MD5, or a key that may not read object information).
+    """
     bucket = config.connect(pool_size=2)
+    retrying = Retrying(config, CancelToken())
     try:
-        for obj in oss2.ObjectIteratorV2(bucket, prefix=task.prefix, max_keys=1000):
-            rel = obj.key[len(task.prefix) :]
-            md5 = store.md5_of(task.id, rel)
-            if md5 is None:
+        for obj in listed_objects(bucket, task.prefix, retrying):
+            row = store.file_by_rel(task.id, obj.key[len(task.prefix) :])
+            if row is None:
                 continue
+            md5 = _object_md5(bucket, obj, retrying)
+            if md5 is None:
+                continue  # deleted since the listing
+            same = obj.size == row.size and (not md5 or md5 == row.md5)
             yield {
                 "key": obj.key,
                 "size": obj.size,
@@ -42,9 +56,27 @@ def server_rows(store: TaskStore, task: Task, config: OssConfig) -> Iterator[dic
                 "last_modified": time.strftime(
                     "%Y-%m-%dT%H:%M:%SZ", time.gmtime(obj.last_modified)
                 ),
+                "local_md5": row.md5 or "",
+                "matches": "no" if not same else "yes" if md5 else "unknown",
             }
     except OssError as exc:
         raise plain_error(exc, config) from exc
+
+
+def _object_md5(bucket: oss2.Bucket, obj, retrying: Retrying) -> str | None:
+    """A plain object's ETag is its MD5; a multipart one's is recorded in its metadata."""
+    if obj.type == "Normal" and len(obj.etag) == 32:
+        return obj.etag.lower()
+    try:
+        head = retrying(f"HEAD {obj.key}", lambda: bucket.head_object(obj.key))
+    except NotFound:
+        return None
+    except OssError as exc:
+        if not is_refused(exc):
+            raise
+        return ""
+    head.resp.read()  # no body; reading hands the connection back to the pool
+    return (head.headers.get(META_MD5) or "").lower()
 
 
 def local_rows(store: TaskStore, task: Task) -> Iterator[dict]:
@@ -80,7 +112,14 @@ def write_manifest(rows: Iterator[dict], columns: list[str], target: Path, fmt: 
 
 def temporary_link(config: OssConfig, key: str, minutes: int) -> str:
     """A signed GET URL that stops working after ``minutes`` (seed 004: 5 by default)."""
-    if minutes < 1:
-        raise UsageError(QT_TRANSLATE_NOOP("FpsError", "A link must live at least one minute."))
+    if not 1 <= minutes <= MAX_LINK_MINUTES:
+        raise UsageError(
+            QT_TRANSLATE_NOOP(
+                "FpsError",
+                "A link lives between 1 and {most} minutes (7 days); {minutes} is outside.",
+            ),
+            most=MAX_LINK_MINUTES,
+            minutes=minutes,
+        )
     bucket = config.connect(pool_size=1)
     return bucket.sign_url("GET", key, minutes * 60, slash_safe=True)

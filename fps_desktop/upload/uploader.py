@@ -5,7 +5,8 @@ Every file is hashed (MD5) and checked with HEAD first: content already at its k
 files go in one PUT; larger ones in parts sent several at a time from a shared
 pool, so memory stays at (parts in flight x part size) whatever the task size.
 Each finished part is recorded; on resume ListParts says what OSS holds, and a
-part is trusted only if its size and MD5 match the local file.
+part is trusted only if its size and MD5 match the local file. Where ListParts is
+refused or the upload is gone, that file's multipart starts again from scratch.
 """
 
 from __future__ import annotations
@@ -31,7 +32,11 @@ from fps_desktop.upload.client import (
     Retrying,
     check_access,
     is_fatal,
+    is_refused,
+    is_transient,
+    listed_objects,
     plain_error,
+    unreadable_answer,
 )
 from fps_desktop.upload.crc64 import crc64, crc64_of_parts
 from fps_desktop.upload.store import (
@@ -109,6 +114,7 @@ class Tracker:
         self.saved_bytes = counts.saved_bytes
         self.failed_files = counts.failed_files
         self.sent = 0
+        self.reused_bytes = 0
         self.current = ""
         self._samples: deque[tuple[float, int]] = deque([(time.monotonic(), 0)])
         self._last_emit = 0.0
@@ -118,6 +124,20 @@ class Tracker:
             self.bytes_done += sent
             self.sent += sent
             self._emit()
+
+    def reused(self, size: int) -> None:
+        """Parts OSS already holds from before: done, but not sent (nor in the rate)."""
+        with self._lock:
+            self.bytes_done += size
+            self.reused_bytes += size
+            self._emit()
+
+    def rewind(self, size: int, reused: int) -> None:
+        """An upload OSS dropped: its ``size`` bytes (``reused`` of them kept from before)
+        will be sent again."""
+        with self._lock:
+            self.bytes_done -= size
+            self.reused_bytes -= reused
 
     def file_finished(self, row: FileRow, state: str) -> None:
         with self._lock:
@@ -200,25 +220,17 @@ class ExistingObjects:
         cls, bucket: oss2.Bucket, prefix: str, retrying: Retrying, limit: int
     ) -> ExistingObjects:
         objects: dict[str, tuple[int, str, str]] = {}
-        token = ""
+        last = ""
         try:
-            while True:
-                page = retrying(
-                    f"list {prefix}",
-                    lambda t=token: bucket.list_objects_v2(
-                        prefix, continuation_token=t, max_keys=min(1000, limit)
-                    ),
-                )
-                for obj in page.object_list:
-                    objects[obj.key] = (obj.size, obj.etag or "", obj.type or "")
-                if not page.is_truncated:
-                    return cls(objects, None)
+            for obj in listed_objects(bucket, prefix, retrying):
+                objects[obj.key] = (obj.size, obj.etag or "", obj.type or "")
+                last = obj.key
                 if len(objects) >= limit:
-                    return cls(objects, page.object_list[-1].key if page.object_list else "")
-                token = page.next_continuation_token
-        except OssError as exc:
-            log.info("cannot list %s (%s); checking each file with HEAD", prefix, exc)
-            return cls({}, "")
+                    return cls(objects, last)
+            return cls(objects, None)
+        except (OssError, UploadError) as exc:  # what was listed holds; HEAD for the rest
+            log.info("cannot list %s past %r (%s); checking with HEAD", prefix, last, exc)
+            return cls(objects, last)
 
     def lookup(self, key: str):
         """(size, etag, type) if listed, ABSENT if surely not there, None if unknown."""
@@ -268,15 +280,19 @@ def _check_crc(what: str, data: bytes, result) -> int:
 class UploadSummary:
     task_id: str
     counts: TaskCounts
-    sent_bytes: int
+    sent_bytes: int  # this run only: parts kept from an interrupted run are not sent again
     seconds: float
+    reused_bytes: int = 0
 
     def lines(self) -> list[str]:
         c = self.counts
+        sent = f"Sent {self.sent_bytes:,} bytes in {self.seconds:.1f} s."
+        if self.reused_bytes:
+            sent += f" {self.reused_bytes:,} bytes were already at OSS from the earlier run."
         return [
             f"Task {self.task_id}: {c.done_files} uploaded, {c.saved_files} already there "
             f"({c.saved_bytes:,} bytes saved), {c.failed_files} failed, of {c.files} files.",
-            f"Sent {self.sent_bytes:,} bytes in {self.seconds:.1f} s.",
+            sent,
         ]
 
 
@@ -317,7 +333,7 @@ class Uploader:
         self.tracker = Tracker(self.store.counts(task.id), progress)
         self.store.set_state(task.id, RUNNING)
         try:
-            check_access(self.bucket, self.config, self.task.prefix, self.retrying)
+            self.access = check_access(self.bucket, self.config, self.task.prefix, self.retrying)
             enough = max(10_000, 2 * self.tracker.files_total)
             self.existing = ExistingObjects.listed(
                 self.bucket, self.task.prefix, self.retrying, enough
@@ -330,6 +346,18 @@ class Uploader:
         except FpsError as exc:
             self.store.set_state(task.id, STOPPED, encode_error(exc))
             raise
+        except Exception as exc:  # whatever it was, the task stays resumable
+            log.exception("upload task %s stopped", task.id)
+            error = UploadError(
+                QT_TRANSLATE_NOOP(
+                    "FpsError",
+                    "The upload stopped because of an unexpected problem ({reason}). Resume "
+                    "the task to carry on; the details are in the log file.",
+                ),
+                reason=f"{type(exc).__name__}: {exc}"[:200],
+            )
+            self.store.set_state(task.id, STOPPED, encode_error(error))
+            raise error from exc
         finally:
             self.bucket.session.session.close()  # close pooled sockets now, not at GC
             self.store.flush()
@@ -343,7 +371,8 @@ class Uploader:
             raise Cancelled()
         counts = self.store.counts(task.id)
         self.store.set_state(task.id, WITH_FAILURES if counts.failed_files else COMPLETED)
-        return UploadSummary(task.id, counts, self.tracker.sent, time.monotonic() - started)
+        seconds = time.monotonic() - started
+        return UploadSummary(task.id, counts, self.tracker.sent, seconds, self.tracker.reused_bytes)
 
     def _run_files(self) -> None:
         slots = threading.BoundedSemaphore(self.file_workers * 2)
@@ -462,38 +491,50 @@ class Uploader:
                 return False
             if kind == "Normal" and listed_etag.lower() == md5:
                 return True
-        return self._stored_with(key, md5, size)
+        return self.access.can_read and self._stored_with(key, md5, size)
 
     def _stored_with(self, key: str, md5: str, size: int) -> bool:
-        """Ask OSS itself (HEAD): the MD5 in the object's metadata, or a plain ETag."""
+        """Ask OSS itself (HEAD): the MD5 in the object's metadata, or a plain ETag.
+
+        A HEAD refused for this key (a policy by prefix) cannot tell: the file is sent.
+        """
         try:
             head = self._head(key)
         except NotFound:
+            return False
+        except OssError as exc:
+            if not is_refused(exc):
+                raise
+            log.info("HEAD %s refused; sending the file", key)
             return False
         recorded = head.headers.get(META_MD5) or ""
         plain_etag = (head.etag or "").lower() if head.object_type == "Normal" else ""
         return head.content_length == size and md5 in (recorded.lower(), plain_etag)
 
     def _put(self, key: str, data: bytes, md5: str) -> str:
-        attempt = _Attempt(self.tracker)
         headers = {"Content-MD5": base64.b64encode(bytes.fromhex(md5)).decode(), META_MD5: md5}
-        result = self.retrying(
-            f"PUT {key}",
-            lambda: self._checked(
-                key,
-                data,
-                lambda: self.bucket.put_object(key, _Body(data, attempt), headers=headers),
-            ),
-            on_retry=attempt.rollback,
-        )
-        attempt.settle(len(data))
-        return result.etag
+        return self._send(
+            f"PUT {key}", data, lambda body: self.bucket.put_object(key, body, headers=headers)
+        ).etag
 
-    @staticmethod
-    def _checked(what: str, data: bytes, send):
-        """Send, then compare CRC64s; a mismatch is transient, so the send is retried."""
-        result = send()
-        result.crc = _check_crc(what, data, result)
+    def _send(self, what: str, data: bytes, send):
+        """``send(body)`` with retries, then compare CRC64s (a mismatch is retried too).
+
+        Progress counts the bytes of the attempt that worked: none of a failed one.
+        """
+        attempt = _Attempt(self.tracker)
+
+        def checked():
+            result = send(_Body(data, attempt))
+            result.crc = _check_crc(what, data, result)
+            return result
+
+        try:
+            result = self.retrying(what, checked, on_retry=attempt.rollback)
+        except BaseException:
+            attempt.rollback()
+            raise
+        attempt.settle(len(data))
         return result
 
     def _abort(self, row: FileRow, key: str) -> None:
@@ -507,17 +548,38 @@ class Uploader:
     def _multipart(
         self, row: FileRow, key: str, md5: str, part_size: int, upload_id: str | None
     ) -> str:
-        size = row.size
-        count = max(1, -(-size // part_size))
         done = self._verified_parts(row, key, upload_id, part_size) if upload_id else None
         if done is None:
-            result = self.retrying(
-                f"start {key}",
-                lambda: self.bucket.init_multipart_upload(key, headers={META_MD5: md5}),
-            )
-            upload_id, done = result.upload_id, {}
-            self.store.start_multipart(self.task.id, row.seq, upload_id)
-        self.tracker.add(sum(info[0] for info in done.values()))
+            upload_id, done = self._start(row, key, md5), {}
+        reused = sum(info[0] for info in done.values())
+        self.tracker.reused(reused)
+        try:
+            parts = self._send_parts(row, key, upload_id, part_size, done)
+        except NoSuchUpload:  # dropped at OSS meanwhile (a lifecycle rule): once more
+            log.info("the multipart upload of %s is gone at OSS; starting it again", row.rel)
+            self.tracker.rewind(sum(info[0] for info in done.values()), reused)
+            upload_id, done = self._start(row, key, md5), {}
+            parts = self._send_parts(row, key, upload_id, part_size, done)
+        return self._complete(row, key, md5, upload_id, parts)
+
+    def _start(self, row: FileRow, key: str, md5: str) -> str:
+        result = self.retrying(
+            f"start {key}",
+            lambda: self.bucket.init_multipart_upload(key, headers={META_MD5: md5}),
+        )
+        self.store.start_multipart(self.task.id, row.seq, result.upload_id)
+        return result.upload_id
+
+    def _send_parts(
+        self,
+        row: FileRow,
+        key: str,
+        upload_id: str,
+        part_size: int,
+        done: dict[int, tuple[int, str, int]],
+    ) -> list[PartInfo]:
+        """Send the parts not in ``done`` (which fills up as they land), several at a time."""
+        count = max(1, -(-row.size // part_size))
         abandon = threading.Event()
         futures: list[Future] = [
             self.parts_pool.submit(self._part, row, key, upload_id, number, part_size, abandon)
@@ -529,17 +591,21 @@ class Uploader:
             abandon.set()
             wait(futures)
         for future in futures:
-            number, info = future.result()  # raises the first failure: the file fails
-            done[number] = info
-        parts = [
-            PartInfo(n, done[n][1], size=done[n][0], part_crc=done[n][2]) for n in sorted(done)
-        ]
-        return self._complete(row, key, md5, upload_id, parts)
+            if not future.exception():
+                number, info = future.result()
+                done[number] = info
+        for future in futures:
+            future.result()  # raises the first failure: the file fails
+        return [PartInfo(n, done[n][1], size=done[n][0], part_crc=done[n][2]) for n in sorted(done)]
 
     def _verified_parts(
         self, row: FileRow, key: str, upload_id: str, part_size: int
     ) -> dict[int, tuple[int, str, int]] | None:
-        """Parts OSS holds whose size and MD5 match the file; None if the upload is gone."""
+        """Parts OSS holds whose size and MD5 match the file; None to start afresh.
+
+        Afresh when the upload is gone, or ListParts is refused (a write-only key),
+        not implemented or unreadable: the old upload is aborted where allowed.
+        """
         recorded = self.store.parts(self.task.id, row.seq)
         on_server: list[PartInfo] = []
         marker = ""
@@ -552,9 +618,19 @@ class Uploader:
                 on_server += page.parts
                 if not page.is_truncated:
                     break
+                if not page.next_marker.isdigit() or int(page.next_marker) <= int(marker or 0):
+                    raise unreadable_answer(
+                        f"list parts of {key}", ValueError("a page said 'more' but did not move on")
+                    )
                 marker = page.next_marker
         except NoSuchUpload:
             self.store.start_multipart(self.task.id, row.seq, None)
+            return None
+        except (OssError, UploadError) as exc:
+            if is_fatal(exc) or is_transient(exc):
+                raise
+            log.info("cannot list the parts of %s (%s); sending it again", row.rel, exc)
+            self._abort(row, key)
             return None
         verified = {}
         for part in on_server:
@@ -596,24 +672,24 @@ class Uploader:
                 reason=exc.strerror or str(exc),
             ) from exc
         _, md5_header = content_md5(data)
-        attempt = _Attempt(self.tracker)
-        what = f"part {number} of {key}"
-        result = self.retrying(
-            what,
-            lambda: self._checked(
-                what,
-                data,
-                lambda: self.bucket.upload_part(
-                    key,
-                    upload_id,
-                    number,
-                    _Body(data, attempt),
-                    headers={"Content-MD5": md5_header},
-                ),
+        result = self._send(
+            f"part {number} of {key}",
+            data,
+            lambda body: self.bucket.upload_part(
+                key, upload_id, number, body, headers={"Content-MD5": md5_header}
             ),
-            on_retry=attempt.rollback,
         )
-        attempt.settle(len(data))
+        if not result.etag:
+            raise UploadError(
+                QT_TRANSLATE_NOOP(
+                    "FpsError",
+                    "OSS accepted part {number} of {key} without an ETag, which it always "
+                    "sends and which is needed to join the parts. A proxy or a storage "
+                    "service that only imitates OSS is in between.",
+                ),
+                number=number,
+                key=key,
+            )
         self.store.add_part(self.task.id, row.seq, number, len(data), result.etag, result.crc)
         return number, (len(data), result.etag, result.crc)
 

@@ -12,54 +12,64 @@
 <context>
     <name>Bridge</name>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="62"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="64"/>
+        <source>Port {configured} is taken by another program, so FPS Desktop listens on {port}. GUIDs PBMS sends to port {configured} do not arrive: tell IT.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/bridge.py" line="75"/>
         <source>Ready for documents from PBMS on port {port}</source>
         <translation>已就绪，可在端口 {port} 接收 PBMS 推送的单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="76"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="89"/>
         <source>this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="76"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="89"/>
         <source>a fpsdesktop link</source>
         <translation>fpsdesktop 链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="87"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="100"/>
         <source>Open FPS Desktop</source>
         <translation>打开 FPS Desktop</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="88"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="101"/>
         <source>Recent GUIDs</source>
         <translation>最近的 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="91"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="104"/>
         <source>Pause receiving from PBMS</source>
         <translation>暂停接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="96"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="109"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="116"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="129"/>
         <source>not receiving from PBMS</source>
         <translation>未接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="118"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="131"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="120"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="133"/>
         <source>receiving from PBMS on port {port}</source>
         <translation>正在端口 {port} 接收 PBMS 推送</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/bridge.py" line="135"/>
+        <source>not the port PBMS uses: tell IT</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -271,30 +281,25 @@
 </context>
 <context>
     <name>FileList</name>
-    <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="81"/>
-        <source>{name} — cannot be shown</source>
-        <translation>{name} — 无法显示</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="82"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="88"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n 页</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="97"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="103"/>
         <source>Invoices</source>
         <translation>发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="98"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="104"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="102"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="108"/>
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
     </message>
@@ -302,12 +307,12 @@
 <context>
     <name>FpsError</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="194"/>
+        <location filename="../../fps_desktop/config.py" line="195"/>
         <source>Setting {key} needs a value of type {kind}.</source>
         <translation>设置项 {key} 需要 {kind} 类型的值。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="245"/>
+        <location filename="../../fps_desktop/config.py" line="246"/>
         <source>This computer has no password store (keyring), so the secret was not saved. Ask IT to enable one.</source>
         <translation>本机没有可用的密码存储（钥匙串），密钥未保存。请联系信息中心开启。</translation>
     </message>
@@ -327,78 +332,77 @@
         <translation>“{text}” 不是单据 GUID。GUID 由 32 位十六进制字符组成，例如 c965be9f9c1d449d9e50fed330150d7a。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/imposition.py" line="49"/>
+        <location filename="../../fps_desktop/printing/imposition.py" line="50"/>
         <source>“{text}” is not a page range of this document (pages 1 to {count}). Write it like 1-3, 5.</source>
         <translation>“{text}” 不是本文档的有效页码范围（第 1 至 {count} 页）。请按 1-3, 5 的格式填写。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="164"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="170"/>
         <source>{name} is empty (0 bytes).</source>
         <translation>{name} 是空文件（0 字节）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="137"/>
+        <location filename="../../fps_desktop/documents/images.py" line="140"/>
         <source>{name} is a damaged image: its header claims an impossible size. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片：文件头声称的尺寸不可能存在。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="147"/>
+        <location filename="../../fps_desktop/documents/images.py" line="150"/>
         <source>{name} is too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
         <translation>{name} 尺寸过大，无法打印（{width} × {height} 像素）。请让提交人提供较小的扫描件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="186"/>
+        <location filename="../../fps_desktop/documents/images.py" line="189"/>
         <source>{name} is a kind of image this station cannot print. Ask for a PDF, JPG or PNG instead.</source>
         <translation>{name} 是本工作站无法打印的图片格式。请索取 PDF、JPG 或 PNG 文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="206"/>
+        <location filename="../../fps_desktop/documents/images.py" line="209"/>
         <source>{name} is a damaged image or not an image at all. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片，或根本不是图片。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="218"/>
+        <location filename="../../fps_desktop/documents/images.py" line="221"/>
         <source>{name} is incomplete: the picture is cut short (an interrupted download or copy). Ask the sender for the file again.</source>
         <translation>{name} 不完整：图片被截断（下载或复制中断）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="227"/>
-        <location filename="../../fps_desktop/documents/pdf.py" line="259"/>
+        <location filename="../../fps_desktop/documents/images.py" line="234"/>
         <source>{name} is a damaged image and cannot be printed. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片，无法打印。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="174"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="180"/>
         <source>{name} is an OFD e-invoice, which this station cannot print yet. Ask for the PDF version of the invoice.</source>
         <translation>{name} 是 OFD 电子发票，本工作站暂时无法打印。请索取该发票的 PDF 版本。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="183"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="189"/>
         <source>{name} is neither a PDF nor a picture (JPG, PNG, TIFF, BMP, WebP, GIF, HEIC) and cannot be printed.</source>
         <translation>{name} 既不是 PDF 也不是图片（JPG、PNG、TIFF、BMP、WebP、GIF、HEIC），无法打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="202"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="208"/>
         <source>{name} is protected by a password. Ask the sender for an unprotected copy.</source>
         <translation>{name} 受密码保护。请让提交人提供未加密的文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="215"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="221"/>
         <source>{name} has no pages.</source>
         <translation>{name} 没有任何页面。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="235"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="241"/>
         <source>{name} holds a picture too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
         <translation>{name} 含有过大的图片，无法打印（{width} × {height} 像素）。请让发送方提供较小的扫描件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="269"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="267"/>
         <source>{name} is incomplete: the PDF is cut short (an interrupted download or copy). Ask the sender for the file again.</source>
         <translation>{name} 不完整：PDF 被截断（下载或复制中断）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="278"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="276"/>
         <source>{name} is a damaged PDF and cannot be printed. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的 PDF，无法打印。请让发送方重新提供文件。</translation>
     </message>
@@ -463,12 +467,12 @@
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/spooler.py" line="54"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="54"/>
         <source>There is no printer called “{name}”.</source>
         <translation>没有名为“{name}”的打印机。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/spooler.py" line="90"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="90"/>
         <source>The printer could not be started. Is it switched on and connected?</source>
         <translation>无法启动打印机。请确认打印机已开机并已连接。</translation>
     </message>
@@ -478,23 +482,28 @@
         <translation>密钥至少需要 16 个字符。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/listener.py" line="111"/>
+        <location filename="../../fps_desktop/cli/listener.py" line="119"/>
         <source>“{url}” is not an FPS Desktop link.</source>
         <translation>“{url}” 不是 FPS Desktop 链接。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/upload.py" line="69"/>
-        <location filename="../../fps_desktop/upload/uploader.py" line="310"/>
+        <location filename="../../fps_desktop/cli/upload.py" line="72"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="326"/>
         <source>There is no upload task {task}.</source>
         <translation>没有编号为 {task} 的上传任务。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/upload.py" line="85"/>
+        <location filename="../../fps_desktop/cli/upload.py" line="86"/>
+        <source>The upload command failed ({reason}); the details are in the log file.</source>
+        <translation>上传命令失败（{reason}）；详细信息见日志文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/cli/upload.py" line="104"/>
         <source>Name the files or folders to upload.</source>
         <translation>请指定要上传的文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/upload.py" line="151"/>
+        <location filename="../../fps_desktop/cli/upload.py" line="170"/>
         <source>Name one object key for the link.</source>
         <translation>请指定一个对象键以生成链接。</translation>
     </message>
@@ -559,75 +568,109 @@
         <translation>无法读取 Excel 模板 {name}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="387"/>
+        <location filename="../../fps_desktop/listener/server.py" line="600"/>
         <source>Port {ports} is already used by another program, so PBMS cannot send documents. Close that program or ask IT to choose another port.</source>
         <translation>端口 {ports} 已被其他程序占用，PBMS 无法推送单据。请关闭该程序，或联系信息中心更换端口。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="73"/>
+        <location filename="../../fps_desktop/listener/server.py" line="605"/>
+        <source>Port {ports} is still held by the connections of an earlier run, so PBMS cannot send documents yet. Wait a minute and start FPS Desktop again.</source>
+        <translation>端口 {ports} 仍被上一次运行的连接占用，PBMS 暂时无法发送单据。请等一分钟后重新启动 FPS Desktop。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/listener/server.py" line="610"/>
+        <source>This computer does not let FPS Desktop listen on port {ports} (it may be reserved by the system), so PBMS cannot send documents. Ask IT to choose another port.</source>
+        <translation>本机不允许 FPS Desktop 监听端口 {ports}（可能被系统保留），PBMS 无法发送单据。请联系 IT 更换端口。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="86"/>
         <source>OSS is not set up: enter the endpoint, bucket, AccessKey ID and secret in the upload settings.</source>
         <translation>尚未配置 OSS：请在上传设置中填写 Endpoint、Bucket、AccessKey ID 和密钥。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="149"/>
+        <location filename="../../fps_desktop/upload/client.py" line="172"/>
+        <source>OSS answered {what} with something FPS Desktop cannot read ({reason}). A proxy or gateway between this computer and OSS may be changing the answers.</source>
+        <translation>OSS 对 {what} 的应答无法被 FPS Desktop 读取（{reason}）。本机与 OSS 之间的代理或网关可能改动了应答。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="188"/>
         <source>Cannot reach OSS at {endpoint}: {reason}</source>
         <translation>无法连接 OSS（{endpoint}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="155"/>
-        <location filename="../../fps_desktop/upload/uploader.py" line="636"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="712"/>
         <source>The data OSS received did not match the file (CRC check failed).</source>
         <translation>OSS 收到的数据与文件不一致（CRC 校验失败）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="160"/>
+        <location filename="../../fps_desktop/upload/client.py" line="197"/>
         <source>OSS does not know the AccessKey ID {key_id}. Check it in the upload settings.</source>
         <translation>OSS 不认识 AccessKey ID {key_id}，请在上传设置中检查。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="164"/>
+        <location filename="../../fps_desktop/upload/client.py" line="201"/>
         <source>OSS refused the AccessKey secret: it does not match the AccessKey ID {key_id}. Enter the secret again in the upload settings.</source>
         <translation>OSS 拒绝了 AccessKey 密钥：它与 AccessKey ID {key_id} 不匹配。请在上传设置中重新输入密钥。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="169"/>
+        <location filename="../../fps_desktop/upload/client.py" line="206"/>
         <source>There is no bucket {bucket} at {endpoint}. Check the bucket name and the endpoint (region).</source>
         <translation>{endpoint} 上没有名为 {bucket} 的 Bucket。请检查 Bucket 名称和 Endpoint（地域）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="174"/>
+        <location filename="../../fps_desktop/upload/client.py" line="211"/>
         <source>This computer&apos;s clock is more than 15 minutes off, so OSS refuses the request. Correct the date and time, then try again.</source>
         <translation>本机时钟偏差超过 15 分钟，OSS 拒绝了请求。请校正日期和时间后重试。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="179"/>
+        <location filename="../../fps_desktop/upload/client.py" line="216"/>
         <source>The AccessKey {key_id} has no permission for this in bucket {bucket}. Ask the OSS administrator for write access.</source>
         <translation>AccessKey {key_id} 在 Bucket {bucket} 中没有此操作的权限。请联系 OSS 管理员开通写入权限。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="184"/>
+        <location filename="../../fps_desktop/upload/client.py" line="221"/>
+        <source>The server at {endpoint} does not support this OSS request; it may be a storage service that only imitates OSS.</source>
+        <translation>{endpoint} 的服务器不支持此 OSS 请求；它可能只是模仿 OSS 的存储服务。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="226"/>
+        <source>OSS answered 404: there is no such object or bucket {bucket}.</source>
+        <translation>OSS 应答 404：对象或存储桶 {bucket} 不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="229"/>
         <source>The temporary (STS) security token is invalid. Get a new one.</source>
         <translation>临时安全令牌（STS）无效，请重新获取。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="187"/>
+        <location filename="../../fps_desktop/upload/client.py" line="232"/>
         <source>The temporary (STS) security token has expired. Get a new one.</source>
         <translation>临时安全令牌（STS）已过期，请重新获取。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="195"/>
+        <location filename="../../fps_desktop/upload/client.py" line="242"/>
         <source>OSS answered {status} {code}: {detail}</source>
         <translation>OSS 返回 {status} {code}：{detail}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/manifest.py" line="58"/>
+        <location filename="../../fps_desktop/upload/client.py" line="266"/>
+        <source>The data changed on the way to OSS every time it was sent (Content-MD5 or CRC check failed). Check the network, proxy or antivirus between here and OSS.</source>
+        <translation>数据每次发往 OSS 时都在途中被改变（Content-MD5 或 CRC 校验失败）。请检查本机与 OSS 之间的网络、代理或杀毒软件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="357"/>
+        <source>The AccessKey {key_id} may not write to oss://{bucket}/{prefix}. Ask the OSS administrator for write access (oss:PutObject) there.</source>
+        <translation>AccessKey {key_id} 无权写入 oss://{bucket}/{prefix}。请向 OSS 管理员申请该位置的写入权限（oss:PutObject）。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/manifest.py" line="90"/>
         <source>Unknown manifest format {fmt}.</source>
         <translation>未知的清单格式 {fmt}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/manifest.py" line="84"/>
-        <source>A link must live at least one minute.</source>
-        <translation>链接有效期至少为一分钟。</translation>
+        <location filename="../../fps_desktop/upload/manifest.py" line="117"/>
+        <source>A link lives between 1 and {most} minutes (7 days); {minutes} is outside.</source>
+        <translation>链接有效期须在 1 到 {most} 分钟（7 天）之间；{minutes} 超出范围。</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/upload/tasks.py" line="41"/>
@@ -645,28 +688,38 @@
         <translation>分片大小至少为 100 KB。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="395"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="352"/>
+        <source>The upload stopped because of an unexpected problem ({reason}). Resume the task to carry on; the details are in the log file.</source>
+        <translation>上传因意外问题而停止（{reason}）。继续该任务即可接着上传；详细信息见日志文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/uploader.py" line="424"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="421"/>
-        <location filename="../../fps_desktop/upload/uploader.py" line="594"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="450"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="670"/>
         <source>Cannot read {path}: {reason}</source>
         <translation>无法读取 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="47"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="684"/>
+        <source>OSS accepted part {number} of {key} without an ETag, which it always sends and which is needed to join the parts. A proxy or a storage service that only imitates OSS is in between.</source>
+        <translation>OSS 接收了 {key} 的第 {number} 个分片，但应答中没有 ETag；OSS 总会发送 ETag，合并分片也需要它。中间有代理，或者对方只是模仿 OSS 的存储服务。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/merge.py" line="46"/>
         <source>No file is selected.</source>
         <translation>未选择任何文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="96"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="86"/>
         <source>{name} could not be added to the print (see the log).</source>
         <translation>{name} 无法加入打印（详见日志）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="106"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="99"/>
         <source>None of the {count} selected files can be printed: {names}.</source>
         <translation>所选的 {count} 个文件都无法打印：{names}。</translation>
     </message>
@@ -714,122 +767,167 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="29"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="30"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="29"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="30"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="29"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="30"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="29"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="30"/>
         <source>From / printer</source>
         <translation>来源 / 打印机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="30"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="31"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="37"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="38"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="52"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="53"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="54"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="55"/>
         <source>Copies: {copies}, files: {files}, layout: {layout}</source>
         <translation>份数：{copies}，文件：{files}，版式：{layout}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="58"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="59"/>
         <source>Received</source>
         <translation>已接收</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="67"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="69"/>
         <source>this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="67"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="70"/>
         <source>a fpsdesktop link</source>
         <translation>fpsdesktop 链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="74"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="71"/>
+        <source>no Origin header (a program or a page)</source>
+        <translation>无 Origin 头（某个程序或网页）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="72"/>
+        <source>many other web sites</source>
+        <translation>其他多个网站</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="79"/>
+        <source>— {count} more times, {first} to {last}</source>
+        <translation>— 又重复 {count} 次，{first} 至 {last}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="87"/>
         <source>Print requested</source>
         <translation>请求打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="75"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="88"/>
         <source>Refused: malformed request</source>
         <translation>已拒绝：请求格式错误</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="77"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="90"/>
         <source>Refused: wrong address (a web page tried a trick)</source>
         <translation>已拒绝：地址不正确（网页试图欺骗）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="78"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="91"/>
         <source>Refused: web site not allowed</source>
         <translation>已拒绝：网站不在允许列表中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="79"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="92"/>
         <source>Refused: not a valid GUID</source>
         <translation>已拒绝：不是有效的 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="80"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="93"/>
         <source>Refused: signing not set up on this computer</source>
         <translation>已拒绝：本机未设置签名密钥</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="81"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="94"/>
         <source>Refused: not signed</source>
         <translation>已拒绝：请求未签名</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="82"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="95"/>
         <source>Refused: signature expired (check the clocks)</source>
         <translation>已拒绝：签名已过期（请检查时钟）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="83"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="96"/>
         <source>Refused: wrong signature</source>
         <translation>已拒绝：签名错误</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="84"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="97"/>
         <source>Refused: sent twice (replayed)</source>
         <translation>已拒绝：重复发送（重放）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="85"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="98"/>
         <source>Refused: receiving was paused</source>
         <translation>已拒绝：接收已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="86"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="99"/>
         <source>Refused: printing from PBMS is off</source>
         <translation>已拒绝：未开启 PBMS 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="74"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="100"/>
+        <source>Refused: wrong kind of request for that address</source>
+        <translation>已拒绝：该地址不接受此类请求</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="101"/>
+        <source>Refused: too many requests in a minute</source>
+        <translation>已拒绝：一分钟内请求过多</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="102"/>
+        <source>Refused: ambiguous request (a header sent twice?)</source>
+        <translation>已拒绝：请求有歧义（某个头重复发送？）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="103"/>
+        <source>Refused: signed before FPS Desktop started</source>
+        <translation>已拒绝：签名早于 FPS Desktop 启动时间</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="104"/>
+        <source>Refused: signed pushes cannot be recorded on disk</source>
+        <translation>已拒绝：无法在磁盘上记录签名推送</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="105"/>
+        <source>Failed inside FPS Desktop (see the log)</source>
+        <translation>FPS Desktop 内部出错（请查看日志）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="87"/>
         <source>Opened</source>
         <translation>已打开</translation>
     </message>
@@ -837,24 +935,29 @@
 <context>
     <name>JobList</name>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="82"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="83"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="83"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="84"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="84"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="85"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="85"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="86"/>
         <source>Clear finished</source>
         <translation>清除已完成</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/job_list.py" line="93"/>
+        <source>Nothing yet. Opening, printing, exports and uploads are listed here.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -885,7 +988,7 @@
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="87"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="66"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
     </message>
@@ -893,17 +996,18 @@
 <context>
     <name>Jobs</name>
     <message>
-        <location filename="../../fps_desktop/documents/workspace.py" line="42"/>
+        <location filename="../../fps_desktop/documents/workspace.py" line="32"/>
         <source>{files} files, {pages} pages</source>
         <translation>{files} 个文件，共 {pages} 页</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/workspace.py" line="50"/>
+        <location filename="../../fps_desktop/documents/workspace.py" line="40"/>
         <source>Open {guid}</source>
         <translation>打开 {guid}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/workspace.py" line="100"/>
+        <location filename="../../fps_desktop/documents/workspace.py" line="78"/>
+        <location filename="../../fps_desktop/printing/job.py" line="88"/>
         <source>Merge {count} files</source>
         <translation>合并 {count} 个文件</translation>
     </message>
@@ -918,202 +1022,226 @@
         <translation>导出发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="323"/>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="338"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="334"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="349"/>
         <source>Upload to OSS</source>
         <translation>上传到 OSS</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="524"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="535"/>
         <source>Export upload manifest</source>
         <translation>导出上传清单</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/job.py" line="120"/>
+        <source>{sheets} sheet(s) printed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/job.py" line="126"/>
+        <source>Print {guid}</source>
+        <translation type="unfinished">打印 {guid}</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="89"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="82"/>
         <source>Document</source>
         <translation>单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="100"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="93"/>
         <source>Type or paste a document GUID</source>
         <translation>输入或粘贴单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="104"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="98"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="109"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="103"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="112"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="106"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="117"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="111"/>
         <source>Merge &amp;&amp; Save</source>
         <translation>合并并保存</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="122"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="116"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="129"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="121"/>
+        <source>Go to GUID box</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/main_window.py" line="127"/>
         <source>Fit width</source>
         <translation>适合宽度</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="131"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="129"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="132"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="130"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="133"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="131"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="134"/>
-        <source>Rotate</source>
-        <translation>旋转</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="182"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="211"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="190"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="219"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="195"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="224"/>
         <source>Open cache folder</source>
         <translation>打开缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="196"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="225"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="198"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="227"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="200"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="229"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="204"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="233"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="205"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="234"/>
         <source>Invoice export…</source>
         <translation>发票数据导出…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="206"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="235"/>
         <source>Upload to OSS…</source>
         <translation>上传到 OSS…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="207"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="236"/>
         <source>History…</source>
         <translation>历史记录…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="208"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="237"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="209"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="238"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="210"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="239"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="231"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="257"/>
+        <source>Could not open “{text}”: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/main_window.py" line="270"/>
         <source>Sent by {origin}</source>
         <translation>由 {origin} 推送</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/main_window.py" line="312"/>
+        <source>%n cannot be printed</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="233"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="334"/>
+        <source>Page {n} / {count}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/main_window.py" line="267"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="272"/>
         <source>Opening {guid}…</source>
         <translation>正在打开 {guid}…</translation>
     </message>
+    <message>
+        <location filename="../../fps_desktop/ui/main_window.py" line="132"/>
+        <source>Rotate right</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/main_window.py" line="133"/>
+        <source>Rotate left</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="256"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="310"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="258"/>
-        <source>%n cannot be shown</source>
-        <translation>
-            <numerusform>%n 个无法显示</numerusform>
-        </translation>
-    </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="295"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="359"/>
         <source>Save merged PDF</source>
         <translation>保存合并后的 PDF</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="330"/>
-        <source>%n sheet(s) printed</source>
-        <translation>
-            <numerusform>已打印 %n 张</numerusform>
-        </translation>
-    </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="336"/>
-        <source>Print {guid}</source>
-        <translation>打印 {guid}</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="366"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="403"/>
         <source>Open a document GUID</source>
         <translation>打开单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="367"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="404"/>
         <source>Type or paste a GUID above, or let PBMS send one.</source>
         <translation>在上方输入或粘贴 GUID，或由 PBMS 推送。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="370"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="407"/>
         <source>Demo documents to try:</source>
         <translation>可以试用的演示单据：</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="410"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="428"/>
+        <source>Could not open {guid}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/main_window.py" line="455"/>
         <source>{name} {version}
 Finance Print Station</source>
         <translation>{name} {version}
@@ -1138,87 +1266,151 @@ Finance Print Station</source>
 <context>
     <name>PrintDialog</name>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="49"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="101"/>
         <source>Actual size (shrink to fit only)</source>
         <translation>实际大小（仅在放不下时缩小）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="52"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="102"/>
         <source>Fit to page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="53"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="103"/>
         <source>Two invoices per A4 (cut line)</source>
         <translation>每张 A4 打印两张发票（带裁切线）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="92"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="125"/>
+        <source>&amp;Printer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="126"/>
+        <source>&amp;Layout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="127"/>
+        <source>P&amp;ages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="128"/>
+        <source>&amp;Copies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="141"/>
+        <source>Previous sheet (Page Up)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="144"/>
+        <source>Next sheet (Page Down)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="148"/>
+        <source>Zoom in</source>
+        <translation type="unfinished">放大</translation>
+    </message>
+    <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="151"/>
+        <source>Zoom out</source>
+        <translation type="unfinished">缩小</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="153"/>
+        <source>Fit page</source>
+        <translation type="unfinished">适合页面</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="168"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="110"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="231"/>
+        <source>Preparing the sheets…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="259"/>
+        <source>Left out because they cannot be printed: {names}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="324"/>
+        <source>PDF files (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="96"/>
         <source>Save as PDF file…</source>
         <translation>另存为 PDF 文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="113"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="74"/>
+        <source>Print {guid}</source>
+        <translation type="unfinished">打印 {guid}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="87"/>
+        <source>GUID {guid} · %n file(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="99"/>
         <source>Properties…</source>
         <translation>属性…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="118"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="105"/>
         <source>All pages, or e.g. 1-3, 5</source>
         <translation>全部页面，或如 1-3, 5</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="121"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="108"/>
         <source>Print on both sides</source>
         <translation>双面打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="122"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="109"/>
         <source>Black and white</source>
         <translation>黑白打印</translation>
     </message>
-    <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="132"/>
-        <source>Printer</source>
-        <translation>打印机</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="133"/>
-        <source>Layout</source>
-        <translation>版式</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="134"/>
-        <source>Pages</source>
-        <translation>页码</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="135"/>
-        <source>Copies</source>
-        <translation>份数</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="198"/>
-        <source>Preparing the preview…</source>
-        <translation>正在准备预览…</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="210"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="266"/>
         <source>%n sheet(s) of A4</source>
         <translation>
             <numerusform>共 %n 张 A4</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="245"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="269"/>
+        <source>pages shrunk to fit, the smallest to {percent} %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="293"/>
+        <source>Sheet {n} / {count}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="324"/>
         <source>Save as PDF file</source>
         <translation>另存为 PDF 文件</translation>
+    </message>
+</context>
+<context>
+    <name>QCoreApplication.self</name>
+    <message>
+        <location filename="../../fps_desktop/ui/file_list.py" line="85"/>
+        <source>{name} — cannot be printed: {reason}</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1503,42 +1695,57 @@ Finance Print Station</source>
         <translation>已连接到 Bucket {bucket}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="283"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="276"/>
+        <source>The key may upload but neither read nor list, so every file is sent, even one already there.</source>
+        <translation>该密钥可以上传，但既不能读取也不能列举，因此每个文件都会发送，即使已经存在。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="281"/>
+        <source>The key may not read object information; files already there are found only through the listing.</source>
+        <translation>该密钥不能读取对象信息；已存在的文件只能通过列举发现。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="285"/>
+        <source>The key may not list the bucket; each file is checked alone.</source>
+        <translation>该密钥不能列举存储桶；将逐个检查文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="294"/>
         <source>Files to upload</source>
         <translation>要上传的文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="288"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="299"/>
         <source>Folder to upload</source>
         <translation>要上传的文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="301"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="312"/>
         <source>Add files or folders first.</source>
         <translation>请先添加文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="453"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="464"/>
         <source>{minutes} min {seconds} s left</source>
         <translation>剩余 {minutes} 分 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="461"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="472"/>
         <source>{files} of {total_files} files · {done} of {total} · {rate}/s · {left} · {saved} saved by instant upload · {failed} failed</source>
         <translation>文件 {files}/{total_files} · {done}/{total} · {rate}/秒 · {left} · 秒传节省 {saved} · 失败 {failed}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="504"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="515"/>
         <source>Export manifest</source>
         <translation>导出清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="506"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="517"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="540"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="551"/>
         <source>Link copied; it works for {minutes} minutes.</source>
         <translation>链接已复制，{minutes} 分钟内有效。</translation>
     </message>

@@ -27,6 +27,44 @@ def test_history_view_says_who_sent_what_and_why_it_was_refused(qtbot):
     ]
     assert view.table.item(1, 4).toolTip() == "origin_not_allowed"
 
-    audit.record_print(GUID, ["a.pdf", "b.pdf"], "HP-3F", 2, "two-up")
+    audit.record_print(
+        guid=GUID, files=["a.pdf", "b.pdf"], sheets=2, printer="HP-3F", copies=2, layout="two-up"
+    )
     qtbot.mouseClick(view.findChild(QPushButton), Qt.MouseButton.LeftButton)
     assert rows(view)[0][1:] == ["Print", GUID, "HP-3F", "Copies: 2, files: 2, layout: two-up"]
+
+
+def test_history_names_missing_origins_and_counts_repeats_across_rotated_files(qtbot, capsys):
+    from fps_desktop.cli import main
+    from fps_desktop.listener.refusals import RefusalLog
+
+    audit = AuditLog(Paths.default(), max_bytes=600)
+    refusals = RefusalLog(audit)
+    for _ in range(1029):  # a page looping no-cors GETs, which carry no Origin
+        refusals.refused(None, "", "method_not_allowed")
+    refusals.flush_all()
+    for number in range(8):  # enough later lines to push both into rotated files
+        audit.record_push(f"https://pbms-{number}.example.edu", GUID, True)
+    assert len(list(audit.path.parent.glob("audit-*.jsonl"))) >= 2
+    view = HistoryView(Paths.default())
+    qtbot.addWidget(view)
+    refused = [row for row in rows(view) if row[3].startswith("no Origin header")]
+    assert len(refused) == 2
+    assert refused[0][4].startswith(
+        "Refused: wrong kind of request for that address — 1028 more times, "
+    )
+    assert main(["history", "--limit", "20"]) == 0
+    printed = [line for line in capsys.readouterr().out.splitlines() if "no Origin" in line]
+    assert len(printed) == 2 and "1028 more times" in printed[0]
+
+
+def test_refusals_older_versions_wrote_as_local_are_not_shown_as_this_computer(qtbot):
+    audit = AuditLog(Paths.default())
+    audit.record_push("local", GUID, True)
+    audit.record_push("local", "", False, "bad_host")  # how refusals without Origin were written
+    view = HistoryView(Paths.default())
+    qtbot.addWidget(view)
+    assert [row[3] for row in rows(view)] == [
+        "no Origin header (a program or a page)",
+        "this computer",
+    ]

@@ -141,18 +141,43 @@ def test_rate_limit_per_origin(make_listener, pushes):
     assert client.push(headers={"Origin": PBMS})[0].status == 200  # another origin's budget
 
 
-def test_a_hostile_origin_cannot_flood_the_audit_log(make_listener, pushes):
+def test_origin_spellings_share_one_rate_budget(make_listener, pushes):
+    _, client = make_listener(rate_per_minute=3)
+    spellings = [PBMS, "HTTPS://PBMS.example.edu/", PBMS + "/", PBMS.upper()]
+    statuses = [client.push(headers={"Origin": origin})[0].status for origin in spellings]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_forged_hosts_do_not_use_up_the_pbms_budget(make_listener, pushes):
     _, client = make_listener(rate_per_minute=5)
+    forged = [client.push(headers={"Origin": PBMS}, host="pbms.example.edu")[0].status
+              for _ in range(20)]  # fmt: skip
+    assert set(forged) == {403}
+    assert client.push(headers={"Origin": PBMS})[0].status == 200
+
+
+def test_a_looping_page_leaves_one_line_and_a_count(make_listener):
+    listener, client = make_listener()
     evil = {"Origin": "https://evil.example.com"}
-    statuses = {client.push(headers=evil)[0].status for _ in range(50)}
-    assert statuses == {403, 429}
-    assert len(AuditLog(Paths.default()).entries()) == 5
-    assert pushes == []
+    assert {client.push(headers=evil)[0].status for _ in range(50)} == {403}
+    assert {client.request("GET", "/api/set_guid")[0].status for _ in range(20)} == {405}
+    audit = AuditLog(Paths.default())
+    assert [(e["origin"], e["reason"]) for e in audit.entries()] == [
+        ("no-origin", "method_not_allowed"),
+        ("https://evil.example.com", "origin_not_allowed"),
+    ]
+    listener.stop()  # writes out the counts still open
+    newest = audit.entries(2)
+    counts = {(e["origin"], e["reason"]): e["repeats"] for e in newest}
+    assert counts == {("no-origin", "method_not_allowed"): 19,
+                      ("https://evil.example.com", "origin_not_allowed"): 49}  # fmt: skip
+    assert all(e["first"] <= e["last"] for e in newest)
 
 
-def signed(secret, guid=GUID, ts=None, nonce="nonce-0001"):
-    ts = int(time.time()) if ts is None else ts
-    return {"guid": guid, "ts": ts, "nonce": nonce, "sig": signature_for(secret, guid, ts, nonce)}
+def signed(secret, guid=GUID, ts=None, nonce="nonce-0001", path="/api/set_guid", **options):
+    """A body signed as PBMS signs it: method, path and every field."""
+    fields = {"guid": guid, "ts": int(time.time()) if ts is None else ts, "nonce": nonce, **options}
+    return {**fields, "sig": signature_for(secret, "POST", path, fields)}
 
 
 def test_signed_pushes_reject_unsigned_stale_forged_and_replayed(make_listener, pushes):
@@ -207,8 +232,9 @@ def test_signed_print_request_reaches_the_print_callback_only(fps_home, pushes):
         client = Client(listener.port)
         assert client.request("POST", "/api/print", {"guid": GUID})[0].status == 401
         options = {"printer": "HP-3F", "copies": 2, "layout": "two-up"}
-        response, _ = client.request("POST", "/api/print", {**signed("s3cret"), **options})
-        bad_copies = {**signed("s3cret", nonce="nonce-0002"), "copies": 500}
+        body = signed("s3cret", path="/api/print", **options)
+        response, _ = client.request("POST", "/api/print", body)
+        bad_copies = signed("s3cret", nonce="nonce-0002", path="/api/print", copies=500)
         assert client.request("POST", "/api/print", bad_copies)[0].status == 400
     finally:
         listener.stop()
@@ -233,7 +259,7 @@ def test_every_push_is_audited_with_its_outcome(client):
     client.push("bad")
     entries = AuditLog(Paths.default()).entries()
     assert [(e["accepted"], e["reason"], e["origin"]) for e in entries] == [
-        (False, "bad_guid", "local"),
+        (False, "bad_guid", "no-origin"),
         (False, "origin_not_allowed", "https://evil.example.com"),
         (True, "", "local"),
     ]

@@ -52,7 +52,9 @@ def test_second_launch_hands_over_and_exits(qtbot, window, bridge):
 
 def test_history_lists_pushes_and_prints(bridge, capsys):
     Client(bridge.listener.port).push(GUID)
-    AuditLog(bridge.settings.paths).record_print(GUID, ["a.pdf"], "HP-3F", 2, "two-up")
+    AuditLog(bridge.settings.paths).record_print(
+        guid=GUID, files=["a.pdf"], sheets=1, printer="HP-3F", copies=2, layout="two-up"
+    )
     assert main(["history"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert "print" in lines[0] and "HP-3F x2 two-up" in lines[0]

@@ -3,7 +3,12 @@
 It checks request signatures (V1 and V4, headers and signed URLs), stores objects
 on disk, answers put/head/get/delete/list, multipart init/part/complete/list/abort
 with the ETag and ``x-oss-hash-crc64ecma`` headers OSS sends, and injects faults
-(500s, dropped connections, slow requests) so tests can prove recovery.
+(5xx answers, dropped connections, slow requests, bodies corrupted in transit, answers
+that are not what OSS would send) so tests can prove recovery.
+
+It is no kinder than OSS: HEAD errors carry a status and nothing else (no ``x-oss-err``
+header, no body), continuation tokens are opaque, a listing page holds at most 1,000
+keys, Content-MD5 is checked before anything is stored, and a key can be write-only.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import hashlib
 import hmac
 import itertools
 import os
+import secrets
 import shutil
 import socket
 import threading
@@ -33,6 +39,17 @@ from fps_desktop.upload.crc64 import crc64, crc64_combine
 CHUNK = 1 << 20
 MIN_PART_SIZE = 100 * 1024
 MAX_SKEW = 15 * 60
+MAX_KEYS = 1000  # OSS refuses larger listing and ListParts pages
+# What a write-only key (a RAM policy granting oss:PutObject alone) may do.
+WRITE_OPS = frozenset(
+    {"PutObject", "InitiateMultipartUpload", "UploadPart", "CompleteMultipartUpload"}
+)
+STATUS_CODES = {
+    500: "InternalError",
+    501: "NotImplemented",
+    503: "ServiceUnavailable",
+    403: "AccessDenied",
+}
 
 # Query parameters that V1 signs (the subresources of the OSS documentation we serve).
 V1_SUBRESOURCES = frozenset(
@@ -69,8 +86,13 @@ class Fault:
     """Misbehave on the next ``times`` matching requests, after letting ``skip`` pass."""
 
     op: str
-    # "500", "drop" (no answer, nothing stored), "lost" (stored, no answer), "slow",
-    # "crc" (stored, but the answer's CRC64 is wrong, as after corruption in transit)
+    # "500", "501", "503", "403": that error; "drop" (no answer, nothing stored);
+    # "lost" (stored, no answer); "slow"; "corrupt" (a body byte flipped in transit: with
+    # Content-MD5 a 400 InvalidDigest, without it stored as received); "no-etag" (a 200
+    # without ETag); "no-token" (a listing page truncated without a continuation token, a
+    # ListParts page truncated whose marker does not move on);
+    # "garbled" (a 200 whose body is not XML, as from a captive portal); "gone" (the
+    # multipart upload is dropped first, as by a lifecycle rule: 404 NoSuchUpload)
     kind: str
     times: int = 1
     skip: int = 0
@@ -107,6 +129,12 @@ class Record:
     status: int
 
 
+FAULT_KINDS = frozenset(
+    {"500", "501", "503", "403", "drop", "lost", "slow", "corrupt", "no-etag", "no-token"}
+    | {"garbled", "gone"}
+)
+
+
 class OssServer:
     """``with OssServer(tmp) as oss:`` then point oss2 at ``oss.endpoint``."""
 
@@ -122,12 +150,14 @@ class OssServer:
         self.region = region
         self.keys: dict[str, tuple[str, str | None]] = {access_key_id: (access_key_secret, None)}
         self.read_only: set[str] = set()
+        self.write_only: set[str] = set()  # keys that may put, but not head, get or list
         self.no_list: set[str] = set()  # keys that may not list the bucket
         self.clock_offset = 0.0
         self.records: list[Record] = []
         self.faults: list[Fault] = []
         self.objects: dict[tuple[str, str], StoredObject] = {}
         self.uploads: dict[str, Upload] = {}
+        self.tokens: dict[str, str] = {}  # opaque continuation token -> last key listed
         self.buckets = set(buckets)
         self.in_flight = 0
         self._lock = threading.Lock()
@@ -165,6 +195,8 @@ class OssServer:
         self.keys[access_key_id] = (secret, token)
 
     def inject(self, op: str, kind: str, **options) -> Fault:
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault {kind!r}")
         fault = Fault(op, kind, **options)
         with self._lock:
             self.faults.append(fault)
@@ -193,10 +225,15 @@ class OssServer:
         stored = self.objects[(bucket, key)]
         return b"".join(p.read_bytes() for p in stored.segments)
 
-    def put_object(self, key: str, data: bytes, bucket: str = "fps-test", **headers) -> None:
+    def put_object(
+        self, key: str, data: bytes, bucket: str = "fps-test", multipart: bool = False, **headers
+    ) -> None:
+        """Store an object as another client would (``multipart``: joined from one part)."""
         path = self._new_file()
         path.write_bytes(data)
         etag = hashlib.md5(data).hexdigest().upper()
+        if multipart:
+            etag = hashlib.md5(bytes.fromhex(etag)).hexdigest().upper() + "-1"
         self._store(
             bucket,
             key,
@@ -207,6 +244,7 @@ class OssServer:
                 [path],
                 {k.lower(): v for k, v in headers.items()},
                 time.time(),
+                "Multipart" if multipart else "Normal",
             ),
         )
 
@@ -296,16 +334,22 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, op: str, part: int | None) -> None:
         method = self.method
         fault = self.oss._take_fault(op, self.key, part)
+        kind = fault.kind if fault is not None else ""
+        self.corrupt, self.no_token = kind == "corrupt", kind == "no-token"
         try:
+            if fault is not None and fault.kind == "gone":
+                with self.oss._lock:
+                    self.oss.uploads.pop(self.params.get("uploadId", ""), None)
             if fault is not None and fault.kind == "slow":
                 time.sleep(fault.delay)
             if fault is not None and fault.kind == "drop":
                 self._drop()
                 self.oss._record(op, self.key, part, 0)
                 return
-            if fault is not None and fault.kind == "500":
+            if fault is not None and fault.kind.isdigit():
                 self._read_body_to(None)
-                raise OssFailure(500, "InternalError", "Injected internal error.")
+                status = int(fault.kind)
+                raise OssFailure(status, STATUS_CODES[status], "Injected error.")
             self._authenticate()
             if self.bucket not in self.oss.buckets:
                 raise OssFailure(404, "NoSuchBucket", "The specified bucket does not exist.")
@@ -313,9 +357,14 @@ class _Handler(BaseHTTPRequestHandler):
                 raise OssFailure(403, "AccessDenied", "You have no right to access this object.")
             if op.startswith("ListObjects") and self._access_key in self.oss.no_list:
                 raise OssFailure(403, "AccessDenied", "You have no right to list this bucket.")
+            if self._access_key in self.oss.write_only and op not in WRITE_OPS:
+                raise OssFailure(403, "AccessDenied", "You have no right to access this object.")
             status, headers, body = getattr(self, "_op_" + op)()
-            if fault is not None and fault.kind == "crc":
-                headers["x-oss-hash-crc64ecma"] = str(int(headers["x-oss-hash-crc64ecma"]) ^ 1)
+            if fault is not None and fault.kind == "no-etag":
+                headers.pop("ETag")
+            if fault is not None and fault.kind == "garbled":
+                headers["Content-Type"] = "text/html"
+                body = b"<html><body>Please log in to the network first.</body></html>"
             if fault is not None and fault.kind == "lost":
                 self._drop()
                 self.oss._record(op, self.key, part, status)
@@ -524,8 +573,11 @@ class _Handler(BaseHTTPRequestHandler):
         """Stream the body to ``path``; return size, MD5 hex, CRC64 and raw MD5."""
         md5, crc, size = hashlib.md5(), 0, 0
         handle = open(path, "wb") if path is not None else None  # noqa: SIM115
+        corrupt = self.corrupt
         try:
             for data in self._chunks():
+                if corrupt and data:
+                    data, corrupt = bytes([data[0] ^ 0x40]) + data[1:], False
                 md5.update(data)
                 crc = crc64(data, crc)
                 size += len(data)
@@ -541,6 +593,7 @@ class _Handler(BaseHTTPRequestHandler):
         return size, md5.hexdigest().upper(), crc, md5.digest()
 
     def _stored_body(self, path: Path) -> tuple[int, str, int]:
+        """Store the body, unless its Content-MD5 (when given) says it changed in transit."""
         size, etag, crc, digest = self._read_body_to(path)
         given = self.headers_lower.get("content-md5")
         if given is not None and given != base64.b64encode(digest).decode():
@@ -631,9 +684,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _op_ListParts(self):  # noqa: N802
         upload = self._upload()
         marker = int(self.params.get("part-number-marker") or 0)
-        limit = int(self.params.get("max-parts") or 1000)
+        limit = self._page_size("max-parts", MAX_KEYS)
         numbers = sorted(n for n in upload.parts if n > marker)
         page, truncated = numbers[:limit], len(numbers) > limit
+        if self.no_token:  # "there is more", and the marker stays where it was
+            page, truncated = numbers[:1], True
         items = "".join(
             f"<Part><PartNumber>{n}</PartNumber><LastModified>{_iso(upload.parts[n][3])}"
             f'</LastModified><ETag>"{upload.parts[n][1]}"</ETag>'
@@ -643,7 +698,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = (
             f"<ListPartsResult><Bucket>{escape(self.bucket)}</Bucket>"
             f"<Key>{escape(self.key)}</Key><UploadId>{self.params['uploadId']}</UploadId>"
-            f"<NextPartNumberMarker>{page[-1] if page else 0}</NextPartNumberMarker>"
+            f"<NextPartNumberMarker>{marker if self.no_token else page[-1] if page else 0}"
+            "</NextPartNumberMarker>"
             f"<MaxParts>{limit}</MaxParts><IsTruncated>{str(truncated).lower()}</IsTruncated>"
             f"{items}</ListPartsResult>"
         )
@@ -749,22 +805,34 @@ class _Handler(BaseHTTPRequestHandler):
             f"<IsTruncated>{str(truncated).lower()}</IsTruncated>{''.join(items)}</{tag}>"
         ).encode()
 
+    def _page_size(self, name: str, default: int) -> int:
+        text = self.params.get(name) or str(default)
+        if not text.isdigit() or not 1 <= int(text) <= MAX_KEYS:
+            raise OssFailure(400, "InvalidArgument", f"{name} must be between 1 and {MAX_KEYS}.")
+        return int(text)
+
     def _op_ListObjects(self):  # noqa: N802
-        limit = int(self.params.get("max-keys") or 100)
+        limit = self._page_size("max-keys", 100)
         contents, prefixes, last, truncated = self._list(self.params.get("marker", ""), limit)
         head = f"<NextMarker>{escape(quote(last, safe='/'))}</NextMarker>" if truncated else ""
         body = self._list_body("ListBucketResult", head, contents, prefixes, truncated)
         return 200, {"Content-Type": "application/xml"}, body
 
     def _op_ListObjectsV2(self):  # noqa: N802
-        limit = int(self.params.get("max-keys") or 100)
-        token = self.params.get("continuation-token") or self.params.get("start-after", "")
-        contents, prefixes, last, truncated = self._list(token, limit)
-        head = (
-            f"<NextContinuationToken>{escape(quote(last, safe='/'))}</NextContinuationToken>"
-            if truncated
-            else ""
-        )
+        limit = self._page_size("max-keys", 100)
+        start = self.params.get("start-after", "")
+        if self.params.get("continuation-token"):
+            start = self.oss.tokens.get(self.params["continuation-token"])
+            if start is None:
+                raise OssFailure(400, "InvalidArgument", "The continuation token is not valid.")
+        contents, prefixes, last, truncated = self._list(start, limit)
+        head = ""
+        if truncated and not self.no_token:
+            token = base64.b64encode(secrets.token_bytes(24)).decode()
+            with self.oss._lock:
+                self.oss.tokens[token] = last
+            head = f"<NextContinuationToken>{escape(token)}</NextContinuationToken>"
+        truncated = truncated or self.no_token
         body = self._list_body("ListBucketResult", head, contents, prefixes, truncated)
         return 200, {"Content-Type": "application/xml"}, body
 
@@ -800,12 +868,11 @@ class _Handler(BaseHTTPRequestHandler):
         ).encode()
         self.send_response(failure.status)
         self.send_header("x-oss-request-id", request_id)
-        self.send_header("Content-Type", "application/xml")
-        if self.method == "HEAD":
-            self.send_header("x-oss-err", base64.b64encode(xml).decode())
+        if self.method == "HEAD":  # OSS says nothing but the status: no body, no x-oss-err
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        self.send_header("Content-Type", "application/xml")
         self.send_header("Content-Length", str(len(xml)))
         self.end_headers()
         self.wfile.write(xml)

@@ -96,7 +96,7 @@ def test_folder_upload_keeps_structure_records_md5_and_exports_manifests(
 def test_instant_upload_skips_content_already_at_the_target(tmp_path, oss, config, store):
     folder = make_tree(tmp_path / "scans", TREE)
     run(store, config, [folder])
-    puts = oss.count("PutObject") + oss.count("UploadPart")
+    puts = oss.count("PutObject", 200) + oss.count("UploadPart", 200)
     (folder / "a.txt").write_bytes(b"changed content")
 
     task, summary = run(store, config, [folder])
@@ -104,7 +104,7 @@ def test_instant_upload_skips_content_already_at_the_target(tmp_path, oss, confi
     assert summary.counts.saved_files == len(TREE) - 1
     assert summary.counts.saved_bytes == sum(TREE.values()) - TREE["a.txt"]
     assert summary.counts.done_files == 1
-    assert oss.count("PutObject") + oss.count("UploadPart") == puts + 1
+    assert oss.count("PutObject", 200) + oss.count("UploadPart", 200) == puts + 2  # + the check
     assert oss.read_object("2024/scans/a.txt") == b"changed content"
     assert store.file_by_rel(task.id, "scans/sub/deeper/big.bin").state == DEDUPED
 
@@ -145,21 +145,6 @@ def test_multipart_is_byte_identical_and_crc_checked(tmp_path, oss, config, stor
     assert summary.sent_bytes == size
 
 
-@pytest.mark.parametrize("op", ["PutObject", "UploadPart", "CompleteMultipartUpload"])
-def test_data_that_keeps_arriving_different_is_a_failure_in_plain_words(
-    tmp_path, oss, config, store, op
-):
-    folder = make_tree(tmp_path / "f", {"small.txt": 3000, "large.bin": 4 * PART + 1})
-    oss.inject(op, "crc", times=1000)
-
-    task, summary = run(store, config, [folder])
-
-    assert summary.counts.failed_files == 1
-    [failed] = store.files(task.id, (FAILED,))
-    assert failed.rel == ("f/small.txt" if op == "PutObject" else "f/large.bin")
-    assert "CRC check failed" in error_text(failed.error)
-
-
 def test_the_proxy_from_the_environment_is_used_unless_no_proxy_exempts_oss(
     oss, config, monkeypatch
 ):
@@ -190,12 +175,12 @@ def test_part_size_grows_to_stay_within_10000_parts():
         ("HeadObject", "500"),
         ("PutObject", "drop"),
         ("PutObject", "lost"),
-        ("PutObject", "crc"),
+        ("PutObject", "corrupt"),
         ("InitiateMultipartUpload", "500"),
         ("UploadPart", "drop"),
         ("UploadPart", "lost"),
         ("UploadPart", "500"),
-        ("UploadPart", "crc"),
+        ("UploadPart", "corrupt"),
         ("CompleteMultipartUpload", "500"),
         ("CompleteMultipartUpload", "lost"),
     ],
@@ -332,7 +317,7 @@ def test_wrong_secret_is_refused_in_plain_words(
     task = create_task(store, [tmp_path / "a.txt"], BUCKET, "")
     with pytest.raises(UploadError, match="refused the AccessKey secret"):
         Uploader(store, wrong).run(task.id, no_progress, CancelToken())
-    assert store.task(task.id).state == STOPPED and oss.count("PutObject") == 0
+    assert store.task(task.id).state == STOPPED and oss.count("PutObject", 200) == 0
 
     monkeypatch.setenv("OSS_ACCESS_KEY_SECRET", "not-the-secret")
     assert main(["upload", str(tmp_path / "a.txt")]) == 9
@@ -345,23 +330,13 @@ def test_wrong_secret_is_refused_in_plain_words(
         (lambda oss, c: OssConfig(c.endpoint, "no-bucket", KEY_ID, SECRET), "There is no bucket"),
         (lambda oss, c: OssConfig(c.endpoint, BUCKET, "who", SECRET), "does not know"),
         (lambda oss, c: setattr(oss, "clock_offset", 3600) or c, "clock is more than 15"),
-        (lambda oss, c: oss.read_only.add(KEY_ID) or c, None),
+        (lambda oss, c: oss.read_only.add(KEY_ID) or c, "may not write"),
     ],
 )
 def test_setup_problems_are_named(oss, config, change, words):
     config = change(oss, config)
-    if words is None:  # a read-only key passes the check; its uploads are refused per file
-        check_access(config.connect(), config)
-        return
     with pytest.raises(UploadError, match=words):
         check_access(config.connect(), config)
-
-
-def test_no_permission_is_a_plain_failure_per_file(tmp_path, oss, config, store):
-    oss.read_only.add(KEY_ID)
-    make_tree(tmp_path, {"a.txt": 5})
-    task, _ = run(store, config, [tmp_path / "a.txt"])
-    assert "has no permission" in error_text(store.file_by_rel(task.id, "a.txt").error)
 
 
 def test_signature_v4_and_sts_tokens(tmp_path, oss, config, store):

@@ -80,3 +80,15 @@ def test_copy_temporary_link_to_the_clipboard(panel, oss):
     link = QGuiApplication.clipboard().text()
     assert "5 minutes" in panel.link_status.text()
     assert requests.get(link, timeout=5).content == b"%PDF"
+
+
+def test_test_connection_names_what_a_write_only_key_may_not_do(panel, oss):
+    oss.write_only.add(KEY_ID)
+    panel.test_connection()
+    text = panel.connection_status.text()
+    assert "Connected to bucket fps-test" in text and "neither read nor list" in text
+
+    oss.write_only.clear()
+    oss.read_only.add(KEY_ID)
+    panel.test_connection()
+    assert "may not write to oss://fps-test/" in panel.connection_status.text()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pymupdf
 
@@ -56,6 +57,15 @@ def _bad_range(text: str, page_count: int) -> UsageError:
     )
 
 
+@dataclass
+class Imposed:
+    """The print-ready PDF, its sheet count and the smallest scale any page got."""
+
+    pdf: bytes
+    sheets: int
+    smallest_scale: float = 1.0
+
+
 def impose(
     merged_pdf: bytes,
     page_roles: list[FileRole],
@@ -63,7 +73,7 @@ def impose(
     page_ranges: str | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
-) -> bytes:
+) -> Imposed:
     """Build the print-ready PDF: A4 portrait sheets in print order."""
     cancel = cancel or CancelToken()
     with mupdf_lock:
@@ -72,18 +82,20 @@ def impose(
     try:
         pages = parse_page_ranges(page_ranges, src.page_count)
         sheets = list(_sheets(pages, page_roles, layout))
+        smallest = 1.0
         for done, sheet in enumerate(sheets):
             cancel.check()
             progress(done, len(sheets), "")
             with mupdf_lock:
                 page = out.new_page(width=SHEET.width, height=SHEET.height)
                 if layout == Layout.TWO_UP and sheet.halves:
-                    _place_halves(page, src, sheet.pages)
+                    scale = _place_halves(page, src, sheet.pages)
                 else:
-                    _place(page, src, sheet.pages[0], SHEET, enlarge=layout == Layout.FIT)
+                    scale = _place(page, src, sheet.pages[0], SHEET, enlarge=layout == Layout.FIT)
+            smallest = min(smallest, scale)
         progress(len(sheets), len(sheets), "")
         with mupdf_lock:
-            return pdf_bytes(out)
+            return Imposed(pdf_bytes(out), len(sheets), smallest)
     finally:
         with mupdf_lock:
             src.close()
@@ -117,8 +129,11 @@ def _sheets(pages: list[int], roles: list[FileRole], layout: Layout) -> Iterator
         yield _Sheet(waiting, halves=True)
 
 
-def _place(page, src, index: int, area: pymupdf.Rect, enlarge: bool) -> None:
-    """Centre one source page in ``area``, turned to match, never enlarged unless asked."""
+def _place(page, src, index: int, area: pymupdf.Rect, enlarge: bool) -> float:
+    """Centre one source page in ``area``, turned to match, never enlarged unless asked.
+
+    Returns the scale the page got, so the clerk can be told when it was shrunk.
+    """
     source_rect = src[index].rect
     room = inset(area, MARGIN)
     turn = (source_rect.width > source_rect.height) != (room.width > room.height)
@@ -133,17 +148,21 @@ def _place(page, src, index: int, area: pymupdf.Rect, enlarge: bool) -> None:
     top = area.y0 + (area.height - height) / 2
     target = pymupdf.Rect(left, top, left + width, top + height)
     page.show_pdf_page(target, src, index, rotate=-90 if turn else 0)
+    return scale
 
 
-def _place_halves(page, src, indexes: list[int]) -> None:
+def _place_halves(page, src, indexes: list[int]) -> float:
     middle = SHEET.height / 2
     halves = (
         pymupdf.Rect(0, 0, SHEET.width, middle),
         pymupdf.Rect(0, middle, SHEET.width, SHEET.height),
     )
-    for index, half in zip(indexes, halves, strict=False):
+    scales = [
         _place(page, src, index, half, enlarge=False)
+        for index, half in zip(indexes, halves, strict=False)
+    ]
     page.draw_line(
         (MARGIN, middle), (SHEET.width - MARGIN, middle), color=CUT_LINE_GREY, width=0.5,
         dashes="[4 3] 0",
     )  # fmt: skip
+    return min(scales)

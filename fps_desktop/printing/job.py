@@ -1,0 +1,133 @@
+"""The one print job: merge, impose, spool, audit — whoever asks (window, CLI, PBMS).
+
+A print order says what to print and how; ``print_job`` turns it into a Job. The
+window passes the print-ready PDF its preview already built, so nothing is imposed
+twice; the CLI and PBMS let the job build it.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtGui import QGuiApplication
+
+from fps_desktop.audit import AuditLog
+from fps_desktop.documents.cache import DocumentCache
+from fps_desktop.documents.merge import merge_files
+from fps_desktop.documents.models import CachedFile, Layout
+from fps_desktop.errors import QT_TRANSLATE_NOOP
+from fps_desktop.jobs import CancelToken, Job, JobResult, Progress
+from fps_desktop.printing.imposition import impose
+from fps_desktop.printing.spooler import PrinterOptions, make_printer, spool
+from fps_desktop.storage import write_atomically
+
+
+@dataclass
+class PrintOrder:
+    """What to print and how: the same fields for every caller, and for the audit log."""
+
+    guid: str
+    files: list[CachedFile]
+    options: PrinterOptions = field(default_factory=PrinterOptions)
+    layout: Layout = Layout.ACTUAL
+    page_ranges: str = ""
+    via: str = "window"  # window, cli or pbms: who asked, for the audit log
+
+    @property
+    def target(self) -> str:
+        """The printer's name or the file printed into, as the audit log shows it."""
+        if self.options.to_pdf is not None:
+            return str(self.options.to_pdf)
+        return self.options.printer or "default"
+
+
+@dataclass
+class Printed:
+    """What a finished print job hands back."""
+
+    sheets: int
+    skipped: list[str]
+
+
+def ensure_gui_application() -> QGuiApplication:
+    """QPrinter needs a QGuiApplication; a terminal without a screen gets an offscreen one."""
+    app = QGuiApplication.instance()
+    if app is None:
+        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QGuiApplication([])
+    return app
+
+
+def build_print_pdf(
+    cache: DocumentCache,
+    order: PrintOrder,
+    progress: Progress,
+    cancel: CancelToken,
+) -> tuple[bytes, list[str]]:
+    """The print-ready PDF of ``order`` and the names of files that could not be merged."""
+    merged = merge_files(cache, order.files, progress, cancel)
+    imposed = impose(
+        merged.pdf, merged.page_roles, order.layout, order.page_ranges, progress, cancel
+    )
+    return imposed.pdf, merged.skipped
+
+
+def print_ready_job(cache: DocumentCache, order: PrintOrder, target: Path) -> Job:
+    """Save the sheets ``order`` would print as a PDF file, without a printer."""
+
+    def run(progress: Progress, cancel: CancelToken) -> JobResult:
+        pdf, skipped = build_print_pdf(cache, order, progress, cancel)
+        write_atomically(target, pdf)
+        return JobResult(str(target), path=target, data=Printed(0, skipped))
+
+    return Job(
+        QT_TRANSLATE_NOOP("Jobs", "Merge {count} files"), run, "merge", {"count": len(order.files)}
+    )
+
+
+def print_job(
+    cache: DocumentCache,
+    order: PrintOrder,
+    audit: AuditLog,
+    print_pdf: bytes | None = None,
+) -> Job:
+    """Spool ``order`` (building its print-ready PDF unless given) and audit it."""
+    printer = make_printer(order.options)
+
+    def run(progress: Progress, cancel: CancelToken) -> JobResult:
+        pdf, skipped = (print_pdf, []) if print_pdf is not None else build_print_pdf(
+            cache, order, progress, cancel
+        )  # fmt: skip
+        sheets = spool(pdf, printer, order.options.grayscale, progress, cancel)
+        audit.record_print(
+            guid=order.guid,
+            files=[item.name for item in order.files if item.name not in skipped],
+            sheets=sheets,
+            printer=order.target,
+            copies=order.options.copies,
+            layout=order.layout.value,
+            pages=order.page_ranges,
+            duplex=order.options.duplex,
+            grayscale=order.options.grayscale,
+            user=_user(),
+            via=order.via,
+        )
+        return JobResult(
+            QT_TRANSLATE_NOOP("Jobs", "{sheets} sheet(s) printed"),
+            path=order.options.to_pdf,
+            data=Printed(sheets, skipped),
+            summary_params={"sheets": sheets},
+        )
+
+    return Job(QT_TRANSLATE_NOOP("Jobs", "Print {guid}"), run, "print", {"guid": order.guid})
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name (a service account without one)
+        return ""

@@ -1,0 +1,112 @@
+"""J1, J7, J8: from a typed GUID to printed sheets, the way a clerk does it."""
+
+from __future__ import annotations
+
+import pymupdf
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QFileDialog
+
+from fps_desktop.ui.print_dialog import PrintDialog
+from tests.journeys.conftest import (
+    A4,
+    DEMO_GUID,
+    SLOW,
+    open_by_keyboard,
+    pdf_sheets,
+    save_as,
+    wait_for_jobs,
+    when_shown,
+)
+
+# The demo GUID: 2 one-page invoices, then attachments of 1 + 1 + 3 pages.
+SHEETS = {"actual": 7, "fit": 7, "two-up": 6}
+
+
+def choose(combo, label_start: str) -> None:
+    """Pick an entry of a combo box with the keyboard, as a clerk tabbing through does."""
+    combo.setFocus()
+    QTest.keyClick(combo, Qt.Key.Key_Home)
+    for _ in range(combo.count()):
+        if combo.currentText().startswith(label_start):
+            return
+        QTest.keyClick(combo, Qt.Key.Key_Down)
+    raise AssertionError(f"no entry {label_start!r} in {combo.objectName()}")
+
+
+@pytest.mark.parametrize(
+    ("layout_label", "layout"),
+    [("Actual size", "actual"), ("Fit to page", "fit"), ("Two invoices", "two-up")],
+)
+def test_j1_typed_guid_printed_to_pdf_in_each_layout(qtbot, window, tmp_path, layout_label, layout):
+    open_by_keyboard(qtbot, window, DEMO_GUID)
+    out = tmp_path / f"{layout}.pdf"
+
+    def in_print_dialog(dialog: PrintDialog) -> None:
+        assert DEMO_GUID in dialog.windowTitle()
+        choose(dialog.layout_box, layout_label)
+        qtbot.waitUntil(dialog.print_button.isEnabled, timeout=SLOW)
+        assert dialog.sheet_label.text() == f"Sheet 1 / {SHEETS[layout]}"
+        saving = when_shown(QFileDialog, save_as(out))
+        qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+        saving.check()
+
+    printing = when_shown(PrintDialog, in_print_dialog)
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    printing.check()
+    wait_for_jobs(qtbot, window)
+    assert pdf_sheets(out) == [A4] * SHEETS[layout]
+
+
+def test_j1_page_range_two_copies_black_and_white(qtbot, window, tmp_path):
+    open_by_keyboard(qtbot, window, DEMO_GUID)
+    out = tmp_path / "range.pdf"
+
+    def in_print_dialog(dialog: PrintDialog) -> None:
+        dialog.pages_edit.setFocus()
+        QTest.keyClicks(dialog.pages_edit, "1-3")
+        dialog.copies_spin.setFocus()
+        dialog.copies_spin.selectAll()
+        QTest.keyClicks(dialog.copies_spin, "2")
+        dialog.gray_check.setFocus()
+        QTest.keyClick(dialog.gray_check, Qt.Key.Key_Space)
+        assert dialog.gray_check.isChecked()
+        qtbot.waitUntil(lambda: dialog.sheet_label.text() == "Sheet 1 / 3", timeout=SLOW)
+        saving = when_shown(QFileDialog, save_as(out))
+        qtbot.keyClick(dialog.print_button, Qt.Key.Key_Return)
+        saving.check()
+
+    printing = when_shown(PrintDialog, in_print_dialog)
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    printing.check()
+    wait_for_jobs(qtbot, window)
+    assert pdf_sheets(out) == [A4] * 6  # three sheets, twice
+    with pymupdf.open(out) as doc:
+        pix = doc[0].get_pixmap(dpi=30)
+    colours = {pix.pixel(x, y) for x in range(pix.width) for y in range(pix.height)}
+    assert len(colours) > 2  # something is printed
+    assert all(r == g == b for r, g, b in colours)  # and only in greys
+
+
+def test_preview_follows_the_layout_and_refuses_a_bad_range(qtbot, window):
+    open_by_keyboard(qtbot, window, DEMO_GUID)
+
+    def in_print_dialog(dialog: PrintDialog) -> None:
+        qtbot.waitUntil(dialog.print_button.isEnabled, timeout=SLOW)
+        assert dialog.summary_label.text().startswith("7 sheet(s) of A4")
+        choose(dialog.layout_box, "Two invoices")
+        qtbot.waitUntil(lambda: dialog.sheet_label.text() == "Sheet 1 / 6", timeout=SLOW)
+        assert dialog.print_button.isEnabled()
+        qtbot.keyClick(dialog, Qt.Key.Key_PageDown)
+        assert dialog.sheet_label.text() == "Sheet 2 / 6"
+        dialog.pages_edit.setFocus()
+        QTest.keyClicks(dialog.pages_edit, "99")
+        qtbot.waitUntil(lambda: "not a page range" in dialog.problem_label.text(), timeout=SLOW)
+        assert not dialog.print_button.isEnabled()
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+    printing = when_shown(PrintDialog, in_print_dialog)
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    printing.check()
+    assert window.jobs.rowCount() == 1  # only the open: nothing was printed
