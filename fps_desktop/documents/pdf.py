@@ -83,10 +83,9 @@ def prove_file(path: Path, kind: FileKind, name: str) -> int:
     damaged file is marked when it is fetched instead of failing a print later.
     """
     with mupdf_lock:
-        scratch = pymupdf.open()
         try:
             if kind == FileKind.PDF:
-                return _prove_pdf(scratch, _read(path, name, kind), name)
+                return _prove_pdf(_read(path, name, kind), name)
             frames = read_frames(_read(path, name, kind), name)
             prove_frames(frames, name)  # decoding is the risky step; placing never fails
             return len(frames)
@@ -95,8 +94,6 @@ def prove_file(path: Path, kind: FileKind, name: str) -> int:
         except Exception as exc:  # any library failure here is the file's defect
             log.info("%s fails the print check: %s: %s", name, type(exc).__name__, exc)
             raise _damaged(name, kind) from exc
-        finally:
-            scratch.close()
 
 
 def prepare_for_print(doc: pymupdf.Document) -> None:
@@ -223,7 +220,7 @@ def _open_pdf(data: bytes, name: str) -> pymupdf.Document:
     return doc
 
 
-def _prove_pdf(scratch: pymupdf.Document, data: bytes, name: str) -> int:
+def _prove_pdf(data: bytes, name: str) -> int:
     """Every page loads, the file is whole, no picture is too large to render, and its
     pages copy into another document (where cut-short files fail). Baking annotations
     is left to the merge: it costs more than all this and a failure there is still
@@ -248,7 +245,9 @@ def _prove_pdf(scratch: pymupdf.Document, data: bytes, name: str) -> int:
                         width=width,
                         height=height,
                     )
+        scratch = pymupdf.open()
         scratch.insert_pdf(doc)
+        scratch.close()
         return doc.page_count
     finally:
         doc.close()
