@@ -69,7 +69,7 @@ def append_file(out: pymupdf.Document, path: Path, kind: FileKind, name: str) ->
     src = _open_pdf(data, name)
     try:
         prepare_for_print(src)
-        out.insert_pdf(src)
+        out.insert_pdf(src, links=False, annots=False)  # all that prints is baked in now
     finally:
         src.close()
     return out.page_count - before
@@ -246,7 +246,7 @@ def _prove_pdf(data: bytes, name: str) -> int:
                         height=height,
                     )
         scratch = pymupdf.open()
-        scratch.insert_pdf(doc)
+        scratch.insert_pdf(doc, links=False, annots=False)  # as the merge copies it
         scratch.close()
         return doc.page_count
     finally:

@@ -171,3 +171,23 @@ def direct_annotation_pdf() -> bytes:
         f"/AP << /N {look} 0 R >> >>]",
     )
     return doc.tobytes()
+
+
+def many_links_pdf(count: int = 6000) -> bytes:
+    """One page carrying thousands of link annotations, as some report generators write
+    an index (pdf.js keeps a 32,000-link one among its test files)."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 72), "Index of links")
+    refs = []
+    for number in range(count):
+        xref = doc.get_new_xref()
+        left = 72 + number % 400
+        doc.update_object(
+            xref,
+            f"<< /Type /Annot /Subtype /Link /Rect [{left} 100 {left + 5} 110] /Border [0 0 0] "
+            f"/A << /S /URI /URI (https://example.org/{number}) >> >>",
+        )
+        refs.append(f"{xref} 0 R")
+    doc.xref_set_key(page.xref, "Annots", "[" + " ".join(refs) + "]")
+    return doc.tobytes()

@@ -252,6 +252,12 @@ def test_a_decompression_bomb_pdf_is_refused_before_memory_climbs(tmp_path):
     assert int(peak_mb) < 300  # decoding the picture would take 1.6 GB
 
 
+@pytest.mark.timeout(60)  # copying the links one by one took minutes: the GUID hung
+def test_a_page_with_thousands_of_links_opens_and_merges(cache, share):
+    doc = printed(cache, share, "index.pdf", makers.many_links_pdf())
+    assert "Index of links" in doc[0].get_text()
+
+
 def test_filled_forms_keep_their_text(cache, share):
     """Form tools that set NeedAppearances leave drawing the value to the viewer."""
     page = printed(cache, share, "form.pdf", makers.form_pdf("Paid 1,280.00"))[0]
