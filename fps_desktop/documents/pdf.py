@@ -9,6 +9,7 @@ page, a file); the GUI never waits long because the steps are small.
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 import threading
 from pathlib import Path
@@ -221,16 +222,18 @@ def _open_pdf(data: bytes, name: str) -> pymupdf.Document:
 
 
 def _prove_pdf(data: bytes, name: str) -> int:
-    """Every page loads, the file is whole, no picture is too large to render, and its
-    pages copy into another document (where cut-short files fail). Baking annotations
-    is left to the merge: it costs more than all this and a failure there is still
-    caught and named per file."""
+    """Every page and its content loads, no picture is too large to render, and the pages
+    copy into another document (where cut-short files fail). A file that lost only its
+    index at the end (a viewer shows it whole) passes; one cut inside its objects does
+    not. Baking annotations is left to the merge: it costs more than all this, and a
+    failure there is still caught and named per file."""
+    pymupdf.TOOLS.reset_mupdf_warnings()
     doc = _open_pdf(data, name)
     try:
-        if doc.is_repaired and _cut_short(data):
-            raise _damaged(name, FileKind.PDF, data)
         for number in range(doc.page_count):
-            doc.load_page(number)
+            page = doc.load_page(number)
+            for xref in page.get_contents():
+                doc.xref_stream(xref)
             for image in doc.get_page_images(number):
                 width, height = image[2], image[3]
                 if width * height > MAX_IMAGE_PIXELS:
@@ -245,12 +248,23 @@ def _prove_pdf(data: bytes, name: str) -> int:
                         width=width,
                         height=height,
                     )
+        if doc.is_repaired and _CUT_OBJECTS.search(pymupdf.TOOLS.mupdf_warnings()):
+            raise _damaged(name, FileKind.PDF, data)
         scratch = pymupdf.open()
         scratch.insert_pdf(doc, links=False, annots=False)  # as the merge copies it
         scratch.close()
         return doc.page_count
+    except DocumentError:
+        raise
+    except Exception as exc:  # MuPDF's many error types: the file's defect
+        log.info("%s fails the print check: %s: %s", name, type(exc).__name__, exc)
+        raise _damaged(name, FileKind.PDF, data) from exc
     finally:
         doc.close()
+
+
+# What MuPDF says while repairing a file whose objects were cut, not only its index.
+_CUT_OBJECTS = re.compile(r"missing 'endobj'|expected 'endobj'|Length incorrect|premature", re.I)
 
 
 def _cut_short(data: bytes) -> bool:

@@ -227,6 +227,13 @@ def test_damaged_documents_are_named_with_the_true_reason(cache, share, name, da
         merge_files(cache, [bad])  # the only file: the reason, not "nothing selected"
 
 
+def test_a_pdf_that_lost_only_its_index_prints_whole_as_viewers_show_it(cache, share):
+    whole = invoice_bytes()
+    without_index = whole[: whole.rindex(b"startxref")]  # every object there, no way in
+    doc = printed(cache, share, "no-index.pdf", without_index)
+    assert doc[0].get_text() == pymupdf.open(stream=whole)[0].get_text()
+
+
 def test_a_decompression_bomb_pdf_is_refused_before_memory_climbs(tmp_path):
     """Fetched in a process of its own so the peak memory is this file's alone."""
     (tmp_path / GUID).mkdir()
