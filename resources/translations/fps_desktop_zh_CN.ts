@@ -342,45 +342,74 @@
         <translation>“{text}” 不是本文档的有效页码范围（第 1 至 {count} 页）。请按 1-3, 5 的格式填写。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="54"/>
-        <source>No printable file is selected.</source>
-        <translation>没有选中可打印的文件。</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="48"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="168"/>
         <source>{name} is empty (0 bytes).</source>
         <translation>{name} 是空文件（0 字节）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="53"/>
-        <source>{name} is not a readable image.</source>
-        <translation>{name} 不是可读取的图片。</translation>
+        <location filename="../../fps_desktop/documents/images.py" line="140"/>
+        <source>{name} is a damaged image: its header claims an impossible size. Ask the sender for the file again.</source>
+        <translation>{name} 是损坏的图片：文件头声称的尺寸不可能存在。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="57"/>
+        <location filename="../../fps_desktop/documents/images.py" line="150"/>
         <source>{name} is too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
         <translation>{name} 尺寸过大，无法打印（{width} × {height} 像素）。请让提交人提供较小的扫描件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="68"/>
-        <source>{name} is neither a PDF nor a JPG/PNG image and cannot be shown.</source>
-        <translation>{name} 既不是 PDF 也不是 JPG/PNG 图片，无法显示。</translation>
+        <location filename="../../fps_desktop/documents/images.py" line="189"/>
+        <source>{name} is a kind of image this station cannot print. Ask for a PDF, JPG or PNG instead.</source>
+        <translation>{name} 是本工作站无法打印的图片格式。请索取 PDF、JPG 或 PNG 文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="78"/>
-        <location filename="../../fps_desktop/documents/pdf.py" line="107"/>
-        <source>{name} is damaged and cannot be opened.</source>
-        <translation>{name} 已损坏，无法打开。</translation>
+        <location filename="../../fps_desktop/documents/images.py" line="209"/>
+        <source>{name} is a damaged image or not an image at all. Ask the sender for the file again.</source>
+        <translation>{name} 是损坏的图片，或根本不是图片。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="83"/>
+        <location filename="../../fps_desktop/documents/images.py" line="221"/>
+        <source>{name} is incomplete: the picture is cut short (an interrupted download or copy). Ask the sender for the file again.</source>
+        <translation>{name} 不完整：图片被截断（下载或复制中断）。请让发送方重新提供文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/images.py" line="234"/>
+        <source>{name} is a damaged image and cannot be printed. Ask the sender for the file again.</source>
+        <translation>{name} 是损坏的图片，无法打印。请让发送方重新提供文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/pdf.py" line="178"/>
+        <source>{name} is an OFD e-invoice, which this station cannot print yet. Ask for the PDF version of the invoice.</source>
+        <translation>{name} 是 OFD 电子发票，本工作站暂时无法打印。请索取该发票的 PDF 版本。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/pdf.py" line="187"/>
+        <source>{name} is neither a PDF nor a picture (JPG, PNG, TIFF, BMP, WebP, GIF, HEIC) and cannot be printed.</source>
+        <translation>{name} 既不是 PDF 也不是图片（JPG、PNG、TIFF、BMP、WebP、GIF、HEIC），无法打印。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/pdf.py" line="206"/>
         <source>{name} is protected by a password. Ask the sender for an unprotected copy.</source>
         <translation>{name} 受密码保护。请让提交人提供未加密的文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="91"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="219"/>
         <source>{name} has no pages.</source>
         <translation>{name} 没有任何页面。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/pdf.py" line="241"/>
+        <source>{name} holds a picture too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
+        <translation>{name} 含有过大的图片，无法打印（{width} × {height} 像素）。请让发送方提供较小的扫描件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/pdf.py" line="280"/>
+        <source>{name} is incomplete: the PDF is cut short (an interrupted download or copy). Ask the sender for the file again.</source>
+        <translation>{name} 不完整：PDF 被截断（下载或复制中断）。请让发送方重新提供文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/pdf.py" line="289"/>
+        <source>{name} is a damaged PDF and cannot be printed. Ask the sender for the file again.</source>
+        <translation>{name} 是损坏的 PDF，无法打印。请让发送方重新提供文件。</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/documents/sources.py" line="55"/>
@@ -774,6 +803,61 @@
         <location filename="../../fps_desktop/invoices/xml_invoice.py" line="61"/>
         <source>The invoice XML is damaged and cannot be read ({detail}).</source>
         <translation>发票 XML 已损坏，无法读取（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/merge.py" line="46"/>
+        <source>No file is selected.</source>
+        <translation>未选择任何文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/merge.py" line="86"/>
+        <source>{name} could not be added to the print (see the log).</source>
+        <translation>{name} 无法加入打印（详见日志）。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/merge.py" line="101"/>
+        <source>None of the {count} selected files can be printed: {names}.</source>
+        <translation>所选的 {count} 个文件都无法打印：{names}。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="47"/>
+        <source>empty file</source>
+        <translation>空文件</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="48"/>
+        <source>damaged PDF</source>
+        <translation>PDF 已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="49"/>
+        <source>incomplete file</source>
+        <translation>文件不完整</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="50"/>
+        <source>password-protected</source>
+        <translation>有密码保护</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="51"/>
+        <source>damaged image</source>
+        <translation>图片已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="52"/>
+        <source>unsupported format</source>
+        <translation>不支持的格式</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="53"/>
+        <source>too large to print</source>
+        <translation>过大无法打印</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="54"/>
+        <source>no pages</source>
+        <translation>没有页面</translation>
     </message>
 </context>
 <context>
