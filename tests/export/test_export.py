@@ -8,7 +8,6 @@ import sys
 import time
 from datetime import datetime
 
-import openpyxl
 import pymysql
 import pytest
 
