@@ -1,13 +1,17 @@
 """The list an admin opens in Excel: every exported invoice with what identifies it."""
 
 import csv
+import gc
 from datetime import date, datetime
 
 import openpyxl
 import pytest
 from openpyxl.styles import Font, PatternFill
 
+from fps_desktop.errors import Cancelled
+from fps_desktop.export.invoices import ExportOptions, InvoiceExporter
 from fps_desktop.export.tables import HEADER
+from fps_desktop.jobs import CancelToken
 from tests.export.test_export import run, sql
 
 pytestmark = pytest.mark.allow_log_warnings  # the skipped and shared-name rows are logged
@@ -81,3 +85,18 @@ def test_xlsx_template_keeps_its_header_rows_styles_and_widths(db, tmp_path):
     assert filled["C2"].fill.fgColor.rgb == "FFDDEEFF"
     assert filled.column_dimensions["C"].width == pytest.approx(30, abs=1)
     assert filled.max_row == 2 + 60 and filled["A3"].value == 2 and filled.max_column == 13
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_cancelled_run_leaves_no_list_behind(db, tmp_path, kind):
+    cancel = CancelToken()
+
+    def progress(done, total, message=""):
+        cancel.cancel()  # seen at the next check, 256 rows on
+
+    exporter = InvoiceExporter(db, ExportOptions(tmp_path / "out", index_format=kind))
+    with pytest.raises(Cancelled):
+        exporter.run(progress, cancel)
+    gc.collect()  # a sheet left open would complain now
+    assert not [p.name for p in (tmp_path / "out").iterdir() if "index" in p.name]
