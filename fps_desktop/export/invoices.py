@@ -1,7 +1,7 @@
 """Invoice export (seed 001): one JSON file per successfully issued invoice.
 
 The server builds each invoice's JSON (lines included) and streams the rows
-through an unbuffered cursor in tenant/country order, so memory stays flat and
+through an unbuffered cursor in id order, so memory stays flat and
 Python only names and writes files. Files are written under a temporary name and
 renamed; the per-tenant watermarks advance only after the files are on disk.
 """
@@ -201,7 +201,7 @@ def _stem(name: str) -> str | None:
 
 
 class _Names:
-    """The names given in this run, per folder, at 8 bytes each (a hash).
+    """The names given in this run, per folder, at 8 bytes each (a hash); one per row.
 
     It tells when a second invoice would get a name already given, and which files of a
     folder no invoice claimed. Two different names with one 64-bit hash would cost one
@@ -468,11 +468,9 @@ class InvoiceExporter:
                 folder, existed = place
                 number, date = number.decode(), date.decode()
                 name = invoice_file_name(date, number, compress)
-                if not names.add(folder, name) or (
-                    incremental
-                    and existed
-                    and _holder(os.path.join(folder, name)) not in (None, invoice_id)
-                ):  # another invoice has this name: this one gets its own
+                held = incremental and existed and _holder(os.path.join(folder, name))
+                if held not in (None, False, invoice_id) or not names.add(folder, name):
+                    # another invoice has this name: this one gets its own (one slot a row)
                     name = invoice_file_name(date, number, compress, invoice_id)
                     names.add(folder, name)
                     summary.collisions.append(Collision(invoice_id, key[0], name))

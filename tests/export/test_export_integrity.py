@@ -165,3 +165,22 @@ def test_full_runs_move_files_of_voided_and_renumbered_invoices_aside(db, tmp_pa
     assert len(list(out.rglob("*.json"))) == 300 - 21 + 22  # live ones plus those moved aside
     assert "Moved aside" in "\n".join(summary.lines())
     assert run(db, out).removed == 0
+
+
+def test_a_thousand_invoices_with_one_number_get_a_thousand_files(db, tmp_path):
+    """More names than the run expected (each shared one adds a second): none lost."""
+    copies = (
+        "(SELECT 0 UNION ALL SELECT 1) x, (SELECT 0 UNION ALL SELECT 1) y, "
+        "(SELECT 0 UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4) z"
+    )  # 2 * 5 * 2 = 20 copies of each of tenant 1's invoices
+    sql(db, "INSERT INTO invoices (tenant_id, country_code, invoice_no, issue_date, status, "
+            "currency, net_amount, tax_amount, gross_amount, seller_name, seller_tax_id, "
+            "buyer_name, updated_at) SELECT tenant_id, country_code, 'SAME', '2025-05-05', "
+            "status, currency, net_amount, tax_amount, gross_amount, seller_name, seller_tax_id, "
+            f"buyer_name, updated_at FROM invoices a, {copies} WHERE a.tenant_id = 1")  # fmt: skip
+    summary = run(db, tmp_path / "out", tenant=1)
+    same = sql(db, "SELECT COUNT(*) FROM invoices WHERE invoice_no = 'SAME' AND "
+                   "status = 'ISSUED' AND country_code = 'CN'")[0][0]  # fmt: skip
+    assert summary.files == 60 + 20 * 60 and summary.failed_files == 0
+    assert len(list((tmp_path / "out" / "1" / "CN").glob("20250505+SAME*.json"))) == same
+    assert len(summary.collisions) == 20 * 60 - 3  # one plain name per country
