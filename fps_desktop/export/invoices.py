@@ -183,6 +183,8 @@ def path_part(text: str) -> str:
 
 def _fit(text: str, limit: int) -> str:
     """``text`` if it fits in ``limit`` UTF-8 bytes, else its start and a hash of the whole."""
+    if len(text) * 4 <= limit:  # no character takes more than 4 bytes
+        return text
     raw = text.encode("utf-8", "surrogatepass")
     if len(raw) <= limit:
         return text
@@ -214,15 +216,15 @@ class _Names:
         self.slots = array("q", bytes(8 * size))
 
     def _find(self, folder: str, stem: str) -> tuple[int, int]:
-        key = hash(folder + "/" + stem.lower()) or 1  # case-blind: Windows and macOS are
+        key = hash((folder, stem.lower())) or 1  # case-blind: Windows and macOS are
         index, slots = key & self.mask, self.slots
         while slots[index] and slots[index] != key:
             index = (index + 1) & self.mask
         return index, key
 
-    def add(self, folder: str, name: str) -> bool:
-        """Claim ``name`` in ``folder``; False if it was already given in this run."""
-        index, key = self._find(folder, _stem(name) or name)
+    def add(self, folder: str, stem: str) -> bool:
+        """Claim the name ``stem`` (no extension) in ``folder``; False if already given."""
+        index, key = self._find(folder, stem)
         if self.slots[index]:
             return False
         self.slots[index] = key
@@ -298,14 +300,14 @@ class InvoiceExporter:
             return summary
         names = _Names(total)
         failed: dict[int, set[str]] = {}  # tenant -> folders with a file not written
+        created: set[str] = set()  # folders new to this run: every file in them is claimed
         if busy:
-            failed = self._stream(busy, windows, summary, total, names, progress, cancel)
-        else:
-            summary.succeeded = 0
+            failed, created = self._stream(busy, windows, summary, total, names, progress,
+                                           cancel)  # fmt: skip
         _flush_to_disk()
         if not self.options.incremental:
             swept = [t for t in tenants if t not in left_out]
-            summary.removed = self._move_aside_stale(swept, names, failed)
+            summary.removed = self._move_aside_stale(swept, names, failed, created)
         self._advance(states, tenants, set(failed), left_out, boundary, summary)
         return summary
 
@@ -428,7 +430,10 @@ class InvoiceExporter:
         return sql, params
 
     def _stream(self, groups, windows, summary, total, names, progress, cancel):
-        """Write every row's file; returns the tenants, and their folders, with a failed file."""
+        """Write every row's file.
+
+        Returns the tenants with a failed file (and those folders), and the folders created.
+        """
         out = self.options.output_dir
         compress, incremental = self.options.compress, self.options.incremental
         group_failed: dict[tuple[int, str], bool] = {}
@@ -440,6 +445,7 @@ class InvoiceExporter:
             else None
         )
         folders: dict[tuple[int, str], tuple[str, bool]] = {}  # -> path, existed before
+        cut = -len(".json.gz") if compress else -len(".json")
         started = time.perf_counter()
         connection = connect(self.db, streaming=True)
         sql, params = self._select(groups, windows, "MariaDB" in connection.get_server_info())
@@ -469,10 +475,10 @@ class InvoiceExporter:
                 number, date = number.decode(), date.decode()
                 name = invoice_file_name(date, number, compress)
                 held = incremental and existed and _holder(os.path.join(folder, name))
-                if held not in (None, False, invoice_id) or not names.add(folder, name):
+                if held not in (None, False, invoice_id) or not names.add(folder, name[:cut]):
                     # another invoice has this name: this one gets its own (one slot a row)
                     name = invoice_file_name(date, number, compress, invoice_id)
-                    names.add(folder, name)
+                    names.add(folder, name[:cut])
                     summary.collisions.append(Collision(invoice_id, key[0], name))
                     log.warning("invoice id %s shares its file name; written as %s", invoice_id,
                                 os.path.join(folder, name))  # fmt: skip
@@ -520,7 +526,7 @@ class InvoiceExporter:
             summary.index_file = index.close(summary.skipped, summary.collisions)
             log.info("index %s written in %.2f s", summary.index_file,
                      time.perf_counter() - started)  # fmt: skip
-        return failed
+        return failed, writer.created
 
     @staticmethod
     def _skip(summary: ExportSummary, invoice_id: int, tenant: int, reason: str) -> None:
@@ -539,13 +545,13 @@ class InvoiceExporter:
                 log.debug("query plan: %s", [v.decode() if isinstance(v, bytes) else v
                                              for v in row])  # fmt: skip
 
-    def _move_aside_stale(self, tenants: list[int], names: _Names, failed) -> int:
+    def _move_aside_stale(self, tenants: list[int], names: _Names, failed, created) -> int:
         """Move files no qualifying invoice claims to ``.removed/`` (full runs only).
 
         A folder where a file failed is left alone: its claims are not complete.
         """
         out = str(self.options.output_dir)
-        skip = set().union(*failed.values()) if failed else set()
+        skip = set().union(created, *failed.values())
         moved = 0
         for tenant in tenants:
             tenant_dir = os.path.join(out, path_part(str(tenant)))
@@ -710,6 +716,10 @@ class _FileWriter:
         self.failures += failures
         if any(exc.errno in DISK_FULL for _, exc, _ in failures):
             raise disk_full_error(Path(failures[0][0]).parent)
+
+    @property
+    def created(self) -> set[str]:
+        return {folder for folder, staging in self._staging.items() if staging}
 
     def finish(self) -> None:
         self._send()
