@@ -419,8 +419,12 @@ class InvoiceExporter:
         lines = f"JSON_COMPACT({lines})" if mariadb else f"JSON_EXTRACT({lines}, '$')"
         listed = ""
         if self.options.index_format:
-            listed = ", " + ", ".join(f"CAST({c(n)} AS CHAR)" for n in IndexWriter.FROM_DATABASE)
-            listed += f", DATE_FORMAT({c('updated_at')}, '%%Y-%%m-%%d %%H:%%i:%%s')"
+            # one column, fields apart by the unit separator: a column costs the driver more
+            values = [f"COALESCE(CAST({c(n)} AS CHAR), '')" for n in IndexWriter.FROM_DATABASE]
+            values.append(
+                f"COALESCE(DATE_FORMAT({c('updated_at')}, '%%Y-%%m-%%d %%H:%%i:%%s'), '')"
+            )
+            listed = f", CONCAT_WS(CHAR(31 USING utf8mb4), {', '.join(values)})"
         sql = (
             f"SELECT {c('tenant_id')}, {c('country_code')}, "
             f"DATE_FORMAT({c('issue_date')}, '%%Y%%m%%d'), {c('invoice_no')}, {c('id')}, "
@@ -444,7 +448,7 @@ class InvoiceExporter:
             if self.options.index_format
             else None
         )
-        folders: dict[tuple[int, str], tuple[str, bool]] = {}  # -> path, existed before
+        folders: dict[tuple[int, str], tuple[str, bool, str]] = {}  # path, existed, relative
         cut = -len(".json.gz") if compress else -len(".json")
         started = time.perf_counter()
         connection = connect(self.db, streaming=True)
@@ -469,9 +473,10 @@ class InvoiceExporter:
                     continue
                 place = folders.get(key)
                 if place is None:  # plain strings here: pathlib costs more than the write
-                    path = os.path.join(out, path_part(str(key[0])), path_part(key[1]))
-                    place = folders[key] = (path, os.path.isdir(path))
-                folder, existed = place
+                    relative = os.path.join(path_part(str(key[0])), path_part(key[1]))
+                    path = os.path.join(out, relative)
+                    place = folders[key] = (path, os.path.isdir(path), relative + os.sep)
+                folder, existed, relative = place
                 number, date = number.decode(), date.decode()
                 name = invoice_file_name(date, number, compress)
                 held = incremental and existed and _holder(os.path.join(folder, name))
@@ -485,8 +490,7 @@ class InvoiceExporter:
                 writer.submit(folder, name, document, (invoice_id, key))
                 per_group[key] = per_group.get(key, 0) + 1
                 if index is not None:
-                    index.add(key[0], key[1], number, date, row[6:],
-                              os.path.relpath(os.path.join(folder, name), out))  # fmt: skip
+                    index.add(key[0], key[1], number, date, row[6], relative + name)
             writer.finish()
         except pymysql.Error as exc:
             writer.abandon()

@@ -25,6 +25,7 @@ EXPECTED = ("tenant_id", "country_code", "invoice_no", "issue_date", "buyer_name
 def awkward(db):
     """One row without a number (skipped) and two that share a file name."""
     sql(db, "UPDATE invoices SET invoice_no = NULL WHERE id = 6")  # tenant 1
+    sql(db, "UPDATE invoices SET buyer_name = 'Tom & Jerry <Ltd>\x01' WHERE id = 11")
     sql(db, "UPDATE invoices SET invoice_no = 'SAME/1', issue_date = '2025-03-01' "
             "WHERE id IN (1, 16)")  # fmt: skip
     return db
@@ -60,6 +61,8 @@ def test_xlsx_index_has_typed_cells_and_a_problems_sheet(awkward, tmp_path):
     assert all(
         isinstance(row[k], int | float) for k in ("net_amount", "tax_amount", "gross_amount")
     )
+    hostile = next(r for r in rows if r[2] == "SG-FP-0000010")
+    assert hostile[4] == "Tom & Jerry <Ltd>"  # markup kept as text, a control character dropped
     problems = list(book["problems"].iter_rows(values_only=True))
     assert problems[0] == ("problem", "invoice_id", "tenant_id", "detail")
     assert {p[1] for p in problems[1:]} == {6, 16}
