@@ -567,8 +567,12 @@ class InvoiceExporter:
                     if stem is None or (folder, stem) in names or not entry.is_file():
                         continue
                     target = os.path.join(out, REMOVED, os.path.relpath(entry.path, out))
-                    os.makedirs(os.path.dirname(target), exist_ok=True)
-                    os.replace(entry.path, target)
+                    try:
+                        os.makedirs(os.path.dirname(target), exist_ok=True)
+                        os.replace(entry.path, target)
+                    except OSError as exc:  # it stays where it is; the next full run retries
+                        log.warning("cannot move aside %s: %s", entry.path, exc)
+                        continue
                     moved += 1
                     log.info("moved aside %s: no qualifying invoice has this name", entry.path)
         return moved

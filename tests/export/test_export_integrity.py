@@ -184,3 +184,14 @@ def test_a_thousand_invoices_with_one_number_get_a_thousand_files(db, tmp_path):
     assert summary.files == 60 + 20 * 60 and summary.failed_files == 0
     assert len(list((tmp_path / "out" / "1" / "CN").glob("20250505+SAME*.json"))) == same
     assert len(summary.collisions) == 20 * 60 - 3  # one plain name per country
+
+
+def test_a_stale_file_that_cannot_be_moved_aside_stays_and_the_run_ends(db, tmp_path):
+    out = tmp_path / "out"
+    run(db, out)
+    (out / ".removed").write_text("a file where the folder should be")
+    sql(db, "UPDATE invoices SET status = 'VOID' WHERE id = 1")
+    summary = run(db, out)
+    assert summary.removed == 0 and summary.files == 299
+    assert (out / "1" / "CN" / "20250101+CN-FP-0000000.json").exists()
+    assert ExportState(out).load()[1].status == "SUCCESS"
