@@ -136,11 +136,15 @@ def main() -> None:
               f"(target <= 1.0); CPU {cpu:.2f} s vs the baseline's {lean_cpu:.2f} s")  # fmt: skip
         print(f"peak RSS of the export: {max(f[2] for f in fulls):.0f} MB (target <= 60 MB)")
         for kind in ("csv", "xlsx"):
-            shutil.rmtree(out)
-            seconds, used, peak = export(db, out, "--index", kind)
-            print(f"export with --index {kind}: {seconds:.2f} s, {seconds / full:.2f}x the "
-                  f"export (target <= 1.5x), CPU {used:.2f} s, peak RSS {peak:.0f} MB "
-                  f"(target <= 200 MB)")  # fmt: skip
+            listed = []
+            for _ in range(ROUNDS):
+                shutil.rmtree(out)
+                listed.append(export(db, out, "--index", kind))
+            seconds, used = min(r[0] for r in listed), min(r[1] for r in listed)
+            print(f"export with --index {kind}: {seconds:.2f} s (best of "
+                  f"{', '.join(f'{r[0]:.2f}' for r in listed)}), {seconds / full:.2f}x the "
+                  f"export (target <= 1.5x); CPU {used:.2f} s, {used / cpu:.2f}x the export's; "
+                  f"peak RSS {max(r[2] for r in listed):.0f} MB (target <= 200 MB)")  # fmt: skip
         incremental = InvoiceExporter(db, ExportOptions(out, incremental=True))
         start = time.perf_counter()
         incremental.run()
