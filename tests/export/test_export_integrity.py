@@ -108,6 +108,11 @@ def test_an_invoice_committed_after_the_margin_is_still_exported(db, tmp_path):
     run(db, out, incremental=True, margin=margin)  # the change is not committed yet
     writer.commit()
     writer.close()
+    # The server refreshes its list of open transactions every 0.1 s at most.
+    deadline = time.monotonic() + 30
+    while sql(db, "SELECT COUNT(*) FROM information_schema.INNODB_TRX") != ((0,),):
+        assert time.monotonic() < deadline, "the transaction stays listed"
+        time.sleep(0.05)
     run(db, out, incremental=True, margin=margin)
     (path,) = out.rglob("*+CN-FP-0000004.json")
     assert document(path)["buyer_name"] == "late"
