@@ -209,74 +209,89 @@
 <context>
     <name>ExportSummary</name>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="88"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="109"/>
         <source>Dry run finished (nothing written)</source>
         <translation>试运行完成（未写入任何文件）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="90"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="111"/>
         <source>Export finished</source>
         <translation>导出完成!</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="93"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="114"/>
         <source>Groups</source>
         <translation>总分组数</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="94"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="115"/>
         <source>Succeeded groups</source>
         <translation>成功分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="95"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="116"/>
         <source>Failed groups</source>
         <translation>失败分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="96"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="117"/>
         <source>Empty groups</source>
         <translation>无数据分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="97"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="118"/>
         <source>Invoices</source>
         <translation>总发票数</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="98"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="119"/>
         <source>Files written</source>
         <translation>成功文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="99"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="120"/>
         <source>Failed files</source>
         <translation>失败文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="100"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="121"/>
+        <source>Shared file names</source>
+        <translation>共用文件名</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/invoices.py" line="122"/>
+        <source>Moved aside</source>
+        <translation>已移出（.removed）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/invoices.py" line="123"/>
         <source>Duration</source>
         <translation>总耗时</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="101"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="124"/>
         <source>Per invoice</source>
         <translation>平均每张发票处理时间</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="104"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="127"/>
         <source>Index</source>
         <translation>清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="108"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="131"/>
         <source>Skipped invoice id {id} (tenant {tenant}): {reason}</source>
         <translation>已跳过发票 id {id}（租户 {tenant}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="116"/>
-        <source>... and {count} more skipped rows (see the log)</source>
-        <translation>……另有 {count} 行被跳过（见日志）</translation>
+        <location filename="../../fps_desktop/export/invoices.py" line="138"/>
+        <source>Invoice id {id} (tenant {tenant}) shares its file name with another: {name}</source>
+        <translation>发票 id {id}（租户 {tenant}）与另一张发票文件名相同，已另存为：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/invoices.py" line="147"/>
+        <source>... and {count} more rows (see the log)</source>
+        <translation>……另有 {count} 行（详见日志）</translation>
     </message>
 </context>
 <context>
@@ -513,42 +528,42 @@
         <translation>请指定一个对象键以生成链接。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="79"/>
+        <location filename="../../fps_desktop/export/db.py" line="80"/>
         <source>The database refused user {user}: wrong user name or password.</source>
         <translation>数据库拒绝了用户 {user}：用户名或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="86"/>
+        <location filename="../../fps_desktop/export/db.py" line="87"/>
         <source>Cannot reach the database at {host}:{port}. Is the server running and the address right?</source>
         <translation>无法连接数据库 {host}:{port}。请确认数据库服务已启动且地址正确。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="95"/>
+        <location filename="../../fps_desktop/export/db.py" line="96"/>
         <source>The database {database} does not exist on {host}.</source>
         <translation>{host} 上不存在数据库 {database}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="100"/>
+        <location filename="../../fps_desktop/export/db.py" line="101"/>
         <source>A table the export needs is missing in {database} ({detail}). Check the table mapping in Settings.</source>
         <translation>数据库 {database} 中缺少导出所需的表（{detail}）。请检查设置中的表映射。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="110"/>
+        <location filename="../../fps_desktop/export/db.py" line="111"/>
         <source>User {user} may not read the export tables. Ask the DBA for access.</source>
         <translation>用户 {user} 没有读取导出表的权限。请联系数据库管理员授权。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="117"/>
+        <location filename="../../fps_desktop/export/db.py" line="118"/>
         <source>The connection to the database was lost. Nothing was marked as exported; run the export again.</source>
         <translation>与数据库的连接已断开。没有任何数据被标记为已导出，请重新运行导出。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="125"/>
+        <location filename="../../fps_desktop/export/db.py" line="126"/>
         <source>The database reported an error: {detail}</source>
         <translation>数据库报错：{detail}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="555"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="800"/>
         <source>Cannot create the export folder {folder}: {reason}</source>
         <translation>无法创建导出文件夹 {folder}：{reason}</translation>
     </message>
@@ -568,7 +583,7 @@
         <translation>导出锁被占用。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/tables.py" line="31"/>
+        <location filename="../../fps_desktop/export/tables.py" line="196"/>
         <source>The Excel template {name} cannot be read.</source>
         <translation>无法读取 Excel 模板 {name}。</translation>
     </message>
