@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
 import pymupdf
+from PIL import Image
 
-from fps_desktop.documents.files import image_info
 from fps_desktop.documents.pdf import mupdf_lock
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
 from fps_desktop.invoices.fields import Reading, clean
@@ -790,8 +790,7 @@ class _Painter:
 
     def _place_image(self, page: pymupdf.Page, rect: pymupdf.Rect, data: bytes, what: str) -> bool:
         jbig2 = data.startswith(_JBIG2_MAGIC)
-        info = None if jbig2 else image_info(data)
-        size = _jbig2_size(data) if jbig2 else (info.width, info.height) if info else None
+        size = _jbig2_size(data) if jbig2 else _pixel_size(data)
         if jbig2 and size is None:
             self.notes.append(f"image {what} is JBIG2 without page size, left out")
             return False
@@ -805,7 +804,7 @@ class _Painter:
                 page.insert_image(rect, pixmap=pymupdf.Pixmap(data), keep_proportion=False)
             else:
                 page.insert_image(rect, stream=data, keep_proportion=False)
-        except (RuntimeError, ValueError) as exc:
+        except Exception as exc:  # MuPDF's own errors too (limits, formats): leave it out
             self.notes.append(f"image {what} unreadable ({exc})")
             return False
         return True
@@ -904,3 +903,12 @@ def seal_picture(der: bytes) -> bytes:
             pos += length
         stack.extend(reversed(children))
     return b""
+
+
+def _pixel_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height from the image header (nothing decoded); None when unreadable."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.size
+    except Exception:  # any failure to parse untrusted bytes means "unknown"
+        return None

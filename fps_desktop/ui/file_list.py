@@ -155,9 +155,9 @@ class FileList(QWidget):
         if item.is_data:
             return self.tr("{name} · invoice data, nothing to print").format(name=item.name)
         if not item.printable:
-            template = self.tr("{name} — cannot be printed: {reason}")
             reason = item.problem_error().translated(QCoreApplication.translate)
-            return template.format(name=item.name, reason=reason)
+            label = QCoreApplication.translate("FileList", "{name} — cannot be printed: {reason}")
+            return label.format(name=item.name, reason=reason)
         return self.tr("{name} · %n page(s)", "", item.pages).format(name=item.name)
 
     def selected_files(self) -> list[CachedFile]:

@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../fps_desktop/ui/app.py" line="52"/>
+        <location filename="../../fps_desktop/ui/app.py" line="54"/>
         <source>Something went wrong. The details are in the log file; the app goes on.</source>
         <translation>出现了错误。详细信息已写入日志文件，程序会继续运行。</translation>
     </message>
@@ -12,64 +12,64 @@
 <context>
     <name>Bridge</name>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="64"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="73"/>
         <source>Port {configured} is taken by another program, so FPS Desktop listens on {port}. GUIDs PBMS sends to port {configured} do not arrive: tell IT.</source>
-        <translation>端口 {configured} 已被其他程序占用，FPS Desktop 改在 {port} 监听。PBMS 发往端口 {configured} 的 GUID 收不到：请告知 IT。</translation>
+        <translation>端口 {configured} 被其他程序占用，FPS Desktop 改在 {port} 端口接收。PBMS 发往 {configured} 端口的 GUID 收不到：请联系信息中心。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="75"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="84"/>
         <source>Ready for documents from PBMS on port {port}</source>
         <translation>已就绪，可在端口 {port} 接收 PBMS 推送的单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="89"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="98"/>
         <source>this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="89"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="98"/>
         <source>a fpsdesktop link</source>
         <translation>fpsdesktop 链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="100"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="132"/>
         <source>Open FPS Desktop</source>
         <translation>打开 FPS Desktop</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="101"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="133"/>
         <source>Recent GUIDs</source>
         <translation>最近的 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="104"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="136"/>
         <source>Pause receiving from PBMS</source>
         <translation>暂停接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="109"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="141"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="129"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="161"/>
         <source>not receiving from PBMS</source>
         <translation>未接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="131"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="163"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="133"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="165"/>
         <source>receiving from PBMS on port {port}</source>
         <translation>正在端口 {port} 接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="135"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="167"/>
         <source>not the port PBMS uses: tell IT</source>
-        <translation>不是 PBMS 使用的端口：请告知 IT</translation>
+        <translation>不是 PBMS 使用的端口：请联系信息中心</translation>
     </message>
 </context>
 <context>
@@ -209,117 +209,132 @@
 <context>
     <name>ExportSummary</name>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="88"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="109"/>
         <source>Dry run finished (nothing written)</source>
         <translation>试运行完成（未写入任何文件）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="90"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="111"/>
         <source>Export finished</source>
         <translation>导出完成!</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="93"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="114"/>
         <source>Groups</source>
         <translation>总分组数</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="94"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="115"/>
         <source>Succeeded groups</source>
         <translation>成功分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="95"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="116"/>
         <source>Failed groups</source>
         <translation>失败分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="96"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="117"/>
         <source>Empty groups</source>
         <translation>无数据分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="97"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="118"/>
         <source>Invoices</source>
         <translation>总发票数</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="98"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="119"/>
         <source>Files written</source>
         <translation>成功文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="99"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="120"/>
         <source>Failed files</source>
         <translation>失败文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="100"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="121"/>
+        <source>Shared file names</source>
+        <translation>共用文件名</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/invoices.py" line="122"/>
+        <source>Moved aside</source>
+        <translation>已移出（.removed）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/invoices.py" line="123"/>
         <source>Duration</source>
         <translation>总耗时</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="101"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="124"/>
         <source>Per invoice</source>
         <translation>平均每张发票处理时间</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="104"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="127"/>
         <source>Index</source>
         <translation>清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="108"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="131"/>
         <source>Skipped invoice id {id} (tenant {tenant}): {reason}</source>
         <translation>已跳过发票 id {id}（租户 {tenant}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="116"/>
-        <source>... and {count} more skipped rows (see the log)</source>
-        <translation>……另有 {count} 行被跳过（见日志）</translation>
+        <location filename="../../fps_desktop/export/invoices.py" line="138"/>
+        <source>Invoice id {id} (tenant {tenant}) shares its file name with another: {name}</source>
+        <translation>发票 id {id}（租户 {tenant}）与另一张发票文件名相同，已另存为：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/invoices.py" line="147"/>
+        <source>... and {count} more rows (see the log)</source>
+        <translation>……另有 {count} 行（详见日志）</translation>
     </message>
 </context>
 <context>
     <name>FileList</name>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="126"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="128"/>
         <source>No. {number} · {date}</source>
         <translation>号码 {number} · {date}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="144"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="156"/>
         <source>{name} · invoice data, nothing to print</source>
         <translation>{name} · 发票数据，无需打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="146"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="159"/>
         <source>{name} — cannot be printed: {reason}</source>
         <translation>{name} — 无法打印：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="149"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="161"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n 页</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="164"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="176"/>
         <source>Invoices</source>
         <translation>发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="165"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="177"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="169"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="181"/>
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="171"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="183"/>
         <source>total {amount}</source>
         <translation>合计 {amount}</translation>
     </message>
@@ -357,55 +372,74 @@
         <translation>“{text}” 不是本文档的有效页码范围（第 1 至 {count} 页）。请按 1-3, 5 的格式填写。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="54"/>
-        <source>No printable file is selected.</source>
-        <translation>没有选中可打印的文件。</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="25"/>
-        <source>The seal could not be drawn — print it from an OFD reader.</source>
-        <translation>印章无法绘制——请用 OFD 阅读器打印。</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="52"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="194"/>
         <source>{name} is empty (0 bytes).</source>
         <translation>{name} 是空文件（0 字节）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="57"/>
-        <source>{name} is not a readable image.</source>
-        <translation>{name} 不是可读取的图片。</translation>
+        <location filename="../../fps_desktop/documents/images.py" line="140"/>
+        <source>{name} is a damaged image: its header claims an impossible size. Ask the sender for the file again.</source>
+        <translation>{name} 是损坏的图片：文件头声称的尺寸不可能存在。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="61"/>
+        <location filename="../../fps_desktop/documents/images.py" line="150"/>
         <source>{name} is too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
         <translation>{name} 尺寸过大，无法打印（{width} × {height} 像素）。请让提交人提供较小的扫描件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="75"/>
-        <source>{name} is invoice data (XML), not a page to print.</source>
-        <translation>{name} 是发票数据（XML），不是可打印的页面。</translation>
+        <location filename="../../fps_desktop/documents/images.py" line="189"/>
+        <source>{name} is a kind of image this station cannot print. Ask for a PDF, JPG or PNG instead.</source>
+        <translation>{name} 是本工作站无法打印的图片格式。请索取 PDF、JPG 或 PNG 文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="80"/>
-        <source>{name} is neither a PDF nor a JPG/PNG image and cannot be shown.</source>
-        <translation>{name} 既不是 PDF 也不是 JPG/PNG 图片，无法显示。</translation>
+        <location filename="../../fps_desktop/documents/images.py" line="209"/>
+        <source>{name} is a damaged image or not an image at all. Ask the sender for the file again.</source>
+        <translation>{name} 是损坏的图片，或根本不是图片。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="90"/>
-        <location filename="../../fps_desktop/documents/pdf.py" line="134"/>
-        <source>{name} is damaged and cannot be opened.</source>
-        <translation>{name} 已损坏，无法打开。</translation>
+        <location filename="../../fps_desktop/documents/images.py" line="221"/>
+        <source>{name} is incomplete: the picture is cut short (an interrupted download or copy). Ask the sender for the file again.</source>
+        <translation>{name} 不完整：图片被截断（下载或复制中断）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="95"/>
+        <location filename="../../fps_desktop/documents/images.py" line="234"/>
+        <source>{name} is a damaged image and cannot be printed. Ask the sender for the file again.</source>
+        <translation>{name} 是损坏的图片，无法打印。请让发送方重新提供文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/pdf.py" line="108"/>
+        <source>{name}: the seal could not be drawn — print it from an OFD reader.</source>
+        <translation>{name}：印章无法绘制——请用 OFD 阅读器打印。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/pdf.py" line="203"/>
+        <source>{name} is neither a PDF, an OFD nor a picture (JPG, PNG, TIFF, BMP, WebP, GIF, HEIC) and cannot be printed.</source>
+        <translation>{name} 既不是 PDF、OFD，也不是图片（JPG、PNG、TIFF、BMP、WebP、GIF、HEIC），无法打印。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/pdf.py" line="222"/>
         <source>{name} is protected by a password. Ask the sender for an unprotected copy.</source>
         <translation>{name} 受密码保护。请让提交人提供未加密的文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="103"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="235"/>
         <source>{name} has no pages.</source>
         <translation>{name} 没有任何页面。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/pdf.py" line="257"/>
+        <source>{name} holds a picture too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
+        <translation>{name} 含有过大的图片，无法打印（{width} × {height} 像素）。请让发送方提供较小的扫描件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/pdf.py" line="296"/>
+        <source>{name} is incomplete: the PDF is cut short (an interrupted download or copy). Ask the sender for the file again.</source>
+        <translation>{name} 不完整：PDF 被截断（下载或复制中断）。请让发送方重新提供文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/pdf.py" line="305"/>
+        <source>{name} is a damaged PDF and cannot be printed. Ask the sender for the file again.</source>
+        <translation>{name} 是损坏的 PDF，无法打印。请让发送方重新提供文件。</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/documents/sources.py" line="55"/>
@@ -509,42 +543,42 @@
         <translation>请指定一个对象键以生成链接。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="79"/>
+        <location filename="../../fps_desktop/export/db.py" line="80"/>
         <source>The database refused user {user}: wrong user name or password.</source>
         <translation>数据库拒绝了用户 {user}：用户名或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="86"/>
+        <location filename="../../fps_desktop/export/db.py" line="87"/>
         <source>Cannot reach the database at {host}:{port}. Is the server running and the address right?</source>
         <translation>无法连接数据库 {host}:{port}。请确认数据库服务已启动且地址正确。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="95"/>
+        <location filename="../../fps_desktop/export/db.py" line="96"/>
         <source>The database {database} does not exist on {host}.</source>
         <translation>{host} 上不存在数据库 {database}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="100"/>
+        <location filename="../../fps_desktop/export/db.py" line="101"/>
         <source>A table the export needs is missing in {database} ({detail}). Check the table mapping in Settings.</source>
         <translation>数据库 {database} 中缺少导出所需的表（{detail}）。请检查设置中的表映射。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="110"/>
+        <location filename="../../fps_desktop/export/db.py" line="111"/>
         <source>User {user} may not read the export tables. Ask the DBA for access.</source>
         <translation>用户 {user} 没有读取导出表的权限。请联系数据库管理员授权。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="117"/>
+        <location filename="../../fps_desktop/export/db.py" line="118"/>
         <source>The connection to the database was lost. Nothing was marked as exported; run the export again.</source>
         <translation>与数据库的连接已断开。没有任何数据被标记为已导出，请重新运行导出。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="125"/>
+        <location filename="../../fps_desktop/export/db.py" line="126"/>
         <source>The database reported an error: {detail}</source>
         <translation>数据库报错：{detail}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="555"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="800"/>
         <source>Cannot create the export folder {folder}: {reason}</source>
         <translation>无法创建导出文件夹 {folder}：{reason}</translation>
     </message>
@@ -564,7 +598,7 @@
         <translation>导出锁被占用。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/tables.py" line="31"/>
+        <location filename="../../fps_desktop/export/tables.py" line="196"/>
         <source>The Excel template {name} cannot be read.</source>
         <translation>无法读取 Excel 模板 {name}。</translation>
     </message>
@@ -799,6 +833,66 @@
         <location filename="../../fps_desktop/invoices/xml_invoice.py" line="61"/>
         <source>The invoice XML is damaged and cannot be read ({detail}).</source>
         <translation>发票 XML 已损坏，无法读取（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/merge.py" line="46"/>
+        <source>No file is selected.</source>
+        <translation>未选择任何文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/merge.py" line="86"/>
+        <source>{name} could not be added to the print (see the log).</source>
+        <translation>{name} 无法加入打印（详见日志）。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/merge.py" line="101"/>
+        <source>None of the {count} selected files can be printed: {names}.</source>
+        <translation>所选的 {count} 个文件都无法打印：{names}。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="50"/>
+        <source>empty file</source>
+        <translation>空文件</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="51"/>
+        <source>damaged PDF</source>
+        <translation>PDF 已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="52"/>
+        <source>incomplete file</source>
+        <translation>文件不完整</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="53"/>
+        <source>password-protected</source>
+        <translation>有密码保护</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="54"/>
+        <source>damaged image</source>
+        <translation>图片已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="55"/>
+        <source>unsupported format</source>
+        <translation>不支持的格式</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="56"/>
+        <source>too large to print</source>
+        <translation>过大无法打印</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="57"/>
+        <source>no pages</source>
+        <translation>没有页面</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="58"/>
+        <source>seal not drawn</source>
+        <translation>印章未绘出</translation>
     </message>
 </context>
 <context>
@@ -1122,7 +1216,7 @@
     </message>
     <message>
         <location filename="../../fps_desktop/documents/workspace.py" line="78"/>
-        <location filename="../../fps_desktop/printing/job.py" line="120"/>
+        <location filename="../../fps_desktop/printing/job.py" line="119"/>
         <source>Merge {count} files</source>
         <translation>合并 {count} 个文件</translation>
     </message>
@@ -1148,12 +1242,12 @@
         <translation>导出上传清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="160"/>
+        <location filename="../../fps_desktop/printing/job.py" line="159"/>
         <source>{sheets} sheet(s) printed</source>
         <translation>已打印 {sheets} 张</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="166"/>
+        <location filename="../../fps_desktop/printing/job.py" line="165"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
@@ -1468,62 +1562,62 @@ Finance Print Station</source>
         <translation>打印机(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="131"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="133"/>
         <source>&amp;Layout</source>
         <translation>版式(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="132"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="134"/>
         <source>P&amp;ages</source>
         <translation>页码(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="133"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="135"/>
         <source>&amp;Copies</source>
         <translation>份数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="147"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="149"/>
         <source>Previous sheet (Page Up)</source>
         <translation>上一张（Page Up）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="150"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="152"/>
         <source>Next sheet (Page Down)</source>
         <translation>下一张（Page Down）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="154"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="156"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="157"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="159"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="159"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="161"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="174"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="176"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="241"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="243"/>
         <source>Preparing the sheets…</source>
         <translation>正在准备打印页…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="271"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="273"/>
         <source>Left out because they cannot be printed: {names}</source>
-        <translation>因无法打印而略过：{names}</translation>
+        <translation>以下文件无法打印，已略过：{names}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="336"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="338"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
@@ -1565,24 +1659,24 @@ Finance Print Station</source>
         <translation>黑白打印</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="278"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="280"/>
         <source>%n sheet(s) of A4</source>
         <translation>
             <numerusform>共 %n 张 A4</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="281"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="283"/>
         <source>pages shrunk to fit, the smallest to {percent} %</source>
-        <translation>页面已缩小以适合纸张，最小缩至 {percent} %</translation>
+        <translation>页面已缩小以适应纸张，最小为 {percent}%</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="305"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="307"/>
         <source>Sheet {n} / {count}</source>
         <translation>第 {n} / {count} 张</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="336"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="338"/>
         <source>Save as PDF file</source>
         <translation>另存为 PDF 文件</translation>
     </message>

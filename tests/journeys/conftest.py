@@ -17,8 +17,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLineEdit, QWidget
 
-from fps_desktop.config import Settings
-from fps_desktop.ui.job_queue import JobQueue, JobState
+from fps_desktop.ui.job_queue import JobState
 from fps_desktop.ui.main_window import MainWindow
 from fps_desktop.ui.print_dialog import PrintDialog
 
@@ -28,22 +27,10 @@ SLOW = 30_000  # ms: generous, so a machine busy with other work does not fail a
 
 
 @pytest.fixture
-def settings(fps_home):
+def settings(settings):
     """Journeys about files and layouts count sheets without the cover sheet."""
-    settings = Settings()
     settings.set("print.cover_sheet", False)
     return settings
-
-
-@pytest.fixture
-def window(qtbot, settings):
-    main = MainWindow(settings, JobQueue())
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    main.activateWindow()
-    yield main
-    main.shutdown()
 
 
 class Pending:
@@ -105,14 +92,6 @@ def open_by_keyboard(qtbot, window: MainWindow, text: str) -> None:
         type_guid(qtbot, window, text)
 
 
-def print_with(qtbot, window: MainWindow, in_print_dialog: Callable[[PrintDialog], None]) -> None:
-    """Ctrl+P, what the clerk does in the print dialog, then wait for the print job."""
-    printing = when_shown(PrintDialog, in_print_dialog)
-    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    printing.check()
-    wait_for_jobs(qtbot, window)
-
-
 def click_print(qtbot, dialog: PrintDialog, out: Path) -> None:
     """Click Print with "Save as PDF file…" chosen and type ``out`` in the save dialog."""
     saving = when_shown(QFileDialog, save_as(out))
@@ -131,7 +110,8 @@ def print_to_pdf(qtbot, window, out) -> str:
         QTest.keyClick(dialog, Qt.Key.Key_Return)  # Print is the default button
         saving.check()
 
-    print_with(qtbot, window, in_print_dialog)
+    press_ctrl_p(qtbot, window, in_print_dialog)
+    wait_for_jobs(qtbot, window)
     return seen["dialog"]
 
 
@@ -171,3 +151,12 @@ def wait_for_jobs(qtbot, window: MainWindow) -> None:
 def pdf_sheets(path: Path) -> list[tuple[int, int]]:
     with pymupdf.open(path) as doc:
         return [(round(page.rect.width), round(page.rect.height)) for page in doc]
+
+
+def press_ctrl_p(qtbot, window: MainWindow, act: Callable[[QWidget], None]) -> None:
+    """Ctrl+P, then ``act`` in the print dialog (which blocks until it closes)."""
+    from fps_desktop.ui.print_dialog import PrintDialog
+
+    printing = when_shown(PrintDialog, act)
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    printing.check()

@@ -16,8 +16,8 @@ from tests.journeys.conftest import (
     click_print,
     open_by_keyboard,
     pdf_sheets,
+    press_ctrl_p,
     print_jobs,
-    print_with,
     save_as,
     wait_for_jobs,
     when_shown,
@@ -53,7 +53,8 @@ def test_j1_typed_guid_printed_to_pdf_in_each_layout(qtbot, window, tmp_path, la
         assert dialog.sheet_label.text() == f"Sheet 1 / {SHEETS[layout]}"
         click_print(qtbot, dialog, out)
 
-    print_with(qtbot, window, in_print_dialog)
+    press_ctrl_p(qtbot, window, in_print_dialog)
+    wait_for_jobs(qtbot, window)
     assert pdf_sheets(out) == [A4] * SHEETS[layout]
 
 
@@ -75,9 +76,7 @@ def test_j1_page_range_two_copies_black_and_white(qtbot, window, tmp_path):
         qtbot.keyClick(dialog.print_button, Qt.Key.Key_Return)
         saving.check()
 
-    printing = when_shown(PrintDialog, in_print_dialog)
-    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    printing.check()
+    press_ctrl_p(qtbot, window, in_print_dialog)
     wait_for_jobs(qtbot, window)
     assert pdf_sheets(out) == [A4] * 6  # three sheets, twice
     with pymupdf.open(out) as doc:
@@ -104,7 +103,5 @@ def test_preview_follows_the_layout_and_refuses_a_bad_range(qtbot, window):
         assert not dialog.print_button.isEnabled()
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
 
-    printing = when_shown(PrintDialog, in_print_dialog)
-    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    printing.check()
-    assert print_jobs(window) == []
+    press_ctrl_p(qtbot, window, in_print_dialog)
+    assert print_jobs(window) == []  # Cancel: nothing printed

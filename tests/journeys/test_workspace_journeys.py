@@ -11,9 +11,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from fps_desktop.audit import AuditLog
+from fps_desktop.config import set_secret
 from fps_desktop.documents.demo import demo_file_bytes
 from fps_desktop.documents.models import FileRole
 from fps_desktop.ui.bridge import Bridge
+from fps_desktop.ui.job_queue import JobState
 from tests.journeys.conftest import (
     A4,
     DEMO_GUID,
@@ -27,6 +29,7 @@ from tests.journeys.conftest import (
     wait_for_jobs,
     when_shown,
 )
+from tests.listener.test_listener import signed
 from tests.net import free_port
 
 OTHER_DEMO_GUID = "5f0c3b2a9d8e4f7a8b6c1d2e3f4a5b6c"
@@ -167,3 +170,38 @@ def test_j7_keyboard_only_from_guid_to_printed_sheets(qtbot, window, tmp_path):
     title = print_to_pdf(qtbot, window, out)
     assert DEMO_GUID in title
     assert pdf_sheets(out) == [A4] * 7
+
+
+@pytest.mark.allow_log_warnings  # no printer exists on a test machine: the job says so
+def test_j4_signed_print_from_pbms_opens_and_prints_when_it_allows(qtbot, window, settings):
+    settings.set("listener.port", free_port())
+    settings.set("listener.fallback_ports", [])
+    settings.set("listener.allow_silent_print", True)
+    set_secret("listener.hmac_secret", "shared-secret-of-the-office")
+    bridge = Bridge(window, settings)
+    bridge.start()
+    try:
+        with qtbot.waitSignal(window.documents_shown, timeout=SLOW):
+            answer = requests.post(
+                f"http://127.0.0.1:{bridge.listener.port}/api/print",
+                json=signed(
+                    "shared-secret-of-the-office",
+                    guid=DEMO_GUID,
+                    path="/api/print",
+                    copies=2,
+                    layout="two-up",
+                ),
+                timeout=10,
+            )
+            assert answer.status_code == 202
+        qtbot.waitUntil(
+            lambda: any(e.job.kind == "print" for e in window.jobs.entries), timeout=SLOW
+        )
+    finally:
+        bridge.stop()
+    printing = next(e for e in window.jobs.entries if e.job.kind == "print")
+    qtbot.waitUntil(lambda: printing.state != JobState.RUNNING, timeout=SLOW)
+    if printing.state == JobState.FAILED:  # no printer on this machine: said plainly
+        assert "printer" in printing.error.lower()
+    else:
+        assert AuditLog(settings.paths).entries()[0]["via"] == "pbms"

@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMainWindow
 
 from fps_desktop.config import Settings
@@ -14,6 +15,8 @@ from tests.net import free_port
 
 class StandInWindow(QMainWindow):
     """What the bridge needs from the main window, recording the thread of each call."""
+
+    documents_shown = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()
