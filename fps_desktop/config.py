@@ -34,6 +34,7 @@ def schema_version() -> int:
     """The settings version this build writes: one past the last upgrade step."""
     return len(UPGRADES) + 1
 
+
 KEYRING_SERVICE = APP_NAME
 SITE_CONFIG_ENV = "FPS_SITE_CONFIG"
 HOME_ENV = "FPS_HOME"
@@ -248,14 +249,51 @@ class Settings:
         write_atomically(self.paths.user_settings, text.encode("utf-8"))
 
 
+@dataclass(frozen=True)
+class Secret:
+    name: str
+    help: str
+
+
+# Every secret the app keeps, by its keyring name; a name not listed here fails loudly.
+SECRETS: dict[str, Secret] = {
+    item.name: item
+    for item in (
+        Secret("pbms.token", "Token PBMS gives FPS Desktop to fetch documents"),
+        Secret("db.password", "Password of the export database user"),
+        Secret("oss.access_key_secret", "OSS AccessKey secret"),
+        Secret("oss.security_token", "OSS STS security token, with a temporary AccessKey"),
+        Secret("listener.hmac_secret", "Shared secret PBMS signs pushes with"),
+    )
+}
+# Where a secret typed into a window is kept: the sentence the window shows (context Secrets).
+KEPT_IN_KEYRING = QT_TRANSLATE_NOOP(
+    "Secrets", "Kept in the system password store (keyring), never in the settings file."
+)
+KEPT_FOR_SESSION = QT_TRANSLATE_NOOP(
+    "Secrets",
+    "This computer has no password store (keyring): the secret is kept only until "
+    "FPS Desktop closes. Ask IT to enable one.",
+)
+_session_secrets: dict[str, str] = {}  # typed on a machine without keyring; gone on exit
+
+
+def _known(name: str) -> str:
+    if name not in SECRETS:
+        raise KeyError(f"unknown secret {name!r}")
+    return name
+
+
 def get_secret(name: str) -> str | None:
     """Read a secret (PBMS token, DB password, OSS key) from the OS keyring.
 
-    A machine without a usable keyring simply has no secrets stored.
+    A machine without a usable keyring has only what was typed this session.
     """
     import keyring
     from keyring.errors import KeyringError
 
+    if _known(name) in _session_secrets:
+        return _session_secrets[name]
     try:
         return keyring.get_password(KEYRING_SERVICE, name)
     except KeyringError as exc:
@@ -264,11 +302,12 @@ def get_secret(name: str) -> str | None:
 
 
 def set_secret(name: str, value: str) -> None:
+    """Store a secret in the keyring, or raise StorageError (for the CLI: nothing kept)."""
     import keyring
     from keyring.errors import KeyringError
 
     try:
-        keyring.set_password(KEYRING_SERVICE, name, value)
+        keyring.set_password(KEYRING_SERVICE, _known(name), value)
     except KeyringError as exc:
         log.warning("cannot store %s in the keyring: %s", name, exc)
         raise StorageError(
@@ -278,3 +317,17 @@ def set_secret(name: str, value: str) -> None:
                 "Ask IT to enable one.",
             )
         ) from exc
+
+
+def keep_secret(name: str, value: str) -> str:
+    """A secret typed into a window: in the keyring, else kept for this session.
+
+    Returns the sentence (KEPT_IN_KEYRING or KEPT_FOR_SESSION) the window shows.
+    """
+    try:
+        set_secret(name, value)
+    except StorageError:
+        _session_secrets[name] = value
+        return KEPT_FOR_SESSION
+    _session_secrets.pop(name, None)
+    return KEPT_IN_KEYRING

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from fps_desktop import config
-from fps_desktop.config import Paths, Settings, get_secret, set_secret
+from fps_desktop.config import Paths, Settings, get_secret, keep_secret, set_secret
 from fps_desktop.errors import StorageError, UsageError
 
 
@@ -101,3 +101,23 @@ def test_a_settings_file_from_a_newer_version_is_read_and_said(fps_home, caplog)
     write(paths.user_settings, {"schema_version": 99, "cache.max_mb": 300})
     assert Settings(paths).get("cache.max_mb") == 300
     assert "newer FPS Desktop" in caplog.text
+
+
+def test_secrets_have_one_registry():
+    with pytest.raises(KeyError, match="unknown secret"):
+        get_secret("oss.secret")
+    with pytest.raises(KeyError, match="unknown secret"):
+        set_secret("db.pasword", "x")
+
+
+@pytest.mark.allow_log_warnings
+@pytest.mark.usefixtures("no_keyring")
+def test_a_typed_secret_without_keyring_is_kept_for_the_session():
+    assert keep_secret("db.password", "pw") == config.KEPT_FOR_SESSION
+    assert get_secret("db.password") == "pw"
+    assert get_secret("pbms.token") is None
+
+
+def test_a_typed_secret_goes_to_the_keyring(memory_keyring):
+    assert keep_secret("db.password", "pw") == config.KEPT_IN_KEYRING
+    assert memory_keyring.secrets[("fps-desktop", "db.password")] == "pw"

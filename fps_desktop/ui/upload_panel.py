@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fps_desktop.config import Settings, set_secret
+from fps_desktop.config import KEPT_IN_KEYRING, Settings, keep_secret
 from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError
 from fps_desktop.jobs import Job, JobResult
 from fps_desktop.ui.job_queue import JobEntry, JobQueue, JobState
@@ -131,6 +131,8 @@ class UploadPanel(QWidget):
         self.secret = QLineEdit(self)
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret.setPlaceholderText(self.tr("kept in the system keyring"))
+        self.secret.setToolTip(QCoreApplication.translate("Secrets", KEPT_IN_KEYRING))
+        self.secret_kept = ""  # where the last typed secret went, said after the next check
         self.test_button = QPushButton(self.tr("Test connection"), self)
         self.test_button.clicked.connect(self.test_connection)
         self.connection_status = QLabel(self)
@@ -257,7 +259,8 @@ class UploadPanel(QWidget):
             if self.settings.get(key) != field.text().strip():
                 self.settings.set(key, field.text().strip())
         if self.secret.text():
-            set_secret(SECRET_NAME, self.secret.text())
+            kept = keep_secret(SECRET_NAME, self.secret.text())
+            self.secret_kept = QCoreApplication.translate("Secrets", kept)
             self.secret.clear()
         return OssConfig.from_settings(self.settings, env={})
 
@@ -271,6 +274,8 @@ class UploadPanel(QWidget):
             self._status(self.connection_status, exc.translated(QCoreApplication.translate), False)
             return
         text = self.tr("Connected to bucket {bucket}.").format(bucket=config.bucket)
+        if self.secret_kept:
+            text += " " + self.secret_kept
         if not (access.can_read or access.can_list):
             text += " " + self.tr(
                 "The key may upload but neither read nor list, so every file is sent, even "

@@ -307,12 +307,12 @@
 <context>
     <name>FpsError</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="227"/>
+        <location filename="../../fps_desktop/config.py" line="228"/>
         <source>Setting {key} needs a value of type {kind}.</source>
         <translation>设置项 {key} 需要 {kind} 类型的值。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="275"/>
+        <location filename="../../fps_desktop/config.py" line="314"/>
         <source>This computer has no password store (keyring), so the secret was not saved. Ask IT to enable one.</source>
         <translation>本机没有可用的密码存储（钥匙串），密钥未保存。请联系信息中心开启。</translation>
     </message>
@@ -943,13 +943,13 @@
         <translation>导出发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="334"/>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="349"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="339"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="354"/>
         <source>Upload to OSS</source>
         <translation>上传到 OSS</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="535"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="540"/>
         <source>Export upload manifest</source>
         <translation>导出上传清单</translation>
     </message>
@@ -1335,80 +1335,93 @@ Finance Print Station</source>
     </message>
 </context>
 <context>
+    <name>Secrets</name>
+    <message>
+        <location filename="../../fps_desktop/config.py" line="270"/>
+        <source>Kept in the system password store (keyring), never in the settings file.</source>
+        <translation>保存在系统密码库（keyring）中，不会写入设置文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/config.py" line="273"/>
+        <source>This computer has no password store (keyring): the secret is kept only until FPS Desktop closes. Ask IT to enable one.</source>
+        <translation>此电脑没有密码库（keyring）：密钥只保留到 FPS Desktop 关闭为止。请联系 IT 启用密码库。</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="28"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="30"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="31"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="33"/>
         <source>Built-in demo documents</source>
         <translation>内置演示单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="32"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="34"/>
         <source>PBMS file service (HTTP)</source>
         <translation>PBMS 文件服务（HTTP）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="33"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="35"/>
         <source>Folder or network share</source>
         <translation>文件夹或网络共享</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="46"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="48"/>
         <source>stored in the system keyring</source>
         <translation>已保存在系统钥匙串中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="49"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="51"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="59"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="61"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="64"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="66"/>
         <source>Document source</source>
         <translation>单据来源</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="65"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="67"/>
         <source>PBMS file list URL</source>
         <translation>PBMS 文件列表地址</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="66"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="68"/>
         <source>PBMS download URL</source>
         <translation>PBMS 下载地址</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="67"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="69"/>
         <source>PBMS access token</source>
         <translation>PBMS 访问令牌</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="68"/>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="81"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="70"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="83"/>
         <source>Document folder</source>
         <translation>单据文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="69"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="71"/>
         <source>Cache size limit</source>
         <translation>缓存上限</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="70"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="72"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="71"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="73"/>
         <source>A new language applies after a restart.</source>
         <translation>更改语言后需重新启动程序。</translation>
     </message>
@@ -1461,212 +1474,212 @@ Finance Print Station</source>
         <translation>保存在系统钥匙串中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="134"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="136"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="138"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="140"/>
         <source>OSS account</source>
         <translation>OSS 账号</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="140"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="142"/>
         <source>Endpoint</source>
         <translation>Endpoint</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="141"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="143"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="142"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="144"/>
         <source>AccessKey ID</source>
         <translation>AccessKey ID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="143"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="145"/>
         <source>AccessKey secret</source>
         <translation>AccessKey 密钥</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="148"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="150"/>
         <source>Drop files or folders here</source>
         <translation>将文件或文件夹拖到这里</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="150"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="152"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="152"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="154"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="154"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="156"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="157"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="159"/>
         <source>folder in the bucket, e.g. 2024/scans</source>
         <translation>Bucket 中的目录，例如 2024/scans</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="158"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="160"/>
         <source>Pack everything into one ZIP first</source>
         <translation>先打包为一个 ZIP</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="159"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="161"/>
         <source>Start upload</source>
         <translation>开始上传</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="165"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="167"/>
         <source>New upload (drop files or folders)</source>
         <translation>新建上传（拖入文件或文件夹）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="169"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="171"/>
         <source>Prefix</source>
         <translation>前缀</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="177"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="179"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="178"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="180"/>
         <source>Destination</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="179"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="181"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="180"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="182"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="181"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="183"/>
         <source>Bytes</source>
         <translation>字节</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="182"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="184"/>
         <source>Saved (instant)</source>
         <translation>秒传节省</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="183"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="185"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="196"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="198"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="198"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="200"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="200"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="202"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="202"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="204"/>
         <source>Retry failed</source>
         <translation>重试失败项</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="204"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="206"/>
         <source>Export manifest…</source>
         <translation>导出清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="219"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="221"/>
         <source>Failures of the selected task, with reasons</source>
         <translation>所选任务的失败项及原因</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="221"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="223"/>
         <source>object key, e.g. 2024/scans/a.pdf</source>
         <translation>对象键，例如 2024/scans/a.pdf</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="222"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="224"/>
         <source>Copy temporary link</source>
         <translation>复制临时链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="273"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="276"/>
         <source>Connected to bucket {bucket}.</source>
         <translation>已连接到 Bucket {bucket}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="276"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="281"/>
         <source>The key may upload but neither read nor list, so every file is sent, even one already there.</source>
         <translation>该密钥可以上传，但既不能读取也不能列举，因此每个文件都会发送，即使已经存在。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="281"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="286"/>
         <source>The key may not read object information; files already there are found only through the listing.</source>
         <translation>该密钥不能读取对象信息；已存在的文件只能通过列举发现。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="285"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="290"/>
         <source>The key may not list the bucket; each file is checked alone.</source>
         <translation>该密钥不能列举存储桶；将逐个检查文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="294"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="299"/>
         <source>Files to upload</source>
         <translation>要上传的文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="299"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="304"/>
         <source>Folder to upload</source>
         <translation>要上传的文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="312"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="317"/>
         <source>Add files or folders first.</source>
         <translation>请先添加文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="464"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="469"/>
         <source>{minutes} min {seconds} s left</source>
         <translation>剩余 {minutes} 分 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="472"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="477"/>
         <source>{files} of {total_files} files · {done} of {total} · {rate}/s · {left} · {saved} saved by instant upload · {failed} failed</source>
         <translation>文件 {files}/{total_files} · {done}/{total} · {rate}/秒 · {left} · 秒传节省 {saved} · 失败 {failed}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="515"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="520"/>
         <source>Export manifest</source>
         <translation>导出清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="517"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="522"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="551"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="556"/>
         <source>Link copied; it works for {minutes} minutes.</source>
         <translation>链接已复制，{minutes} 分钟内有效。</translation>
     </message>

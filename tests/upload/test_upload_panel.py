@@ -92,3 +92,14 @@ def test_test_connection_names_what_a_write_only_key_may_not_do(panel, oss):
     oss.read_only.add(KEY_ID)
     panel.test_connection()
     assert "may not write to oss://fps-test/" in panel.connection_status.text()
+
+
+@pytest.mark.allow_log_warnings
+@pytest.mark.usefixtures("no_keyring")
+def test_without_a_keyring_the_secret_is_kept_for_the_session_and_said(panel, make_panel):
+    panel.test_connection()
+    status = panel.connection_status.text()
+    assert "Connected to bucket fps-test" in status
+    assert "kept only until FPS Desktop closes" in status
+    assert get_secret("oss.access_key_secret") == SECRET
+    assert SECRET not in panel.settings.paths.user_settings.read_text(encoding="utf-8")
