@@ -246,6 +246,7 @@ class UploadPanel(QWidget):
         self.timer.setInterval(250)
         self.timer.timeout.connect(self._tick)
         self.timer.start()
+        QCoreApplication.instance().aboutToQuit.connect(self.pause_all)
         self.refresh()
 
     # -- account -------------------------------------------------------------------------
@@ -559,9 +560,12 @@ class UploadPanel(QWidget):
             True,
         )
 
-    def closeEvent(self, event) -> None:  # noqa: N802
-        """Closing pauses running uploads so they resume next time."""
+    def window_closed(self, _result: int = 0) -> None:
+        """Closing the panel's window pauses its uploads; Resume carries on."""
+        self.pause_all()
+
+    def pause_all(self) -> None:
+        """Every running upload stops at a resumable point (closing, quitting)."""
         for uploader, entry in self.running.values():
             uploader.pause()
             self.jobs.cancel(entry)
-        super().closeEvent(event)

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import requests
 from PySide6.QtGui import QGuiApplication
 
 from fps_desktop.config import Settings, get_secret
+from fps_desktop.jobs import CancelToken, no_progress
 from fps_desktop.ui.job_queue import JobQueue
 from fps_desktop.ui.upload_panel import UploadPanel
+from fps_desktop.upload.store import COMPLETED, PAUSED, TaskStore
+from fps_desktop.upload.uploader import Uploader
 from tests.upload.conftest import BUCKET, KEY_ID, SECRET, make_tree
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -103,3 +113,50 @@ def test_without_a_keyring_the_secret_is_kept_for_the_session_and_said(panel, ma
     assert "kept only until FPS Desktop closes" in status
     assert get_secret("oss.access_key_secret") == SECRET
     assert SECRET not in panel.settings.paths.user_settings.read_text(encoding="utf-8")
+
+
+def test_closing_the_panel_window_pauses_its_uploads_resumably(qtbot, oss, config, tmp_path):
+    from fps_desktop.ui.main_window import MainWindow
+    from tests.upload.quit_app import menu_action, start_upload, started
+
+    folder = make_tree(tmp_path / "scans", {f"f{n:02}.pdf": 1000 + n for n in range(30)})
+    oss.inject("PutObject", "slow", times=10_000, delay=0.2)
+    window = MainWindow(Settings(), JobQueue())
+    qtbot.addWidget(window)
+    window.show()
+    menu_action(window, "Upload to OSS…").trigger()
+    panel = start_upload(window, oss.endpoint, folder)
+    qtbot.waitUntil(lambda: started(panel), timeout=20_000)
+    window.panels["upload"].close()
+    qtbot.waitUntil(lambda: not panel.running, timeout=20_000)
+    (task,) = panel.store.tasks()
+    assert task.state == PAUSED
+    assert panel.store.counts(task.id).finished_files < 30
+    window.shutdown()
+    finish_and_check(panel.store, task.id, config, oss, folder)
+
+
+def test_quitting_the_app_while_uploading_leaves_the_task_resumable(oss, config, tmp_path):
+    folder = make_tree(tmp_path / "scans", {f"f{n:02}.pdf": 1000 + n for n in range(30)})
+    oss.inject("PutObject", "slow", times=10_000, delay=0.2)
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    app = [sys.executable, "-m", "tests.upload.quit_app", oss.endpoint, str(folder)]
+    done = subprocess.run(app, env=env, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    store = TaskStore.default(Settings().paths.data_dir)
+    try:
+        (task,) = store.tasks()
+        assert task.state == PAUSED
+        assert store.counts(task.id).finished_files < 30
+        finish_and_check(store, task.id, config, oss, folder)
+    finally:
+        store.close()
+
+
+def finish_and_check(store, task_id, config, oss, folder):
+    """Resume the task without faults: every file arrives whole."""
+    oss.faults.clear()
+    Uploader(store, config).run(task_id, no_progress, CancelToken())
+    assert store.task(task_id).state == COMPLETED
+    for path in folder.iterdir():
+        assert oss.read_object(f"scans/{path.name}") == path.read_bytes()
