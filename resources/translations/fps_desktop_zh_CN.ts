@@ -458,23 +458,23 @@
         <translation>“{url}” 不是 FPS Desktop 链接。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/upload.py" line="72"/>
-        <location filename="../../fps_desktop/upload/uploader.py" line="326"/>
+        <location filename="../../fps_desktop/cli/upload.py" line="71"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="329"/>
         <source>There is no upload task {task}.</source>
         <translation>没有编号为 {task} 的上传任务。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/upload.py" line="86"/>
+        <location filename="../../fps_desktop/cli/upload.py" line="85"/>
         <source>The upload command failed ({reason}); the details are in the log file.</source>
         <translation>上传命令失败（{reason}）；详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/upload.py" line="104"/>
+        <location filename="../../fps_desktop/cli/upload.py" line="103"/>
         <source>Name the files or folders to upload.</source>
         <translation>请指定要上传的文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/upload.py" line="170"/>
+        <location filename="../../fps_desktop/cli/upload.py" line="165"/>
         <source>Name one object key for the link.</source>
         <translation>请指定一个对象键以生成链接。</translation>
     </message>
@@ -569,7 +569,7 @@
         <translation>无法连接 OSS（{endpoint}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="712"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="715"/>
         <source>The data OSS received did not match the file (CRC check failed).</source>
         <translation>OSS 收到的数据与文件不一致（CRC 校验失败）。</translation>
     </message>
@@ -659,23 +659,23 @@
         <translation>分片大小至少为 100 KB。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="352"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="355"/>
         <source>The upload stopped because of an unexpected problem ({reason}). Resume the task to carry on; the details are in the log file.</source>
         <translation>上传因意外问题而停止（{reason}）。继续该任务即可接着上传；详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="424"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="427"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="450"/>
-        <location filename="../../fps_desktop/upload/uploader.py" line="670"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="453"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="673"/>
         <source>Cannot read {path}: {reason}</source>
         <translation>无法读取 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="684"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="687"/>
         <source>OSS accepted part {number} of {key} without an ETag, which it always sends and which is needed to join the parts. A proxy or a storage service that only imitates OSS is in between.</source>
         <translation>OSS 接收了 {key} 的第 {number} 个分片，但应答中没有 ETag；OSS 总会发送 ETag，合并分片也需要它。中间有代理，或者对方只是模仿 OSS 的存储服务。</translation>
     </message>
@@ -943,13 +943,7 @@
         <translation>导出发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="339"/>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="354"/>
-        <source>Upload to OSS</source>
-        <translation>上传到 OSS</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="540"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="651"/>
         <source>Export upload manifest</source>
         <translation>导出上传清单</translation>
     </message>
@@ -1429,257 +1423,268 @@ Finance Print Station</source>
 <context>
     <name>UploadPanel</name>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="56"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="58"/>
         <source>New</source>
         <translation>新建</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="57"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="59"/>
         <source>Uploading</source>
         <translation>上传中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="58"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="60"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="59"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="61"/>
         <source>Completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="60"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="62"/>
         <source>Finished with failures</source>
         <translation>已完成（有失败）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="61"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="63"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="62"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="64"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="64"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="66"/>
         <source>Interrupted (resume it)</source>
         <translation>已中断（可继续）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="133"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="241"/>
         <source>kept in the system keyring</source>
         <translation>保存在系统钥匙串中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="136"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="244"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="140"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="254"/>
         <source>OSS account</source>
         <translation>OSS 账号</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="142"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="256"/>
         <source>Endpoint</source>
         <translation>Endpoint</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="143"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="257"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="144"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="258"/>
         <source>AccessKey ID</source>
         <translation>AccessKey ID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="145"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="259"/>
         <source>AccessKey secret</source>
         <translation>AccessKey 密钥</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="150"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="270"/>
         <source>Drop files or folders here</source>
         <translation>将文件或文件夹拖到这里</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="152"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="272"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="154"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="274"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="156"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="276"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="159"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="279"/>
         <source>folder in the bucket, e.g. 2024/scans</source>
         <translation>Bucket 中的目录，例如 2024/scans</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="160"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="280"/>
         <source>Pack everything into one ZIP first</source>
         <translation>先打包为一个 ZIP</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="161"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="281"/>
         <source>Start upload</source>
         <translation>开始上传</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="167"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="287"/>
         <source>New upload (drop files or folders)</source>
         <translation>新建上传（拖入文件或文件夹）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="171"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="291"/>
         <source>Prefix</source>
         <translation>前缀</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="179"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="69"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="180"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="70"/>
         <source>Destination</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="181"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="71"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="182"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="72"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="183"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="73"/>
         <source>Bytes</source>
         <translation>字节</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="184"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="74"/>
         <source>Saved (instant)</source>
         <translation>秒传节省</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="185"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="75"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="198"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="310"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="200"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="249"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="312"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="202"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="314"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="204"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="316"/>
         <source>Retry failed</source>
         <translation>重试失败项</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="206"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="318"/>
         <source>Export manifest…</source>
         <translation>导出清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="221"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="333"/>
         <source>Failures of the selected task, with reasons</source>
         <translation>所选任务的失败项及原因</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="223"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="335"/>
         <source>object key, e.g. 2024/scans/a.pdf</source>
         <translation>对象键，例如 2024/scans/a.pdf</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="224"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="336"/>
         <source>Copy temporary link</source>
         <translation>复制临时链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="276"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="401"/>
+        <source>Checking the connection…</source>
+        <translation>正在检查连接…</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="408"/>
+        <source>Connection test cancelled.</source>
+        <translation>已取消连接测试。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="426"/>
         <source>Connected to bucket {bucket}.</source>
         <translation>已连接到 Bucket {bucket}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="281"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="431"/>
         <source>The key may upload but neither read nor list, so every file is sent, even one already there.</source>
         <translation>该密钥可以上传，但既不能读取也不能列举，因此每个文件都会发送，即使已经存在。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="286"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="436"/>
         <source>The key may not read object information; files already there are found only through the listing.</source>
         <translation>该密钥不能读取对象信息；已存在的文件只能通过列举发现。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="290"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="440"/>
         <source>The key may not list the bucket; each file is checked alone.</source>
         <translation>该密钥不能列举存储桶；将逐个检查文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="299"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="454"/>
         <source>Files to upload</source>
         <translation>要上传的文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="304"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="459"/>
         <source>Folder to upload</source>
         <translation>要上传的文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="317"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="472"/>
         <source>Add files or folders first.</source>
         <translation>请先添加文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="469"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="602"/>
         <source>{minutes} min {seconds} s left</source>
         <translation>剩余 {minutes} 分 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="477"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="610"/>
         <source>{files} of {total_files} files · {done} of {total} · {rate}/s · {left} · {saved} saved by instant upload · {failed} failed</source>
         <translation>文件 {files}/{total_files} · {done}/{total} · {rate}/秒 · {left} · 秒传节省 {saved} · 失败 {failed}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="520"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="631"/>
         <source>Export manifest</source>
         <translation>导出清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="522"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="633"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="556"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="667"/>
         <source>Link copied; it works for {minutes} minutes.</source>
         <translation>链接已复制，{minutes} 分钟内有效。</translation>
     </message>
