@@ -540,10 +540,6 @@ class UploadPanel(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.model.task_at(rows[0].row()) if rows else None
 
-    def refresh(self) -> None:
-        """Reload the task list from the store (it survives restarts)."""
-        self.model.reload()
-
     def _reselect(self) -> None:
         """After a reload: the same task stays selected, else the newest."""
         row = self.model.row_of(self.selected_id) if self.selected_id else None
