@@ -943,7 +943,7 @@
         <translation>导出发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="651"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="647"/>
         <source>Export upload manifest</source>
         <translation>导出上传清单</translation>
     </message>
@@ -956,6 +956,11 @@
         <location filename="../../fps_desktop/printing/job.py" line="126"/>
         <source>Print {guid}</source>
         <translation type="unfinished">打印 {guid}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/jobs.py" line="54"/>
+        <source>Upload to OSS</source>
+        <translation>上传到 OSS</translation>
     </message>
 </context>
 <context>
@@ -1664,27 +1669,27 @@ Finance Print Station</source>
         <translation>请先添加文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="602"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="598"/>
         <source>{minutes} min {seconds} s left</source>
         <translation>剩余 {minutes} 分 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="610"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="606"/>
         <source>{files} of {total_files} files · {done} of {total} · {rate}/s · {left} · {saved} saved by instant upload · {failed} failed</source>
         <translation>文件 {files}/{total_files} · {done}/{total} · {rate}/秒 · {left} · 秒传节省 {saved} · 失败 {failed}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="631"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="627"/>
         <source>Export manifest</source>
         <translation>导出清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="633"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="629"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="667"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="663"/>
         <source>Link copied; it works for {minutes} minutes.</source>
         <translation>链接已复制，{minutes} 分钟内有效。</translation>
     </message>
