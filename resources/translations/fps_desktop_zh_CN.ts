@@ -327,12 +327,12 @@
 <context>
     <name>FpsError</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="205"/>
+        <location filename="../../fps_desktop/config.py" line="238"/>
         <source>Setting {key} needs a value of type {kind}.</source>
         <translation>设置项 {key} 需要 {kind} 类型的值。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="256"/>
+        <location filename="../../fps_desktop/config.py" line="324"/>
         <source>This computer has no password store (keyring), so the secret was not saved. Ask IT to enable one.</source>
         <translation>本机没有可用的密码存储（钥匙串），密钥未保存。请联系信息中心开启。</translation>
     </message>
@@ -507,23 +507,23 @@
         <translation>“{url}” 不是 FPS Desktop 链接。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/upload.py" line="72"/>
-        <location filename="../../fps_desktop/upload/uploader.py" line="326"/>
+        <location filename="../../fps_desktop/cli/upload.py" line="71"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="329"/>
         <source>There is no upload task {task}.</source>
         <translation>没有编号为 {task} 的上传任务。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/upload.py" line="86"/>
+        <location filename="../../fps_desktop/cli/upload.py" line="85"/>
         <source>The upload command failed ({reason}); the details are in the log file.</source>
         <translation>上传命令失败（{reason}）；详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/upload.py" line="104"/>
+        <location filename="../../fps_desktop/cli/upload.py" line="103"/>
         <source>Name the files or folders to upload.</source>
         <translation>请指定要上传的文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/upload.py" line="170"/>
+        <location filename="../../fps_desktop/cli/upload.py" line="165"/>
         <source>Name one object key for the link.</source>
         <translation>请指定一个对象键以生成链接。</translation>
     </message>
@@ -588,17 +588,17 @@
         <translation>无法读取 Excel 模板 {name}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="600"/>
+        <location filename="../../fps_desktop/listener/server.py" line="597"/>
         <source>Port {ports} is already used by another program, so PBMS cannot send documents. Close that program or ask IT to choose another port.</source>
         <translation>端口 {ports} 已被其他程序占用，PBMS 无法推送单据。请关闭该程序，或联系信息中心更换端口。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="605"/>
+        <location filename="../../fps_desktop/listener/server.py" line="602"/>
         <source>Port {ports} is still held by the connections of an earlier run, so PBMS cannot send documents yet. Wait a minute and start FPS Desktop again.</source>
         <translation>端口 {ports} 仍被上一次运行的连接占用，PBMS 暂时无法发送单据。请等一分钟后重新启动 FPS Desktop。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="610"/>
+        <location filename="../../fps_desktop/listener/server.py" line="607"/>
         <source>This computer does not let FPS Desktop listen on port {ports} (it may be reserved by the system), so PBMS cannot send documents. Ask IT to choose another port.</source>
         <translation>本机不允许 FPS Desktop 监听端口 {ports}（可能被系统保留），PBMS 无法发送单据。请联系 IT 更换端口。</translation>
     </message>
@@ -618,7 +618,7 @@
         <translation>无法连接 OSS（{endpoint}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="712"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="715"/>
         <source>The data OSS received did not match the file (CRC check failed).</source>
         <translation>OSS 收到的数据与文件不一致（CRC 校验失败）。</translation>
     </message>
@@ -708,23 +708,23 @@
         <translation>分片大小至少为 100 KB。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="352"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="355"/>
         <source>The upload stopped because of an unexpected problem ({reason}). Resume the task to carry on; the details are in the log file.</source>
         <translation>上传因意外问题而停止（{reason}）。继续该任务即可接着上传；详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="424"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="427"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="450"/>
-        <location filename="../../fps_desktop/upload/uploader.py" line="670"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="453"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="673"/>
         <source>Cannot read {path}: {reason}</source>
         <translation>无法读取 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="684"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="687"/>
         <source>OSS accepted part {number} of {key} without an ETag, which it always sends and which is needed to join the parts. A proxy or a storage service that only imitates OSS is in between.</source>
         <translation>OSS 接收了 {key} 的第 {number} 个分片，但应答中没有 ETag；OSS 总会发送 ETag，合并分片也需要它。中间有代理，或者对方只是模仿 OSS 的存储服务。</translation>
     </message>
@@ -873,6 +873,11 @@
         <location filename="../../fps_desktop/documents/models.py" line="54"/>
         <source>no pages</source>
         <translation>没有页面</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/store.py" line="164"/>
+        <source>The upload tasks in {path} were saved by a newer FPS Desktop. Update FPS Desktop to see them; nothing was changed.</source>
+        <translation>{path} 中的上传任务由更新版本的 FPS Desktop 保存。请升级 FPS Desktop 后查看；未做任何改动。</translation>
     </message>
 </context>
 <context>
@@ -1211,13 +1216,7 @@
         <translation>导出发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="334"/>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="349"/>
-        <source>Upload to OSS</source>
-        <translation>上传到 OSS</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="535"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="647"/>
         <source>Export upload manifest</source>
         <translation>导出上传清单</translation>
     </message>
@@ -1240,6 +1239,11 @@
         <location filename="../../fps_desktop/invoices/listing.py" line="241"/>
         <source>Read invoices of {guid}</source>
         <translation>读取 {guid} 的发票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/jobs.py" line="54"/>
+        <source>Upload to OSS</source>
+        <translation>上传到 OSS</translation>
     </message>
 </context>
 <context>
@@ -1605,80 +1609,93 @@ Finance Print Station</source>
     </message>
 </context>
 <context>
+    <name>Secrets</name>
+    <message>
+        <location filename="../../fps_desktop/config.py" line="280"/>
+        <source>Kept in the system password store (keyring), never in the settings file.</source>
+        <translation>保存在系统密码库（keyring）中，不会写入设置文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/config.py" line="283"/>
+        <source>This computer has no password store (keyring): the secret is kept only until FPS Desktop closes. Ask IT to enable one.</source>
+        <translation>此电脑没有密码库（keyring）：密钥只保留到 FPS Desktop 关闭为止。请联系 IT 启用密码库。</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="28"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="30"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="31"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="33"/>
         <source>Built-in demo documents</source>
         <translation>内置演示单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="32"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="34"/>
         <source>PBMS file service (HTTP)</source>
         <translation>PBMS 文件服务（HTTP）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="33"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="35"/>
         <source>Folder or network share</source>
         <translation>文件夹或网络共享</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="46"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="48"/>
         <source>stored in the system keyring</source>
         <translation>已保存在系统钥匙串中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="49"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="51"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="59"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="61"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="64"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="66"/>
         <source>Document source</source>
         <translation>单据来源</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="65"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="67"/>
         <source>PBMS file list URL</source>
         <translation>PBMS 文件列表地址</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="66"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="68"/>
         <source>PBMS download URL</source>
         <translation>PBMS 下载地址</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="67"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="69"/>
         <source>PBMS access token</source>
         <translation>PBMS 访问令牌</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="68"/>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="81"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="70"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="83"/>
         <source>Document folder</source>
         <translation>单据文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="69"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="71"/>
         <source>Cache size limit</source>
         <translation>缓存上限</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="70"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="72"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="71"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="73"/>
         <source>A new language applies after a restart.</source>
         <translation>更改语言后需重新启动程序。</translation>
     </message>
@@ -1686,257 +1703,268 @@ Finance Print Station</source>
 <context>
     <name>UploadPanel</name>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="56"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="58"/>
         <source>New</source>
         <translation>新建</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="57"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="59"/>
         <source>Uploading</source>
         <translation>上传中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="58"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="60"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="59"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="61"/>
         <source>Completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="60"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="62"/>
         <source>Finished with failures</source>
         <translation>已完成（有失败）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="61"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="63"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="62"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="64"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="64"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="66"/>
         <source>Interrupted (resume it)</source>
         <translation>已中断（可继续）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="133"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="241"/>
         <source>kept in the system keyring</source>
         <translation>保存在系统钥匙串中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="134"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="244"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="138"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="254"/>
         <source>OSS account</source>
         <translation>OSS 账号</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="140"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="256"/>
         <source>Endpoint</source>
         <translation>Endpoint</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="141"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="257"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="142"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="258"/>
         <source>AccessKey ID</source>
         <translation>AccessKey ID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="143"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="259"/>
         <source>AccessKey secret</source>
         <translation>AccessKey 密钥</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="148"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="270"/>
         <source>Drop files or folders here</source>
         <translation>将文件或文件夹拖到这里</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="150"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="272"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="152"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="274"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="154"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="276"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="157"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="279"/>
         <source>folder in the bucket, e.g. 2024/scans</source>
         <translation>Bucket 中的目录，例如 2024/scans</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="158"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="280"/>
         <source>Pack everything into one ZIP first</source>
         <translation>先打包为一个 ZIP</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="159"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="281"/>
         <source>Start upload</source>
         <translation>开始上传</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="165"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="287"/>
         <source>New upload (drop files or folders)</source>
         <translation>新建上传（拖入文件或文件夹）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="169"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="291"/>
         <source>Prefix</source>
         <translation>前缀</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="177"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="69"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="178"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="70"/>
         <source>Destination</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="179"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="71"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="180"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="72"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="181"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="73"/>
         <source>Bytes</source>
         <translation>字节</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="182"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="74"/>
         <source>Saved (instant)</source>
         <translation>秒传节省</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="183"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="75"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="196"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="310"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="198"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="249"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="312"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="200"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="314"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="202"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="316"/>
         <source>Retry failed</source>
         <translation>重试失败项</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="204"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="318"/>
         <source>Export manifest…</source>
         <translation>导出清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="219"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="333"/>
         <source>Failures of the selected task, with reasons</source>
         <translation>所选任务的失败项及原因</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="221"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="335"/>
         <source>object key, e.g. 2024/scans/a.pdf</source>
         <translation>对象键，例如 2024/scans/a.pdf</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="222"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="336"/>
         <source>Copy temporary link</source>
         <translation>复制临时链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="273"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="401"/>
+        <source>Checking the connection…</source>
+        <translation>正在检查连接…</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="408"/>
+        <source>Connection test cancelled.</source>
+        <translation>已取消连接测试。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="426"/>
         <source>Connected to bucket {bucket}.</source>
         <translation>已连接到 Bucket {bucket}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="276"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="431"/>
         <source>The key may upload but neither read nor list, so every file is sent, even one already there.</source>
         <translation>该密钥可以上传，但既不能读取也不能列举，因此每个文件都会发送，即使已经存在。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="281"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="436"/>
         <source>The key may not read object information; files already there are found only through the listing.</source>
         <translation>该密钥不能读取对象信息；已存在的文件只能通过列举发现。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="285"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="440"/>
         <source>The key may not list the bucket; each file is checked alone.</source>
         <translation>该密钥不能列举存储桶；将逐个检查文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="294"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="454"/>
         <source>Files to upload</source>
         <translation>要上传的文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="299"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="459"/>
         <source>Folder to upload</source>
         <translation>要上传的文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="312"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="472"/>
         <source>Add files or folders first.</source>
         <translation>请先添加文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="464"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="598"/>
         <source>{minutes} min {seconds} s left</source>
         <translation>剩余 {minutes} 分 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="472"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="606"/>
         <source>{files} of {total_files} files · {done} of {total} · {rate}/s · {left} · {saved} saved by instant upload · {failed} failed</source>
         <translation>文件 {files}/{total_files} · {done}/{total} · {rate}/秒 · {left} · 秒传节省 {saved} · 失败 {failed}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="515"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="627"/>
         <source>Export manifest</source>
         <translation>导出清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="517"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="629"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="551"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="663"/>
         <source>Link copied; it works for {minutes} minutes.</source>
         <translation>链接已复制，{minutes} 分钟内有效。</translation>
     </message>
