@@ -63,8 +63,8 @@ class Pending:
             ),
             None,
         )
-        if dialog is None:
-            return
+        if dialog is None or not dialog.isActiveWindow():
+            return  # keys go to the window in front: wait until the dialog is
         self.timer.stop()
         try:
             self.act(dialog)
