@@ -438,12 +438,12 @@
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="54"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="56"/>
         <source>There is no printer called “{name}”.</source>
         <translation>没有名为“{name}”的打印机。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="90"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="98"/>
         <source>The printer could not be started. Is it switched on and connected?</source>
         <translation>无法启动打印机。请确认打印机已开机并已连接。</translation>
     </message>
@@ -678,6 +678,11 @@
         <location filename="../../fps_desktop/upload/uploader.py" line="684"/>
         <source>OSS accepted part {number} of {key} without an ETag, which it always sends and which is needed to join the parts. A proxy or a storage service that only imitates OSS is in between.</source>
         <translation>OSS 接收了 {key} 的第 {number} 个分片，但应答中没有 ETag；OSS 总会发送 ETag，合并分片也需要它。中间有代理，或者对方只是模仿 OSS 的存储服务。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/preview.py" line="84"/>
+        <source>{names} could not be merged and cannot be printed.</source>
+        <translation>{names} 无法合并，不能打印。</translation>
     </message>
 </context>
 <context>
@@ -949,12 +954,12 @@
         <translation>导出上传清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="120"/>
+        <location filename="../../fps_desktop/printing/job.py" line="117"/>
         <source>{sheets} sheet(s) printed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="126"/>
+        <location filename="../../fps_desktop/printing/job.py" line="123"/>
         <source>Print {guid}</source>
         <translation type="unfinished">打印 {guid}</translation>
     </message>
@@ -1182,141 +1187,136 @@ Finance Print Station</source>
 <context>
     <name>PrintDialog</name>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="101"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="92"/>
         <source>Actual size (shrink to fit only)</source>
         <translation>实际大小（仅在放不下时缩小）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="102"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="93"/>
         <source>Fit to page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="103"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="94"/>
         <source>Two invoices per A4 (cut line)</source>
         <translation>每张 A4 打印两张发票（带裁切线）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="125"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="116"/>
         <source>&amp;Printer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="126"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="117"/>
         <source>&amp;Layout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="127"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="118"/>
         <source>P&amp;ages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="128"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="119"/>
         <source>&amp;Copies</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="141"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="132"/>
         <source>Previous sheet (Page Up)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="144"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="135"/>
         <source>Next sheet (Page Down)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="148"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="140"/>
         <source>Zoom in</source>
         <translation type="unfinished">放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="151"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="143"/>
         <source>Zoom out</source>
         <translation type="unfinished">缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="153"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="145"/>
         <source>Fit page</source>
         <translation type="unfinished">适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="168"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="161"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="231"/>
-        <source>Preparing the sheets…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="259"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="222"/>
         <source>Left out because they cannot be printed: {names}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="324"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="296"/>
+        <source>printed at {percent} % of its size</source>
+        <translation>按原尺寸的 {percent}% 打印</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="326"/>
         <source>PDF files (*.pdf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="96"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="87"/>
         <source>Save as PDF file…</source>
         <translation>另存为 PDF 文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="74"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="65"/>
         <source>Print {guid}</source>
         <translation type="unfinished">打印 {guid}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="87"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="78"/>
         <source>GUID {guid} · %n file(s)</source>
         <translation type="unfinished">
             <numerusform></numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="99"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="90"/>
         <source>Properties…</source>
         <translation>属性…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="105"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="96"/>
         <source>All pages, or e.g. 1-3, 5</source>
         <translation>全部页面，或如 1-3, 5</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="108"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="99"/>
         <source>Print on both sides</source>
         <translation>双面打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="109"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="100"/>
         <source>Black and white</source>
         <translation>黑白打印</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="266"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="238"/>
         <source>%n sheet(s) of A4</source>
         <translation>
             <numerusform>共 %n 张 A4</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="269"/>
-        <source>pages shrunk to fit, the smallest to {percent} %</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="293"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="284"/>
         <source>Sheet {n} / {count}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="324"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="326"/>
         <source>Save as PDF file</source>
         <translation>另存为 PDF 文件</translation>
     </message>
