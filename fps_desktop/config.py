@@ -119,6 +119,16 @@ REGISTRY: dict[str, Setting] = _settings(
     Setting("oss.link_minutes", 5, "Lifetime of temporary links in minutes"),
     Setting("oss.retries", 3, "Retries per request on transient errors"),
     Setting("oss.parallel_parts", 4, "Multipart parts in flight"),
+    # Invoices as data.
+    Setting("invoices.university_name", "", "Buyer name every invoice must carry (site file)"),
+    Setting("invoices.university_tax_id", "", "Buyer tax ID every invoice must carry (site file)"),
+    Setting(
+        "invoices.register",
+        "sqlite",
+        "Duplicate register: sqlite (this computer) or mysql (the database in db.*)",
+    ),
+    Setting("invoices.register_table", "fps_invoice_register", "Table of the shared register"),
+    Setting("print.cover_sheet", True, "Print a cover sheet with the GUID as QR code first"),
 )
 
 

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from fps_desktop import APP_NAME, __version__
-from fps_desktop.cli import documents, export, listener, upload
+from fps_desktop.cli import documents, export, invoices, listener, upload
 from fps_desktop.config import Paths, Settings
 from fps_desktop.errors import FpsError
 from fps_desktop.logs import setup_logging
@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for area in (documents, listener, export, upload):
+    for area in (documents, listener, export, upload, invoices):
         area.register(subparsers)
     return parser
 

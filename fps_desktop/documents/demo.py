@@ -7,6 +7,8 @@ fresh machine with no network can try every feature.
 from __future__ import annotations
 
 import struct
+import xml.etree.ElementTree as ET
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -16,6 +18,8 @@ import pymupdf
 from fps_desktop.documents.models import FileRole, RemoteFile
 from fps_desktop.documents.pdf import mupdf_lock
 from fps_desktop.errors import QT_TRANSLATE_NOOP, SourceError
+from fps_desktop.invoices.drawing import draw_qr
+from fps_desktop.invoices.drawing import write_text as _text
 from fps_desktop.jobs import CancelToken
 
 MM = 72 / 25.4
@@ -24,13 +28,35 @@ RED = (0.85, 0.1, 0.1)
 INK = (0.55, 0.3, 0.1)
 
 
+UNIVERSITY = "香港科技大学（广州）"
+UNIVERSITY_TAX_ID = "12440000MB2C12345X"
+
+
 @dataclass(frozen=True)
 class DemoInvoice:
     number: str
     date: str
     seller: str
     item: str
-    amount: float
+    amount: float  # tax included; negative on a red-letter invoice
+    buyer: str = UNIVERSITY
+    buyer_tax_id: str = UNIVERSITY_TAX_ID
+    seller_tax_id: str = "91440101MA5C67890Y"
+    formats: tuple[str, ...] = ("pdf",)  # the 数电票 comes as PDF, OFD and XML
+
+    @property
+    def red_letter(self) -> bool:
+        return self.amount < 0
+
+    @property
+    def tax(self) -> float:
+        return round(self.amount * 0.06 / 1.06, 2)
+
+    @property
+    def qr_text(self) -> str:
+        """The QR text of a 数电票 (type 32): version, type, code, number, total, date, ..."""
+        check = zlib.crc32(self.number.encode()) & 0xFFFF
+        return f"01,32,,{self.number},{self.amount:.2f},{self.date.replace('-', '')},,{check:04X}"
 
 
 @dataclass(frozen=True)
@@ -42,13 +68,13 @@ class DemoCase:
     attachment_pages: int = 0
 
 
-UNIVERSITY = "香港科技大学（广州）"
+AIR_TICKET = DemoInvoice("25442000000123456789", "2025-08-19", "广州白云机场商旅服务有限公司",
+                         "*经纪代理服务*机票代理费", 1280.00)  # fmt: skip
 DEMO_CASES: dict[str, DemoCase] = {
     "c965be9f9c1d449d9e50fed330150d7a": DemoCase(
         "差旅报销 Travel claim",
         (
-            DemoInvoice("25442000000123456789", "2025-08-19", "广州白云机场商旅服务有限公司",
-                        "*经纪代理服务*机票代理费", 1280.00),
+            AIR_TICKET,
             DemoInvoice("25442000000123456790", "2025-08-20", "广州南沙酒店管理有限公司",
                         "*住宿服务*住宿费", 968.00),
         ),
@@ -72,13 +98,40 @@ DEMO_CASES: dict[str, DemoCase] = {
         ),
         attachment_pages=1,
     ),
+    "3e7d9c1b5a2f4e6d8c0b1a2f3e4d5c6b": DemoCase(
+        "数电票 PDF·OFD·XML Digital invoice in three formats",
+        (
+            DemoInvoice("25442000000456700001", "2025-11-03", "广州大学城实验设备有限公司",
+                        "*仪器仪表*示波器", 5830.00, seller_tax_id="91440101MA9X45678K",
+                        formats=("pdf", "ofd", "xml")),
+            DemoInvoice("25442000000456700002", "2025-11-04", "广州大学城实验设备有限公司",
+                        "*仪器仪表*探头", 1060.00, seller_tax_id="91440101MA9X45678K",
+                        formats=("ofd",)),
+        ),
+    ),
+    "8b4f2e6a1c9d4b7e9f3a5c7e1b2d4f6a": DemoCase(
+        "重复报销与红字 Claimed twice, other buyer, red-letter",
+        (
+            AIR_TICKET,  # the same invoice as in the travel claim above
+            DemoInvoice("25442000000789000011", "2025-11-12", "广州天河餐饮管理有限公司",
+                        "*餐饮服务*餐费", 636.00, buyer="广州某某贸易有限公司",
+                        buyer_tax_id="91440106MA5D11111Q"),
+            DemoInvoice("25442000000789000012", "2025-11-15", "广州南沙酒店管理有限公司",
+                        "*住宿服务*住宿费", -968.00),
+        ),
+        attachment_pages=1,
+    ),
 }  # fmt: skip
+
+
+_EXTENSIONS = {"pdf": "pdf", "ofd": "ofd", "xml": "xml"}
 
 
 def _files_of(case: DemoCase) -> list[RemoteFile]:
     files = [
-        RemoteFile(f"inv-{i}", f"发票_{inv.number}.pdf", FileRole.INVOICE)
+        RemoteFile(_file_id(i, fmt), f"发票_{inv.number}.{fmt}", FileRole.INVOICE)
         for i, inv in enumerate(case.invoices, 1)
+        for fmt in inv.formats
     ]
     if case.receipt:
         files.append(RemoteFile("receipt", "出租车票_扫描件.jpg", FileRole.ATTACHMENT))
@@ -87,6 +140,11 @@ def _files_of(case: DemoCase) -> list[RemoteFile]:
     if case.attachment_pages:
         files.append(RemoteFile("approval", "审批单及行程说明.pdf", FileRole.ATTACHMENT))
     return files
+
+
+def _file_id(index: int, fmt: str) -> str:
+    """``inv-1`` for the PDF (the ids older caches hold), ``inv-1-ofd`` for the rest."""
+    return f"inv-{index}" if fmt == "pdf" else f"inv-{index}-{fmt}"
 
 
 class DemoSource:
@@ -115,9 +173,18 @@ class DemoSource:
 @cache
 def demo_file_bytes(guid: str, file_id: str) -> bytes:
     case = DEMO_CASES[guid]
+    if file_id.startswith("inv-"):
+        number, _, fmt = file_id[4:].partition("-")
+        invoice = case.invoices[int(number) - 1]
+        if fmt == "xml":
+            return demo_invoice_xml(invoice)
+        if fmt == "ofd":
+            from fps_desktop.invoices.demo_ofd import demo_invoice_ofd
+
+            return demo_invoice_ofd(invoice)
     with mupdf_lock:
         if file_id.startswith("inv-"):
-            return _invoice_pdf(case.invoices[int(file_id[4:]) - 1])
+            return _invoice_pdf(invoice)
         if file_id == "receipt":
             return _receipt_jpeg()
         if file_id == "payment":
@@ -125,35 +192,16 @@ def demo_file_bytes(guid: str, file_id: str) -> bytes:
         return _attachment_pdf(case)
 
 
-@cache
-def _fonts() -> tuple[pymupdf.Font, pymupdf.Font]:
-    return pymupdf.Font("china-s"), pymupdf.Font("helv")
-
-
-def _text(page: pymupdf.Page, point, text: str, size: float = 9, color=(0, 0, 0)) -> None:
-    """Write mixed Chinese and Latin text: CJK glyphs from china-s, the rest from Helvetica."""
-    cjk, latin = _fonts()
-    writer = pymupdf.TextWriter(page.rect, color=color)
-    position = pymupdf.Point(point)
-    for is_ascii, run in _runs(text):
-        _, position = writer.append(position, run, font=latin if is_ascii else cjk, fontsize=size)
-    writer.write_text(page)
-
-
-def _runs(text: str) -> Iterator[tuple[bool, str]]:
-    start = 0
-    for i in range(1, len(text) + 1):
-        if i == len(text) or text[i].isascii() != text[start].isascii():
-            yield text[start].isascii(), text[start:i]
-            start = i
-
-
 def _invoice_pdf(inv: DemoInvoice) -> bytes:
+    """A 数电票 PDF as the tax system draws it: QR code, parties, items, totals, seal."""
     doc = pymupdf.open()
     width, height = INVOICE_SIZE
     page = doc.new_page(width=width, height=height)
+    draw_qr(page, pymupdf.Rect(20, 2, 78, 60), inv.qr_text)
     _text(page, (width / 2 - 110, 40), "电子发票（普通发票）", 18, INK)
     page.draw_line((width / 2 - 110, 46), (width / 2 + 75, 46), color=INK, width=1)
+    if inv.red_letter:
+        _text(page, (width / 2 - 30, 56), "红字发票", 9, RED)
     _text(page, (width - 200, 30), f"发票号码：{inv.number}", 8)
     _text(page, (width - 200, 44), f"开票日期：{inv.date}", 8)
     box = pymupdf.Rect(20, 60, width - 20, height - 50)
@@ -161,21 +209,24 @@ def _invoice_pdf(inv: DemoInvoice) -> bytes:
     page.draw_line((box.x0, 120), (box.x1, 120), color=INK, width=0.6)
     page.draw_line((width / 2, box.y0), (width / 2, 120), color=INK, width=0.6)
     _text(page, (28, 78), "购买方信息", 8, INK)
-    _text(page, (28, 94), f"名称：{UNIVERSITY}", 8)
-    _text(page, (28, 108), "统一社会信用代码：12440000MB2C12345X", 8)
+    _text(page, (28, 94), f"名称：{inv.buyer}", 8)
+    _text(page, (28, 108), f"统一社会信用代码：{inv.buyer_tax_id}", 8)
     _text(page, (width / 2 + 8, 78), "销售方信息", 8, INK)
     _text(page, (width / 2 + 8, 94), f"名称：{inv.seller}", 8)
-    _text(page, (width / 2 + 8, 108), "统一社会信用代码：91440101MA5C67890Y", 8)
-    tax = round(inv.amount * 0.06 / 1.06, 2)
+    _text(page, (width / 2 + 8, 108), f"统一社会信用代码：{inv.seller_tax_id}", 8)
+    net = inv.amount - inv.tax
     columns = (28, 250, 320, 370, 430, 520, 590)
     headings = ("项目名称", "单位", "数量", "单价", "金额", "税率", "税额")
-    values = (inv.item, "次", "1", f"{inv.amount - tax:.2f}", f"{inv.amount - tax:.2f}", "6%",
-              f"{tax:.2f}")  # fmt: skip
+    quantity = "-1" if inv.red_letter else "1"
+    values = (inv.item, "次", quantity, f"{abs(net):.2f}", f"{net:.2f}", "6%", f"{inv.tax:.2f}")
     for x, heading, value in zip(columns, headings, values, strict=True):
         _text(page, (x, 138), heading, 8, INK)
         _text(page, (x, 156), value, 8)
+    _text(page, (60, box.y1 - 50), "合 计", 8, INK)
+    _text(page, (430, box.y1 - 50), f"¥{net:.2f}", 8)
+    _text(page, (590, box.y1 - 50), f"¥{inv.tax:.2f}", 8)
     page.draw_line((box.x0, box.y1 - 40), (box.x1, box.y1 - 40), color=INK, width=0.6)
-    _text(page, (28, box.y1 - 22), f"价税合计（大写）   ¥{inv.amount:,.2f}", 9)
+    _text(page, (28, box.y1 - 22), "价税合计（大写）", 9, INK)
     _text(page, (width - 200, box.y1 - 22), f"（小写）¥{inv.amount:,.2f}", 9)
     _text(page, (28, height - 28), "开票人：李会计", 8)
     seal = pymupdf.Rect(width - 150, 64, width - 70, 114)
@@ -185,8 +236,41 @@ def _invoice_pdf(inv: DemoInvoice) -> bytes:
     ring.set_info(title="seal", content="发票专用章")
     ring.update()
     _text(page, (seal.x0 + 12, seal.y0 + 24), "发票专用章", 9, RED)
-    _text(page, (seal.x0 + 8, seal.y0 + 38), "91440101MA5C67890Y", 5, RED)
+    _text(page, (seal.x0 + 8, seal.y0 + 38), inv.seller_tax_id, 5, RED)
     return _finished(doc)
+
+
+def demo_invoice_xml(inv: DemoInvoice) -> bytes:
+    """The 数电票 XML (``EInvoice``) the tax system issues beside the PDF."""
+    net = inv.amount - inv.tax
+    root = ET.Element("EInvoice")
+    header = ET.SubElement(root, "Header")
+    ET.SubElement(header, "EIid").text = inv.number
+    ET.SubElement(header, "EInvoiceTag").text = "SWEI4400"
+    ET.SubElement(header, "Version").text = "0.1"
+    data = ET.SubElement(root, "EInvoiceData")
+    seller = ET.SubElement(data, "SellerInformation")
+    ET.SubElement(seller, "SellerIdNum").text = inv.seller_tax_id
+    ET.SubElement(seller, "SellerName").text = inv.seller
+    buyer = ET.SubElement(data, "BuyerInformation")
+    ET.SubElement(buyer, "BuyerIdNum").text = inv.buyer_tax_id
+    ET.SubElement(buyer, "BuyerName").text = inv.buyer
+    basic = ET.SubElement(data, "BasicInformation")
+    ET.SubElement(basic, "TotalAmWithoutTax").text = f"{net:.2f}"
+    ET.SubElement(basic, "TotalTaxAm").text = f"{inv.tax:.2f}"
+    ET.SubElement(basic, "TotalTax-includedAmount").text = f"{inv.amount:.2f}"
+    ET.SubElement(basic, "Drawer").text = "李会计"
+    items = ET.SubElement(data, "IssuItemInformation")
+    ET.SubElement(items, "ItemName").text = inv.item
+    ET.SubElement(items, "Amount").text = f"{net:.2f}"
+    ET.SubElement(items, "TaxRate").text = "0.06"
+    ET.SubElement(items, "ComTaxAm").text = f"{inv.tax:.2f}"
+    supervision = ET.SubElement(root, "TaxSupervisionInfo")
+    ET.SubElement(supervision, "InvoiceNumber").text = inv.number
+    ET.SubElement(supervision, "IssueTime").text = f"{inv.date} 10:21:07"
+    ET.SubElement(supervision, "TaxBureauCode").text = "14400000000"
+    ET.SubElement(supervision, "TaxBureauName").text = "国家税务总局广东省税务局"
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")
 
 
 def _attachment_pdf(case: DemoCase) -> bytes:

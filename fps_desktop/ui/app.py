@@ -27,9 +27,11 @@ def install_translations(app: QApplication, language: str) -> str:
     QLocale.setDefault(QLocale(chosen))
     if chosen == "en":
         return chosen
+    ours = str(resources_dir() / "translations")
     for name, folder in (
-        (f"fps_desktop_{chosen}", str(resources_dir() / "translations")),
+        (f"fps_desktop_{chosen}", ours),
         (f"qtbase_{chosen}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+        (f"qt_supplement_{chosen}", ours),  # installed last, so asked first
     ):
         translator = QTranslator(app)
         if translator.load(name, folder):

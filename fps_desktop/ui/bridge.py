@@ -14,8 +14,12 @@ from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
 
 from fps_desktop.audit import AuditLog
 from fps_desktop.config import Settings
+from fps_desktop.documents.models import Layout
 from fps_desktop.errors import FpsError
+from fps_desktop.listener.security import Push
 from fps_desktop.listener.server import LINK, LOCAL, GuidListener, ListenerConfig, instance_file
+from fps_desktop.printing.job import PrintOrder, print_job
+from fps_desktop.printing.spooler import PrinterOptions
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +28,7 @@ class Bridge(QObject):
     """Owns the listener and the tray icon for the GUI's lifetime."""
 
     pushed = Signal(str, str)  # guid, origin
+    print_pushed = Signal(object, str)  # Push with print options, origin
     raise_requested = Signal()  # a second launch without a GUID
 
     def __init__(self, window, settings: Settings) -> None:
@@ -33,6 +38,9 @@ class Bridge(QObject):
         self.listener: GuidListener | None = None
         self.tray: QSystemTrayIcon | None = None
         self.pushed.connect(self._open_pushed, Qt.ConnectionType.QueuedConnection)
+        self.print_pushed.connect(self._print_pushed, Qt.ConnectionType.QueuedConnection)
+        self._prints_waiting: dict[str, Push] = {}
+        window.documents_shown.connect(self._print_if_waiting)
         self.raise_requested.connect(window.raise_to_front, Qt.ConnectionType.QueuedConnection)
 
     def start(self) -> None:
@@ -47,6 +55,7 @@ class Bridge(QObject):
         listener = GuidListener(
             ListenerConfig.from_settings(self.settings),
             on_guid=self.pushed.emit,
+            on_print=self.print_pushed.emit,
             audit=AuditLog(self.settings.paths),
             on_raise=self.raise_requested.emit,
         )
@@ -91,6 +100,29 @@ class Bridge(QObject):
         )
         self.window.open_guid(guid, origin=shown)
         self.window.raise_to_front()
+
+    @Slot(object, str)
+    def _print_pushed(self, push: Push, origin: str) -> None:
+        """A signed print request (only when IT allows it): open, then print as asked."""
+        self._prints_waiting[push.guid] = push
+        self._open_pushed(push.guid, origin)
+
+    def _print_if_waiting(self, guid: str) -> None:
+        push = self._prints_waiting.pop(guid, None)
+        if push is None:
+            return
+        files = self.window.file_list.selected_files()
+        options = PrinterOptions(printer=push.printer, copies=push.copies,
+                                 dpi=self.settings.get("print.dpi"))  # fmt: skip
+        layout = push.layout or self.settings.get("print.layout")
+        order = PrintOrder(guid, files, options, Layout(layout), via="pbms")
+        try:
+            job = print_job(self.window.cache, order, AuditLog(self.settings.paths))
+        except FpsError as exc:  # the printer PBMS named does not exist here
+            self.window.statusBar().showMessage(exc.translated(QCoreApplication.translate))
+            log.warning("print pushed by PBMS not started: %s", exc.message)
+            return
+        self.window.jobs.submit(job)
 
     def _build_tray(self) -> None:
         if not QSystemTrayIcon.isSystemTrayAvailable():

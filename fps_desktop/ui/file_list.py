@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -20,14 +20,30 @@ FileRoleData = Qt.ItemDataRole.UserRole + 1
 
 
 class _Group(QListWidget):
+    """One group's files; drag with the mouse or Alt+Up / Alt+Down to reorder."""
+
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        for keys, step in (("Alt+Up", -1), ("Alt+Down", 1)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(lambda step=step: self.move_current(step))
         self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)  # invoice numbers sit at the start
         self.setWordWrap(True)  # a reason why a file cannot print stays readable
+
+    def move_current(self, step: int) -> None:
+        """Move the current file ``step`` rows, as a drag would."""
+        row = self.currentRow()
+        target = row + step
+        if row < 0 or not 0 <= target < self.count():
+            return
+        destination = target + 1 if step > 0 else target
+        self.model().moveRow(QModelIndex(), row, QModelIndex(), destination)
+        self.setCurrentRow(target)
 
 
 class FileList(QWidget):
@@ -82,9 +98,8 @@ class FileList(QWidget):
     def _label(self, item: CachedFile) -> str:
         if not item.printable:
             reason = item.problem_error().translated(QCoreApplication.translate)
-            return self.tr("{name} — cannot be printed: {reason}").format(
-                name=item.name, reason=reason
-            )
+            label = QCoreApplication.translate("FileList", "{name} — cannot be printed: {reason}")
+            return label.format(name=item.name, reason=reason)
         return self.tr("{name} · %n page(s)", "", item.pages).format(name=item.name)
 
     def selected_files(self) -> list[CachedFile]:

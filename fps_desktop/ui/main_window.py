@@ -256,7 +256,7 @@ class MainWindow(QMainWindow):
             message = exc.translated(QCoreApplication.translate)
             self._clear_documents(self.tr("Could not open “{text}”: {reason}").format(
                 text=text.strip()[:80], reason=message))  # fmt: skip
-            self._show_error(message)
+            self.statusBar().showMessage(message, 10_000)  # said in place: no dialog for a typo
             return
         if self._fetch_entry is not None:
             if self._opening_guid == guid and not refresh:
@@ -416,10 +416,6 @@ class MainWindow(QMainWindow):
         self.notice_label.setText("⚠ " + text)
         self.notice_label.setToolTip(text)
         self.notice_label.show()
-
-    def _show_error(self, message: str) -> None:
-        self.statusBar().showMessage(message, 10_000)
-        QMessageBox.warning(self, APP_DISPLAY_NAME, message)
 
     def _on_job_failed(self, entry: JobEntry, message: str) -> None:
         self.statusBar().showMessage(message, 15_000)

@@ -113,7 +113,9 @@ class PrintDialog(QDialog):
         printer_row.addWidget(self.properties_button)
         form = QFormLayout()
         form.addRow(guid_label)
-        form.addRow(self.tr("&Printer"), printer_row)
+        printer_label = QLabel(self.tr("&Printer"), self)
+        printer_label.setBuddy(self.printer_box)  # a row of two widgets gets no buddy by itself
+        form.addRow(printer_label, printer_row)
         form.addRow(self.tr("&Layout"), self.layout_box)
         form.addRow(self.tr("P&ages"), self.pages_edit)
         form.addRow(self.tr("&Copies"), self.copies_spin)

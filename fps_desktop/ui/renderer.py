@@ -117,7 +117,7 @@ class PageRenderer(QObject):
         except DocumentError as exc:
             self._signals.failed.emit(request, exc.message)
             return
-        except (RuntimeError, ValueError, IndexError) as exc:
+        except Exception as exc:  # a damaged file must not take the worker thread down
             log.warning("cannot render %s page %d: %s", request.name, request.page + 1, exc)
             self._signals.failed.emit(request, str(exc))
             return

@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../fps_desktop/ui/app.py" line="52"/>
+        <location filename="../../fps_desktop/ui/app.py" line="54"/>
         <source>Something went wrong. The details are in the log file; the app goes on.</source>
         <translation>出现了错误。详细信息已写入日志文件，程序会继续运行。</translation>
     </message>
@@ -12,64 +12,64 @@
 <context>
     <name>Bridge</name>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="64"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="73"/>
         <source>Port {configured} is taken by another program, so FPS Desktop listens on {port}. GUIDs PBMS sends to port {configured} do not arrive: tell IT.</source>
-        <translation type="unfinished"></translation>
+        <translation>端口 {configured} 被其他程序占用，FPS Desktop 改在 {port} 端口接收。PBMS 发往 {configured} 端口的 GUID 收不到：请联系信息中心。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="75"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="84"/>
         <source>Ready for documents from PBMS on port {port}</source>
         <translation>已就绪，可在端口 {port} 接收 PBMS 推送的单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="89"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="98"/>
         <source>this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="89"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="98"/>
         <source>a fpsdesktop link</source>
         <translation>fpsdesktop 链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="100"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="132"/>
         <source>Open FPS Desktop</source>
         <translation>打开 FPS Desktop</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="101"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="133"/>
         <source>Recent GUIDs</source>
         <translation>最近的 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="104"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="136"/>
         <source>Pause receiving from PBMS</source>
         <translation>暂停接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="109"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="141"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="129"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="161"/>
         <source>not receiving from PBMS</source>
         <translation>未接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="131"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="163"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="133"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="165"/>
         <source>receiving from PBMS on port {port}</source>
         <translation>正在端口 {port} 接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="135"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="167"/>
         <source>not the port PBMS uses: tell IT</source>
-        <translation type="unfinished"></translation>
+        <translation>不是 PBMS 使用的端口：请联系信息中心</translation>
     </message>
 </context>
 <context>
@@ -281,25 +281,30 @@
 </context>
 <context>
     <name>FileList</name>
+    <message>
+        <location filename="../../fps_desktop/ui/file_list.py" line="101"/>
+        <source>{name} — cannot be printed: {reason}</source>
+        <translation>{name} — 无法打印：{reason}</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="88"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="103"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n 页</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="103"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="118"/>
         <source>Invoices</source>
         <translation>发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="104"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="119"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="108"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="123"/>
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
     </message>
@@ -307,12 +312,12 @@
 <context>
     <name>FpsError</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="195"/>
+        <location filename="../../fps_desktop/config.py" line="205"/>
         <source>Setting {key} needs a value of type {kind}.</source>
         <translation>设置项 {key} 需要 {kind} 类型的值。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="246"/>
+        <location filename="../../fps_desktop/config.py" line="256"/>
         <source>This computer has no password store (keyring), so the secret was not saved. Ask IT to enable one.</source>
         <translation>本机没有可用的密码存储（钥匙串），密钥未保存。请联系信息中心开启。</translation>
     </message>
@@ -322,7 +327,7 @@
         <translation>{where} 所在磁盘已满。请释放空间（或在设置中调小缓存上限）后重试；没有任何数据丢失。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/demo.py" line="107"/>
+        <location filename="../../fps_desktop/documents/demo.py" line="165"/>
         <source>The demo source only knows the sample GUIDs shown in the empty window.</source>
         <translation>演示数据源只包含空白窗口中列出的示例 GUID。</translation>
     </message>
@@ -680,6 +685,97 @@
         <translation>OSS 接收了 {key} 的第 {number} 个分片，但应答中没有 ETag；OSS 总会发送 ETag，合并分片也需要它。中间有代理，或者对方只是模仿 OSS 的存储服务。</translation>
     </message>
     <message>
+        <location filename="../../fps_desktop/cli/invoices.py" line="76"/>
+        <source>The folder {folder} does not exist.</source>
+        <translation>文件夹 {folder} 不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="72"/>
+        <source>The OFD file is too large to be an invoice.</source>
+        <translation>OFD 文件过大，不像是发票。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="79"/>
+        <source>The OFD file is damaged: it is not a valid package.</source>
+        <translation>OFD 文件已损坏：不是有效的 OFD 包。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="83"/>
+        <source>The OFD file holds too many parts to be an invoice.</source>
+        <translation>OFD 文件包含的部件过多，不像是发票。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="92"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="146"/>
+        <source>The OFD file was refused: it holds a path leading outside it ({path}).</source>
+        <translation>已拒绝该 OFD 文件：其中有指向包外的路径（{path}）。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="108"/>
+        <source>The OFD file is incomplete: {path} is missing.</source>
+        <translation>OFD 文件不完整：缺少 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="118"/>
+        <source>The OFD file is damaged ({path}).</source>
+        <translation>OFD 文件已损坏（{path}）。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="128"/>
+        <source>The OFD file was refused: it unpacks to far more data than an invoice (a zip bomb?).</source>
+        <translation>已拒绝该 OFD 文件：解压后的数据量远超发票应有的大小（可能是压缩炸弹）。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="216"/>
+        <source>This file is not an OFD document (no OFD.xml).</source>
+        <translation>此文件不是 OFD 文档（缺少 OFD.xml）。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="222"/>
+        <source>The OFD file names no document to show.</source>
+        <translation>OFD 文件中没有可显示的文档。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="425"/>
+        <source>The OFD file has no pages.</source>
+        <translation>OFD 文件没有页面。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="432"/>
+        <source>The OFD file could not be drawn ({detail}).</source>
+        <translation>无法绘制该 OFD 文件（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/register.py" line="125"/>
+        <source>The register table name {table} is not valid.</source>
+        <translation>发票登记表名 {table} 无效。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/register.py" line="316"/>
+        <source>The invoice register at {path} cannot be opened ({detail}). Duplicate checks are off until it can.</source>
+        <translation>无法打开位于 {path} 的发票登记簿（{detail}）。在恢复之前，重复报销检查不可用。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/register.py" line="350"/>
+        <source>User {user} may not create or use the invoice register table {table} in {database}. Ask the DBA to grant CREATE, SELECT, INSERT and UPDATE on it.</source>
+        <translation>用户 {user} 无权在 {database} 中创建或使用发票登记表 {table}。请数据库管理员授予 CREATE、SELECT、INSERT 和 UPDATE 权限。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="43"/>
+        <source>The invoice XML is too large to be an invoice ({mb} MB).</source>
+        <translation>发票 XML 过大（{mb} MB），不像是发票。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="53"/>
+        <source>The invoice XML was refused: it declares entities or a DTD, which invoices never need and attacks use.</source>
+        <translation>已拒绝该发票 XML：其中声明了实体或 DTD，发票从不需要这些，而攻击常利用它们。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="61"/>
+        <source>The invoice XML is damaged and cannot be read ({detail}).</source>
+        <translation>发票 XML 已损坏，无法读取（{detail}）。</translation>
+    </message>
+    <message>
         <location filename="../../fps_desktop/printing/preview.py" line="84"/>
         <source>{names} could not be merged and cannot be printed.</source>
         <translation>{names} 无法合并，不能打印。</translation>
@@ -854,6 +950,84 @@
     </message>
 </context>
 <context>
+    <name>Invoices</name>
+    <message>
+        <location filename="../../fps_desktop/invoices/fields.py" line="34"/>
+        <source>Fully digital (数电票)</source>
+        <translation>数电票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/fields.py" line="35"/>
+        <source>VAT e-invoice (ordinary)</source>
+        <translation>增值税电子普通发票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/fields.py" line="36"/>
+        <source>VAT special invoice</source>
+        <translation>增值税专用发票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/fields.py" line="37"/>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/fields.py" line="46"/>
+        <source>No text layer and no readable QR code (a scan?): fields are empty.</source>
+        <translation>没有文字层，也没有可识别的二维码（扫描件？）：字段为空。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/fields.py" line="49"/>
+        <source>Nothing on this file reads as an invoice.</source>
+        <translation>此文件中没有可识别为发票的内容。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="33"/>
+        <source>The buyer is not the university.</source>
+        <translation>购买方不是本单位。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="118"/>
+        <source>Duplicate: also in GUID {guid} ({file}), printed {printed} by {by}</source>
+        <translation>重复：也在单据 {guid} 中（{file}），已于 {printed} 由 {by} 打印</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="123"/>
+        <source>Duplicate: also in GUID {guid} ({file})</source>
+        <translation>重复：也在单据 {guid} 中（{file}）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="125"/>
+        <source>Duplicate: the same invoice as {file}</source>
+        <translation>重复：与 {file} 是同一张发票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="127"/>
+        <source>Suspected: like invoice {number} in GUID {guid}</source>
+        <translation>疑似重复：与单据 {guid} 中的发票 {number} 相似</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="131"/>
+        <source>Red-letter invoice</source>
+        <translation>红字发票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="134"/>
+        <source>Sources disagree on {field}: {values}</source>
+        <translation>各来源的 {field} 不一致：{values}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="138"/>
+        <source>Also here as {files}</source>
+        <translation>本单据中另有 {files}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="42"/>
+        <source>Seal could not be drawn — print it from an OFD reader.</source>
+        <translation>无法绘制印章——请用 OFD 阅读器打印此文件。</translation>
+    </message>
+</context>
+<context>
     <name>JobList</name>
     <message>
         <location filename="../../fps_desktop/ui/job_list.py" line="83"/>
@@ -878,7 +1052,7 @@
     <message>
         <location filename="../../fps_desktop/ui/job_list.py" line="93"/>
         <source>Nothing yet. Opening, printing, exports and uploads are listed here.</source>
-        <translation type="unfinished"></translation>
+        <translation>暂无任务。打开、打印、导出和上传都会列在这里。</translation>
     </message>
 </context>
 <context>
@@ -956,12 +1130,22 @@
     <message>
         <location filename="../../fps_desktop/printing/job.py" line="117"/>
         <source>{sheets} sheet(s) printed</source>
-        <translation type="unfinished"></translation>
+        <translation>已打印 {sheets} 张</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/printing/job.py" line="123"/>
         <source>Print {guid}</source>
-        <translation type="unfinished">打印 {guid}</translation>
+        <translation>打印 {guid}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="233"/>
+        <source>{count} invoices, {duplicates} duplicates</source>
+        <translation>{count} 张发票，{duplicates} 张重复</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="241"/>
+        <source>Read invoices of {guid}</source>
+        <translation>读取 {guid} 的发票</translation>
     </message>
 </context>
 <context>
@@ -1004,7 +1188,7 @@
     <message>
         <location filename="../../fps_desktop/ui/main_window.py" line="121"/>
         <source>Go to GUID box</source>
-        <translation type="unfinished"></translation>
+        <translation>转到 GUID 输入框</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/main_window.py" line="127"/>
@@ -1094,7 +1278,7 @@
     <message>
         <location filename="../../fps_desktop/ui/main_window.py" line="257"/>
         <source>Could not open “{text}”: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开“{text}”：{reason}</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/main_window.py" line="270"/>
@@ -1104,14 +1288,14 @@
     <message numerus="yes">
         <location filename="../../fps_desktop/ui/main_window.py" line="312"/>
         <source>%n cannot be printed</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 个无法打印</numerusform>
         </translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/main_window.py" line="334"/>
         <source>Page {n} / {count}</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {n} / {count} 页</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/main_window.py" line="267"/>
@@ -1122,12 +1306,12 @@
     <message>
         <location filename="../../fps_desktop/ui/main_window.py" line="132"/>
         <source>Rotate right</source>
-        <translation type="unfinished"></translation>
+        <translation>向右旋转</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/main_window.py" line="133"/>
         <source>Rotate left</source>
-        <translation type="unfinished"></translation>
+        <translation>向左旋转</translation>
     </message>
     <message numerus="yes">
         <location filename="../../fps_desktop/ui/main_window.py" line="310"/>
@@ -1157,12 +1341,12 @@
         <translation>可以试用的演示单据：</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="428"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="424"/>
         <source>Could not open {guid}: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开 {guid}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="455"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="451"/>
         <source>{name} {version}
 Finance Print Station</source>
         <translation>{name} {version}
@@ -1204,67 +1388,67 @@ Finance Print Station</source>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="116"/>
         <source>&amp;Printer</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="117"/>
-        <source>&amp;Layout</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="118"/>
-        <source>P&amp;ages</source>
-        <translation type="unfinished"></translation>
+        <translation>打印机(&amp;P)</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="119"/>
+        <source>&amp;Layout</source>
+        <translation>版式(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="120"/>
+        <source>P&amp;ages</source>
+        <translation>页码(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="121"/>
         <source>&amp;Copies</source>
-        <translation type="unfinished"></translation>
+        <translation>份数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="132"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="134"/>
         <source>Previous sheet (Page Up)</source>
-        <translation type="unfinished"></translation>
+        <translation>上一张（Page Up）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="135"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="137"/>
         <source>Next sheet (Page Down)</source>
-        <translation type="unfinished"></translation>
+        <translation>下一张（Page Down）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="140"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="142"/>
         <source>Zoom in</source>
-        <translation type="unfinished">放大</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="143"/>
-        <source>Zoom out</source>
-        <translation type="unfinished">缩小</translation>
+        <translation>放大</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="145"/>
-        <source>Fit page</source>
-        <translation type="unfinished">适合页面</translation>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="161"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="147"/>
+        <source>Fit page</source>
+        <translation>适合页面</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="163"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="222"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="224"/>
         <source>Left out because they cannot be printed: {names}</source>
-        <translation type="unfinished"></translation>
+        <translation>以下文件无法打印，已略过：{names}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="296"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="298"/>
         <source>printed at {percent} % of its size</source>
         <translation>按原尺寸的 {percent}% 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="326"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="328"/>
         <source>PDF files (*.pdf)</source>
-        <translation type="unfinished"></translation>
+        <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="87"/>
@@ -1274,13 +1458,13 @@ Finance Print Station</source>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="65"/>
         <source>Print {guid}</source>
-        <translation type="unfinished">打印 {guid}</translation>
+        <translation>打印 {guid}</translation>
     </message>
     <message numerus="yes">
         <location filename="../../fps_desktop/ui/print_dialog.py" line="78"/>
         <source>GUID {guid} · %n file(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>GUID {guid} · %n 个文件</numerusform>
         </translation>
     </message>
     <message>
@@ -1304,29 +1488,21 @@ Finance Print Station</source>
         <translation>黑白打印</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="238"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="240"/>
         <source>%n sheet(s) of A4</source>
         <translation>
             <numerusform>共 %n 张 A4</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="284"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="286"/>
         <source>Sheet {n} / {count}</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {n} / {count} 张</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="326"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="328"/>
         <source>Save as PDF file</source>
         <translation>另存为 PDF 文件</translation>
-    </message>
-</context>
-<context>
-    <name>QCoreApplication.self</name>
-    <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="85"/>
-        <source>{name} — cannot be printed: {reason}</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

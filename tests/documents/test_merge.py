@@ -8,11 +8,11 @@ import pytest
 
 from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.demo import DemoSource
-from fps_desktop.printing.imposition import Layout, impose, parse_page_ranges
 from fps_desktop.documents.merge import merge_files
 from fps_desktop.documents.models import FileRole
 from fps_desktop.documents.sources import FolderSource
 from fps_desktop.errors import UsageError
+from fps_desktop.printing.imposition import Layout, impose, parse_page_ranges
 from tests.documents.conftest import GUID, invoice_bytes, pdf_with_pages
 
 MM = 72 / 25.4

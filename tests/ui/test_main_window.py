@@ -36,11 +36,9 @@ def test_unchecking_a_file_removes_its_pages(qtbot, window):
 
 
 def test_a_bad_guid_is_refused_before_any_job(qtbot, window, monkeypatch):
-    shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *args: shown.append(args[2]))
     window.open_guid("not-a-guid")
     assert window.jobs.rowCount() == 0
-    assert "32 hexadecimal digits" in shown[0]
+    assert "32 hexadecimal digits" in window.notice.text()
 
 
 @pytest.mark.allow_log_warnings

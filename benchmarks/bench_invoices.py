@@ -1,0 +1,174 @@
+"""Figures for invoices as data: fields of PDFs and XML, OFD to PDF, duplicate lookups.
+
+Run: .venv/bin/python benchmarks/bench_invoices.py [--rows 1000000] [--parts fields,ofd,...]
+Targets: 100 e-invoice PDFs <= 1 s (text + QR), 100 XML <= 0.2 s, OFD page <= 150 ms,
+a duplicate lookup <= 5 ms with 1,000,000 register rows in SQLite and in MariaDB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from fps_desktop.documents.demo import DEMO_CASES, DemoInvoice, demo_file_bytes  # noqa: E402
+from fps_desktop.invoices.fields import InvoiceFields  # noqa: E402
+from fps_desktop.invoices.ofd import ofd_to_pdf  # noqa: E402
+from fps_desktop.invoices.reader import read_invoice  # noqa: E402
+from fps_desktop.invoices.register import Register, mysql_register, sqlite_register  # noqa: E402
+
+CORPUS = ROOT / "tests" / "invoices" / "corpus" / "ofdrw"
+BATCH = 10_000
+
+
+def _demo_pdfs(count: int) -> list[bytes]:
+    files = []
+    for guid, case in DEMO_CASES.items():
+        for index, _ in enumerate(case.invoices, 1):
+            files.append(demo_file_bytes(guid, f"inv-{index}"))
+    return [files[i % len(files)] for i in range(count)]
+
+
+def _best_of(runs: int, work) -> tuple[float, float]:
+    """Best wall and CPU seconds: on a shared, busy machine the CPU time is the honest one."""
+    results = [_timed(work) for _ in range(runs)]
+    return min(r[0] for r in results), min(r[1] for r in results)
+
+
+def _timed(work) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    work()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def _pdfs_from_public_ofds(count: int) -> list[bytes]:
+    """First pages of the public OFD e-invoices, drawn as PDF (fonts not embedded)."""
+    import pymupdf
+
+    files = []
+    for name in ("999.ofd", "1.ofd"):
+        doc = pymupdf.open("pdf", ofd_to_pdf((CORPUS / name).read_bytes()).pdf)
+        doc.select([0])
+        files.append(doc.tobytes())
+    return [files[i % len(files)] for i in range(count)]
+
+
+def bench_fields() -> None:
+    for label, pdfs in (
+        ("demo PDFs, 414 KB embedded CJK subset", _demo_pdfs(100)),
+        ("public e-invoices drawn from OFD", _pdfs_from_public_ofds(100)),
+    ):
+        wall, cpu = _best_of(3, lambda pdfs=pdfs: [read_invoice(pdf, "x.pdf") for pdf in pdfs])
+        print(f"fields of 100 e-invoice PDFs (text + QR), {label}: {wall:.3f} s wall, "
+              f"{cpu:.3f} s CPU (target <= 1 s)")  # fmt: skip
+    from fps_desktop.documents.demo import demo_invoice_xml
+
+    xmls = [
+        demo_invoice_xml(
+            DemoInvoice(f"2544200000099{i:07d}", "2025-11-03", "某公司", "*服务*", 100.0 + i)
+        )
+        for i in range(100)
+    ]
+    wall, cpu = _best_of(3, lambda: [read_invoice(xml, "x.xml") for xml in xmls])
+    print(f"fields of 100 数电票 XML: {wall:.3f} s wall, {cpu:.3f} s CPU (target <= 0.2 s)")
+
+
+def bench_ofd() -> None:
+    from fps_desktop.invoices.demo_ofd import demo_invoice_ofd
+
+    samples = {path.name: path.read_bytes() for path in sorted(CORPUS.glob("*.ofd"))}
+    samples["demo 数电票"] = demo_invoice_ofd(DEMO_CASES["3e7d9c1b5a2f4e6d8c0b1a2f3e4d5c6b"]
+                                             .invoices[0])  # fmt: skip
+    for name, data in samples.items():
+        pages = ofd_to_pdf(data).pages
+        wall, cpu = _best_of(5, lambda data=data: ofd_to_pdf(data))
+        print(f"OFD -> PDF {name}: {1000 * wall / pages:.1f} ms wall, {1000 * cpu / pages:.1f} ms"
+              f" CPU per page ({pages} pages, target <= 150 ms)")  # fmt: skip
+
+
+def _fill(register: Register, rows: int) -> None:
+    """``rows`` sightings: 5 files per GUID, realistic keys, sellers, totals and dates."""
+    rng = random.Random(7)
+    for start in range(register.count(), rows, BATCH):
+        batch = []
+        for i in range(start, min(start + BATCH, rows)):
+            fields = InvoiceFields(
+                number=f"2544200{i:013d}",
+                seller_tax_id=f"9144{rng.randrange(10**8):08d}X",
+                total=f"{rng.randrange(1, 10**6) / 100:.2f}",
+                date=f"2025-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}",
+            )
+            sha = hashlib.sha256(str(i).encode()).hexdigest()
+            batch.append((f"guid{i // 5:027d}", f"发票_{i}.pdf", sha, fields))
+        register.record_all(batch, "bench")
+    print(f"  {register.count():,} rows in the register")
+
+
+def bench_lookup(register: Register, label: str, rows: int) -> None:
+    _fill(register, rows)
+    rng = random.Random(11)
+    probes = []
+    for _ in range(500):
+        i = rng.randrange(rows)
+        f = InvoiceFields(number=f"2544200{i:013d}", seller_tax_id="91440000000000X",
+                          total="1.00", date="2025-01-01")  # fmt: skip
+        probes.append((hashlib.sha256(str(i).encode()).hexdigest(), f))
+    times = []
+    for sha, fields in probes:
+        start = time.perf_counter()
+        matches = register.lookup("another-guid", sha, fields)
+        times.append(time.perf_counter() - start)
+        assert matches, "every probe is registered"
+    times.sort()
+    median, p95 = statistics.median(times), times[int(len(times) * 0.95)]
+    print(f"duplicate lookup, {label}, {register.count():,} rows: median {1000 * median:.2f} ms,"
+          f" p95 {1000 * p95:.2f} ms (target <= 5 ms)")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--parts", default="fields,ofd,sqlite,mariadb",
+                        help="comma-separated: fields, ofd, sqlite, mariadb")  # fmt: skip
+    args = parser.parse_args()
+    parts = set(args.parts.split(","))
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    if "fields" in parts:
+        bench_fields()
+    if "ofd" in parts:
+        bench_ofd()
+    with tempfile.TemporaryDirectory() as work:
+        if "sqlite" in parts:
+            register = sqlite_register(Path(work) / "register.sqlite3")
+            bench_lookup(register, "SQLite", args.rows)
+            register.close()
+        if "mariadb" in parts:
+            bench_mariadb(Path(work), args.rows)
+
+
+def bench_mariadb(work: Path, rows: int) -> None:
+    from fps_desktop.export.db import DbSettings
+    from tests.export.mariadb_server import PASSWORD, USER, MariaDbServer
+
+    server = MariaDbServer(work / "mariadb").start()
+    try:
+        with server.admin().cursor() as cursor:
+            cursor.execute("CREATE DATABASE bench")
+        register = mysql_register(DbSettings("127.0.0.1", server.port, USER, PASSWORD, "bench"))
+        bench_lookup(register, "MariaDB", rows)
+        register.close()
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,12 @@
+"""What is on an invoice, and whether it was claimed before. No Qt.
+
+- ``reader.read_invoice(data, name) -> InvoiceFields``: every field with its source
+  and the disagreements between sources (XML > OFD data > QR code > PDF text).
+- ``ofd.ofd_to_pdf(data) -> OfdConversion``: an OFD as PDF pages, ``seal_problem``
+  set when a signed page came out without its seal.
+- ``register.open_register(settings) -> Register``: ``record_many``, ``lookup``,
+  ``record_printed``, ``duplicates``; SQLite here or the shared MySQL.
+- ``listing.list_invoices(manifest, blob_path, register, ...) -> InvoiceList``: the
+  GUID's invoice table with duplicates, buyer check and sum; JSON, XLSX, CSV.
+- ``cover.cover_sheet_pdf(listing, clerk, attachments, pages, date) -> bytes``.
+"""

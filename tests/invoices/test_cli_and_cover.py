@@ -1,0 +1,113 @@
+import datetime as dt
+import json
+
+import pymupdf
+import pytest
+import zxingcpp
+from openpyxl import load_workbook
+
+from fps_desktop.cli import main
+from fps_desktop.config import Paths, Settings
+from fps_desktop.invoices.cover import cover_sheet_pdf
+from fps_desktop.invoices.listing import list_invoices
+from tests.invoices.conftest import CLAIMED_TWICE, TRAVEL
+from tests.invoices.test_register import _fetched
+
+KEYS = {"file", "kind", "code", "number", "date", "buyer", "buyer_tax_id", "seller",
+        "seller_tax_id", "amount", "tax", "total", "check_code", "red_letter", "source",
+        "duplicates"}  # fmt: skip
+
+
+def test_invoices_json_lists_fields_duplicates_and_the_total(capsys):
+    assert main(["invoices", TRAVEL, "--json"]) == 0
+    capsys.readouterr()
+    assert main(["invoices", CLAIMED_TWICE, "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["guid"] == CLAIMED_TWICE and payload["total"] == "948.00"
+    air = payload["invoices"][0]
+    assert set(air) >= KEYS and air["date"] == "2025-08-19" and air["total"] == "1280.00"
+    (duplicate,) = air["duplicates"]
+    assert duplicate["guid"] == TRAVEL and duplicate["file"].endswith(".pdf") and duplicate["seen"]
+    assert payload["invoices"][2]["red_letter"] is True
+    assert payload["invoices"][1]["buyer_ok"] is False
+
+
+def test_invoices_table_names_the_other_guid(capsys):
+    main(["invoices", TRAVEL])
+    assert main(["invoices", CLAIMED_TWICE]) == 0
+    out = capsys.readouterr().out
+    assert f"Duplicate: also in GUID {TRAVEL}" in out and "Red-letter invoice" in out
+    assert "The buyer is not the university." in out
+    assert "total 948.00" in out
+
+
+def test_invoices_xlsx_and_csv_have_chinese_headers_numbers_and_a_totals_row(tmp_path):
+    xlsx, csv_file = tmp_path / "list.xlsx", tmp_path / "list.csv"
+    assert main(["invoices", TRAVEL, "--xlsx", str(xlsx)]) == 0
+    sheet = load_workbook(xlsx).active
+    assert sheet["D1"].value == "发票号码" and sheet["L1"].value == "价税合计"
+    assert sheet["B2"].value == "数电票"
+    assert sheet["L2"].value == 1280.0 and sheet["L2"].number_format == "#,##0.00"
+    assert sheet["A4"].value == "合计" and sheet["L4"].value == 2248.0
+    assert main(["invoices", TRAVEL, "--csv", str(csv_file)]) == 0
+    lines = csv_file.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("文件,类型") and lines[-1].endswith("2248.00")
+
+
+def test_duplicates_report_with_since_and_xlsx(tmp_path, capsys):
+    main(["invoices", TRAVEL, "--json"])
+    main(["invoices", CLAIMED_TWICE, "--json"])
+    capsys.readouterr()
+    assert main(["duplicates"]) == 0
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 2 and TRAVEL in captured.out
+    assert "1 invoices registered under more than one GUID" in captured.err
+    assert main(["duplicates", "--since", "2999-01-01"]) == 0
+    assert capsys.readouterr().out == ""
+    out = tmp_path / "dups.xlsx"
+    assert main(["duplicates", "--xlsx", str(out)]) == 0
+    assert load_workbook(out).active.max_row == 3
+    with pytest.raises(SystemExit) as refused:
+        main(["duplicates", "--since", "yesterday"])
+    assert refused.value.code == 2
+
+
+def test_cover_sheet_carries_the_guid_qr_table_sum_and_signature_boxes():
+    settings = Settings(Paths.default(), site_files=[])
+    cache, manifest = _fetched(settings, TRAVEL)
+    listing = list_invoices(manifest, cache.blob_path, None)
+    pdf = cover_sheet_pdf(listing, "李会计", attachments=3, pages=7, date=dt.date(2026, 3, 2))
+    page = pymupdf.open("pdf", pdf)[0]
+    text = page.get_text()
+    wanted = ("报销单据封面", TRAVEL, "李会计", "2026-03-02", "25442000000123456790",
+              "广州南沙酒店管理有限公司", "¥2,248.00", "附件 3 份", "共 7 页",
+              "财务负责人")  # fmt: skip
+    for expected in wanted:
+        assert expected in text, expected
+    pix = page.get_pixmap(dpi=150, colorspace=pymupdf.csGRAY)
+    view = zxingcpp.ImageView(pix.samples_mv, pix.width, pix.height, zxingcpp.ImageFormat.Lum,
+                              pix.stride)  # fmt: skip
+    assert [code.text for code in zxingcpp.read_barcodes(view)] == [TRAVEL]
+
+
+def test_a_long_invoice_table_runs_onto_a_second_page():
+    settings = Settings(Paths.default(), site_files=[])
+    cache, manifest = _fetched(settings, TRAVEL)
+    listing = list_invoices(manifest, cache.blob_path, None)
+    listing.rows = listing.rows * 40
+    doc = pymupdf.open("pdf", cover_sheet_pdf(listing, "", 0, 80))
+    assert doc.page_count >= 2 and "¥" in doc[-1].get_text()
+
+
+@pytest.mark.allow_log_warnings  # the unreachable database is logged
+def test_fields_are_listed_when_the_shared_register_is_down(capsys):
+    from tests.net import free_port
+
+    settings = Settings(Paths.default())
+    settings.set("invoices.register", "mysql")
+    settings.set("db.port", free_port())
+    assert main(["invoices", TRAVEL, "--json"]) == 0
+    captured = capsys.readouterr()
+    payload = json.loads(captured.out)
+    assert payload["duplicates_checked"] is False and payload["total"] == "2248.00"
+    assert "duplicates not checked: Cannot reach the database at 127.0.0.1:" in captured.err
