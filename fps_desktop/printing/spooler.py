@@ -107,6 +107,8 @@ def spool(
             if sent:
                 printer.newPage()
             draw_bands(painter, sheet_bands(doc, index, dpi, grayscale, device))
+            with mupdf_lock:
+                pymupdf.TOOLS.store_shrink(100)  # decoded scans are not drawn twice: let go
             sent += 1
             progress(sent, total, "")
     finally:
