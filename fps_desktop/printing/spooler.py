@@ -19,13 +19,15 @@ from PySide6.QtCore import QRectF, QSize
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
-from fps_desktop.documents.pdf import content_bands, mupdf_lock
+from fps_desktop.documents.pdf import mupdf_lock
 from fps_desktop.errors import QT_TRANSLATE_NOOP, PrintError
 from fps_desktop.jobs import CancelToken, Progress, no_progress
 
 log = logging.getLogger(__name__)
 
 MAX_DPI = 300
+BAND_GAP = 6  # points of blank paper between two drawings that start a new band
+BLEED = 1  # points around a drawing's box, for anti-aliased edges
 Band = tuple[QRectF, QImage, bytes]
 
 
@@ -143,7 +145,7 @@ def sheet_bands(
         drawn = sheet.get_bboxlog()
         images = sheet.get_image_info()
         page = sheet.get_displaylist()  # parsed once, rendered per band
-        bands = content_bands(page)
+        bands = content_bands(drawn, page.rect)
         scale_x = device.width() / page.rect.width if device else dpi / 72
         scale_y = device.height() / page.rect.height if device else dpi / 72
     rendered = []
@@ -157,6 +159,24 @@ def sheet_bands(
                         band.height * scale_y)  # fmt: skip
         rendered.append((target, QImage(pixels, width, height, stride, fmt), pixels))
     return rendered
+
+
+def content_bands(drawn: list, sheet: pymupdf.Rect) -> list[pymupdf.Rect]:
+    """Rectangles (in points) that hold everything drawn on a sheet, top to bottom.
+
+    Taken from MuPDF's log of drawing operations (``get_bboxlog``), not from a trial
+    render: a scan is then decoded once, for its band, instead of twice.
+    """
+    bands: list[pymupdf.Rect] = []
+    for kind, box in sorted(drawn, key=lambda item: item[1][1]):
+        rect = pymupdf.Rect(box) + pymupdf.Rect(-BLEED, -BLEED, BLEED, BLEED) & sheet
+        if kind == "ignore-text" or rect.is_empty:
+            continue  # invisible text (a scan's OCR layer) puts no ink on paper
+        if bands and rect.y0 <= bands[-1].y1 + BAND_GAP:
+            bands[-1] |= rect
+        else:
+            bands.append(rect)
+    return bands
 
 
 def _band_dpi(band: pymupdf.Rect, drawn: list, images: list[dict], dpi: int) -> int:

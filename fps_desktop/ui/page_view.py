@@ -104,7 +104,7 @@ class ThumbnailStrip(QListWidget):
             rect = self.visualItemRect(item)
             if rect.top() > ahead.bottom():
                 break  # one column, top to bottom: the rest is further down
-            if rect.intersects(ahead) or row < 2:
+            if rect.bottom() >= ahead.top() or row < 2:
                 self._asked.add(row)
                 request = ref.request(THUMB.width(), THUMB.height())
                 self._requests[request] = item
