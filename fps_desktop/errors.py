@@ -61,9 +61,17 @@ class SourceError(FpsError):
 
 
 class DocumentError(FpsError):
-    """A file cannot be read as the document it claims to be."""
+    """A file cannot be read as the document it claims to be.
+
+    ``problem`` is a stable code for the kind of defect (``documents.models.Problem``),
+    so a file list can say "damaged PDF" in the row without parsing the message.
+    """
 
     exit_code = 4
+
+    def __init__(self, template: str, problem: str = "damaged-pdf", **params: object) -> None:
+        self.problem = problem
+        super().__init__(template, **params)
 
 
 class StorageError(FpsError):

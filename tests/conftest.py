@@ -64,3 +64,42 @@ def fail_on_unexpected_warnings(request, caplog):
     if noisy:
         lines = "\n".join(f"{r.levelname} {r.name}: {r.getMessage()}" for r in noisy)
         pytest.fail(f"unexpected warnings in the log:\n{lines}")
+
+
+@pytest.fixture
+def settings(fps_home):
+    from fps_desktop.config import Settings
+
+    return Settings()
+
+
+@pytest.fixture
+def window(qtbot, settings):
+    """The real main window, shown and active, as a clerk finds it."""
+    from fps_desktop.ui.job_queue import JobQueue
+    from fps_desktop.ui.main_window import MainWindow
+
+    main = MainWindow(settings, JobQueue())
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    main.activateWindow()
+    yield main
+    main.shutdown()
+
+
+@pytest.fixture
+def chinese(qapp):
+    """Our catalogue and Qt's own zh_CN, removed again after the test."""
+    from PySide6.QtCore import QLocale, QTranslator
+
+    from fps_desktop.ui.app import install_translations
+
+    before = qapp.findChildren(QTranslator)
+    assert install_translations(qapp, "zh_CN") == "zh_CN"
+    yield
+    for translator in qapp.findChildren(QTranslator):
+        if translator not in before:
+            qapp.removeTranslator(translator)
+            translator.deleteLater()
+    QLocale.setDefault(QLocale("en"))

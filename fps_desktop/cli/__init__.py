@@ -32,15 +32,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+UNEXPECTED_EXIT_CODE = 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. The one guard for the whole program: any failure becomes
+    one line on stderr and a stable exit code; tracebacks go to the log file only."""
     parser = build_parser()
     args = parser.parse_args(argv)
     paths = Paths.default()
-    setup_logging(paths.log_dir, verbose=args.verbose)
-    settings = Settings(paths)
+    log_file = setup_logging(paths.log_dir, verbose=args.verbose)
     handler = getattr(args, "handler", None) or documents.run_gui
     try:
-        return handler(args, settings)
+        return handler(args, Settings(paths))
     except FpsError as exc:
         log.debug("command failed", exc_info=True)
         print(f"error: {exc.message}", file=sys.stderr)
@@ -48,3 +52,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        # INFO keeps the traceback out of the terminal (stderr shows warnings and up)
+        log.info("unexpected failure of %r", args.command, exc_info=True)
+        print(
+            f"error: unexpected failure ({type(exc).__name__}); details are in {log_file}",
+            file=sys.stderr,
+        )
+        return UNEXPECTED_EXIT_CODE

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from fps_desktop.cli.terminal import run_in_terminal
@@ -17,13 +18,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     invoices = kinds.add_parser("invoices", help="one JSON file per issued invoice (seed 001)")
     invoices.add_argument("-o", "--output-dir", type=Path, help="default: the export folder")
-    invoices.add_argument("-t", "--threads", type=int,
+    invoices.add_argument("-t", "--threads", type=_at_least_one,
                           help="file writer threads (default: the setting, 1)")  # fmt: skip
     invoices.add_argument("-c", "--compress", action="store_true", help="write .json.gz")
     invoices.add_argument("-i", "--incremental", action="store_true",
                           help="only invoices changed since the last run, per tenant")  # fmt: skip
     invoices.add_argument("-d", "--dry-run", action="store_true", help="count, write nothing")
-    invoices.add_argument("-l", "--limit", type=int, help="process at most this many groups")
+    invoices.add_argument("-l", "--limit", type=_at_least_one,
+                          help="process at most this many groups")  # fmt: skip
     invoices.add_argument("--tenant", type=int, help="only this tenant")
     invoices.add_argument("--index", choices=["csv", "xlsx"],
                           help="also write a list of the exported invoices")  # fmt: skip
@@ -42,6 +44,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     for parser in (invoices, basic, demo):
         parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
                             help="log details to stderr")  # fmt: skip
+
+
+def _at_least_one(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _print_report(text: str) -> None:
+    """Print for the admin; a reader that stopped early (``| head``) is no error."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        # Python flushes stdout once more at exit: point it at nothing so that stays quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _db(settings: Settings):
@@ -74,7 +95,7 @@ def run_export_invoices(args: argparse.Namespace, settings: Settings) -> int:
     )  # fmt: skip
     exporter = InvoiceExporter(_db(settings), options, _mapping(settings))
     summary = run_in_terminal(Job("Export invoices", _as_job(exporter.run))).data
-    print("\n".join(summary.lines()))
+    _print_report("\n".join(summary.lines()))
     return 0 if not (summary.failed or summary.failed_files) else 1
 
 
@@ -99,7 +120,7 @@ def run_export_basic(args: argparse.Namespace, settings: Settings) -> int:
         Job("Export basic data",
             lambda p, c: export_basic_data(_db(settings), output_dir, mapping, p, c))
     )  # fmt: skip
-    print(result.summary)
+    _print_report(result.summary)
     return 0
 
 
@@ -110,5 +131,5 @@ def run_demo_db(args: argparse.Namespace, settings: Settings) -> int:
     result = run_in_terminal(
         Job("Demo database", lambda p, c: create_demo_database(db, args.invoices, p, c))
     )
-    print(result.summary)
+    _print_report(result.summary)
     return 0

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from fps_desktop.documents.files import safe_filename, sniff_kind
 from fps_desktop.documents.models import CachedFile, FileRole, Manifest, RemoteFile
-from fps_desktop.documents.pdf import count_pages
+from fps_desktop.documents.pdf import prove_file
 from fps_desktop.documents.sources import DocumentSource
 from fps_desktop.errors import DocumentError
 from fps_desktop.jobs import CancelToken, Progress, no_progress
@@ -29,6 +29,7 @@ from fps_desktop.storage import DISK_FULL, disk_full_error, write_atomically
 log = logging.getLogger(__name__)
 
 STALE_DOWNLOAD_SECONDS = 600
+FILE_CHECKS = 2  # raise when the file checks change: cached GUIDs are checked again
 
 
 class DocumentCache:
@@ -66,6 +67,10 @@ class DocumentCache:
             return None
         if not all(self.blob_path(f.sha256).exists() for f in manifest.files):
             return None
+        if manifest.checks < FILE_CHECKS:
+            for item in manifest.files:
+                self._check(manifest.guid, item)
+            self._save(manifest)
         with contextlib.suppress(OSError):
             os.utime(path)  # last use, for LRU eviction
         return manifest
@@ -90,11 +95,8 @@ class DocumentCache:
                 progress(done, len(remote_files), remote.name)
                 files.append(self._download(guid, source, remote, cancel))
             progress(len(files), len(files), "")
-            manifest = Manifest(guid, source.name, time.time(), files)
-            write_atomically(
-                self.manifests / f"{guid}.json",
-                json.dumps(manifest.to_json(), ensure_ascii=False).encode("utf-8"),
-            )
+            manifest = Manifest(guid, source.name, time.time(), files, FILE_CHECKS)
+            self._save(manifest)
         self.evict()
         return manifest
 
@@ -139,6 +141,22 @@ class DocumentCache:
         return evicted
 
     # -- internals ------------------------------------------------------------------------
+
+    def _save(self, manifest: Manifest) -> None:
+        manifest.checks = FILE_CHECKS
+        write_atomically(
+            self.manifests / f"{manifest.guid}.json",
+            json.dumps(manifest.to_json(), ensure_ascii=False).encode("utf-8"),
+        )
+
+    def _check(self, guid: str, item: CachedFile) -> None:
+        """Prove the file prints as merging will print it, or record why not."""
+        try:
+            item.pages = prove_file(self.blob_path(item.sha256), item.kind, item.name)
+            item.problem, item.problem_params, item.problem_kind = "", {}, ""
+        except DocumentError as exc:
+            item.mark_unprintable(exc)
+            log.info("GUID %s file %s: %s", guid, item.name, exc.message)
 
     def _sweep_stale_downloads(self) -> None:
         """Remove downloads a killed process left behind (untouched for a while)."""
@@ -203,13 +221,9 @@ class DocumentCache:
             tmp.unlink(missing_ok=True)
             raise
         name = safe_filename(remote.name)
-        kind = sniff_kind(head)
+        kind = sniff_kind(head, name)
         cached = CachedFile(
             remote.file_id, name, remote.role or FileRole.ATTACHMENT, kind, sha, size
         )
-        try:
-            cached.pages = count_pages(target, kind, name)
-        except DocumentError as exc:
-            cached.problem, cached.problem_params = exc.template, exc.params
-            log.info("GUID %s file %s: %s", guid, name, exc.message)
+        self._check(guid, cached)
         return cached

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import asdict, dataclass, field
 
-from fps_desktop.errors import DocumentError
+from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
 
 
 class Layout(enum.StrEnum):
@@ -23,6 +23,36 @@ class FileKind(enum.StrEnum):
     PDF = "pdf"
     IMAGE = "image"
     UNKNOWN = "unknown"
+
+
+class Problem(enum.StrEnum):
+    """Why a file cannot be printed: a stable code, stored in the manifest."""
+
+    EMPTY = "empty"
+    DAMAGED_PDF = "damaged-pdf"
+    CUT_SHORT = "cut-short"  # an incomplete download or copy
+    PASSWORD = "password"
+    DAMAGED_IMAGE = "damaged-image"
+    UNSUPPORTED = "unsupported"
+    TOO_LARGE = "too-large"
+    NO_PAGES = "no-pages"
+
+    @property
+    def label(self) -> str:
+        """A few words for the file's row (translate in context ``FpsError``)."""
+        return PROBLEM_LABELS[self]
+
+
+PROBLEM_LABELS = {
+    Problem.EMPTY: QT_TRANSLATE_NOOP("FpsError", "empty file"),
+    Problem.DAMAGED_PDF: QT_TRANSLATE_NOOP("FpsError", "damaged PDF"),
+    Problem.CUT_SHORT: QT_TRANSLATE_NOOP("FpsError", "incomplete file"),
+    Problem.PASSWORD: QT_TRANSLATE_NOOP("FpsError", "password-protected"),
+    Problem.DAMAGED_IMAGE: QT_TRANSLATE_NOOP("FpsError", "damaged image"),
+    Problem.UNSUPPORTED: QT_TRANSLATE_NOOP("FpsError", "unsupported format"),
+    Problem.TOO_LARGE: QT_TRANSLATE_NOOP("FpsError", "too large to print"),
+    Problem.NO_PAGES: QT_TRANSLATE_NOOP("FpsError", "no pages"),
+}
 
 
 @dataclass(frozen=True)
@@ -48,6 +78,7 @@ class CachedFile:
     pages: int = 0
     problem: str = ""
     problem_params: dict = field(default_factory=dict)
+    problem_kind: str = ""  # a ``Problem`` code: what the row says in a few words
 
     @property
     def printable(self) -> bool:
@@ -55,7 +86,12 @@ class CachedFile:
 
     def problem_error(self) -> DocumentError:
         """Why this file cannot be shown, as the error it was when it was cached."""
-        return DocumentError(self.problem, **self.problem_params)
+        return DocumentError(self.problem, self.problem_kind, **self.problem_params)
+
+    def mark_unprintable(self, error: DocumentError) -> None:
+        self.pages = 0
+        self.problem, self.problem_params = error.template, error.params
+        self.problem_kind = error.problem
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -79,12 +115,14 @@ class Manifest:
     source: str
     fetched_at: float
     files: list[CachedFile] = field(default_factory=list)
+    checks: int = 0  # the version of the file checks its files passed (``FILE_CHECKS``)
 
     def to_json(self) -> dict:
         return {
             "guid": self.guid,
             "source": self.source,
             "fetched_at": self.fetched_at,
+            "checks": self.checks,
             "files": [f.to_json() for f in self.files],
         }
 
@@ -95,4 +133,5 @@ class Manifest:
             source=data["source"],
             fetched_at=data["fetched_at"],
             files=[CachedFile.from_json(f) for f in data["files"]],
+            checks=data.get("checks", 0),
         )

@@ -1,4 +1,5 @@
-"""Opening documents with PyMuPDF, and the one lock that keeps it single-threaded.
+"""Opening, checking and preparing documents for print with PyMuPDF, and the one lock
+that keeps PyMuPDF single-threaded.
 
 PyMuPDF shares one MuPDF context between threads and is not thread-safe, so
 every call into it from a worker holds ``mupdf_lock`` for one short step (a
@@ -8,21 +9,28 @@ page, a file); the GUI never waits long because the steps are small.
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 import threading
 from pathlib import Path
 
 import pymupdf
 
-from fps_desktop.documents.files import image_info
-from fps_desktop.documents.models import FileKind
+from fps_desktop.documents.images import (
+    MAX_IMAGE_PIXELS,
+    Frame,
+    damaged_image,
+    prove_frames,
+    read_frames,
+)
+from fps_desktop.documents.models import FileKind, Problem
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
 
 log = logging.getLogger(__name__)
 
 mupdf_lock = threading.RLock()
-MAX_IMAGE_PIXELS = 150_000_000  # 12,000 × 12,500: a 1 m² scan at 300 dpi
 pymupdf.TOOLS.mupdf_display_errors(False)
+pymupdf.TOOLS.mupdf_display_warnings(False)
 
 
 def pdf_bytes(doc: pymupdf.Document) -> bytes:
@@ -39,44 +47,159 @@ def inset(rect: pymupdf.Rect, margin: float) -> pymupdf.Rect:
 
 
 def open_document(path: Path, kind: FileKind, name: str) -> pymupdf.Document:
-    """Open a cached file as a PDF or image document, or say plainly why not.
+    """Open a cached file for the viewer, or say plainly why not.
 
-    Call with ``mupdf_lock`` held.
+    A PDF opens as it is; an image opens as the A4 page(s) it prints on, so the
+    viewer shows its true size and orientation. Call with ``mupdf_lock`` held.
     """
+    data = _read(path, name, kind)
+    if kind == FileKind.PDF:
+        return _open_pdf(data, name)
+    doc = pymupdf.open()
+    _append_image(doc, data, name)
+    return doc
+
+
+def append_file(out: pymupdf.Document, path: Path, kind: FileKind, name: str) -> int:
+    """Add the file's printed pages to ``out``; returns how many. Call with the lock held."""
+    data = _read(path, name, kind)
+    before = out.page_count
+    if kind == FileKind.IMAGE:
+        _append_image(out, data, name)
+        return out.page_count - before
+    src = _open_pdf(data, name)
+    try:
+        prepare_for_print(src)
+        out.insert_pdf(src, links=False, annots=False)  # all that prints is baked in now
+    finally:
+        src.close()
+    return out.page_count - before
+
+
+def prove_file(path: Path, kind: FileKind, name: str) -> int:
+    """Do once, cheaply, what merging will do with the file: load every page and copy
+    them into a scratch document, or decode every picture.
+
+    Returns its page count; raises ``DocumentError`` naming what is wrong, so a
+    damaged file is marked when it is fetched instead of failing a print later.
+    """
+    with mupdf_lock:
+        try:
+            if kind == FileKind.PDF:
+                return _prove_pdf(_read(path, name, kind), name)
+            frames = read_frames(_read(path, name, kind), name)
+            prove_frames(frames, name)  # decoding is the risky step; placing never fails
+            return len(frames)
+        except DocumentError:
+            raise
+        except Exception as exc:  # any library failure here is the file's defect
+            log.info("%s fails the print check: %s: %s", name, type(exc).__name__, exc)
+            raise _damaged(name, kind) from exc
+
+
+def prepare_for_print(doc: pymupdf.Document) -> None:
+    """Make annotations page content, as a viewer prints them.
+
+    Form fields that rely on ``NeedAppearances`` (or have no appearance) get one
+    drawn from their value, check boxes whose appearance for their state is
+    missing get a standard one, fields not marked for printing and hidden
+    annotations are left out. Signature fields stay whatever their print flag:
+    they carry the seal.
+    """
+    if not (doc.has_annots() or doc.is_form_pdf):
+        return
+    regenerate = bool(doc.is_form_pdf) and doc.need_appearances()
+    for page in doc:
+        for xref in [widget.xref for widget in page.widgets()]:
+            _prepare_widget(doc, page, page.load_widget(xref), regenerate)
+        for annot in [a for a in page.annots() if a.flags & pymupdf.PDF_ANNOT_IS_HIDDEN]:
+            page.delete_annot(annot)
+    doc.bake()
+
+
+_VALUE_FIELDS = {
+    pymupdf.PDF_WIDGET_TYPE_TEXT,
+    pymupdf.PDF_WIDGET_TYPE_COMBOBOX,
+    pymupdf.PDF_WIDGET_TYPE_LISTBOX,
+}
+
+
+def _prepare_widget(
+    doc: pymupdf.Document, page: pymupdf.Page, widget: pymupdf.Widget, regenerate: bool
+) -> None:
+    flags = _annot_flags(doc, widget.xref)
+    signature = widget.field_type == pymupdf.PDF_WIDGET_TYPE_SIGNATURE
+    printed = flags & pymupdf.PDF_ANNOT_IS_PRINT or signature
+    if flags & pymupdf.PDF_ANNOT_IS_HIDDEN or not printed:
+        page.delete_widget(widget)
+    elif widget.field_type in _VALUE_FIELDS:
+        if regenerate or not _has_appearance(doc, widget.xref):
+            widget.update()
+    elif widget.field_type == pymupdf.PDF_WIDGET_TYPE_CHECKBOX:
+        if regenerate or not _has_state_appearance(doc, widget.xref):
+            widget.update()
+    elif widget.field_type == pymupdf.PDF_WIDGET_TYPE_RADIOBUTTON and not _has_state_appearance(
+        doc, widget.xref
+    ):
+        widget.update()  # only then: redrawing a radio button that has one loses the choice
+
+
+def _annot_flags(doc: pymupdf.Document, xref: int) -> int:
+    kind, value = doc.xref_get_key(xref, "F")
+    return int(value) if kind == "int" else 0
+
+
+def _has_appearance(doc: pymupdf.Document, xref: int) -> bool:
+    return doc.xref_get_key(xref, "AP/N")[0] in ("xref", "dict")
+
+
+def _has_state_appearance(doc: pymupdf.Document, xref: int) -> bool:
+    """A check box draws ``/AP /N /<state>``; a name or nothing there draws nothing."""
+    kind, state = doc.xref_get_key(xref, "AS")
+    if kind != "name":
+        return False
+    return doc.xref_get_key(xref, f"AP/N/{state.lstrip('/')}")[0] == "xref"
+
+
+def _read(path: Path, name: str, kind: FileKind) -> bytes:
     data = path.read_bytes()
     if not data:
-        raise DocumentError(QT_TRANSLATE_NOOP("FpsError", "{name} is empty (0 bytes)."), name=name)
-    if kind == FileKind.IMAGE:
-        info = image_info(data)
-        if info is None:
-            raise DocumentError(
-                QT_TRANSLATE_NOOP("FpsError", "{name} is not a readable image."), name=name
-            )
-        if info.width * info.height > MAX_IMAGE_PIXELS:
-            raise DocumentError(
-                QT_TRANSLATE_NOOP(
-                    "FpsError",
-                    "{name} is too large to print ({width} × {height} pixels). "
-                    "Ask the sender for a smaller scan.",
-                ),
-                name=name,
-                width=info.width,
-                height=info.height,
-            )
-    elif kind != FileKind.PDF:
         raise DocumentError(
+            QT_TRANSLATE_NOOP("FpsError", "{name} is empty (0 bytes)."), Problem.EMPTY, name=name
+        )
+    if kind == FileKind.UNKNOWN:
+        raise _unsupported(name, data)
+    return data
+
+
+def _unsupported(name: str, data: bytes) -> DocumentError:
+    if name.lower().endswith(".ofd") or b"OFD.xml" in data[:4096]:
+        return DocumentError(
             QT_TRANSLATE_NOOP(
-                "FpsError", "{name} is neither a PDF nor a JPG/PNG image and cannot be shown."
+                "FpsError",
+                "{name} is an OFD e-invoice, which this station cannot print yet. "
+                "Ask for the PDF version of the invoice.",
             ),
+            Problem.UNSUPPORTED,
             name=name,
         )
+    return DocumentError(
+        QT_TRANSLATE_NOOP(
+            "FpsError",
+            "{name} is neither a PDF nor a picture (JPG, PNG, TIFF, BMP, WebP, GIF, HEIC) "
+            "and cannot be printed.",
+        ),
+        Problem.UNSUPPORTED,
+        name=name,
+    )
+
+
+def _open_pdf(data: bytes, name: str) -> pymupdf.Document:
     try:
-        doc = pymupdf.open(stream=data, filetype="pdf" if kind == FileKind.PDF else None)
-    except (pymupdf.FileDataError, RuntimeError, ValueError) as exc:
+        doc = pymupdf.open(stream=data, filetype="pdf")
+    except Exception as exc:  # MuPDF raises several types for bad files
         log.info("cannot open %s: %s", name, exc)
-        raise DocumentError(
-            QT_TRANSLATE_NOOP("FpsError", "{name} is damaged and cannot be opened."), name=name
-        ) from exc
+        raise _damaged(name, FileKind.PDF, data) from exc
     if doc.needs_pass:
         doc.close()
         raise DocumentError(
@@ -84,28 +207,126 @@ def open_document(path: Path, kind: FileKind, name: str) -> pymupdf.Document:
                 "FpsError",
                 "{name} is protected by a password. Ask the sender for an unprotected copy.",
             ),
+            Problem.PASSWORD,
             name=name,
         )
     if doc.page_count == 0:
+        repaired = doc.is_repaired
         doc.close()
-        raise DocumentError(QT_TRANSLATE_NOOP("FpsError", "{name} has no pages."), name=name)
+        if repaired or _cut_short(data):
+            raise _damaged(name, FileKind.PDF, data)
+        raise DocumentError(
+            QT_TRANSLATE_NOOP("FpsError", "{name} has no pages."), Problem.NO_PAGES, name=name
+        )
     return doc
 
 
-def count_pages(path: Path, kind: FileKind, name: str) -> int:
-    with mupdf_lock:
-        if kind == FileKind.IMAGE:
-            open_document(path, kind, name).close()
-            return 1
-        doc = open_document(path, kind, name)
-        try:
-            count = doc.page_count
-            doc.load_page(count - 1)  # truncated files fail here, not at print time
-            return count
-        except (RuntimeError, ValueError) as exc:
-            raise DocumentError(
-                QT_TRANSLATE_NOOP("FpsError", "{name} is damaged and cannot be opened."),
-                name=name,
-            ) from exc
-        finally:
-            doc.close()
+def _prove_pdf(data: bytes, name: str) -> int:
+    """Every page and its content loads, no picture is too large to render, and the pages
+    copy into another document (where cut-short files fail). A file that lost only its
+    index at the end (a viewer shows it whole) passes; one cut inside its objects does
+    not. Baking annotations is left to the merge: it costs more than all this, and a
+    failure there is still caught and named per file."""
+    pymupdf.TOOLS.reset_mupdf_warnings()
+    doc = _open_pdf(data, name)
+    try:
+        for number in range(doc.page_count):
+            page = doc.load_page(number)
+            for xref in page.get_contents():
+                doc.xref_stream(xref)
+            for image in doc.get_page_images(number):
+                width, height = image[2], image[3]
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise DocumentError(
+                        QT_TRANSLATE_NOOP(
+                            "FpsError",
+                            "{name} holds a picture too large to print ({width} × {height} "
+                            "pixels). Ask the sender for a smaller scan.",
+                        ),
+                        Problem.TOO_LARGE,
+                        name=name,
+                        width=width,
+                        height=height,
+                    )
+        if doc.is_repaired and _CUT_OBJECTS.search(pymupdf.TOOLS.mupdf_warnings()):
+            raise _damaged(name, FileKind.PDF, data)
+        scratch = pymupdf.open()
+        scratch.insert_pdf(doc, links=False, annots=False)  # as the merge copies it
+        scratch.close()
+        return doc.page_count
+    except DocumentError:
+        raise
+    except Exception as exc:  # MuPDF's many error types: the file's defect
+        log.info("%s fails the print check: %s: %s", name, type(exc).__name__, exc)
+        raise _damaged(name, FileKind.PDF, data) from exc
+    finally:
+        doc.close()
+
+
+# What MuPDF says while repairing a file whose objects were cut, not only its index.
+_CUT_OBJECTS = re.compile(r"missing 'endobj'|expected 'endobj'|Length incorrect|premature", re.I)
+
+
+def _cut_short(data: bytes) -> bool:
+    """A whole PDF ends with ``%%EOF`` (give or take some padding)."""
+    return b"%%EOF" not in data[-1024:]
+
+
+def _damaged(name: str, kind: FileKind, data: bytes = b"") -> DocumentError:
+    if kind == FileKind.IMAGE:
+        return damaged_image(name)
+    if data and _cut_short(data):
+        return DocumentError(
+            QT_TRANSLATE_NOOP(
+                "FpsError",
+                "{name} is incomplete: the PDF is cut short (an interrupted download or "
+                "copy). Ask the sender for the file again.",
+            ),
+            Problem.CUT_SHORT,
+            name=name,
+        )
+    return DocumentError(
+        QT_TRANSLATE_NOOP(
+            "FpsError",
+            "{name} is a damaged PDF and cannot be printed. Ask the sender for the file again.",
+        ),
+        Problem.DAMAGED_PDF,
+        name=name,
+    )
+
+
+A4 = pymupdf.paper_rect("a4")
+MM = 72 / 25.4
+IMAGE_MARGIN = 10 * MM
+ASSUMED_DPI = 150  # scans that do not say their resolution
+MAX_DPI = 300
+
+
+def _append_image(out: pymupdf.Document, data: bytes, name: str) -> None:
+    """Each picture on its own A4 page at its true printed size (pixels ÷ dpi),
+    upright, shrunk only when it does not fit, downsampled to 300 dpi when finer."""
+    for frame in read_frames(data, name):
+        _place_frame(out, frame)
+
+
+def _place_frame(out: pymupdf.Document, frame: Frame) -> None:
+    dpi = frame.dpi if frame.dpi and frame.dpi >= 30 else ASSUMED_DPI
+    width_pt, height_pt = frame.width / dpi * 72, frame.height / dpi * 72
+    page_rect = A4 if height_pt >= width_pt else pymupdf.Rect(0, 0, A4.height, A4.width)
+    page = out.new_page(width=page_rect.width, height=page_rect.height)
+    room = inset(page_rect, IMAGE_MARGIN)
+    scale = min(1.0, room.width / width_pt, room.height / height_pt)
+    width_pt, height_pt = width_pt * scale, height_pt * scale
+    left = (page_rect.width - width_pt) / 2
+    top = (page_rect.height - height_pt) / 2
+    target = pymupdf.Rect(left, top, left + width_pt, top + height_pt)
+    printed_dpi = frame.width / (width_pt / 72)
+    shrink = MAX_DPI / printed_dpi if printed_dpi > MAX_DPI * 1.05 else 1.0
+    stream, turn = frame.stream(shrink)
+    try:
+        page.insert_image(target, stream=stream, rotate=(360 - turn) % 360)
+    except Exception as exc:  # MuPDF refuses some PNGs viewers show (data past the end)
+        if stream is not frame.data:
+            raise
+        log.info("%s: embedding as decoded by Pillow: %s", frame.name, exc)
+        page.insert_image(target, stream=frame.stream(shrink, reencode=True)[0])

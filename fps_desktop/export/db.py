@@ -57,6 +57,7 @@ def connect(db: DbSettings, streaming: bool = False, database: bool = True):
             read_timeout=120,
             write_timeout=120,
             ssl={"ssl": {}} if db.tls else None,
+            ssl_disabled=not db.tls,  # as configured; no TLS attempt (and context) per connect
             cursorclass=pymysql.cursors.SSCursor if streaming else pymysql.cursors.Cursor,
             use_unicode=not streaming,
             autocommit=True,

@@ -1,7 +1,7 @@
 """Invoice export (seed 001): one JSON file per successfully issued invoice.
 
 The server builds each invoice's JSON (lines included) and streams the rows
-through an unbuffered cursor in tenant/country order, so memory stays flat and
+through an unbuffered cursor in id order, so memory stays flat and
 Python only names and writes files. Files are written under a temporary name and
 renamed; the per-tenant watermarks advance only after the files are on disk.
 """
@@ -9,12 +9,15 @@ renamed; the per-tenant watermarks advance only after the files are on disk.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gzip
+import hashlib
 import logging
 import os
 import re
 import shutil
 import time
+from array import array
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -27,16 +30,22 @@ import pymysql
 from fps_desktop.errors import QT_TRANSLATE_NOOP, ExportError
 from fps_desktop.export.db import DbSettings, connect, explain
 from fps_desktop.export.mapping import Mapping
-from fps_desktop.export.state import ExportState, TenantState
-from fps_desktop.export.tables import write_index
+from fps_desktop.export.state import EPOCH, ExportState, TenantState
+from fps_desktop.export.tables import IndexWriter
 from fps_desktop.jobs import CancelToken, Progress, no_progress
 from fps_desktop.storage import DISK_FULL, disk_full_error, write_all
 
 log = logging.getLogger(__name__)
 
 SAFETY_MARGIN = timedelta(minutes=5)
+NAME_MAX = 240  # bytes; file systems allow 255
+REMOVED = ".removed"  # files of invoices that no longer qualify are moved here
 _BINARY = getattr(os, "O_BINARY", 0)
 _UNSAFE = re.compile(r"[^\w.+-]")  # letters and digits of any script stay, Chinese included
+_HOLDER = re.compile(rb'\{\s*"id":\s*(\d+)')
+_ROW_ERRORS = {errno.ENAMETOOLONG, errno.EILSEQ, errno.EINVAL}  # the name's fault, not the disk's
+_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(10)),
+            *(f"LPT{n}" for n in range(10))}  # fmt: skip
 
 
 @dataclass
@@ -50,6 +59,7 @@ class ExportOptions:
     tenant: int | None = None
     index_format: str | None = None  # "csv" or "xlsx": a list of what was exported
     template: Path | None = None  # XLSX template for the list
+    margin: timedelta = SAFETY_MARGIN  # rows changed this recently wait for the next run
 
 
 @dataclass
@@ -57,6 +67,15 @@ class SkippedRow:
     invoice_id: int
     tenant_id: int
     reason: str
+
+
+@dataclass
+class Collision:
+    """An invoice whose plain file name belongs to another one: it got ``+{id}``."""
+
+    invoice_id: int
+    tenant_id: int
+    name: str
 
 
 @dataclass
@@ -70,6 +89,8 @@ class ExportSummary:
     failed_files: int = 0
     seconds: float = 0.0
     skipped: list[SkippedRow] = field(default_factory=list)
+    collisions: list[Collision] = field(default_factory=list)
+    removed: int = 0  # stale files moved to .removed
     per_tenant: dict[int, int] = field(default_factory=dict)  # files written
     index_file: Path | None = None
     dry_run: bool = False
@@ -97,6 +118,8 @@ class ExportSummary:
             (QT_TRANSLATE_NOOP("ExportSummary", "Invoices"), f"{self.invoices:,}"),
             (QT_TRANSLATE_NOOP("ExportSummary", "Files written"), f"{self.files:,}"),
             (QT_TRANSLATE_NOOP("ExportSummary", "Failed files"), f"{self.failed_files:,}"),
+            (QT_TRANSLATE_NOOP("ExportSummary", "Shared file names"), f"{len(self.collisions):,}"),
+            (QT_TRANSLATE_NOOP("ExportSummary", "Moved aside"), f"{self.removed:,}"),
             (QT_TRANSLATE_NOOP("ExportSummary", "Duration"), f"{self.seconds:.2f} s"),
             (QT_TRANSLATE_NOOP("ExportSummary", "Per invoice"), f"{self.per_invoice:.5f} s"),
         ]
@@ -111,13 +134,18 @@ class ExportSummary:
         )
         rows += [skipped.format(id=s.invoice_id, tenant=s.tenant_id, reason=s.reason)
                  for s in self.skipped[:50]]  # fmt: skip
-        if len(self.skipped) > 50:
-            more = tr(
-                QT_TRANSLATE_NOOP(
-                    "ExportSummary", "... and {count} more skipped rows (see the log)"
-                )
+        shared = tr(
+            QT_TRANSLATE_NOOP(
+                "ExportSummary",
+                "Invoice id {id} (tenant {tenant}) shares its file name with another: {name}",
             )
-            rows.append(more.format(count=len(self.skipped) - 50))
+        )
+        rows += [shared.format(id=c.invoice_id, tenant=c.tenant_id, name=c.name)
+                 for c in self.collisions[:50]]  # fmt: skip
+        more = len(self.skipped[50:]) + len(self.collisions[50:])
+        if more:
+            text = QT_TRANSLATE_NOOP("ExportSummary", "... and {count} more rows (see the log)")
+            rows.append(tr(text).format(count=more))
         return [*rows, "=" * 42]
 
 
@@ -128,9 +156,94 @@ class _Group:
     rows: int
 
 
-def invoice_file_name(issue_date: str, invoice_no: str, compress: bool) -> str:
-    """``{YYYYMMDD}+{invoice_no}.json``, unsafe characters replaced by ``_``."""
-    return f"{issue_date}+{_UNSAFE.sub('_', invoice_no)}.json" + (".gz" if compress else "")
+def invoice_file_name(
+    issue_date: str, invoice_no: str, compress: bool, invoice_id: int | None = None
+) -> str:
+    """``{YYYYMMDD}+{invoice_no}.json``, unsafe characters replaced by ``_``.
+
+    ``invoice_id`` is given to an invoice whose plain name another one holds. A name too
+    long for a file system keeps its start and ends in a hash of the whole.
+    """
+    suffix = "" if invoice_id is None else f"+{invoice_id}"
+    extension = ".json.gz" if compress else ".json"
+    stem = _fit(f"{issue_date}+{_UNSAFE.sub('_', invoice_no)}", NAME_MAX - len(suffix) - 8)
+    return stem + suffix + extension
+
+
+def path_part(text: str) -> str:
+    """A tenant or country as a folder name: like invoice numbers, and never ``.``, ``..``,
+    hidden (which would reach the staging or state folders) or a Windows device name."""
+    part = _UNSAFE.sub("_", text) or "_"
+    if part.startswith("."):
+        part = "_" + part[1:]
+    if part.split(".")[0].upper() in _DEVICES:
+        part = "_" + part
+    return _fit(part, NAME_MAX - len(_FileWriter.STAGING))
+
+
+def _fit(text: str, limit: int) -> str:
+    """``text`` if it fits in ``limit`` UTF-8 bytes, else its start and a hash of the whole."""
+    if len(text) * 4 <= limit:  # no character takes more than 4 bytes
+        return text
+    raw = text.encode("utf-8", "surrogatepass")
+    if len(raw) <= limit:
+        return text
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    return raw[: limit - 17].decode("utf-8", "ignore") + "~" + digest
+
+
+def _stem(name: str) -> str | None:
+    """The name of an export file without its extension; ``None`` for anything else."""
+    if name.startswith("."):
+        return None
+    for extension in (".json", ".json.gz"):
+        if name.endswith(extension):
+            return name[: -len(extension)]
+    return None
+
+
+class _Names:
+    """The names given in this run, per folder, at 8 bytes each (a hash); one per row.
+
+    It tells when a second invoice would get a name already given, and which files of a
+    folder no invoice claimed. Two different names with one 64-bit hash would cost one
+    invoice a ``+{id}`` suffix it did not need, never a file.
+    """
+
+    def __init__(self, expected: int) -> None:
+        size = 1 << max(10, (expected * 3 // 2).bit_length())
+        self.mask = size - 1
+        self.slots = array("q", bytes(8 * size))
+
+    def _find(self, folder: str, stem: str) -> tuple[int, int]:
+        key = hash((folder, stem.lower())) or 1  # case-blind: Windows and macOS are
+        index, slots = key & self.mask, self.slots
+        while slots[index] and slots[index] != key:
+            index = (index + 1) & self.mask
+        return index, key
+
+    def add(self, folder: str, stem: str) -> bool:
+        """Claim the name ``stem`` (no extension) in ``folder``; False if already given."""
+        index, key = self._find(folder, stem)
+        if self.slots[index]:
+            return False
+        self.slots[index] = key
+        return True
+
+    def __contains__(self, item: tuple[str, str]) -> bool:
+        index, _ = self._find(*item)
+        return bool(self.slots[index])
+
+
+def _holder(path: str) -> int | None:
+    """The invoice id a file already holds, read from its first bytes."""
+    try:
+        with (gzip.open if path.endswith(".gz") else open)(path, "rb") as handle:
+            head = handle.read(48)
+    except (OSError, EOFError):
+        return None
+    match = _HOLDER.match(head)
+    return int(match.group(1)) if match else None
 
 
 class InvoiceExporter:
@@ -148,22 +261,29 @@ class InvoiceExporter:
             summary = self._run(progress, cancel)
         summary.seconds = time.perf_counter() - started
         summary.dry_run = self.options.dry_run
+        log.info("export finished in %.2f s: %d invoices, %d files, %d skipped, %d sharing a "
+                 "name, %d moved aside", summary.seconds, summary.invoices, summary.files,
+                 len(summary.skipped), len(summary.collisions), summary.removed)  # fmt: skip
         return summary
 
     # -- the run --------------------------------------------------------------------------
 
     def _run(self, progress: Progress, cancel: CancelToken) -> ExportSummary:
         states = self.state.load()
+        started = time.perf_counter()
         connection = connect(self.db)
         try:
             with connection.cursor() as cursor:
-                tenants, boundary = self._tenants_and_boundary(cursor)
+                boundary = self._boundary(cursor)
+                tenants = self._tenants(cursor)
                 windows = self._windows(states, tenants, boundary)
                 groups = self._groups(cursor, tenants, windows)
         except pymysql.Error as exc:
             raise explain(exc, self.db) from exc
         finally:
             connection.close()
+        log.info("%d tenants, %d groups, changes up to %s (%.2f s)", len(tenants), len(groups),
+                 boundary, time.perf_counter() - started)  # fmt: skip
         left_out: set[int] = set()
         if self.options.limit is not None:
             left_out = {g.tenant_id for g in groups[self.options.limit :]}
@@ -174,28 +294,61 @@ class InvoiceExporter:
         summary.empty = sum(1 for g in groups if g.rows == 0)
         busy = [g for g in groups if g.rows]
         total = sum(g.rows for g in busy)
-        if self.options.dry_run or not busy:
+        if self.options.dry_run:
             summary.invoices = total
             summary.succeeded = len(groups) - summary.empty
-            if not self.options.dry_run:
-                self._advance(states, tenants, left_out, boundary)
             return summary
-        failed_tenants = self._stream(busy, windows, summary, total, progress, cancel)
+        names = _Names(total)
+        failed: dict[int, set[str]] = {}  # tenant -> folders with a file not written
+        created: set[str] = set()  # folders new to this run: every file in them is claimed
+        if busy:
+            failed, created = self._stream(busy, windows, summary, total, names, progress,
+                                           cancel)  # fmt: skip
         _flush_to_disk()
-        self._advance(states, tenants, failed_tenants | left_out, boundary, summary)
+        if not self.options.incremental:
+            swept = [t for t in tenants if t not in left_out]
+            summary.removed = self._move_aside_stale(swept, names, failed, created)
+        self._advance(states, tenants, set(failed), left_out, boundary, summary)
         return summary
 
-    def _tenants_and_boundary(self, cursor) -> tuple[list[int], datetime]:
+    def _boundary(self, cursor) -> datetime:
+        """Export changes up to here: the safety margin ago, and before any open transaction.
+
+        A transaction still open may commit rows whose ``updated_at`` lies long before its
+        commit; no boundary past its start is safe, however long it stays open.
+        """
         cursor.execute("SELECT NOW()")
         (now,) = cursor.fetchone()
-        boundary = (now - SAFETY_MARGIN).replace(microsecond=0)
+        boundary = now - self.options.margin
+        try:
+            cursor.execute(
+                "SELECT MIN(trx_started) FROM information_schema.INNODB_TRX "
+                "WHERE trx_mysql_thread_id <> CONNECTION_ID() "
+                "AND (trx_rows_modified > 0 OR trx_query IS NOT NULL)"
+            )
+            (oldest,) = cursor.fetchone()
+        except pymysql.Error as exc:
+            log.info("open transactions cannot be seen (%s); relying on the %s margin", exc,
+                     self.options.margin)  # fmt: skip
+            oldest = None
+        if oldest is not None and oldest - timedelta(seconds=1) < boundary:
+            log.info("a transaction open since %s holds the boundary back", oldest)
+            boundary = oldest - timedelta(seconds=1)
+        return boundary.replace(microsecond=0)
+
+    def _tenants(self, cursor) -> list[int]:
+        """Every tenant: those with invoices, and those of the tenants table without any."""
         if self.options.tenant is not None:
-            return [self.options.tenant], boundary
-        cursor.execute(
-            f"SELECT DISTINCT {self.mapping.column('tenant_id')} FROM "
-            f"{self.mapping.table('invoices')} i ORDER BY 1"
-        )
-        return [int(row[0]) for row in cursor.fetchall()], boundary
+            return [self.options.tenant]
+        m = self.mapping
+        cursor.execute(f"SELECT DISTINCT {m.column('tenant_id')} FROM {m.table('invoices')} i")
+        tenants = {int(row[0]) for row in cursor.fetchall()}
+        try:
+            cursor.execute(f"SELECT {m.column('id', 't')} FROM {m.table('tenants')} t")
+            tenants.update(int(row[0]) for row in cursor.fetchall())
+        except (pymysql.Error, ValueError, TypeError) as exc:
+            log.info("no tenants table to list tenants without invoices: %s", exc)
+        return sorted(tenants)
 
     def _windows(self, states, tenants, boundary) -> dict[int, tuple[datetime, datetime] | None]:
         """Per tenant: (after, up to) for incremental runs, ``None`` for everything."""
@@ -234,11 +387,11 @@ class InvoiceExporter:
         return [_Group(int(t), str(c), int(n)) for t, c, n in cursor.fetchall()]
 
     def _select(self, groups: list[_Group], windows, mariadb: bool) -> tuple[str, list]:
-        """One streamed query; the server builds each file's JSON, in table order.
+        """One streamed query; the server builds each file's JSON, in id order.
 
-        No ORDER BY: rows are keyed by group as they come, and sorting 50,000 documents
-        costs the server more than it saves. The lines' array must be marked as JSON to
-        nest unescaped: MariaDB's JSON_COMPACT does it at half the cost of JSON_EXTRACT.
+        Id order comes free from the primary key and makes the lowest id keep a shared
+        name. The lines' array must be marked as JSON to nest unescaped: MariaDB's
+        JSON_COMPACT does it at half the cost of JSON_EXTRACT.
         """
         m = self.mapping
         where, params = self._where({g.tenant_id: windows[g.tenant_id] for g in groups})
@@ -250,7 +403,7 @@ class InvoiceExporter:
         c = m.column
         fields = ", ".join(
             f"'{name}', {c(name)}" for name in (
-                "invoice_no", "tenant_id", "country_code", "invoice_type", "issue_date",
+                "id", "invoice_no", "tenant_id", "country_code", "invoice_type", "issue_date",
                 "status", "currency", "net_amount", "tax_amount", "gross_amount",
                 "seller_name", "seller_tax_id", "buyer_name", "buyer_tax_id", "updated_at")
         )  # fmt: skip
@@ -264,32 +417,50 @@ class InvoiceExporter:
             f"FROM {m.table('invoice_lines')} l WHERE {c('invoice_id', 'l')} = {c('id')}), '[]')"
         )
         lines = f"JSON_COMPACT({lines})" if mariadb else f"JSON_EXTRACT({lines}, '$')"
+        listed = ""
+        if self.options.index_format:
+            # one column, fields apart by the unit separator: a column costs the driver more
+            values = [f"COALESCE(CAST({c(n)} AS CHAR), '')" for n in IndexWriter.FROM_DATABASE]
+            values.append(
+                f"COALESCE(DATE_FORMAT({c('updated_at')}, '%%Y-%%m-%%d %%H:%%i:%%s'), '')"
+            )
+            listed = f", CONCAT_WS(CHAR(31 USING utf8mb4), {', '.join(values)})"
         sql = (
             f"SELECT {c('tenant_id')}, {c('country_code')}, "
             f"DATE_FORMAT({c('issue_date')}, '%%Y%%m%%d'), {c('invoice_no')}, {c('id')}, "
-            f"JSON_OBJECT({fields}, 'lines', {lines}) "
-            f"FROM {m.table('invoices')} i WHERE {where} AND ({pairs})"
+            f"JSON_OBJECT({fields}, 'lines', {lines}){listed} "
+            f"FROM {m.table('invoices')} i WHERE {where} AND ({pairs}) ORDER BY {c('id')}"
         )
         return sql, params
 
-    def _stream(self, groups, windows, summary, total, progress, cancel) -> set[int]:
-        """Write every row's file; returns tenants with a failed group (not advanced)."""
-        failed_tenants: set[int] = set()
+    def _stream(self, groups, windows, summary, total, names, progress, cancel):
+        """Write every row's file.
+
+        Returns the tenants with a failed file (and those folders), and the folders created.
+        """
+        out = self.options.output_dir
+        compress, incremental = self.options.compress, self.options.incremental
         group_failed: dict[tuple[int, str], bool] = {}
+        per_group: dict[tuple[int, str], int] = {}
         written = 0
-        index: list[tuple] | None = [] if self.options.index_format else None
-        folders: dict[tuple[int, str], str] = {}
+        index = (
+            IndexWriter(out, self.options.index_format, self.options.template)
+            if self.options.index_format
+            else None
+        )
+        folders: dict[tuple[int, str], tuple[str, bool, str]] = {}  # path, existed, relative
+        cut = -len(".json.gz") if compress else -len(".json")
+        started = time.perf_counter()
         connection = connect(self.db, streaming=True)
         sql, params = self._select(groups, windows, "MariaDB" in connection.get_server_info())
-        writer = _FileWriter(
-            self.options.output_dir, max(1, self.options.threads), self.options.compress
-        )
+        writer = _FileWriter(out, max(1, self.options.threads), compress)
         cursor = connection.cursor()
         try:
+            self._explain(connection, sql, params)
             cursor.execute(sql, params)
             for row in _rows(cursor):
-                tenant, country, date, number, invoice_id, document = row
-                key = (int(tenant), country.decode())
+                tenant, country, date, number, invoice_id, document = row[:6]
+                key = (int(tenant), (country or b"").decode("utf-8", "replace"))
                 group_failed.setdefault(key, False)
                 if written % 256 == 0:
                     cancel.check()
@@ -298,68 +469,138 @@ class InvoiceExporter:
                 summary.invoices += 1
                 problem = _problem(number, date, document)
                 if problem:
-                    summary.skipped.append(SkippedRow(int(invoice_id), key[0], problem))
-                    summary.failed_files += 1
-                    log.warning("export skipped invoice id %s: %s", invoice_id, problem)
+                    self._skip(summary, int(invoice_id), key[0], problem)
                     continue
-                folder = folders.get(key)
-                if folder is None:  # plain strings here: pathlib costs more than the write
-                    folder = folders[key] = os.path.join(
-                        self.options.output_dir, str(key[0]), _UNSAFE.sub("_", key[1])
-                    )
-                name = invoice_file_name(date.decode(), number.decode(), self.options.compress)
-                writer.submit(folder, name, document)
-                summary.per_tenant[key[0]] = summary.per_tenant.get(key[0], 0) + 1
+                place = folders.get(key)
+                if place is None:  # plain strings here: pathlib costs more than the write
+                    relative = os.path.join(path_part(str(key[0])), path_part(key[1]))
+                    path = os.path.join(out, relative)
+                    place = folders[key] = (path, os.path.isdir(path), relative + os.sep)
+                folder, existed, relative = place
+                number, date = number.decode(), date.decode()
+                name = invoice_file_name(date, number, compress)
+                held = incremental and existed and _holder(os.path.join(folder, name))
+                if held not in (None, False, invoice_id) or not names.add(folder, name[:cut]):
+                    # another invoice has this name: this one gets its own (one slot a row)
+                    name = invoice_file_name(date, number, compress, invoice_id)
+                    names.add(folder, name[:cut])
+                    summary.collisions.append(Collision(invoice_id, key[0], name))
+                    log.warning("invoice id %s shares its file name; written as %s", invoice_id,
+                                os.path.join(folder, name))  # fmt: skip
+                writer.submit(folder, name, document, (invoice_id, key))
+                per_group[key] = per_group.get(key, 0) + 1
                 if index is not None:
-                    index.append((key[0], key[1], number.decode(), date.decode(),
-                                  os.path.join(folder, name)))  # fmt: skip
+                    index.add(key[0], key[1], number, date, row[6], relative + name)
             writer.finish()
         except pymysql.Error as exc:
             writer.abandon()
             _abort(connection, cursor)
+            if index is not None:
+                index.abandon()
             raise explain(exc, self.db) from exc
         except BaseException:
             writer.abandon()
             _abort(connection, cursor)
+            if index is not None:
+                index.abandon()
             raise
         cursor.close()
         connection.close()
         progress(written, total, "")
+        log.info("%d rows streamed and written in %.2f s", written, time.perf_counter() - started)
         summary.files = writer.written
-        for target, exc in writer.failures:
-            target = Path(target)
-            tenant = int(target.relative_to(self.options.output_dir).parts[0])
-            failed_tenants.add(tenant)
-            group_failed[(tenant, target.parent.name)] = True
+        failed: dict[int, set[str]] = {}
+        for target, exc, (invoice_id, key) in writer.failures:
+            per_group[key] -= 1
+            if exc.errno in _ROW_ERRORS:  # this row's name: others must not wait for it
+                self._skip(summary, invoice_id, key[0], f"cannot be written: {exc.strerror}")
+                continue
+            failed.setdefault(key[0], set()).add(os.path.dirname(target))
+            group_failed[key] = True
             summary.failed_files += 1
-            summary.per_tenant[tenant] -= 1
             log.warning("cannot write %s: %s", target, exc)
+        for key, count in sorted(per_group.items()):
+            summary.per_tenant[key[0]] = summary.per_tenant.get(key[0], 0) + count
+            log.info("group %s/%s: %d files%s", key[0], key[1], count,
+                     " (some failed)" if group_failed[key] else "")  # fmt: skip
         summary.failed = sum(group_failed.values())
         summary.succeeded = len(group_failed) - summary.failed
         if index is not None:
-            summary.index_file = write_index(
-                index, self.options.output_dir, self.options.index_format, self.options.template
-            )
-        return failed_tenants
+            started = time.perf_counter()
+            summary.index_file = index.close(summary.skipped, summary.collisions)
+            log.info("index %s written in %.2f s", summary.index_file,
+                     time.perf_counter() - started)  # fmt: skip
+        return failed, writer.created
 
-    def _advance(self, states, tenants, held_back, boundary, summary=None) -> None:
-        """Record the new watermarks once the files are on disk.
+    @staticmethod
+    def _skip(summary: ExportSummary, invoice_id: int, tenant: int, reason: str) -> None:
+        summary.skipped.append(SkippedRow(invoice_id, tenant, reason))
+        summary.failed_files += 1
+        log.warning("export skipped invoice id %s: %s", invoice_id, reason)
 
-        Tenants in ``held_back`` (a failed file, or groups cut by --limit) keep their old
-        watermark, so their invoices are exported again next time, never skipped.
+    @staticmethod
+    def _explain(connection, sql: str, params: list) -> None:
+        """The query plan, for ``--verbose``."""
+        if not log.isEnabledFor(logging.DEBUG):
+            return
+        with connection.cursor(pymysql.cursors.Cursor) as cursor:
+            cursor.execute("EXPLAIN " + sql, params)
+            for row in cursor.fetchall():
+                log.debug("query plan: %s", [v.decode() if isinstance(v, bytes) else v
+                                             for v in row])  # fmt: skip
+
+    def _move_aside_stale(self, tenants: list[int], names: _Names, failed, created) -> int:
+        """Move files no qualifying invoice claims to ``.removed/`` (full runs only).
+
+        A folder where a file failed is left alone: its claims are not complete.
         """
-        counts = summary.per_tenant if summary is not None else {}
+        out = str(self.options.output_dir)
+        skip = set().union(created, *failed.values())
+        moved = 0
         for tenant in tenants:
-            if tenant in held_back:
-                old = states.get(tenant)
-                if old is None:
+            tenant_dir = os.path.join(out, path_part(str(tenant)))
+            for folder in _subfolders(tenant_dir):
+                if folder in skip:
                     continue
-                failed = summary is not None and tenant not in summary.per_tenant
-                states[tenant] = TenantState(tenant, old.export_time, old.record_count,
-                                             old.status if not failed else "FAILED")  # fmt: skip
-            else:
-                states[tenant] = TenantState(tenant, boundary, counts.get(tenant, 0), "SUCCESS")
+                for entry in os.scandir(folder):
+                    stem = _stem(entry.name)
+                    if stem is None or (folder, stem) in names or not entry.is_file():
+                        continue
+                    target = os.path.join(out, REMOVED, os.path.relpath(entry.path, out))
+                    try:
+                        os.makedirs(os.path.dirname(target), exist_ok=True)
+                        os.replace(entry.path, target)
+                    except OSError as exc:  # it stays where it is; the next full run retries
+                        log.warning("cannot move aside %s: %s", entry.path, exc)
+                        continue
+                    moved += 1
+                    log.info("moved aside %s: no qualifying invoice has this name", entry.path)
+        return moved
+
+    def _advance(self, states, tenants, failed, left_out, boundary, summary) -> None:
+        """Record the new watermarks once the files are on disk; a line for every tenant.
+
+        A tenant with a file not written says FAILED and keeps the time of its last good
+        run, so its invoices are exported again next time; tenants cut by --limit keep
+        their line as it was.
+        """
+        for tenant in tenants:
+            old = states.get(tenant)
+            count = summary.per_tenant.get(tenant, 0)
+            if tenant in failed:
+                since = old.export_time if old else EPOCH
+                states[tenant] = TenantState(tenant, since, count, "FAILED")
+            elif tenant not in left_out:
+                states[tenant] = TenantState(tenant, boundary, count, "SUCCESS")
         self.state.save(states)
+
+
+def _subfolders(folder: str) -> list[str]:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    return [e.path for e in entries if not e.name.startswith(".") and e.is_dir()]
 
 
 def _abort(connection, cursor) -> None:
@@ -414,15 +655,15 @@ class _FileWriter:
         )
         self.in_flight: deque = deque()
         self.max_in_flight = threads * 2
-        self.batch: list[tuple[str, str, bytes, str | None]] = []
+        self.batch: list[tuple[str, str, bytes, str | None, object]] = []
         self.written = 0
-        self.failures: list[tuple[str, OSError]] = []
+        self.failures: list[tuple[str, OSError, object]] = []  # target, error, caller's tag
         self._staging: dict[str, str | None] = {}  # folder -> its staging folder, if new
         self._batches = 0
         for leftover in output_dir.glob("*/" + self.STAGING.format("*")):  # a killed run's
             shutil.rmtree(leftover, ignore_errors=True)
 
-    def submit(self, folder: str, name: str, data: bytes) -> None:
+    def submit(self, folder: str, name: str, data: bytes, tag: object = None) -> None:
         if folder not in self._staging:
             if os.path.isdir(folder):
                 self._staging[folder] = None
@@ -432,7 +673,7 @@ class _FileWriter:
                 head, tail = os.path.split(folder)
                 staging = self._staging[folder] = os.path.join(head, self.STAGING.format(tail))
                 os.makedirs(staging)
-        self.batch.append((folder, name, data, self._staging[folder]))
+        self.batch.append((folder, name, data, self._staging[folder], tag))
         if len(self.batch) >= self.BATCH:
             self._send()
 
@@ -448,9 +689,9 @@ class _FileWriter:
         while len(self.in_flight) > self.max_in_flight:  # bounded memory
             self._count(*self.in_flight.popleft().result())
 
-    def _write(self, number: int, batch: list[tuple[str, str, bytes, str | None]]):
+    def _write(self, number: int, batch: list[tuple[str, str, bytes, str | None, object]]):
         done, failures = 0, []
-        for index, (folder, name, data, staging) in enumerate(batch):
+        for index, (folder, name, data, staging, tag) in enumerate(batch):
             target = os.path.join(folder, name)
             # same folder: cheapest rename; a staging folder is hidden as a whole
             path = os.path.join(staging, name) if staging else f"{folder}/.{number}-{index}.tmp"
@@ -473,16 +714,20 @@ class _FileWriter:
             except OSError as exc:
                 with contextlib.suppress(OSError):
                     os.unlink(path)
-                failures.append((target, exc))
+                failures.append((target, exc, tag))
                 if exc.errno in DISK_FULL:
                     break
         return done, failures
 
-    def _count(self, done: int, failures: list[tuple[str, OSError]]) -> None:
+    def _count(self, done: int, failures: list[tuple[str, OSError, object]]) -> None:
         self.written += done
         self.failures += failures
-        if any(exc.errno in DISK_FULL for _, exc in failures):
+        if any(exc.errno in DISK_FULL for _, exc, _ in failures):
             raise disk_full_error(Path(failures[0][0]).parent)
+
+    @property
+    def created(self) -> set[str]:
+        return {folder for folder, staging in self._staging.items() if staging}
 
     def finish(self) -> None:
         self._send()

@@ -209,74 +209,89 @@
 <context>
     <name>ExportSummary</name>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="88"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="109"/>
         <source>Dry run finished (nothing written)</source>
         <translation>试运行完成（未写入任何文件）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="90"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="111"/>
         <source>Export finished</source>
         <translation>导出完成!</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="93"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="114"/>
         <source>Groups</source>
         <translation>总分组数</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="94"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="115"/>
         <source>Succeeded groups</source>
         <translation>成功分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="95"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="116"/>
         <source>Failed groups</source>
         <translation>失败分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="96"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="117"/>
         <source>Empty groups</source>
         <translation>无数据分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="97"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="118"/>
         <source>Invoices</source>
         <translation>总发票数</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="98"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="119"/>
         <source>Files written</source>
         <translation>成功文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="99"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="120"/>
         <source>Failed files</source>
         <translation>失败文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="100"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="121"/>
+        <source>Shared file names</source>
+        <translation>共用文件名</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/invoices.py" line="122"/>
+        <source>Moved aside</source>
+        <translation>已移出（.removed）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/invoices.py" line="123"/>
         <source>Duration</source>
         <translation>总耗时</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="101"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="124"/>
         <source>Per invoice</source>
         <translation>平均每张发票处理时间</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="104"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="127"/>
         <source>Index</source>
         <translation>清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="108"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="131"/>
         <source>Skipped invoice id {id} (tenant {tenant}): {reason}</source>
         <translation>已跳过发票 id {id}（租户 {tenant}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="116"/>
-        <source>... and {count} more skipped rows (see the log)</source>
-        <translation>……另有 {count} 行被跳过（见日志）</translation>
+        <location filename="../../fps_desktop/export/invoices.py" line="138"/>
+        <source>Invoice id {id} (tenant {tenant}) shares its file name with another: {name}</source>
+        <translation>发票 id {id}（租户 {tenant}）与另一张发票文件名相同，已另存为：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/invoices.py" line="147"/>
+        <source>... and {count} more rows (see the log)</source>
+        <translation>……另有 {count} 行（详见日志）</translation>
     </message>
 </context>
 <context>
@@ -342,45 +357,74 @@
         <translation>“{text}” 不是本文档的有效页码范围（第 1 至 {count} 页）。请按 1-3, 5 的格式填写。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="54"/>
-        <source>No printable file is selected.</source>
-        <translation>没有选中可打印的文件。</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="48"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="168"/>
         <source>{name} is empty (0 bytes).</source>
         <translation>{name} 是空文件（0 字节）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="53"/>
-        <source>{name} is not a readable image.</source>
-        <translation>{name} 不是可读取的图片。</translation>
+        <location filename="../../fps_desktop/documents/images.py" line="140"/>
+        <source>{name} is a damaged image: its header claims an impossible size. Ask the sender for the file again.</source>
+        <translation>{name} 是损坏的图片：文件头声称的尺寸不可能存在。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="57"/>
+        <location filename="../../fps_desktop/documents/images.py" line="150"/>
         <source>{name} is too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
         <translation>{name} 尺寸过大，无法打印（{width} × {height} 像素）。请让提交人提供较小的扫描件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="68"/>
-        <source>{name} is neither a PDF nor a JPG/PNG image and cannot be shown.</source>
-        <translation>{name} 既不是 PDF 也不是 JPG/PNG 图片，无法显示。</translation>
+        <location filename="../../fps_desktop/documents/images.py" line="189"/>
+        <source>{name} is a kind of image this station cannot print. Ask for a PDF, JPG or PNG instead.</source>
+        <translation>{name} 是本工作站无法打印的图片格式。请索取 PDF、JPG 或 PNG 文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="78"/>
-        <location filename="../../fps_desktop/documents/pdf.py" line="107"/>
-        <source>{name} is damaged and cannot be opened.</source>
-        <translation>{name} 已损坏，无法打开。</translation>
+        <location filename="../../fps_desktop/documents/images.py" line="209"/>
+        <source>{name} is a damaged image or not an image at all. Ask the sender for the file again.</source>
+        <translation>{name} 是损坏的图片，或根本不是图片。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="83"/>
+        <location filename="../../fps_desktop/documents/images.py" line="221"/>
+        <source>{name} is incomplete: the picture is cut short (an interrupted download or copy). Ask the sender for the file again.</source>
+        <translation>{name} 不完整：图片被截断（下载或复制中断）。请让发送方重新提供文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/images.py" line="234"/>
+        <source>{name} is a damaged image and cannot be printed. Ask the sender for the file again.</source>
+        <translation>{name} 是损坏的图片，无法打印。请让发送方重新提供文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/pdf.py" line="178"/>
+        <source>{name} is an OFD e-invoice, which this station cannot print yet. Ask for the PDF version of the invoice.</source>
+        <translation>{name} 是 OFD 电子发票，本工作站暂时无法打印。请索取该发票的 PDF 版本。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/pdf.py" line="187"/>
+        <source>{name} is neither a PDF nor a picture (JPG, PNG, TIFF, BMP, WebP, GIF, HEIC) and cannot be printed.</source>
+        <translation>{name} 既不是 PDF 也不是图片（JPG、PNG、TIFF、BMP、WebP、GIF、HEIC），无法打印。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/pdf.py" line="206"/>
         <source>{name} is protected by a password. Ask the sender for an unprotected copy.</source>
         <translation>{name} 受密码保护。请让提交人提供未加密的文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="91"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="219"/>
         <source>{name} has no pages.</source>
         <translation>{name} 没有任何页面。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/pdf.py" line="241"/>
+        <source>{name} holds a picture too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
+        <translation>{name} 含有过大的图片，无法打印（{width} × {height} 像素）。请让发送方提供较小的扫描件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/pdf.py" line="280"/>
+        <source>{name} is incomplete: the PDF is cut short (an interrupted download or copy). Ask the sender for the file again.</source>
+        <translation>{name} 不完整：PDF 被截断（下载或复制中断）。请让发送方重新提供文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/pdf.py" line="289"/>
+        <source>{name} is a damaged PDF and cannot be printed. Ask the sender for the file again.</source>
+        <translation>{name} 是损坏的 PDF，无法打印。请让发送方重新提供文件。</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/documents/sources.py" line="55"/>
@@ -443,12 +487,12 @@
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="56"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="58"/>
         <source>There is no printer called “{name}”.</source>
         <translation>没有名为“{name}”的打印机。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="98"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="100"/>
         <source>The printer could not be started. Is it switched on and connected?</source>
         <translation>无法启动打印机。请确认打印机已开机并已连接。</translation>
     </message>
@@ -484,42 +528,42 @@
         <translation>请指定一个对象键以生成链接。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="79"/>
+        <location filename="../../fps_desktop/export/db.py" line="80"/>
         <source>The database refused user {user}: wrong user name or password.</source>
         <translation>数据库拒绝了用户 {user}：用户名或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="86"/>
+        <location filename="../../fps_desktop/export/db.py" line="87"/>
         <source>Cannot reach the database at {host}:{port}. Is the server running and the address right?</source>
         <translation>无法连接数据库 {host}:{port}。请确认数据库服务已启动且地址正确。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="95"/>
+        <location filename="../../fps_desktop/export/db.py" line="96"/>
         <source>The database {database} does not exist on {host}.</source>
         <translation>{host} 上不存在数据库 {database}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="100"/>
+        <location filename="../../fps_desktop/export/db.py" line="101"/>
         <source>A table the export needs is missing in {database} ({detail}). Check the table mapping in Settings.</source>
         <translation>数据库 {database} 中缺少导出所需的表（{detail}）。请检查设置中的表映射。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="110"/>
+        <location filename="../../fps_desktop/export/db.py" line="111"/>
         <source>User {user} may not read the export tables. Ask the DBA for access.</source>
         <translation>用户 {user} 没有读取导出表的权限。请联系数据库管理员授权。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="117"/>
+        <location filename="../../fps_desktop/export/db.py" line="118"/>
         <source>The connection to the database was lost. Nothing was marked as exported; run the export again.</source>
         <translation>与数据库的连接已断开。没有任何数据被标记为已导出，请重新运行导出。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="125"/>
+        <location filename="../../fps_desktop/export/db.py" line="126"/>
         <source>The database reported an error: {detail}</source>
         <translation>数据库报错：{detail}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="555"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="800"/>
         <source>Cannot create the export folder {folder}: {reason}</source>
         <translation>无法创建导出文件夹 {folder}：{reason}</translation>
     </message>
@@ -539,7 +583,7 @@
         <translation>导出锁被占用。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/tables.py" line="31"/>
+        <location filename="../../fps_desktop/export/tables.py" line="196"/>
         <source>The Excel template {name} cannot be read.</source>
         <translation>无法读取 Excel 模板 {name}。</translation>
     </message>
@@ -774,6 +818,61 @@
         <location filename="../../fps_desktop/invoices/xml_invoice.py" line="61"/>
         <source>The invoice XML is damaged and cannot be read ({detail}).</source>
         <translation>发票 XML 已损坏，无法读取（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/merge.py" line="46"/>
+        <source>No file is selected.</source>
+        <translation>未选择任何文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/merge.py" line="86"/>
+        <source>{name} could not be added to the print (see the log).</source>
+        <translation>{name} 无法加入打印（详见日志）。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/merge.py" line="101"/>
+        <source>None of the {count} selected files can be printed: {names}.</source>
+        <translation>所选的 {count} 个文件都无法打印：{names}。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="47"/>
+        <source>empty file</source>
+        <translation>空文件</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="48"/>
+        <source>damaged PDF</source>
+        <translation>PDF 已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="49"/>
+        <source>incomplete file</source>
+        <translation>文件不完整</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="50"/>
+        <source>password-protected</source>
+        <translation>有密码保护</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="51"/>
+        <source>damaged image</source>
+        <translation>图片已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="52"/>
+        <source>unsupported format</source>
+        <translation>不支持的格式</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="53"/>
+        <source>too large to print</source>
+        <translation>过大无法打印</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="54"/>
+        <source>no pages</source>
+        <translation>没有页面</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/printing/preview.py" line="84"/>

@@ -6,6 +6,7 @@ import pytest
 from fps_desktop.config import Settings
 from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.demo import demo_file_bytes
+from fps_desktop.documents.sources import FolderSource
 from tests.documents.pbms_server import PbmsFile, PbmsServer
 
 GUID = "c965be9f9c1d449d9e50fed330150d7a"
@@ -50,3 +51,20 @@ def pbms_settings(pbms, fps_home):
 @pytest.fixture
 def cache(tmp_path):
     return DocumentCache(tmp_path / "cache")
+
+
+@pytest.fixture
+def share(tmp_path):
+    """A folder source whose GUID holds the files a test puts there."""
+    root = tmp_path / "share"
+    (root / GUID).mkdir(parents=True)
+
+    def put(name: str, data: bytes) -> None:
+        (root / GUID / name).write_bytes(data)
+
+    put.source = FolderSource(root)
+    return put
+
+
+def fetch(cache, share):
+    return cache.fetch(GUID, share.source, refresh=True)

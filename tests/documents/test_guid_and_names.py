@@ -1,7 +1,8 @@
 import pytest
 
-from fps_desktop.documents.files import guess_role, image_info, safe_filename, sniff_kind
+from fps_desktop.documents.files import guess_role, safe_filename, sniff_kind
 from fps_desktop.documents.guid import normalize_guid
+from fps_desktop.documents.images import read_frames
 from fps_desktop.documents.models import FileKind, FileRole
 from fps_desktop.errors import UsageError
 from tests.documents.conftest import GUID
@@ -57,6 +58,14 @@ def test_kind_comes_from_content_not_name():
     assert sniff_kind(b"%PDF-1.7\n...") == FileKind.PDF
     assert sniff_kind(demo_file_bytes(GUID, "receipt")[:64]) == FileKind.IMAGE
     assert sniff_kind(b"<html>") == FileKind.UNKNOWN
+    assert sniff_kind(b"II*\x00", "scan.dat") == FileKind.IMAGE
+    assert sniff_kind(b"\x00\x00\x00\x18ftypheic", "IMG_0001") == FileKind.IMAGE
+
+
+def test_a_damaged_header_falls_back_to_the_name():
+    assert sniff_kind(b"\x00" * 64, "发票.pdf") == FileKind.PDF
+    assert sniff_kind(b"\x00" * 64, "photo.JPG") == FileKind.IMAGE
+    assert sniff_kind(b"PK\x03\x04", "notes.docx") == FileKind.UNKNOWN
 
 
 def test_role_from_name_rules():
@@ -65,7 +74,7 @@ def test_role_from_name_rules():
     assert guess_role("行程单.jpg") == FileRole.ATTACHMENT
 
 
-def test_image_header_gives_size_dpi_and_exif_turn():
-    info = image_info(demo_file_bytes(GUID, "receipt"))
-    assert (info.width, info.height, info.dpi) == (709, 473, 150)
-    assert info.rotation == 90
+def test_image_header_gives_upright_size_dpi_and_exif_turn():
+    (frame,) = read_frames(demo_file_bytes(GUID, "receipt"), "receipt.jpg")
+    assert (frame.width, frame.height, frame.dpi) == (473, 709, 150)
+    assert frame.turn == 90

@@ -9,11 +9,10 @@ import pytest
 from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.demo import DemoSource
 from fps_desktop.documents.merge import merge_files
-from fps_desktop.documents.models import FileRole
-from fps_desktop.documents.sources import FolderSource
-from fps_desktop.errors import UsageError
+from fps_desktop.documents.models import FileRole, Problem
+from fps_desktop.errors import DocumentError, UsageError
 from fps_desktop.printing.imposition import Layout, impose, parse_page_ranges
-from tests.documents.conftest import GUID, invoice_bytes, pdf_with_pages
+from tests.documents.conftest import GUID, fetch, invoice_bytes, pdf_with_pages
 
 MM = 72 / 25.4
 
@@ -41,23 +40,6 @@ def png_bytes(width: int, height: int, dpi: int | None = None) -> bytes:
 def encrypted_pdf() -> bytes:
     doc = pymupdf.open(stream=pdf_with_pages(1), filetype="pdf")
     return doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, owner_pw="o", user_pw="secret")
-
-
-@pytest.fixture
-def share(tmp_path):
-    """A folder source whose GUID holds the files a test puts there."""
-    root = tmp_path / "share"
-    (root / GUID).mkdir(parents=True)
-
-    def put(name: str, data: bytes) -> None:
-        (root / GUID / name).write_bytes(data)
-
-    put.source = FolderSource(root)
-    return put
-
-
-def fetch(cache, share):
-    return cache.fetch(GUID, share.source, refresh=True)
 
 
 def test_merge_keeps_order_and_adds_one_bookmark_per_file(cache):
@@ -113,32 +95,35 @@ def test_huge_scans_are_downsampled_to_300_dpi(cache, share):
 
 
 @pytest.mark.parametrize(
-    ("name", "data", "reason"),
+    ("name", "data", "problem", "reason"),
     [
-        ("empty.pdf", b"", "empty"),
-        ("broken.pdf", b"%PDF-1.7\n garbage without objects", "damaged"),
-        ("truncated.pdf", pdf_with_pages(3)[:600], "damaged"),
-        ("locked.pdf", encrypted_pdf(), "password"),
-        ("giant.png", png_bytes(20000, 20000), "too large"),
-        ("notes.docx", b"PK\x03\x04 this is a zip", "neither a PDF"),
+        ("empty.pdf", b"", Problem.EMPTY, "empty"),
+        ("broken.pdf", b"%PDF-1.7\n garbage without objects", Problem.CUT_SHORT, "cut short"),
+        ("truncated.pdf", pdf_with_pages(3)[:600], Problem.CUT_SHORT, "cut short"),
+        ("locked.pdf", encrypted_pdf(), Problem.PASSWORD, "password"),
+        ("giant.png", png_bytes(20000, 20000), Problem.TOO_LARGE, "too large"),
+        ("notes.docx", b"PK\x03\x04 this is a zip", Problem.UNSUPPORTED, "neither a PDF"),
     ],
 )
-def test_bad_files_are_named_skipped_and_the_rest_merges(cache, share, name, data, reason):
+def test_bad_files_are_named_skipped_and_the_rest_merges(cache, share, name, data, problem, reason):
     share("a_good.pdf", invoice_bytes())
     share(name, data)
     manifest = fetch(cache, share)
     bad = next(f for f in manifest.files if f.name == name)
     assert not bad.printable
+    assert bad.problem_kind == problem
     assert reason in bad.problem_error().message
     merged = merge_files(cache, manifest.files)
     assert pymupdf.open(stream=merged.pdf).page_count == 1
     assert merged.skipped == [name]
 
 
-def test_nothing_printable_is_a_clear_error(cache, share):
+def test_nothing_printable_names_the_reason(cache, share):
     share("empty.pdf", b"")
-    with pytest.raises(UsageError, match="No printable file"):
+    with pytest.raises(DocumentError, match=r"empty\.pdf is empty"):
         merge_files(cache, fetch(cache, share).files)
+    with pytest.raises(UsageError, match="No file is selected"):
+        merge_files(cache, [])
 
 
 @pytest.mark.parametrize(

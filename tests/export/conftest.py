@@ -6,7 +6,7 @@ import os
 import pytest
 
 from fps_desktop.export.db import DbSettings
-from fps_desktop.export.demo_data import create_demo_database
+from fps_desktop.export.demo_data import TABLES, create_demo_database
 from tests.export.mariadb_server import PASSWORD, USER, MariaDbServer
 
 _names = itertools.count(1)
@@ -23,12 +23,28 @@ def mariadb(tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def demo_template(mariadb) -> str:
+    """The 300-invoice demo database, built once; each test gets a copy."""
+    name = "fps_template"
+    create_demo_database(DbSettings("127.0.0.1", mariadb.port, USER, PASSWORD, name), 300)
+    return name
+
+
 @pytest.fixture
-def db(mariadb) -> DbSettings:
-    """A fresh database filled with a small demo data set."""
-    settings = DbSettings("127.0.0.1", mariadb.port, USER, PASSWORD, f"fps_test_{next(_names)}")
-    create_demo_database(settings, invoices=300)
-    return settings
+def db(mariadb, demo_template) -> DbSettings:
+    """A fresh database filled with a small demo data set (a copy of the template)."""
+    name = f"fps_test_{next(_names)}"
+    admin = mariadb.admin()
+    with admin.cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+        for table in TABLES:
+            cursor.execute(f"CREATE TABLE `{name}`.`{table}` LIKE `{demo_template}`.`{table}`")
+            cursor.execute(
+                f"INSERT INTO `{name}`.`{table}` SELECT * FROM `{demo_template}`.`{table}`"
+            )
+    admin.close()
+    return DbSettings("127.0.0.1", mariadb.port, USER, PASSWORD, name)
 
 
 @pytest.fixture

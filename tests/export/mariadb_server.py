@@ -49,11 +49,13 @@ class MariaDbServer:
              "--skip-test-db", *as_root],
             check=True, capture_output=True, timeout=120,
         )  # fmt: skip
+        tmp = self.root / "tmp"  # its own: cleaners of /tmp must not pull files from under it
+        tmp.mkdir()
         self.log = open(self.root / "server.log", "wb")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [_binary("mariadbd", "mysqld"), "--no-defaults", f"--datadir={data}",
              f"--port={self.port}", "--bind-address=127.0.0.1", f"--socket={self.socket}",
-             f"--pid-file={self.root / 'mysqld.pid'}", "--skip-log-bin",
+             f"--pid-file={self.root / 'mysqld.pid'}", f"--tmpdir={tmp}", "--skip-log-bin",
              "--innodb-buffer-pool-size=256M", "--innodb-flush-log-at-trx-commit=2",
              "--innodb-log-file-size=256M", "--skip-name-resolve", *as_root],
             stdout=self.log, stderr=self.log,

@@ -12,34 +12,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pymupdf
-import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLineEdit, QWidget
 
-from fps_desktop.config import Settings
-from fps_desktop.ui.job_queue import JobQueue, JobState
+from fps_desktop.ui.job_queue import JobState
 from fps_desktop.ui.main_window import MainWindow
 
 DEMO_GUID = "c965be9f9c1d449d9e50fed330150d7a"
 A4 = (595, 842)
 SLOW = 30_000  # ms: generous, so a machine busy with other work does not fail a journey
-
-
-@pytest.fixture
-def settings(fps_home):
-    return Settings()
-
-
-@pytest.fixture
-def window(qtbot, settings):
-    main = MainWindow(settings, JobQueue())
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    main.activateWindow()
-    yield main
-    main.shutdown()
 
 
 class Pending:
@@ -131,3 +113,12 @@ def wait_for_jobs(qtbot, window: MainWindow, timeout: int = SLOW) -> None:
 def pdf_sheets(path: Path) -> list[tuple[int, int]]:
     with pymupdf.open(path) as doc:
         return [(round(page.rect.width), round(page.rect.height)) for page in doc]
+
+
+def press_ctrl_p(qtbot, window: MainWindow, act: Callable[[QWidget], None]) -> None:
+    """Ctrl+P, then ``act`` in the print dialog (which blocks until it closes)."""
+    from fps_desktop.ui.print_dialog import PrintDialog
+
+    printing = when_shown(PrintDialog, act)
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    printing.check()

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTranslator
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QFileDialog, QLabel
 
 from fps_desktop.config import Settings
-from fps_desktop.ui.app import install_translations
 from fps_desktop.ui.job_queue import JobQueue
 from fps_desktop.ui.main_window import MainWindow
 from fps_desktop.ui.print_dialog import PrintDialog
@@ -18,22 +17,11 @@ from tests.journeys.conftest import (
     SLOW,
     open_by_keyboard,
     pdf_sheets,
+    press_ctrl_p,
     save_as,
     wait_for_jobs,
     when_shown,
 )
-
-
-@pytest.fixture
-def chinese(qapp):
-    before = qapp.findChildren(QTranslator)
-    assert install_translations(qapp, "zh_CN") == "zh_CN"
-    yield
-    for translator in qapp.findChildren(QTranslator):
-        if translator not in before:
-            QCoreApplication.removeTranslator(translator)
-            translator.deleteLater()
-    QLocale.setDefault(QLocale("en"))
 
 
 @pytest.fixture
@@ -70,9 +58,7 @@ def test_j8_chinese_from_guid_to_printed_sheets(qtbot, window_zh, tmp_path):
         QTest.keyClick(dialog, Qt.Key.Key_Return)
         saving.check()
 
-    printing = when_shown(PrintDialog, in_print_dialog)
-    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    printing.check()
+    press_ctrl_p(qtbot, window, in_print_dialog)
     wait_for_jobs(qtbot, window)
     assert pdf_sheets(out) == [A4] * 7
     assert "打印" in seen["print"]

@@ -15,6 +15,7 @@ from tests.journeys.conftest import (
     SLOW,
     open_by_keyboard,
     pdf_sheets,
+    press_ctrl_p,
     save_as,
     wait_for_jobs,
     when_shown,
@@ -52,9 +53,7 @@ def test_j1_typed_guid_printed_to_pdf_in_each_layout(qtbot, window, tmp_path, la
         qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
         saving.check()
 
-    printing = when_shown(PrintDialog, in_print_dialog)
-    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    printing.check()
+    press_ctrl_p(qtbot, window, in_print_dialog)
     wait_for_jobs(qtbot, window)
     assert pdf_sheets(out) == [A4] * SHEETS[layout]
 
@@ -77,9 +76,7 @@ def test_j1_page_range_two_copies_black_and_white(qtbot, window, tmp_path):
         qtbot.keyClick(dialog.print_button, Qt.Key.Key_Return)
         saving.check()
 
-    printing = when_shown(PrintDialog, in_print_dialog)
-    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    printing.check()
+    press_ctrl_p(qtbot, window, in_print_dialog)
     wait_for_jobs(qtbot, window)
     assert pdf_sheets(out) == [A4] * 6  # three sheets, twice
     with pymupdf.open(out) as doc:
@@ -106,7 +103,5 @@ def test_preview_follows_the_layout_and_refuses_a_bad_range(qtbot, window):
         assert not dialog.print_button.isEnabled()
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
 
-    printing = when_shown(PrintDialog, in_print_dialog)
-    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    printing.check()
+    press_ctrl_p(qtbot, window, in_print_dialog)
     assert window.jobs.rowCount() == 1  # only the open: nothing was printed

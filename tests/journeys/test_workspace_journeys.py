@@ -23,6 +23,7 @@ from tests.journeys.conftest import (
     SLOW,
     open_by_keyboard,
     pdf_sheets,
+    press_ctrl_p,
     save_as,
     type_guid,
     wait_for_jobs,
@@ -45,9 +46,7 @@ def print_to_pdf(qtbot, window, out) -> PrintDialog:
         QTest.keyClick(dialog, Qt.Key.Key_Return)  # Print is the default button
         saving.check()
 
-    printing = when_shown(PrintDialog, in_print_dialog)
-    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    printing.check()
+    press_ctrl_p(qtbot, window, in_print_dialog)
     wait_for_jobs(qtbot, window)
     return seen["dialog"]
 

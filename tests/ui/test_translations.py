@@ -10,11 +10,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication
 
 from fps_desktop.resources import resources_dir
-from fps_desktop.ui.app import install_translations
 from fps_desktop.ui.job_queue import JobQueue
 from fps_desktop.ui.main_window import MainWindow
 
@@ -68,18 +66,6 @@ def test_the_catalogue_knows_every_visible_string_in_the_sources(tmp_path):
     wanted = {(context, source) for context, source, _ in _messages(fresh)}
     known = {(context, source) for context, source, _ in _messages(CATALOGUE)}
     assert wanted - known == set(), "run scripts/i18n.sh and translate the new strings"
-
-
-@pytest.fixture
-def chinese(qapp: QApplication):
-    before = set(qapp.findChildren(QTranslator))
-    assert install_translations(qapp, "zh_CN") == "zh_CN"
-    yield
-    for translator in qapp.findChildren(QTranslator):
-        if translator not in before:
-            qapp.removeTranslator(translator)
-            translator.deleteLater()
-    QLocale.setDefault(QLocale("en"))
 
 
 def test_a_chinese_locale_gets_a_chinese_window(qtbot, fps_home, chinese):

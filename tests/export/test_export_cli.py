@@ -1,0 +1,41 @@
+"""What a cron user sees: refused arguments, --verbose details, a closed pipe."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from fps_desktop.cli import main
+
+
+@pytest.mark.parametrize(("flag", "value"), [("-l", "-1"), ("-l", "0"), ("-t", "-3"), ("-t", "0")])
+def test_counts_below_one_are_refused(flag, value, capsys, tmp_path):
+    with pytest.raises(SystemExit) as exit_:
+        main(["export", "invoices", "-o", str(tmp_path), flag, value])
+    assert exit_.value.code == 2
+    assert "at least 1" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
+def test_verbose_logs_groups_timings_and_the_query_plan(db_env, tmp_path, capsys):
+    assert main(["export", "invoices", "-o", str(tmp_path / "out"), "--verbose"]) == 0
+    log = capsys.readouterr().err
+    assert "group 1/CN: 20 files" in log
+    assert "rows streamed and written in" in log
+    assert "query plan:" in log
+
+
+def test_a_closed_pipe_ends_quietly(db_env, tmp_path):
+    """``fps-desktop export invoices | head -1``: no traceback when head stops reading."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    result = subprocess.run(
+        [sys.executable, "-m", "fps_desktop", "export", "invoices", "-o", str(tmp_path / "o")],
+        stdout=writer, stderr=subprocess.PIPE, text=True, timeout=120,
+        env={**os.environ, "FPS_HOME": str(tmp_path / "home")},
+    )  # fmt: skip
+    os.close(writer)
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr, result.stderr
+    assert result.returncode == 0
+    assert len(list((tmp_path / "o").rglob("*.json"))) == 300
