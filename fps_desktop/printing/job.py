@@ -1,8 +1,8 @@
 """The one print job: merge, impose, spool, audit — whoever asks (window, CLI, PBMS).
 
-A print order says what to print and how; ``print_job`` turns it into a Job. The
-window passes the print-ready PDF its preview already built, so nothing is imposed
-twice; the CLI and PBMS let the job build it.
+A print order says what to print and how; ``print_job`` turns it into a Job that
+builds the print-ready PDF once, spools it and audits it. The window's preview only
+lays the sheets out and builds the one on screen, with the same placing code.
 """
 
 from __future__ import annotations
@@ -93,15 +93,12 @@ def print_job(
     cache: DocumentCache,
     order: PrintOrder,
     audit: AuditLog,
-    print_pdf: bytes | None = None,
 ) -> Job:
-    """Spool ``order`` (building its print-ready PDF unless given) and audit it."""
+    """Build ``order``'s print-ready PDF, spool it and audit it."""
     printer = make_printer(order.options)
 
     def run(progress: Progress, cancel: CancelToken) -> JobResult:
-        pdf, skipped = (print_pdf, []) if print_pdf is not None else build_print_pdf(
-            cache, order, progress, cancel
-        )  # fmt: skip
+        pdf, skipped = build_print_pdf(cache, order, progress, cancel)
         sheets = spool(pdf, printer, order.options.grayscale, progress, cancel)
         audit.record_print(
             guid=order.guid,

@@ -130,6 +130,7 @@ class _Runner(QRunnable):
         self.job = job
         self.cancel = cancel
         self.signals = _RunnerSignals()
+        self._shown: tuple[int, str] | None = None  # the percentage and message last sent
 
     def run(self) -> None:
         try:
@@ -143,6 +144,12 @@ class _Runner(QRunnable):
             self.signals.finished.emit(result)
 
     def _progress(self, done: int, total: int, message: str = "", detail: object = None) -> None:
+        """Send progress when the bar, the message or the detail would change: a print of
+        thousands of sheets sends a hundred signals, not thousands (each costs a repaint)."""
+        shown = (done * 100 // total if total else done, message)
+        if shown == self._shown and done != total and detail is None:
+            return
+        self._shown = shown
         self.signals.progress.emit(done, total, message, detail)
 
 

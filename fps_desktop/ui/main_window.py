@@ -368,7 +368,7 @@ class MainWindow(QMainWindow):
         dialog = PrintDialog(self.cache, PrintOrder(self.manifest.guid, files), self.settings, self)
         if dialog.exec() == PrintDialog.DialogCode.Accepted:
             audit = AuditLog(self.settings.paths)
-            self.jobs.submit(print_job(self.cache, dialog.order, audit, dialog.print_pdf))
+            self.jobs.submit(print_job(self.cache, dialog.order, audit))
 
     # -- small things ---------------------------------------------------------------------
 
