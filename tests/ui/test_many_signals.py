@@ -1,5 +1,5 @@
 """A day of work sends many signals; the interpreter must survive them (PySide6 6.12.0
-drops a reference to True with every signal sent)."""
+drops a reference to True with every signal sent, hence its exclusion in pyproject.toml)."""
 
 import subprocess
 import sys
@@ -7,7 +7,6 @@ import textwrap
 
 SCRIPT = textwrap.dedent(
     """
-    import fps_desktop.ui
     from PySide6.QtCore import QCoreApplication, QObject, Signal
 
     class Sender(QObject):
