@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fps_desktop.documents.models import CachedFile, FileRole
+from fps_desktop.documents.models import CachedFile, FileRole, Problem
 
 FileRoleData = Qt.ItemDataRole.UserRole + 1
 
@@ -81,7 +81,10 @@ class FileList(QWidget):
             row.setData(FileRoleData, item)
             flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
             flags |= Qt.ItemFlag.ItemIsDragEnabled
-            row.setToolTip(row.text())
+            row.setToolTip(
+                row.text() if item.printable
+                else item.problem_error().translated(QCoreApplication.translate)
+            )  # fmt: skip
             if item.printable:
                 row.setFlags(flags | Qt.ItemFlag.ItemIsUserCheckable)
                 row.setCheckState(Qt.CheckState.Checked)
@@ -96,9 +99,13 @@ class FileList(QWidget):
         self.changed.emit()
 
     def _label(self, item: CachedFile) -> str:
-        if not item.printable:
-            reason = item.problem_error().translated(QCoreApplication.translate)
-            label = QCoreApplication.translate("FileList", "{name} — cannot be printed: {reason}")
+        if not item.printable:  # the row says why in a few words; the tooltip says it all
+            kind = item.problem_kind
+            reason = (
+                QCoreApplication.translate("FpsError", Problem(kind).label) if kind
+                else item.problem_error().translated(QCoreApplication.translate)
+            )  # fmt: skip
+            label = QCoreApplication.translate("FileList", "{name}\ncannot be printed: {reason}")
             return label.format(name=item.name, reason=reason)
         return self.tr("{name} · %n page(s)", "", item.pages).format(name=item.name)
 

@@ -297,29 +297,31 @@
 <context>
     <name>FileList</name>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="101"/>
-        <source>{name} — cannot be printed: {reason}</source>
-        <translation>{name} — 无法打印：{reason}</translation>
+        <location filename="../../fps_desktop/ui/file_list.py" line="108"/>
+        <source>{name}
+cannot be printed: {reason}</source>
+        <translation>{name}
+无法打印：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="103"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="110"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n 页</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="118"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="125"/>
         <source>Invoices</source>
         <translation>发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="119"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="126"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="123"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="130"/>
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
     </message>
