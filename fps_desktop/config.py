@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,20 @@ import platformdirs
 
 from fps_desktop import APP_NAME
 from fps_desktop.errors import QT_TRANSLATE_NOOP, StorageError, UsageError
+from fps_desktop.storage import write_atomically
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+# How settings files evolve: UPGRADES[n - 1] turns a version-n file's values into
+# version n + 1 (rename a key, convert a value). Append a step, never edit an old one.
+UPGRADES: list[Callable[[dict[str, Any]], dict[str, Any]]] = []
+
+
+def schema_version() -> int:
+    """The settings version this build writes: one past the last upgrade step."""
+    return len(UPGRADES) + 1
+
+
 KEYRING_SERVICE = APP_NAME
 SITE_CONFIG_ENV = "FPS_SITE_CONFIG"
 HOME_ENV = "FPS_HOME"
@@ -158,12 +169,30 @@ def _read_json(path: Path) -> dict[str, Any]:
     return data
 
 
+def upgraded(values: dict[str, Any], origin: Path) -> tuple[dict[str, Any], bool]:
+    """The file's values brought to schema_version() step by step; True if any step ran.
+
+    A file without a version is hand-written and read as version 1; one from a newer
+    FPS Desktop is read as it is (unknown keys are then logged and ignored).
+    """
+    if not values:  # no file
+        return {}, False
+    values = dict(values)
+    version = values.pop("schema_version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        log.warning("%s: schema_version %r is not a version; read as 1", origin, version)
+        version = 1
+    if version > schema_version():
+        log.warning("%s: written by a newer FPS Desktop (settings version %d)", origin, version)
+    for step in UPGRADES[version - 1 :]:
+        values = step(values)
+    return values, version < schema_version()
+
+
 def _checked(values: dict[str, Any], origin: Path) -> dict[str, Any]:
     """Keep known keys of the right type; log the rest instead of failing start-up."""
     kept = {}
     for key, value in values.items():
-        if key == "schema_version":
-            continue
         setting = REGISTRY.get(key)
         if setting is None:
             log.warning("%s: unknown setting %r ignored", origin, key)
@@ -186,8 +215,12 @@ class Settings:
         self._lock = threading.Lock()
         self._site: dict[str, Any] = {}
         for path in reversed(site_files if site_files is not None else site_config_candidates()):
-            self._site.update(_checked(_read_json(path), path))
-        self._user = _checked(_read_json(self.paths.user_settings), self.paths.user_settings)
+            self._site.update(_checked(upgraded(_read_json(path), path)[0], path))
+        user_file = self.paths.user_settings
+        values, changed = upgraded(_read_json(user_file), user_file)
+        self._user = _checked(values, user_file)
+        if changed:
+            self._save()
 
     def get(self, key: str) -> Any:
         setting = self._setting(key)
@@ -221,22 +254,56 @@ class Settings:
             raise KeyError(f"unknown setting {key!r}") from None
 
     def _save(self) -> None:
-        target = self.paths.user_settings
-        target.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"schema_version": SCHEMA_VERSION, **self._user}
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
-        os.replace(tmp, target)
+        payload = {"schema_version": schema_version(), **self._user}
+        text = json.dumps(payload, ensure_ascii=False, indent=2)
+        write_atomically(self.paths.user_settings, text.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Secret:
+    name: str
+    help: str
+
+
+# Every secret the app keeps, by its keyring name; a name not listed here fails loudly.
+SECRETS: dict[str, Secret] = {
+    item.name: item
+    for item in (
+        Secret("pbms.token", "Token PBMS gives FPS Desktop to fetch documents"),
+        Secret("db.password", "Password of the export database user"),
+        Secret("oss.access_key_secret", "OSS AccessKey secret"),
+        Secret("oss.security_token", "OSS STS security token, with a temporary AccessKey"),
+        Secret("listener.hmac_secret", "Shared secret PBMS signs pushes with"),
+    )
+}
+# Where a secret typed into a window is kept: the sentence the window shows (context Secrets).
+KEPT_IN_KEYRING = QT_TRANSLATE_NOOP(
+    "Secrets", "Kept in the system password store (keyring), never in the settings file."
+)
+KEPT_FOR_SESSION = QT_TRANSLATE_NOOP(
+    "Secrets",
+    "This computer has no password store (keyring): the secret is kept only until "
+    "FPS Desktop closes. Ask IT to enable one.",
+)
+_session_secrets: dict[str, str] = {}  # typed on a machine without keyring; gone on exit
+
+
+def _known(name: str) -> str:
+    if name not in SECRETS:
+        raise KeyError(f"unknown secret {name!r}")
+    return name
 
 
 def get_secret(name: str) -> str | None:
     """Read a secret (PBMS token, DB password, OSS key) from the OS keyring.
 
-    A machine without a usable keyring simply has no secrets stored.
+    A machine without a usable keyring has only what was typed this session.
     """
     import keyring
     from keyring.errors import KeyringError
 
+    if _known(name) in _session_secrets:
+        return _session_secrets[name]
     try:
         return keyring.get_password(KEYRING_SERVICE, name)
     except KeyringError as exc:
@@ -245,11 +312,12 @@ def get_secret(name: str) -> str | None:
 
 
 def set_secret(name: str, value: str) -> None:
+    """Store a secret in the keyring, or raise StorageError (for the CLI: nothing kept)."""
     import keyring
     from keyring.errors import KeyringError
 
     try:
-        keyring.set_password(KEYRING_SERVICE, name, value)
+        keyring.set_password(KEYRING_SERVICE, _known(name), value)
     except KeyringError as exc:
         log.warning("cannot store %s in the keyring: %s", name, exc)
         raise StorageError(
@@ -259,3 +327,17 @@ def set_secret(name: str, value: str) -> None:
                 "Ask IT to enable one.",
             )
         ) from exc
+
+
+def keep_secret(name: str, value: str) -> str:
+    """A secret typed into a window: in the keyring, else kept for this session.
+
+    Returns the sentence (KEPT_IN_KEYRING or KEPT_FOR_SESSION) the window shows.
+    """
+    try:
+        set_secret(name, value)
+    except StorageError:
+        _session_secrets[name] = value
+        return KEPT_FOR_SESSION
+    _session_secrets.pop(name, None)
+    return KEPT_IN_KEYRING

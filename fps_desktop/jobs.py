@@ -1,8 +1,9 @@
 """One shape for every long operation, free of Qt.
 
 A job is a callable ``run(progress, cancel)``: it reports ``progress(done, total,
-message)``, checks ``cancel`` between steps and raises a typed ``FpsError``. The
-CLI calls it directly; the GUI runs it through ``fps_desktop.ui.job_queue``.
+message, detail)`` (``detail``: anything more its own window shows), checks ``cancel``
+between steps and raises a typed ``FpsError``. The CLI calls it directly; the GUI runs
+it through ``fps_desktop.ui.job_queue``.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from fps_desktop.errors import Cancelled
 
 
 class Progress(Protocol):
-    def __call__(self, done: int, total: int, message: str = "") -> None: ...
+    def __call__(self, done: int, total: int, message: str = "", detail: object = None) -> None: ...
 
 
-def no_progress(done: int, total: int, message: str = "") -> None:
+def no_progress(done: int, total: int, message: str = "", detail: object = None) -> None:
     """Progress sink for callers that do not show progress."""
 
 

@@ -32,7 +32,12 @@ def write_all(fd: int, data: bytes) -> None:
 
 
 def write_atomically(target: Path, data: bytes) -> None:
-    """Write ``data`` so that ``target`` is either the old or the new file, never half."""
+    """Write ``data`` so that ``target`` is either the old or the new file, never half.
+
+    The one atomic writer of the app (settings, the listener's instance file, nonces,
+    cached and merged PDFs): the file is private to the user (mode 0600, as mkstemp
+    makes it), its bytes and, on POSIX, the folder entry reach the disk before it counts.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     try:
@@ -41,9 +46,21 @@ def write_atomically(target: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
+        sync_folder(target.parent)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if exc.errno in DISK_FULL:
             raise disk_full_error(target.parent) from exc
         raise
+
+
+def sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` survive a power cut (POSIX; Windows has no folder fsync)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -16,6 +16,8 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
+from fps_desktop import config
+
 
 class MemoryKeyring(KeyringBackend):
     """An in-memory keyring so tests never touch the OS secret store."""
@@ -46,12 +48,21 @@ def fps_home(tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def memory_keyring():
+def memory_keyring(monkeypatch):
     backend = MemoryKeyring()
     previous = keyring.get_keyring()
     keyring.set_keyring(backend)
+    monkeypatch.setattr(config, "_session_secrets", {})  # what a keyring-less run typed
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring():
+    """A machine without a password store, as keyring reports it."""
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    keyring.set_keyring(NoKeyring())
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from fps_desktop.config import Paths, Settings, get_secret, set_secret
+from fps_desktop import config
+from fps_desktop.config import Paths, Settings, get_secret, keep_secret, set_secret
 from fps_desktop.errors import StorageError, UsageError
 
 
@@ -69,3 +70,54 @@ def test_a_machine_without_keyring_reads_nothing_and_refuses_to_store(monkeypatc
     assert get_secret("pbms.token") is None
     with pytest.raises(StorageError, match="no password store"):
         set_secret("pbms.token", "x")
+
+
+def test_an_older_settings_file_is_upgraded_step_by_step_and_saved(fps_home, monkeypatch):
+    def rename_port(values):
+        if "bridge.port" in values:
+            values["listener.port"] = values.pop("bridge.port")
+        return values
+
+    def double_cache(values):
+        values["cache.max_mb"] = values["cache.max_mb"] * 2
+        return values
+
+    monkeypatch.setattr(config, "UPGRADES", [rename_port, double_cache])
+    paths = Paths.default()
+    write(paths.user_settings, {"schema_version": 2, "cache.max_mb": 100})
+    settings = Settings(paths)
+    assert settings.get("cache.max_mb") == 200  # only the step from version 2 ran
+    write(paths.user_settings, {"schema_version": 1, "bridge.port": 25000, "cache.max_mb": 100})
+    settings = Settings(paths)
+    assert (settings.get("listener.port"), settings.get("cache.max_mb")) == (25000, 200)
+    stored = json.loads(paths.user_settings.read_text(encoding="utf-8"))
+    assert stored == {"schema_version": 3, "listener.port": 25000, "cache.max_mb": 200}
+    assert Settings(paths).get("cache.max_mb") == 200  # saved upgraded: not doubled again
+
+
+@pytest.mark.allow_log_warnings
+def test_a_settings_file_from_a_newer_version_is_read_and_said(fps_home, caplog):
+    paths = Paths.default()
+    write(paths.user_settings, {"schema_version": 99, "cache.max_mb": 300})
+    assert Settings(paths).get("cache.max_mb") == 300
+    assert "newer FPS Desktop" in caplog.text
+
+
+def test_secrets_have_one_registry():
+    with pytest.raises(KeyError, match="unknown secret"):
+        get_secret("oss.secret")
+    with pytest.raises(KeyError, match="unknown secret"):
+        set_secret("db.pasword", "x")
+
+
+@pytest.mark.allow_log_warnings
+@pytest.mark.usefixtures("no_keyring")
+def test_a_typed_secret_without_keyring_is_kept_for_the_session():
+    assert keep_secret("db.password", "pw") == config.KEPT_FOR_SESSION
+    assert get_secret("db.password") == "pw"
+    assert get_secret("pbms.token") is None
+
+
+def test_a_typed_secret_goes_to_the_keyring(memory_keyring):
+    assert keep_secret("db.password", "pw") == config.KEPT_IN_KEYRING
+    assert memory_keyring.secrets[("fps-desktop", "db.password")] == "pw"

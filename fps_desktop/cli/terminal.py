@@ -20,7 +20,7 @@ class TerminalProgress:
         self._last_draw = 0.0
         self._live = self.stream.isatty()
 
-    def __call__(self, done: int, total: int, message: str = "") -> None:
+    def __call__(self, done: int, total: int, message: str = "", detail: object = None) -> None:
         now = time.monotonic()
         if not self._live or (now - self._last_draw < 0.1 and done < total):
             return

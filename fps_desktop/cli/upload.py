@@ -16,7 +16,6 @@ from pathlib import Path
 from fps_desktop.cli.terminal import run_in_terminal
 from fps_desktop.config import Settings
 from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError, UploadError, UsageError
-from fps_desktop.jobs import Job, JobResult
 
 log = logging.getLogger(__name__)
 
@@ -126,18 +125,14 @@ def _new_task(args, settings: Settings, store):
 
 def _run_task(settings: Settings, store, task) -> int:
     from fps_desktop.errors import Cancelled
+    from fps_desktop.upload.jobs import upload_job
     from fps_desktop.upload.store import FAILED, error_text
-    from fps_desktop.upload.uploader import Uploader
 
-    uploader = Uploader(store, _config(settings, task.bucket), settings.get("oss.parallel_parts"))
+    config = _config(settings, task.bucket)
+    job, uploader = upload_job(store, config, settings.get("oss.parallel_parts"), task.id)
     uploader.pause()  # Ctrl+C in a terminal pauses: the task stays resumable
-
-    def run(progress, cancel) -> JobResult:
-        summary = uploader.run(task.id, progress, cancel)
-        return JobResult(summary.lines()[0], data=summary)
-
     try:
-        summary = run_in_terminal(Job(f"Upload {task.id}", run)).data
+        summary = run_in_terminal(job).data
     except Cancelled:
         print(f"paused; carry on with: upload --resume {task.id}", file=sys.stderr)
         return 130

@@ -45,6 +45,7 @@ from fps_desktop.listener.security import (
 )
 from fps_desktop.listener.wire import RequestHead, read_head
 from fps_desktop.logs import escape_for_log
+from fps_desktop.storage import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -561,12 +562,8 @@ class GuidListener:
 
     def write_instance_file(self, path: Path) -> None:
         """Tell a second launch where this instance listens and how to prove it is local."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"port": self.port, "token": self.instance_token, "pid": os.getpid()}, handle)
-        os.replace(tmp, path)
+        details = {"port": self.port, "token": self.instance_token, "pid": os.getpid()}
+        write_atomically(path, json.dumps(details).encode("utf-8"))
 
     def remove_instance_file(self, path: Path) -> None:
         """Remove the file only while it still points here, not to a later instance."""

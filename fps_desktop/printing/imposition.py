@@ -80,19 +80,13 @@ def impose(
         src = pymupdf.open(stream=merged_pdf, filetype="pdf")
         out = pymupdf.open()
     try:
-        pages = parse_page_ranges(page_ranges, src.page_count)
-        sheets = list(_sheets(pages, page_roles, layout))
+        sheets = lay_out(page_roles, layout, page_ranges, src.page_count)
         smallest = 1.0
         for done, sheet in enumerate(sheets):
             cancel.check()
             progress(done, len(sheets), "")
             with mupdf_lock:
-                page = out.new_page(width=SHEET.width, height=SHEET.height)
-                if layout == Layout.TWO_UP and sheet.halves:
-                    scale = _place_halves(page, src, sheet.pages)
-                else:
-                    scale = _place(page, src, sheet.pages[0], SHEET, enlarge=layout == Layout.FIT)
-            smallest = min(smallest, scale)
+                smallest = min(smallest, place_sheet(out, src, sheet, layout))
         progress(len(sheets), len(sheets), "")
         with mupdf_lock:
             return Imposed(pdf_bytes(out), len(sheets), smallest)
@@ -102,15 +96,40 @@ def impose(
             out.close()
 
 
-class _Sheet:
-    __slots__ = ("halves", "pages")
+@dataclass(frozen=True)
+class Sheet:
+    """The merged pages one A4 sheet holds; ``halves``: one above the other, cut between."""
 
-    def __init__(self, pages: list[int], halves: bool) -> None:
-        self.pages = pages
-        self.halves = halves
+    pages: tuple[int, ...]
+    halves: bool
 
 
-def _sheets(pages: list[int], roles: list[FileRole], layout: Layout) -> Iterator[_Sheet]:
+def lay_out(
+    page_roles: list[FileRole],
+    layout: Layout,
+    page_ranges: str | None = None,
+    page_count: int | None = None,
+) -> list[Sheet]:
+    """The sheets in print order, from the pages' roles alone: no page is opened, so a
+    preview knows how many sheets there are before anything is merged."""
+    count = len(page_roles) if page_count is None else page_count
+    return list(_sheets(parse_page_ranges(page_ranges, count), page_roles, layout))
+
+
+def place_sheet(
+    out: pymupdf.Document, src: pymupdf.Document, sheet: Sheet, layout: Layout
+) -> float:
+    """Add ``sheet`` (its pages taken from ``src``) to ``out``; returns the smallest scale.
+
+    Call with ``mupdf_lock`` held.
+    """
+    page = out.new_page(width=SHEET.width, height=SHEET.height)
+    if layout == Layout.TWO_UP and sheet.halves:
+        return _place_halves(page, src, list(sheet.pages))
+    return _place(page, src, sheet.pages[0], SHEET, enlarge=layout == Layout.FIT)
+
+
+def _sheets(pages: list[int], roles: list[FileRole], layout: Layout) -> Iterator[Sheet]:
     """Pair consecutive invoice pages in two-up; everything else gets its own sheet."""
     waiting: list[int] = []
     for index in pages:
@@ -118,15 +137,15 @@ def _sheets(pages: list[int], roles: list[FileRole], layout: Layout) -> Iterator
         if layout == Layout.TWO_UP and is_invoice:
             waiting.append(index)
             if len(waiting) == 2:
-                yield _Sheet(waiting, halves=True)
+                yield Sheet(tuple(waiting), halves=True)
                 waiting = []
             continue
         if waiting:
-            yield _Sheet(waiting, halves=True)
+            yield Sheet(tuple(waiting), halves=True)
             waiting = []
-        yield _Sheet([index], halves=False)
+        yield Sheet((index,), halves=False)
     if waiting:
-        yield _Sheet(waiting, halves=True)
+        yield Sheet(tuple(waiting), halves=True)
 
 
 def _place(page, src, index: int, area: pymupdf.Rect, enlarge: bool) -> float:

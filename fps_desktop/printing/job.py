@@ -1,8 +1,8 @@
 """The one print job: merge, impose, spool, audit — whoever asks (window, CLI, PBMS).
 
-A print order says what to print and how; ``print_job`` turns it into a Job. The
-window passes the print-ready PDF its preview already built, so nothing is imposed
-twice; the CLI and PBMS let the job build it.
+A print order says what to print and how; ``print_job`` turns it into a Job that
+builds the print-ready PDF once, spools it and audits it. The window's preview only
+lays the sheets out and builds the one on screen, with the same placing code.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import getpass
 import logging
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pymupdf
@@ -19,13 +19,13 @@ from PySide6.QtGui import QGuiApplication
 from fps_desktop.audit import AuditLog
 from fps_desktop.config import Settings
 from fps_desktop.documents.cache import DocumentCache
-from fps_desktop.documents.merge import MergedDocument, merge_files
+from fps_desktop.documents.merge import merge_files
 from fps_desktop.documents.models import CachedFile, FileRole, Layout
 from fps_desktop.documents.pdf import mupdf_lock, pdf_bytes
 from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError
 from fps_desktop.invoices.listing import InvoiceList
 from fps_desktop.jobs import CancelToken, Job, JobResult, Progress
-from fps_desktop.printing.imposition import Imposed, impose
+from fps_desktop.printing.imposition import impose
 from fps_desktop.printing.spooler import PrinterOptions, make_printer, spool
 from fps_desktop.storage import write_atomically
 
@@ -82,29 +82,29 @@ def build_print_pdf(
     imposed = impose(
         merged.pdf, merged.page_roles, order.layout, order.page_ranges, progress, cancel
     )
-    return cover_first(order, merged, imposed).pdf, merged.skipped
+    return _cover_first(order, imposed.pdf), merged.skipped
 
 
-def cover_first(order: PrintOrder, merged: MergedDocument, imposed: Imposed) -> Imposed:
-    """The order's cover sheet, when it has one, before the imposed sheets.
-
-    The cover is A4 already and outside layouts and page ranges: it always leads.
-    """
-    if order.cover is None:
-        return imposed
+def cover_pdf(order: PrintOrder) -> bytes:
+    """The order's cover sheet (A4, outside layouts and page ranges); call when it has one."""
     from fps_desktop.invoices.cover import cover_sheet_pdf
 
-    attachments = {f.name for f in order.files if f.role == FileRole.ATTACHMENT}
-    cover = cover_sheet_pdf(order.cover, clerk_name(), len(attachments - set(merged.skipped)),
-                            len(merged.page_roles))  # fmt: skip
+    printable = [f for f in order.files if f.printable]
+    attachments = sum(f.role == FileRole.ATTACHMENT for f in printable)
+    return cover_sheet_pdf(order.cover, clerk_name(), attachments,
+                           sum(f.pages for f in printable))  # fmt: skip
+
+
+def _cover_first(order: PrintOrder, sheets_pdf: bytes) -> bytes:
+    if order.cover is None:
+        return sheets_pdf
     with mupdf_lock:
-        out = pymupdf.open(stream=cover, filetype="pdf")
-        with pymupdf.open(stream=imposed.pdf, filetype="pdf") as sheets:
+        out = pymupdf.open(stream=cover_pdf(order), filetype="pdf")
+        with pymupdf.open(stream=sheets_pdf, filetype="pdf") as sheets:
             out.insert_pdf(sheets)
-        count = out.page_count
         data = pdf_bytes(out)
         out.close()
-    return replace(imposed, pdf=data, sheets=count)
+    return data
 
 
 def print_ready_job(cache: DocumentCache, order: PrintOrder, target: Path) -> Job:
@@ -124,10 +124,9 @@ def print_job(
     cache: DocumentCache,
     order: PrintOrder,
     audit: AuditLog,
-    print_pdf: bytes | None = None,
     settings: Settings | None = None,
 ) -> Job:
-    """Spool ``order`` (building its print-ready PDF unless given) and audit it.
+    """Build ``order``'s print-ready PDF, spool it and audit it.
 
     With ``settings`` the printed files are stamped in the invoice register, so a
     later claim of the same invoice says when and by whom it was printed.
@@ -135,9 +134,7 @@ def print_job(
     printer = make_printer(order.options)
 
     def run(progress: Progress, cancel: CancelToken) -> JobResult:
-        pdf, skipped = (print_pdf, []) if print_pdf is not None else build_print_pdf(
-            cache, order, progress, cancel
-        )  # fmt: skip
+        pdf, skipped = build_print_pdf(cache, order, progress, cancel)
         sheets = spool(pdf, printer, order.options.grayscale, progress, cancel)
         audit.record_print(
             guid=order.guid,

@@ -8,7 +8,9 @@ a QPrinter is allowed off the GUI thread, so this runs inside a Job.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,13 +19,15 @@ from PySide6.QtCore import QRectF, QSize
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
-from fps_desktop.documents.pdf import content_bands, mupdf_lock
+from fps_desktop.documents.pdf import mupdf_lock
 from fps_desktop.errors import QT_TRANSLATE_NOOP, PrintError
 from fps_desktop.jobs import CancelToken, Progress, no_progress
 
 log = logging.getLogger(__name__)
 
 MAX_DPI = 300
+BAND_GAP = 6  # points of blank paper between two drawings that start a new band
+BLEED = 1  # points around a drawing's box, for anti-aliased edges
 Band = tuple[QRectF, QImage, bytes]
 
 
@@ -77,7 +81,11 @@ def spool(
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
 ) -> int:
-    """Paint every sheet; copies are repeated here when the device cannot. Returns sheets sent."""
+    """Paint every sheet; copies are repeated here when the device cannot. Returns sheets sent.
+
+    One sheet at a time, on this thread: Qt holds the interpreter lock while it
+    compresses a band, so rendering ahead on another thread only slowed both down.
+    """
     cancel = cancel or CancelToken()
     dpi = min(printer.resolution(), MAX_DPI)
     copies = 1 if printer.supportsMultipleCopies() else printer.copyCount()
@@ -86,45 +94,30 @@ def spool(
         count = doc.page_count
     painter = QPainter()
     if not painter.begin(printer):
+        with mupdf_lock:
+            doc.close()
         raise PrintError(
             QT_TRANSLATE_NOOP(
                 "FpsError", "The printer could not be started. Is it switched on and connected?"
             )
         )
-    viewport = painter.viewport()
-    sent = 0
+    device = painter.viewport().size()
+    sent, total = 0, count * copies
     try:
-        total = count * copies
-        for _ in range(copies):
-            for index in range(count):
-                cancel.check()
-                if sent:
-                    printer.newPage()
-                draw_bands(painter, sheet_bands(doc, index, dpi, grayscale, viewport.size()))
-                sent += 1
-                progress(sent, total, "")
+        for _copy, index in itertools.product(range(copies), range(count)):
+            cancel.check()
+            if sent:
+                printer.newPage()
+            draw_bands(painter, sheet_bands(doc, index, dpi, grayscale, device))
+            with mupdf_lock:
+                pymupdf.TOOLS.store_shrink(100)  # decoded scans are not drawn twice: let go
+            sent += 1
+            progress(sent, total, "")
     finally:
         painter.end()
         with mupdf_lock:
             doc.close()
     return sent
-
-
-def render_sheets(
-    print_pdf: bytes, dpi: int, grayscale: bool, cancel: CancelToken
-) -> list[list[Band]]:
-    """Every sheet's bands, rendered ahead so a preview paints them without waiting."""
-    with mupdf_lock:
-        doc = pymupdf.open(stream=print_pdf, filetype="pdf")
-    try:
-        sheets = []
-        for index in range(doc.page_count):
-            cancel.check()
-            sheets.append(sheet_bands(doc, index, dpi, grayscale))
-        return sheets
-    finally:
-        with mupdf_lock:
-            doc.close()
 
 
 def draw_bands(painter: QPainter, bands: list[Band]) -> None:
@@ -137,25 +130,66 @@ def sheet_bands(
 ) -> list[Band]:
     """Rasterise only the inked bands of a sheet: blank paper costs nothing to send.
 
+    A band that holds nothing but images is rendered at the images' own resolution
+    when that is below ``dpi``: a 200 dpi scan sent at 300 dpi gains no detail but
+    costs twice the pixels to render and to compress (the printer scales it).
+
     Each band is its place on a device of ``device`` pixels (the sheet at ``dpi`` when
     not given), its image, and the pixels the image points into (the image does not
     own them: keep both together).
     """
     colorspace = pymupdf.csGRAY if grayscale else pymupdf.csRGB
     fmt = QImage.Format.Format_Grayscale8 if grayscale else QImage.Format.Format_RGB888
-    zoom = pymupdf.Matrix(dpi / 72, dpi / 72)
     with mupdf_lock:
-        page = doc[index].get_displaylist()  # parsed once, rendered per band
-        bands = content_bands(page)
+        sheet = doc[index]
+        drawn = sheet.get_bboxlog()
+        images = sheet.get_image_info()
+        page = sheet.get_displaylist()  # parsed once, rendered per band
+        bands = content_bands(drawn, page.rect)
         scale_x = device.width() / page.rect.width if device else dpi / 72
         scale_y = device.height() / page.rect.height if device else dpi / 72
     rendered = []
     for band in bands:
+        zoom = _band_dpi(band, drawn, images, dpi) / 72
         with mupdf_lock:
-            pix = page.get_pixmap(zoom, colorspace, alpha=False, clip=band)
+            pix = page.get_pixmap(pymupdf.Matrix(zoom, zoom), colorspace, alpha=False, clip=band)
             pixels, width, height, stride = pix.samples, pix.width, pix.height, pix.stride
             del pix
         target = QRectF(band.x0 * scale_x, band.y0 * scale_y, band.width * scale_x,
                         band.height * scale_y)  # fmt: skip
         rendered.append((target, QImage(pixels, width, height, stride, fmt), pixels))
     return rendered
+
+
+def content_bands(drawn: list, sheet: pymupdf.Rect) -> list[pymupdf.Rect]:
+    """Rectangles (in points) that hold everything drawn on a sheet, top to bottom.
+
+    Taken from MuPDF's log of drawing operations (``get_bboxlog``), not from a trial
+    render: a scan is then decoded once, for its band, instead of twice.
+    """
+    bands: list[pymupdf.Rect] = []
+    for kind, box in sorted(drawn, key=lambda item: item[1][1]):
+        rect = pymupdf.Rect(box) + pymupdf.Rect(-BLEED, -BLEED, BLEED, BLEED) & sheet
+        if kind == "ignore-text" or rect.is_empty:
+            continue  # invisible text (a scan's OCR layer) puts no ink on paper
+        if bands and rect.y0 <= bands[-1].y1 + BAND_GAP:
+            bands[-1] |= rect
+        else:
+            bands.append(rect)
+    return bands
+
+
+def _band_dpi(band: pymupdf.Rect, drawn: list, images: list[dict], dpi: int) -> int:
+    """``dpi``, or less when everything drawn in ``band`` is images that have fewer pixels."""
+    if any(kind != "fill-image" for kind, rect in drawn if band.intersects(rect)):
+        return dpi
+    finest = 0.0
+    for image in images:
+        if not band.intersects(image["bbox"]):
+            continue
+        a, b, c, d, _e, _f = image["transform"]
+        across, down = math.hypot(a, b), math.hypot(c, d)  # the image's sides, in points
+        if not across or not down:
+            continue
+        finest = max(finest, image["width"] / across * 72, image["height"] / down * 72)
+    return min(dpi, math.ceil(finest)) if finest else dpi

@@ -59,6 +59,10 @@ def _excepthook(kind, value, tb) -> None:
         traceback.print_exception(kind, value, tb)
 
 
+# What an installed app must carry; the self-test of a wheel or a frozen build checks them.
+SHIPPED = ("icons/fps-desktop.svg", "translations/fps_desktop_zh_CN.qm", "sql/schema.sql")
+
+
 def create_application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
@@ -100,6 +104,11 @@ def _run_self_test(window, app: QApplication) -> None:
     from fps_desktop.printing.job import PrintOrder, print_job
     from fps_desktop.printing.spooler import PrinterOptions
 
+    missing = [name for name in SHIPPED if not (resources_dir() / name).is_file()]
+    if missing:
+        print(f"self-test: FAILED (missing resources: {', '.join(missing)})")
+        QTimer.singleShot(0, lambda: app.exit(1))
+        return
     target = Path(tempfile.mkdtemp()) / "self-test.pdf"
     guid = next(iter(DEMO_CASES))
 

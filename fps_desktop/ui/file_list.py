@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fps_desktop.documents.models import CachedFile, FileRole
+from fps_desktop.documents.models import CachedFile, FileRole, Problem
 from fps_desktop.invoices.listing import InvoiceList, InvoiceRow, row_notes
 
 FileRoleData = Qt.ItemDataRole.UserRole + 1
@@ -89,7 +89,10 @@ class FileList(QWidget):
             row.setData(FileRoleData, item)
             flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
             flags |= Qt.ItemFlag.ItemIsDragEnabled
-            row.setToolTip(row.text())
+            row.setToolTip(
+                row.text() if item.printable
+                else item.problem_error().translated(QCoreApplication.translate)
+            )  # fmt: skip
             if item.printable:
                 row.setFlags(flags | Qt.ItemFlag.ItemIsUserCheckable)
                 row.setCheckState(Qt.CheckState.Checked)
@@ -132,7 +135,7 @@ class FileList(QWidget):
                  for template, params in row_notes(row)]  # fmt: skip
         lines.extend("⚠ " + note for note in notes)
         entry.setText("\n".join(lines))
-        entry.setToolTip(entry.text())
+        entry.setToolTip("\n".join([entry.toolTip(), *lines[1:]]))  # the full reason stays
         entry.setSizeHint(self._fitting(entry))
         if row.is_duplicate:
             entry.setForeground(RED)
@@ -154,9 +157,13 @@ class FileList(QWidget):
     def _label(self, item: CachedFile) -> str:
         if item.is_data:
             return self.tr("{name} · invoice data, nothing to print").format(name=item.name)
-        if not item.printable:
-            reason = item.problem_error().translated(QCoreApplication.translate)
-            label = QCoreApplication.translate("FileList", "{name} — cannot be printed: {reason}")
+        if not item.printable:  # the row says why in a few words; the tooltip says it all
+            kind = item.problem_kind
+            reason = (
+                QCoreApplication.translate("FpsError", Problem(kind).label) if kind
+                else item.problem_error().translated(QCoreApplication.translate)
+            )  # fmt: skip
+            label = QCoreApplication.translate("FileList", "{name}\ncannot be printed: {reason}")
             return label.format(name=item.name, reason=reason)
         return self.tr("{name} · %n page(s)", "", item.pages).format(name=item.name)
 

@@ -116,7 +116,7 @@ def run_task(
 
 
 class _RunnerSignals(QObject):
-    progress = Signal(int, int, str)
+    progress = Signal(object, object, str, object)  # objects: byte counts pass 2 GB
     finished = Signal(object)
     failed = Signal(str, bool)
 
@@ -130,6 +130,7 @@ class _Runner(QRunnable):
         self.job = job
         self.cancel = cancel
         self.signals = _RunnerSignals()
+        self._shown: tuple[int, str] | None = None  # the percentage and message last sent
 
     def run(self) -> None:
         try:
@@ -142,8 +143,14 @@ class _Runner(QRunnable):
         else:
             self.signals.finished.emit(result)
 
-    def _progress(self, done: int, total: int, message: str = "") -> None:
-        self.signals.progress.emit(done, total, message)
+    def _progress(self, done: int, total: int, message: str = "", detail: object = None) -> None:
+        """Send progress when the bar, the message or the detail would change: a print of
+        thousands of sheets sends a hundred signals, not thousands (each costs a repaint)."""
+        shown = (done * 100 // total if total else done, message)
+        if shown == self._shown and done != total and detail is None:
+            return
+        self._shown = shown
+        self.signals.progress.emit(done, total, message, detail)
 
 
 @dataclass
@@ -155,6 +162,7 @@ class JobEntry:
     done: int = 0
     total: int = 0
     message: str = ""
+    detail: object = None  # the job's latest progress detail, for its own window
     result: JobResult | None = None
     error: str = ""
     started: float = field(default_factory=time.monotonic)
@@ -220,14 +228,18 @@ class JobQueue(QAbstractListModel):
         entry.runner = runner  # keep a reference until the job ends
         entry.state = JobState.RUNNING
         entry.started = time.monotonic()
-        runner.signals.progress.connect(lambda d, t, m, e=entry: self._on_progress(e, d, t, m))
+        runner.signals.progress.connect(
+            lambda d, t, m, x, e=entry: self._on_progress(e, d, t, m, x)
+        )
         runner.signals.finished.connect(lambda r, e=entry: self._on_finished(e, r))
         runner.signals.failed.connect(lambda msg, c, e=entry: self._on_failed(e, msg, c))
         self._changed(entry)
         self.pool.start(runner)
 
-    def _on_progress(self, entry: JobEntry, done: int, total: int, message: str) -> None:
-        entry.done, entry.total, entry.message = done, total, message
+    def _on_progress(
+        self, entry: JobEntry, done: int, total: int, message: str, detail: object
+    ) -> None:
+        entry.done, entry.total, entry.message, entry.detail = done, total, message, detail
         self._changed(entry)
 
     def _on_finished(self, entry: JobEntry, result: JobResult) -> None:

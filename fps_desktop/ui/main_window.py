@@ -452,8 +452,7 @@ class MainWindow(QMainWindow):
         dialog = PrintDialog(self.cache, order, self.settings, self)
         if dialog.exec() == PrintDialog.DialogCode.Accepted:
             audit = AuditLog(self.settings.paths)
-            self.jobs.submit(print_job(self.cache, dialog.order, audit, dialog.print_pdf,
-                                       self.settings))  # fmt: skip
+            self.jobs.submit(print_job(self.cache, dialog.order, audit, settings=self.settings))
 
     def _confirm_duplicates(self, claimed) -> bool:
         """Ask before printing invoices claimed before; the answer goes to the audit log."""

@@ -45,13 +45,22 @@ class ZoomMode(enum.Enum):
 
 
 class ThumbnailStrip(QListWidget):
-    """A vertical strip of page thumbnails; emits ``page_chosen(index)``."""
+    """A vertical strip of page thumbnails; emits ``page_chosen(index)``.
+
+    Only thumbnails in view (and a screen ahead) are rendered, when they come into
+    view, so a GUID of hundreds of pages does not keep the renderer busy for seconds.
+    """
 
     page_chosen = Signal(int)
 
     def __init__(self, renderer: PageRenderer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.renderer = renderer
+        self._pages: list[PageRef] = []
+        self._requests: dict[PageRequest, QListWidgetItem] = {}
+        self._asked: set[int] = set()
+        self._scrolled = QTimer(self, singleShot=True, interval=50)
+        self._scrolled.timeout.connect(self._request_visible)
         self.setViewMode(QListView.ViewMode.IconMode)
         self.setFlow(QListView.Flow.TopToBottom)
         self.setWrapping(False)
@@ -62,7 +71,7 @@ class ThumbnailStrip(QListWidget):
         self.setFixedWidth(THUMB.width() + 44)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.currentRowChanged.connect(self.page_chosen)
-        self._requests: dict[PageRequest, QListWidgetItem] = {}
+        self.verticalScrollBar().valueChanged.connect(self._scrolled.start)
         renderer.rendered.connect(self._on_rendered)
         blank = QPixmap(THUMB)
         blank.fill(QColor("#f1f1f1"))
@@ -72,14 +81,34 @@ class ThumbnailStrip(QListWidget):
         self.blockSignals(True)
         self.clear()
         self._requests.clear()
+        self._asked.clear()
+        self._pages = pages
         for number, ref in enumerate(pages, 1):
             item = QListWidgetItem(self._blank, str(number))
             item.setToolTip(f"{ref.file.name} — {ref.page + 1}")
             self.addItem(item)
-            request = ref.request(THUMB.width(), THUMB.height())
-            self._requests[request] = item
-            self.renderer.request(request, urgent=number <= 2)
         self.blockSignals(False)
+        self._request_visible()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._scrolled.start()
+
+    def _request_visible(self) -> None:
+        view = self.viewport().rect()
+        ahead = view.adjusted(0, -view.height(), 0, view.height())
+        for row, ref in enumerate(self._pages):
+            if row in self._asked:
+                continue
+            item = self.item(row)
+            rect = self.visualItemRect(item)
+            if rect.top() > ahead.bottom():
+                break  # one column, top to bottom: the rest is further down
+            if rect.bottom() >= ahead.top() or row < 2:
+                self._asked.add(row)
+                request = ref.request(THUMB.width(), THUMB.height())
+                self._requests[request] = item
+                self.renderer.request(request, urgent=row < 2)
 
     def _on_rendered(self, request: PageRequest, image: QImage) -> None:
         item = self._requests.pop(request, None)

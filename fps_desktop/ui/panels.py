@@ -33,6 +33,9 @@ def open_panel(window, name: str) -> QDialog:
         dialog.setWindowTitle(title)
         layout = QVBoxLayout(dialog)
         layout.addWidget(panel)
+        closing = getattr(panel, "window_closed", None)
+        if closing is not None:  # close button and Esc both end in finished
+            dialog.finished.connect(closing)
         dialog.resize(900, 620)
         window.panels[name] = dialog
     dialog.show()

@@ -1,19 +1,22 @@
 """The print dialog: printer, copies, duplex, colour, layout, pages, and a preview of the
 very sheets that will print.
 
-Merging and imposing run on a pool thread, so the dialog opens at once. The preview
-renders only the sheet on screen from the print-ready PDF, so a GUID of hundreds of
-pages opens as fast, and stays as small, as one of three.
+The sheets are laid out from the files' page counts alone, so Print can be pressed at
+once; the preview builds and renders only the sheet on screen, on a worker, so a GUID of
+hundreds of pages and a 68 MB scan opens as fast, and stays as small, as one of three.
+The print job builds the print-ready PDF itself, with the same placing code.
 """
 
 from __future__ import annotations
 
-import contextlib
+import os
+import shutil
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+import pymupdf
+from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
@@ -36,11 +39,12 @@ from PySide6.QtWidgets import (
 
 from fps_desktop.config import Settings
 from fps_desktop.documents.cache import DocumentCache
-from fps_desktop.documents.merge import MergedDocument, merge_files
 from fps_desktop.documents.models import CachedFile, FileKind, FileRole, Layout
+from fps_desktop.documents.pdf import mupdf_lock
+from fps_desktop.errors import FpsError
 from fps_desktop.jobs import CancelToken
-from fps_desktop.printing.imposition import Imposed, impose
-from fps_desktop.printing.job import PrintOrder, cover_first
+from fps_desktop.printing.job import PrintOrder, cover_pdf
+from fps_desktop.printing.preview import SheetPreview
 from fps_desktop.printing.spooler import PrinterOptions
 from fps_desktop.ui.job_queue import run_task
 from fps_desktop.ui.page_view import PageRef, PageView, ZoomMode
@@ -50,18 +54,8 @@ PDF_TARGET = "\x00pdf"  # the "Save as PDF file" entry; no printer can have this
 SHRUNK_NOTICE = 0.995  # below this the clerk is told pages print smaller than they are
 
 
-@dataclass
-class _Prepared:
-    """One generation of the preview: the merge (kept across layouts) and its sheets."""
-
-    generation: int
-    merged: MergedDocument
-    imposed: Imposed
-    path: Path
-
-
 class PrintDialog(QDialog):
-    """Asks how to print ``order``; when accepted, ``order`` and ``print_pdf`` say what."""
+    """Asks how to print ``order``; when accepted, ``order`` says what and how."""
 
     def __init__(
         self,
@@ -74,15 +68,14 @@ class PrintDialog(QDialog):
         self.setWindowTitle(self.tr("Print {guid}").format(guid=order.guid))
         self.cache = cache
         self.order = order
-        self._cover = order.cover  # the invoices a cover sheet lists, while it is ticked
         self.settings = settings
-        self.print_pdf = b""
-        self._merged: MergedDocument | None = None
-        self._sheet_files: list[Path] = []
-        self._sheets: list[PageRef] = []
+        self._folder = Path(tempfile.mkdtemp(prefix="fps-preview-"))
+        self._plan: SheetPreview | None = None
+        self._built: dict[int, tuple[PageRef, float]] = {}
         self._sheet = 0
-        self._generation = 0
         self._cancel = CancelToken()
+        self._builder = QThreadPool(self)
+        self._builder.setMaxThreadCount(1)  # a SheetPreview builds one sheet at a time
 
         guid_label = QLabel(
             self.tr("GUID {guid} · %n file(s)", "", len(order.files)).format(guid=order.guid), self
@@ -108,6 +101,8 @@ class PrintDialog(QDialog):
         self.copies_spin.setRange(1, 99)
         self.duplex_check = QCheckBox(self.tr("Print on both sides"), self)
         self.gray_check = QCheckBox(self.tr("Black and white"), self)
+        self._cover = order.cover  # the invoices a cover sheet lists, while it is ticked
+        self._covers = 0  # cover sheets before the document's sheets
         self.cover_check = QCheckBox(self.tr("Cover sheet first (GUID as QR code, invoice list)"),
                                      self)  # fmt: skip
         self.cover_check.setChecked(order.cover is not None)
@@ -151,6 +146,7 @@ class PrintDialog(QDialog):
         self.next_button.setText("▶")
         self.next_button.setToolTip(self.tr("Next sheet (Page Down)"))
         self.sheet_label = QLabel(self)
+        self.scale_label = QLabel(self)  # says when the sheet on screen is printed smaller
         zoom_in = QToolButton(self)
         zoom_in.setText("+")
         zoom_in.setToolTip(self.tr("Zoom in"))
@@ -163,6 +159,7 @@ class PrintDialog(QDialog):
         nav.addWidget(self.previous_button)
         nav.addWidget(self.sheet_label)
         nav.addWidget(self.next_button)
+        nav.addWidget(self.scale_label)
         nav.addStretch(1)
         nav.addWidget(zoom_out)
         nav.addWidget(zoom_in)
@@ -228,93 +225,117 @@ class PrintDialog(QDialog):
     # -- preparing the sheets ---------------------------------------------------------------
 
     def _rebuild(self) -> None:
-        self._cancel.cancel()
-        self._cancel = cancel = CancelToken()
-        self._generation += 1
-        generation, merged = self._generation, self._merged
-        layout, pages = self.current_layout(), self.pages_edit.text()
-        cache, files = self.cache, self.order.files
-        self.order = order = replace(
-            self.order, cover=self._cover if self.cover_check.isChecked() else None
-        )
-        self.print_button.setEnabled(False)
-        self.busy.show()
+        """Lay the sheets out again for the current layout and pages; nothing is merged."""
+        self._stop_building()
+        self._built.clear()
         self.problem_label.clear()
-        self.summary_label.setText(self.tr("Preparing the sheets…"))
-
-        def prepare() -> _Prepared:
-            done = merged or merge_files(cache, files, cancel=cancel)
-            imposed = cover_first(
-                order, done, impose(done.pdf, done.page_roles, layout, pages, cancel=cancel)
-            )
-            with tempfile.NamedTemporaryFile("wb", suffix=".pdf", delete=False) as handle:
-                handle.write(imposed.pdf)
-            return _Prepared(generation, done, imposed, Path(handle.name))
-
-        run_task(prepare, self._prepared, self._failed)
-
-    def _prepared(self, prepared: _Prepared) -> None:
-        self._sheet_files.append(prepared.path)
-        self._merged = prepared.merged
-        if prepared.generation != self._generation:
-            return  # the clerk changed something since
-        self.busy.hide()
-        self.print_pdf = prepared.imposed.pdf
-        count = prepared.imposed.sheets
-        sheet_file = CachedFile("print", prepared.path.name, FileRole.ATTACHMENT, FileKind.PDF,
-                                "", len(self.print_pdf), count)  # fmt: skip
-        gray = self.gray_check.isChecked()
-        self._sheets = [PageRef(sheet_file, prepared.path, i, gray) for i in range(count)]
-        self.print_button.setEnabled(count > 0)
-        self.summary_label.setText(self._summary(prepared))
-        skipped = prepared.merged.skipped
-        if skipped:
+        left_out = [item.name for item in self.order.files if not item.printable]
+        if left_out:
             self.problem_label.setText(
                 self.tr("Left out because they cannot be printed: {names}").format(
-                    names=", ".join(skipped)
+                    names=", ".join(left_out)
                 )
             )
+        try:
+            self._plan = SheetPreview(self.cache, self.order.files, self.current_layout(),
+                                      self.pages_edit.text(), self._folder)  # fmt: skip
+        except FpsError as exc:
+            self._plan = None
+            self.summary_label.clear()
+            self._failed(exc.translated(QCoreApplication.translate))
+            self.print_button.setEnabled(False)
+            self.show_sheet(0)
+            return
+        self._add_cover()
+        count = self._covers + len(self._plan.sheets)
+        self.print_button.setEnabled(count > 0)
+        self.summary_label.setText(self.tr("%n sheet(s) of A4", "", count))
         self.show_sheet(min(self._sheet, count - 1))
 
-    def _summary(self, prepared: _Prepared) -> str:
-        text = self.tr("%n sheet(s) of A4", "", prepared.imposed.sheets)
-        scale = prepared.imposed.smallest_scale
-        if scale < SHRUNK_NOTICE:
-            text += " · " + self.tr("pages shrunk to fit, the smallest to {percent} %").format(
-                percent=round(scale * 100)
-            )
-        return text
+    def _add_cover(self) -> None:
+        """The cover sheet, small and quick to draw, is ready before any other sheet."""
+        self.order = replace(
+            self.order, cover=self._cover if self.cover_check.isChecked() else None
+        )
+        self._covers = 0
+        if self.order.cover is None:
+            return
+        handle, name = tempfile.mkstemp(".pdf", "cover-", self._folder)
+        os.close(handle)
+        path = Path(name)
+        path.write_bytes(cover_pdf(self.order))
+        with mupdf_lock, pymupdf.open(path) as doc:
+            self._covers = doc.page_count
+        cover = CachedFile("cover", path.name, FileRole.ATTACHMENT, FileKind.PDF, "", 0,
+                           self._covers)  # fmt: skip
+        for page in range(self._covers):
+            self._built[page] = (PageRef(cover, path, page), 1.0)
+
+    def _stop_building(self) -> None:
+        self._cancel.cancel()
+        self._cancel = CancelToken()
+        self._builder.clear()
+        self._builder.waitForDone()
+        if self._plan is not None:
+            self._plan.close()
+
+    def _build(self, index: int) -> None:
+        plan, cancel, covers = self._plan, self._cancel, self._covers
+
+        def build() -> tuple[SheetPreview, int, Path, float]:
+            cancel.check()
+            return plan, index, *plan.build(index - covers, cancel)
+
+        self.busy.show()
+        run_task(build, self._on_built, self._failed, self._builder)
+
+    def _on_built(self, built: tuple[SheetPreview, int, Path, float]) -> None:
+        plan, index, path, scale = built
+        if plan is not self._plan:
+            return  # the clerk changed the layout or pages since
+        sheet_file = CachedFile("print", path.name, FileRole.ATTACHMENT, FileKind.PDF, "", 0, 1)
+        self._built[index] = (PageRef(sheet_file, path, 0), scale)
+        if index == self._sheet:
+            self.show_sheet(index)
 
     def _failed(self, message: str) -> None:
         self.busy.hide()
-        self.summary_label.clear()
         self.problem_label.setText(message)
 
     def _regray(self) -> None:
-        gray = self.gray_check.isChecked()
-        self._sheets = [replace(ref, grayscale=gray) for ref in self._sheets]
         self.show_sheet(self._sheet)
 
     def show_sheet(self, index: int) -> None:
-        """Show sheet ``index`` (0-based) of the preview, if there is one."""
-        if not self._sheets:
+        """Show sheet ``index`` (0-based) of the preview, building it first if need be."""
+        count = self._covers + len(self._plan.sheets) if self._plan is not None else 0
+        if not count:
             self.preview.show_page(None)
             self.sheet_label.clear()
             return
-        self._sheet = max(0, min(index, len(self._sheets) - 1))
-        self.preview.show_page(self._sheets[self._sheet])
+        self._sheet = max(0, min(index, count - 1))
         self.sheet_label.setText(
-            self.tr("Sheet {n} / {count}").format(n=self._sheet + 1, count=len(self._sheets))
+            self.tr("Sheet {n} / {count}").format(n=self._sheet + 1, count=count)
         )
         self.previous_button.setEnabled(self._sheet > 0)
-        self.next_button.setEnabled(self._sheet < len(self._sheets) - 1)
+        self.next_button.setEnabled(self._sheet < count - 1)
+        built = self._built.get(self._sheet)
+        if built is None:
+            self._build(self._sheet)
+            return
+        self.busy.hide()
+        ref, scale = built
+        self.preview.show_page(replace(ref, grayscale=self.gray_check.isChecked()))
+        self.scale_label.setText(
+            self.tr("printed at {percent} % of its size").format(percent=round(scale * 100))
+            if scale < SHRUNK_NOTICE
+            else ""
+        )
 
     def done(self, result: int) -> None:
-        self._cancel.cancel()
+        self._stop_building()
+        self._plan = None  # sheets still on their way are dropped
         self.renderer.shutdown()
-        for path in self._sheet_files:
-            with contextlib.suppress(OSError):
-                path.unlink()
+        shutil.rmtree(self._folder, ignore_errors=True)
         super().done(result)
 
     # -- answering ------------------------------------------------------------------------
@@ -348,10 +369,9 @@ class PrintDialog(QDialog):
             grayscale=self.gray_check.isChecked(),
             dpi=self.settings.get("print.dpi"),
         )
-        skipped = set(self._merged.skipped if self._merged else ())
         self.order = replace(
             self.order,
-            files=[item for item in self.order.files if item.name not in skipped],
+            files=[item for item in self.order.files if item.printable],
             options=options,
             layout=self.current_layout(),
             page_ranges=self.pages_edit.text().strip(),

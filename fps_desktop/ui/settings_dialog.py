@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -11,12 +12,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QWidget,
 )
 
-from fps_desktop.config import Settings, get_secret, set_secret
+from fps_desktop.config import KEPT_FOR_SESSION, Settings, get_secret, keep_secret
 
 
 class SettingsDialog(QDialog):
@@ -95,6 +97,8 @@ class SettingsDialog(QDialog):
         for key, value in values.items():
             if value != self.settings.get(key):
                 self.settings.set(key, value)
-        if self.token.text():
-            set_secret("pbms.token", self.token.text())
+        if self.token.text() and keep_secret("pbms.token", self.token.text()) == KEPT_FOR_SESSION:
+            QMessageBox.information(
+                self, self.windowTitle(), QCoreApplication.translate("Secrets", KEPT_FOR_SESSION)
+            )
         self.accept()

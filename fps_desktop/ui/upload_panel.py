@@ -1,14 +1,15 @@
 """The upload panel: pick or drop files and folders, watch tasks, pause, resume, share.
 
-All work runs as Jobs on the job queue; the panel only reads the task store and
-the running uploader's progress snapshot (a few numbers) on a timer.
+Uploads run as the core's upload Jobs on the job queue; their progress events carry
+the numbers the task list and the progress bar show (no polling, no store reads while
+uploading). The task list is a table model over the store, reloaded when a job ends.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,18 +25,18 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from fps_desktop.config import Settings, set_secret
+from fps_desktop.config import KEPT_IN_KEYRING, Settings, keep_secret
 from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError
-from fps_desktop.jobs import Job, JobResult
-from fps_desktop.ui.job_queue import JobEntry, JobQueue, JobState
+from fps_desktop.jobs import CancelToken, Job, JobResult
+from fps_desktop.ui.job_queue import JobEntry, JobQueue, JobState, run_task
 from fps_desktop.upload import manifest
-from fps_desktop.upload.client import SECRET_NAME, OssConfig, describe_access
+from fps_desktop.upload.client import SECRET_NAME, Access, OssConfig, describe_access
+from fps_desktop.upload.jobs import NewUpload, upload_job
 from fps_desktop.upload.store import (
     CANCELLED,
     COMPLETED,
@@ -46,11 +47,12 @@ from fps_desktop.upload.store import (
     STOPPED,
     WITH_FAILURES,
     Task,
+    TaskCounts,
     TaskStore,
     error_text,
 )
-from fps_desktop.upload.tasks import create_task, normalise_prefix
-from fps_desktop.upload.uploader import Uploader
+from fps_desktop.upload.tasks import normalise_prefix
+from fps_desktop.upload.uploader import Uploader, UploadProgress
 
 STATE_LABELS = {
     NEW: QT_TRANSLATE_NOOP("UploadPanel", "New"),
@@ -63,6 +65,15 @@ STATE_LABELS = {
 }
 INTERRUPTED = QT_TRANSLATE_NOOP("UploadPanel", "Interrupted (resume it)")
 FAILURES_SHOWN = 200
+COLUMNS = (
+    QT_TRANSLATE_NOOP("UploadPanel", "Task"),
+    QT_TRANSLATE_NOOP("UploadPanel", "Destination"),
+    QT_TRANSLATE_NOOP("UploadPanel", "State"),
+    QT_TRANSLATE_NOOP("UploadPanel", "Files"),
+    QT_TRANSLATE_NOOP("UploadPanel", "Bytes"),
+    QT_TRANSLATE_NOOP("UploadPanel", "Saved (instant)"),
+    QT_TRANSLATE_NOOP("UploadPanel", "Failed"),
+)
 
 
 def size_text(count: float) -> str:
@@ -71,6 +82,103 @@ def size_text(count: float) -> str:
             return f"{count:,.0f} {unit}" if unit == "B" else f"{count:,.1f} {unit}"
         count /= 1024
     return ""
+
+
+class UploadTaskModel(QAbstractTableModel):
+    """The store's tasks, newest first; a running task's row follows its progress events.
+
+    The store is read when the list is (re)loaded and when a task's job ends; while a
+    task uploads, its counts come from the job's ``UploadProgress``.
+    """
+
+    def __init__(self, store: TaskStore, parent=None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.rows: list[tuple[Task, TaskCounts]] = []
+        self.live: dict[str, UploadProgress] = {}  # uploading tasks' latest progress
+        self.active: set[str] = set()  # tasks with a job queued or running
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.rows = [(task, self.store.counts(task.id)) for task in self.store.tasks()]
+        self.endResetModel()
+
+    def row_of(self, task_id: str) -> int | None:
+        return next((n for n, (task, _) in enumerate(self.rows) if task.id == task_id), None)
+
+    def task_at(self, row: int) -> Task:
+        return self.rows[row][0]
+
+    def started(self, task_id: str) -> None:
+        self.active.add(task_id)
+        self._changed(task_id)
+
+    def show_progress(self, progress: UploadProgress) -> None:
+        self.live[progress.task_id] = progress
+        self.active.add(progress.task_id)
+        if self.row_of(progress.task_id) is None:  # a new task: its first event
+            self.reload()
+        self._changed(progress.task_id)
+
+    def ended(self, task_id: str | None) -> None:
+        """A task's job ended: its row is read again from the store."""
+        if task_id is None or self.row_of(task_id) is None:
+            self.reload()
+            return
+        self.active.discard(task_id)
+        self.live.pop(task_id, None)
+        row = self.row_of(task_id)
+        task = self.store.task(task_id)
+        self.rows[row] = (task, self.store.counts(task_id))
+        self._changed(task_id)
+
+    def _changed(self, task_id: str) -> None:
+        row = self.row_of(task_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return QCoreApplication.translate("UploadPanel", COLUMNS[section])
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return self._cells(*self.rows[index.row()])[index.column()]
+
+    def _cells(self, task: Task, counts: TaskCounts) -> list[str]:
+        live = self.live.get(task.id)
+        if task.id in self.active:
+            state = STATE_LABELS[RUNNING]
+        elif task.state == RUNNING:
+            state = INTERRUPTED
+        else:
+            state = STATE_LABELS.get(task.state, task.state)
+        if live is not None:
+            files, total_files = live.files_finished, live.files_total
+            done, total, saved, failed = (live.bytes_done, live.bytes_total, live.saved_bytes,
+                                          live.failed_files)  # fmt: skip
+        else:
+            files, total_files = counts.finished_files, counts.files
+            done, total = counts.done_bytes + counts.saved_bytes, counts.bytes
+            saved, failed = counts.saved_bytes, counts.failed_files
+        return [
+            task.id,
+            f"oss://{task.bucket}/{task.prefix}",
+            QCoreApplication.translate("UploadPanel", state),
+            f"{files:,} / {total_files:,}",
+            f"{size_text(done)} / {size_text(total)}",
+            size_text(saved),
+            f"{failed:,}",
+        ]
 
 
 class DropList(QListWidget):
@@ -131,8 +239,16 @@ class UploadPanel(QWidget):
         self.secret = QLineEdit(self)
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret.setPlaceholderText(self.tr("kept in the system keyring"))
+        self.secret.setToolTip(QCoreApplication.translate("Secrets", KEPT_IN_KEYRING))
+        self.secret_kept = ""  # where the last typed secret went, said after the next check
         self.test_button = QPushButton(self.tr("Test connection"), self)
         self.test_button.clicked.connect(self.test_connection)
+        self.test_busy = QProgressBar(self)
+        self.test_busy.setRange(0, 0)  # a spinner: the check may take up to a minute
+        self.test_busy.setMaximumWidth(80)
+        self.test_cancel = QPushButton(self.tr("Cancel"), self)
+        self.test_cancel.clicked.connect(self.cancel_test)
+        self.testing: CancelToken | None = None  # the connection test under way
         self.connection_status = QLabel(self)
         self.connection_status.setWordWrap(True)
         account = QGroupBox(self.tr("OSS account"), self)
@@ -141,7 +257,13 @@ class UploadPanel(QWidget):
         form.addRow(self.tr("Bucket"), self.bucket)
         form.addRow(self.tr("AccessKey ID"), self.key_id)
         form.addRow(self.tr("AccessKey secret"), self.secret)
-        form.addRow(self.test_button, self.connection_status)
+        test_row = QHBoxLayout()
+        for widget in (self.test_button, self.test_busy, self.test_cancel):
+            test_row.addWidget(widget)
+        test_row.addStretch(1)
+        form.addRow(test_row)
+        form.addRow(self.connection_status)
+        self._test_idle()
 
         # Next task.
         self.sources = DropList(self)
@@ -171,18 +293,9 @@ class UploadPanel(QWidget):
         form.addRow(self.start_button)
 
         # Tasks.
-        self.table = QTableWidget(0, 7, self)
-        self.table.setHorizontalHeaderLabels(
-            [
-                self.tr("Task"),
-                self.tr("Destination"),
-                self.tr("State"),
-                self.tr("Files"),
-                self.tr("Bytes"),
-                self.tr("Saved (instant)"),
-                self.tr("Failed"),
-            ]
-        )
+        self.model = UploadTaskModel(self.store, self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -190,7 +303,8 @@ class UploadPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.model.modelReset.connect(self._reselect)
         self.progress = QProgressBar(self)
         self.progress_label = QLabel(self)
         self.pause_button = QPushButton(self.tr("Pause"), self)
@@ -239,12 +353,10 @@ class UploadPanel(QWidget):
         layout.addWidget(self.failures)
         layout.addLayout(link_row)
 
-        self._ticks = 0
-        self.timer = QTimer(self)
-        self.timer.setInterval(250)
-        self.timer.timeout.connect(self._tick)
-        self.timer.start()
-        self.refresh()
+        self.selected_id: str | None = None
+        jobs.dataChanged.connect(self._job_changed)
+        QCoreApplication.instance().aboutToQuit.connect(self.pause_all)
+        self._reselect()
 
     # -- account -------------------------------------------------------------------------
     def config(self) -> OssConfig:
@@ -257,20 +369,63 @@ class UploadPanel(QWidget):
             if self.settings.get(key) != field.text().strip():
                 self.settings.set(key, field.text().strip())
         if self.secret.text():
-            set_secret(SECRET_NAME, self.secret.text())
+            kept = keep_secret(SECRET_NAME, self.secret.text())
+            self.secret_kept = QCoreApplication.translate("Secrets", kept)
             self.secret.clear()
         return OssConfig.from_settings(self.settings, env={})
 
     def test_connection(self) -> None:
-        """Uploads need a write; reading and listing only make instant upload cheaper."""
+        """Uploads need a write; reading and listing only make instant upload cheaper.
+
+        The check runs on a pool thread (up to a minute on a bad network): the window
+        stays usable, a spinner turns and Cancel gives the button back at once.
+        """
         try:
             config = self.config()
             prefix = normalise_prefix(self.prefix.text())
-            access = describe_access(config.connect(pool_size=1), config, prefix)
         except FpsError as exc:
             self._status(self.connection_status, exc.translated(QCoreApplication.translate), False)
             return
+        token = self.testing = CancelToken()
+
+        def check() -> tuple[CancelToken, OssConfig, Access | None, FpsError | None]:
+            try:
+                access = describe_access(config.connect(pool_size=1), config, prefix)
+            except FpsError as exc:
+                return token, config, None, exc
+            return token, config, access, None
+
+        self.test_button.setEnabled(False)
+        self.test_busy.show()
+        self.test_cancel.show()
+        self._status(self.connection_status, self.tr("Checking the connection…"), True)
+        run_task(check, self._tested, self._test_failed)
+
+    def cancel_test(self) -> None:
+        if self.testing is not None:
+            self.testing.cancel()
+        self._test_idle()
+        self._status(self.connection_status, self.tr("Connection test cancelled."), False)
+
+    def _test_idle(self) -> None:
+        self.testing = None
+        self.test_button.setEnabled(True)
+        self.test_busy.hide()
+        self.test_cancel.hide()
+
+    def _tested(self, outcome) -> None:
+        token, config, access, error = outcome
+        if token is not self.testing or token.cancelled:
+            return  # cancelled, or an older test
+        self._test_idle()
+        if error is not None:
+            self._status(
+                self.connection_status, error.translated(QCoreApplication.translate), False
+            )
+            return
         text = self.tr("Connected to bucket {bucket}.").format(bucket=config.bucket)
+        if self.secret_kept:
+            text += " " + self.secret_kept
         if not (access.can_read or access.can_list):
             text += " " + self.tr(
                 "The key may upload but neither read nor list, so every file is sent, even "
@@ -284,6 +439,11 @@ class UploadPanel(QWidget):
         elif not access.can_list:
             text += " " + self.tr("The key may not list the bucket; each file is checked alone.")
         self._status(self.connection_status, text, True)
+
+    def _test_failed(self, message: str) -> None:
+        if self.testing is not None:
+            self._test_idle()
+            self._status(self.connection_status, message, False)
 
     def _status(self, label: QLabel, text: str, good: bool) -> None:
         label.setStyleSheet("color: #137333;" if good else "color: #b00020;")
@@ -316,22 +476,8 @@ class UploadPanel(QWidget):
         except FpsError as exc:
             self._status(self.connection_status, exc.translated(QCoreApplication.translate), False)
             return
-        prefix, zip_first = self.prefix.text(), self.zip_first.isChecked()
-        uploader = self._uploader(config)
-
-        def run(progress, cancel) -> JobResult:
-            task = create_task(
-                self.store,
-                paths,
-                config.bucket,
-                prefix,
-                zip_first,
-                progress=progress,
-                cancel=cancel,
-            )
-            return self._result(uploader.run(task.id, progress, cancel))
-
-        self._submit(uploader, QT_TRANSLATE_NOOP("Jobs", "Upload to OSS"), run)
+        new = NewUpload(paths, self.prefix.text(), self.zip_first.isChecked())
+        self._submit(config, new)
         self.sources.clear()
 
     def resume(self, task_id: str | None = None) -> None:
@@ -343,13 +489,7 @@ class UploadPanel(QWidget):
         except FpsError as exc:
             self._status(self.connection_status, exc.translated(QCoreApplication.translate), False)
             return
-        uploader = self._uploader(config)
-        self._submit(
-            uploader,
-            QT_TRANSLATE_NOOP("Jobs", "Upload to OSS"),
-            lambda p, c: self._result(uploader.run(task.id, p, c)),
-            task.id,
-        )
+        self._submit(config, task.id)
 
     def retry_failed(self) -> None:
         task = self.selected_task()
@@ -357,21 +497,39 @@ class UploadPanel(QWidget):
             self.store.retry_failed(task.id)
             self.resume(task.id)
 
-    def _uploader(self, config: OssConfig) -> Uploader:
-        return Uploader(self.store, config, self.settings.get("oss.parallel_parts"))
+    def _submit(self, config: OssConfig, task: str | NewUpload) -> None:
+        parallel_parts = self.settings.get("oss.parallel_parts")
+        job, uploader = upload_job(self.store, config, parallel_parts, task)
+        job.title = QCoreApplication.translate("Jobs", job.title)
+        entry = self.jobs.submit(job)
+        if isinstance(task, str):
+            self.running[task] = (uploader, entry)
+            self.model.started(task)
+        else:
+            self.running[f"new-{id(entry)}"] = (uploader, entry)
+        self._show_selected()
 
-    def _result(self, summary) -> JobResult:
-        return JobResult(summary.lines()[0], data=summary)
-
-    def _submit(self, uploader: Uploader, title: str, run, task_id: str | None = None) -> None:
-        entry = self.jobs.submit(Job(QCoreApplication.translate("Jobs", title), run, "upload"))
-        self.running[task_id or f"new-{id(entry)}"] = (uploader, entry)
-        self.refresh()
+    def _job_changed(self, top_left: QModelIndex, *_) -> None:
+        """A job's progress or end, from the job queue: the only way news arrives."""
+        entry = self.jobs.entries[top_left.row()]
+        key = next((k for k, (_, e) in self.running.items() if e is entry), None)
+        if key is None:
+            return
+        if isinstance(entry.detail, UploadProgress) and entry.detail.task_id:
+            if key != entry.detail.task_id:
+                self.running[entry.detail.task_id] = self.running.pop(key)
+                key = entry.detail.task_id
+            self.model.show_progress(entry.detail)
+        if entry.state not in (JobState.QUEUED, JobState.RUNNING):
+            del self.running[key]
+            self.model.ended(None if key.startswith("new-") else key)
+            self._show_failures()
+        self._show_selected()
 
     def _stop(self, pause: bool) -> None:
         task = self.selected_task()
         for key, (uploader, entry) in self.running.items():
-            if task is not None and key != task.id and uploader.task_id != task.id:
+            if task is not None and key != task.id:
                 continue
             if pause:
                 uploader.pause()
@@ -380,60 +538,25 @@ class UploadPanel(QWidget):
     # -- views ---------------------------------------------------------------------------
     def selected_task(self) -> Task | None:
         rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.store.task(self.table.item(rows[0].row(), 0).text())
+        return self.model.task_at(rows[0].row()) if rows else None
 
-    def _running_ids(self) -> dict[str, Uploader]:
-        return {
-            u.task_id: u
-            for u, e in self.running.values()
-            if u.task_id and e.state in (JobState.QUEUED, JobState.RUNNING)
-        }
-
-    def refresh(self) -> None:
-        """Reload the task list from the store (it survives restarts)."""
-        selected = self.selected_task()
-        live = self._running_ids()
-        tasks = self.store.tasks()
-        self.table.setRowCount(len(tasks))
-        for row, task in enumerate(tasks):
-            counts = self.store.counts(task.id)
-            state = task.state
-            label = (
-                self.tr(INTERRUPTED)
-                if state == RUNNING and task.id not in live
-                else self.tr(STATE_LABELS.get(state, state))
-            )
-            cells = [
-                task.id,
-                f"oss://{task.bucket}/{task.prefix}",
-                label,
-                f"{counts.finished_files:,} / {counts.files:,}",
-                f"{size_text(counts.done_bytes + counts.saved_bytes)} / {size_text(counts.bytes)}",
-                size_text(counts.saved_bytes),
-                f"{counts.failed_files:,}",
-            ]
-            for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
-            if selected is not None and task.id == selected.id:
-                self.table.selectRow(row)
-        if selected is None and tasks:
-            self.table.selectRow(0)
+    def _reselect(self) -> None:
+        """After a reload: the same task stays selected, else the newest."""
+        row = self.model.row_of(self.selected_id) if self.selected_id else None
+        if row is None and self.model.rowCount():
+            row = 0
+        if row is not None:
+            self.table.selectRow(row)
         self._selection_changed()
 
-    def _selection_changed(self) -> None:
+    def _selection_changed(self, *_) -> None:
         task = self.selected_task()
-        live = self._running_ids()
-        running = task is not None and task.id in live
-        self.pause_button.setEnabled(running)
-        self.cancel_button.setEnabled(running)
-        resumable = task is not None and task.state in (NEW, PAUSED, RUNNING, STOPPED, CANCELLED)
-        self.resume_button.setEnabled(resumable and not running)
-        self.retry_button.setEnabled(
-            task is not None and not running and task.state == WITH_FAILURES
-        )
-        self.export_button.setEnabled(task is not None)
+        self.selected_id = task.id if task else None
+        self._show_failures()
+        self._show_selected()
+
+    def _show_failures(self) -> None:
+        task = self.selected_task()
         lines = []
         if task is not None:
             if task.error:
@@ -444,27 +567,38 @@ class UploadPanel(QWidget):
                     break
                 lines.append(f"{row.rel}: {error_text(row.error)}")
         self.failures.setPlainText("\n".join(lines))
-        self._show_progress(task, live.get(task.id) if task else None)
 
-    def _show_progress(self, task: Task | None, uploader: Uploader | None) -> None:
-        snapshot = uploader.snapshot() if uploader else None
-        if snapshot is None:
-            counts = self.store.counts(task.id) if task else None
+    def _show_selected(self) -> None:
+        """Buttons and progress of the selected task, from the model (no store reads)."""
+        task = self.selected_task()
+        running = task is not None and task.id in self.running
+        self.pause_button.setEnabled(running)
+        self.cancel_button.setEnabled(running)
+        resumable = task is not None and task.state in (NEW, PAUSED, RUNNING, STOPPED, CANCELLED)
+        self.resume_button.setEnabled(resumable and not running)
+        self.retry_button.setEnabled(
+            task is not None and not running and task.state == WITH_FAILURES
+        )
+        self.export_button.setEnabled(task is not None)
+        self._show_progress(task)
+
+    def _show_progress(self, task: Task | None) -> None:
+        live = self.model.live.get(task.id) if task else None
+        self.progress.setMaximum(1000)
+        if live is None:
+            counts = self.model.rows[self.model.row_of(task.id)][1] if task else None
             done = counts.done_bytes + counts.saved_bytes if counts else 0
-            self.progress.setMaximum(1000)
             self.progress.setValue(
                 int(1000 * done / counts.bytes) if counts and counts.bytes else 0
             )
             self.progress_label.clear()
             return
-        total = max(snapshot.bytes_total, 1)
-        self.progress.setMaximum(1000)
-        self.progress.setValue(int(1000 * snapshot.bytes_done / total))
+        self.progress.setValue(int(1000 * live.bytes_done / max(live.bytes_total, 1)))
         left = (
             self.tr("{minutes} min {seconds} s left").format(
-                minutes=int(snapshot.seconds_left // 60), seconds=int(snapshot.seconds_left % 60)
+                minutes=int(live.seconds_left // 60), seconds=int(live.seconds_left % 60)
             )
-            if snapshot.seconds_left is not None
+            if live.seconds_left is not None
             else ""
         )
         self.progress_label.setText(
@@ -472,38 +606,16 @@ class UploadPanel(QWidget):
                 "{files} of {total_files} files · {done} of {total} · {rate}/s · {left} · "
                 "{saved} saved by instant upload · {failed} failed"
             ).format(
-                files=f"{snapshot.files_finished:,}",
-                total_files=f"{snapshot.files_total:,}",
-                done=size_text(snapshot.bytes_done),
-                total=size_text(snapshot.bytes_total),
-                rate=size_text(snapshot.rate),
+                files=f"{live.files_finished:,}",
+                total_files=f"{live.files_total:,}",
+                done=size_text(live.bytes_done),
+                total=size_text(live.bytes_total),
+                rate=size_text(live.rate),
                 left=left,
-                saved=size_text(snapshot.saved_bytes),
-                failed=snapshot.failed_files,
+                saved=size_text(live.saved_bytes),
+                failed=live.failed_files,
             )
         )
-
-    def _tick(self) -> None:
-        """Progress 4 times a second; the task list once a second while uploads run."""
-        self._ticks += 1
-        finished = [
-            key
-            for key, (_, entry) in self.running.items()
-            if entry.state not in (JobState.QUEUED, JobState.RUNNING)
-        ]
-        for key in finished:
-            del self.running[key]
-        shown = self._shown()
-        appeared = any(u.task_id and u.task_id not in shown for u, _ in self.running.values())
-        if finished or appeared or (self.running and self._ticks % 4 == 0):
-            self.refresh()
-            return
-        task = self.selected_task()
-        if task is not None:
-            self._show_progress(task, self._running_ids().get(task.id))
-
-    def _shown(self) -> set[str]:
-        return {self.table.item(r, 0).text() for r in range(self.table.rowCount())}
 
     # -- sharing -------------------------------------------------------------------------
     def export_manifest(self) -> None:
@@ -554,9 +666,12 @@ class UploadPanel(QWidget):
             True,
         )
 
-    def closeEvent(self, event) -> None:  # noqa: N802
-        """Closing pauses running uploads so they resume next time."""
+    def window_closed(self, _result: int = 0) -> None:
+        """Closing the panel's window pauses its uploads; Resume carries on."""
+        self.pause_all()
+
+    def pause_all(self) -> None:
+        """Every running upload stops at a resumable point (closing, quitting)."""
         for uploader, entry in self.running.values():
             uploader.pause()
             self.jobs.cancel(entry)
-        super().closeEvent(event)

@@ -16,9 +16,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from fps_desktop.errors import FpsError
+from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError, StorageError
 
-SCHEMA = """
+TABLES = """
 CREATE TABLE IF NOT EXISTS tasks (
     id TEXT PRIMARY KEY,
     created REAL NOT NULL,
@@ -57,6 +57,14 @@ CREATE TABLE IF NOT EXISTS parts (
     PRIMARY KEY (task_id, seq, number)
 );
 """
+# How the store evolves: migration n (1-based) brings a store at PRAGMA user_version
+# n - 1 to n, in one transaction. Stores from before versions are at 0 and already have
+# the tables. Append a migration, never edit one that shipped.
+MIGRATIONS = (
+    TABLES,
+    # A task that ended with failures was "failed", the word of a failed file.
+    "UPDATE tasks SET state = 'with_failures' WHERE state = 'failed';",
+)
 
 # File states. "deduped" is an instant upload: the content was already at the target.
 PENDING, DONE, DEDUPED, FAILED = "pending", "done", "deduped", "failed"
@@ -66,7 +74,7 @@ NEW, RUNNING, PAUSED, COMPLETED, WITH_FAILURES, CANCELLED, STOPPED = (
     "running",
     "paused",
     "completed",
-    "failed",
+    "with_failures",
     "cancelled",
     "stopped",
 )
@@ -140,12 +148,28 @@ class TaskStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._migrate()
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
         self._lock = threading.RLock()
         self._in_batch = False
         self._last_commit = 0.0
+
+    def _migrate(self) -> None:
+        """Bring the store to the last migration; a store from a newer build stays as is."""
+        (version,) = self._db.execute("PRAGMA user_version").fetchone()
+        if version > len(MIGRATIONS):
+            self._db.close()
+            raise StorageError(
+                QT_TRANSLATE_NOOP(
+                    "FpsError",
+                    "The upload tasks in {path} were saved by a newer FPS Desktop. "
+                    "Update FPS Desktop to see them; nothing was changed.",
+                ),
+                path=str(self.path),
+            )
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            self._db.executescript(f"BEGIN; {script} PRAGMA user_version = {number}; COMMIT;")
 
     @classmethod
     def default(cls, data_dir: Path) -> TaskStore:

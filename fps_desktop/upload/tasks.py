@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from fps_desktop.errors import QT_TRANSLATE_NOOP, UsageError
+from fps_desktop.errors import QT_TRANSLATE_NOOP, Cancelled, UsageError
 from fps_desktop.jobs import CancelToken, Progress, no_progress
 from fps_desktop.upload.store import Task, TaskStore
 
@@ -90,13 +90,17 @@ def create_task(
     )
     files = _zipped(store, task, sources, progress, cancel) if zip_first else _listed(sources)
     batch = []
-    for seq, (path, rel, stat) in enumerate(files):
-        cancel.check()
-        batch.append((seq, str(path), rel, stat.st_size, stat.st_mtime))
-        if len(batch) >= BATCH:
-            store.add_files(task.id, batch)
-            batch.clear()
-            progress(seq + 1, 0, rel)
+    try:
+        for seq, (path, rel, stat) in enumerate(files):
+            cancel.check()
+            batch.append((seq, str(path), rel, stat.st_size, stat.st_mtime))
+            if len(batch) >= BATCH:
+                store.add_files(task.id, batch)
+                batch.clear()
+                progress(seq + 1, 0, rel)
+    except Cancelled:  # half a manifest would resume as a smaller upload: none at all
+        store.delete_task(task.id)
+        raise
     store.add_files(task.id, batch)
     store.flush()
     return task

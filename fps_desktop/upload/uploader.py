@@ -97,6 +97,7 @@ class UploadProgress:
     rate: float  # bytes per second sent, over the last few seconds
     seconds_left: float | None
     current: str
+    task_id: str = ""
 
 
 class Tracker:
@@ -104,9 +105,10 @@ class Tracker:
 
     WINDOW = 5.0
 
-    def __init__(self, counts: TaskCounts, progress: Progress) -> None:
-        self._lock = threading.Lock()
+    def __init__(self, counts: TaskCounts, progress: Progress, task_id: str = "") -> None:
+        self._lock = threading.RLock()  # progress may ask for a snapshot while reporting
         self._progress = progress
+        self.task_id = task_id
         self.bytes_total = counts.bytes
         self.bytes_done = counts.done_bytes + counts.saved_bytes
         self.files_total = counts.files
@@ -178,6 +180,7 @@ class Tracker:
                 rate,
                 left / rate if rate > 0 else None,
                 self.current,
+                self.task_id,
             )
 
 
@@ -330,7 +333,7 @@ class Uploader:
         self.task, self.cancel = task, cancel
         self.bucket = self.config.connect(pool_size=self.file_workers + self.parallel_parts + 2)
         self.retrying = Retrying(self.config, cancel)
-        self.tracker = Tracker(self.store.counts(task.id), progress)
+        self.tracker = Tracker(self.store.counts(task.id), progress, task.id)
         self.store.set_state(task.id, RUNNING)
         try:
             self.access = check_access(self.bucket, self.config, self.task.prefix, self.retrying)

@@ -297,44 +297,46 @@
 <context>
     <name>FileList</name>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="128"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="131"/>
         <source>No. {number} · {date}</source>
         <translation>号码 {number} · {date}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="156"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="159"/>
         <source>{name} · invoice data, nothing to print</source>
         <translation>{name} · 发票数据，无需打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="159"/>
-        <source>{name} — cannot be printed: {reason}</source>
-        <translation>{name} — 无法打印：{reason}</translation>
+        <location filename="../../fps_desktop/ui/file_list.py" line="166"/>
+        <source>{name}
+cannot be printed: {reason}</source>
+        <translation>{name}
+无法打印：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="161"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="168"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n 页</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="176"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="183"/>
         <source>Invoices</source>
         <translation>发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="177"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="184"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="181"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="188"/>
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="183"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="190"/>
         <source>total {amount}</source>
         <translation>合计 {amount}</translation>
     </message>
@@ -342,12 +344,12 @@
 <context>
     <name>FpsError</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="205"/>
+        <location filename="../../fps_desktop/config.py" line="238"/>
         <source>Setting {key} needs a value of type {kind}.</source>
         <translation>设置项 {key} 需要 {kind} 类型的值。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="256"/>
+        <location filename="../../fps_desktop/config.py" line="324"/>
         <source>This computer has no password store (keyring), so the secret was not saved. Ask IT to enable one.</source>
         <translation>本机没有可用的密码存储（钥匙串），密钥未保存。请联系信息中心开启。</translation>
     </message>
@@ -502,12 +504,12 @@
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="54"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="58"/>
         <source>There is no printer called “{name}”.</source>
         <translation>没有名为“{name}”的打印机。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="90"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="100"/>
         <source>The printer could not be started. Is it switched on and connected?</source>
         <translation>无法启动打印机。请确认打印机已开机并已连接。</translation>
     </message>
@@ -522,23 +524,23 @@
         <translation>“{url}” 不是 FPS Desktop 链接。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/upload.py" line="72"/>
-        <location filename="../../fps_desktop/upload/uploader.py" line="326"/>
+        <location filename="../../fps_desktop/cli/upload.py" line="71"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="329"/>
         <source>There is no upload task {task}.</source>
         <translation>没有编号为 {task} 的上传任务。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/upload.py" line="86"/>
+        <location filename="../../fps_desktop/cli/upload.py" line="85"/>
         <source>The upload command failed ({reason}); the details are in the log file.</source>
         <translation>上传命令失败（{reason}）；详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/upload.py" line="104"/>
+        <location filename="../../fps_desktop/cli/upload.py" line="103"/>
         <source>Name the files or folders to upload.</source>
         <translation>请指定要上传的文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/upload.py" line="170"/>
+        <location filename="../../fps_desktop/cli/upload.py" line="165"/>
         <source>Name one object key for the link.</source>
         <translation>请指定一个对象键以生成链接。</translation>
     </message>
@@ -603,17 +605,17 @@
         <translation>无法读取 Excel 模板 {name}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="600"/>
+        <location filename="../../fps_desktop/listener/server.py" line="597"/>
         <source>Port {ports} is already used by another program, so PBMS cannot send documents. Close that program or ask IT to choose another port.</source>
         <translation>端口 {ports} 已被其他程序占用，PBMS 无法推送单据。请关闭该程序，或联系信息中心更换端口。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="605"/>
+        <location filename="../../fps_desktop/listener/server.py" line="602"/>
         <source>Port {ports} is still held by the connections of an earlier run, so PBMS cannot send documents yet. Wait a minute and start FPS Desktop again.</source>
         <translation>端口 {ports} 仍被上一次运行的连接占用，PBMS 暂时无法发送单据。请等一分钟后重新启动 FPS Desktop。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="610"/>
+        <location filename="../../fps_desktop/listener/server.py" line="607"/>
         <source>This computer does not let FPS Desktop listen on port {ports} (it may be reserved by the system), so PBMS cannot send documents. Ask IT to choose another port.</source>
         <translation>本机不允许 FPS Desktop 监听端口 {ports}（可能被系统保留），PBMS 无法发送单据。请联系 IT 更换端口。</translation>
     </message>
@@ -633,7 +635,7 @@
         <translation>无法连接 OSS（{endpoint}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="712"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="715"/>
         <source>The data OSS received did not match the file (CRC check failed).</source>
         <translation>OSS 收到的数据与文件不一致（CRC 校验失败）。</translation>
     </message>
@@ -723,23 +725,23 @@
         <translation>分片大小至少为 100 KB。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="352"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="355"/>
         <source>The upload stopped because of an unexpected problem ({reason}). Resume the task to carry on; the details are in the log file.</source>
         <translation>上传因意外问题而停止（{reason}）。继续该任务即可接着上传；详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="424"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="427"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="450"/>
-        <location filename="../../fps_desktop/upload/uploader.py" line="670"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="453"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="673"/>
         <source>Cannot read {path}: {reason}</source>
         <translation>无法读取 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="684"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="687"/>
         <source>OSS accepted part {number} of {key} without an ETag, which it always sends and which is needed to join the parts. A proxy or a storage service that only imitates OSS is in between.</source>
         <translation>OSS 接收了 {key} 的第 {number} 个分片，但应答中没有 ETag；OSS 总会发送 ETag，合并分片也需要它。中间有代理，或者对方只是模仿 OSS 的存储服务。</translation>
     </message>
@@ -893,6 +895,16 @@
         <location filename="../../fps_desktop/documents/models.py" line="58"/>
         <source>seal not drawn</source>
         <translation>印章未绘出</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/store.py" line="164"/>
+        <source>The upload tasks in {path} were saved by a newer FPS Desktop. Update FPS Desktop to see them; nothing was changed.</source>
+        <translation>{path} 中的上传任务由更新版本的 FPS Desktop 保存。请升级 FPS Desktop 后查看；未做任何改动。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/preview.py" line="84"/>
+        <source>{names} could not be merged and cannot be printed.</source>
+        <translation>{names} 无法合并，不能打印。</translation>
     </message>
 </context>
 <context>
@@ -1231,23 +1243,17 @@
         <translation>导出发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="334"/>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="349"/>
-        <source>Upload to OSS</source>
-        <translation>上传到 OSS</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="535"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="647"/>
         <source>Export upload manifest</source>
         <translation>导出上传清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="159"/>
+        <location filename="../../fps_desktop/printing/job.py" line="156"/>
         <source>{sheets} sheet(s) printed</source>
         <translation>已打印 {sheets} 张</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="165"/>
+        <location filename="../../fps_desktop/printing/job.py" line="162"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
@@ -1260,6 +1266,11 @@
         <location filename="../../fps_desktop/invoices/listing.py" line="241"/>
         <source>Read invoices of {guid}</source>
         <translation>读取 {guid} 的发票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/jobs.py" line="54"/>
+        <source>Upload to OSS</source>
+        <translation>上传到 OSS</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/main_window.py" line="386"/>
@@ -1470,49 +1481,49 @@
         <translation>保存合并后的 PDF</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="465"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="464"/>
         <source>Invoice claimed before</source>
         <translation>发票已报销过</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="466"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="465"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>此 GUID 中有 %n 张发票已报销过：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="469"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="468"/>
         <source>Print anyway? Your answer is written to the audit log.</source>
         <translation>仍要打印吗？您的选择将记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="470"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="469"/>
         <source>Print anyway</source>
         <translation>仍然打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="508"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="507"/>
         <source>Open a document GUID</source>
         <translation>打开单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="509"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="508"/>
         <source>Type or paste a GUID above, or let PBMS send one.</source>
         <translation>在上方输入或粘贴 GUID，或由 PBMS 推送。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="512"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="511"/>
         <source>Demo documents to try:</source>
         <translation>可以试用的演示单据：</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="533"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="532"/>
         <source>Could not open {guid}: {reason}</source>
         <translation>无法打开 {guid}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="560"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="559"/>
         <source>{name} {version}
 Finance Print Station</source>
         <translation>{name} {version}
@@ -1537,225 +1548,233 @@ Finance Print Station</source>
 <context>
     <name>PrintDialog</name>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="102"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="95"/>
         <source>Actual size (shrink to fit only)</source>
         <translation>实际大小（仅在放不下时缩小）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="103"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="96"/>
         <source>Fit to page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="104"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="97"/>
         <source>Two invoices per A4 (cut line)</source>
         <translation>每张 A4 打印两张发票（带裁切线）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="111"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="106"/>
         <source>Cover sheet first (GUID as QR code, invoice list)</source>
         <translation>先打印封面（GUID 二维码、发票清单）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="130"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="125"/>
         <source>&amp;Printer</source>
         <translation>打印机(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="133"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="128"/>
         <source>&amp;Layout</source>
         <translation>版式(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="134"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="129"/>
         <source>P&amp;ages</source>
         <translation>页码(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="135"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="130"/>
         <source>&amp;Copies</source>
         <translation>份数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="149"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="144"/>
         <source>Previous sheet (Page Up)</source>
         <translation>上一张（Page Up）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="152"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="147"/>
         <source>Next sheet (Page Down)</source>
         <translation>下一张（Page Down）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="156"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="152"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="159"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="155"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="161"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="157"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="176"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="173"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="243"/>
-        <source>Preparing the sheets…</source>
-        <translation>正在准备打印页…</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="273"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="235"/>
         <source>Left out because they cannot be printed: {names}</source>
         <translation>以下文件无法打印，已略过：{names}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="338"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="327"/>
+        <source>printed at {percent} % of its size</source>
+        <translation>按原尺寸的 {percent}% 打印</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="357"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="97"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="90"/>
         <source>Save as PDF file…</source>
         <translation>另存为 PDF 文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="74"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="68"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="88"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="81"/>
         <source>GUID {guid} · %n file(s)</source>
         <translation>
             <numerusform>GUID {guid} · %n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="100"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="93"/>
         <source>Properties…</source>
         <translation>属性…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="106"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="99"/>
         <source>All pages, or e.g. 1-3, 5</source>
         <translation>全部页面，或如 1-3, 5</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="109"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="102"/>
         <source>Print on both sides</source>
         <translation>双面打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="110"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="103"/>
         <source>Black and white</source>
         <translation>黑白打印</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="280"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="252"/>
         <source>%n sheet(s) of A4</source>
         <translation>
             <numerusform>共 %n 张 A4</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="283"/>
-        <source>pages shrunk to fit, the smallest to {percent} %</source>
-        <translation>页面已缩小以适应纸张，最小为 {percent}%</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="307"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="315"/>
         <source>Sheet {n} / {count}</source>
         <translation>第 {n} / {count} 张</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="338"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="357"/>
         <source>Save as PDF file</source>
         <translation>另存为 PDF 文件</translation>
     </message>
 </context>
 <context>
+    <name>Secrets</name>
+    <message>
+        <location filename="../../fps_desktop/config.py" line="280"/>
+        <source>Kept in the system password store (keyring), never in the settings file.</source>
+        <translation>保存在系统密码库（keyring）中，不会写入设置文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/config.py" line="283"/>
+        <source>This computer has no password store (keyring): the secret is kept only until FPS Desktop closes. Ask IT to enable one.</source>
+        <translation>此电脑没有密码库（keyring）：密钥只保留到 FPS Desktop 关闭为止。请联系 IT 启用密码库。</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="28"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="30"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="31"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="33"/>
         <source>Built-in demo documents</source>
         <translation>内置演示单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="32"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="34"/>
         <source>PBMS file service (HTTP)</source>
         <translation>PBMS 文件服务（HTTP）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="33"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="35"/>
         <source>Folder or network share</source>
         <translation>文件夹或网络共享</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="46"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="48"/>
         <source>stored in the system keyring</source>
         <translation>已保存在系统钥匙串中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="49"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="51"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="59"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="61"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="64"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="66"/>
         <source>Document source</source>
         <translation>单据来源</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="65"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="67"/>
         <source>PBMS file list URL</source>
         <translation>PBMS 文件列表地址</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="66"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="68"/>
         <source>PBMS download URL</source>
         <translation>PBMS 下载地址</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="67"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="69"/>
         <source>PBMS access token</source>
         <translation>PBMS 访问令牌</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="68"/>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="81"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="70"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="83"/>
         <source>Document folder</source>
         <translation>单据文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="69"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="71"/>
         <source>Cache size limit</source>
         <translation>缓存上限</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="70"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="72"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="71"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="73"/>
         <source>A new language applies after a restart.</source>
         <translation>更改语言后需重新启动程序。</translation>
     </message>
@@ -1763,257 +1782,268 @@ Finance Print Station</source>
 <context>
     <name>UploadPanel</name>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="56"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="58"/>
         <source>New</source>
         <translation>新建</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="57"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="59"/>
         <source>Uploading</source>
         <translation>上传中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="58"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="60"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="59"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="61"/>
         <source>Completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="60"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="62"/>
         <source>Finished with failures</source>
         <translation>已完成（有失败）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="61"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="63"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="62"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="64"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="64"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="66"/>
         <source>Interrupted (resume it)</source>
         <translation>已中断（可继续）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="133"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="241"/>
         <source>kept in the system keyring</source>
         <translation>保存在系统钥匙串中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="134"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="244"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="138"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="254"/>
         <source>OSS account</source>
         <translation>OSS 账号</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="140"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="256"/>
         <source>Endpoint</source>
         <translation>Endpoint</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="141"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="257"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="142"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="258"/>
         <source>AccessKey ID</source>
         <translation>AccessKey ID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="143"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="259"/>
         <source>AccessKey secret</source>
         <translation>AccessKey 密钥</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="148"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="270"/>
         <source>Drop files or folders here</source>
         <translation>将文件或文件夹拖到这里</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="150"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="272"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="152"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="274"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="154"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="276"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="157"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="279"/>
         <source>folder in the bucket, e.g. 2024/scans</source>
         <translation>Bucket 中的目录，例如 2024/scans</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="158"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="280"/>
         <source>Pack everything into one ZIP first</source>
         <translation>先打包为一个 ZIP</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="159"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="281"/>
         <source>Start upload</source>
         <translation>开始上传</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="165"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="287"/>
         <source>New upload (drop files or folders)</source>
         <translation>新建上传（拖入文件或文件夹）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="169"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="291"/>
         <source>Prefix</source>
         <translation>前缀</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="177"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="69"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="178"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="70"/>
         <source>Destination</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="179"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="71"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="180"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="72"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="181"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="73"/>
         <source>Bytes</source>
         <translation>字节</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="182"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="74"/>
         <source>Saved (instant)</source>
         <translation>秒传节省</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="183"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="75"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="196"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="310"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="198"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="249"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="312"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="200"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="314"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="202"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="316"/>
         <source>Retry failed</source>
         <translation>重试失败项</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="204"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="318"/>
         <source>Export manifest…</source>
         <translation>导出清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="219"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="333"/>
         <source>Failures of the selected task, with reasons</source>
         <translation>所选任务的失败项及原因</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="221"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="335"/>
         <source>object key, e.g. 2024/scans/a.pdf</source>
         <translation>对象键，例如 2024/scans/a.pdf</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="222"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="336"/>
         <source>Copy temporary link</source>
         <translation>复制临时链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="273"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="401"/>
+        <source>Checking the connection…</source>
+        <translation>正在检查连接…</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="408"/>
+        <source>Connection test cancelled.</source>
+        <translation>已取消连接测试。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="426"/>
         <source>Connected to bucket {bucket}.</source>
         <translation>已连接到 Bucket {bucket}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="276"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="431"/>
         <source>The key may upload but neither read nor list, so every file is sent, even one already there.</source>
         <translation>该密钥可以上传，但既不能读取也不能列举，因此每个文件都会发送，即使已经存在。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="281"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="436"/>
         <source>The key may not read object information; files already there are found only through the listing.</source>
         <translation>该密钥不能读取对象信息；已存在的文件只能通过列举发现。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="285"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="440"/>
         <source>The key may not list the bucket; each file is checked alone.</source>
         <translation>该密钥不能列举存储桶；将逐个检查文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="294"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="454"/>
         <source>Files to upload</source>
         <translation>要上传的文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="299"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="459"/>
         <source>Folder to upload</source>
         <translation>要上传的文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="312"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="472"/>
         <source>Add files or folders first.</source>
         <translation>请先添加文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="464"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="598"/>
         <source>{minutes} min {seconds} s left</source>
         <translation>剩余 {minutes} 分 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="472"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="606"/>
         <source>{files} of {total_files} files · {done} of {total} · {rate}/s · {left} · {saved} saved by instant upload · {failed} failed</source>
         <translation>文件 {files}/{total_files} · {done}/{total} · {rate}/秒 · {left} · 秒传节省 {saved} · 失败 {failed}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="515"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="627"/>
         <source>Export manifest</source>
         <translation>导出清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="517"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="629"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="551"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="663"/>
         <source>Link copied; it works for {minutes} minutes.</source>
         <translation>链接已复制，{minutes} 分钟内有效。</translation>
     </message>

@@ -54,8 +54,8 @@ class Pending:
             ),
             None,
         )
-        if dialog is None:
-            return
+        if dialog is None or QApplication.activeWindow() is not dialog:
+            return  # keys go to the window in front: wait until the dialog is
         self.timer.stop()
         try:
             self.act(dialog)
@@ -137,12 +137,12 @@ def save_as(path: Path) -> Callable[[QWidget], None]:
     return act
 
 
-def wait_for_jobs(qtbot, window: MainWindow) -> None:
+def wait_for_jobs(qtbot, window: MainWindow, timeout: int = SLOW) -> None:
     qtbot.waitUntil(
         lambda: all(
             e.state not in (JobState.QUEUED, JobState.RUNNING) for e in window.jobs.entries
         ),
-        timeout=SLOW,
+        timeout=timeout,
     )
     failed = [e.error for e in window.jobs.entries if e.state == JobState.FAILED]
     assert not failed, failed

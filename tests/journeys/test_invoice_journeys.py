@@ -186,8 +186,8 @@ def test_j12_an_ofd_whose_seal_cannot_be_drawn_is_marked_not_printed(
 ):
     open_by_keyboard(qtbot, window, unsealed_folder)
     shown = rows(window)
-    assert "print it from an OFD reader" in shown["发票_unsealed.ofd"].text()
-    assert "cannot be printed" in shown["发票_unsealed.ofd"].text()
+    assert "cannot be printed: seal not drawn" in shown["发票_unsealed.ofd"].text()
+    assert "print it from an OFD reader" in shown["发票_unsealed.ofd"].toolTip()
     assert "cannot be printed" not in shown["发票_sealed.ofd"].text()
     assert [f.name for f in window.file_list.selected_files()] == ["发票_sealed.ofd"]
 

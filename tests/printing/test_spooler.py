@@ -7,7 +7,7 @@ from fps_desktop.cli import main
 from fps_desktop.documents.models import FileRole, Layout
 from fps_desktop.errors import PrintError
 from fps_desktop.printing.imposition import impose
-from fps_desktop.printing.spooler import PrinterOptions, make_printer, spool
+from fps_desktop.printing.spooler import PrinterOptions, make_printer, sheet_bands, spool
 from tests.documents.conftest import GUID, pdf_with_pages
 
 
@@ -65,3 +65,17 @@ def test_bad_page_range_on_the_command_line_exits_2(tmp_path, capsys):
     assert code == 2
     assert "not a page range" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_scan_is_sent_at_its_own_resolution_and_text_at_the_printers(qapp):
+    """A 100 dpi photo alone gains nothing at 300 dpi; next to text it must not blur it."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    photo = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 400, 600), False)
+    photo.clear_with(128)
+    page.insert_image(pymupdf.Rect(100, 100, 388, 532), pixmap=photo)  # 288 pt: 100 dpi
+    (band,) = sheet_bands(doc, 0, 300, False)
+    assert 400 <= band[1].width() <= 420  # the photo's own pixels, not 1,200 of them
+    page.insert_text((120, 300), "发票号码 24440000", fontname="china-s", fontsize=12)
+    (band,) = sheet_bands(doc, 0, 300, False)
+    assert band[1].width() >= 1200  # text on it: the printer's resolution

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import requests
 from PySide6.QtGui import QGuiApplication
 
 from fps_desktop.config import Settings, get_secret
+from fps_desktop.jobs import CancelToken, no_progress
 from fps_desktop.ui.job_queue import JobQueue
 from fps_desktop.ui.upload_panel import UploadPanel
+from fps_desktop.upload.store import COMPLETED, PAUSED, TaskStore
+from fps_desktop.upload.uploader import Uploader
 from tests.upload.conftest import BUCKET, KEY_ID, SECRET, make_tree
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -25,6 +35,16 @@ def make_panel(qtbot, oss, fps_home):
     return make
 
 
+def cell(panel: UploadPanel, row: int, column: int) -> str:
+    return panel.model.index(row, column).data()
+
+
+def tested(qtbot, panel: UploadPanel) -> None:
+    """Test the connection and wait for its answer (it runs on a pool thread)."""
+    panel.test_connection()
+    qtbot.waitUntil(panel.test_button.isEnabled, timeout=20_000)
+
+
 @pytest.fixture
 def panel(make_panel):
     panel = make_panel()
@@ -32,16 +52,16 @@ def panel(make_panel):
     return panel
 
 
-def test_test_connection_keeps_the_secret_in_the_keyring(panel):
-    panel.test_connection()
+def test_test_connection_keeps_the_secret_in_the_keyring(qtbot, panel):
+    tested(qtbot, panel)
     assert "Connected to bucket fps-test" in panel.connection_status.text()
     assert get_secret("oss.access_key_secret") == SECRET
     assert SECRET not in panel.settings.paths.user_settings.read_text(encoding="utf-8")
 
 
-def test_wrong_secret_is_said_plainly(panel):
+def test_wrong_secret_is_said_plainly(qtbot, panel):
     panel.secret.setText("nope")
-    panel.test_connection()
+    tested(qtbot, panel)
     assert "refused the AccessKey secret" in panel.connection_status.text()
 
 
@@ -55,8 +75,8 @@ def test_upload_shows_progress_failures_retry_and_survives_a_restart(
     with qtbot.waitSignal(panel.jobs.job_finished, timeout=20_000):
         panel.start()
     qtbot.waitUntil(lambda: not panel.running, timeout=5000)
-    assert panel.table.item(0, 2).text() == "Finished with failures"
-    assert panel.table.item(0, 3).text() == "3 / 3"
+    assert cell(panel, 0, 2) == "Finished with failures"
+    assert cell(panel, 0, 3) == "3 / 3"
     assert "scans/b.pdf: OSS answered 500 InternalError" in panel.failures.toPlainText()
     assert panel.retry_button.isEnabled()
     panel.grab().save(str(tmp_path / "upload-panel.png"))
@@ -64,13 +84,13 @@ def test_upload_shows_progress_failures_retry_and_survives_a_restart(
     oss.faults.clear()
     with qtbot.waitSignal(panel.jobs.job_finished, timeout=20_000):
         panel.retry_failed()
-    qtbot.waitUntil(lambda: panel.table.item(0, 2).text() == "Completed", timeout=5000)
+    qtbot.waitUntil(lambda: cell(panel, 0, 2) == "Completed", timeout=5000)
     assert oss.read_object("2024/scans/b.pdf") == (folder / "b.pdf").read_bytes()
 
     panel.close()
     reopened = make_panel()
-    assert reopened.table.rowCount() == 1
-    assert reopened.table.item(0, 2).text() == "Completed"
+    assert reopened.model.rowCount() == 1
+    assert cell(reopened, 0, 2) == "Completed"
 
 
 def test_copy_temporary_link_to_the_clipboard(panel, oss):
@@ -82,13 +102,94 @@ def test_copy_temporary_link_to_the_clipboard(panel, oss):
     assert requests.get(link, timeout=5).content == b"%PDF"
 
 
-def test_test_connection_names_what_a_write_only_key_may_not_do(panel, oss):
+def test_test_connection_names_what_a_write_only_key_may_not_do(qtbot, panel, oss):
     oss.write_only.add(KEY_ID)
-    panel.test_connection()
+    tested(qtbot, panel)
     text = panel.connection_status.text()
     assert "Connected to bucket fps-test" in text and "neither read nor list" in text
 
     oss.write_only.clear()
     oss.read_only.add(KEY_ID)
-    panel.test_connection()
+    tested(qtbot, panel)
     assert "may not write to oss://fps-test/" in panel.connection_status.text()
+
+
+@pytest.mark.allow_log_warnings
+@pytest.mark.usefixtures("no_keyring")
+def test_without_a_keyring_the_secret_is_kept_for_the_session_and_said(qtbot, panel, make_panel):
+    tested(qtbot, panel)
+    status = panel.connection_status.text()
+    assert "Connected to bucket fps-test" in status
+    assert "kept only until FPS Desktop closes" in status
+    assert get_secret("oss.access_key_secret") == SECRET
+    assert SECRET not in panel.settings.paths.user_settings.read_text(encoding="utf-8")
+
+
+def test_test_connection_leaves_the_window_usable_and_can_be_cancelled(qtbot, panel, oss):
+    oss.inject("PutObject", "slow", times=1, delay=5)
+    panel.test_connection()  # returns at once: the probe runs on a pool thread
+    assert panel.test_cancel.isVisibleTo(panel) and not panel.test_button.isEnabled()
+    assert "Checking the connection" in panel.connection_status.text()
+    panel.cancel_test()
+    assert panel.test_button.isEnabled() and not panel.test_busy.isVisibleTo(panel)
+    assert "cancelled" in panel.connection_status.text()
+    oss.faults.clear()
+    tested(qtbot, panel)  # a new test after a cancelled one answers normally
+    assert "Connected to bucket fps-test" in panel.connection_status.text()
+
+
+def test_progress_reaches_the_task_list_through_the_job(qtbot, panel, tmp_path):
+    folder = make_tree(tmp_path / "scans", {f"f{n}.pdf": 500 + n for n in range(5)})
+    panel.sources.add_paths([str(folder)])
+    with qtbot.waitSignal(panel.jobs.job_finished, timeout=20_000):
+        panel.start()
+    (entry,) = panel.jobs.entries
+    assert entry.detail.files_finished == 5 and entry.detail.bytes_done == entry.detail.bytes_total
+    assert cell(panel, 0, 2) == "Completed" and cell(panel, 0, 3) == "5 / 5"
+
+
+def test_closing_the_panel_window_pauses_its_uploads_resumably(qtbot, oss, config, tmp_path):
+    from fps_desktop.ui.main_window import MainWindow
+    from tests.upload.quit_app import menu_action, start_upload, started
+
+    folder = make_tree(tmp_path / "scans", {f"f{n:02}.pdf": 1000 + n for n in range(30)})
+    oss.inject("PutObject", "slow", times=10_000, delay=0.2)
+    window = MainWindow(Settings(), JobQueue())
+    qtbot.addWidget(window)
+    window.show()
+    menu_action(window, "Upload to OSS…").trigger()
+    panel = start_upload(window, oss.endpoint, folder)
+    qtbot.waitUntil(lambda: started(panel), timeout=20_000)
+    window.panels["upload"].close()
+    qtbot.waitUntil(lambda: not panel.running, timeout=20_000)
+    (task,) = panel.store.tasks()
+    assert task.state == PAUSED
+    assert panel.store.counts(task.id).finished_files < 30
+    window.shutdown()
+    finish_and_check(panel.store, task.id, config, oss, folder)
+
+
+def test_quitting_the_app_while_uploading_leaves_the_task_resumable(oss, config, tmp_path):
+    folder = make_tree(tmp_path / "scans", {f"f{n:02}.pdf": 1000 + n for n in range(30)})
+    oss.inject("PutObject", "slow", times=10_000, delay=0.2)
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    app = [sys.executable, "-m", "tests.upload.quit_app", oss.endpoint, str(folder)]
+    done = subprocess.run(app, env=env, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    store = TaskStore.default(Settings().paths.data_dir)
+    try:
+        (task,) = store.tasks()
+        assert task.state == PAUSED
+        assert store.counts(task.id).finished_files < 30
+        finish_and_check(store, task.id, config, oss, folder)
+    finally:
+        store.close()
+
+
+def finish_and_check(store, task_id, config, oss, folder):
+    """Resume the task without faults: every file arrives whole."""
+    oss.faults.clear()
+    Uploader(store, config).run(task_id, no_progress, CancelToken())
+    assert store.task(task_id).state == COMPLETED
+    for path in folder.iterdir():
+        assert oss.read_object(f"scans/{path.name}") == path.read_bytes()
