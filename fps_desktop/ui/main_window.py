@@ -443,7 +443,11 @@ class MainWindow(QMainWindow):
         order = PrintOrder(self.manifest.guid, files)
         if self.listing is not None:
             chosen = {f.name for f in files}
-            claimed = [r for r in self.listing.duplicate_rows if r.fields.file in chosen]
+            # claimed elsewhere, or printed twice here: a copy left unticked is not asked about
+            claimed = [
+                r for r in self.listing.duplicate_rows
+                if r.fields.file in chosen and (r.duplicates or chosen & set(r.twins))
+            ]  # fmt: skip
             if claimed and not self._confirm_duplicates(claimed):
                 return
             order.duplicates_confirmed = [r.fields.file for r in claimed]
