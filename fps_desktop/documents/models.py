@@ -32,6 +32,7 @@ class Problem(enum.StrEnum):
 
     EMPTY = "empty"
     DAMAGED_PDF = "damaged-pdf"
+    DAMAGED_OFD = "damaged-ofd"
     CUT_SHORT = "cut-short"  # an incomplete download or copy
     PASSWORD = "password"
     DAMAGED_IMAGE = "damaged-image"
@@ -49,6 +50,7 @@ class Problem(enum.StrEnum):
 PROBLEM_LABELS = {
     Problem.EMPTY: QT_TRANSLATE_NOOP("FpsError", "empty file"),
     Problem.DAMAGED_PDF: QT_TRANSLATE_NOOP("FpsError", "damaged PDF"),
+    Problem.DAMAGED_OFD: QT_TRANSLATE_NOOP("FpsError", "damaged OFD file"),
     Problem.CUT_SHORT: QT_TRANSLATE_NOOP("FpsError", "incomplete file"),
     Problem.PASSWORD: QT_TRANSLATE_NOOP("FpsError", "password-protected"),
     Problem.DAMAGED_IMAGE: QT_TRANSLATE_NOOP("FpsError", "damaged image"),

@@ -89,7 +89,12 @@ def prove_file(path: Path, kind: FileKind, name: str) -> int:
     with mupdf_lock:
         try:
             if kind == FileKind.OFD:
-                conversion = _ofd_as_pdf(path)
+                try:
+                    conversion = _ofd_as_pdf(path)
+                except DocumentError as exc:  # the converter's refusals name an OFD, not a PDF
+                    if exc.problem == Problem.DAMAGED_PDF:
+                        exc.problem = Problem.DAMAGED_OFD
+                    raise
                 if conversion.seal_problem:
                     raise DocumentError(SEAL_NOT_DRAWN, Problem.NO_SEAL, name=name)
                 return _prove_pdf(conversion.pdf, name)

@@ -374,7 +374,7 @@ cannot be printed: {reason}</source>
         <translation>“{text}” 不是本文档的有效页码范围（第 1 至 {count} 页）。请按 1-3, 5 的格式填写。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="194"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="199"/>
         <source>{name} is empty (0 bytes).</source>
         <translation>{name} 是空文件（0 字节）。</translation>
     </message>
@@ -409,37 +409,37 @@ cannot be printed: {reason}</source>
         <translation>{name} 是损坏的图片，无法打印。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="108"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="113"/>
         <source>{name}: the seal could not be drawn — print it from an OFD reader.</source>
         <translation>{name}：印章无法绘制——请用 OFD 阅读器打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="203"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="208"/>
         <source>{name} is neither a PDF, an OFD nor a picture (JPG, PNG, TIFF, BMP, WebP, GIF, HEIC) and cannot be printed.</source>
         <translation>{name} 既不是 PDF、OFD，也不是图片（JPG、PNG、TIFF、BMP、WebP、GIF、HEIC），无法打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="222"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="227"/>
         <source>{name} is protected by a password. Ask the sender for an unprotected copy.</source>
         <translation>{name} 受密码保护。请让提交人提供未加密的文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="235"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="240"/>
         <source>{name} has no pages.</source>
         <translation>{name} 没有任何页面。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="257"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="262"/>
         <source>{name} holds a picture too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
         <translation>{name} 含有过大的图片，无法打印（{width} × {height} 像素）。请让发送方提供较小的扫描件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="296"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="301"/>
         <source>{name} is incomplete: the PDF is cut short (an interrupted download or copy). Ask the sender for the file again.</source>
         <translation>{name} 不完整：PDF 被截断（下载或复制中断）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="305"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="310"/>
         <source>{name} is a damaged PDF and cannot be printed. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的 PDF，无法打印。请让发送方重新提供文件。</translation>
     </message>
@@ -852,47 +852,52 @@ cannot be printed: {reason}</source>
         <translation>所选的 {count} 个文件都无法打印：{names}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="50"/>
+        <location filename="../../fps_desktop/documents/models.py" line="51"/>
         <source>empty file</source>
         <translation>空文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="51"/>
+        <location filename="../../fps_desktop/documents/models.py" line="52"/>
         <source>damaged PDF</source>
         <translation>PDF 已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="52"/>
+        <location filename="../../fps_desktop/documents/models.py" line="53"/>
+        <source>damaged OFD file</source>
+        <translation>OFD 文件已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="54"/>
         <source>incomplete file</source>
         <translation>文件不完整</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="53"/>
+        <location filename="../../fps_desktop/documents/models.py" line="55"/>
         <source>password-protected</source>
         <translation>有密码保护</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="54"/>
+        <location filename="../../fps_desktop/documents/models.py" line="56"/>
         <source>damaged image</source>
         <translation>图片已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="55"/>
+        <location filename="../../fps_desktop/documents/models.py" line="57"/>
         <source>unsupported format</source>
         <translation>不支持的格式</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="56"/>
+        <location filename="../../fps_desktop/documents/models.py" line="58"/>
         <source>too large to print</source>
         <translation>过大无法打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="57"/>
+        <location filename="../../fps_desktop/documents/models.py" line="59"/>
         <source>no pages</source>
         <translation>没有页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="58"/>
+        <location filename="../../fps_desktop/documents/models.py" line="60"/>
         <source>seal not drawn</source>
         <translation>印章未绘出</translation>
     </message>
@@ -1481,49 +1486,49 @@ cannot be printed: {reason}</source>
         <translation>保存合并后的 PDF</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="464"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="468"/>
         <source>Invoice claimed before</source>
         <translation>发票已报销过</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="465"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="469"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>此 GUID 中有 %n 张发票已报销过：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="468"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="472"/>
         <source>Print anyway? Your answer is written to the audit log.</source>
         <translation>仍要打印吗？您的选择将记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="469"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="473"/>
         <source>Print anyway</source>
         <translation>仍然打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="507"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="511"/>
         <source>Open a document GUID</source>
         <translation>打开单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="508"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="512"/>
         <source>Type or paste a GUID above, or let PBMS send one.</source>
         <translation>在上方输入或粘贴 GUID，或由 PBMS 推送。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="511"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="515"/>
         <source>Demo documents to try:</source>
         <translation>可以试用的演示单据：</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="532"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="536"/>
         <source>Could not open {guid}: {reason}</source>
         <translation>无法打开 {guid}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="559"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="563"/>
         <source>{name} {version}
 Finance Print Station</source>
         <translation>{name} {version}
@@ -1623,12 +1628,12 @@ Finance Print Station</source>
         <translation>以下文件无法打印，已略过：{names}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="327"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="329"/>
         <source>printed at {percent} % of its size</source>
         <translation>按原尺寸的 {percent}% 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="357"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="359"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
@@ -1677,12 +1682,12 @@ Finance Print Station</source>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="315"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="317"/>
         <source>Sheet {n} / {count}</source>
         <translation>第 {n} / {count} 张</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="357"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="359"/>
         <source>Save as PDF file</source>
         <translation>另存为 PDF 文件</translation>
     </message>
