@@ -59,11 +59,10 @@ def _bad_range(text: str, page_count: int) -> UsageError:
 
 @dataclass
 class Imposed:
-    """The print-ready PDF, its sheet count and the smallest scale any page got."""
+    """The print-ready PDF and its sheet count."""
 
     pdf: bytes
     sheets: int
-    smallest_scale: float = 1.0
 
 
 def impose(
@@ -81,15 +80,14 @@ def impose(
         out = pymupdf.open()
     try:
         sheets = lay_out(page_roles, layout, page_ranges, src.page_count)
-        smallest = 1.0
         for done, sheet in enumerate(sheets):
             cancel.check()
             progress(done, len(sheets), "")
             with mupdf_lock:
-                smallest = min(smallest, place_sheet(out, src, sheet, layout))
+                place_sheet(out, src, sheet, layout)
         progress(len(sheets), len(sheets), "")
         with mupdf_lock:
-            return Imposed(pdf_bytes(out), len(sheets), smallest)
+            return Imposed(pdf_bytes(out), len(sheets))
     finally:
         with mupdf_lock:
             src.close()
