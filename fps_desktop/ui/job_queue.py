@@ -101,18 +101,20 @@ def run_task(
     on_done: Callable[[object], None],
     on_failed: Callable[[str], None],
     pool: QThreadPool | None = None,
+    priority: int = 0,
 ) -> None:
     """Run ``work()`` on a pool thread; its result or error comes back on the GUI thread.
 
-    For short work that belongs to one widget (a preview, a thumbnail) rather than
-    to the job list; bind the callbacks to that widget's methods.
+    For short work that belongs to one widget (a preview, a page) rather than to the
+    job list; bind the callbacks to that widget's methods, so a closed widget simply
+    stops listening. ``priority`` puts the work ahead of queued work of lower priority.
     """
     task = _Task(work)
     task.signals.done.connect(on_done)
     task.signals.failed.connect(on_failed)
     task.signals.ended.connect(lambda: _running.discard(task))
     _running.add(task)
-    (pool or QThreadPool.globalInstance()).start(task)
+    (pool or QThreadPool.globalInstance()).start(task, priority)
 
 
 class _RunnerSignals(QObject):
