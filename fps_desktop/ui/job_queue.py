@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractListModel,
     QCoreApplication,
@@ -66,6 +67,13 @@ def failure_message(exc: Exception) -> str:
     return QCoreApplication.translate(
         "JobQueue", "Unexpected error; the details are in the log file."
     )
+
+
+def _receiver_alive(callback: Callable) -> bool:
+    """False when ``callback`` is a method of a widget Qt has already deleted: a job
+    that outlives the window that started it (closed while the job ran) is not answered."""
+    receiver = getattr(callback, "__self__", None)
+    return not isinstance(receiver, QObject) or shiboken6.isValid(receiver)
 
 
 class _TaskSignals(QObject):
@@ -250,7 +258,7 @@ class JobQueue(QAbstractListModel):
         entry.message = _translated(result.summary, result.summary_params)
         entry.runner = None
         self._changed(entry)
-        if entry.on_done is not None:
+        if entry.on_done is not None and _receiver_alive(entry.on_done):
             entry.on_done(result)
         self.job_finished.emit(entry, result)
 
