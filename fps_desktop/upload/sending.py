@@ -12,6 +12,7 @@ import hashlib
 
 from oss2.exceptions import InconsistentError
 
+from fps_desktop.errors import QT_TRANSLATE_NOOP, UploadError
 from fps_desktop.upload.client import Retrying
 from fps_desktop.upload.crc64 import crc64
 from fps_desktop.upload.progress import Attempt, Tracker
@@ -21,6 +22,15 @@ def read_range(path: str, offset: int, length: int) -> bytes:
     with open(path, "rb") as handle:
         handle.seek(offset)
         return handle.read(length)
+
+
+def unreadable_file(path: str, exc: OSError) -> UploadError:
+    """The error of a file that cannot be read while it is being sent: names it and why."""
+    return UploadError(
+        QT_TRANSLATE_NOOP("FpsError", "Cannot read {path}: {reason}"),
+        path=path,
+        reason=exc.strerror or str(exc),
+    )
 
 
 def content_md5(data: bytes) -> tuple[str, str]:

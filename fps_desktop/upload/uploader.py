@@ -25,7 +25,7 @@ from fps_desktop.upload.client import OssConfig, Retrying, check_access, is_fata
 from fps_desktop.upload.multipart import Multipart
 from fps_desktop.upload.progress import Tracker, UploadProgress
 from fps_desktop.upload.remote import META_MD5, ExistingObjects, RemoteCopies
-from fps_desktop.upload.sending import Sender, read_range
+from fps_desktop.upload.sending import Sender, read_range, unreadable_file
 from fps_desktop.upload.store import (
     CANCELLED,
     COMPLETED,
@@ -238,11 +238,7 @@ class Uploader:
             else:
                 md5 = row.md5 if row.md5 and not changed else file_md5(row.path, self.cancel)
         except OSError as exc:
-            raise UploadError(
-                QT_TRANSLATE_NOOP("FpsError", "Cannot read {path}: {reason}"),
-                path=row.path,
-                reason=exc.strerror or str(exc),
-            ) from exc
+            raise unreadable_file(row.path, exc) from exc
         if changed or md5 != row.md5:
             self.store.set_md5(self.task.id, row.seq, md5, stat.st_size, stat.st_mtime)
             row = FileRow(
