@@ -349,7 +349,7 @@ cannot be printed: {reason}</source>
         <translation>设置项 {key} 需要 {kind} 类型的值。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="324"/>
+        <location filename="../../fps_desktop/config.py" line="326"/>
         <source>This computer has no password store (keyring), so the secret was not saved. Ask IT to enable one.</source>
         <translation>本机没有可用的密码存储（钥匙串），密钥未保存。请联系信息中心开启。</translation>
     </message>
@@ -1550,6 +1550,14 @@ Finance Print Station</source>
     </message>
 </context>
 <context>
+    <name>PageView</name>
+    <message>
+        <location filename="../../fps_desktop/ui/page_view.py" line="203"/>
+        <source>This page cannot be shown: {reason}</source>
+        <translation>此页无法显示：{reason}</translation>
+    </message>
+</context>
+<context>
     <name>PrintDialog</name>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="95"/>
@@ -1694,12 +1702,12 @@ Finance Print Station</source>
 <context>
     <name>Secrets</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="280"/>
+        <location filename="../../fps_desktop/config.py" line="282"/>
         <source>Kept in the system password store (keyring), never in the settings file.</source>
         <translation>保存在系统密码库（keyring）中，不会写入设置文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="283"/>
+        <location filename="../../fps_desktop/config.py" line="285"/>
         <source>This computer has no password store (keyring): the secret is kept only until FPS Desktop closes. Ask IT to enable one.</source>
         <translation>此电脑没有密码库（keyring）：密钥只保留到 FPS Desktop 关闭为止。请联系 IT 启用密码库。</translation>
     </message>
