@@ -43,21 +43,27 @@ def icu_item_kept(name: str) -> bool:
     return not LOCALE_FILE.match(base) or base.split("_")[0].split(".")[0] in KEPT_LOCALES
 
 
-def trim_icu_package(blob: bytes) -> bytes:
-    """ICU common data ("CmnD": header, sorted table of contents, items) with only the
-    items ``icu_item_kept`` accepts, each still 16-byte aligned."""
+def icu_items(blob: bytes) -> list[tuple[str, bytes]]:
+    """The (name, data) items of ICU common data ("CmnD": header, sorted table of contents,
+    items), in table order."""
     header_size, magic1, magic2 = struct.unpack_from("<HBB", blob)
     if (magic1, magic2) != (0xDA, 0x27) or blob[12:16] != b"CmnD":
         raise ValueError("not ICU common data")
-    count = struct.unpack_from("<I", blob, header_size)[0]
     toc = header_size
+    count = struct.unpack_from("<I", blob, toc)[0]
     entries = [struct.unpack_from("<II", blob, toc + 4 + 8 * i) for i in range(count)]
     items = []
     for i, (name_at, data_at) in enumerate(entries):
-        name = blob[toc + name_at : blob.index(b"\0", toc + name_at)]
+        name = blob[toc + name_at : blob.index(b"\0", toc + name_at)].decode("ascii")
         end = entries[i + 1][1] if i + 1 < count else len(blob) - toc
-        if icu_item_kept(name.decode("ascii")):
-            items.append((name, blob[toc + data_at : toc + end]))
+        items.append((name, blob[toc + data_at : toc + end]))
+    return items
+
+
+def trim_icu_package(blob: bytes) -> bytes:
+    """The same package with only the items ``icu_item_kept`` accepts, each 16-byte aligned."""
+    header_size = struct.unpack_from("<H", blob)[0]
+    items = [(name.encode("ascii"), data) for name, data in icu_items(blob) if icu_item_kept(name)]
     names_at = 4 + 8 * len(items)
     names = b"".join(name + b"\0" for name, _ in items)
     data_at = names_at + len(names)
