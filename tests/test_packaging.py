@@ -1,10 +1,17 @@
 """The wheel's package list: every subpackage of fps_desktop and the shipped resources."""
 
+import importlib.util
+import sys
 import tomllib
 from pathlib import Path
 
+import PySide6
+import pytest
+
 from fps_desktop.resources import resources_dir
+from fps_desktop.ui import self_check
 from fps_desktop.ui.app import SHIPPED
+from fps_desktop.ui.self_check import failures
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,3 +32,41 @@ def test_a_checkout_finds_what_the_app_ships():
     assert resources_dir() == ROOT / "resources"
     for name in SHIPPED:
         assert (resources_dir() / name).is_file(), name
+
+
+def test_the_self_test_reads_every_kind_of_file_the_app_opens():
+    assert failures() == []
+
+
+def test_the_self_test_names_a_kind_of_file_it_cannot_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(self_check, "resources_dir", lambda: tmp_path)
+    assert [failure.split(":")[0] for failure in failures()] == ["HEIC"]
+
+
+def _slim():
+    spec = importlib.util.spec_from_file_location("slim", ROOT / "packaging" / "slim.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the Linux build trims ICU's data")
+def test_the_trimmed_icu_data_keeps_root_english_and_chinese_items_intact():
+    slim = _slim()
+    library = Path(PySide6.__file__).parent / "Qt" / "lib" / "libicudata.so.73"
+    if not library.is_file():
+        pytest.skip("this PySide6 ships another ICU")
+    offset, size = slim._symbol(str(library), "icudt73_dat")
+    package = library.read_bytes()[offset : offset + size]
+    trimmed = slim.trim_icu_package(package)
+    kept = slim.icu_items(trimmed)
+    names = [name for name, _ in kept]
+    assert names == sorted(names)  # ICU finds items by binary search
+    needed = {"coll/zh.res", "coll/root.res", "gb18030.cnv", "zone/zh.res", "en.res", "nfkc.nrm"}
+    assert {"icudt73l/" + name for name in needed} <= set(names)
+    assert not {"icudt73l/coll/fr.res", "icudt73l/brkitr/cjdict.dict"} & set(names)
+    original = dict(slim.icu_items(package))
+    assert all(data[: len(original[name])] == original[name] for name, data in kept)
+    header_size = int.from_bytes(trimmed[:2], "little")
+    assert all((trimmed.index(data) - header_size) % 16 == 0 for _, data in kept[:50])
+    assert len(trimmed) < len(package) / 3

@@ -20,6 +20,16 @@ log = logging.getLogger(__name__)
 qt_log = logging.getLogger("qt")
 
 
+def catalogues(language: str) -> tuple[tuple[str, str], ...]:
+    """The (name, folder) of each catalogue for ``language``, in the order they install."""
+    ours = str(resources_dir() / "translations")
+    return (
+        (f"fps_desktop_{language}", ours),
+        (f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+        (f"qt_supplement_{language}", ours),  # installed last, so asked first
+    )
+
+
 def install_translations(app: QApplication, language: str) -> str:
     """Load our catalogue and Qt's own for ``language`` (empty: the system locale)."""
     locale = QLocale(language) if language else QLocale.system()
@@ -27,12 +37,7 @@ def install_translations(app: QApplication, language: str) -> str:
     QLocale.setDefault(QLocale(chosen))
     if chosen == "en":
         return chosen
-    ours = str(resources_dir() / "translations")
-    for name, folder in (
-        (f"fps_desktop_{chosen}", ours),
-        (f"qtbase_{chosen}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
-        (f"qt_supplement_{chosen}", ours),  # installed last, so asked first
-    ):
+    for name, folder in catalogues(chosen):
         translator = QTranslator(app)
         if translator.load(name, folder):
             app.installTranslator(translator)
@@ -60,7 +65,12 @@ def _excepthook(kind, value, tb) -> None:
 
 
 # What an installed app must carry; the self-test of a wheel or a frozen build checks them.
-SHIPPED = ("icons/fps-desktop.svg", "translations/fps_desktop_zh_CN.qm", "sql/schema.sql")
+SHIPPED = (
+    "icons/fps-desktop.svg",
+    "translations/fps_desktop_zh_CN.qm",
+    "sql/schema.sql",
+    "samples/phone-photo.heic",
+)
 
 
 def create_application() -> QApplication:
@@ -97,16 +107,23 @@ def run(settings: Settings, guid: str | None = None, self_test: bool = False) ->
 
 
 def _run_self_test(window, app: QApplication) -> None:
-    """Open the first demo GUID and print it two-up into a PDF, then quit (for packaging)."""
+    """Read every kind of file the app opens, then open the first demo GUID and print it
+    two-up into a PDF, then quit (for packaging)."""
     from fps_desktop.audit import AuditLog
     from fps_desktop.documents.demo import DEMO_CASES
     from fps_desktop.documents.models import Layout
     from fps_desktop.printing.job import PrintOrder, print_job
     from fps_desktop.printing.spooler import PrinterOptions
+    from fps_desktop.ui.self_check import failures
 
     missing = [name for name in SHIPPED if not (resources_dir() / name).is_file()]
     if missing:
         print(f"self-test: FAILED (missing resources: {', '.join(missing)})")
+        QTimer.singleShot(0, lambda: app.exit(1))
+        return
+    unreadable = failures()
+    if unreadable:
+        print(f"self-test: FAILED (cannot read {'; '.join(unreadable)})")
         QTimer.singleShot(0, lambda: app.exit(1))
         return
     target = Path(tempfile.mkdtemp()) / "self-test.pdf"

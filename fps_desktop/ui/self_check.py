@@ -1,0 +1,91 @@
+"""What an installed app must be able to read, checked by ``gui --self-test``.
+
+A slimmed build that lost a decoder (libtiff, libde265, libwebp...) or a catalogue
+would otherwise only fail on a clerk's desk. Each check reads a real file of its
+kind through the same code that prints it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from PIL import Image
+
+from fps_desktop.documents.images import prove_frames, read_frames
+from fps_desktop.resources import resources_dir
+
+HEIC_SAMPLE = "samples/phone-photo.heic"  # no encoder ships: HEIC cannot be made on the spot
+GENERATED = {  # format: Pillow's save options (TIFF compressed, so libtiff does the work)
+    "JPEG": {},
+    "PNG": {},
+    "TIFF": {"compression": "tiff_lzw", "save_all": True},
+    "WEBP": {},
+    "GIF": {},
+    "BMP": {},
+}
+
+
+def _picture(fmt: str) -> tuple[bytes, int]:
+    """A small picture in ``fmt`` and how many pages it holds."""
+    pages = [Image.new("RGB", (40, 30), colour) for colour in ((200, 30, 30), (30, 30, 200))]
+    options = dict(GENERATED[fmt])
+    if not options.get("save_all"):
+        pages = pages[:1]
+    out = io.BytesIO()
+    pages[0].save(out, fmt, append_images=pages[1:], **options)
+    return out.getvalue(), len(pages)
+
+
+def _read_image(data: bytes, pages: int, name: str) -> None:
+    frames = read_frames(data, name)
+    prove_frames(frames, name)
+    if len(frames) != pages:
+        raise ValueError(f"{len(frames)} pages read, {pages} written")
+
+
+def _read_ofd() -> None:
+    from fps_desktop.documents.demo import DEMO_CASES
+    from fps_desktop.invoices.demo_ofd import demo_invoice_ofd
+    from fps_desktop.invoices.ofd import ofd_to_pdf
+
+    invoice = next(inv for case in DEMO_CASES.values() for inv in case.invoices
+                   if "ofd" in inv.formats)  # fmt: skip
+    drawn = ofd_to_pdf(demo_invoice_ofd(invoice))
+    if not drawn.pages or drawn.seal_problem:
+        raise ValueError(drawn.seal_problem or "no page drawn")
+
+
+def _load_catalogues() -> None:
+    from PySide6.QtCore import QTranslator
+
+    from fps_desktop.ui.app import catalogues
+
+    for name, folder in catalogues("zh_CN"):
+        translator = QTranslator()
+        if not translator.load(name, folder) or translator.isEmpty():
+            raise ValueError(f"{name} not loaded from {folder}")
+
+
+def checks() -> dict[str, Callable[[], None]]:
+    """Every kind of file the app opens, by the name a failure is reported under."""
+    found: dict[str, Callable[[], None]] = {
+        fmt: lambda fmt=fmt: _read_image(*_picture(fmt), f"sample.{fmt.lower()}")
+        for fmt in GENERATED
+    }
+    heic = resources_dir() / HEIC_SAMPLE
+    found["HEIC"] = lambda: _read_image(heic.read_bytes(), 1, HEIC_SAMPLE)
+    found["OFD"] = _read_ofd
+    found["zh_CN translations"] = _load_catalogues
+    return found
+
+
+def failures() -> list[str]:
+    """The checks that failed, each with its reason; empty when everything reads."""
+    failed = []
+    for label, check in checks().items():
+        try:
+            check()
+        except Exception as exc:  # any failure is the finding, reported by name
+            failed.append(f"{label}: {exc}")
+    return failed
