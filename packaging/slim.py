@@ -1,4 +1,4 @@
-"""Linux build: two bundled libraries cut down to what the app calls, for the spec.
+"""Linux build: ICU's bundled data cut down to what the app calls, for the spec.
 
 - ICU's data (32 MB, ``libicudata``): Qt asks ICU only for case mapping, text
   converters, collation and time-zone names (the ``u_str*``, ``ucnv_``, ``ucol_``
@@ -7,12 +7,9 @@
   locales fall back to root, as ICU does for any locale it lacks. Break iteration,
   transliteration, spelled-out numbers, units, currency, language and region names
   (Qt has its own) go, as ICU's own data filter would leave them out.
-- x265 (20 MB): the HEVC encoder libheif links for writing HEIC. The app only reads
-  HEIC (libde265 decodes); a stub with the same name answers libheif's two calls with
-  "no encoder", which libheif reports as an error if anything ever tries to write one.
 
-Both are compiled with the C compiler of the build machine; without one the
-libraries are shipped as they are (the build is larger, nothing breaks).
+It is compiled with the C compiler of the build machine; without one the library
+is shipped as it is (the build is larger, nothing breaks).
 """
 
 from __future__ import annotations
@@ -131,26 +128,4 @@ def slim_icu_data(library: str, work: Path) -> Path:
         f'.balign {ICU_ALIGN}\\n{symbol}:\\n.incbin \\"{package}\\"\\n'
         f'.size {symbol}, .-{symbol}\\n");\n'
     )
-    return _link(source, _soname(library), work / Path(library).name)
-
-
-def encoder_stub(library: str, prefix: str, users: list[str], work: Path) -> Path:
-    """A library of the same name whose ``prefix`` functions that ``users`` call return 0
-    (NULL). Only the library's own API: what it carries of libstdc++ stays libstdc++'s."""
-    defined = set(
-        re.findall(
-            r" T (\S+)",
-            subprocess.run(
-                ["nm", "-D", "--defined-only", library], capture_output=True, text=True
-            ).stdout,
-        )
-    )
-    called = set()
-    for user in users:
-        undefined = subprocess.run(
-            ["nm", "-D", "--undefined-only", user], capture_output=True, text=True
-        ).stdout
-        called |= {name for name in re.findall(r" U (\S+)", undefined) if name.startswith(prefix)}
-    called &= defined
-    source = "".join(f"void *{name}(void) {{ return 0; }}\n" for name in sorted(called))
     return _link(source, _soname(library), work / Path(library).name)

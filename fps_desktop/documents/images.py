@@ -24,8 +24,8 @@ from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
 
 log = logging.getLogger(__name__)
 
-with contextlib.suppress(ImportError):  # HEIC from phones, when the wheel is installed
-    from pillow_heif import register_heif_opener
+with contextlib.suppress(ImportError):  # HEIC from phones: pi-heif reads it and writes none
+    from pi_heif import register_heif_opener
 
     register_heif_opener()
 
