@@ -99,17 +99,20 @@ class ExportSummary:
     def per_invoice(self) -> float:
         return self.seconds / self.invoices if self.invoices else 0.0
 
+    @property
+    def headline(self) -> str:
+        """The report's title: also the job's one-line result (context ExportSummary)."""
+        if self.dry_run:
+            return QT_TRANSLATE_NOOP("ExportSummary", "Dry run finished (nothing written)")
+        return QT_TRANSLATE_NOOP("ExportSummary", "Export finished")
+
     def lines(self, translate=lambda context, text: text) -> list[str]:
         """The seed's closing report, field for field; ``translate`` is Qt's in the panel."""
 
         def tr(text: str) -> str:
             return translate("ExportSummary", text)
 
-        title = tr(
-            QT_TRANSLATE_NOOP("ExportSummary", "Dry run finished (nothing written)")
-            if self.dry_run
-            else QT_TRANSLATE_NOOP("ExportSummary", "Export finished")
-        )
+        title = tr(self.headline)
         fields = [
             (QT_TRANSLATE_NOOP("ExportSummary", "Groups"), f"{self.groups}"),
             (QT_TRANSLATE_NOOP("ExportSummary", "Succeeded groups"), f"{self.succeeded}"),

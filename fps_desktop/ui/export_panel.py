@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 from fps_desktop.config import Settings, set_secret
 from fps_desktop.errors import FpsError, StorageError
 from fps_desktop.export.db import PASSWORD_SECRET, DbSettings, check_connection
-from fps_desktop.export.invoices import ExportOptions, InvoiceExporter, output_dir_from
+from fps_desktop.export.invoices import ExportOptions, output_dir_from
+from fps_desktop.export.jobs import basic_export_job, invoice_export_job
 from fps_desktop.export.mapping import Mapping
-from fps_desktop.jobs import Job, JobResult
+from fps_desktop.jobs import JobResult
 from fps_desktop.ui.job_list import rate_text
 from fps_desktop.ui.job_queue import JobEntry, JobQueue, JobState
 
@@ -157,13 +158,7 @@ class ExportPanel(QWidget):
             return
         output = Path(self.output.text().strip())
         if self.kind.currentData() == "basic":
-            from fps_desktop.export.basic import export_basic_data
-
-            job = Job(
-                QCoreApplication.translate("Jobs", "Export basic data"),
-                lambda p, c: export_basic_data(db, output, mapping, p, c),
-                "export",
-            )
+            job = basic_export_job(db, output, mapping)
         else:
             options = ExportOptions(
                 output, incremental=self.incremental.isChecked(),
@@ -171,13 +166,7 @@ class ExportPanel(QWidget):
                 tenant=self.tenant.value() or None, index_format=self.index.currentData(),
                 threads=self.settings.get("export.threads"),
             )  # fmt: skip
-            exporter = InvoiceExporter(db, options, mapping)
-
-            def run(progress, cancel) -> JobResult:
-                summary = exporter.run(progress, cancel)
-                return JobResult(summary.lines()[1], output, data=summary)
-
-            job = Job(QCoreApplication.translate("Jobs", "Export invoices"), run, "export")
+            job = invoice_export_job(db, options, mapping)
         self.report.clear()
         self.entry = self.jobs.submit(job, on_done=self._finished)
         self.run_button.setEnabled(False)
