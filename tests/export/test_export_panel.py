@@ -56,9 +56,7 @@ def tested(qtbot, panel: ExportPanel) -> None:
     qtbot.waitUntil(panel.connection.button.isEnabled, timeout=SLOW)
 
 
-def test_test_connection_saves_settings_and_keeps_the_password_in_the_keyring(
-    qtbot, panel, db
-):
+def test_test_connection_saves_settings_and_keeps_the_password_in_the_keyring(qtbot, panel, db):
     tested(qtbot, panel)
     assert "Connected" in panel.connection.status.text()
     assert get_secret("db.password") == db.password

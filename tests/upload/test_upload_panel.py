@@ -128,7 +128,8 @@ def test_without_a_keyring_the_secret_is_kept_for_the_session_and_said(qtbot, pa
 def test_test_connection_leaves_the_window_usable_and_can_be_cancelled(qtbot, panel, oss):
     oss.inject("PutObject", "slow", times=1, delay=5)
     panel.test_connection()  # returns at once: the probe runs on a pool thread
-    assert panel.connection.cancel_button.isVisibleTo(panel) and not panel.connection.button.isEnabled()
+    assert panel.connection.cancel_button.isVisibleTo(panel)
+    assert not panel.connection.button.isEnabled()
     assert "Checking the connection" in panel.connection.status.text()
     panel.connection.cancel()
     assert panel.connection.button.isEnabled() and not panel.connection.busy.isVisibleTo(panel)
