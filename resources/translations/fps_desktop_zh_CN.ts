@@ -222,87 +222,87 @@
 <context>
     <name>ExportSummary</name>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="106"/>
+        <location filename="../../fps_desktop/export/report.py" line="52"/>
         <source>Dry run finished (nothing written)</source>
         <translation>试运行完成（未写入任何文件）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="107"/>
+        <location filename="../../fps_desktop/export/report.py" line="53"/>
         <source>Export finished</source>
         <translation>导出完成!</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="117"/>
+        <location filename="../../fps_desktop/export/report.py" line="63"/>
         <source>Groups</source>
         <translation>总分组数</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="118"/>
+        <location filename="../../fps_desktop/export/report.py" line="64"/>
         <source>Succeeded groups</source>
         <translation>成功分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="119"/>
+        <location filename="../../fps_desktop/export/report.py" line="65"/>
         <source>Failed groups</source>
         <translation>失败分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="120"/>
+        <location filename="../../fps_desktop/export/report.py" line="66"/>
         <source>Empty groups</source>
         <translation>无数据分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="121"/>
+        <location filename="../../fps_desktop/export/report.py" line="67"/>
         <source>Invoices</source>
         <translation>总发票数</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="122"/>
+        <location filename="../../fps_desktop/export/report.py" line="68"/>
         <source>Files written</source>
         <translation>成功文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="123"/>
+        <location filename="../../fps_desktop/export/report.py" line="69"/>
         <source>Failed files</source>
         <translation>失败文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="124"/>
+        <location filename="../../fps_desktop/export/report.py" line="70"/>
         <source>Shared file names</source>
         <translation>共用文件名</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="125"/>
+        <location filename="../../fps_desktop/export/report.py" line="71"/>
         <source>Moved aside</source>
         <translation>已移出（.removed）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="126"/>
+        <location filename="../../fps_desktop/export/report.py" line="72"/>
         <source>Duration</source>
         <translation>总耗时</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="127"/>
+        <location filename="../../fps_desktop/export/report.py" line="73"/>
         <source>Per invoice</source>
         <translation>平均每张发票处理时间</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="130"/>
+        <location filename="../../fps_desktop/export/report.py" line="76"/>
         <source>Index</source>
         <translation>清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="134"/>
+        <location filename="../../fps_desktop/export/report.py" line="80"/>
         <source>Skipped invoice id {id} (tenant {tenant}): {reason}</source>
         <translation>已跳过发票 id {id}（租户 {tenant}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="141"/>
+        <location filename="../../fps_desktop/export/report.py" line="87"/>
         <source>Invoice id {id} (tenant {tenant}) shares its file name with another: {name}</source>
         <translation>发票 id {id}（租户 {tenant}）与另一张发票文件名相同，已另存为：{name}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="150"/>
+        <location filename="../../fps_desktop/export/report.py" line="96"/>
         <source>... and {count} more rows (see the log)</source>
         <translation>……另有 {count} 行（详见日志）</translation>
     </message>
@@ -593,7 +593,7 @@ cannot be printed: {reason}</source>
         <translation>数据库报错：{detail}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="803"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="292"/>
         <source>Cannot create the export folder {folder}: {reason}</source>
         <translation>无法创建导出文件夹 {folder}：{reason}</translation>
     </message>
