@@ -148,7 +148,8 @@ def push_to_painted() -> None:
 
 def push_latency_under_starvation(pushes: int = 20) -> None:
     """Each attack from another process, 40 connections (the listener has 32 slots)."""
-    from fps_desktop.listener.server import MAX_CONNECTIONS, GuidListener, ListenerConfig
+    from fps_desktop.listener.connections import MAX_CONNECTIONS
+    from fps_desktop.listener.server import GuidListener, ListenerConfig
     from tests.listener.attacks import PATTERNS, AttackProcess, push_latencies
     from tests.listener.conftest import PBMS
 

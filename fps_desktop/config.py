@@ -240,6 +240,8 @@ class Settings:
                 kind=setting.kind.__name__,
             )
         with self._lock:
+            if key in self._user and self._user[key] == value:
+                return  # nothing changed: no write (a GUID opened again sets the same list)
             self._user[key] = value
             self._save()
 

@@ -40,16 +40,30 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 [ -n "$win" ] || fail "no window within 30 s"
-echo "step 1: window shown"; sleep 1; shot 1-window
+echo "step 1: window shown"; sleep 0.5; shot 1-window
 xdotool windowactivate --sync "$win" 2>/dev/null; xdotool windowfocus --sync "$win" 2>/dev/null
+# What a clerk waits for, they see: the title naming the GUID, a new window in front.
+active_title() { xdotool getactivewindow getwindowname 2>/dev/null; }
+until_title() {  # until_title has|not TEXT: wait up to 30 s for the window in front
+  for _ in $(seq 1 120); do
+    case "$1:$(active_title)" in has:*"$2"*) return 0 ;; not:"$2") ;; not:?*) return 0 ;; esac
+    sleep 0.25
+  done
+  return 1
+}
 xdotool type --delay 5 "$GUID"; xdotool key Return
-sleep 4; shot 2-opened
+until_title has "$GUID" || fail "the window title never named the GUID"
+sleep 1; shot 2-opened
 echo "step 2: GUID typed and Enter pressed"
+main_title=$(active_title)
 xdotool key ctrl+p
-sleep 4; shot 3-print-dialog
+until_title not "$main_title" || fail "Ctrl+P opened no print dialog"
+sleep 1.5; shot 3-print-dialog
 echo "step 3: Ctrl+P pressed"
+print_title=$(active_title)
 xdotool key Return
-sleep 2; shot 4-after-print
+until_title not "$print_title" || fail "Print asked for no file name"
+sleep 0.5; shot 4-after-print
 # A save dialog (Save as PDF file) asks for a name: type the full path and press Enter.
 xdotool key ctrl+a; xdotool type --delay 5 "$out"; xdotool key Return
 echo "step 4: Print pressed, file name typed"

@@ -44,7 +44,8 @@ case "${1:-}" in
     venv "[test]"
     .venv/bin/python -m ruff check .
     .venv/bin/python -m ruff format --check .
-    exec .venv/bin/python -m pytest "${@:2}"
+    # One test process per core: most of the suite waits on servers, sockets and Qt.
+    exec .venv/bin/python -m pytest -n auto --dist worksteal "${@:2}"
     ;;
   *)
     echo "usage: scripts/dev.sh start|test [pytest args]" >&2

@@ -4,6 +4,7 @@ import threading
 
 import pymupdf
 import pytest
+import shiboken6
 
 from fps_desktop import __version__
 from fps_desktop.cli import main
@@ -56,6 +57,26 @@ def test_job_queue_runs_off_the_gui_thread_and_reports(qtbot):
         entry = queue.submit(Job("demo", run))
     assert seen["thread"] is not threading.main_thread()
     assert entry.state == JobState.DONE and entry.message == "ok"
+
+
+def test_a_job_that_outlives_its_window_is_not_answered(qtbot):
+    """A window closed (and deleted) while its job ran: the job ends quietly, instead of
+    calling into widgets Qt has already destroyed."""
+    from PySide6.QtWidgets import QLabel
+
+    queue = JobQueue()
+    label = QLabel()
+    release = threading.Event()
+
+    def run(progress, cancel):
+        release.wait(30)
+        return JobResult("ok")
+
+    entry = queue.submit(Job("late", run), on_done=label.setText)
+    label.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(label), timeout=5000)
+    release.set()
+    qtbot.waitUntil(lambda: entry.state == JobState.DONE, timeout=30_000)
 
 
 @pytest.mark.allow_log_warnings

@@ -121,3 +121,14 @@ def test_a_typed_secret_without_keyring_is_kept_for_the_session():
 def test_a_typed_secret_goes_to_the_keyring(memory_keyring):
     assert keep_secret("db.password", "pw") == config.KEPT_IN_KEYRING
     assert memory_keyring.secrets[("fps-desktop", "db.password")] == "pw"
+
+
+def test_setting_the_value_it_already_has_writes_nothing(fps_home):
+    """Opening a GUID that is already first in the recent list must not rewrite the file."""
+    settings = Settings()
+    settings.set("ui.recent_guids", ["c965a2d4e1f04b8f9a1c2d3e4f5a6b7c"])
+    written = settings.paths.user_settings.stat().st_ino
+    settings.set("ui.recent_guids", ["c965a2d4e1f04b8f9a1c2d3e4f5a6b7c"])
+    assert settings.paths.user_settings.stat().st_ino == written
+    settings.set("ui.recent_guids", [])
+    assert settings.paths.user_settings.stat().st_ino != written

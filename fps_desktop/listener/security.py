@@ -1,7 +1,9 @@
 """The checks a request must pass before the listener acts on it.
 
-Pure functions and small stateful guards (rate limit, nonce memory), so each
-rule can be tested alone and the server reads as a list of refusals.
+Who may ask (the Host header against DNS rebinding, the Origin allowlist and the
+CORS answer it earns, the rate limit) and what a push must be (its schema, its
+signature, a nonce never seen before). Pure functions and small stateful guards, so
+each rule can be tested alone and the server reads as a list of refusals.
 """
 
 from __future__ import annotations
@@ -81,6 +83,23 @@ def check_origin(origin: str | None, allowed: set[str]) -> None:
     """No Origin (curl, PBMS back end) is allowed; a browser's Origin must be listed."""
     if origin is not None and normalise_origin(origin) not in allowed:
         raise Refusal(403, "origin_not_allowed", "This web site may not send documents here.")
+
+
+def cors_headers(origin: str | None, private_network: bool) -> list[tuple[str, str]]:
+    """What lets the page at ``origin`` read an answer: given only once it passed
+    ``check_origin``; ``private_network`` when the browser asked to reach this computer."""
+    if origin is None:
+        return []
+    headers = [
+        ("Access-Control-Allow-Origin", origin),
+        ("Vary", "Origin"),
+        ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
+        ("Access-Control-Allow-Headers", "Content-Type"),
+        ("Access-Control-Max-Age", "600"),
+    ]
+    if private_network:
+        headers.append(("Access-Control-Allow-Private-Network", "true"))
+    return headers
 
 
 def signed_message(method: str, path: str, fields: dict[str, str | int]) -> str:

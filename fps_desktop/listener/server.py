@@ -1,34 +1,36 @@
-"""The localhost HTTP listener PBMS pushes GUIDs to (seed 000's ``/api/set_guid``).
+"""The localhost HTTP listener PBMS pushes GUIDs to (seed 000's ``/api/set_guid``): its routes.
 
 Bound to loopback only, it refuses anything a hostile web page in the same
-browser could send: foreign Host headers (DNS rebinding), origins IT did not
-allow, non-JSON bodies, big bodies, slow clients and floods. A push only ever
-opens a GUID; printing from a request needs a setting and a signature.
+browser could send. The defences live apart, one home each: request parsing and
+size limits in ``wire.py``, Host and Origin checks, CORS, signatures and the rate
+limit in ``security.py``, deadlines and connection slots in ``connections.py``.
+A push only ever opens a GUID; printing from a request needs a setting and a signature.
 """
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import io
 import json
 import logging
-import math
 import os
 import secrets
 import socket
-import sys
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from fps_desktop import APP_NAME, __version__
 from fps_desktop.audit import AuditLog, log_audit_failure
 from fps_desktop.config import Settings, get_secret
 from fps_desktop.errors import QT_TRANSLATE_NOOP, ListenerError
+from fps_desktop.listener.connections import (
+    CLIENT_TIMEOUT,
+    CONNECTION_LIFETIME,
+    IDLE_TIMEOUT,
+    GuardedHandler,
+    GuardedServer,
+)
 from fps_desktop.listener.refusals import NO_ORIGIN, RefusalLog
 from fps_desktop.listener.security import (
     PRINT_FIELDS,
@@ -40,23 +42,16 @@ from fps_desktop.listener.security import (
     check_host,
     check_origin,
     check_signature,
+    cors_headers,
     normalise_origin,
     parse_push,
 )
-from fps_desktop.listener.wire import RequestHead, read_head
+from fps_desktop.listener.wire import RequestHead
 from fps_desktop.logs import escape_for_log
 from fps_desktop.storage import write_atomically
 
 log = logging.getLogger(__name__)
 
-MAX_BODY = 16 * 1024
-MAX_CONNECTIONS = 32
-CLIENT_TIMEOUT = 5.0  # for one request, head and body, once its first byte arrived
-IDLE_TIMEOUT = 2.0  # for the first byte of the next request on an open connection
-CONNECTION_LIFETIME = 30.0  # then the client opens a fresh connection
-EVICTION_GRACE = 1.0  # an evicted connection's thread ends in milliseconds
-SLOW_REQUEST = 0.25  # a request (or an idle wait) this long may be closed to make room
-_IDLE, _READING, _WORKING = range(3)  # what a connection's thread is doing
 AUDITED_PATHS = ("/api/set_guid", "/api/print")
 LOCAL = "local"  # origin of curl, PBMS's back end and a second launch on this desktop
 LINK = "link"  # origin of a fpsdesktop://open?guid=... link handed over by ``open-url``
@@ -103,56 +98,11 @@ GuidCallback = Callable[[str, str], None]
 PrintCallback = Callable[[Push, str], None]
 
 
-class _DeadlineReader(io.RawIOBase):
-    """Socket reads under one deadline per request rather than per ``recv``.
-
-    A plain socket timeout restarts with every byte, so a client trickling one byte
-    a second could hold a thread forever; here the whole request, headers and body,
-    must arrive before the deadline.
-    """
-
-    def __init__(self, sock: socket.socket) -> None:
-        super().__init__()
-        self.sock = sock
-        self.deadline = math.inf
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        remaining = self.deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError("the request took longer than allowed")
-        self.sock.settimeout(remaining)
-        return self.sock.recv_into(buffer)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    """One connection: strict request heads, a deadline per request, an answer to each."""
+class _Handler(GuardedHandler):
+    """Answers each request read in time: checks who asks, then routes it."""
 
     server: _Server
-    protocol_version = "HTTP/1.1"
     server_version = APP_NAME
-
-    def setup(self) -> None:
-        super().setup()
-        # Headers and body go out as two writes; without this, Nagle and delayed ACKs
-        # add 40 ms to every keep-alive answer.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.reader = _DeadlineReader(self.connection)
-        self.rfile = io.BufferedReader(self.reader)
-        self.opened = time.monotonic()
-        self.served = 0
-        self.leaving = False  # asked to make room: no further request on this connection
-
-    def finish(self) -> None:
-        self.server.slots.forget(self)
-        super().finish()
-
-    def evict(self) -> None:
-        """Called from the accepting thread: wake this connection's blocked read and end it."""
-        with contextlib.suppress(OSError):
-            self.connection.shutdown(socket.SHUT_RDWR)
 
     def handle_one_request(self) -> None:
         """One request, answered whatever it holds: no exception ends a connection silently."""
@@ -164,54 +114,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._refuse(Refusal(500, "internal", "FPS Desktop failed on this request."))
 
     def _one_request(self) -> None:
-        """Wait for a request within the idle deadline, then read, check and answer it."""
-        config = self.server.listener.config
-        self.close_connection = True
-        self.command, self.request_version = None, self.protocol_version
-        self.path, self.head, self.body, self.requestline = "", None, b"", "-"
         self._cors_origin: str | None = None
         self._push: Push | None = None
-        if self.leaving or time.monotonic() - self.opened > config.connection_lifetime:
-            return  # this connection makes way; the client simply opens a new one
-        self.server.slots.mark(self, _IDLE)
-        self.reader.deadline = time.monotonic() + config.idle_timeout
-        started = False
         try:
-            if not self.rfile.peek(1):
-                return
-            started = True
-            self.server.slots.mark(self, _READING)
-            self.reader.deadline = time.monotonic() + config.client_timeout
-            head = read_head(self.rfile)
-            if head is None:
-                return
-            self.head, self.command, self.path = head, head.method, head.target
-            self.requestline = f"{head.method} {escape_for_log(head.target, 80)}"
-            self.body = self._receive_body(head)
-        except TimeoutError:
-            if started:  # an idle connection simply closes; a slow request gets told
-                self._refuse(Refusal(408, "timeout", "The request arrived too slowly."))
-            return
+            head = self.read_request()
         except Refusal as refusal:
             self._refuse(refusal)
             return
-        except OSError:
-            return  # the client hung up, or was evicted to make room
-        self.server.slots.mark(self, _WORKING)
-        self.served += 1
-        self.close_connection = not head.keep_alive
-        self._answer(head)
-
-    def _receive_body(self, head: RequestHead) -> bytes:
-        length = head.body_length()
-        if length > MAX_BODY:
-            raise Refusal(413, "too_large", "The request body is too large.")
-        if length and (head.get("expect") or "").lower() == "100-continue":
-            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-        body = self.rfile.read(length)
-        if len(body) != length:
-            raise Refusal(400, "short_body", "The request body is shorter than announced.")
-        return body
+        if head is not None:
+            self._answer(head)
 
     def _answer(self, head: RequestHead) -> None:
         """Route one complete request."""
@@ -332,20 +243,19 @@ class _Handler(BaseHTTPRequestHandler):
     def _reply(self, status: int, payload: dict | None) -> None:
         body = b"" if payload is None else json.dumps(payload).encode()
         try:
-            self.connection.settimeout(self.server.listener.config.client_timeout)
+            self.connection.settimeout(self.server.deadlines.client_timeout)
             self.send_response_only(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
             self.send_header("X-Content-Type-Options", "nosniff")
-            if self._cors_origin is not None:  # set only once the origin passed the allowlist
-                self.send_header("Access-Control-Allow-Origin", self._cors_origin)
-                self.send_header("Vary", "Origin")
-                self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-                self.send_header("Access-Control-Allow-Headers", "Content-Type")
-                self.send_header("Access-Control-Max-Age", "600")
-                if self.head.get("access-control-request-private-network") == "true":
-                    self.send_header("Access-Control-Allow-Private-Network", "true")
+            private_network = (
+                self.head is not None
+                and self.head.get("access-control-request-private-network") == "true"
+            )
+            # _cors_origin is set only once the origin passed the allowlist
+            for name, value in cors_headers(self._cors_origin, private_network):
+                self.send_header(name, value)
             if self.close_connection or self.leaving:
                 self.close_connection = True
                 self.send_header("Connection", "close")
@@ -356,118 +266,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
-class _Slots:
-    """The ``MAX_CONNECTIONS`` connection threads, and who is asked to leave when all are taken.
-
-    A new connection always gets in: the slowest request is closed first (a client
-    trickling bytes), then the longest-idle connection, then a keep-alive connection
-    that has been served already is told to close after its current answer. A fresh
-    connection sending its request promptly is never chosen, so neither idle browsers
-    nor a local program holding or hammering sockets can lock PBMS out.
-    """
-
-    def __init__(self, size: int) -> None:
-        self._free = threading.BoundedSemaphore(size)
-        self._held: dict[_Handler, tuple[int, float]] = {}  # -> (state, since when)
-        self._lock = threading.Lock()
-
-    def take(self) -> bool:
-        """A slot for a new connection, making room for up to ``EVICTION_GRACE`` seconds."""
-        deadline = time.monotonic() + EVICTION_GRACE
-        while not self._free.acquire(blocking=False):
-            if time.monotonic() > deadline:
-                return False
-            self._make_room()
-            if self._free.acquire(timeout=0.02):
-                break
-        return True
-
-    def release(self) -> None:
-        self._free.release()
-
-    def mark(self, handler: _Handler, state: int) -> None:
-        with self._lock:
-            self._held[handler] = (state, time.monotonic())
-
-    def forget(self, handler: _Handler) -> None:
-        with self._lock:
-            self._held.pop(handler, None)
-
-    def _make_room(self) -> None:
-        now = time.monotonic()
-        with self._lock:
-            choices = [
-                (rank, since, handler)
-                for handler, (state, since) in self._held.items()
-                if not handler.leaving
-                and (rank := _eviction_rank(handler, state, now - since)) is not None
-            ]
-            if not choices:
-                return
-            _, _, victim = min(choices, key=lambda choice: choice[:2])
-            victim.leaving = True
-            state = self._held[victim][0]
-        if state != _WORKING and not (state == _READING and victim.served):
-            victim.evict()  # the others close right after the answer they are working on
-
-
-def _eviction_rank(handler: _Handler, state: int, for_seconds: float) -> int | None:
-    """0 a slow request, 1 an idle connection, 2 a served keep-alive one; None: spare it."""
-    if state == _READING and for_seconds > SLOW_REQUEST:
-        return 0
-    if state == _IDLE and (handler.served or for_seconds > SLOW_REQUEST):
-        return 1
-    if handler.served:
-        return 2
-    return None
-
-
-class _Server(ThreadingHTTPServer):
-    """Thread per connection, at most ``MAX_CONNECTIONS``; a new one always gets in."""
-
-    daemon_threads = True
-    request_queue_size = 512  # a full accept queue drops SYNs: a push would wait 1 s to retry
+class _Server(GuardedServer):
+    """The guarded server of one ``GuidListener``; its accept loop also writes out summaries."""
 
     def __init__(self, address, listener: GuidListener, family: int) -> None:
-        self.address_family = family
         self.listener = listener
-        self.slots = _Slots(MAX_CONNECTIONS)
-        super().__init__(address, _Handler)
-
-    def server_bind(self) -> None:
-        """Rebind at once after a restart, yet never share the port with another program.
-
-        POSIX needs SO_REUSEADDR to ignore the previous run's TIME_WAIT connections (it
-        still refuses a port another program listens on); on Windows that option would
-        let another program steal the port, and SO_EXCLUSIVEADDRUSE is the safe one.
-        """
-        option = getattr(socket, "SO_EXCLUSIVEADDRUSE", None) or socket.SO_REUSEADDR
-        self.socket.setsockopt(socket.SOL_SOCKET, option, 1)
-        super().server_bind()
-
-    def process_request(self, request, client_address) -> None:
-        if not self.slots.take():
-            self.shutdown_request(request)  # every slot busy answering for a second: drop
-            return
-        super().process_request(request, client_address)
-
-    def process_request_thread(self, request, client_address) -> None:
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self.slots.release()
+        super().__init__(address, _Handler, family, listener.config)
 
     def service_actions(self) -> None:
         """Every poll of the accept loop: write out refusal summaries that are due."""
         self.listener.refusals.flush_due()
-
-    def handle_error(self, request, client_address) -> None:
-        """A client hanging up mid-request is routine; anything else is a bug to log."""
-        kind = sys.exc_info()[0]
-        if kind is not None and issubclass(kind, OSError):
-            log.debug("client went away", exc_info=True)
-        else:
-            log.exception("listener failed on a request")
 
 
 class GuidListener:

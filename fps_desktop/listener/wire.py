@@ -1,4 +1,4 @@
-"""Strict HTTP/1.1 request heads: one reading of the bytes, or a refusal.
+"""Strict HTTP/1.1 requests: one reading of the bytes within the size limits, or a refusal.
 
 The standard library's parser is lenient where lenience is dangerous: a bare CR ends
 a header line, a line without a colon silently hides the headers after it, the first
@@ -15,6 +15,7 @@ from fps_desktop.listener.security import Refusal
 
 MAX_LINE = 8 * 1024
 MAX_HEADERS = 64
+MAX_BODY = 16 * 1024
 MAX_BLANK_LINES = 4  # RFC 9112 lets a server skip stray blank lines before a request
 REQUEST_LINE = re.compile(rb"([A-Z]{1,16}) (/[\x21-\x7e]*) HTTP/1\.([01])\r?\n")
 TOKEN = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
@@ -127,3 +128,16 @@ def read_head(rfile) -> RequestHead | None:
         name, value = match.groups()
         head.fields.setdefault(name.decode().lower(), []).append(value.decode("latin-1"))
     raise Refusal(431, "too_large", "Too many header lines.")
+
+
+def read_body(rfile, wfile, head: RequestHead) -> bytes:
+    """The body announced by ``head``: at most ``MAX_BODY`` bytes, all of them or a refusal."""
+    length = head.body_length()
+    if length > MAX_BODY:
+        raise Refusal(413, "too_large", "The request body is too large.")
+    if length and (head.get("expect") or "").lower() == "100-continue":
+        wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+    body = rfile.read(length)
+    if len(body) != length:
+        raise Refusal(400, "short_body", "The request body is shorter than announced.")
+    return body

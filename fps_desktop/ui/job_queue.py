@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractListModel,
     QCoreApplication,
@@ -68,6 +69,13 @@ def failure_message(exc: Exception) -> str:
     )
 
 
+def _receiver_alive(callback: Callable) -> bool:
+    """False when ``callback`` is a method of a widget Qt has already deleted: a job
+    that outlives the window that started it (closed while the job ran) is not answered."""
+    receiver = getattr(callback, "__self__", None)
+    return not isinstance(receiver, QObject) or shiboken6.isValid(receiver)
+
+
 class _TaskSignals(QObject):
     done = Signal(object)
     failed = Signal(str)
@@ -101,18 +109,20 @@ def run_task(
     on_done: Callable[[object], None],
     on_failed: Callable[[str], None],
     pool: QThreadPool | None = None,
+    priority: int = 0,
 ) -> None:
     """Run ``work()`` on a pool thread; its result or error comes back on the GUI thread.
 
-    For short work that belongs to one widget (a preview, a thumbnail) rather than
-    to the job list; bind the callbacks to that widget's methods.
+    For short work that belongs to one widget (a preview, a page) rather than to the
+    job list; bind the callbacks to that widget's methods, so a closed widget simply
+    stops listening. ``priority`` puts the work ahead of queued work of lower priority.
     """
     task = _Task(work)
     task.signals.done.connect(on_done)
     task.signals.failed.connect(on_failed)
     task.signals.ended.connect(lambda: _running.discard(task))
     _running.add(task)
-    (pool or QThreadPool.globalInstance()).start(task)
+    (pool or QThreadPool.globalInstance()).start(task, priority)
 
 
 class _RunnerSignals(QObject):
@@ -248,7 +258,7 @@ class JobQueue(QAbstractListModel):
         entry.message = _translated(result.summary, result.summary_params)
         entry.runner = None
         self._changed(entry)
-        if entry.on_done is not None:
+        if entry.on_done is not None and _receiver_alive(entry.on_done):
             entry.on_done(result)
         self.job_finished.emit(entry, result)
 

@@ -140,6 +140,7 @@ class PageView(QScrollArea):
         self._resize_timer = QTimer(self, singleShot=True, interval=60)
         self._resize_timer.timeout.connect(self._request)
         renderer.rendered.connect(self._on_rendered)
+        renderer.failed.connect(self._on_failed)
 
     def show_page(self, ref: PageRef | None) -> None:
         self.ref = ref
@@ -194,4 +195,12 @@ class PageView(QScrollArea):
         pixmap.setDevicePixelRatio(self.devicePixelRatioF())
         self.label.setPixmap(pixmap)
         self.label.resize(pixmap.deviceIndependentSize().toSize())
+        self.painted.emit()
+
+    def _on_failed(self, request: PageRequest | None, reason: str) -> None:
+        if request is None or request != self._pending:
+            return
+        self.label.setText(self.tr("This page cannot be shown: {reason}").format(reason=reason))
+        self.label.setWordWrap(True)
+        self.label.resize(self.viewport().size() * 0.8)
         self.painted.emit()

@@ -1,8 +1,8 @@
-"""Page rendering off the GUI thread: one worker pool, newest request first.
+"""Page rendering off the GUI thread: one worker pool, urgent requests first.
 
 PyMuPDF is not thread-safe, so rendering goes through a pool of one thread and
 the shared ``mupdf_lock``; requests that went out of view are dropped before
-they cost anything.
+they cost anything. Work reaches the GUI through ``run_task``, like all short work.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pymupdf
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
 from fps_desktop.documents.models import FileKind
 from fps_desktop.documents.pdf import mupdf_lock, open_document
-from fps_desktop.errors import DocumentError
+from fps_desktop.ui.job_queue import failure_message, run_task
 
 log = logging.getLogger(__name__)
 
@@ -37,23 +37,11 @@ class PageRequest:
     grayscale: bool = False
 
 
-class _Signals(QObject):
-    rendered = Signal(object, QImage)
-    failed = Signal(object, str)
-
-
-class _RenderTask(QRunnable):
-    def __init__(self, renderer: PageRenderer, request: PageRequest) -> None:
-        super().__init__()
-        self.renderer = renderer
-        self.request = request
-
-    def run(self) -> None:
-        self.renderer._render(self.request)
-
-
 class PageRenderer(QObject):
-    """Turns ``PageRequest`` into ``QImage`` on a worker; results come back as signals."""
+    """Turns ``PageRequest`` into ``QImage`` on a worker; results come back as signals.
+
+    ``failed(request, reason)`` names why a page cannot be shown, in the user's words.
+    """
 
     rendered = Signal(object, QImage)
     failed = Signal(object, str)
@@ -62,21 +50,23 @@ class PageRenderer(QObject):
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
-        self._signals = _Signals()
-        self._signals.rendered.connect(self.rendered)
-        self._signals.failed.connect(self.failed)
         self._open: OrderedDict[Path, pymupdf.Document] = OrderedDict()
         self._max_open = max_open
         self._wanted: set[PageRequest] = set()
 
     def request(self, request: PageRequest, urgent: bool = False) -> None:
         self._wanted.add(request)
-        self.pool.start(_RenderTask(self, request), priority=1 if urgent else 0)
+        run_task(
+            lambda: self._render(request),
+            self._deliver,
+            self._lost,
+            pool=self.pool,
+            priority=1 if urgent else 0,
+        )
 
     def forget(self) -> None:
-        """Drop queued requests (a new GUID replaced the old one)."""
+        """Drop queued requests (a new GUID replaced the old one): they end unrendered."""
         self._wanted.clear()
-        self.pool.clear()
 
     def shutdown(self) -> None:
         self.forget()
@@ -96,9 +86,11 @@ class PageRenderer(QObject):
         self._open.move_to_end(request.path)
         return doc
 
-    def _render(self, request: PageRequest) -> None:
+    def _render(self, request: PageRequest) -> tuple[PageRequest, QImage | None, str] | None:
+        """Runs on the pool: the image, or why there is none (a damaged page must not
+        take the worker down); None when the page went out of view meanwhile."""
         if request not in self._wanted:
-            return
+            return None
         self._wanted.discard(request)
         try:
             with mupdf_lock:
@@ -114,11 +106,19 @@ class PageRenderer(QObject):
                 )
                 fmt = QImage.Format.Format_Grayscale8 if gray else QImage.Format.Format_RGB888
                 image = QImage(pix.samples, pix.width, pix.height, pix.stride, fmt).copy()
-        except DocumentError as exc:
-            self._signals.failed.emit(request, exc.message)
+        except Exception as exc:
+            log.warning("cannot render %s page %d", request.name, request.page + 1)
+            return request, None, failure_message(exc)
+        return request, image, ""
+
+    def _deliver(self, outcome: tuple[PageRequest, QImage | None, str] | None) -> None:
+        if outcome is None:
             return
-        except Exception as exc:  # a damaged file must not take the worker thread down
-            log.warning("cannot render %s page %d: %s", request.name, request.page + 1, exc)
-            self._signals.failed.emit(request, str(exc))
-            return
-        self._signals.rendered.emit(request, image)
+        request, image, reason = outcome
+        if image is None:
+            self.failed.emit(request, reason)
+        else:
+            self.rendered.emit(request, image)
+
+    def _lost(self, message: str) -> None:
+        self.failed.emit(None, message)

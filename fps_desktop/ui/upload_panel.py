@@ -38,6 +38,7 @@ from fps_desktop.ui.job_queue import JobEntry, JobQueue, JobState
 from fps_desktop.upload import manifest
 from fps_desktop.upload.client import SECRET_NAME, Access, OssConfig, describe_access
 from fps_desktop.upload.jobs import NewUpload, upload_job
+from fps_desktop.upload.progress import UploadProgress
 from fps_desktop.upload.store import (
     CANCELLED,
     COMPLETED,
@@ -53,7 +54,7 @@ from fps_desktop.upload.store import (
     error_text,
 )
 from fps_desktop.upload.tasks import normalise_prefix
-from fps_desktop.upload.uploader import Uploader, UploadProgress
+from fps_desktop.upload.uploader import Uploader
 
 STATE_LABELS = {
     NEW: QT_TRANSLATE_NOOP("UploadPanel", "New"),

@@ -21,8 +21,8 @@ from oss2.exceptions import NotFound, OssError
 from fps_desktop.errors import QT_TRANSLATE_NOOP, UsageError
 from fps_desktop.jobs import CancelToken
 from fps_desktop.upload.client import OssConfig, Retrying, is_refused, listed_objects, plain_error
+from fps_desktop.upload.remote import META_MD5
 from fps_desktop.upload.store import DEDUPED, DONE, FAILED, PENDING, Task, TaskStore
-from fps_desktop.upload.uploader import META_MD5
 
 SERVER_COLUMNS = ["key", "size", "md5", "etag", "last_modified", "local_md5", "matches"]
 LOCAL_COLUMNS = ["path", "size", "md5", "state"]

@@ -362,7 +362,7 @@ cannot be printed: {reason}</source>
         <translation>设置项 {key} 需要 {kind} 类型的值。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="324"/>
+        <location filename="../../fps_desktop/config.py" line="326"/>
         <source>This computer has no password store (keyring), so the secret was not saved. Ask IT to enable one.</source>
         <translation>本机没有可用的密码存储（钥匙串），密钥未保存。请联系信息中心开启。</translation>
     </message>
@@ -538,7 +538,7 @@ cannot be printed: {reason}</source>
     </message>
     <message>
         <location filename="../../fps_desktop/cli/upload.py" line="71"/>
-        <location filename="../../fps_desktop/upload/uploader.py" line="329"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="108"/>
         <source>There is no upload task {task}.</source>
         <translation>没有编号为 {task} 的上传任务。</translation>
     </message>
@@ -618,17 +618,17 @@ cannot be printed: {reason}</source>
         <translation>无法读取 Excel 模板 {name}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="597"/>
+        <location filename="../../fps_desktop/listener/server.py" line="405"/>
         <source>Port {ports} is already used by another program, so PBMS cannot send documents. Close that program or ask IT to choose another port.</source>
         <translation>端口 {ports} 已被其他程序占用，PBMS 无法推送单据。请关闭该程序，或联系信息中心更换端口。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="602"/>
+        <location filename="../../fps_desktop/listener/server.py" line="410"/>
         <source>Port {ports} is still held by the connections of an earlier run, so PBMS cannot send documents yet. Wait a minute and start FPS Desktop again.</source>
         <translation>端口 {ports} 仍被上一次运行的连接占用，PBMS 暂时无法发送单据。请等一分钟后重新启动 FPS Desktop。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="607"/>
+        <location filename="../../fps_desktop/listener/server.py" line="415"/>
         <source>This computer does not let FPS Desktop listen on port {ports} (it may be reserved by the system), so PBMS cannot send documents. Ask IT to choose another port.</source>
         <translation>本机不允许 FPS Desktop 监听端口 {ports}（可能被系统保留），PBMS 无法发送单据。请联系 IT 更换端口。</translation>
     </message>
@@ -648,7 +648,7 @@ cannot be printed: {reason}</source>
         <translation>无法连接 OSS（{endpoint}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="715"/>
+        <location filename="../../fps_desktop/upload/multipart.py" line="226"/>
         <source>The data OSS received did not match the file (CRC check failed).</source>
         <translation>OSS 收到的数据与文件不一致（CRC 校验失败）。</translation>
     </message>
@@ -738,23 +738,22 @@ cannot be printed: {reason}</source>
         <translation>分片大小至少为 100 KB。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="355"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="144"/>
         <source>The upload stopped because of an unexpected problem ({reason}). Resume the task to carry on; the details are in the log file.</source>
         <translation>上传因意外问题而停止（{reason}）。继续该任务即可接着上传；详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="427"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="216"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="453"/>
-        <location filename="../../fps_desktop/upload/uploader.py" line="673"/>
+        <location filename="../../fps_desktop/upload/sending.py" line="30"/>
         <source>Cannot read {path}: {reason}</source>
         <translation>无法读取 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="687"/>
+        <location filename="../../fps_desktop/upload/multipart.py" line="198"/>
         <source>OSS accepted part {number} of {key} without an ETag, which it always sends and which is needed to join the parts. A proxy or a storage service that only imitates OSS is in between.</source>
         <translation>OSS 接收了 {key} 的第 {number} 个分片，但应答中没有 ETag；OSS 总会发送 ETag，合并分片也需要它。中间有代理，或者对方只是模仿 OSS 的存储服务。</translation>
     </message>
@@ -1202,32 +1201,32 @@ cannot be printed: {reason}</source>
 <context>
     <name>JobQueue</name>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="39"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="40"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="40"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="41"/>
         <source>Running</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="41"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="42"/>
         <source>Done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="42"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="43"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="43"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="44"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="66"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="67"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
     </message>
@@ -1266,7 +1265,7 @@ cannot be printed: {reason}</source>
         <translation>导出发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="583"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="584"/>
         <source>Export upload manifest</source>
         <translation>导出上传清单</translation>
     </message>
@@ -1569,6 +1568,14 @@ Finance Print Station</source>
     </message>
 </context>
 <context>
+    <name>PageView</name>
+    <message>
+        <location filename="../../fps_desktop/ui/page_view.py" line="203"/>
+        <source>This page cannot be shown: {reason}</source>
+        <translation>此页无法显示：{reason}</translation>
+    </message>
+</context>
+<context>
     <name>PrintDialog</name>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="95"/>
@@ -1721,12 +1728,12 @@ Finance Print Station</source>
 <context>
     <name>Secrets</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="280"/>
+        <location filename="../../fps_desktop/config.py" line="282"/>
         <source>Kept in the system password store (keyring), never in the settings file.</source>
         <translation>保存在系统密码库（keyring）中，不会写入设置文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="283"/>
+        <location filename="../../fps_desktop/config.py" line="285"/>
         <source>This computer has no password store (keyring): the secret is kept only until FPS Desktop closes. Ask IT to enable one.</source>
         <translation>此电脑没有密码库（keyring）：密钥只保留到 FPS Desktop 关闭为止。请联系 IT 启用密码库。</translation>
     </message>
@@ -1813,247 +1820,247 @@ Finance Print Station</source>
 <context>
     <name>UploadPanel</name>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="59"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="60"/>
         <source>New</source>
         <translation>新建</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="60"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="61"/>
         <source>Uploading</source>
         <translation>上传中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="61"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="62"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="62"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="63"/>
         <source>Completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="63"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="64"/>
         <source>Finished with failures</source>
         <translation>已完成（有失败）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="64"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="65"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="65"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="66"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="67"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="68"/>
         <source>Interrupted (resume it)</source>
         <translation>已中断（可继续）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="243"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="244"/>
         <source>OSS account</source>
         <translation>OSS 账号</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="245"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="246"/>
         <source>Endpoint</source>
         <translation>Endpoint</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="246"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="247"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="247"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="248"/>
         <source>AccessKey ID</source>
         <translation>AccessKey ID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="248"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="249"/>
         <source>AccessKey secret</source>
         <translation>AccessKey 密钥</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="253"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="254"/>
         <source>Drop files or folders here</source>
         <translation>将文件或文件夹拖到这里</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="255"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="256"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="257"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="258"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="259"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="260"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="262"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="263"/>
         <source>folder in the bucket, e.g. 2024/scans</source>
         <translation>Bucket 中的目录，例如 2024/scans</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="263"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="264"/>
         <source>Pack everything into one ZIP first</source>
         <translation>先打包为一个 ZIP</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="264"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="265"/>
         <source>Start upload</source>
         <translation>开始上传</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="270"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="271"/>
         <source>New upload (drop files or folders)</source>
         <translation>新建上传（拖入文件或文件夹）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="274"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="275"/>
         <source>Prefix</source>
         <translation>前缀</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="70"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="71"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="71"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="72"/>
         <source>Destination</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="72"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="73"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="73"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="74"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="74"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="75"/>
         <source>Bytes</source>
         <translation>字节</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="75"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="76"/>
         <source>Saved (instant)</source>
         <translation>秒传节省</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="76"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="77"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="293"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="294"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="295"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="296"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="297"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="298"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="299"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="300"/>
         <source>Retry failed</source>
         <translation>重试失败项</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="301"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="302"/>
         <source>Export manifest…</source>
         <translation>导出清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="316"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="317"/>
         <source>Failures of the selected task, with reasons</source>
         <translation>所选任务的失败项及原因</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="318"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="319"/>
         <source>object key, e.g. 2024/scans/a.pdf</source>
         <translation>对象键，例如 2024/scans/a.pdf</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="319"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="320"/>
         <source>Copy temporary link</source>
         <translation>复制临时链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="371"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="372"/>
         <source>Connected to bucket {bucket}.</source>
         <translation>已连接到 Bucket {bucket}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="376"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="377"/>
         <source>The key may upload but neither read nor list, so every file is sent, even one already there.</source>
         <translation>该密钥可以上传，但既不能读取也不能列举，因此每个文件都会发送，即使已经存在。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="381"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="382"/>
         <source>The key may not read object information; files already there are found only through the listing.</source>
         <translation>该密钥不能读取对象信息；已存在的文件只能通过列举发现。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="385"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="386"/>
         <source>The key may not list the bucket; each file is checked alone.</source>
         <translation>该密钥不能列举存储桶；将逐个检查文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="390"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="391"/>
         <source>Files to upload</source>
         <translation>要上传的文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="395"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="396"/>
         <source>Folder to upload</source>
         <translation>要上传的文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="408"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="409"/>
         <source>Add files or folders first.</source>
         <translation>请先添加文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="534"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="535"/>
         <source>{minutes} min {seconds} s left</source>
         <translation>剩余 {minutes} 分 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="542"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="543"/>
         <source>{files} of {total_files} files · {done} of {total} · {rate}/s · {left} · {saved} saved by instant upload · {failed} failed</source>
         <translation>文件 {files}/{total_files} · {done}/{total} · {rate}/秒 · {left} · 秒传节省 {saved} · 失败 {failed}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="563"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="564"/>
         <source>Export manifest</source>
         <translation>导出清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="565"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="566"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="599"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="600"/>
         <source>Link copied; it works for {minutes} minutes.</source>
         <translation>链接已复制，{minutes} 分钟内有效。</translation>
     </message>

@@ -8,13 +8,15 @@ import socket
 import time
 
 
-def exchange(port: int, data: bytes, wait: float = 5.0) -> list[tuple[int, dict | None]]:
-    """Send ``data`` and collect every answer until the listener closes the connection.
+def exchange(
+    port: int, data: bytes, wait: float = 5.0, until: int | None = None
+) -> list[tuple[int, dict | None]]:
+    """Send ``data`` and collect every answer until the listener closes the connection
+    (or, with ``until``, until that many answers are complete).
 
     The write side stays open, so a listener that waits for more never gets an EOF it
     could mistake for the end of a request; an answer missing after ``wait`` is simply absent.
     """
-    answers: list[tuple[int, dict | None]] = []
     received = b""
     with socket.create_connection(("127.0.0.1", port), timeout=wait) as sock:
         with contextlib.suppress(OSError):
@@ -29,13 +31,24 @@ def exchange(port: int, data: bytes, wait: float = 5.0) -> list[tuple[int, dict 
             if not chunk:
                 break
             received += chunk
-    while received:
+            if until is not None and len(_answers(received, whole=True)) >= until:
+                break
+    return _answers(received)
+
+
+def _answers(received: bytes, whole: bool = False) -> list[tuple[int, dict | None]]:
+    """The answers in ``received``; with ``whole``, a last one whose body is still
+    arriving is left out (an answer to HEAD announces a body it never sends)."""
+    answers: list[tuple[int, dict | None]] = []
+    while b"\r\n\r\n" in received:
         head, _, rest = received.partition(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
         status = int(lines[0].split()[1])
         fields = (line.partition(":") for line in lines[1:])
         headers = {name.strip().lower(): value.strip() for name, _, value in fields}
         length = int(headers.get("content-length", "0"))
+        if whole and len(rest) < length:
+            break
         body, received = rest[:length], rest[length:]
         answers.append((status, json.loads(body) if body else None))
     return answers

@@ -18,7 +18,7 @@ def push_head(port: int, body: bytes, extra: list[tuple[str, str]] = ()) -> list
 
 
 def answer_of(port: int, data: bytes) -> tuple[int, dict | None]:
-    answers = exchange(port, data)
+    answers = exchange(port, data, until=1)
     assert answers, "the listener closed the connection without an answer"
     return answers[0]
 

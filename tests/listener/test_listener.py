@@ -15,15 +15,11 @@ from fps_desktop import __version__
 from fps_desktop.audit import AuditLog
 from fps_desktop.config import Paths, Settings
 from fps_desktop.errors import ListenerError
+from fps_desktop.listener.connections import MAX_CONNECTIONS
 from fps_desktop.listener.handoff import hand_to_running_instance, raise_running_instance
 from fps_desktop.listener.security import NonceMemory, signature_for
-from fps_desktop.listener.server import (
-    MAX_BODY,
-    MAX_CONNECTIONS,
-    GuidListener,
-    ListenerConfig,
-    instance_file,
-)
+from fps_desktop.listener.server import GuidListener, ListenerConfig, instance_file
+from fps_desktop.listener.wire import MAX_BODY
 from tests.listener.conftest import GUID, PBMS, Client
 from tests.net import free_port
 

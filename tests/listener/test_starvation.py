@@ -2,7 +2,7 @@
 
 import pytest
 
-from fps_desktop.listener.server import MAX_CONNECTIONS
+from fps_desktop.listener.connections import MAX_CONNECTIONS
 from tests.listener.attacks import PATTERNS, AttackProcess, median, push_latencies
 
 

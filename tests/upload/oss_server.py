@@ -170,7 +170,7 @@ class OssServer:
         (self.root / "data").mkdir(parents=True, exist_ok=True)
         handler = type("Handler", (_Handler,), {"oss": self})
         self._httpd = _QuietServer(("127.0.0.1", port), handler)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
         return self
 

@@ -17,9 +17,10 @@ from fps_desktop.errors import UploadError
 from fps_desktop.jobs import CancelToken, no_progress
 from fps_desktop.upload import manifest
 from fps_desktop.upload.client import OssConfig, Retrying, check_access, describe_access
+from fps_desktop.upload.remote import ExistingObjects
 from fps_desktop.upload.store import COMPLETED, FAILED, STOPPED, error_text
 from fps_desktop.upload.tasks import create_task
-from fps_desktop.upload.uploader import ExistingObjects, Uploader
+from fps_desktop.upload.uploader import Uploader
 from tests.upload.conftest import BUCKET, KEY_ID, SECRET, make_tree
 
 PART = 128 * 1024

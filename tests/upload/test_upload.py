@@ -22,6 +22,7 @@ from fps_desktop.errors import Cancelled, UploadError
 from fps_desktop.jobs import CancelToken, no_progress
 from fps_desktop.upload import manifest
 from fps_desktop.upload.client import OssConfig, Retrying, check_access
+from fps_desktop.upload.remote import ABSENT, ExistingObjects
 from fps_desktop.upload.store import (
     CANCELLED,
     COMPLETED,
@@ -33,7 +34,7 @@ from fps_desktop.upload.store import (
     error_text,
 )
 from fps_desktop.upload.tasks import MIB, create_task, part_size_for
-from fps_desktop.upload.uploader import ABSENT, ExistingObjects, Uploader
+from fps_desktop.upload.uploader import Uploader
 from tests.net import free_port
 from tests.upload.conftest import BUCKET, KEY_ID, SECRET, make_tree
 

@@ -1,0 +1,136 @@
+"""Upload progress: files and bytes counted as they land, the rate and the time left.
+
+Parts of several files are sent at once from many threads, so the counting is kept
+here behind one lock, apart from how the bytes travel: what the panel and the
+command line show changes in this module only.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+
+from fps_desktop.jobs import Progress
+from fps_desktop.upload.store import DEDUPED, FAILED, FileRow, TaskCounts
+
+
+@dataclass(frozen=True)
+class UploadProgress:
+    """What the panel shows: files and bytes, saved bytes, rate and time left."""
+
+    files_finished: int
+    files_total: int
+    bytes_done: int
+    bytes_total: int
+    saved_bytes: int
+    failed_files: int
+    rate: float  # bytes per second sent, over the last few seconds
+    seconds_left: float | None
+    current: str
+    task_id: str = ""
+
+
+class Tracker:
+    """Counts bytes as oss2 sends them (sub-part granularity) and throttles progress."""
+
+    WINDOW = 5.0
+
+    def __init__(self, counts: TaskCounts, progress: Progress, task_id: str = "") -> None:
+        self._lock = threading.RLock()  # progress may ask for a snapshot while reporting
+        self._progress = progress
+        self.task_id = task_id
+        self.bytes_total = counts.bytes
+        self.bytes_done = counts.done_bytes + counts.saved_bytes
+        self.files_total = counts.files
+        self.files_finished = counts.finished_files
+        self.saved_bytes = counts.saved_bytes
+        self.failed_files = counts.failed_files
+        self.sent = 0
+        self.reused_bytes = 0
+        self.current = ""
+        self._samples: deque[tuple[float, int]] = deque([(time.monotonic(), 0)])
+        self._last_emit = 0.0
+
+    def add(self, sent: int) -> None:
+        with self._lock:
+            self.bytes_done += sent
+            self.sent += sent
+            self._emit()
+
+    def reused(self, size: int) -> None:
+        """Parts OSS already holds from before: done, but not sent (nor in the rate)."""
+        with self._lock:
+            self.bytes_done += size
+            self.reused_bytes += size
+            self._emit()
+
+    def rewind(self, size: int, reused: int) -> None:
+        """An upload OSS dropped: its ``size`` bytes (``reused`` of them kept from before)
+        will be sent again."""
+        with self._lock:
+            self.bytes_done -= size
+            self.reused_bytes -= reused
+
+    def file_finished(self, row: FileRow, state: str) -> None:
+        with self._lock:
+            self.files_finished += 1
+            if state == DEDUPED:
+                self.saved_bytes += row.size
+                self.bytes_done += row.size
+            elif state == FAILED:
+                self.failed_files += 1
+            self.current = row.rel
+            self._emit()
+
+    def _emit(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if force or now - self._last_emit >= 0.1:
+            self._last_emit = now
+            self._samples.append((now, self.sent))
+            while len(self._samples) > 2 and now - self._samples[0][0] > self.WINDOW:
+                self._samples.popleft()
+            self._progress(self.bytes_done, self.bytes_total, self.current)
+
+    def flush(self) -> None:
+        with self._lock:
+            self._emit(force=True)
+
+    def snapshot(self) -> UploadProgress:
+        with self._lock:
+            (t0, s0), now = self._samples[0], time.monotonic()
+            rate = (self.sent - s0) / (now - t0) if now - t0 > 0.2 else 0.0
+            left = self.bytes_total - self.bytes_done
+            return UploadProgress(
+                self.files_finished,
+                self.files_total,
+                self.bytes_done,
+                self.bytes_total,
+                self.saved_bytes,
+                self.failed_files,
+                rate,
+                left / rate if rate > 0 else None,
+                self.current,
+                self.task_id,
+            )
+
+
+class Attempt:
+    """Progress of one request; undone if the request fails and is retried."""
+
+    def __init__(self, tracker: Tracker) -> None:
+        self.tracker = tracker
+        self.counted = 0
+
+    def sent(self, consumed: int) -> None:
+        self.tracker.add(consumed - self.counted)
+        self.counted = consumed
+
+    def rollback(self) -> None:
+        self.tracker.add(-self.counted)
+        self.counted = 0
+
+    def settle(self, size: int) -> None:
+        self.tracker.add(size - self.counted)
+        self.counted = size
