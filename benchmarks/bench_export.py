@@ -33,7 +33,9 @@ sys.path.insert(0, str(ROOT))
 import pymysql  # noqa: E402
 
 from fps_desktop.export.db import DbSettings  # noqa: E402
-from fps_desktop.export.invoices import ExportOptions, InvoiceExporter, _Group  # noqa: E402
+from fps_desktop.export.invoices import ExportOptions, InvoiceExporter  # noqa: E402
+from fps_desktop.export.mapping import Mapping  # noqa: E402
+from fps_desktop.export.query import Group, InvoiceQueries  # noqa: E402
 from fps_desktop.export.state import ExportState  # noqa: E402
 from tests.export.mariadb_server import PASSWORD, USER, MariaDbServer  # noqa: E402
 
@@ -85,13 +87,14 @@ def export(db: DbSettings, out: Path, *extra: str) -> tuple[float, float, float]
 
 def baseline(db: DbSettings, out: Path) -> tuple[float, float]:
     """The same query through the `mariadb` client into the ten-line writer."""
-    exporter = InvoiceExporter(db, ExportOptions(out))
+    queries = InvoiceQueries(Mapping())
     connection = pymysql.connect(host=db.host, port=db.port, user=db.user,
                                  password=db.password, database=db.database)  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute("SELECT DISTINCT tenant_id, country_code FROM invoices ORDER BY 1, 2")
-        groups = [_Group(int(t), c, 1) for t, c in cursor.fetchall()]
-        sql, params = exporter._select(groups, dict.fromkeys(g.tenant_id for g in groups), True)
+        groups = [Group(int(t), c, 1) for t, c in cursor.fetchall()]
+        windows = dict.fromkeys(g.tenant_id for g in groups)
+        sql, params = queries.select(groups, windows, True, False)
         query = cursor.mogrify(sql, params)
     connection.close()
     client = ["mariadb", "--batch", "--raw", "--skip-column-names", "--quick",

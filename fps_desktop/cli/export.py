@@ -9,7 +9,6 @@ from pathlib import Path
 
 from fps_desktop.cli.terminal import run_in_terminal
 from fps_desktop.config import Settings
-from fps_desktop.jobs import Job, JobResult
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -78,12 +77,8 @@ def _mapping(settings: Settings):
 
 
 def run_export_invoices(args: argparse.Namespace, settings: Settings) -> int:
-    from fps_desktop.export.invoices import (
-        ExportOptions,
-        InvoiceExporter,
-        ensure_writable,
-        output_dir_from,
-    )
+    from fps_desktop.export.invoices import ExportOptions, ensure_writable, output_dir_from
+    from fps_desktop.export.jobs import invoice_export_job
 
     output_dir = output_dir_from(settings, args.output_dir)
     if not args.dry_run:
@@ -93,43 +88,27 @@ def run_export_invoices(args: argparse.Namespace, settings: Settings) -> int:
         threads=args.threads or settings.get("export.threads"), limit=args.limit,
         tenant=args.tenant, index_format=args.index, template=args.template,
     )  # fmt: skip
-    exporter = InvoiceExporter(_db(settings), options, _mapping(settings))
-    summary = run_in_terminal(Job("Export invoices", _as_job(exporter.run))).data
+    summary = run_in_terminal(invoice_export_job(_db(settings), options, _mapping(settings))).data
     _print_report("\n".join(summary.lines()))
     return 0 if not (summary.failed or summary.failed_files) else 1
 
 
-def _as_job(run):
-    def job(progress, cancel) -> JobResult:
-        summary = run(progress, cancel)
-        return JobResult(summary.lines()[1], data=summary)
-
-    return job
-
-
 def run_export_basic(args: argparse.Namespace, settings: Settings) -> int:
-    from fps_desktop.export.basic import export_basic_data
+    from fps_desktop.export.jobs import basic_export_job
 
     output_dir = args.output_dir or Path(
         os.environ.get("OUTPUT_DIR")
         or settings.get("export.basic_output_dir")
         or settings.paths.data_dir / "export" / "basic-data"
     )
-    mapping = _mapping(settings)
-    result = run_in_terminal(
-        Job("Export basic data",
-            lambda p, c: export_basic_data(_db(settings), output_dir, mapping, p, c))
-    )  # fmt: skip
+    result = run_in_terminal(basic_export_job(_db(settings), output_dir, _mapping(settings)))
     _print_report(result.summary)
     return 0
 
 
 def run_demo_db(args: argparse.Namespace, settings: Settings) -> int:
-    from fps_desktop.export.demo_data import create_demo_database
+    from fps_desktop.export.jobs import demo_database_job
 
-    db = _db(settings)
-    result = run_in_terminal(
-        Job("Demo database", lambda p, c: create_demo_database(db, args.invoices, p, c))
-    )
+    result = run_in_terminal(demo_database_job(_db(settings), args.invoices))
     _print_report(result.summary)
     return 0

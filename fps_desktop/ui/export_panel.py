@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
@@ -23,12 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fps_desktop.config import Settings, set_secret
-from fps_desktop.errors import FpsError, StorageError
+from fps_desktop.config import Settings
+from fps_desktop.errors import FpsError
 from fps_desktop.export.db import PASSWORD_SECRET, DbSettings, check_connection
-from fps_desktop.export.invoices import ExportOptions, InvoiceExporter, output_dir_from
+from fps_desktop.export.invoices import ExportOptions, output_dir_from
+from fps_desktop.export.jobs import basic_export_job, invoice_export_job
 from fps_desktop.export.mapping import Mapping
-from fps_desktop.jobs import Job, JobResult
+from fps_desktop.jobs import JobResult
+from fps_desktop.ui.connection_test import ConnectionTest, SecretEdit
 from fps_desktop.ui.job_list import rate_text
 from fps_desktop.ui.job_queue import JobEntry, JobQueue, JobState
 
@@ -39,7 +40,6 @@ class ExportPanel(QWidget):
         self.settings = settings
         self.jobs = jobs
         self.entry: JobEntry | None = None
-        self.session_password = ""
 
         self.host = QLineEdit(settings.get("db.host"), self)
         self.port = QSpinBox(self)
@@ -49,13 +49,9 @@ class ExportPanel(QWidget):
         self.database = QLineEdit(settings.get("db.name"), self)
         self.tls = QCheckBox(self.tr("Use TLS"), self)
         self.tls.setChecked(settings.get("db.tls"))
-        self.password = QLineEdit(self)
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText(self.tr("kept in the system keyring"))
-        self.test_button = QPushButton(self.tr("Test connection"), self)
-        self.test_button.clicked.connect(self.test_connection)
-        self.connection_status = QLabel(self)
-        self.connection_status.setWordWrap(True)
+        self.password = SecretEdit(PASSWORD_SECRET, self)
+        self.connection = ConnectionTest(self)
+        self.connection.button.clicked.connect(self.test_connection)
         connection = QGroupBox(self.tr("Database"), self)
         form = QFormLayout(connection)
         form.addRow(self.tr("Host"), self.host)
@@ -64,7 +60,7 @@ class ExportPanel(QWidget):
         form.addRow(self.tr("Password"), self.password)
         form.addRow(self.tr("Database"), self.database)
         form.addRow("", self.tls)
-        form.addRow(self.test_button, self.connection_status)
+        form.addRow(self.connection)
 
         self.kind = QComboBox(self)
         self.kind.addItem(self.tr("Invoices (one JSON file each)"), "invoices")
@@ -120,33 +116,24 @@ class ExportPanel(QWidget):
         jobs.dataChanged.connect(self._show_progress)
 
     def db_settings(self) -> DbSettings:
-        """Save what the form says (password to the keyring) and return it."""
+        """Save what the form says (the password to the keyring) and return it."""
         for key, value in (("db.host", self.host.text().strip()), ("db.port", self.port.value()),
                            ("db.user", self.user.text().strip()),
                            ("db.name", self.database.text().strip()),
                            ("db.tls", self.tls.isChecked())):  # fmt: skip
             if self.settings.get(key) != value:
                 self.settings.set(key, value)
-        typed = self.password.text()
-        if typed:
-            self.session_password = typed
-            try:
-                set_secret(PASSWORD_SECRET, typed)
-            except StorageError as exc:  # no keyring here: remember it for this session only
-                self.connection_status.setText(exc.translated(QCoreApplication.translate))
-            self.password.clear()
-        db = DbSettings.from_settings(self.settings, env={})
-        return replace(db, password=self.session_password) if self.session_password else db
+        self.password.keep()
+        return DbSettings.from_settings(self.settings, env={})
 
     def test_connection(self) -> None:
-        try:
-            version = check_connection(self.db_settings())
-        except FpsError as exc:
-            self.connection_status.setStyleSheet("color: #b00020;")
-            self.connection_status.setText(exc.translated(QCoreApplication.translate))
-            return
-        self.connection_status.setStyleSheet("color: #137333;")
-        self.connection_status.setText(self.tr("Connected: {version}").format(version=version))
+        """The server answers and the invoices table can be read (up to 10 s to fail)."""
+        db = self.db_settings()
+        self.connection.start(lambda: check_connection(db), self._connected_text)
+
+    def _connected_text(self, version: str) -> str:
+        text = self.tr("Connected: {version}").format(version=version)
+        return f"{text} {self.password.kept}" if self.password.kept else text
 
     def start(self) -> None:
         try:
@@ -157,13 +144,7 @@ class ExportPanel(QWidget):
             return
         output = Path(self.output.text().strip())
         if self.kind.currentData() == "basic":
-            from fps_desktop.export.basic import export_basic_data
-
-            job = Job(
-                QCoreApplication.translate("Jobs", "Export basic data"),
-                lambda p, c: export_basic_data(db, output, mapping, p, c),
-                "export",
-            )
+            job = basic_export_job(db, output, mapping)
         else:
             options = ExportOptions(
                 output, incremental=self.incremental.isChecked(),
@@ -171,13 +152,7 @@ class ExportPanel(QWidget):
                 tenant=self.tenant.value() or None, index_format=self.index.currentData(),
                 threads=self.settings.get("export.threads"),
             )  # fmt: skip
-            exporter = InvoiceExporter(db, options, mapping)
-
-            def run(progress, cancel) -> JobResult:
-                summary = exporter.run(progress, cancel)
-                return JobResult(summary.lines()[1], output, data=summary)
-
-            job = Job(QCoreApplication.translate("Jobs", "Export invoices"), run, "export")
+            job = invoice_export_job(db, options, mapping)
         self.report.clear()
         self.entry = self.jobs.submit(job, on_done=self._finished)
         self.run_button.setEnabled(False)

@@ -30,10 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fps_desktop.config import KEPT_IN_KEYRING, Settings, keep_secret
+from fps_desktop.config import Settings
 from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError
-from fps_desktop.jobs import CancelToken, Job, JobResult
-from fps_desktop.ui.job_queue import JobEntry, JobQueue, JobState, run_task
+from fps_desktop.jobs import Job, JobResult
+from fps_desktop.ui.connection_test import ConnectionTest, SecretEdit, show_status
+from fps_desktop.ui.job_queue import JobEntry, JobQueue, JobState
 from fps_desktop.upload import manifest
 from fps_desktop.upload.client import SECRET_NAME, Access, OssConfig, describe_access
 from fps_desktop.upload.jobs import NewUpload, upload_job
@@ -237,34 +238,16 @@ class UploadPanel(QWidget):
         self.endpoint.setPlaceholderText("https://oss-cn-guangzhou.aliyuncs.com")
         self.bucket = QLineEdit(settings.get("oss.bucket"), self)
         self.key_id = QLineEdit(settings.get("oss.access_key_id"), self)
-        self.secret = QLineEdit(self)
-        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.secret.setPlaceholderText(self.tr("kept in the system keyring"))
-        self.secret.setToolTip(QCoreApplication.translate("Secrets", KEPT_IN_KEYRING))
-        self.secret_kept = ""  # where the last typed secret went, said after the next check
-        self.test_button = QPushButton(self.tr("Test connection"), self)
-        self.test_button.clicked.connect(self.test_connection)
-        self.test_busy = QProgressBar(self)
-        self.test_busy.setRange(0, 0)  # a spinner: the check may take up to a minute
-        self.test_busy.setMaximumWidth(80)
-        self.test_cancel = QPushButton(self.tr("Cancel"), self)
-        self.test_cancel.clicked.connect(self.cancel_test)
-        self.testing: CancelToken | None = None  # the connection test under way
-        self.connection_status = QLabel(self)
-        self.connection_status.setWordWrap(True)
+        self.secret = SecretEdit(SECRET_NAME, self)
+        self.connection = ConnectionTest(self)
+        self.connection.button.clicked.connect(self.test_connection)
         account = QGroupBox(self.tr("OSS account"), self)
         form = QFormLayout(account)
         form.addRow(self.tr("Endpoint"), self.endpoint)
         form.addRow(self.tr("Bucket"), self.bucket)
         form.addRow(self.tr("AccessKey ID"), self.key_id)
         form.addRow(self.tr("AccessKey secret"), self.secret)
-        test_row = QHBoxLayout()
-        for widget in (self.test_button, self.test_busy, self.test_cancel):
-            test_row.addWidget(widget)
-        test_row.addStretch(1)
-        form.addRow(test_row)
-        form.addRow(self.connection_status)
-        self._test_idle()
+        form.addRow(self.connection)
 
         # Next task.
         self.sources = DropList(self)
@@ -369,64 +352,26 @@ class UploadPanel(QWidget):
         ):
             if self.settings.get(key) != field.text().strip():
                 self.settings.set(key, field.text().strip())
-        if self.secret.text():
-            kept = keep_secret(SECRET_NAME, self.secret.text())
-            self.secret_kept = QCoreApplication.translate("Secrets", kept)
-            self.secret.clear()
+        self.secret.keep()
         return OssConfig.from_settings(self.settings, env={})
 
     def test_connection(self) -> None:
-        """Uploads need a write; reading and listing only make instant upload cheaper.
-
-        The check runs on a pool thread (up to a minute on a bad network): the window
-        stays usable, a spinner turns and Cancel gives the button back at once.
-        """
+        """Uploads need a write; reading and listing only make instant upload cheaper."""
         try:
             config = self.config()
             prefix = normalise_prefix(self.prefix.text())
         except FpsError as exc:
-            self._status(self.connection_status, exc.translated(QCoreApplication.translate), False)
+            self.connection.say(exc.translated(QCoreApplication.translate), False)
             return
-        token = self.testing = CancelToken()
+        self.connection.start(
+            lambda: describe_access(config.connect(pool_size=1), config, prefix),
+            lambda access: self._access_text(config, access),
+        )
 
-        def check() -> tuple[CancelToken, OssConfig, Access | None, FpsError | None]:
-            try:
-                access = describe_access(config.connect(pool_size=1), config, prefix)
-            except FpsError as exc:
-                return token, config, None, exc
-            return token, config, access, None
-
-        self.test_button.setEnabled(False)
-        self.test_busy.show()
-        self.test_cancel.show()
-        self._status(self.connection_status, self.tr("Checking the connection…"), True)
-        run_task(check, self._tested, self._test_failed)
-
-    def cancel_test(self) -> None:
-        if self.testing is not None:
-            self.testing.cancel()
-        self._test_idle()
-        self._status(self.connection_status, self.tr("Connection test cancelled."), False)
-
-    def _test_idle(self) -> None:
-        self.testing = None
-        self.test_button.setEnabled(True)
-        self.test_busy.hide()
-        self.test_cancel.hide()
-
-    def _tested(self, outcome) -> None:
-        token, config, access, error = outcome
-        if token is not self.testing or token.cancelled:
-            return  # cancelled, or an older test
-        self._test_idle()
-        if error is not None:
-            self._status(
-                self.connection_status, error.translated(QCoreApplication.translate), False
-            )
-            return
+    def _access_text(self, config: OssConfig, access: Access) -> str:
         text = self.tr("Connected to bucket {bucket}.").format(bucket=config.bucket)
-        if self.secret_kept:
-            text += " " + self.secret_kept
+        if self.secret.kept:
+            text += " " + self.secret.kept
         if not (access.can_read or access.can_list):
             text += " " + self.tr(
                 "The key may upload but neither read nor list, so every file is sent, even "
@@ -439,16 +384,7 @@ class UploadPanel(QWidget):
             )
         elif not access.can_list:
             text += " " + self.tr("The key may not list the bucket; each file is checked alone.")
-        self._status(self.connection_status, text, True)
-
-    def _test_failed(self, message: str) -> None:
-        if self.testing is not None:
-            self._test_idle()
-            self._status(self.connection_status, message, False)
-
-    def _status(self, label: QLabel, text: str, good: bool) -> None:
-        label.setStyleSheet("color: #137333;" if good else "color: #b00020;")
-        label.setText(text)
+        return text
 
     # -- sources -------------------------------------------------------------------------
     def _pick_files(self) -> None:
@@ -470,12 +406,12 @@ class UploadPanel(QWidget):
     def start(self) -> None:
         paths = self.sources.paths()
         if not paths:
-            self._status(self.connection_status, self.tr("Add files or folders first."), False)
+            self.connection.say(self.tr("Add files or folders first."), False)
             return
         try:
             config = self.config()
         except FpsError as exc:
-            self._status(self.connection_status, exc.translated(QCoreApplication.translate), False)
+            self.connection.say(exc.translated(QCoreApplication.translate), False)
             return
         new = NewUpload(paths, self.prefix.text(), self.zip_first.isChecked())
         self._submit(config, new)
@@ -488,7 +424,7 @@ class UploadPanel(QWidget):
         try:
             config = self.config()
         except FpsError as exc:
-            self._status(self.connection_status, exc.translated(QCoreApplication.translate), False)
+            self.connection.say(exc.translated(QCoreApplication.translate), False)
             return
         self._submit(config, task.id)
 
@@ -635,7 +571,7 @@ class UploadPanel(QWidget):
         try:
             config = self.config()
         except FpsError as exc:
-            self._status(self.link_status, exc.translated(QCoreApplication.translate), False)
+            show_status(self.link_status, exc.translated(QCoreApplication.translate), False)
             return
 
         def run(progress, cancel) -> JobResult:
@@ -656,10 +592,10 @@ class UploadPanel(QWidget):
                 self.config(), key, self.settings.get("oss.link_minutes")
             )
         except FpsError as exc:
-            self._status(self.link_status, exc.translated(QCoreApplication.translate), False)
+            show_status(self.link_status, exc.translated(QCoreApplication.translate), False)
             return
         QGuiApplication.clipboard().setText(link)
-        self._status(
+        show_status(
             self.link_status,
             self.tr("Link copied; it works for {minutes} minutes.").format(
                 minutes=self.settings.get("oss.link_minutes")

@@ -73,6 +73,29 @@
     </message>
 </context>
 <context>
+    <name>ConnectionTest</name>
+    <message>
+        <location filename="../../fps_desktop/ui/connection_test.py" line="62"/>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/connection_test.py" line="66"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/connection_test.py" line="97"/>
+        <source>Checking the connection…</source>
+        <translation>正在检查连接…</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/connection_test.py" line="104"/>
+        <source>Connection test cancelled.</source>
+        <translation>已取消连接测试。</translation>
+    </message>
+</context>
+<context>
     <name>ExportPanel</name>
     <message>
         <location filename="../../fps_desktop/ui/export_panel.py" line="50"/>
@@ -80,128 +103,118 @@
         <translation>使用 TLS 加密</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="54"/>
-        <source>kept in the system keyring</source>
-        <translation>保存在系统钥匙串中</translation>
-    </message>
-    <message>
         <location filename="../../fps_desktop/ui/export_panel.py" line="55"/>
-        <source>Test connection</source>
-        <translation>测试连接</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="59"/>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="65"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="61"/>
         <source>Database</source>
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="61"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="57"/>
         <source>Host</source>
         <translation>主机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="62"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="58"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="63"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="59"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="64"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="60"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="70"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="66"/>
         <source>Invoices (one JSON file each)</source>
         <translation>发票（每张一个 JSON 文件）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="71"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="67"/>
         <source>Basic data (currencies, types, codes)</source>
         <translation>基础数据（币种、发票类型、代码表）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="73"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="69"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="78"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="74"/>
         <source>Only what changed since the last export</source>
         <translation>仅导出上次导出后变更的数据（增量）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="79"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="75"/>
         <source>Compress (.json.gz)</source>
         <translation>压缩（.json.gz）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="80"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="76"/>
         <source>Dry run: count only, write nothing</source>
         <translation>试运行：只统计，不写入</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="83"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="79"/>
         <source>All tenants</source>
         <translation>全部租户</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="85"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="81"/>
         <source>No list</source>
         <translation>不生成清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="88"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="84"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="90"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="86"/>
         <source>What</source>
         <translation>导出内容</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="91"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="87"/>
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="92"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="88"/>
         <source>Tenant</source>
         <translation>租户</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="93"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="89"/>
         <source>List of exported invoices</source>
         <translation>已导出发票清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="98"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="94"/>
         <source>Start export</source>
         <translation>开始导出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="100"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="96"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="149"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="135"/>
         <source>Connected: {version}</source>
         <translation>连接成功：{version}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="196"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="171"/>
         <source>Cancelled; nothing was marked as exported.</source>
         <translation>已取消；没有任何数据被标记为已导出。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="213"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="188"/>
         <source>Export folder</source>
         <translation>导出文件夹</translation>
     </message>
@@ -209,87 +222,87 @@
 <context>
     <name>ExportSummary</name>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="109"/>
+        <location filename="../../fps_desktop/export/report.py" line="52"/>
         <source>Dry run finished (nothing written)</source>
         <translation>试运行完成（未写入任何文件）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="111"/>
+        <location filename="../../fps_desktop/export/report.py" line="53"/>
         <source>Export finished</source>
         <translation>导出完成!</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="114"/>
+        <location filename="../../fps_desktop/export/report.py" line="63"/>
         <source>Groups</source>
         <translation>总分组数</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="115"/>
+        <location filename="../../fps_desktop/export/report.py" line="64"/>
         <source>Succeeded groups</source>
         <translation>成功分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="116"/>
+        <location filename="../../fps_desktop/export/report.py" line="65"/>
         <source>Failed groups</source>
         <translation>失败分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="117"/>
+        <location filename="../../fps_desktop/export/report.py" line="66"/>
         <source>Empty groups</source>
         <translation>无数据分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="118"/>
+        <location filename="../../fps_desktop/export/report.py" line="67"/>
         <source>Invoices</source>
         <translation>总发票数</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="119"/>
+        <location filename="../../fps_desktop/export/report.py" line="68"/>
         <source>Files written</source>
         <translation>成功文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="120"/>
+        <location filename="../../fps_desktop/export/report.py" line="69"/>
         <source>Failed files</source>
         <translation>失败文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="121"/>
+        <location filename="../../fps_desktop/export/report.py" line="70"/>
         <source>Shared file names</source>
         <translation>共用文件名</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="122"/>
+        <location filename="../../fps_desktop/export/report.py" line="71"/>
         <source>Moved aside</source>
         <translation>已移出（.removed）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="123"/>
+        <location filename="../../fps_desktop/export/report.py" line="72"/>
         <source>Duration</source>
         <translation>总耗时</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="124"/>
+        <location filename="../../fps_desktop/export/report.py" line="73"/>
         <source>Per invoice</source>
         <translation>平均每张发票处理时间</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="127"/>
+        <location filename="../../fps_desktop/export/report.py" line="76"/>
         <source>Index</source>
         <translation>清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="131"/>
+        <location filename="../../fps_desktop/export/report.py" line="80"/>
         <source>Skipped invoice id {id} (tenant {tenant}): {reason}</source>
         <translation>已跳过发票 id {id}（租户 {tenant}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="138"/>
+        <location filename="../../fps_desktop/export/report.py" line="87"/>
         <source>Invoice id {id} (tenant {tenant}) shares its file name with another: {name}</source>
         <translation>发票 id {id}（租户 {tenant}）与另一张发票文件名相同，已另存为：{name}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="147"/>
+        <location filename="../../fps_desktop/export/report.py" line="96"/>
         <source>... and {count} more rows (see the log)</source>
         <translation>……另有 {count} 行（详见日志）</translation>
     </message>
@@ -580,7 +593,7 @@ cannot be printed: {reason}</source>
         <translation>数据库报错：{detail}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="800"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="292"/>
         <source>Cannot create the export folder {folder}: {reason}</source>
         <translation>无法创建导出文件夹 {folder}：{reason}</translation>
     </message>
@@ -1237,17 +1250,22 @@ cannot be printed: {reason}</source>
         <translation>合并 {count} 个文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="163"/>
+        <location filename="../../fps_desktop/export/jobs.py" line="34"/>
         <source>Export basic data</source>
         <translation>导出基础数据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="180"/>
+        <location filename="../../fps_desktop/export/jobs.py" line="43"/>
+        <source>Demo database</source>
+        <translation>演示数据库</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/jobs.py" line="28"/>
         <source>Export invoices</source>
         <translation>导出发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="648"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="584"/>
         <source>Export upload manifest</source>
         <translation>导出上传清单</translation>
     </message>
@@ -1700,6 +1718,14 @@ Finance Print Station</source>
     </message>
 </context>
 <context>
+    <name>SecretEdit</name>
+    <message>
+        <location filename="../../fps_desktop/ui/connection_test.py" line="48"/>
+        <source>kept in the system keyring</source>
+        <translation>保存在系统钥匙串中</translation>
+    </message>
+</context>
+<context>
     <name>Secrets</name>
     <message>
         <location filename="../../fps_desktop/config.py" line="282"/>
@@ -1794,268 +1820,247 @@ Finance Print Station</source>
 <context>
     <name>UploadPanel</name>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="59"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="60"/>
         <source>New</source>
         <translation>新建</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="60"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="61"/>
         <source>Uploading</source>
         <translation>上传中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="61"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="62"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="62"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="63"/>
         <source>Completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="63"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="64"/>
         <source>Finished with failures</source>
         <translation>已完成（有失败）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="64"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="65"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="65"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="66"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="67"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="68"/>
         <source>Interrupted (resume it)</source>
         <translation>已中断（可继续）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="242"/>
-        <source>kept in the system keyring</source>
-        <translation>保存在系统钥匙串中</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="245"/>
-        <source>Test connection</source>
-        <translation>测试连接</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="255"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="244"/>
         <source>OSS account</source>
         <translation>OSS 账号</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="257"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="246"/>
         <source>Endpoint</source>
         <translation>Endpoint</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="258"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="247"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="259"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="248"/>
         <source>AccessKey ID</source>
         <translation>AccessKey ID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="260"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="249"/>
         <source>AccessKey secret</source>
         <translation>AccessKey 密钥</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="271"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="254"/>
         <source>Drop files or folders here</source>
         <translation>将文件或文件夹拖到这里</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="273"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="256"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="275"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="258"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="277"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="260"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="280"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="263"/>
         <source>folder in the bucket, e.g. 2024/scans</source>
         <translation>Bucket 中的目录，例如 2024/scans</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="281"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="264"/>
         <source>Pack everything into one ZIP first</source>
         <translation>先打包为一个 ZIP</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="282"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="265"/>
         <source>Start upload</source>
         <translation>开始上传</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="288"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="271"/>
         <source>New upload (drop files or folders)</source>
         <translation>新建上传（拖入文件或文件夹）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="292"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="275"/>
         <source>Prefix</source>
         <translation>前缀</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="70"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="71"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="71"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="72"/>
         <source>Destination</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="72"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="73"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="73"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="74"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="74"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="75"/>
         <source>Bytes</source>
         <translation>字节</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="75"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="76"/>
         <source>Saved (instant)</source>
         <translation>秒传节省</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="76"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="77"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="311"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="294"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="250"/>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="313"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="296"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="315"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="298"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="317"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="300"/>
         <source>Retry failed</source>
         <translation>重试失败项</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="319"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="302"/>
         <source>Export manifest…</source>
         <translation>导出清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="334"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="317"/>
         <source>Failures of the selected task, with reasons</source>
         <translation>所选任务的失败项及原因</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="336"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="319"/>
         <source>object key, e.g. 2024/scans/a.pdf</source>
         <translation>对象键，例如 2024/scans/a.pdf</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="337"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="320"/>
         <source>Copy temporary link</source>
         <translation>复制临时链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="402"/>
-        <source>Checking the connection…</source>
-        <translation>正在检查连接…</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="409"/>
-        <source>Connection test cancelled.</source>
-        <translation>已取消连接测试。</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="427"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="372"/>
         <source>Connected to bucket {bucket}.</source>
         <translation>已连接到 Bucket {bucket}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="432"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="377"/>
         <source>The key may upload but neither read nor list, so every file is sent, even one already there.</source>
         <translation>该密钥可以上传，但既不能读取也不能列举，因此每个文件都会发送，即使已经存在。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="437"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="382"/>
         <source>The key may not read object information; files already there are found only through the listing.</source>
         <translation>该密钥不能读取对象信息；已存在的文件只能通过列举发现。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="441"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="386"/>
         <source>The key may not list the bucket; each file is checked alone.</source>
         <translation>该密钥不能列举存储桶；将逐个检查文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="455"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="391"/>
         <source>Files to upload</source>
         <translation>要上传的文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="460"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="396"/>
         <source>Folder to upload</source>
         <translation>要上传的文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="473"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="409"/>
         <source>Add files or folders first.</source>
         <translation>请先添加文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="599"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="535"/>
         <source>{minutes} min {seconds} s left</source>
         <translation>剩余 {minutes} 分 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="607"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="543"/>
         <source>{files} of {total_files} files · {done} of {total} · {rate}/s · {left} · {saved} saved by instant upload · {failed} failed</source>
         <translation>文件 {files}/{total_files} · {done}/{total} · {rate}/秒 · {left} · 秒传节省 {saved} · 失败 {failed}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="628"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="564"/>
         <source>Export manifest</source>
         <translation>导出清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="630"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="566"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="664"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="600"/>
         <source>Link copied; it works for {minutes} minutes.</source>
         <translation>链接已复制，{minutes} 分钟内有效。</translation>
     </message>

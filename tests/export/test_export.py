@@ -16,7 +16,8 @@ from fps_desktop.errors import Cancelled, DatabaseError, ExportError
 from fps_desktop.export.basic import export_basic_data
 from fps_desktop.export.db import DbSettings, check_connection
 from fps_desktop.export.demo_data import create_demo_database
-from fps_desktop.export.invoices import ExportOptions, InvoiceExporter, invoice_file_name
+from fps_desktop.export.invoices import ExportOptions, InvoiceExporter
+from fps_desktop.export.names import invoice_file_name
 from fps_desktop.export.state import ExportState
 from fps_desktop.jobs import CancelToken
 

@@ -1,40 +1,125 @@
-import pytest
+"""The export panel in its own window (Tools → Invoice export…), against the real MariaDB."""
 
-from fps_desktop.config import Settings, get_secret
+from __future__ import annotations
+
+import socket
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+
+from fps_desktop.config import get_secret
 from fps_desktop.ui.export_panel import ExportPanel
-from fps_desktop.ui.job_queue import JobQueue
+from tests.upload.quit_app import menu_action
+
+SLOW = 30_000  # ms: generous, so a machine busy with other work does not fail a test
 
 
 @pytest.fixture
-def panel(qtbot, db, fps_home):
-    widget = ExportPanel(Settings(), JobQueue())
-    qtbot.addWidget(widget)
-    widget.host.setText(db.host)
-    widget.port.setValue(db.port)
-    widget.user.setText(db.user)
-    widget.database.setText(db.database)
-    widget.password.setText(db.password)
-    return widget
+def open_panel(qtbot, window):
+    """Open the panel from the menu, as an admin does, and fill in the database."""
+
+    def open_for(host: str, port: int, user: str, database: str, password: str) -> ExportPanel:
+        menu_action(window, "Invoice export…").trigger()
+        panel = window.panels["export"].findChild(ExportPanel)
+        qtbot.waitExposed(panel)
+        panel.host.setText(host)
+        panel.port.setValue(port)
+        panel.user.setText(user)
+        panel.database.setText(database)
+        panel.password.setText(password)
+        return panel
+
+    return open_for
 
 
-def test_test_connection_saves_settings_and_keeps_the_password_in_the_keyring(panel, db):
-    panel.test_connection()
-    assert "Connected" in panel.connection_status.text()
+@pytest.fixture
+def panel(open_panel, db):
+    return open_panel(db.host, db.port, db.user, db.database, db.password)
+
+
+@pytest.fixture
+def silent_server():
+    """A loopback port that accepts connections and never says a word."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(8)  # the kernel completes the handshake; nobody reads or writes
+        yield server.getsockname()[1]
+
+
+def click(qtbot, button) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def tested(qtbot, panel: ExportPanel) -> None:
+    """Click Test connection and wait for the answer (it comes from a pool thread)."""
+    click(qtbot, panel.connection.button)
+    qtbot.waitUntil(panel.connection.button.isEnabled, timeout=SLOW)
+
+
+def test_test_connection_saves_settings_and_keeps_the_password_in_the_keyring(qtbot, panel, db):
+    tested(qtbot, panel)
+    assert "Connected" in panel.connection.status.text()
     assert get_secret("db.password") == db.password
     assert db.password not in panel.settings.paths.user_settings.read_text(encoding="utf-8")
+    assert "Kept in the system password store (keyring)" in panel.connection.status.text()
+    assert not panel.password.text()
 
 
 @pytest.mark.allow_log_warnings
-def test_wrong_password_is_said_plainly(panel):
+def test_wrong_password_is_said_plainly(qtbot, panel):
     panel.password.setText("nope")
-    panel.test_connection()
-    assert "wrong user name or password" in panel.connection_status.text()
+    tested(qtbot, panel)
+    assert "wrong user name or password" in panel.connection.status.text()
+
+
+@pytest.mark.allow_log_warnings
+@pytest.mark.usefixtures("no_keyring")
+def test_without_a_keyring_the_password_is_kept_for_the_session_and_said(
+    qtbot, panel, db, tmp_path
+):
+    tested(qtbot, panel)
+    status = panel.connection.status.text()
+    assert "Connected" in status and "kept only until FPS Desktop closes" in status
+    assert get_secret("db.password") == db.password
+    assert db.password not in panel.settings.paths.user_settings.read_text(encoding="utf-8")
+    panel.output.setText(str(tmp_path / "out"))  # the export uses the session's password
+    with qtbot.waitSignal(panel.jobs.job_finished, timeout=SLOW):
+        click(qtbot, panel.run_button)
+    assert "Files written:       300" in panel.report.toPlainText()
+
+
+@pytest.mark.allow_log_warnings  # the silent server's connection is dropped at the end
+def test_test_connection_leaves_the_window_usable_and_cancel_gives_the_button_back(
+    qtbot, open_panel, silent_server, db
+):
+    panel = open_panel("127.0.0.1", silent_server, db.user, db.database, db.password)
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(10)
+    click(qtbot, panel.connection.button)  # returns at once: the check runs on a pool thread
+    assert panel.connection.testing is not None  # still waiting for the server
+    assert not panel.connection.button.isEnabled()
+    assert panel.connection.busy.isVisible() and panel.connection.cancel_button.isVisible()
+    assert "Checking the connection" in panel.connection.status.text()
+    qtbot.waitUntil(lambda: len(ticks) >= 5, timeout=SLOW)  # the GUI thread keeps running
+    assert panel.connection.testing is not None
+    timer.stop()
+
+    click(qtbot, panel.connection.cancel_button)
+    assert panel.connection.button.isEnabled()
+    assert not panel.connection.busy.isVisible() and not panel.connection.cancel_button.isVisible()
+    assert "cancelled" in panel.connection.status.text()
+
+    panel.port.setValue(db.port)  # a new test after a cancelled one answers normally
+    tested(qtbot, panel)
+    assert "Connected" in panel.connection.status.text()
 
 
 def test_export_runs_in_the_background_and_reports(qtbot, panel, tmp_path):
     panel.output.setText(str(tmp_path / "out"))
-    with qtbot.waitSignal(panel.jobs.job_finished, timeout=30_000):
-        panel.start()
+    with qtbot.waitSignal(panel.jobs.job_finished, timeout=SLOW):
+        click(qtbot, panel.run_button)
     assert len(list((tmp_path / "out").rglob("*.json"))) == 300
     assert "Files written:       300" in panel.report.toPlainText()
     assert panel.run_button.isEnabled()

@@ -42,7 +42,7 @@ def cell(panel: UploadPanel, row: int, column: int) -> str:
 def tested(qtbot, panel: UploadPanel) -> None:
     """Test the connection and wait for its answer (it runs on a pool thread)."""
     panel.test_connection()
-    qtbot.waitUntil(panel.test_button.isEnabled, timeout=20_000)
+    qtbot.waitUntil(panel.connection.button.isEnabled, timeout=20_000)
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def panel(make_panel):
 
 def test_test_connection_keeps_the_secret_in_the_keyring(qtbot, panel):
     tested(qtbot, panel)
-    assert "Connected to bucket fps-test" in panel.connection_status.text()
+    assert "Connected to bucket fps-test" in panel.connection.status.text()
     assert get_secret("oss.access_key_secret") == SECRET
     assert SECRET not in panel.settings.paths.user_settings.read_text(encoding="utf-8")
 
@@ -62,7 +62,7 @@ def test_test_connection_keeps_the_secret_in_the_keyring(qtbot, panel):
 def test_wrong_secret_is_said_plainly(qtbot, panel):
     panel.secret.setText("nope")
     tested(qtbot, panel)
-    assert "refused the AccessKey secret" in panel.connection_status.text()
+    assert "refused the AccessKey secret" in panel.connection.status.text()
 
 
 def test_upload_shows_progress_failures_retry_and_survives_a_restart(
@@ -105,20 +105,20 @@ def test_copy_temporary_link_to_the_clipboard(panel, oss):
 def test_test_connection_names_what_a_write_only_key_may_not_do(qtbot, panel, oss):
     oss.write_only.add(KEY_ID)
     tested(qtbot, panel)
-    text = panel.connection_status.text()
+    text = panel.connection.status.text()
     assert "Connected to bucket fps-test" in text and "neither read nor list" in text
 
     oss.write_only.clear()
     oss.read_only.add(KEY_ID)
     tested(qtbot, panel)
-    assert "may not write to oss://fps-test/" in panel.connection_status.text()
+    assert "may not write to oss://fps-test/" in panel.connection.status.text()
 
 
 @pytest.mark.allow_log_warnings
 @pytest.mark.usefixtures("no_keyring")
 def test_without_a_keyring_the_secret_is_kept_for_the_session_and_said(qtbot, panel, make_panel):
     tested(qtbot, panel)
-    status = panel.connection_status.text()
+    status = panel.connection.status.text()
     assert "Connected to bucket fps-test" in status
     assert "kept only until FPS Desktop closes" in status
     assert get_secret("oss.access_key_secret") == SECRET
@@ -128,14 +128,15 @@ def test_without_a_keyring_the_secret_is_kept_for_the_session_and_said(qtbot, pa
 def test_test_connection_leaves_the_window_usable_and_can_be_cancelled(qtbot, panel, oss):
     oss.inject("PutObject", "slow", times=1, delay=5)
     panel.test_connection()  # returns at once: the probe runs on a pool thread
-    assert panel.test_cancel.isVisibleTo(panel) and not panel.test_button.isEnabled()
-    assert "Checking the connection" in panel.connection_status.text()
-    panel.cancel_test()
-    assert panel.test_button.isEnabled() and not panel.test_busy.isVisibleTo(panel)
-    assert "cancelled" in panel.connection_status.text()
+    assert panel.connection.cancel_button.isVisibleTo(panel)
+    assert not panel.connection.button.isEnabled()
+    assert "Checking the connection" in panel.connection.status.text()
+    panel.connection.cancel()
+    assert panel.connection.button.isEnabled() and not panel.connection.busy.isVisibleTo(panel)
+    assert "cancelled" in panel.connection.status.text()
     oss.faults.clear()
     tested(qtbot, panel)  # a new test after a cancelled one answers normally
-    assert "Connected to bucket fps-test" in panel.connection_status.text()
+    assert "Connected to bucket fps-test" in panel.connection.status.text()
 
 
 def test_progress_reaches_the_task_list_through_the_job(qtbot, panel, tmp_path):

@@ -1,0 +1,98 @@
+"""The export's closing report (seed 001's summary, field for field) and what it lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fps_desktop.errors import QT_TRANSLATE_NOOP
+
+
+@dataclass
+class SkippedRow:
+    invoice_id: int
+    tenant_id: int
+    reason: str
+
+
+@dataclass
+class Collision:
+    """An invoice whose plain file name belongs to another one: it got ``+{id}``."""
+
+    invoice_id: int
+    tenant_id: int
+    name: str
+
+
+@dataclass
+class ExportSummary:
+    groups: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    empty: int = 0
+    invoices: int = 0
+    files: int = 0
+    failed_files: int = 0
+    seconds: float = 0.0
+    skipped: list[SkippedRow] = field(default_factory=list)
+    collisions: list[Collision] = field(default_factory=list)
+    removed: int = 0  # stale files moved to .removed
+    per_tenant: dict[int, int] = field(default_factory=dict)  # files written
+    index_file: Path | None = None
+    dry_run: bool = False
+
+    @property
+    def per_invoice(self) -> float:
+        return self.seconds / self.invoices if self.invoices else 0.0
+
+    @property
+    def headline(self) -> str:
+        """The report's title: also the job's one-line result (context ExportSummary)."""
+        if self.dry_run:
+            return QT_TRANSLATE_NOOP("ExportSummary", "Dry run finished (nothing written)")
+        return QT_TRANSLATE_NOOP("ExportSummary", "Export finished")
+
+    def lines(self, translate=lambda context, text: text) -> list[str]:
+        """The seed's closing report, field for field; ``translate`` is Qt's in the panel."""
+
+        def tr(text: str) -> str:
+            return translate("ExportSummary", text)
+
+        title = tr(self.headline)
+        fields = [
+            (QT_TRANSLATE_NOOP("ExportSummary", "Groups"), f"{self.groups}"),
+            (QT_TRANSLATE_NOOP("ExportSummary", "Succeeded groups"), f"{self.succeeded}"),
+            (QT_TRANSLATE_NOOP("ExportSummary", "Failed groups"), f"{self.failed}"),
+            (QT_TRANSLATE_NOOP("ExportSummary", "Empty groups"), f"{self.empty}"),
+            (QT_TRANSLATE_NOOP("ExportSummary", "Invoices"), f"{self.invoices:,}"),
+            (QT_TRANSLATE_NOOP("ExportSummary", "Files written"), f"{self.files:,}"),
+            (QT_TRANSLATE_NOOP("ExportSummary", "Failed files"), f"{self.failed_files:,}"),
+            (QT_TRANSLATE_NOOP("ExportSummary", "Shared file names"), f"{len(self.collisions):,}"),
+            (QT_TRANSLATE_NOOP("ExportSummary", "Moved aside"), f"{self.removed:,}"),
+            (QT_TRANSLATE_NOOP("ExportSummary", "Duration"), f"{self.seconds:.2f} s"),
+            (QT_TRANSLATE_NOOP("ExportSummary", "Per invoice"), f"{self.per_invoice:.5f} s"),
+        ]
+        if self.index_file:
+            fields.append((QT_TRANSLATE_NOOP("ExportSummary", "Index"), str(self.index_file)))
+        rows = ["=" * 42, title, "=" * 42]
+        rows += [f"{tr(label) + ':':<21}{value}" for label, value in fields]
+        skipped = tr(
+            QT_TRANSLATE_NOOP(
+                "ExportSummary", "Skipped invoice id {id} (tenant {tenant}): {reason}"
+            )
+        )
+        rows += [skipped.format(id=s.invoice_id, tenant=s.tenant_id, reason=s.reason)
+                 for s in self.skipped[:50]]  # fmt: skip
+        shared = tr(
+            QT_TRANSLATE_NOOP(
+                "ExportSummary",
+                "Invoice id {id} (tenant {tenant}) shares its file name with another: {name}",
+            )
+        )
+        rows += [shared.format(id=c.invoice_id, tenant=c.tenant_id, name=c.name)
+                 for c in self.collisions[:50]]  # fmt: skip
+        more = len(self.skipped[50:]) + len(self.collisions[50:])
+        if more:
+            text = QT_TRANSLATE_NOOP("ExportSummary", "... and {count} more rows (see the log)")
+            rows.append(tr(text).format(count=more))
+        return [*rows, "=" * 42]
