@@ -43,8 +43,13 @@ class DbSettings:
         )
 
 
-def connect(db: DbSettings, streaming: bool = False, database: bool = True):
-    """Open a connection; ``streaming`` gives an unbuffered cursor that returns bytes."""
+def connect(
+    db: DbSettings, streaming: bool = False, database: bool = True, read_timeout: int = 120
+):
+    """Open a connection; ``streaming`` gives an unbuffered cursor that returns bytes.
+
+    ``read_timeout`` also bounds the handshake: a server that accepts and never answers.
+    """
     try:
         return pymysql.connect(
             host=db.host,
@@ -54,7 +59,7 @@ def connect(db: DbSettings, streaming: bool = False, database: bool = True):
             database=db.database if database else None,
             charset="utf8mb4",
             connect_timeout=10,
-            read_timeout=120,
+            read_timeout=read_timeout,
             write_timeout=120,
             ssl={"ssl": {}} if db.tls else None,
             ssl_disabled=not db.tls,  # as configured; no TLS attempt (and context) per connect
@@ -129,9 +134,13 @@ def explain(exc: Exception, db: DbSettings) -> DatabaseError:
     )
 
 
+CHECK_TIMEOUT = 10  # seconds a connection test waits for each answer
+
+
 def check_connection(db: DbSettings) -> str:
-    """The server's version string, or a DatabaseError saying what is wrong."""
-    connection = connect(db)
+    """The server's version string, or a DatabaseError saying what is wrong, within
+    seconds: a test that hangs on a silent server tells the admin nothing."""
+    connection = connect(db, read_timeout=CHECK_TIMEOUT)
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT VERSION()")

@@ -47,10 +47,10 @@ class ExportSummary:
 
     @property
     def headline(self) -> str:
-        """The report's title: also the job's one-line result (context ExportSummary)."""
+        """The report's title: also the job's one-line result, hence context Jobs."""
         if self.dry_run:
-            return QT_TRANSLATE_NOOP("ExportSummary", "Dry run finished (nothing written)")
-        return QT_TRANSLATE_NOOP("ExportSummary", "Export finished")
+            return QT_TRANSLATE_NOOP("Jobs", "Dry run finished (nothing written)")
+        return QT_TRANSLATE_NOOP("Jobs", "Export finished")
 
     def lines(self, translate=lambda context, text: text) -> list[str]:
         """The seed's closing report, field for field; ``translate`` is Qt's in the panel."""
@@ -58,7 +58,7 @@ class ExportSummary:
         def tr(text: str) -> str:
             return translate("ExportSummary", text)
 
-        title = tr(self.headline)
+        title = translate("Jobs", self.headline)
         fields = [
             (QT_TRANSLATE_NOOP("ExportSummary", "Groups"), f"{self.groups}"),
             (QT_TRANSLATE_NOOP("ExportSummary", "Succeeded groups"), f"{self.succeeded}"),

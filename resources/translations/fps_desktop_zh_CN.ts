@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../fps_desktop/ui/app.py" line="54"/>
+        <location filename="../../fps_desktop/ui/app.py" line="59"/>
         <source>Something went wrong. The details are in the log file; the app goes on.</source>
         <translation>出现了错误。详细信息已写入日志文件，程序会继续运行。</translation>
     </message>
@@ -221,16 +221,6 @@
 </context>
 <context>
     <name>ExportSummary</name>
-    <message>
-        <location filename="../../fps_desktop/export/report.py" line="52"/>
-        <source>Dry run finished (nothing written)</source>
-        <translation>试运行完成（未写入任何文件）</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/export/report.py" line="53"/>
-        <source>Export finished</source>
-        <translation>导出完成!</translation>
-    </message>
     <message>
         <location filename="../../fps_desktop/export/report.py" line="63"/>
         <source>Groups</source>
@@ -558,37 +548,37 @@ cannot be printed: {reason}</source>
         <translation>请指定一个对象键以生成链接。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="80"/>
+        <location filename="../../fps_desktop/export/db.py" line="85"/>
         <source>The database refused user {user}: wrong user name or password.</source>
         <translation>数据库拒绝了用户 {user}：用户名或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="87"/>
+        <location filename="../../fps_desktop/export/db.py" line="92"/>
         <source>Cannot reach the database at {host}:{port}. Is the server running and the address right?</source>
         <translation>无法连接数据库 {host}:{port}。请确认数据库服务已启动且地址正确。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="96"/>
+        <location filename="../../fps_desktop/export/db.py" line="101"/>
         <source>The database {database} does not exist on {host}.</source>
         <translation>{host} 上不存在数据库 {database}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="101"/>
+        <location filename="../../fps_desktop/export/db.py" line="106"/>
         <source>A table the export needs is missing in {database} ({detail}). Check the table mapping in Settings.</source>
         <translation>数据库 {database} 中缺少导出所需的表（{detail}）。请检查设置中的表映射。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="111"/>
+        <location filename="../../fps_desktop/export/db.py" line="116"/>
         <source>User {user} may not read the export tables. Ask the DBA for access.</source>
         <translation>用户 {user} 没有读取导出表的权限。请联系数据库管理员授权。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="118"/>
+        <location filename="../../fps_desktop/export/db.py" line="123"/>
         <source>The connection to the database was lost. Nothing was marked as exported; run the export again.</source>
         <translation>与数据库的连接已断开。没有任何数据被标记为已导出，请重新运行导出。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="126"/>
+        <location filename="../../fps_desktop/export/db.py" line="131"/>
         <source>The database reported an error: {detail}</source>
         <translation>数据库报错：{detail}</translation>
     </message>
@@ -1298,6 +1288,16 @@ cannot be printed: {reason}</source>
         <location filename="../../fps_desktop/ui/main_window.py" line="386"/>
         <source>Export invoices of {guid}</source>
         <translation>导出 {guid} 的发票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/report.py" line="52"/>
+        <source>Dry run finished (nothing written)</source>
+        <translation>试运行完成（未写入任何文件）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/report.py" line="53"/>
+        <source>Export finished</source>
+        <translation>导出完成!</translation>
     </message>
 </context>
 <context>

@@ -23,6 +23,7 @@ from tests.documents import makers
 from tests.documents.conftest import GUID, fetch, invoice_bytes
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "pillow"
+HEIC = CORPUS.parent / "heic"  # made with pillow-heif from makers.py; the app only reads HEIC
 WHITE = (255, 255, 255)
 
 
@@ -161,9 +162,10 @@ def test_scanner_and_phone_formats_print_at_true_size(cache, share):
     bmp = makers.image_bytes(makers.marked_picture(), "BMP", dpi=(100, 100))
     page = printed(cache, share, "scan.bmp", bmp)[0]
     assert pymupdf.Rect(page.get_image_info()[0]["bbox"]).width == pytest.approx(216, abs=1)
-    for fmt in ("WEBP", "HEIF"):  # no resolution stored: 150 dpi assumed
-        data = makers.image_bytes(makers.marked_picture(), fmt, quality=95)
-        page = printed(cache, share, f"photo.{fmt.lower()}", data)[0]
+    webp = makers.image_bytes(makers.marked_picture(), "WEBP", quality=95)
+    heic = (HEIC / "marked.heic").read_bytes()
+    for name, data in (("photo.webp", webp), ("photo.heic", heic)):  # no dpi stored: 150 assumed
+        page = printed(cache, share, name, data)[0]
         assert pymupdf.Rect(page.get_image_info()[0]["bbox"]).width == pytest.approx(144, abs=1)
         assert_upright(picture_on(page))
 
@@ -171,7 +173,8 @@ def test_scanner_and_phone_formats_print_at_true_size(cache, share):
 @pytest.mark.parametrize("orientation", [2, 5, 6, 7, 8])
 def test_heic_photos_from_phones_print_upright(cache, share, orientation):
     """HEIC keeps orientation as transforms in the file (irot/imir), not only in EXIF."""
-    page = printed(cache, share, "IMG_0001.HEIC", makers.oriented("HEIF", orientation))[0]
+    heic = (HEIC / f"oriented-{orientation}.heic").read_bytes()
+    page = printed(cache, share, "IMG_0001.HEIC", heic)[0]
     assert_upright(picture_on(page))
 
 
