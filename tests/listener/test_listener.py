@@ -450,6 +450,9 @@ def test_serve_runs_headless_and_prints_each_pushed_guid(fps_home, stop):
     server = subprocess.Popen(
         [sys.executable, "-m", "fps_desktop", "serve", "--port", str(port)],
         stdout=subprocess.PIPE, text=True,
+        # as from a terminal: a suite started in the background has SIGINT ignored, and
+        # the child would inherit that
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     try:
         assert f"127.0.0.1:{port}" in server.stdout.readline()
@@ -458,8 +461,12 @@ def test_serve_runs_headless_and_prints_each_pushed_guid(fps_home, stop):
         assert server.stdout.readline().split() == [GUID, "local"]
     finally:
         server.send_signal(stop)
-        server.wait(timeout=10)
-        server.stdout.close()
+        try:
+            server.wait(timeout=30)
+        finally:  # a server that did not stop must not outlive the test
+            server.kill()
+            server.wait()
+            server.stdout.close()
     assert not instance_file(Settings()).exists()  # a clean stop leaves no stale hand-off
 
 
