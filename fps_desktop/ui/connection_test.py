@@ -50,7 +50,11 @@ class SecretEdit(QLineEdit):
 
     def keep(self) -> None:
         if self.text():
-            self.kept = QCoreApplication.translate("Secrets", keep_secret(self.name, self.text()))
+            where = keep_secret(self.name, self.text())
+            self.kept = QCoreApplication.translate("Secrets", where)
+            self.setToolTip(self.kept)
+            if where != KEPT_IN_KEYRING:  # the empty field must not promise a keyring
+                self.setPlaceholderText(self.tr("kept until FPS Desktop closes"))
             self.clear()
 
 

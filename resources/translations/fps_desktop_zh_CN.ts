@@ -75,22 +75,22 @@
 <context>
     <name>ConnectionTest</name>
     <message>
-        <location filename="../../fps_desktop/ui/connection_test.py" line="62"/>
+        <location filename="../../fps_desktop/ui/connection_test.py" line="66"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/connection_test.py" line="66"/>
+        <location filename="../../fps_desktop/ui/connection_test.py" line="70"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/connection_test.py" line="97"/>
+        <location filename="../../fps_desktop/ui/connection_test.py" line="101"/>
         <source>Checking the connection…</source>
         <translation>正在检查连接…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/connection_test.py" line="104"/>
+        <location filename="../../fps_desktop/ui/connection_test.py" line="108"/>
         <source>Connection test cancelled.</source>
         <translation>已取消连接测试。</translation>
     </message>
@@ -1723,6 +1723,11 @@ Finance Print Station</source>
         <location filename="../../fps_desktop/ui/connection_test.py" line="48"/>
         <source>kept in the system keyring</source>
         <translation>保存在系统钥匙串中</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/connection_test.py" line="57"/>
+        <source>kept until FPS Desktop closes</source>
+        <translation>仅保存到 FPS Desktop 关闭为止</translation>
     </message>
 </context>
 <context>

@@ -80,6 +80,7 @@ def test_without_a_keyring_the_password_is_kept_for_the_session_and_said(
     tested(qtbot, panel)
     status = panel.connection.status.text()
     assert "Connected" in status and "kept only until FPS Desktop closes" in status
+    assert panel.password.placeholderText() == "kept until FPS Desktop closes"
     assert get_secret("db.password") == db.password
     assert db.password not in panel.settings.paths.user_settings.read_text(encoding="utf-8")
     panel.output.setText(str(tmp_path / "out"))  # the export uses the session's password

@@ -121,6 +121,7 @@ def test_without_a_keyring_the_secret_is_kept_for_the_session_and_said(qtbot, pa
     status = panel.connection.status.text()
     assert "Connected to bucket fps-test" in status
     assert "kept only until FPS Desktop closes" in status
+    assert panel.secret.placeholderText() == "kept until FPS Desktop closes"
     assert get_secret("oss.access_key_secret") == SECRET
     assert SECRET not in panel.settings.paths.user_settings.read_text(encoding="utf-8")
 
