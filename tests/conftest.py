@@ -99,18 +99,29 @@ def window(qtbot, settings):
     main.shutdown()
 
 
-@pytest.fixture
-def chinese(qapp):
-    """Our catalogue and Qt's own zh_CN, removed again after the test."""
+def _catalogues_of(qapp, language: str):
+    """The catalogues of ``language`` installed, and removed again after the test."""
     from PySide6.QtCore import QLocale, QTranslator
 
     from fps_desktop.ui.app import install_translations
 
     before = qapp.findChildren(QTranslator)
-    assert install_translations(qapp, "zh_CN") == "zh_CN"
+    assert install_translations(qapp, language) == language
     yield
     for translator in qapp.findChildren(QTranslator):
         if translator not in before:
             qapp.removeTranslator(translator)
             translator.deleteLater()
     QLocale.setDefault(QLocale("en"))
+
+
+@pytest.fixture
+def chinese(qapp):
+    """Our catalogue and Qt's own zh_CN, removed again after the test."""
+    yield from _catalogues_of(qapp, "zh_CN")
+
+
+@pytest.fixture
+def english(qapp):
+    """Our English catalogue (its plural forms), as the app installs it on an English system."""
+    yield from _catalogues_of(qapp, "en")

@@ -153,7 +153,7 @@ def print_job(
         if settings is not None:
             _record_printed(settings, order, skipped)
         return JobResult(
-            QT_TRANSLATE_NOOP("Jobs", "{sheets} sheet(s) printed"),
+            QT_TRANSLATE_NOOP("Jobs", "Sheets printed: {sheets}"),  # no plural form needed
             path=order.options.to_pdf,
             data=Printed(sheets, skipped),
             summary_params={"sheets": sheets},

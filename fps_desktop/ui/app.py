@@ -21,8 +21,13 @@ qt_log = logging.getLogger("qt")
 
 
 def catalogues(language: str) -> tuple[tuple[str, str], ...]:
-    """The (name, folder) of each catalogue for ``language``, in the order they install."""
+    """The (name, folder) of each catalogue for ``language``, in the order they install.
+
+    English needs only ours, for its plural forms ("1 file", "2 files").
+    """
     ours = str(resources_dir() / "translations")
+    if language == "en":
+        return ((f"fps_desktop_{language}", ours),)
     return (
         (f"fps_desktop_{language}", ours),
         (f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
@@ -35,8 +40,6 @@ def install_translations(app: QApplication, language: str) -> str:
     locale = QLocale(language) if language else QLocale.system()
     chosen = "zh_CN" if locale.language() == QLocale.Language.Chinese else "en"
     QLocale.setDefault(QLocale(chosen))
-    if chosen == "en":
-        return chosen
     for name, folder in catalogues(chosen):
         translator = QTranslator(app)
         if translator.load(name, folder):
@@ -68,6 +71,7 @@ def _excepthook(kind, value, tb) -> None:
 SHIPPED = (
     "icons/fps-desktop.svg",
     "translations/fps_desktop_zh_CN.qm",
+    "translations/fps_desktop_en.qm",
     "sql/schema.sql",
     "samples/phone-photo.heic",
 )

@@ -61,7 +61,7 @@ def _load_catalogues() -> None:
 
     from fps_desktop.ui.app import catalogues
 
-    for name, folder in catalogues("zh_CN"):
+    for name, folder in (*catalogues("zh_CN"), *catalogues("en")):
         translator = QTranslator()
         if not translator.load(name, folder) or translator.isEmpty():
             raise ValueError(f"{name} not loaded from {folder}")

@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../fps_desktop/ui/app.py" line="59"/>
+        <location filename="../../fps_desktop/ui/app.py" line="62"/>
         <source>Something went wrong. The details are in the log file; the app goes on.</source>
         <translation>出现了错误。详细信息已写入日志文件，程序会继续运行。</translation>
     </message>
@@ -1261,7 +1261,7 @@ cannot be printed: {reason}</source>
     </message>
     <message>
         <location filename="../../fps_desktop/printing/job.py" line="156"/>
-        <source>{sheets} sheet(s) printed</source>
+        <source>Sheets printed: {sheets}</source>
         <translation>已打印 {sheets} 张</translation>
     </message>
     <message>

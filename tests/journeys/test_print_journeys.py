@@ -86,12 +86,12 @@ def test_j1_page_range_two_copies_black_and_white(qtbot, window, tmp_path):
     assert all(r == g == b for r, g, b in colours)  # and only in greys
 
 
-def test_preview_follows_the_layout_and_refuses_a_bad_range(qtbot, window):
+def test_preview_follows_the_layout_and_refuses_a_bad_range(qtbot, english, window):
     open_by_keyboard(qtbot, window, DEMO_GUID)
 
     def in_print_dialog(dialog: PrintDialog) -> None:
         qtbot.waitUntil(dialog.print_button.isEnabled, timeout=SLOW)
-        assert dialog.summary_label.text().startswith("7 sheet(s) of A4")
+        assert dialog.summary_label.text().startswith("7 sheets of A4")
         choose(dialog.layout_box, "Two invoices")
         qtbot.waitUntil(lambda: dialog.sheet_label.text() == "Sheet 1 / 6", timeout=SLOW)
         assert dialog.print_button.isEnabled()

@@ -1,4 +1,4 @@
-"""The Chinese catalogue: complete, placeholders intact, and used on a Chinese locale."""
+"""The catalogues: Chinese complete, English plurals, placeholders intact, both used."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from fps_desktop.ui.job_queue import JobQueue
 from fps_desktop.ui.main_window import MainWindow
 
 CATALOGUE = resources_dir() / "translations" / "fps_desktop_zh_CN.ts"
+PLURALS = resources_dir() / "translations" / "fps_desktop_en.ts"  # English: %n texts only
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 REPO = Path(__file__).resolve().parents[2]
 
@@ -36,20 +37,22 @@ def _forms(translation: ET.Element) -> list[str]:
     return plural or [translation.text or ""]
 
 
-def test_every_string_has_a_finished_chinese_translation():
+@pytest.mark.parametrize("catalogue", [CATALOGUE, PLURALS], ids=["zh_CN", "en"])
+def test_every_string_has_a_finished_translation(catalogue):
     unfinished = [
         (context, source)
-        for context, source, translation in _messages(CATALOGUE)
+        for context, source, translation in _messages(catalogue)
         if translation.get("type") == "unfinished"
         or not all(form.strip() for form in _forms(translation))
     ]
     assert unfinished == []
 
 
-def test_translations_keep_every_placeholder():
+@pytest.mark.parametrize("catalogue", [CATALOGUE, PLURALS], ids=["zh_CN", "en"])
+def test_translations_keep_every_placeholder(catalogue):
     broken = [
         (source, form)
-        for _, source, translation in _messages(CATALOGUE)
+        for _, source, translation in _messages(catalogue)
         for form in _forms(translation)
         if sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(form))
     ]
@@ -66,6 +69,19 @@ def test_the_catalogue_knows_every_visible_string_in_the_sources(tmp_path):
     wanted = {(context, source) for context, source, _ in _messages(fresh)}
     known = {(context, source) for context, source, _ in _messages(CATALOGUE)}
     assert wanted - known == set(), "run scripts/i18n.sh and translate the new strings"
+    counted = {(c, source) for c, source, _ in _messages(fresh) if "%n" in source}
+    plurals = {(context, source) for context, source, _ in _messages(PLURALS)}
+    assert counted - plurals == set(), "run scripts/i18n.sh and give the English plural forms"
+
+
+def test_english_counts_read_naturally(english):
+    def counted(context: str, text: str, n: int) -> str:
+        return QCoreApplication.translate(context, text, None, n)
+
+    assert counted("MainWindow", "%n file(s)", 1) == "1 file"
+    assert counted("MainWindow", "%n file(s)", 5) == "5 files"
+    assert counted("PrintDialog", "%n sheet(s) of A4", 1) == "1 sheet of A4"
+    assert counted("PrintDialog", "%n sheet(s) of A4", 8) == "8 sheets of A4"
 
 
 def test_a_chinese_locale_gets_a_chinese_window(qtbot, fps_home, chinese):

@@ -1,0 +1,61 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>FileList</name>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/file_list.py" line="168"/>
+        <source>{name} · %n page(s)</source>
+        <translation>
+            <numerusform>{name} · %n page</numerusform>
+            <numerusform>{name} · %n pages</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/main_window.py" line="328"/>
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n file</numerusform>
+            <numerusform>%n files</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/main_window.py" line="330"/>
+        <source>%n cannot be printed</source>
+        <translation>
+            <numerusform>%n cannot be printed</numerusform>
+            <numerusform>%n cannot be printed</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/main_window.py" line="469"/>
+        <source>%n invoice(s) of this GUID were claimed before:</source>
+        <translation>
+            <numerusform>%n invoice of this GUID was claimed before:</numerusform>
+            <numerusform>%n invoices of this GUID were claimed before:</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PrintDialog</name>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="81"/>
+        <source>GUID {guid} · %n file(s)</source>
+        <translation>
+            <numerusform>GUID {guid} · %n file</numerusform>
+            <numerusform>GUID {guid} · %n files</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="252"/>
+        <source>%n sheet(s) of A4</source>
+        <translation>
+            <numerusform>%n sheet of A4</numerusform>
+            <numerusform>%n sheets of A4</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
