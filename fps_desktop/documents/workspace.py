@@ -29,7 +29,7 @@ def fetch_job(
     def run(progress: Progress, cancel: CancelToken) -> JobResult:
         manifest = cache.fetch(guid, source, progress, cancel, refresh=refresh)
         return JobResult(
-            QT_TRANSLATE_NOOP("Jobs", "{files} files, {pages} pages"),
+            QT_TRANSLATE_NOOP("Jobs", "Files: {files} · pages: {pages}"),
             data=manifest,
             summary_params={
                 "files": len(manifest.files),
@@ -75,7 +75,7 @@ def merge_job(cache: DocumentCache, files: list[CachedFile], target: Path | None
         return JobResult(summary=str(target or ""), path=target, data=result)
 
     return Job(
-        QT_TRANSLATE_NOOP("Jobs", "Merge {count} files"), run, "merge", {"count": len(files)}
+        QT_TRANSLATE_NOOP("Jobs", "Merge files ({count})"), run, "merge", {"count": len(files)}
     )
 
 

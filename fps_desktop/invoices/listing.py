@@ -230,7 +230,7 @@ def invoices_job(settings: Settings, manifest: Manifest, blob_path, clerk: str =
                 register.close()
         listing.register_error = listing.register_error or error
         return JobResult(
-            QT_TRANSLATE_NOOP("Jobs", "{count} invoices, {duplicates} duplicates"),
+            QT_TRANSLATE_NOOP("Jobs", "Invoices: {count} · duplicates: {duplicates}"),
             data=listing,
             summary_params={
                 "count": len(listing.rows),

@@ -116,7 +116,10 @@ def print_ready_job(cache: DocumentCache, order: PrintOrder, target: Path) -> Jo
         return JobResult(str(target), path=target, data=Printed(0, skipped))
 
     return Job(
-        QT_TRANSLATE_NOOP("Jobs", "Merge {count} files"), run, "merge", {"count": len(order.files)}
+        QT_TRANSLATE_NOOP("Jobs", "Merge files ({count})"),
+        run,
+        "merge",
+        {"count": len(order.files)},
     )
 
 

@@ -578,7 +578,9 @@ class UploadPanel(QWidget):
             rows = manifest.server_rows(self.store, task, config)
             count = manifest.write_manifest(rows, manifest.SERVER_COLUMNS, Path(target), fmt)
             return JobResult(
-                "{count} objects listed", Path(target), summary_params={"count": count}
+                QT_TRANSLATE_NOOP("Jobs", "Objects listed: {count}"),
+                Path(target),
+                summary_params={"count": count},
             )
 
         self.jobs.submit(Job(QCoreApplication.translate("Jobs", "Export upload manifest"), run))

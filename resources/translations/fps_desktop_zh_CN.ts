@@ -1225,7 +1225,7 @@ cannot be printed: {reason}</source>
     <name>Jobs</name>
     <message>
         <location filename="../../fps_desktop/documents/workspace.py" line="32"/>
-        <source>{files} files, {pages} pages</source>
+        <source>Files: {files} · pages: {pages}</source>
         <translation>{files} 个文件，共 {pages} 页</translation>
     </message>
     <message>
@@ -1236,7 +1236,7 @@ cannot be printed: {reason}</source>
     <message>
         <location filename="../../fps_desktop/documents/workspace.py" line="78"/>
         <location filename="../../fps_desktop/printing/job.py" line="119"/>
-        <source>Merge {count} files</source>
+        <source>Merge files ({count})</source>
         <translation>合并 {count} 个文件</translation>
     </message>
     <message>
@@ -1255,7 +1255,12 @@ cannot be printed: {reason}</source>
         <translation>导出发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="584"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="581"/>
+        <source>Objects listed: {count}</source>
+        <translation>已列出 {count} 个对象</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="586"/>
         <source>Export upload manifest</source>
         <translation>导出上传清单</translation>
     </message>
@@ -1271,7 +1276,7 @@ cannot be printed: {reason}</source>
     </message>
     <message>
         <location filename="../../fps_desktop/invoices/listing.py" line="233"/>
-        <source>{count} invoices, {duplicates} duplicates</source>
+        <source>Invoices: {count} · duplicates: {duplicates}</source>
         <translation>{count} 张发票，{duplicates} 张重复</translation>
     </message>
     <message>
@@ -2065,7 +2070,7 @@ Finance Print Station</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="600"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="602"/>
         <source>Link copied; it works for {minutes} minutes.</source>
         <translation>链接已复制，{minutes} 分钟内有效。</translation>
     </message>
