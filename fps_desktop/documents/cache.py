@@ -29,7 +29,8 @@ from fps_desktop.storage import DISK_FULL, disk_full_error, write_atomically
 log = logging.getLogger(__name__)
 
 STALE_DOWNLOAD_SECONDS = 600
-FILE_CHECKS = 2  # raise when the file checks change: cached GUIDs are checked again
+FILE_CHECKS = 3  # raise when the file checks change: cached GUIDs are checked again
+SNIFFED_BYTES = 2048  # what sniff_kind reads of a file
 
 
 class DocumentCache:
@@ -68,7 +69,9 @@ class DocumentCache:
         if not all(self.blob_path(f.sha256).exists() for f in manifest.files):
             return None
         if manifest.checks < FILE_CHECKS:
-            for item in manifest.files:
+            for item in manifest.files:  # an older version may not have known the kind (OFD)
+                with self.blob_path(item.sha256).open("rb") as blob:
+                    item.kind = sniff_kind(blob.read(SNIFFED_BYTES), item.name)
                 self._check(manifest.guid, item)
             self._save(manifest)
         with contextlib.suppress(OSError):
@@ -201,8 +204,8 @@ class DocumentCache:
         try:
             with os.fdopen(fd, "wb") as handle:
                 for chunk in source.open_file(guid, remote, cancel):
-                    if len(head) < 2048:
-                        head += chunk[: 2048 - len(head)]
+                    if len(head) < SNIFFED_BYTES:
+                        head += chunk[: SNIFFED_BYTES - len(head)]
                     digest.update(chunk)
                     size += len(chunk)
                     handle.write(chunk)

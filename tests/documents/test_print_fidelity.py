@@ -17,10 +17,11 @@ import pytest
 from PIL import Image, ImageChops, ImageOps, ImageStat
 
 from fps_desktop.documents.merge import merge_files
-from fps_desktop.documents.models import Problem
+from fps_desktop.documents.models import FileKind, Problem
 from fps_desktop.errors import DocumentError
 from tests.documents import makers
 from tests.documents.conftest import GUID, fetch, invoice_bytes
+from tests.invoices.conftest import demo_ofd
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "pillow"
 HEIC = CORPUS.parent / "heic"  # made with pillow-heif from makers.py; the app only reads HEIC
@@ -365,3 +366,14 @@ def test_guids_cached_before_the_new_checks_are_checked_again(cache, share):
     (cache.manifests / f"{GUID}.json").write_text(json.dumps(stale), encoding="utf-8")
     again = cache.cached(GUID)
     assert again.files[0].problem_kind == Problem.CUT_SHORT
+
+
+def test_an_ofd_cached_when_ofd_was_unknown_is_printable_without_a_refresh(cache, share):
+    share("发票.ofd", demo_ofd())
+    stale = fetch(cache, share).to_json()
+    stale["checks"] = 2  # the version before OFD: an unknown kind, an unsupported file
+    stale["files"][0].update(kind="unknown", pages=0, problem="This file type cannot be printed.",
+                             problem_params={}, problem_kind=Problem.UNSUPPORTED)  # fmt: skip
+    (cache.manifests / f"{GUID}.json").write_text(json.dumps(stale), encoding="utf-8")
+    again = cache.cached(GUID).files[0]
+    assert (again.kind, again.printable, again.pages) == (FileKind.OFD, True, 1)
