@@ -65,11 +65,14 @@ xdotool key Return
 until_title not "$print_title" || fail "Print asked for no file name"
 sleep 0.5; shot 4-after-print
 # A save dialog (Save as PDF file) asks for a name: type the full path and press Enter.
-xdotool key ctrl+a; xdotool type --delay 5 "$out"; xdotool key Return
+save_title=$(active_title)
+xdotool key ctrl+a; xdotool type --delay 5 "$out"; sleep 0.5; xdotool key Return
 echo "step 4: Print pressed, file name typed"
-for _ in $(seq 1 60); do
+for i in $(seq 1 60); do
   [ -s "$out" ] && break
   kill -0 "$app_pid" 2>/dev/null || fail "the app exited while printing"
+  # Enter can land on the file name completer's list instead of Save; press it again
+  if [ $((i % 4)) = 0 ] && [ "$(active_title)" = "$save_title" ]; then xdotool key Return; fi
   sleep 0.5
 done
 shot 5-done
