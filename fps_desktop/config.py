@@ -64,10 +64,6 @@ class Paths:
             Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
         )
 
-    def ensure(self) -> None:
-        for path in (self.config_dir, self.data_dir, self.cache_dir, self.log_dir):
-            path.mkdir(parents=True, exist_ok=True)
-
 
 @dataclass(frozen=True)
 class Setting:
@@ -220,7 +216,7 @@ class Settings:
         values, changed = upgraded(_read_json(user_file), user_file)
         self._user = _checked(values, user_file)
         if changed:
-            self._save()
+            self._save(self._user)
 
     def get(self, key: str) -> Any:
         setting = self._setting(key)
@@ -241,9 +237,10 @@ class Settings:
             )
         with self._lock:
             if key in self._user and self._user[key] == value:
-                return  # nothing changed: no write (a GUID opened again sets the same list)
-            self._user[key] = value
-            self._save()
+                return  # nothing changed: no write
+            updated = {**self._user, key: value}
+            self._save(updated)  # kept only once written: a failed write is tried again
+            self._user = updated
 
     def is_site_locked(self, key: str) -> bool:
         """True when IT set the key and the user has not overridden it."""
@@ -255,8 +252,8 @@ class Settings:
         except KeyError:
             raise KeyError(f"unknown setting {key!r}") from None
 
-    def _save(self) -> None:
-        payload = {"schema_version": schema_version(), **self._user}
+    def _save(self, values: dict[str, Any]) -> None:
+        payload = {"schema_version": schema_version(), **values}
         text = json.dumps(payload, ensure_ascii=False, indent=2)
         write_atomically(self.paths.user_settings, text.encode("utf-8"))
 
@@ -329,6 +326,14 @@ def set_secret(name: str, value: str) -> None:
                 "Ask IT to enable one.",
             )
         ) from exc
+
+
+def has_keyring() -> bool:
+    """Whether a secret typed now outlives the session: a password store is there."""
+    import keyring
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    return not isinstance(keyring.get_keyring(), NoKeyring)
 
 
 def keep_secret(name: str, value: str) -> str:

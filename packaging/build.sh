@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Build the onedir app with PyInstaller, then smoke-test the frozen binary:
 # --version, and an offscreen self-test that reads every kind of file the app opens, loads
-# the Chinese catalogues, opens a demo GUID, merges and prints to PDF. Linux needs a C
-# compiler (packaging/slim.py).
+# the Chinese and English catalogues, opens a demo GUID, merges and prints to PDF. On Linux
+# a C compiler and binutils slim ICU's data (packaging/slim.py); without them it ships whole.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/python -m pip install -q -e ".[build]"

@@ -8,8 +8,9 @@
   transliteration, spelled-out numbers, units, currency, language and region names
   (Qt has its own) go, as ICU's own data filter would leave them out.
 
-It is compiled with the C compiler of the build machine; without one the library
-is shipped as it is (the build is larger, nothing breaks).
+It is compiled with the C compiler and binutils (nm, readelf) of the build machine;
+without them, or when the library is not what is expected, it is shipped as it is
+(the build is larger, nothing breaks).
 """
 
 from __future__ import annotations
@@ -27,8 +28,18 @@ KEPT_LOCALES = ("en", "zh")  # and root, which is not a locale file name
 ICU_ALIGN = 16
 
 
+TOOLS = ("nm", "readelf")  # binutils, besides a C compiler
+
+
 def compiler() -> str | None:
     return shutil.which("cc") or shutil.which("gcc")
+
+
+def missing_tools() -> list[str]:
+    """What this machine lacks to slim ICU (then it ships whole)."""
+    return [tool for tool in TOOLS if shutil.which(tool) is None] + (
+        [] if compiler() else ["a C compiler (cc)"]
+    )
 
 
 def icu_item_kept(name: str) -> bool:

@@ -132,3 +132,16 @@ def test_setting_the_value_it_already_has_writes_nothing(fps_home):
     assert settings.paths.user_settings.stat().st_ino == written
     settings.set("ui.recent_guids", [])
     assert settings.paths.user_settings.stat().st_ino != written
+
+
+def test_a_value_whose_write_failed_is_written_when_set_again(fps_home):
+    settings = Settings()
+    settings.paths.user_settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.paths.user_settings.mkdir()  # a folder where the file goes: the write fails
+    with pytest.raises((StorageError, OSError)):
+        settings.set("cache.max_mb", 512)
+    settings.paths.user_settings.rmdir()
+    settings.set("cache.max_mb", 512)
+    assert (
+        json.loads(settings.paths.user_settings.read_text(encoding="utf-8"))["cache.max_mb"] == 512
+    )

@@ -10,8 +10,7 @@ import pytest
 
 from fps_desktop.resources import resources_dir
 from fps_desktop.ui import self_check
-from fps_desktop.ui.app import SHIPPED
-from fps_desktop.ui.self_check import failures
+from fps_desktop.ui.self_check import SHIPPED, failures
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -69,11 +69,11 @@ class DocumentCache:
         if not all(self.blob_path(f.sha256).exists() for f in manifest.files):
             return None
         if manifest.checks < FILE_CHECKS:
-            for item in manifest.files:  # an older version may not have known the kind (OFD)
-                with self.blob_path(item.sha256).open("rb") as blob:
-                    item.kind = sniff_kind(blob.read(SNIFFED_BYTES), item.name)
-                self._check(manifest.guid, item)
-            self._save(manifest)
+            try:
+                self._check_again(manifest)
+            except OSError as exc:  # a blob gone meanwhile: fetch the GUID again
+                log.info("cached %s cannot be checked again: %s", guid, exc)
+                return None
         with contextlib.suppress(OSError):
             os.utime(path)  # last use, for LRU eviction
         return manifest
@@ -151,6 +151,15 @@ class DocumentCache:
             self.manifests / f"{manifest.guid}.json",
             json.dumps(manifest.to_json(), ensure_ascii=False).encode("utf-8"),
         )
+
+    def _check_again(self, manifest: Manifest) -> None:
+        """Files cached by an older version: classed again (it may not have known OFD)
+        and proved again with today's checks."""
+        for item in manifest.files:
+            with self.blob_path(item.sha256).open("rb") as blob:
+                item.kind = sniff_kind(blob.read(SNIFFED_BYTES), item.name)
+            self._check(manifest.guid, item)
+        self._save(manifest)
 
     def _check(self, guid: str, item: CachedFile) -> None:
         """Prove the file prints as merging will print it, or record why not."""

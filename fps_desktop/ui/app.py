@@ -67,16 +67,6 @@ def _excepthook(kind, value, tb) -> None:
         traceback.print_exception(kind, value, tb)
 
 
-# What an installed app must carry; the self-test of a wheel or a frozen build checks them.
-SHIPPED = (
-    "icons/fps-desktop.svg",
-    "translations/fps_desktop_zh_CN.qm",
-    "translations/fps_desktop_en.qm",
-    "sql/schema.sql",
-    "samples/phone-photo.heic",
-)
-
-
 def create_application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
@@ -118,7 +108,7 @@ def _run_self_test(window, app: QApplication) -> None:
     from fps_desktop.documents.models import Layout
     from fps_desktop.printing.job import PrintOrder, print_job
     from fps_desktop.printing.spooler import PrinterOptions
-    from fps_desktop.ui.self_check import failures
+    from fps_desktop.ui.self_check import SHIPPED, failures
 
     missing = [name for name in SHIPPED if not (resources_dir() / name).is_file()]
     if missing:

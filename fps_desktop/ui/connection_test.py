@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fps_desktop.config import KEPT_IN_KEYRING, keep_secret
-from fps_desktop.errors import FpsError
+from fps_desktop.config import KEPT_FOR_SESSION, KEPT_IN_KEYRING, has_keyring, keep_secret
+from fps_desktop.errors import Cancelled
 from fps_desktop.jobs import CancelToken
-from fps_desktop.ui.job_queue import run_task
+from fps_desktop.ui.job_queue import failure_message, run_task
 
 
 def show_status(label: QLabel, text: str, good: bool) -> None:
@@ -37,7 +37,8 @@ class SecretEdit(QLineEdit):
     """A password field for secret ``name``; ``keep()`` stores what was typed and clears it.
 
     ``kept`` is the sentence saying where the last typed secret went, for the panel
-    to show after its next successful check.
+    to show after its next successful check; the empty field says the same in short,
+    so it never promises a password store the machine does not have.
     """
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
@@ -45,17 +46,21 @@ class SecretEdit(QLineEdit):
         self.name = name
         self.kept = ""
         self.setEchoMode(QLineEdit.EchoMode.Password)
-        self.setPlaceholderText(self.tr("kept in the system keyring"))
-        self.setToolTip(QCoreApplication.translate("Secrets", KEPT_IN_KEYRING))
+        self._say_where(KEPT_IN_KEYRING if has_keyring() else KEPT_FOR_SESSION)
 
     def keep(self) -> None:
         if self.text():
             where = keep_secret(self.name, self.text())
             self.kept = QCoreApplication.translate("Secrets", where)
-            self.setToolTip(self.kept)
-            if where != KEPT_IN_KEYRING:  # the empty field must not promise a keyring
-                self.setPlaceholderText(self.tr("kept until FPS Desktop closes"))
+            self._say_where(where)
             self.clear()
+
+    def _say_where(self, where: str) -> None:
+        self.setToolTip(QCoreApplication.translate("Secrets", where))
+        if where == KEPT_IN_KEYRING:
+            self.setPlaceholderText(self.tr("kept in the system keyring"))
+        else:
+            self.setPlaceholderText(self.tr("kept until FPS Desktop closes"))
 
 
 class ConnectionTest(QWidget):
@@ -83,16 +88,20 @@ class ConnectionTest(QWidget):
         layout.addWidget(self.status)
         self._idle()
 
-    def start(self, check: Callable[[], object], describe: Callable[[object], str]) -> None:
-        """Run ``check()`` on a pool thread; its result is said as ``describe(result)``,
-        its ``FpsError`` in red."""
+    def start(
+        self, check: Callable[[CancelToken], object], describe: Callable[[object], str]
+    ) -> None:
+        """Run ``check(cancel)`` on a pool thread; its result is said as ``describe(result)``,
+        a failure in red. Cancel gives the button back at once and tells ``check`` to stop."""
         token = self.testing = CancelToken()
 
-        def work() -> tuple[CancelToken, object, FpsError | None]:
+        def work() -> tuple[CancelToken, object, str]:
             try:
-                return token, check(), None
-            except FpsError as exc:
-                return token, None, exc
+                return token, check(token), ""
+            except Cancelled:
+                raise
+            except Exception as exc:  # said only if this check is still the one shown
+                return token, None, failure_message(exc)
 
         self._describe = describe
         self.button.setEnabled(False)
@@ -116,17 +125,15 @@ class ConnectionTest(QWidget):
         self.busy.hide()
         self.cancel_button.hide()
 
-    def _answered(self, outcome: tuple[CancelToken, object, FpsError | None]) -> None:
+    def _answered(self, outcome: tuple[CancelToken, object, str]) -> None:
         token, result, error = outcome
         if token is not self.testing or token.cancelled:
             return  # cancelled, or an older check
         self._idle()
-        if error is not None:
-            self.say(error.translated(QCoreApplication.translate), False)
-        else:
-            self.say(self._describe(result), True)
+        self.say(error or self._describe(result), not error)
 
     def _failed(self, message: str) -> None:
+        """Only when saying the outcome itself failed; the outcome carries check errors."""
         if self.testing is not None:
             self._idle()
             self.say(message, False)

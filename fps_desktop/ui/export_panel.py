@@ -128,8 +128,12 @@ class ExportPanel(QWidget):
 
     def test_connection(self) -> None:
         """The server answers and the invoices table can be read (up to 10 s to fail)."""
-        db = self.db_settings()
-        self.connection.start(lambda: check_connection(db), self._connected_text)
+        try:
+            db = self.db_settings()
+        except FpsError as exc:  # the settings could not be saved (a full disk)
+            self.connection.say(exc.translated(QCoreApplication.translate), False)
+            return
+        self.connection.start(lambda _cancel: check_connection(db), self._connected_text)
 
     def _connected_text(self, version: str) -> str:
         text = self.tr("Connected: {version}").format(version=version)

@@ -1,5 +1,6 @@
-"""The one Qt adapter for Jobs: a QRunnable per job, signals on a QObject,
-and a list model the job list shows (seed 004's download center, on the desktop).
+"""The one hand-off from workers to the GUI: ``JobQueue`` runs Jobs (a QRunnable each,
+signals on a QObject, the list model the job list shows: seed 004's download center on the
+desktop) and ``run_task`` runs a widget's short work, answering on the GUI thread.
 """
 
 from __future__ import annotations
@@ -116,6 +117,8 @@ def run_task(
     For short work that belongs to one widget (a preview, a page) rather than to the
     job list; bind the callbacks to that widget's methods, so a closed widget simply
     stops listening. ``priority`` puts the work ahead of queued work of lower priority.
+    Never ``clear()`` such a pool: a task taken off the queue never reports back; let
+    queued work end early instead (a cancel check, a request no longer wanted).
     """
     task = _Task(work)
     task.signals.done.connect(on_done)

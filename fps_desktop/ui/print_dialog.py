@@ -274,8 +274,7 @@ class PrintDialog(QDialog):
     def _stop_building(self) -> None:
         self._cancel.cancel()
         self._cancel = CancelToken()
-        self._builder.clear()
-        self._builder.waitForDone()
+        self._builder.waitForDone()  # queued builds end at their first cancel check
         if self._plan is not None:
             self._plan.close()
 

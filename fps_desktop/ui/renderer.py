@@ -106,8 +106,7 @@ class PageRenderer(QObject):
                 )
                 fmt = QImage.Format.Format_Grayscale8 if gray else QImage.Format.Format_RGB888
                 image = QImage(pix.samples, pix.width, pix.height, pix.stride, fmt).copy()
-        except Exception as exc:
-            log.warning("cannot render %s page %d", request.name, request.page + 1)
+        except Exception as exc:  # failure_message logs it
             return request, None, failure_message(exc)
         return request, image, ""
 
@@ -121,4 +120,5 @@ class PageRenderer(QObject):
             self.rendered.emit(request, image)
 
     def _lost(self, message: str) -> None:
+        """Only if saying the outcome failed: no page to name, so views ignore it."""
         self.failed.emit(None, message)

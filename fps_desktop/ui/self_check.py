@@ -16,6 +16,14 @@ from fps_desktop.documents.images import prove_frames, read_frames
 from fps_desktop.resources import resources_dir
 
 HEIC_SAMPLE = "samples/phone-photo.heic"  # no encoder ships: HEIC cannot be made on the spot
+# What an installed app must carry; the self-test of a wheel or a frozen build checks them.
+SHIPPED = (
+    "icons/fps-desktop.svg",
+    "translations/fps_desktop_zh_CN.qm",
+    "translations/fps_desktop_en.qm",
+    "sql/schema.sql",
+    HEIC_SAMPLE,
+)
 GENERATED = {  # format: Pillow's save options (TIFF compressed, so libtiff does the work)
     "JPEG": {},
     "PNG": {},
@@ -76,7 +84,7 @@ def checks() -> dict[str, Callable[[], None]]:
     heic = resources_dir() / HEIC_SAMPLE
     found["HEIC"] = lambda: _read_image(heic.read_bytes(), 1, HEIC_SAMPLE)
     found["OFD"] = _read_ofd
-    found["zh_CN translations"] = _load_catalogues
+    found["translations (zh_CN, en)"] = _load_catalogues
     return found
 
 

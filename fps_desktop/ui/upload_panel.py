@@ -364,7 +364,7 @@ class UploadPanel(QWidget):
             self.connection.say(exc.translated(QCoreApplication.translate), False)
             return
         self.connection.start(
-            lambda: describe_access(config.connect(pool_size=1), config, prefix),
+            lambda cancel: describe_access(config.connect(pool_size=1), config, prefix, cancel),
             lambda access: self._access_text(config, access),
         )
 
@@ -583,7 +583,7 @@ class UploadPanel(QWidget):
                 summary_params={"count": count},
             )
 
-        self.jobs.submit(Job(QCoreApplication.translate("Jobs", "Export upload manifest"), run))
+        self.jobs.submit(Job(QT_TRANSLATE_NOOP("Jobs", "Export upload manifest"), run))
 
     def copy_link(self) -> None:
         key = self.link_key.text().strip()

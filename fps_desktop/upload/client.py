@@ -313,9 +313,12 @@ def check_access(
     return Access(can_read)
 
 
-def describe_access(bucket: oss2.Bucket, config: OssConfig, prefix: str = "") -> Access:
-    """``check_access`` plus whether the key may list, for the test button and command."""
-    access = check_access(bucket, config, prefix)
+def describe_access(
+    bucket: oss2.Bucket, config: OssConfig, prefix: str = "", cancel: CancelToken | None = None
+) -> Access:
+    """``check_access`` plus whether the key may list, for the test button and command;
+    ``cancel`` stops the retries between attempts."""
+    access = check_access(bucket, config, prefix, Retrying(config, cancel or CancelToken()))
     try:
         bucket.list_objects_v2(prefix, max_keys=1)
         can_list = True

@@ -24,7 +24,7 @@ from fps_desktop.upload.client import Retrying, is_fatal, is_transient, unreadab
 from fps_desktop.upload.crc64 import crc64, crc64_of_parts
 from fps_desktop.upload.progress import Tracker
 from fps_desktop.upload.remote import META_MD5, RemoteCopies
-from fps_desktop.upload.sending import Sender, content_md5, read_range, unreadable_file
+from fps_desktop.upload.sending import Sender, md5_header, read_range, unreadable_file
 from fps_desktop.upload.store import FileRow, Task, TaskStore
 
 log = logging.getLogger(__name__)
@@ -185,12 +185,12 @@ class Multipart:
             data = read_range(row.path, (number - 1) * part_size, part_size)
         except OSError as exc:
             raise unreadable_file(row.path, exc) from exc
-        _, md5_header = content_md5(data)
+        checksum = md5_header(hashlib.md5(data).digest())
         result = self.sender.send(
             f"part {number} of {key}",
             data,
             lambda body: self.bucket.upload_part(
-                key, upload_id, number, body, headers={"Content-MD5": md5_header}
+                key, upload_id, number, body, headers={"Content-MD5": checksum}
             ),
         )
         if not result.etag:

@@ -1,8 +1,8 @@
 """Upload progress: files and bytes counted as they land, the rate and the time left.
 
 Parts of several files are sent at once from many threads, so the counting is kept
-here behind one lock, apart from how the bytes travel: what the panel and the
-command line show changes in this module only.
+here behind one lock, apart from how the bytes travel: the live figures the panel
+and the command line show come from this module only.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ home whatever the size of the file.
 from __future__ import annotations
 
 import base64
-import hashlib
 
 from oss2.exceptions import InconsistentError
 
@@ -33,10 +32,9 @@ def unreadable_file(path: str, exc: OSError) -> UploadError:
     )
 
 
-def content_md5(data: bytes) -> tuple[str, str]:
-    """(hex MD5, base64 MD5 for the Content-MD5 header)."""
-    digest = hashlib.md5(data).digest()
-    return digest.hex(), base64.b64encode(digest).decode()
+def md5_header(digest: bytes) -> str:
+    """An MD5 digest as the Content-MD5 header carries it (OSS refuses a body that differs)."""
+    return base64.b64encode(digest).decode()
 
 
 class CountingBody:

@@ -1,14 +1,14 @@
-"""Running an upload task: start, pause, cancel, one file after another, retries.
+"""Running an upload task: start, pause, cancel, several files at once, the summary.
 
 Every file is hashed (MD5) and skipped when OSS already holds its content
 (``remote.py``); smaller files go in one PUT (``sending.py``), larger ones in parts
 that resume where an interrupted run stopped (``multipart.py``). Progress is counted
-in ``progress.py``. A run that stops for any reason leaves the task resumable.
+in ``progress.py``; retries live with the requests (``client.Retrying``,
+``sending.Sender``). A run that stops for any reason leaves the task resumable.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import logging
 import os
@@ -25,7 +25,7 @@ from fps_desktop.upload.client import OssConfig, Retrying, check_access, is_fata
 from fps_desktop.upload.multipart import Multipart
 from fps_desktop.upload.progress import Tracker, UploadProgress
 from fps_desktop.upload.remote import META_MD5, ExistingObjects, RemoteCopies
-from fps_desktop.upload.sending import Sender, read_range, unreadable_file
+from fps_desktop.upload.sending import Sender, md5_header, read_range, unreadable_file
 from fps_desktop.upload.store import (
     CANCELLED,
     COMPLETED,
@@ -89,7 +89,6 @@ class Uploader:
         self.parallel_parts = max(1, parallel_parts)
         self.file_workers = max(1, file_workers)
         self.tracker: Tracker | None = None
-        self.task_id: str | None = None
         self._pause = False
         self._fatal: Exception | None = None
 
@@ -108,7 +107,7 @@ class Uploader:
                 QT_TRANSLATE_NOOP("FpsError", "There is no upload task {task}."), task=task_id
             )
         started = time.monotonic()
-        self.task_id, self._fatal = task.id, None
+        self._fatal = None
         self.task, self.cancel = task, cancel
         self.bucket = self.config.connect(pool_size=self.file_workers + self.parallel_parts + 2)
         self.retrying = Retrying(self.config, cancel)
@@ -265,7 +264,7 @@ class Uploader:
         return DONE, self.multipart.upload(row, key, md5, part_size, upload_id)
 
     def _put(self, key: str, data: bytes, md5: str) -> str:
-        headers = {"Content-MD5": base64.b64encode(bytes.fromhex(md5)).decode(), META_MD5: md5}
+        headers = {"Content-MD5": md5_header(bytes.fromhex(md5)), META_MD5: md5}
         return self.sender.send(
             f"PUT {key}", data, lambda body: self.bucket.put_object(key, body, headers=headers)
         ).etag

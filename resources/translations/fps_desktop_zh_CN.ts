@@ -75,22 +75,22 @@
 <context>
     <name>ConnectionTest</name>
     <message>
-        <location filename="../../fps_desktop/ui/connection_test.py" line="66"/>
+        <location filename="../../fps_desktop/ui/connection_test.py" line="71"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/connection_test.py" line="70"/>
+        <location filename="../../fps_desktop/ui/connection_test.py" line="75"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/connection_test.py" line="101"/>
+        <location filename="../../fps_desktop/ui/connection_test.py" line="110"/>
         <source>Checking the connection…</source>
         <translation>正在检查连接…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/connection_test.py" line="108"/>
+        <location filename="../../fps_desktop/ui/connection_test.py" line="117"/>
         <source>Connection test cancelled.</source>
         <translation>已取消连接测试。</translation>
     </message>
@@ -204,17 +204,17 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="135"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="139"/>
         <source>Connected: {version}</source>
         <translation>连接成功：{version}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="171"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="175"/>
         <source>Cancelled; nothing was marked as exported.</source>
         <translation>已取消；没有任何数据被标记为已导出。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="188"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="192"/>
         <source>Export folder</source>
         <translation>导出文件夹</translation>
     </message>
@@ -347,12 +347,12 @@ cannot be printed: {reason}</source>
 <context>
     <name>FpsError</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="238"/>
+        <location filename="../../fps_desktop/config.py" line="234"/>
         <source>Setting {key} needs a value of type {kind}.</source>
         <translation>设置项 {key} 需要 {kind} 类型的值。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="326"/>
+        <location filename="../../fps_desktop/config.py" line="323"/>
         <source>This computer has no password store (keyring), so the secret was not saved. Ask IT to enable one.</source>
         <translation>本机没有可用的密码存储（钥匙串），密钥未保存。请联系信息中心开启。</translation>
     </message>
@@ -528,7 +528,7 @@ cannot be printed: {reason}</source>
     </message>
     <message>
         <location filename="../../fps_desktop/cli/upload.py" line="71"/>
-        <location filename="../../fps_desktop/upload/uploader.py" line="108"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="107"/>
         <source>There is no upload task {task}.</source>
         <translation>没有编号为 {task} 的上传任务。</translation>
     </message>
@@ -698,7 +698,7 @@ cannot be printed: {reason}</source>
         <translation>数据每次发往 OSS 时都在途中被改变（Content-MD5 或 CRC 校验失败）。请检查本机与 OSS 之间的网络、代理或杀毒软件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="357"/>
+        <location filename="../../fps_desktop/upload/client.py" line="360"/>
         <source>The AccessKey {key_id} may not write to oss://{bucket}/{prefix}. Ask the OSS administrator for write access (oss:PutObject) there.</source>
         <translation>AccessKey {key_id} 无权写入 oss://{bucket}/{prefix}。请向 OSS 管理员申请该位置的写入权限（oss:PutObject）。</translation>
     </message>
@@ -728,17 +728,17 @@ cannot be printed: {reason}</source>
         <translation>分片大小至少为 100 KB。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="144"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="143"/>
         <source>The upload stopped because of an unexpected problem ({reason}). Resume the task to carry on; the details are in the log file.</source>
         <translation>上传因意外问题而停止（{reason}）。继续该任务即可接着上传；详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="216"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="215"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/sending.py" line="30"/>
+        <location filename="../../fps_desktop/upload/sending.py" line="29"/>
         <source>Cannot read {path}: {reason}</source>
         <translation>无法读取 {path}：{reason}</translation>
     </message>
@@ -1191,32 +1191,32 @@ cannot be printed: {reason}</source>
 <context>
     <name>JobQueue</name>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="40"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="41"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="41"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="42"/>
         <source>Running</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="42"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="43"/>
         <source>Done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="43"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="44"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="44"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="45"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="67"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="68"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
     </message>
@@ -1265,12 +1265,12 @@ cannot be printed: {reason}</source>
         <translation>导出上传清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="156"/>
+        <location filename="../../fps_desktop/printing/job.py" line="159"/>
         <source>Sheets printed: {sheets}</source>
         <translation>已打印 {sheets} 张</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="162"/>
+        <location filename="../../fps_desktop/printing/job.py" line="165"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
@@ -1658,12 +1658,12 @@ Finance Print Station</source>
         <translation>以下文件无法打印，已略过：{names}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="329"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="328"/>
         <source>printed at {percent} % of its size</source>
         <translation>按原尺寸的 {percent}% 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="359"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="358"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
@@ -1712,12 +1712,12 @@ Finance Print Station</source>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="317"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="316"/>
         <source>Sheet {n} / {count}</source>
         <translation>第 {n} / {count} 张</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="359"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="358"/>
         <source>Save as PDF file</source>
         <translation>另存为 PDF 文件</translation>
     </message>
@@ -1725,12 +1725,12 @@ Finance Print Station</source>
 <context>
     <name>SecretEdit</name>
     <message>
-        <location filename="../../fps_desktop/ui/connection_test.py" line="48"/>
+        <location filename="../../fps_desktop/ui/connection_test.py" line="61"/>
         <source>kept in the system keyring</source>
         <translation>保存在系统钥匙串中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/connection_test.py" line="57"/>
+        <location filename="../../fps_desktop/ui/connection_test.py" line="63"/>
         <source>kept until FPS Desktop closes</source>
         <translation>仅保存到 FPS Desktop 关闭为止</translation>
     </message>
@@ -1738,12 +1738,12 @@ Finance Print Station</source>
 <context>
     <name>Secrets</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="282"/>
+        <location filename="../../fps_desktop/config.py" line="279"/>
         <source>Kept in the system password store (keyring), never in the settings file.</source>
         <translation>保存在系统密码库（keyring）中，不会写入设置文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="285"/>
+        <location filename="../../fps_desktop/config.py" line="282"/>
         <source>This computer has no password store (keyring): the secret is kept only until FPS Desktop closes. Ask IT to enable one.</source>
         <translation>此电脑没有密码库（keyring）：密钥只保留到 FPS Desktop 关闭为止。请联系 IT 启用密码库。</translation>
     </message>

@@ -77,6 +77,7 @@ def test_wrong_password_is_said_plainly(qtbot, panel):
 def test_without_a_keyring_the_password_is_kept_for_the_session_and_said(
     qtbot, panel, db, tmp_path
 ):
+    assert panel.password.placeholderText() == "kept until FPS Desktop closes"  # before typing
     tested(qtbot, panel)
     status = panel.connection.status.text()
     assert "Connected" in status and "kept only until FPS Desktop closes" in status

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pymupdf
-import pytest
 
 from fps_desktop.documents.models import CachedFile, FileKind, FileRole
 from fps_desktop.ui.page_view import PageRef, PageView
@@ -38,7 +37,6 @@ def test_a_page_is_drawn(qtbot, tmp_path):
     assert not view.label.pixmap().isNull()
 
 
-@pytest.mark.allow_log_warnings
 def test_a_page_that_cannot_be_drawn_says_why(qtbot, tmp_path):
     """A file that went bad in the cache after it was proved: the page names the reason
     instead of staying blank, and the worker lives on for the next page."""

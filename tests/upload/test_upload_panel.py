@@ -117,6 +117,7 @@ def test_test_connection_names_what_a_write_only_key_may_not_do(qtbot, panel, os
 @pytest.mark.allow_log_warnings
 @pytest.mark.usefixtures("no_keyring")
 def test_without_a_keyring_the_secret_is_kept_for_the_session_and_said(qtbot, panel, make_panel):
+    assert panel.secret.placeholderText() == "kept until FPS Desktop closes"  # before typing
     tested(qtbot, panel)
     status = panel.connection.status.text()
     assert "Connected to bucket fps-test" in status
