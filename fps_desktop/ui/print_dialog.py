@@ -103,8 +103,10 @@ class PrintDialog(QDialog):
         self.gray_check = QCheckBox(self.tr("Black and white"), self)
         self._cover = order.cover  # the invoices a cover sheet lists, while it is ticked
         self._covers = 0  # cover sheets before the document's sheets
-        self.cover_check = QCheckBox(self.tr("Cover sheet first (GUID as QR code, invoice list)"),
-                                     self)  # fmt: skip
+        self.cover_check = QCheckBox(self.tr("Cover sheet first"), self)
+        self.cover_check.setToolTip(
+            self.tr("The GUID as a QR code, the invoice list, the sum and boxes for signatures")
+        )
         self.cover_check.setChecked(order.cover is not None)
         self.cover_check.setVisible(order.cover is not None)
         self.problem_label = QLabel(self)

@@ -50,7 +50,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="252"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="254"/>
         <source>%n sheet(s) of A4</source>
         <translation>
             <numerusform>%n sheet of A4</numerusform>

@@ -1598,72 +1598,67 @@ Finance Print Station</source>
         <translation>每张 A4 打印两张发票（带裁切线）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="106"/>
-        <source>Cover sheet first (GUID as QR code, invoice list)</source>
-        <translation>先打印封面（GUID 二维码、发票清单）</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="125"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="127"/>
         <source>&amp;Printer</source>
         <translation>打印机(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="128"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="130"/>
         <source>&amp;Layout</source>
         <translation>版式(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="129"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="131"/>
         <source>P&amp;ages</source>
         <translation>页码(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="130"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="132"/>
         <source>&amp;Copies</source>
         <translation>份数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="144"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="146"/>
         <source>Previous sheet (Page Up)</source>
         <translation>上一张（Page Up）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="147"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="149"/>
         <source>Next sheet (Page Down)</source>
         <translation>下一张（Page Down）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="152"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="154"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="155"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="157"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="157"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="159"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="173"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="175"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="235"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="237"/>
         <source>Left out because they cannot be printed: {names}</source>
         <translation>以下文件无法打印，已略过：{names}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="328"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="330"/>
         <source>printed at {percent} % of its size</source>
         <translation>按原尺寸的 {percent}% 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="358"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="360"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
@@ -1704,20 +1699,30 @@ Finance Print Station</source>
         <source>Black and white</source>
         <translation>黑白打印</translation>
     </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="106"/>
+        <source>Cover sheet first</source>
+        <translation>先打印封面</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="108"/>
+        <source>The GUID as a QR code, the invoice list, the sum and boxes for signatures</source>
+        <translation>封面印有 GUID 二维码、发票清单、合计和签字栏</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="252"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="254"/>
         <source>%n sheet(s) of A4</source>
         <translation>
             <numerusform>共 %n 张 A4</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="316"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="318"/>
         <source>Sheet {n} / {count}</source>
         <translation>第 {n} / {count} 张</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="358"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="360"/>
         <source>Save as PDF file</source>
         <translation>另存为 PDF 文件</translation>
     </message>
