@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, QTimer
 
 from fps_desktop.config import get_secret
 from fps_desktop.ui.export_panel import ExportPanel
-from tests.upload.quit_app import menu_action
+from tests.menus import menu_action
 
 SLOW = 30_000  # ms: generous, so a machine busy with other work does not fail a test
 

@@ -11,15 +11,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 
+from tests.menus import menu_action
 from tests.upload.conftest import BUCKET, KEY_ID, SECRET
-
-
-def menu_action(window, text: str):
-    for menu_action in window.menuBar().actions():
-        for action in menu_action.menu().actions():
-            if action.text() == text:
-                return action
-    raise AssertionError(f"no menu item {text!r}")
 
 
 def start_upload(window, endpoint: str, folder: Path):

@@ -153,7 +153,8 @@ def test_progress_reaches_the_task_list_through_the_job(qtbot, panel, tmp_path):
 
 def test_closing_the_panel_window_pauses_its_uploads_resumably(qtbot, oss, config, tmp_path):
     from fps_desktop.ui.main_window import MainWindow
-    from tests.upload.quit_app import menu_action, start_upload, started
+    from tests.menus import menu_action
+    from tests.upload.quit_app import start_upload, started
 
     folder = make_tree(tmp_path / "scans", {f"f{n:02}.pdf": 1000 + n for n in range(30)})
     oss.inject("PutObject", "slow", times=10_000, delay=0.2)
