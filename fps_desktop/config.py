@@ -7,6 +7,7 @@ key fails loudly and the UI can list what exists.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import os
@@ -219,11 +220,13 @@ class Settings:
             self._save(self._user)
 
     def get(self, key: str) -> Any:
+        """The value of ``key``; a list or dict is a copy, so changing it changes nothing
+        until it is ``set``."""
         setting = self._setting(key)
-        for layer in (self._user, self._site):
-            if key in layer:
-                return layer[key]
-        return setting.default
+        value = setting.default
+        for layer in (self._site, self._user):
+            value = layer.get(key, value)
+        return copy.deepcopy(value) if isinstance(value, (list, dict)) else value
 
     def set(self, key: str, value: Any) -> None:
         setting = self._setting(key)

@@ -145,3 +145,12 @@ def test_a_value_whose_write_failed_is_written_when_set_again(fps_home):
     assert (
         json.loads(settings.paths.user_settings.read_text(encoding="utf-8"))["cache.max_mb"] == 512
     )
+
+
+def test_a_list_read_and_changed_in_place_is_saved_when_set(fps_home):
+    settings = Settings()
+    recent = settings.get("ui.recent_guids")
+    recent.append("c965be9f9c1d449d9e50fed330150d7a")
+    assert settings.get("ui.recent_guids") == []  # nothing changed until it is set
+    settings.set("ui.recent_guids", recent)
+    assert Settings().get("ui.recent_guids") == ["c965be9f9c1d449d9e50fed330150d7a"]
