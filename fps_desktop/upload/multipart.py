@@ -30,6 +30,18 @@ from fps_desktop.upload.store import FileRow, Task, TaskStore
 log = logging.getLogger(__name__)
 
 
+def abort_upload(
+    bucket: oss2.Bucket, store: TaskStore, task: Task, seq: int, rel: str, upload_id: str
+) -> None:
+    """Drop a file's multipart upload at OSS (where the key may) and forget it in the store;
+    also for a cancelled run, which may stop before any ``Multipart`` exists."""
+    try:
+        bucket.abort_multipart_upload(task.key(rel), upload_id)
+    except OssError as exc:
+        log.info("could not abort the upload of %s: %s", rel, exc)
+    store.start_multipart(task.id, seq, None)
+
+
 class Multipart:
     """Sends, resumes and completes the multipart uploads of one task's run."""
 
@@ -54,13 +66,9 @@ class Multipart:
         self.remote = remote
         self.parts_pool = parts_pool
 
-    def abort(self, row: FileRow, key: str) -> None:
+    def abort(self, row: FileRow) -> None:
         """Drop the file's earlier multipart upload at OSS (where allowed) and forget it."""
-        try:
-            self.bucket.abort_multipart_upload(key, row.upload_id)
-        except OssError as exc:
-            log.info("could not abort the old upload of %s: %s", row.rel, exc)
-        self.store.start_multipart(self.task.id, row.seq, None)
+        abort_upload(self.bucket, self.store, self.task, row.seq, row.rel, row.upload_id)
 
     def upload(
         self, row: FileRow, key: str, md5: str, part_size: int, upload_id: str | None
@@ -148,7 +156,7 @@ class Multipart:
             if is_fatal(exc) or is_transient(exc):
                 raise
             log.info("cannot list the parts of %s (%s); sending it again", row.rel, exc)
-            self.abort(row, key)
+            self.abort(row)
             return None
         verified = {}
         for part in on_server:

@@ -22,7 +22,7 @@ from oss2.exceptions import OssError
 from fps_desktop.errors import QT_TRANSLATE_NOOP, Cancelled, FpsError, UploadError, UsageError
 from fps_desktop.jobs import CancelToken, Progress
 from fps_desktop.upload.client import OssConfig, Retrying, check_access, is_fatal, plain_error
-from fps_desktop.upload.multipart import Multipart
+from fps_desktop.upload.multipart import Multipart, abort_upload
 from fps_desktop.upload.progress import Tracker, UploadProgress
 from fps_desktop.upload.remote import META_MD5, ExistingObjects, RemoteCopies
 from fps_desktop.upload.sending import Sender, md5_header, read_range, unreadable_file
@@ -183,11 +183,7 @@ class Uploader:
             self.store.set_state(self.task.id, PAUSED)
             return
         for seq, rel, upload_id in self.store.open_uploads(self.task.id):
-            try:
-                self.bucket.abort_multipart_upload(self.task.key(rel), upload_id)
-            except OssError as exc:
-                log.info("could not abort the upload of %s: %s", rel, exc)
-            self.store.start_multipart(self.task.id, seq, None)
+            abort_upload(self.bucket, self.store, self.task, seq, rel, upload_id)
         self.store.set_state(self.task.id, CANCELLED)
 
     # -- one file ------------------------------------------------------------------------
@@ -253,11 +249,11 @@ class Uploader:
             )
         upload_id = row.upload_id
         if upload_id and changed:
-            self.multipart.abort(row, key)
+            self.multipart.abort(row)
             upload_id = None
         if self.remote.already_there(key, md5, stat.st_size):
             if upload_id:
-                self.multipart.abort(row, key)
+                self.multipart.abort(row)
             return DEDUPED, None
         if data is not None:
             return DONE, self._put(key, data, md5)
