@@ -14,7 +14,8 @@
 #
 # Downloads are kept in FPS_WINE_CACHE (default ~/.cache/fps-wine) so a second run is faster;
 # everything else happens in a fresh folder (FPS_WINE_WORK, default a temporary one, removed
-# at the end unless FPS_WINE_KEEP=1). Exit 0 only when every stage passed. When the machine
+# at the end unless FPS_WINE_KEEP=1; with FPS_WINE_WORK set, FPS_WINE_SKIP="system python ..."
+# skips stages already done there). Exit 0 only when every stage passed. When the machine
 # cannot have Wine at all (no registry reachable, no i386 packages) the script says so on one
 # line and exits 0 unless FPS_WINE_REQUIRED=1: that is the machine, not the app.
 #
@@ -23,12 +24,15 @@
 # registry entries are checked as written) or SmartScreen. Stand-ins for two Windows DLLs Wine
 # 8.0 lacks (ICU's icuuc.dll for Qt, bcryptprimitives.dll for the Rust-built extensions) are
 # put into the Wine prefix only, never into the app.
-set -euo pipefail
+set -Eeuo pipefail
+export LC_ALL=C
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=${FPS_WINE_CACHE:-$HOME/.cache/fps-wine}
 WORK=${FPS_WINE_WORK:-$(mktemp -d /tmp/fps-wine.XXXXXX)}
 PY_SERIES=3.12
 mkdir -p "$CACHE" "$WORK"
+# Wine in a fresh prefix, quiet, without the Mono/Gecko download prompts.
+export WINEPREFIX="$WORK/prefix" WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 
 TIMES=()
 FIGURES=()
@@ -50,6 +54,7 @@ unavailable() {
 stage() {
   STAGE=$1
   shift
+  case " ${FPS_WINE_SKIP:-} " in *" $STAGE "*) return 0 ;; esac
   say "$STAGE"
   local start=$SECONDS
   "$@"
@@ -60,15 +65,16 @@ pip_linux() { python3 -m pip "$@" 2>&1 | { grep -v -e '^WARNING: Location' || tr
 
 cleanup() {
   local status=$?
-  [ -n "${XVFB_PID:-}" ] && kill "$XVFB_PID" 2>/dev/null
-  [ -n "${CUPSD_PID:-}" ] && kill "$CUPSD_PID" 2>/dev/null
-  [ -n "${WINEPREFIX:-}" ] && [ -d "$WINEPREFIX" ] && wineserver -k 2>/dev/null
+  trap - ERR
+  [ -d "$WINEPREFIX" ] && { wineserver -k 2>/dev/null || true; }
+  for pid in ${CUPSD_PID:-} ${XVFB_PID:-}; do kill "$pid" 2>/dev/null || true; done
   if [ "${FPS_WINE_KEEP:-0}" != 1 ] && [ -z "${FPS_WINE_WORK:-}" ]; then
     rm -rf "$WORK"
   fi
   return $status
 }
 trap cleanup EXIT
+trap 'die "line $LINENO: \"$BASH_COMMAND\" exited $?"' ERR
 
 # ---------------------------------------------------------------------------------------------
 # system: Wine (64- and 32-bit: Inno Setup is a 32-bit program), Xvfb (the installer draws a
@@ -98,8 +104,6 @@ system() {
   wine --version
 }
 
-# Wine in a fresh prefix, quiet, without the Mono/Gecko download prompts.
-export WINEPREFIX="$WORK/prefix" WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 unset PIP_FIND_LINKS PIP_CONSTRAINT  # this machine's pip settings mean nothing inside Wine
 PY="$WORK/python"
 win_path() { printf 'Z:%s' "${1//\//\\}"; }
@@ -117,7 +121,6 @@ start_display() {
 }
 
 prefix() {
-  start_display
   wineboot -i >/dev/null 2>&1
   wineserver -w
   echo "prefix $WINEPREFIX on display $DISPLAY"
@@ -156,10 +159,6 @@ python_embed() {
   winpy -m pip --version
 }
 
-python_embed_main() {
-  prefix
-  python_embed
-}
 
 # ---------------------------------------------------------------------------------------------
 # wheels: ours built here; every dependency's Windows wheel; sdist-only ones as pure wheels
@@ -215,8 +214,70 @@ install() {
   winpy -m pip check
 }
 
+# ---------------------------------------------------------------------------------------------
+# Windows DLLs: what a binary imports, what Wine has, the stand-ins for what Wine 8.0 lacks
+
+STANDINS="icuuc bcryptprimitives"  # sources in packaging/windows/wine/
+
+# "dll function" for each named import of the given PE files
+imports_of() {
+  for file in "$@"; do
+    { x86_64-w64-mingw32-objdump -p "$file" 2>/dev/null || true; } | awk '
+      /^\tDLL Name:/ { dll = tolower($3); next }
+      /^$/ { dll = "" }
+      dll != "" && $1 != "vma:" && NF >= 3 && $3 != "<none>" { print dll, $3 }'
+  done | sort -u
+}
+
+exports_of() {
+  x86_64-w64-mingw32-objdump -p "$1" | awk '
+    /^\[Ordinal\/Name Pointer\] Table/ { table = 1; next }
+    table && /^\t\[/ { print $NF; next }
+    table { exit }'
+}
+
+# the PE files under a folder, one a line; with a second argument, printed with find's -printf
+pe_files() {
+  find "$1" -type f \( -iname '*.dll' -o -iname '*.pyd' -o -iname '*.exe' \) -printf "${2:-%p\n}"
+}
+
+# DLLs Windows has that Wine lacks, built with MinGW and put into the prefix only; each must
+# export every function the installed packages ask of it.
+standins() {
+  local system32="$WINEPREFIX/drive_c/windows/system32" name missing files
+  for name in $STANDINS; do
+    x86_64-w64-mingw32-gcc -shared -O2 -s -Wall -Werror -o "$system32/$name.dll" \
+      "$ROOT/packaging/windows/wine/$name.c" -ladvapi32
+  done
+  mapfile -t files < <(pe_files "$PY")
+  imports_of "${files[@]}" >"$WORK/imports.txt"
+  for name in $STANDINS; do
+    missing=$(grep "^$name.dll " "$WORK/imports.txt" | awk '{ print $2 }' |
+      comm -23 - <(exports_of "$system32/$name.dll" | sort) || true)
+    [ -z "$missing" ] ||
+      die "the $name.dll stand-in lacks $(echo $missing): add them to packaging/windows/wine/$name.c"
+    echo "$name.dll: $(grep -c "^$name.dll " "$WORK/imports.txt") functions asked, all there"
+  done
+}
+
+# Every DLL the shipped app imports is shipped with it or part of Windows (what Wine has, an
+# API set, or one of the stand-ins): a plugin that needs a DLL nobody ships fails here.
+check_shipped_imports() {
+  local dir=$1 missing files
+  mapfile -t files < <(pe_files "$dir")
+  { pe_files "$dir" '%f\n'
+    ls "$WINEPREFIX/drive_c/windows/system32" /usr/lib/x86_64-linux-gnu/wine/x86_64-windows
+  } | tr 'A-Z' 'a-z' | sort -u >"$WORK/present.txt"
+  missing=$(imports_of "${files[@]}" | awk '{ print $1 }' |
+    sort -u | grep -v -e '^api-ms-' -e '^ext-ms-' | comm -23 - "$WORK/present.txt" || true)
+  [ -z "$missing" ] || die "$dir imports DLLs neither shipped nor part of Windows: $(echo $missing)"
+}
+
 stage system system
-stage python python_embed_main
+start_display
+stage prefix prefix
+stage python python_embed
 stage wheels wheels
 stage install install
+stage dlls standins
 printf '%s\n' "${TIMES[@]}"
