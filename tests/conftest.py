@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
@@ -75,6 +76,28 @@ def fail_on_unexpected_warnings(request, caplog):
     if noisy:
         lines = "\n".join(f"{r.levelname} {r.name}: {r.getMessage()}" for r in noisy)
         pytest.fail(f"unexpected warnings in the log:\n{lines}")
+
+
+class NoConsole:
+    """A process started as Windows starts the windowed exe from Task Scheduler or a
+    shortcut: without standard streams."""
+
+    def __init__(self, monkeypatch, caplog) -> None:
+        self._monkeypatch, self._caplog = monkeypatch, caplog
+
+    def detach(self) -> None:
+        """Drop the streams; in the test itself, as pytest sets its own as each phase starts."""
+        for name in ("stdin", "stdout", "stderr"):
+            self._monkeypatch.setattr(sys, name, None)
+
+    def written(self) -> list[str]:
+        """What the commands wrote so far, as the log holds it."""
+        return [r.getMessage() for r in self._caplog.records if r.name == "fps_desktop.output"]
+
+
+@pytest.fixture
+def no_console(monkeypatch, caplog) -> NoConsole:
+    return NoConsole(monkeypatch, caplog)
 
 
 @pytest.fixture

@@ -44,6 +44,26 @@ def test_errors_have_stable_exit_codes(tmp_path, capsys):
     assert err.count("error: ") == 2
 
 
+def test_the_clerks_commands_run_without_a_console_and_write_into_the_log(
+    qapp, tmp_path, no_console
+):
+    no_console.detach()
+    with pytest.raises(SystemExit) as help_:
+        main(["--help"])
+    assert help_.value.code == 0
+    assert any(line.startswith("stdout: usage: fps-desktop") for line in no_console.written())
+    assert main(["fetch", GUID, "--out", str(tmp_path / "files")]) == 0
+    assert main(["merge", GUID, "-o", str(tmp_path / "merged.pdf")]) == 0
+    assert main(["print", GUID, "--to-pdf", str(tmp_path / "printed.pdf")]) == 0
+    assert main(["invoices", GUID]) == 0
+    assert main(["merge", "xyz", "-o", str(tmp_path / "a.pdf")]) == 2  # exit codes as ever
+    written = no_console.written()
+    assert f"stdout: {tmp_path / 'merged.pdf'}" in written
+    assert any(line.startswith("stdout:   25442000000123456790") for line in written)
+    assert any(line.startswith("stderr: error: ") for line in written)
+    assert pymupdf.open(tmp_path / "printed.pdf").page_count > 0
+
+
 def test_job_queue_runs_off_the_gui_thread_and_reports(qtbot):
     queue = JobQueue()
     seen = {}

@@ -1,6 +1,9 @@
-"""The wheel's package list: every subpackage of fps_desktop and the shipped resources."""
+"""The wheel's package list, the shipped resources and what the self-test of a build checks."""
 
 import importlib.util
+import json
+import socket
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -40,6 +43,22 @@ def test_the_self_test_reads_every_kind_of_file_the_app_opens():
 def test_the_self_test_names_a_kind_of_file_it_cannot_read(tmp_path, monkeypatch):
     monkeypatch.setattr(self_check, "resources_dir", lambda: tmp_path)
     assert [failure.split(":")[0] for failure in failures()] == ["HEIC"]
+
+
+@pytest.mark.allow_log_warnings
+def test_the_self_test_fails_when_the_pbms_listener_cannot_start(fps_home):
+    with socket.socket() as blocker:  # another program holds the only port
+        blocker.bind(("127.0.0.1", 0))
+        blocker.listen()
+        port = blocker.getsockname()[1]
+        settings = {"listener.port": port, "listener.fallback_ports": []}
+        (fps_home / "config").mkdir(parents=True)
+        (fps_home / "config" / "settings.json").write_text(json.dumps(settings))
+        result = subprocess.run([sys.executable, "-m", "fps_desktop", "gui", "--self-test"],
+                                capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 1
+    assert "self-test: FAILED (PBMS listener:" in result.stdout
+    assert "another program" in result.stdout
 
 
 def _slim():

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from fps_desktop import APP_NAME, __version__
 from fps_desktop.cli import documents, export, invoices, listener, upload
+from fps_desktop.cli.console import prepare_streams
 from fps_desktop.config import Paths, Settings
 from fps_desktop.errors import FpsError
 from fps_desktop.logs import setup_logging
@@ -38,10 +39,13 @@ UNEXPECTED_EXIT_CODE = 1
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. The one guard for the whole program: any failure becomes
     one line on stderr and a stable exit code; tracebacks go to the log file only."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    console = prepare_streams()
     paths = Paths.default()
-    log_file = setup_logging(paths.log_dir, verbose=args.verbose)
+    # Before parsing, so --help and usage errors of a start without a console reach the log.
+    log_file = setup_logging(paths.log_dir, console=console)
+    args = build_parser().parse_args(argv)
+    if args.verbose:
+        setup_logging(paths.log_dir, verbose=True, console=console)
     handler = getattr(args, "handler", None) or documents.run_gui
     try:
         return handler(args, Settings(paths))

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from fps_desktop.cli.console import start_window, windowed_exe
 from fps_desktop.cli.terminal import run_in_terminal
 from fps_desktop.config import Settings
 from fps_desktop.documents.models import Layout
@@ -60,6 +61,8 @@ def _add_layout_arguments(parser: argparse.ArgumentParser, default: str | None) 
 
 
 def run_gui(args: argparse.Namespace, settings: Settings) -> int:
+    """The window: the running one takes the GUID, or the windowed exe starts it when this
+    is the console exe, or it runs here. The self-test always runs here, to be seen."""
     from fps_desktop.listener.handoff import hand_to_running_instance, raise_running_instance
 
     guid = getattr(args, "guid", None)
@@ -69,6 +72,10 @@ def run_gui(args: argparse.Namespace, settings: Settings) -> int:
             hand_to_running_instance(guid, settings) if guid else raise_running_instance(settings)
         )
         if handed_over:
+            return 0
+        windowed = windowed_exe()
+        if windowed is not None:
+            start_window(windowed, ["open", guid] if guid else [])
             return 0
     from fps_desktop.ui.app import run
 

@@ -217,9 +217,13 @@ class GuardedServer(ThreadingHTTPServer):
         POSIX needs SO_REUSEADDR to ignore the previous run's TIME_WAIT connections (it
         still refuses a port another program listens on); on Windows that option would
         let another program steal the port, and SO_EXCLUSIVEADDRUSE is the safe one.
+        Windows refuses a socket asked for both (WinError 10022), so with exclusive use
+        the base class must not add SO_REUSEADDR.
         """
-        option = getattr(socket, "SO_EXCLUSIVEADDRUSE", None) or socket.SO_REUSEADDR
-        self.socket.setsockopt(socket.SOL_SOCKET, option, 1)
+        exclusive = getattr(socket, "SO_EXCLUSIVEADDRUSE", None)
+        self.allow_reuse_address = exclusive is None
+        if exclusive is not None:
+            self.socket.setsockopt(socket.SOL_SOCKET, exclusive, 1)
         super().server_bind()
 
     def process_request(self, request, client_address) -> None:

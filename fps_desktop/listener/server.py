@@ -314,13 +314,13 @@ class GuidListener:
     def start(self) -> int:
         """Bind the first free port of the configured list; returns it."""
         ports = [self.config.port, *self.config.fallback_ports]
-        failures: dict[int, str] = {}
+        failures: dict[int, tuple[str, OSError]] = {}
         for port in ports:
             try:
                 servers = self._bind(port)
             except OSError as exc:
-                failures[port] = _why_port_failed(port, exc)
-                log.warning("listener port %d unavailable (%s): %s", port, failures[port], exc)
+                failures[port] = (_why_port_failed(port, exc), exc)
+                log.warning("listener port %d unavailable (%s): %s", port, failures[port][0], exc)
                 continue
             self.port = port
             self._servers = servers
@@ -393,12 +393,15 @@ def _answers(port: int) -> bool:
 def _why_port_failed(port: int, exc: OSError) -> str:
     """``taken`` when a program answers on the port (on Windows its exclusive bind shows as
     access denied), ``closing`` when only connections of an earlier run hold it
-    (TIME_WAIT), ``blocked`` when the system refuses the port itself."""
+    (TIME_WAIT), ``blocked`` when the system refuses the port itself (privileged, or
+    reserved on Windows), ``failed`` for any other refusal: the system's own words then."""
     if _answers(port):
         return "taken"
     if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDRINUSE)):
         return "closing"
-    return "blocked"
+    if exc.errno in (errno.EACCES, getattr(errno, "WSAEACCES", errno.EACCES)):
+        return "blocked"
+    return "failed"
 
 
 PORT_MESSAGES = {
@@ -417,13 +420,23 @@ PORT_MESSAGES = {
         "This computer does not let FPS Desktop listen on port {ports} (it may be reserved "
         "by the system), so PBMS cannot send documents. Ask IT to choose another port.",
     ),
+    "failed": QT_TRANSLATE_NOOP(
+        "FpsError",
+        "FPS Desktop cannot listen on port {ports}: the system says “{reason}”, so PBMS "
+        "cannot send documents. Tell IT; the details are in the log file.",
+    ),
 }
 
 
-def _port_error(failures: dict[int, str]) -> ListenerError:
+def _port_error(failures: dict[int, tuple[str, OSError]]) -> ListenerError:
     """Name the ports and the most useful reason: another program first, then the rest."""
-    reason = next(r for r in ("taken", "closing", "blocked") if r in failures.values())
-    return ListenerError(PORT_MESSAGES[reason], ports=", ".join(str(p) for p in failures))
+    reasons = {reason: exc for reason, exc in failures.values()}
+    reason = next(r for r in ("taken", "closing", "blocked", "failed") if r in reasons)
+    return ListenerError(
+        PORT_MESSAGES[reason],
+        ports=", ".join(str(p) for p in failures),
+        reason=reasons[reason].strerror or str(reasons[reason]),
+    )
 
 
 def instance_file(settings: Settings) -> Path:

@@ -90,7 +90,7 @@ def run(settings: Settings, guid: str | None = None, self_test: bool = False) ->
     window.show()
     bridge.start()
     if self_test:
-        _run_self_test(window, app)
+        _run_self_test(window, bridge, app)
     elif guid:
         QTimer.singleShot(0, lambda: window.open_guid(guid))
     try:
@@ -100,9 +100,10 @@ def run(settings: Settings, guid: str | None = None, self_test: bool = False) ->
         window.shutdown()
 
 
-def _run_self_test(window, app: QApplication) -> None:
-    """Read every kind of file the app opens, then open the first demo GUID and print it
-    two-up into a PDF, then quit (for packaging)."""
+def _run_self_test(window, bridge, app: QApplication) -> None:
+    """Check the PBMS listener listens (unless IT switched it off) and every kind of file
+    the app opens reads, then open the first demo GUID and print it two-up into a PDF,
+    then quit (for packaging)."""
     from fps_desktop.audit import AuditLog
     from fps_desktop.documents.demo import DEMO_CASES
     from fps_desktop.documents.models import Layout
@@ -110,6 +111,10 @@ def _run_self_test(window, app: QApplication) -> None:
     from fps_desktop.printing.spooler import PrinterOptions
     from fps_desktop.ui.self_check import SHIPPED, failures
 
+    if window.settings.get("listener.enabled") and bridge.listener is None:
+        print(f"self-test: FAILED (PBMS listener: {bridge.listener_error})")
+        QTimer.singleShot(0, lambda: app.exit(1))
+        return
     missing = [name for name in SHIPPED if not (resources_dir() / name).is_file()]
     if missing:
         print(f"self-test: FAILED (missing resources: {', '.join(missing)})")

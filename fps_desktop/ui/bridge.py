@@ -36,6 +36,7 @@ class Bridge(QObject):
         self.window = window
         self.settings = settings
         self.listener: GuidListener | None = None
+        self.listener_error = ""  # why the listener did not start, for the self-test
         self.tray: QSystemTrayIcon | None = None
         self.pushed.connect(self._open_pushed, Qt.ConnectionType.QueuedConnection)
         self.print_pushed.connect(self._print_pushed, Qt.ConnectionType.QueuedConnection)
@@ -64,6 +65,7 @@ class Bridge(QObject):
         except FpsError as exc:
             self.window.statusBar().showMessage(exc.translated(QCoreApplication.translate))
             log.warning("listener not started: %s", exc.message)
+            self.listener_error = exc.message
             return
         self.listener = listener
         listener.write_instance_file(instance_file(self.settings))

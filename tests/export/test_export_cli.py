@@ -11,11 +11,12 @@ from fps_desktop.cli import main
 
 @pytest.mark.parametrize(("flag", "value"), [("-l", "-1"), ("-l", "0"), ("-t", "-3"), ("-t", "0")])
 def test_counts_below_one_are_refused(flag, value, capsys, tmp_path):
+    out = tmp_path / "out"
     with pytest.raises(SystemExit) as exit_:
-        main(["export", "invoices", "-o", str(tmp_path), flag, value])
+        main(["export", "invoices", "-o", str(out), flag, value])
     assert exit_.value.code == 2
     assert "at least 1" in capsys.readouterr().err
-    assert not list(tmp_path.iterdir())
+    assert not out.exists()
 
 
 def test_verbose_logs_groups_timings_and_the_query_plan(db_env, tmp_path, capsys):
@@ -39,3 +40,15 @@ def test_a_closed_pipe_ends_quietly(db_env, tmp_path):
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr, result.stderr
     assert result.returncode == 0
     assert len(list((tmp_path / "o").rglob("*.json"))) == 300
+
+
+def test_an_export_runs_without_a_console_as_a_scheduled_task_runs_it(db_env, tmp_path, no_console):
+    no_console.detach()
+    assert main(["export", "invoices", "-o", str(tmp_path / "o")]) == 0
+    with pytest.raises(SystemExit) as refused:
+        main(["export", "invoices", "-o", str(tmp_path / "p"), "-l", "0"])
+    assert refused.value.code == 2
+    assert len(list((tmp_path / "o").rglob("*.json"))) == 300
+    written = no_console.written()
+    assert any(line.startswith("stdout: ") for line in written)
+    assert any("at least 1" in line for line in written)

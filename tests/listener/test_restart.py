@@ -1,5 +1,6 @@
 """A restart right after traffic gets its port back; a real conflict is named as one."""
 
+import errno
 import socket
 
 import pytest
@@ -69,3 +70,61 @@ def test_a_failed_ipv6_bind_leaves_the_ipv4_port_free(fps_home):
         assert alone.start() == port  # nothing of the failed attempt still holds it
     finally:
         alone.stop()
+
+
+WINSOCK_EXCLUSIVE = ~socket.SO_REUSEADDR  # WinSock's SO_EXCLUSIVEADDRUSE is ~SO_REUSEADDR
+
+
+@pytest.fixture
+def winsock_rules(monkeypatch):
+    """Sockets that follow WinSock's rule for a listening socket: SO_EXCLUSIVEADDRUSE and
+    SO_REUSEADDR together are refused (WinError 10022). Lists each bound socket's options."""
+    bound: list[set[int]] = []
+
+    class WinSock(socket.socket):
+        def setsockopt(self, level, option, value, *rest):
+            if level == socket.SOL_SOCKET and option in (WINSOCK_EXCLUSIVE, socket.SO_REUSEADDR):
+                held = self.__dict__.setdefault("address_options", set())
+                if held | {option} == {WINSOCK_EXCLUSIVE, socket.SO_REUSEADDR}:
+                    raise OSError(errno.EINVAL, "An invalid argument was supplied")
+                held.add(option)
+                if option == WINSOCK_EXCLUSIVE:
+                    return  # Linux has no such option: it never shares a listening port anyway
+            super().setsockopt(level, option, value, *rest)
+
+        def bind(self, address):
+            bound.append(self.__dict__.get("address_options", set()))
+            super().bind(address)
+
+    monkeypatch.setattr(socket, "SO_EXCLUSIVEADDRUSE", WINSOCK_EXCLUSIVE, raising=False)
+    monkeypatch.setattr(socket, "socket", WinSock)
+    return bound
+
+
+def test_the_listener_takes_its_port_exclusively_under_windows_rules(winsock_rules, fps_home):
+    port = free_port()
+    listener = GuidListener(ListenerConfig(port=port, fallback_ports=[]), lambda *a: None)
+    try:
+        assert listener.start() == port
+        health = request(port, "GET", "/api/health", [("Host", f"127.0.0.1:{port}"),
+                                                      ("Connection", "close")])  # fmt: skip
+        assert [status for status, _ in exchange(port, health)] == [200]
+    finally:
+        listener.stop()
+    assert winsock_rules[-1] == {WINSOCK_EXCLUSIVE}  # never SO_REUSEADDR beside it
+
+
+@pytest.mark.allow_log_warnings
+def test_a_bind_the_system_refuses_for_its_own_reason_says_so(monkeypatch, fps_home):
+    class Refusing(socket.socket):
+        def bind(self, address):
+            raise OSError(errno.EINVAL, "An invalid argument was supplied")
+
+    port = free_port()
+    monkeypatch.setattr(socket, "socket", Refusing)
+    with pytest.raises(ListenerError) as raised:
+        GuidListener(ListenerConfig(port=port, fallback_ports=[]), lambda *a: None).start()
+    assert str(port) in raised.value.message
+    assert "An invalid argument was supplied" in raised.value.message
+    assert "another port" not in raised.value.message  # IT's choice of port is not the cause
+    assert "another program" not in raised.value.message

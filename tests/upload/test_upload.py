@@ -393,6 +393,16 @@ def test_progress_is_smooth_and_reaches_the_total(tmp_path, oss, config, store):
     assert snapshot.files_finished == 2 and snapshot.bytes_done == snapshot.bytes_total
 
 
+def test_cli_uploads_without_a_console_as_a_scheduled_task_runs_it(tmp_path, oss_env, no_console):
+    make_tree(tmp_path, {"a.txt": 10})
+    no_console.detach()
+    assert main(["upload", str(tmp_path / "a.txt"), "--prefix", "task"]) == 0
+    assert main(["upload", "list"]) == 0
+    assert main(["upload", "retry", "no-such-task"]) == 2
+    assert oss_env.read_object("task/a.txt", BUCKET) == (tmp_path / "a.txt").read_bytes()
+    assert any(line.startswith("stderr: error: ") for line in no_console.written())
+
+
 def test_cli_lists_tasks_links_and_exports(tmp_path, oss_env, capsys):
     make_tree(tmp_path, {"a.txt": 10})
     assert main(["upload", str(tmp_path / "a.txt"), "--prefix", "cli"]) == 0
