@@ -1,7 +1,9 @@
 """The wheel's package list, the shipped resources and what the self-test of a build checks."""
 
+import ast
 import importlib.util
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -11,6 +13,7 @@ from pathlib import Path
 import PySide6
 import pytest
 
+from fps_desktop import __version__
 from fps_desktop.resources import resources_dir
 from fps_desktop.ui import self_check
 from fps_desktop.ui.self_check import SHIPPED, failures
@@ -88,3 +91,81 @@ def test_the_trimmed_icu_data_keeps_root_english_and_chinese_items_intact():
     header_size = int.from_bytes(trimmed[:2], "little")
     assert all((trimmed.index(data) - header_size) % 16 == 0 for _, data in kept[:50])
     assert len(trimmed) < len(package) / 3
+
+
+# The Windows build's invariants, checked here in a second; packaging/windows/ci.sh proves them
+# under Wine, in minutes.
+WINDOWS = ROOT / "packaging" / "windows"
+
+
+def _iss_section(name: str) -> list[str]:
+    """The entry lines of one [Section] of the installer script."""
+    lines, inside = [], False
+    for line in (WINDOWS / "fps-desktop.iss").read_text(encoding="utf-8").splitlines():
+        if line.startswith("["):
+            inside = line.strip() == f"[{name}]"
+        elif inside and line.strip() and not line.startswith(";"):
+            lines.append(line)
+    return lines
+
+
+def _spec_value(name: str, platform: str, version: tuple[int, int]):
+    """A value the spec computes, as it would on that platform and Python."""
+    tree = ast.parse((ROOT / "packaging" / "fps-desktop.spec").read_text(encoding="utf-8"))
+    names = {
+        "re": re,
+        "ROOT": ROOT,
+        "sys": type("sys", (), {"platform": platform, "version_info": version}),
+    }
+    for node in ast.walk(tree):
+        assigned = isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == name
+        if assigned or (isinstance(node, ast.keyword) and node.arg == name):
+            return eval(compile(ast.Expression(node.value), "spec", "eval"), names)
+    raise AssertionError(f"{name} is not in the spec")
+
+
+def test_the_installer_compiles_with_inno_setup_as_shipped():
+    languages = _iss_section("Languages")
+    files = [part.strip() for line in languages for part in
+             line.split('MessagesFile: "')[1].split('"')[0].split(",")]  # fmt: skip
+    shipped = {"compiler:Default.isl"}  # ChineseSimplified.isl is an unofficial translation
+    assert {name for name in files if name.startswith("compiler:")} <= shipped
+    for name in files:
+        if not name.startswith("compiler:"):
+            assert (WINDOWS / name).is_file(), name
+    chinese = (WINDOWS / "zh_CN.isl").read_bytes()
+    assert chinese.startswith(b"\xef\xbb\xbf")  # UTF-8, or Inno reads it in the ANSI code page
+    assert b"LanguageID=$0804" in chinese
+
+
+def test_the_link_and_start_at_sign_in_belong_to_whoever_the_install_is_for():
+    """HKA and {auto...} are the machine's for an all-users install and the user's for a
+    per-user one: never the installing admin's own (HKCU, {user...})."""
+    text = (WINDOWS / "fps-desktop.iss").read_text(encoding="utf-8")
+    registry = _iss_section("Registry")
+    assert registry and all(line.startswith("Root: HKA;") for line in registry)
+    assert any("fpsdesktop\\shell\\open\\command" in line for line in registry)
+    assert any("CurrentVersion\\Run" in line for line in registry)
+    assert "HKCU" not in text and "{user" not in text
+    assert "PrivilegesRequiredOverridesAllowed=dialog commandline" in text
+    assert "DefaultDirName={autopf}" in text
+    assert "C:\\Program Files" not in (WINDOWS / "url-scheme.cmd").read_text(encoding="utf-8")
+
+
+def test_every_version_is_the_package_version():
+    text = (WINDOWS / "fps-desktop.iss").read_text(encoding="utf-8")
+    assert "AppVersion=" not in text.replace("AppVersion={#AppVersion}", "")
+    stamped = '#define AppVersion GetStringFileInfo(Dist + "\\fps-desktop.exe", PRODUCT_VERSION)'
+    assert stamped in text  # the spec stamps the package's version into the exe
+    assert _spec_value("VERSION", "win32", (3, 12)) == __version__
+
+
+def test_the_windows_build_runs_on_python_3_12_without_strip_or_software_opengl():
+    assert "distutils" not in _spec_value("excludes", "win32", (3, 12))
+    assert "distutils" in _spec_value("excludes", "linux", (3, 11))
+    assert _spec_value("STRIP", "win32", (3, 12)) is False
+    assert _spec_value("STRIP", "linux", (3, 11)) is True
+    unused = _spec_value("UNUSED", "win32", (3, 12))
+    assert unused.search("PySide6/opengl32sw.dll")
+    assert not unused.search("PySide6/Qt6Widgets.dll")
+    assert not unused.search("PySide6/plugins/platforms/qwindows.dll")

