@@ -10,7 +10,10 @@ if not exist "%app%fps-desktop.exe" (
   echo error: no fps-desktop.exe in %app% 1>&2
   exit /b 2
 )
-reg add "HKCU\Software\Classes\fpsdesktop" /ve /d "URL:FPS Desktop" /f >nul || exit /b 1
-reg add "HKCU\Software\Classes\fpsdesktop" /v "URL Protocol" /d "" /f >nul || exit /b 1
-reg add "HKCU\Software\Classes\fpsdesktop\shell\open\command" /ve /d "\"%app%fps-desktop.exe\" open-url \"%%1\"" /f >nul || exit /b 1
+reg add "HKCU\Software\Classes\fpsdesktop" /ve /d "URL:FPS Desktop" /f >nul
+if errorlevel 1 exit /b 1
+reg add "HKCU\Software\Classes\fpsdesktop" /v "URL Protocol" /d "" /f >nul
+if errorlevel 1 exit /b 1
+reg add "HKCU\Software\Classes\fpsdesktop\shell\open\command" /ve /d "\"%app%fps-desktop.exe\" open-url \"%%1\"" /f >nul
+if errorlevel 1 exit /b 1
 echo fpsdesktop:// links now open %app%fps-desktop.exe
