@@ -107,8 +107,10 @@ system() {
 unset PIP_FIND_LINKS PIP_CONSTRAINT  # this machine's pip settings mean nothing inside Wine
 PY="$WORK/python"
 win_path() { printf 'Z:%s' "${1//\//\\}"; }
-# The embeddable python.exe fails when a standard stream is a file (WinError 6): pipe both.
-winpy() { wine "$PY/python.exe" "$@" </dev/null 2>&1 | cat; }
+# A Windows program's output, as Linux text. Through a pipe, also because the embeddable
+# python.exe fails when a standard stream is a file (WinError 6).
+win() { wine "$@" </dev/null 2>&1 | tr -d '\r'; }
+winpy() { win "$PY/python.exe" "$@"; }
 
 start_display() {
   local fd
@@ -318,7 +320,7 @@ CONF
   done
   lpstat -r >/dev/null 2>&1 || die "the private cupsd did not start: $(cat "$CUPS"/log/*)"
   # a raw queue: the job is kept as Windows sent it (CUPS calls raw queues deprecated)
-  lpadmin -p $PRINTER -E -v /dev/null -m raw 2>&1 | { grep -v -i deprecated || true; }
+  lpadmin -p $PRINTER -E -v file:///dev/null -m raw 2>&1 | { grep -v -i deprecated || true; }
   lpstat -p $PRINTER
 }
 
@@ -395,8 +397,8 @@ installer() {
     mkdir -p "$INNO"
     tar -xzf "$WORK/innosetup-6.4.1.tgz" -C "$INNO" --strip-components=1
   fi
-  wine "$INNO/bin/ISCC.exe" /Qp "/DDist=$(win_path "$DIST")" "/O$(win_path "$WORK/out")" \
-    "$(win_path "$ROOT/packaging/windows/fps-desktop.iss")" </dev/null 2>&1 | cat >"$WORK/iscc.log" || {
+  win "$INNO/bin/ISCC.exe" /Qp "/DDist=$(win_path "$DIST")" "/O$(win_path "$WORK/out")" \
+    "$(win_path "$ROOT/packaging/windows/fps-desktop.iss")" >"$WORK/iscc.log" || {
     cat "$WORK/iscc.log"
     die "the installer did not compile"
   }
@@ -414,8 +416,8 @@ GUID=c965be9f9c1d449d9e50fed330150d7a  # the seed's
 LINK_GUID=5f0c3b2a9d8e4f7a8b6c1d2e3f4a5b6c
 PORT=24360
 
-cli() { wine "$APP\\fps-desktop-cli.exe" "$@" </dev/null 2>&1 | cat; }
-reg64() { wine reg query "$@" /reg:64 </dev/null 2>&1 | cat; }
+cli() { win "$APP\\fps-desktop-cli.exe" "$@"; }
+reg64() { win reg query "$@" /reg:64; }
 
 # What a silent install and uninstall may leave: the user's own data, Wine's own bookkeeping.
 prefix_files() {
@@ -426,8 +428,8 @@ prefix_files() {
 setup_silent() {
   prefix_files >"$WORK/files-before.txt"
   printf '{"listener.port": %d, "cache.max_mb": 512}\n' $PORT >"$WORK/site.json"
-  wine "$SETUP" /VERYSILENT /SUPPRESSMSGBOXES /ALLUSERS "/SITE=$(win_path "$WORK/site.json")" \
-    "/LOG=$(win_path "$WORK/setup.log")" </dev/null 2>&1 | cat || {
+  win "$SETUP" /VERYSILENT /SUPPRESSMSGBOXES /ALLUSERS "/SITE=$(win_path "$WORK/site.json")" \
+    "/LOG=$(win_path "$WORK/setup.log")" || {
     tail -n 20 "$WORK/setup.log"
     die "the silent install failed"
   }
@@ -442,11 +444,11 @@ setup_silent() {
   entry=$(reg64 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\{6C1F3E52-8C8B-4F53-9E0B-3A1B2C4D5E6F}_is1' /v DisplayVersion)
   [[ $entry == *"REG_SZ    $VERSION"* ]] || die "the installed version is not the package's $VERSION: $entry"
   # a copy set up without the installer registers the link for its user with url-scheme.cmd
-  wine cmd /c "$(win_path "$ROOT/packaging/windows/url-scheme.cmd")" "$APP" </dev/null 2>&1 | cat
+  win cmd /c "$(win_path "$ROOT/packaging/windows/url-scheme.cmd")" "$APP"
   entry=$(reg64 'HKCU\Software\Classes\fpsdesktop\shell\open\command' /ve)
   [[ $entry == *"\"$APP\\fps-desktop.exe\" open-url \"%1\""* ]] ||
     die "url-scheme.cmd did not register the link for the user: $entry"
-  wine reg delete 'HKCU\Software\Classes\fpsdesktop' /f /reg:64 </dev/null 2>&1 | cat
+  win reg delete 'HKCU\Software\Classes\fpsdesktop' /f /reg:64
   echo "installed in $APP, site.json placed, link handler, start at sign-in and version $VERSION"
 }
 
@@ -454,7 +456,7 @@ self_test() {
   local out
   out=$(cli --version)
   [ "$out" = "fps-desktop $VERSION" ] || die "fps-desktop-cli.exe --version says: $out"
-  out=$(timeout 300 wine "$APP\\fps-desktop-cli.exe" gui --self-test </dev/null 2>&1 | cat) || {
+  out=$(timeout 300 wine "$APP\\fps-desktop-cli.exe" gui --self-test </dev/null 2>&1 | tr -d '\r') || {
     echo "$out"
     die "the installed app's self-test failed"
   }
@@ -466,7 +468,7 @@ self_test() {
 # arrive, and a fpsdesktop:// link must hand its GUID to the same window.
 push() {
   ss -ltn | grep -q ":$PORT " && die "port $PORT is taken on this machine before the app started"
-  (wine "$APP\\fps-desktop.exe" </dev/null 2>&1 | cat >"$WORK/app.log") &
+  (trap - ERR; win "$APP\\fps-desktop.exe" >"$WORK/app.log" || true) &  # ended below
   local tries
   for tries in $(seq 240); do
     ss -ltn | grep -q "127.0.0.1:$PORT " && break
@@ -478,7 +480,7 @@ push() {
     "http://127.0.0.1:$PORT/api/set_guid") || die "curl to the listener failed"
   echo "$answer"
   [[ $answer == *"\"ok\": true"*"$GUID"* ]] || die "the listener did not take the GUID"
-  wine start "fpsdesktop://open?guid=$LINK_GUID" </dev/null 2>&1 | cat
+  win start "fpsdesktop://open?guid=$LINK_GUID"
   local history=""
   for tries in $(seq 120); do
     history=$(cli history)
@@ -496,7 +498,7 @@ push() {
 # A print to the spooler printer; the job CUPS received must be the GUID's sheets, cover first.
 print_job() {
   local out
-  out=$(timeout 300 wine "$APP\\fps-desktop-cli.exe" print $GUID --printer $PRINTER </dev/null 2>&1 | cat) ||
+  out=$(timeout 300 wine "$APP\\fps-desktop-cli.exe" print $GUID --printer $PRINTER </dev/null 2>&1 | tr -d '\r') ||
     die "printing failed: $out"
   echo "$out"
   local sheets
@@ -530,7 +532,7 @@ PYTHON
 }
 
 uninstall_silent() {
-  wine "$APP\\unins000.exe" /VERYSILENT /SUPPRESSMSGBOXES </dev/null 2>&1 | cat
+  win "$APP\\unins000.exe" /VERYSILENT /SUPPRESSMSGBOXES
   wineserver -w
   [ ! -e "$APP_UNIX" ] || die "the install folder is left: $(find "$APP_UNIX" | head)"
   local key
