@@ -19,6 +19,25 @@ from keyring.backend import KeyringBackend
 
 from fps_desktop import config
 
+# Fixtures that only run on Unix, and why: every test using one is Unix-only too.
+UNIX_ONLY_FIXTURES = {
+    "mariadb": "the private MariaDB server is set up and run through a Unix socket",
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects by marker
+def pytest_collection_modifyitems(config, items):
+    """Skip Unix-only tests on Windows, each saying why; a mark without a reason is refused."""
+    for item in items:
+        for fixture, reason in UNIX_ONLY_FIXTURES.items():
+            if fixture in item.fixturenames:
+                item.add_marker(pytest.mark.unix_only(reason))
+        marks = list(item.iter_markers("unix_only"))
+        if any(not mark.args for mark in marks):
+            raise pytest.UsageError(f"{item.nodeid}: unix_only needs the reason, e.g. SIGKILL")
+        if marks and sys.platform == "win32":
+            item.add_marker(pytest.mark.skip(reason=f"Unix only: {marks[0].args[0]}"))
+
 
 class MemoryKeyring(KeyringBackend):
     """An in-memory keyring so tests never touch the OS secret store."""

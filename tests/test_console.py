@@ -30,6 +30,7 @@ def test_chinese_names_reach_a_pipe_as_utf8_whatever_the_locale(encoding, fps_ho
     assert result.stderr.decode("utf-8").startswith("warning: 坏的发票.pdf: ")
 
 
+@pytest.mark.unix_only("a shell script stands in for the windowed exe")
 def test_the_console_exe_leaves_the_window_to_the_windowed_exe(fps_home, tmp_path):
     """``fps-desktop-cli open GUID`` in a terminal: the windowed exe beside it opens the
     GUID, and the terminal gets its prompt back at once."""
