@@ -77,6 +77,27 @@ def memory_keyring(monkeypatch):
     keyring.set_keyring(previous)
 
 
+class CredentialManagerRefusal(Exception):
+    """What pywin32-ctypes raises when CredWrite refuses an entry."""
+
+
+class CredentialManager(MemoryKeyring):
+    """The memory keyring with the Windows Credential Manager's limit: 2,560 bytes of UTF-16
+    per entry (CRED_MAX_CREDENTIAL_BLOB_SIZE)."""
+
+    def set_password(self, service, username, password):
+        if len(password.encode("utf-16-le")) > 2560:
+            raise CredentialManagerRefusal(87, "CredWrite", "The parameter is incorrect.")
+        super().set_password(service, username, password)
+
+
+@pytest.fixture
+def credential_manager() -> CredentialManager:
+    backend = CredentialManager()
+    keyring.set_keyring(backend)  # memory_keyring puts the previous one back
+    return backend
+
+
 @pytest.fixture
 def no_keyring():
     """A machine without a password store, as keyring reports it."""
