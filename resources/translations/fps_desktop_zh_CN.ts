@@ -362,6 +362,11 @@ cannot be printed: {reason}</source>
         <translation>{where} 所在磁盘已满。请释放空间（或在设置中调小缓存上限）后重试；没有任何数据丢失。</translation>
     </message>
     <message>
+        <location filename="../../fps_desktop/storage.py" line="29"/>
+        <source>FPS Desktop may not write {where}: it is open in another program, or you may not change it there. Close it, or choose another place, and try again.</source>
+        <translation>FPS Desktop 无法写入 {where}：该文件正被其他程序打开，或您无权在该位置修改它。请关闭该文件或换一个位置，然后重试。</translation>
+    </message>
+    <message>
         <location filename="../../fps_desktop/documents/demo.py" line="165"/>
         <source>The demo source only knows the sample GUIDs shown in the empty window.</source>
         <translation>演示数据源只包含空白窗口中列出的示例 GUID。</translation>
