@@ -7,10 +7,12 @@ key fails loudly and the UI can list what exists.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import logging
 import os
+import secrets
 import sys
 import threading
 from collections.abc import Callable
@@ -288,6 +290,11 @@ KEPT_FOR_SESSION = QT_TRANSLATE_NOOP(
     "FPS Desktop closes. Ask IT to enable one.",
 )
 _session_secrets: dict[str, str] = {}  # typed on a machine without keyring; gone on exit
+# The Windows Credential Manager keeps at most 2,560 bytes (UTF-16) in one entry
+# (CRED_MAX_CREDENTIAL_BLOB_SIZE), and an STS token can be longer: a longer secret is kept
+# in parts, "<name>#<generation>.<n>", which the secret's own entry names.
+ENTRY_BYTES = 2560
+IN_PARTS = "fps-desktop-parts:"
 
 
 def _known(name: str) -> str:
@@ -307,19 +314,43 @@ def get_secret(name: str) -> str | None:
     if _known(name) in _session_secrets:
         return _session_secrets[name]
     try:
-        return keyring.get_password(KEYRING_SERVICE, name)
+        stored = keyring.get_password(KEYRING_SERVICE, name)
+        names = _part_names(name, stored)
+        if not names:
+            return stored
+        parts = [keyring.get_password(KEYRING_SERVICE, part) for part in names]
     except KeyringError as exc:
         log.info("no keyring available for %s: %s", name, exc)
         return None
+    if None in parts:
+        log.warning("%s is incomplete in the keyring: store it again", name)
+        return None
+    return "".join(parts)
 
 
 def set_secret(name: str, value: str) -> None:
-    """Store a secret in the keyring, or raise StorageError (for the CLI: nothing kept)."""
+    """Store a secret in the keyring, or raise StorageError (for the CLI: nothing kept).
+
+    A secret too long for one Credential Manager entry is stored in parts first, then
+    its own entry names them, then the parts of the value it replaces go: a failure
+    midway leaves the old value readable.
+    """
     import keyring
-    from keyring.errors import KeyringError
+    from keyring.errors import KeyringError, PasswordDeleteError
 
     try:
-        keyring.set_password(KEYRING_SERVICE, _known(name), value)
+        replaced = _part_names(name, keyring.get_password(KEYRING_SERVICE, _known(name)))
+        parts = _cut(value)
+        if len(parts) == 1 and not value.startswith(IN_PARTS):
+            keyring.set_password(KEYRING_SERVICE, name, value)
+        else:
+            generation = secrets.token_hex(4)
+            for index, part in enumerate(parts):
+                keyring.set_password(KEYRING_SERVICE, f"{name}#{generation}.{index}", part)
+            keyring.set_password(KEYRING_SERVICE, name, f"{IN_PARTS}{generation}:{len(parts)}")
+        for part in replaced:
+            with contextlib.suppress(PasswordDeleteError):  # gone already
+                keyring.delete_password(KEYRING_SERVICE, part)
     except KeyringError as exc:
         log.warning("cannot store %s in the keyring: %s", name, exc)
         raise StorageError(
@@ -329,6 +360,27 @@ def set_secret(name: str, value: str) -> None:
                 "Ask IT to enable one.",
             )
         ) from exc
+
+
+def _cut(value: str) -> list[str]:
+    """``value`` in parts of at most ``ENTRY_BYTES`` in UTF-16, as Windows stores them."""
+    parts, current, size = [], "", 0
+    for char in value:
+        width = len(char.encode("utf-16-le"))
+        if size + width > ENTRY_BYTES:
+            parts.append(current)
+            current, size = "", 0
+        current += char
+        size += width
+    return [*parts, current]
+
+
+def _part_names(name: str, stored: str | None) -> list[str]:
+    """The entries holding the parts of a secret stored in parts; empty for a whole one."""
+    if stored is None or not stored.startswith(IN_PARTS):
+        return []
+    generation, _, count = stored[len(IN_PARTS) :].partition(":")
+    return [f"{name}#{generation}.{index}" for index in range(int(count) if count.isdigit() else 0)]
 
 
 def has_keyring() -> bool:

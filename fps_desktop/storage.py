@@ -24,6 +24,17 @@ def disk_full_error(where: Path) -> StorageError:
     )
 
 
+def not_writable_error(where: Path) -> StorageError:
+    return StorageError(
+        QT_TRANSLATE_NOOP(
+            "FpsError",
+            "FPS Desktop may not write {where}: it is open in another program, or you may "
+            "not change it there. Close it, or choose another place, and try again.",
+        ),
+        where=str(where),
+    )
+
+
 def write_all(fd: int, data: bytes) -> None:
     """os.write may write only part (a disk filling up, a size limit): go on or raise."""
     view = memoryview(data)
@@ -39,19 +50,23 @@ def write_atomically(target: Path, data: bytes) -> None:
     makes it), its bytes and, on POSIX, the folder entry reach the disk before it counts.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, target)
+        os.replace(tmp, target)  # Windows refuses while another program has the file open
         sync_folder(target.parent)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         if exc.errno in DISK_FULL:
             raise disk_full_error(target.parent) from exc
+        if isinstance(exc, PermissionError):
+            raise not_writable_error(target) from exc
         raise
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
@@ -66,6 +65,47 @@ def no_keyring():
     keyring.set_keyring(NoKeyring())
 
 
+class CredentialManagerRefusal(Exception):
+    """What pywin32-ctypes raises when CredWrite refuses an entry."""
+
+
+class CredentialManager(MemoryKeyring):
+    """The memory keyring with the Windows Credential Manager's limit: 2,560 bytes of UTF-16
+    per entry (CRED_MAX_CREDENTIAL_BLOB_SIZE)."""
+
+    def set_password(self, service, username, password):
+        if len(password.encode("utf-16-le")) > 2560:
+            raise CredentialManagerRefusal(87, "CredWrite", "The parameter is incorrect.")
+        super().set_password(service, username, password)
+
+
+@pytest.fixture
+def credential_manager() -> CredentialManager:
+    backend = CredentialManager()
+    keyring.set_keyring(backend)  # memory_keyring puts the previous one back
+    return backend
+
+
+# Fixtures that only run on Unix, and why: every test using one is Unix-only too.
+UNIX_ONLY_FIXTURES = {
+    "mariadb": "the private MariaDB server is set up and run through a Unix socket",
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects by marker
+def pytest_collection_modifyitems(items):
+    """Skip Unix-only tests on Windows, each saying why; a mark without a reason is refused."""
+    for item in items:
+        for fixture, reason in UNIX_ONLY_FIXTURES.items():
+            if fixture in item.fixturenames:
+                item.add_marker(pytest.mark.unix_only(reason))
+        marks = list(item.iter_markers("unix_only"))
+        if any(not mark.args for mark in marks):
+            raise pytest.UsageError(f"{item.nodeid}: unix_only needs the reason, e.g. SIGKILL")
+        if marks and os.name == "nt":  # Windows
+            item.add_marker(pytest.mark.skip(reason=f"Unix only: {marks[0].args[0]}"))
+
+
 @pytest.fixture(autouse=True)
 def fail_on_unexpected_warnings(request, caplog):
     caplog.set_level(logging.INFO)
@@ -88,7 +128,7 @@ class NoConsole:
     def detach(self) -> None:
         """Drop the streams; in the test itself, as pytest sets its own as each phase starts."""
         for name in ("stdin", "stdout", "stderr"):
-            self._monkeypatch.setattr(sys, name, None)
+            self._monkeypatch.setattr(f"sys.{name}", None)
 
     def written(self) -> list[str]:
         """What the commands wrote so far, as the log holds it."""

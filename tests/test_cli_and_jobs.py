@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 import threading
@@ -44,6 +45,47 @@ def test_errors_have_stable_exit_codes(tmp_path, capsys):
     assert err.count("error: ") == 2
 
 
+@pytest.fixture
+def refused_pdf(tmp_path):
+    """A PDF the system will not let FPS Desktop replace: on Windows one open in another
+    program (a viewer); elsewhere an immutable one, or one in a read-only folder."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "merged.pdf"
+    target.write_bytes(b"the clerk's earlier copy")
+    if os.name == "nt":
+        with open(target, "rb"):  # Python opens without FILE_SHARE_DELETE, as viewers do
+            yield target
+        return
+    try:
+        immutable = subprocess.run(["chattr", "+i", str(target)], capture_output=True)
+    except FileNotFoundError:
+        immutable = None
+    if immutable is None or immutable.returncode != 0:
+        folder.chmod(0o500)
+    probe = folder / "probe"
+    try:
+        try:
+            probe.write_bytes(b"")
+            os.replace(probe, target)
+        except PermissionError:
+            probe.unlink(missing_ok=True)
+            yield target
+        else:
+            pytest.skip("this system lets the tests replace any file (chattr +i was refused)")
+    finally:
+        if immutable is not None and immutable.returncode == 0:
+            subprocess.run(["chattr", "-i", str(target)], check=True)
+        folder.chmod(0o700)
+
+
+def test_a_pdf_the_system_will_not_let_us_replace_is_named_and_kept(refused_pdf, capsys):
+    assert main(["merge", GUID, "-o", str(refused_pdf)]) == 5
+    assert f"may not write {refused_pdf}: it is open in another program" in capsys.readouterr().err
+    assert refused_pdf.read_bytes() == b"the clerk's earlier copy"
+    assert [p.name for p in refused_pdf.parent.iterdir()] == ["merged.pdf"]
+
+
 def test_the_clerks_commands_run_without_a_console_and_write_into_the_log(
     qapp, tmp_path, no_console
 ):
@@ -59,7 +101,7 @@ def test_the_clerks_commands_run_without_a_console_and_write_into_the_log(
     assert main(["merge", "xyz", "-o", str(tmp_path / "a.pdf")]) == 2  # exit codes as ever
     written = no_console.written()
     assert f"stdout: {tmp_path / 'merged.pdf'}" in written
-    assert any(line.startswith("stdout:   25442000000123456790") for line in written)
+    assert any(line.startswith("stdout: ") and "25442000000123456790" in line for line in written)
     assert any(line.startswith("stderr: error: ") for line in written)
     assert pymupdf.open(tmp_path / "printed.pdf").page_count > 0
 

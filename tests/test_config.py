@@ -61,6 +61,42 @@ def test_secrets_live_in_the_keyring_never_in_the_settings_file(fps_home, memory
     assert "s3cret" not in settings.paths.user_settings.read_text(encoding="utf-8")
 
 
+STS_TOKEN = "CAIS" + "Ab9+/x" * 900  # Aliyun STS tokens run to thousands of characters
+
+
+def _entry_sizes(keyring_backend) -> list[int]:
+    return [len(value.encode("utf-16-le")) for value in keyring_backend.secrets.values()]
+
+
+@pytest.mark.parametrize("value", [STS_TOKEN, "密钥🔑" * 700])  # 2 and 4 bytes a character
+def test_a_secret_longer_than_a_credential_manager_entry_is_stored_in_parts(
+    credential_manager, value
+):
+    set_secret("oss.security_token", value)
+    assert get_secret("oss.security_token") == value
+    assert len(credential_manager.secrets) > 2
+    assert max(_entry_sizes(credential_manager)) <= 2560
+
+
+def test_a_replaced_secret_leaves_none_of_its_parts_behind(credential_manager):
+    set_secret("oss.security_token", STS_TOKEN)
+    entries = set(credential_manager.secrets)
+    set_secret("oss.security_token", STS_TOKEN[::-1])
+    assert get_secret("oss.security_token") == STS_TOKEN[::-1]
+    assert len(credential_manager.secrets) == len(entries)  # the new parts only
+    assert set(credential_manager.secrets) & entries == {("fps-desktop", "oss.security_token")}
+    set_secret("oss.security_token", "short-token")
+    assert get_secret("oss.security_token") == "short-token"
+    assert list(credential_manager.secrets) == [("fps-desktop", "oss.security_token")]
+
+
+@pytest.mark.allow_log_warnings  # the incomplete secret is logged
+def test_a_secret_missing_a_part_reads_as_not_stored(credential_manager):
+    set_secret("oss.security_token", STS_TOKEN)
+    credential_manager.secrets.pop(next(k for k in credential_manager.secrets if "#" in k[1]))
+    assert get_secret("oss.security_token") is None
+
+
 @pytest.mark.allow_log_warnings
 def test_a_machine_without_keyring_reads_nothing_and_refuses_to_store(monkeypatch):
     import keyring

@@ -1,7 +1,9 @@
 """The command line whatever its console: UTF-8 under any locale, the window from the
 console exe, as a Windows build has them."""
 
+import errno
 import json
+import logging
 import os
 import stat
 import subprocess
@@ -9,6 +11,8 @@ import sys
 import time
 
 import pytest
+
+from fps_desktop.cli.console import prepare_streams
 
 GUID = "c965be9f9c1d449d9e50fed330150d7a"
 
@@ -30,6 +34,7 @@ def test_chinese_names_reach_a_pipe_as_utf8_whatever_the_locale(encoding, fps_ho
     assert result.stderr.decode("utf-8").startswith("warning: 坏的发票.pdf: ")
 
 
+@pytest.mark.unix_only("a shell script stands in for the windowed exe")
 def test_the_console_exe_leaves_the_window_to_the_windowed_exe(fps_home, tmp_path):
     """``fps-desktop-cli open GUID`` in a terminal: the windowed exe beside it opens the
     GUID, and the terminal gets its prompt back at once."""
@@ -56,3 +61,26 @@ def test_the_console_exe_leaves_the_window_to_the_windowed_exe(fps_home, tmp_pat
         while not opened.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         assert opened.read_text().strip() == expected
+
+
+class FullDisk(logging.Handler):
+    """A log file on a full disk: each record fails and is reported on stderr."""
+
+    def emit(self, record):
+        try:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        except OSError:
+            self.handleError(record)
+
+
+def test_a_log_that_cannot_be_written_leaves_a_start_without_console_running(no_console):
+    no_console.detach()
+    prepare_streams()
+    output = logging.getLogger("fps_desktop.output")
+    full = FullDisk()
+    output.addHandler(full)
+    try:
+        print("3 files written")  # reported as a logging error on stderr, i.e. the log again
+    finally:
+        output.removeHandler(full)
+    assert "stdout: 3 files written" in no_console.written()

@@ -13,6 +13,7 @@ import io
 import logging
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from fps_desktop import APP_NAME
@@ -29,15 +30,22 @@ class _IntoLog(io.TextIOBase):
         super().__init__()
         self.name = name
         self._partial = ""
+        self._writing = threading.local()
 
     def writable(self) -> bool:
         return True
 
     def write(self, text: str) -> int:
-        *lines, self._partial = (self._partial + text).split("\n")
-        for line in lines:
-            if line.strip():
-                output_log.info("%s: %s", self.name, line.rstrip("\r"))
+        if getattr(self._writing, "now", False):
+            return len(text)  # the log failing (a full disk) reports on stderr: nowhere to go
+        self._writing.now = True
+        try:
+            *lines, self._partial = (self._partial + text).split("\n")
+            for line in lines:
+                if line.strip():
+                    output_log.info("%s: %s", self.name, line.rstrip("\r"))
+        finally:
+            self._writing.now = False
         return len(text)
 
 

@@ -234,7 +234,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.tr("Settings…"), self._open_settings)
         file_menu.addSeparator()
         quit_action = file_menu.addAction(self.tr("Quit"), self.quit_application)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        # Windows has no standard Quit key, and Alt+F4 only hides a window kept in the tray.
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         view_menu = menu.addMenu(self.tr("&View"))
         for action in self.zoom_actions:
             view_menu.addAction(action)

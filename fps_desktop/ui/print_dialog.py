@@ -18,7 +18,7 @@ from pathlib import Path
 import pymupdf
 from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
+from PySide6.QtPrintSupport import QPrinterInfo
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QProgressBar,
-    QPushButton,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -90,7 +89,6 @@ class PrintDialog(QDialog):
         self.printer_box.addItem(self.tr("Save as PDF file…"), PDF_TARGET)
         index = self.printer_box.findData(default) if default else -1
         self.printer_box.setCurrentIndex(max(index, 0))
-        self.properties_button = QPushButton(self.tr("Properties…"), self)
         self.layout_box = QComboBox(self)
         self.layout_box.addItem(self.tr("Actual size (shrink to fit only)"), Layout.ACTUAL.value)
         self.layout_box.addItem(self.tr("Fit to page"), Layout.FIT.value)
@@ -119,14 +117,9 @@ class PrintDialog(QDialog):
         self.busy.setTextVisible(False)
         self.busy.setMaximumHeight(8)
 
-        printer_row = QHBoxLayout()
-        printer_row.addWidget(self.printer_box, 1)
-        printer_row.addWidget(self.properties_button)
         form = QFormLayout()
         form.addRow(guid_label)
-        printer_label = QLabel(self.tr("&Printer"), self)
-        printer_label.setBuddy(self.printer_box)  # a row of two widgets gets no buddy by itself
-        form.addRow(printer_label, printer_row)
+        form.addRow(self.tr("&Printer"), self.printer_box)
         form.addRow(self.tr("&Layout"), self.layout_box)
         form.addRow(self.tr("P&ages"), self.pages_edit)
         form.addRow(self.tr("&Copies"), self.copies_spin)
@@ -202,7 +195,6 @@ class PrintDialog(QDialog):
         self.gray_check.toggled.connect(self._regray)
         self.cover_check.toggled.connect(self._rebuild)
         self.printer_box.currentIndexChanged.connect(self._load_remembered)
-        self.properties_button.clicked.connect(self._native_properties)
         self.resize(980, 680)
         self._load_remembered()
         self._rebuild()
@@ -215,7 +207,6 @@ class PrintDialog(QDialog):
 
     def _load_remembered(self) -> None:
         name = self._printer_name()
-        self.properties_button.setEnabled(name != PDF_TARGET)
         remembered = self.settings.get("print.printers").get(name, {})
         self.copies_spin.setValue(int(remembered.get("copies", 1)))
         self.duplex_check.setChecked(bool(remembered.get("duplex", False)))
@@ -340,16 +331,6 @@ class PrintDialog(QDialog):
         super().done(result)
 
     # -- answering ------------------------------------------------------------------------
-
-    def _native_properties(self) -> None:
-        info = QPrinterInfo.printerInfo(self._printer_name())
-        printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
-        printer.setCopyCount(self.copies_spin.value())
-        dialog = QPrintDialog(printer, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.copies_spin.setValue(printer.copyCount())
-            self.duplex_check.setChecked(printer.duplex() != QPrinter.DuplexMode.DuplexNone)
-            self.gray_check.setChecked(printer.colorMode() == QPrinter.ColorMode.GrayScale)
 
     def _accept(self) -> None:
         name = self._printer_name()

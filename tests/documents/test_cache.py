@@ -1,5 +1,4 @@
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -115,7 +114,7 @@ def test_killed_process_leaves_no_half_file_and_the_rerun_completes(tmp_path, pb
     while not any((root / "tmp").glob("dl-*")) and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(0.3)
-    process.send_signal(signal.SIGKILL)
+    process.kill()  # kill -9; TerminateProcess on Windows
     process.wait()
     cache = DocumentCache(root)
     assert list(cache.blobs.glob("*/*")) == []

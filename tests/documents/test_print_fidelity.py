@@ -238,6 +238,7 @@ def test_a_pdf_that_lost_only_its_index_prints_whole_as_viewers_show_it(cache, s
     assert doc[0].get_text() == pymupdf.open(stream=whole)[0].get_text()
 
 
+@pytest.mark.unix_only("the peak memory is read from /proc")
 def test_a_decompression_bomb_pdf_is_refused_before_memory_climbs(tmp_path):
     """Fetched in a process of its own so the peak memory is this file's alone."""
     (tmp_path / GUID).mkdir()

@@ -74,6 +74,7 @@ def test_duplicates_report_groups_and_since(register):
     assert register.duplicates(since="2999-01-01") == []
 
 
+@pytest.mark.unix_only("the process ends itself with SIGKILL")
 def test_a_killed_process_loses_no_recorded_entry(tmp_path):
     path = tmp_path / "register.sqlite3"
     script = textwrap.dedent(f"""

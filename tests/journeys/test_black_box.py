@@ -13,6 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.unix_only("Xvfb, xdotool and bash drive the real app")
 @pytest.mark.timeout(240)
 def test_clerk_smoke_types_a_guid_prints_and_gets_a4_sheets(tmp_path):
     missing = [tool for tool in ("Xvfb", "xdotool", "import") if shutil.which(tool) is None]

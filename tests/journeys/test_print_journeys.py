@@ -6,7 +6,7 @@ import pymupdf
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QAbstractButton, QFileDialog
 
 from fps_desktop.ui.print_dialog import PrintDialog
 from tests.journeys.conftest import (
@@ -92,6 +92,8 @@ def test_preview_follows_the_layout_and_refuses_a_bad_range(qtbot, english, wind
     def in_print_dialog(dialog: PrintDialog) -> None:
         qtbot.waitUntil(dialog.print_button.isEnabled, timeout=SLOW)
         assert dialog.summary_label.text().startswith("7 sheets of A4")
+        # no way into the system's own print dialog, whose printer and pages would be ignored
+        assert not [b for b in dialog.findChildren(QAbstractButton) if "Properties" in b.text()]
         choose(dialog.layout_box, "Two invoices")
         qtbot.waitUntil(lambda: dialog.sheet_label.text() == "Sheet 1 / 6", timeout=SLOW)
         assert dialog.print_button.isEnabled()

@@ -444,6 +444,7 @@ def test_a_closing_instance_leaves_a_newer_instance_file_alone(make_listener):
     assert not path.exists()
 
 
+@pytest.mark.unix_only("stopped by SIGINT or SIGTERM, which Windows cannot send a process")
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
 def test_serve_runs_headless_and_prints_each_pushed_guid(fps_home, stop):
     port = free_port()

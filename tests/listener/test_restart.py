@@ -80,6 +80,7 @@ def winsock_rules(monkeypatch):
     """Sockets that follow WinSock's rule for a listening socket: SO_EXCLUSIVEADDRUSE and
     SO_REUSEADDR together are refused (WinError 10022). Lists each bound socket's options."""
     bound: list[set[int]] = []
+    native = hasattr(socket, "SO_EXCLUSIVEADDRUSE")  # Windows itself
 
     class WinSock(socket.socket):
         def setsockopt(self, level, option, value, *rest):
@@ -88,8 +89,8 @@ def winsock_rules(monkeypatch):
                 if held | {option} == {WINSOCK_EXCLUSIVE, socket.SO_REUSEADDR}:
                     raise OSError(errno.EINVAL, "An invalid argument was supplied")
                 held.add(option)
-                if option == WINSOCK_EXCLUSIVE:
-                    return  # Linux has no such option: it never shares a listening port anyway
+                if option == WINSOCK_EXCLUSIVE and not native:
+                    return  # POSIX has no such option: it never shares a listening port anyway
             super().setsockopt(level, option, value, *rest)
 
         def bind(self, address):

@@ -1,10 +1,12 @@
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 from fps_desktop.documents.demo import DEMO_CASES
 from fps_desktop.ui.job_queue import JobState
 from tests.documents.conftest import GUID
+from tests.menus import menu_action
 
 
 def open_demo(qtbot, window, guid=GUID):
@@ -15,6 +17,14 @@ def open_demo(qtbot, window, guid=GUID):
 def test_empty_window_lists_the_demo_guids(window):
     assert window.stack.currentIndex() == 0
     assert all(guid in window.welcome.text() for guid in DEMO_CASES)
+
+
+def test_ctrl_q_quits_from_the_file_menu_on_windows_too(qtbot, window):
+    """The offscreen platform has Windows' standard keys, where Quit has none."""
+    quit_action = menu_action(window, "Quit")
+    assert quit_action.shortcut() == QKeySequence("Ctrl+Q")
+    with qtbot.waitSignal(quit_action.triggered, timeout=5000):
+        qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
 
 
 def test_opening_a_guid_shows_groups_thumbnails_and_the_first_page(qtbot, window):

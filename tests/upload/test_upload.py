@@ -6,7 +6,6 @@ import csv
 import hashlib
 import io
 import json
-import signal
 import subprocess
 import sys
 import threading
@@ -268,7 +267,7 @@ def test_kill_9_in_the_middle_of_a_multipart_upload_then_resume(tmp_path, oss_en
     deadline = time.monotonic() + 20
     while len(oss.stored_parts("k9/scan.pdf")) < 5 and time.monotonic() < deadline:
         time.sleep(0.02)
-    child.send_signal(signal.SIGKILL)
+    child.kill()  # kill -9; TerminateProcess on Windows
     child.wait(5)
     child.stdout.close()
     child.stderr.close()
