@@ -25,7 +25,9 @@
 # 8.0 lacks (ICU's icuuc.dll for Qt, bcryptprimitives.dll for the Rust-built extensions) are
 # put into the Wine prefix only, never into the app.
 set -Eeuo pipefail
-export LC_ALL=C
+# UTF-8 for Wine's file names (Chinese names need it) and an English, non-Chinese Windows
+# locale, where the console code page cannot show Chinese: the harder case for the app.
+export LC_ALL=C.UTF-8
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=${FPS_WINE_CACHE:-$HOME/.cache/fps-wine}
 WORK=${FPS_WINE_WORK:-$(mktemp -d /tmp/fps-wine.XXXXXX)}
@@ -109,7 +111,8 @@ PY="$WORK/python"
 win_path() { printf 'Z:%s' "${1//\//\\}"; }
 # A Windows program's output, as Linux text. Through a pipe, also because the embeddable
 # python.exe fails when a standard stream is a file (WinError 6).
-win() { wine "$@" </dev/null 2>&1 | tr -d '\r'; }
+# Every Windows program gets at most 20 minutes: nothing here hangs CI.
+win() { timeout 1200 wine "$@" </dev/null 2>&1 | tr -d '\r'; }
 winpy() { win "$PY/python.exe" "$@"; }
 
 start_display() {
@@ -124,6 +127,8 @@ start_display() {
 
 prefix() {
   wineboot -i >/dev/null 2>&1
+  # a crashing program exits instead of waiting for someone to close Wine's crash dialog
+  win reg add 'HKCU\Software\Wine\WineDbg' /v ShowCrashDialog /t REG_DWORD /d 0 /f >/dev/null
   wineserver -w
   echo "prefix $WINEPREFIX on display $DISPLAY"
 }

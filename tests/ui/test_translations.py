@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
+import sysconfig
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -60,9 +60,10 @@ def test_translations_keep_every_placeholder(catalogue):
 
 
 def test_the_catalogue_knows_every_visible_string_in_the_sources(tmp_path):
-    lupdate = shutil.which("pyside6-lupdate", path=str(Path(sys.executable).parent))
+    # where pip puts the interpreter's commands: bin/ of a venv, Scripts\ on Windows
+    lupdate = shutil.which("pyside6-lupdate", path=sysconfig.get_path("scripts"))
     if lupdate is None:
-        pytest.fail("pyside6-lupdate is not installed next to the interpreter")
+        pytest.fail("pyside6-lupdate is not installed with the interpreter")
     sources = sorted(str(path) for path in (REPO / "fps_desktop").rglob("*.py"))
     fresh = tmp_path / "fresh.ts"
     subprocess.run([lupdate, *sources, "-ts", str(fresh)], check=True, capture_output=True)
