@@ -321,8 +321,9 @@ def damaged_guid(tmp_path):
 
 
 def cli(env, *args: str) -> subprocess.CompletedProcess:
+    """The command line in a process of its own; it writes UTF-8 whatever the locale."""
     return subprocess.run(
-        [sys.executable, "-m", "fps_desktop", *args], capture_output=True, text=True,
+        [sys.executable, "-m", "fps_desktop", *args], capture_output=True, encoding="utf-8",
         env=env, timeout=120, cwd=Path(__file__).resolve().parents[2],
     )  # fmt: skip
 
