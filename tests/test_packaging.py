@@ -148,7 +148,8 @@ def test_the_link_and_start_at_sign_in_belong_to_whoever_the_install_is_for():
     assert any("CurrentVersion\\Run" in line for line in registry)
     assert "HKCU" not in text and "{user" not in text
     assert "PrivilegesRequiredOverridesAllowed=dialog commandline" in text
-    assert "DefaultDirName={autopf}" in text
+    assert "DefaultDirName={code:ProgramsFolder}" in text
+    assert "{commonpf}" in text and "{localappdata}\\Programs" in text
     assert "C:\\Program Files" not in (WINDOWS / "url-scheme.cmd").read_text(encoding="utf-8")
 
 

@@ -561,6 +561,42 @@ uninstall_silent() {
   ls "$WINEPREFIX/drive_c/users/$(id -un)/AppData/Local/fps-desktop" 2>/dev/null || true
 }
 
+# A per-user install, as a clerk without admin rights makes it: the link handler, the start at
+# sign-in and the uninstall entry are the user's (HKCU), and go with the uninstall. Wine opens
+# links only through the machine's keys, so the link itself is tried on the all-users install.
+per_user() {
+  local folder user_app entry key out
+  folder="C:\\users\\$(id -un)\\AppData\\Local\\Programs\\FPS Desktop"
+  user_app="$WINEPREFIX/drive_c/users/$(id -un)/AppData/Local/Programs/FPS Desktop"
+  win "$SETUP" /VERYSILENT /SUPPRESSMSGBOXES /CURRENTUSER "/LOG=$(win_path "$WORK/setup-user.log")" || {
+    tail -n 20 "$WORK/setup-user.log"
+    die "the silent per-user install failed"
+  }
+  wineserver -w
+  [ -f "$user_app/fps-desktop-cli.exe" ] || die "the per-user install is not in $folder"
+  entry=$(reg64 'HKCU\Software\Classes\fpsdesktop\shell\open\command' /ve)
+  [[ $entry == *"\"$folder\\fps-desktop.exe\" open-url \"%1\""* ]] ||
+    die "the per-user install did not register the link for its user: $entry"
+  entry=$(reg64 'HKCU\Software\Microsoft\Windows\CurrentVersion\Run' /v 'FPS Desktop')
+  [[ $entry == *"\"$folder\\fps-desktop.exe\""* ]] || die "no start at sign-in for the user: $entry"
+  reg64 'HKLM\Software\Classes\fpsdesktop' | grep -q -i fps && die "a per-user install wrote the machine's keys"
+  out=$(win "$folder\\fps-desktop-cli.exe" --version)
+  [ "$out" = "fps-desktop $VERSION" ] || die "the per-user fps-desktop-cli.exe --version says: $out"
+  echo "installed for $(id -un) in $folder, link handler and start at sign-in in HKCU"
+  win "$folder\\unins000.exe" /VERYSILENT /SUPPRESSMSGBOXES
+  wineserver -w
+  [ ! -e "$user_app" ] || die "the per-user uninstall left $(find "$user_app" | head)"
+  for key in 'HKCU\Software\Classes\fpsdesktop' 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\{6C1F3E52-8C8B-4F53-9E0B-3A1B2C4D5E6F}_is1'; do
+    reg64 "$key" | grep -q -i fps && die "the per-user uninstall left $key"
+  done
+  reg64 'HKCU\Software\Microsoft\Windows\CurrentVersion\Run' | grep -q "FPS Desktop" &&
+    die "the per-user uninstall left the start at sign-in"
+  prefix_files >"$WORK/files-after.txt"
+  entry=$(comm -13 "$WORK/files-before.txt" "$WORK/files-after.txt")
+  [ -z "$entry" ] || die "the per-user uninstall left: $entry"
+  echo "the per-user uninstall left nothing"
+}
+
 # ---------------------------------------------------------------------------------------------
 
 main() {
@@ -580,6 +616,7 @@ main() {
   stage push push
   stage print print_job
   stage uninstall uninstall_silent
+  stage per-user per_user
 
   say "figures"
   printf '%s\n' "${FIGURES[@]}" "" "time per stage:" "${TIMES[@]}" "total      $SECONDS s"

@@ -28,7 +28,7 @@ AppVersion={#AppVersion}
 AppVerName=FPS Desktop {#AppVersion}
 AppPublisher=Finance Office
 VersionInfoVersion={#AppVersion}
-DefaultDirName={autopf}\FPS Desktop
+DefaultDirName={code:ProgramsFolder}\FPS Desktop
 DefaultGroupName=FPS Desktop
 DisableProgramGroupPage=yes
 UninstallDisplayIcon={app}\fps-desktop.exe
@@ -80,6 +80,16 @@ Root: HKA; Subkey: "Software\Microsoft\Windows\CurrentVersion\Run"; ValueType: s
 Filename: "{app}\fps-desktop.exe"; Description: "{cm:LaunchProgram,FPS Desktop}"; Flags: nowait postinstall skipifsilent
 
 [Code]
+// Program Files for all users; for one user %LOCALAPPDATA%\Programs, Windows' UserProgramFiles
+// folder, spelled out as Wine 8.0 cannot look that folder up (so CI installs per user as well).
+function ProgramsFolder(Param: String): String;
+begin
+  if IsAdminInstallMode() then
+    Result := ExpandConstant('{commonpf}')
+  else
+    Result := ExpandConstant('{localappdata}\Programs');
+end;
+
 function SiteGiven(): Boolean;
 begin
   Result := ExpandConstant('{param:SITE}') <> '';
