@@ -8,9 +8,10 @@
 # ones built as pure wheels here); the Windows-relevant tests under Wine; the onedir with
 # PyInstaller under Wine; the installer with Inno Setup's compiler (npm `innosetup`); a silent
 # all-users install, the installed app's self-test, the seed's curl pushed to its listener
-# from Linux, a print to a spooler printer (a private CUPS that Wine's spooler talks to), and a
-# silent uninstall that must leave nothing behind. It ends with its figures: sizes, times per
-# stage, tests passed under Wine.
+# from Linux and a fpsdesktop:// link, a print to a spooler printer (a private CUPS that Wine's
+# spooler talks to), a silent uninstall that must leave nothing behind, then the same install
+# and uninstall for one user. It ends with its figures: sizes, times per stage, tests passed
+# under Wine.
 #
 # Downloads are kept in FPS_WINE_CACHE (default ~/.cache/fps-wine) so a second run is faster;
 # everything else happens in a fresh folder (FPS_WINE_WORK, default a temporary one, removed
@@ -20,10 +21,10 @@
 # line and exits 0 unless FPS_WINE_REQUIRED=1: that is the machine, not the app.
 #
 # Wine is not Windows: it cannot tell real timings, real printer drivers, the Credential
-# Manager's limits, per-user installs (/CURRENTUSER fails under Wine 8.0, so the per-user
-# registry entries are checked as written) or SmartScreen. Stand-ins for two Windows DLLs Wine
-# 8.0 lacks (ICU's icuuc.dll for Qt, bcryptprimitives.dll for the Rust-built extensions) are
-# put into the Wine prefix only, never into the app.
+# Manager's limits, SmartScreen, or whether a link opens through a user's own keys (Wine opens
+# links through the machine's only). Stand-ins for two Windows DLLs Wine 8.0 lacks (ICU's
+# icuuc.dll for Qt, bcryptprimitives.dll for the Rust-built extensions) are put into the Wine
+# prefix only, never into the app.
 set -Eeuo pipefail
 # UTF-8 for Wine's file names (Chinese names need it) and an English, non-Chinese Windows
 # locale, where the console code page cannot show Chinese: the harder case for the app.
@@ -628,6 +629,6 @@ main() {
   echo "windows: ${WINE_COUNTS:-0 passed, 0 failed}"
 }
 
-# main is read whole before it runs: the script can be edited while it runs
-main "$@"
-exit
+# main (and exit, on the same line) is read whole before it runs: editing the script while it
+# runs changes nothing in that run
+main "$@"; exit
