@@ -15,7 +15,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pymysql
@@ -24,12 +24,22 @@ from fps_desktop.errors import QT_TRANSLATE_NOOP, ExportError
 from fps_desktop.export.db import DbSettings, connect, explain
 from fps_desktop.export.mapping import Mapping
 from fps_desktop.export.names import Names, holder, invoice_file_name, path_part
-from fps_desktop.export.publish import move_aside_stale
+from fps_desktop.export.publish import move_aside_stale, subfolders
 from fps_desktop.export.query import (
     InvoiceQueries,
+    Selection,
     abandon_stream,
     log_plan,
     stream_rows,
+)
+from fps_desktop.export.reconcile import (
+    LINE_RANGE,
+    Fingerprint,
+    FingerprintFile,
+    compare,
+    measure,
+    month_prefix,
+    recorded,
 )
 from fps_desktop.export.report import Collision, ExportSummary, SkippedRow
 from fps_desktop.export.state import EPOCH, ExportState, TenantState
@@ -40,6 +50,7 @@ from fps_desktop.jobs import CancelToken, Progress, no_progress
 log = logging.getLogger(__name__)
 
 SAFETY_MARGIN = timedelta(minutes=5)
+HOLD_WARNING = timedelta(minutes=30)  # a boundary held back longer is worth a DBA's look
 _ROW_ERRORS = {errno.ENAMETOOLONG, errno.EILSEQ, errno.EINVAL}  # the name's fault, not the disk's
 
 
@@ -55,6 +66,7 @@ class ExportOptions:
     index_format: str | None = None  # "csv" or "xlsx": a list of what was exported
     template: Path | None = None  # XLSX template for the list
     margin: timedelta = SAFETY_MARGIN  # rows changed this recently wait for the next run
+    hold_warning: timedelta = HOLD_WARNING  # an open transaction holding the boundary longer
 
 
 class InvoiceExporter:
@@ -63,6 +75,7 @@ class InvoiceExporter:
         self.options = options
         self.mapping = mapping or Mapping()
         self.state = ExportState(options.output_dir)
+        self.fingerprints = FingerprintFile(self.state.folder)
         self.queries = InvoiceQueries(self.mapping)
 
     def run(self, progress: Progress = no_progress, cancel: CancelToken | None = None):
@@ -82,27 +95,42 @@ class InvoiceExporter:
 
     def _run(self, progress: Progress, cancel: CancelToken) -> ExportSummary:
         states = self.state.load()
+        stored = self.fingerprints.load()
         started = time.perf_counter()
+        # Measured before any row is read: the record never claims more than the files hold.
+        current = measure(self.db, self.mapping, self.options.tenant)
+        log.info("fingerprint measured in %.2f s", time.perf_counter() - started)
         connection = connect(self.db)
         try:
             with connection.cursor() as cursor:
-                boundary = self.queries.boundary(cursor, self.options.margin)
+                boundary, holder = self.queries.boundary(cursor, self.options.margin)
                 tenants = self.queries.tenants(cursor, self.options.tenant)
-                windows = self._windows(states, tenants, boundary)
-                groups = self.queries.groups(cursor, tenants, windows)
+                changes = compare(stored if self.options.incremental else Fingerprint(),
+                                  current, tenants)  # fmt: skip
+                selections = self._selections(states, tenants, boundary, changes)
+                ranges = [(r * LINE_RANGE, r * LINE_RANGE + LINE_RANGE - 1)
+                          for r in sorted(changes.ranges)]  # fmt: skip
+                groups = self.queries.groups(cursor, tenants, selections, ranges)
         except pymysql.Error as exc:
             raise explain(exc, self.db) from exc
         finally:
             connection.close()
-        log.info("%d tenants, %d groups, changes up to %s (%.2f s)", len(tenants), len(groups),
-                 boundary, time.perf_counter() - started)  # fmt: skip
+        log.info("%d tenants, %d groups, changes up to %s, %d tenants whole, %d months and "
+                 "%d line ranges differ (%.2f s)", len(tenants), len(groups), boundary,
+                 len(changes.whole), sum(map(len, changes.months.values())),
+                 len(changes.ranges), time.perf_counter() - started)  # fmt: skip
+        summary = ExportSummary(groups=len(groups))
+        if holder is not None and holder.age >= self.options.hold_warning:
+            summary.held_back = str(holder)
+            log.warning("the export boundary is held back by an open transaction: %s; its rows "
+                        "are exported after it commits", holder)  # fmt: skip
         left_out: set[int] = set()
         if self.options.limit is not None:
             left_out = {g.tenant_id for g in groups[self.options.limit :]}
             groups = groups[: self.options.limit]
         if not self.options.dry_run:
             self.state.backup()
-        summary = ExportSummary(groups=len(groups))
+        summary.groups = len(groups)
         summary.empty = sum(1 for g in groups if g.rows == 0)
         busy = [g for g in groups if g.rows]
         total = sum(g.rows for g in busy)
@@ -114,22 +142,46 @@ class InvoiceExporter:
         failed: dict[int, set[str]] = {}  # tenant -> folders with a file not written
         created: set[str] = set()  # folders new to this run: every file in them is claimed
         if busy:
-            failed, created = self._stream(busy, windows, summary, total, names, progress,
-                                           cancel)  # fmt: skip
+            failed, created = self._stream(busy, selections, ranges, summary, total, names,
+                                           progress, cancel)  # fmt: skip
         flush_to_disk()
-        if not self.options.incremental:
-            swept = [t for t in tenants if t not in left_out]
-            summary.removed = self._move_aside_stale(swept, names, failed, created)
+        done = [t for t in tenants if t not in left_out and t not in failed]
+        places = self._stale_places(done, changes)
+        incomplete = set().union(created, *failed.values())  # claims not whole: left alone
+        summary.removed = move_aside_stale(str(self.options.output_dir), places, incomplete,
+                                           names)  # fmt: skip
+        lines_done = len(done) == len(tenants) and self.options.tenant is None
+        self.fingerprints.save(recorded(stored, current, done, lines_done))
         self._advance(states, tenants, set(failed), left_out, boundary, summary)
         return summary
 
-    def _windows(self, states, tenants, boundary) -> dict[int, tuple[datetime, datetime] | None]:
-        """Per tenant: (after, up to) for incremental runs, ``None`` for everything."""
+    def _selections(self, states, tenants, boundary, changes) -> dict[int, Selection | None]:
+        """Per tenant: ``None`` for everything (full runs, tenants never recorded), else
+        the watermark's window and the months whose fingerprint differs."""
         if not self.options.incremental:
             return dict.fromkeys(tenants)
-        return {t: (self.state.watermark(states, t), boundary) for t in tenants}
+        return {
+            t: None if t in changes.whole else Selection(
+                (self.state.watermark(states, t), boundary), frozenset(changes.months.get(t, ())))
+            for t in tenants
+        }  # fmt: skip
 
-    def _stream(self, groups, windows, summary, total, names, progress, cancel):
+    def _stale_places(self, tenants: list[int], changes) -> list[tuple[str, str]]:
+        """Where files no invoice claims any more are looked for: every folder of a tenant
+        read whole, the month's files of a bucket that differs."""
+        out = str(self.options.output_dir)
+        places: list[tuple[str, str]] = []
+        for tenant in tenants:
+            root = os.path.join(out, path_part(str(tenant)))
+            if not self.options.incremental or tenant in changes.whole:
+                places += [(folder, "") for folder in subfolders(root)]
+                continue
+            for country, month in sorted(changes.months.get(tenant, ()), key=str):
+                if prefix := month_prefix(month):
+                    places.append((os.path.join(root, path_part(country)), prefix))
+        return places
+
+    def _stream(self, groups, selections, ranges, summary, total, names, progress, cancel):
         """Write every row's file.
 
         Returns the tenants with a failed file (and those folders), and the folders created.
@@ -149,7 +201,7 @@ class InvoiceExporter:
         started = time.perf_counter()
         connection = connect(self.db, streaming=True)
         mariadb = "MariaDB" in connection.get_server_info()
-        sql, params = self.queries.select(groups, windows, mariadb, index is not None)
+        sql, params = self.queries.select(groups, selections, mariadb, index is not None, ranges)
         writer = FileWriter(out, max(1, self.options.threads), compress)
         cursor = connection.cursor()
         try:
@@ -176,11 +228,15 @@ class InvoiceExporter:
                 folder, existed, relative = place
                 number, date = number.decode(), date.decode()
                 name = invoice_file_name(date, number, compress)
-                held = incremental and existed and holder(os.path.join(folder, name))
-                if held not in (None, False, invoice_id) or not names.add(folder, name[:cut]):
-                    # another invoice has this name: this one gets its own (one slot a row)
+                on_disk = incremental and existed
+                if not _claim(names, folder, name, cut, invoice_id, on_disk):
+                    # another invoice has this name: this one adds its id, again if another
+                    # invoice's number already ends in it ("A+7" beside "A" with id 7)
+                    times = 1
                     name = invoice_file_name(date, number, compress, invoice_id)
-                    names.add(folder, name[:cut])
+                    while not _claim(names, folder, name, cut, invoice_id, on_disk):
+                        times += 1
+                        name = invoice_file_name(date, number, compress, invoice_id, times)
                     summary.collisions.append(Collision(invoice_id, key[0], name))
                     log.warning("invoice id %s shares its file name; written as %s", invoice_id,
                                 os.path.join(folder, name))  # fmt: skip
@@ -235,15 +291,6 @@ class InvoiceExporter:
         summary.failed_files += 1
         log.warning("export skipped invoice id %s: %s", invoice_id, reason)
 
-    def _move_aside_stale(self, tenants: list[int], names: Names, failed, created) -> int:
-        """Move files no qualifying invoice claims to ``.removed/`` (full runs only).
-
-        A folder where a file failed is left alone: its claims are not complete.
-        """
-        out = str(self.options.output_dir)
-        tenant_dirs = [os.path.join(out, path_part(str(tenant))) for tenant in tenants]
-        return move_aside_stale(out, tenant_dirs, set().union(created, *failed.values()), names)
-
     def _advance(self, states, tenants, failed, left_out, boundary, summary) -> None:
         """Record the new watermarks once the files are on disk; a line for every tenant.
 
@@ -260,6 +307,13 @@ class InvoiceExporter:
             elif tenant not in left_out:
                 states[tenant] = TenantState(tenant, boundary, count, "SUCCESS")
         self.state.save(states)
+
+
+def _claim(names: Names, folder: str, name: str, cut: int, invoice_id, on_disk: bool) -> bool:
+    """Give ``name`` to this invoice unless this run or, on disk, another invoice has it."""
+    if on_disk and holder(os.path.join(folder, name)) not in (None, invoice_id):
+        return False
+    return names.add(folder, name[:cut])
 
 
 def _problem(number: bytes | None, date: bytes | None, document: bytes | None) -> str:

@@ -40,6 +40,7 @@ class ExportSummary:
     per_tenant: dict[int, int] = field(default_factory=dict)  # files written
     index_file: Path | None = None
     dry_run: bool = False
+    held_back: str = ""  # the open transaction that held the boundary back too long
 
     @property
     def per_invoice(self) -> float:
@@ -74,6 +75,8 @@ class ExportSummary:
         ]
         if self.index_file:
             fields.append((QT_TRANSLATE_NOOP("ExportSummary", "Index"), str(self.index_file)))
+        if self.held_back:
+            fields.append((QT_TRANSLATE_NOOP("ExportSummary", "Held back by"), self.held_back))
         rows = ["=" * 42, title, "=" * 42]
         rows += [f"{tr(label) + ':':<21}{value}" for label, value in fields]
         skipped = tr(

@@ -46,6 +46,17 @@ def sql(db, statement, params=None):
     return rows
 
 
+def months_of(db, where) -> dict[int, int]:
+    """Per tenant, the issued invoices in the tenant/country/months of the rows ``where``."""
+    month = "tenant_id, country_code, issue_date DIV 100"
+    rows = sql(
+        db,
+        f"SELECT tenant_id, COUNT(*) FROM invoices WHERE status = 'ISSUED' AND "
+        f"({month}) IN (SELECT {month} FROM invoices WHERE {where}) GROUP BY 1",
+    )
+    return {int(tenant): int(count) for tenant, count in rows}
+
+
 def test_full_export_layout_names_and_state(db, tmp_path, capsys, db_env):
     out = tmp_path / "invoices"
     assert main(["export", "invoices", "-o", str(out)]) == 0
@@ -113,12 +124,17 @@ def test_incremental_exports_only_what_changed_per_tenant(db, tmp_path):
     state.save(states)
     sql(db, "UPDATE invoices SET updated_at = '2026-01-01' WHERE tenant_id = 3 AND "
             "status = 'ISSUED' ORDER BY id LIMIT 7")  # fmt: skip
-    sql(db, "UPDATE invoices SET updated_at = NOW() WHERE tenant_id = 4 LIMIT 3")  # too recent
+    # Changed within the margin: the fingerprint finds them all the same.
+    sql(db, "UPDATE invoices SET updated_at = NOW() WHERE tenant_id = 4 AND status = 'ISSUED' "
+            "ORDER BY id LIMIT 3")  # fmt: skip
     summary = run(db, out, incremental=True)
-    assert summary.invoices == 7 and summary.per_tenant == {3: 7}
+    # Each changed invoice's month is read again: its files are checked, unchanged ones kept.
+    expected = months_of(db, "updated_at >= '2026-01-01'")
+    assert summary.per_tenant == expected and summary.invoices == sum(expected.values())
     after = state.load()
-    assert after[3].record_count == 7 and after[3].export_time > datetime(2026, 1, 1)
-    assert after[4].record_count == 0
+    assert after[3].record_count == expected[3] and after[3].export_time > datetime(2026, 1, 1)
+    assert after[4].record_count == expected[4]
+    assert run(db, out, incremental=True).invoices == 0
 
 
 def test_seed_env_vars_and_basic_data_layout(db_env, tmp_path, monkeypatch):
