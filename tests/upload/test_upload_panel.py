@@ -82,6 +82,7 @@ def test_upload_shows_progress_failures_retry_and_survives_a_restart(
     panel.grab().save(str(tmp_path / "upload-panel.png"))
 
     oss.faults.clear()
+    panel.bucket.setText("another-bucket")  # the panel moved on: Retry keeps the task's bucket
     with qtbot.waitSignal(panel.jobs.job_finished, timeout=20_000):
         panel.retry_failed()
     qtbot.waitUntil(lambda: cell(panel, 0, 2) == "Completed", timeout=5000)
