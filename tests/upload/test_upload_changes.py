@@ -4,6 +4,7 @@ an MD5 it does not have; a task resumes into its own bucket."""
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import time
 
@@ -108,3 +109,50 @@ def test_retry_and_resume_go_to_the_tasks_own_bucket(tmp_path, two_buckets, stor
     assert oss.read_object("scans/b.pdf", bucket=BUCKET) == (folder / "b.pdf").read_bytes()
     with pytest.raises(KeyError):
         oss.read_object("scans/b.pdf", bucket="elsewhere")
+
+
+def run(store, config, paths):
+    task = create_task(store, paths, BUCKET, "", part_size=PART)
+    return task, Uploader(store, config).run(task.id, no_progress, CancelToken())
+
+
+def test_two_chosen_folders_with_one_name_keep_every_file(tmp_path, oss, config, store):
+    first = make_tree(tmp_path / "a" / "scans", {"1.pdf": 100, "2.pdf": 200})
+    second = make_tree(tmp_path / "b" / "scans", {"1.pdf": 300})
+    again = make_tree(tmp_path / "c", {"1.pdf": 400}) / "1.pdf"
+    _, summary = run(store, config, [first, second, again, make_tree(tmp_path / "d", {"1.pdf": 5})
+                                     / "1.pdf"])  # fmt: skip
+    assert summary.counts.done_files == 5
+    assert oss.read_object("scans/1.pdf") == (first / "1.pdf").read_bytes()
+    assert oss.read_object("scans-2/1.pdf") == (second / "1.pdf").read_bytes()
+    assert oss.read_object("1.pdf") == again.read_bytes()
+    assert oss.read_object("1-2.pdf") == (tmp_path / "d" / "1.pdf").read_bytes()
+
+
+def test_a_looping_link_and_an_undecodable_name_fail_alone_and_the_rest_goes_on(
+    tmp_path, oss, config, store
+):
+    folder = make_tree(tmp_path / "share", {"good.pdf": 100, "sub/also.pdf": 50})
+    (folder / "loop").symlink_to(folder / "loop")
+    gbk = os.fsdecode("发票".encode("gbk") + b".pdf")  # a name from an old Windows share
+    (folder / gbk).write_bytes(b"%PDF")
+    task, summary = run(store, config, [folder])
+    assert summary.counts.done_files == 2 and summary.counts.failed_files == 2
+    reasons = {row.rel: error_text(row.error) for row in store.files(task.id, (FAILED,))}
+    assert "Too many levels of symbolic links" in reasons["share/loop"]
+    (undecodable,) = [rel for rel in reasons if rel != "share/loop"]
+    assert "not valid UTF-8" in reasons[undecodable]
+    assert oss.read_object("share/sub/also.pdf") == (folder / "sub" / "also.pdf").read_bytes()
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads every folder")
+def test_an_unreadable_folder_is_listed_as_failed(tmp_path, oss, config, store):
+    folder = make_tree(tmp_path / "share", {"good.pdf": 100, "locked/secret.pdf": 50})
+    (folder / "locked").chmod(0)
+    try:
+        task, summary = run(store, config, [folder])
+    finally:
+        (folder / "locked").chmod(0o755)
+    assert summary.counts.done_files == 1 and summary.counts.failed_files == 1
+    (row,) = store.files(task.id, (FAILED,))
+    assert "Permission denied" in error_text(row.error)
