@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from fps_desktop.cli import main
 from fps_desktop.jobs import CancelToken, no_progress
 from fps_desktop.upload.client import OssConfig
 from fps_desktop.upload.store import DONE, FAILED, error_text
@@ -156,3 +157,23 @@ def test_an_unreadable_folder_is_listed_as_failed(tmp_path, oss, config, store):
     assert summary.counts.done_files == 1 and summary.counts.failed_files == 1
     (row,) = store.files(task.id, (FAILED,))
     assert "Permission denied" in error_text(row.error)
+
+
+def test_oss_gone_mid_run_stops_the_task_at_once_with_exit_9(tmp_path, oss_env, capsys):
+    oss = oss_env
+    folder = make_tree(tmp_path / "many", {f"f{n:03}.bin": 1000 for n in range(300)})
+    oss.inject("PutObject", "slow", key="many/f150.bin", delay=5.0)  # the run cannot end first
+
+    def pull_the_plug():
+        wait_for(lambda: oss.count("PutObject", 200) >= 20, "no file was uploaded")
+        oss.stop()
+
+    unplug = threading.Thread(target=pull_the_plug)
+    unplug.start()
+    started = time.monotonic()
+    code = main(["upload", str(folder)])
+    unplug.join()
+    assert code == 9 and time.monotonic() - started < 30
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("error: Cannot reach OSS at http://127.0.0.1:")
+    assert "(Connection refused). The upload stopped; resume the task" in err[-1]
