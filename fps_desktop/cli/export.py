@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
-from fps_desktop.cli.terminal import run_in_terminal
+from fps_desktop.cli.terminal import quiet_stdout, run_in_terminal
 from fps_desktop.config import Settings
 
 
@@ -59,9 +58,8 @@ def _print_report(text: str) -> None:
     """Print for the admin; a reader that stopped early (``| head``) is no error."""
     try:
         print(text, flush=True)
-    except BrokenPipeError:
-        # Python flushes stdout once more at exit: point it at nothing so that stays quiet.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except BrokenPipeError:  # the export's own exit code still counts
+        quiet_stdout()
 
 
 def _db(settings: Settings):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -49,3 +50,9 @@ def run_in_terminal(job: Job, quiet: bool = False) -> JobResult:
         progress.finish()
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
+
+
+def quiet_stdout() -> None:
+    """After a reader closed the pipe: Python flushes stdout once more at exit, so point it
+    at nothing and that stays quiet too."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -187,7 +187,7 @@ def _zipped(
 ) -> Iterator[tuple[Path, str, os.stat_result]]:
     """Pack every source into one ZIP (paths kept) in the data folder; yield that file."""
     name = sources[0].stem if len(sources) == 1 else time.strftime("upload-%Y%m%d-%H%M%S")
-    target = store.path.parent / "upload-zips" / f"{task.id}-{name}.zip"
+    target = _zips(store) / f"{task.id}-{name}.zip"
     target.parent.mkdir(parents=True, exist_ok=True)
     count = 0
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
@@ -199,3 +199,16 @@ def _zipped(
             count += 1
             progress(count, 0, rel)
     yield target, f"{name}.zip", target.stat()
+
+
+def _zips(store: TaskStore) -> Path:
+    return store.path.parent / "upload-zips"
+
+
+def remove_zip(store: TaskStore, task: Task) -> None:
+    """Delete a task's ZIP once OSS holds it: kept until then, so a resume needs no repacking."""
+    for archive in _zips(store).glob(f"{task.id}-*.zip"):
+        try:
+            archive.unlink()
+        except OSError as exc:  # a scanner may hold it on Windows: the next completed run retries
+            log.warning("cannot delete %s: %s", archive, exc)

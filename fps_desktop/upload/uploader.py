@@ -42,7 +42,7 @@ from fps_desktop.upload.store import (
     TaskStore,
     encode_error,
 )
-from fps_desktop.upload.tasks import part_size_for
+from fps_desktop.upload.tasks import part_size_for, remove_zip
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +186,8 @@ class Uploader:
             raise Cancelled()
         counts = self.store.counts(task.id)
         self.store.set_state(task.id, WITH_FAILURES if counts.failed_files else COMPLETED)
+        if task.zip and not counts.failed_files:
+            remove_zip(self.store, task)
         seconds = time.monotonic() - started
         return UploadSummary(task.id, counts, self.tracker.sent, seconds, self.tracker.reused_bytes)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
+import sys
 import threading
 import time
 
@@ -177,3 +179,28 @@ def test_oss_gone_mid_run_stops_the_task_at_once_with_exit_9(tmp_path, oss_env, 
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("error: Cannot reach OSS at http://127.0.0.1:")
     assert "(Connection refused). The upload stopped; resume the task" in err[-1]
+
+
+@pytest.mark.parametrize("listed", [True, False], ids=["listing", "head"])
+def test_the_servers_checksum_wins_over_a_recorded_md5_that_disagrees(
+    tmp_path, oss, config, store, listed
+):
+    path = make_tree(tmp_path, {"scan.pdf": 4000}) / "scan.pdf"
+    claimed = hashlib.md5(path.read_bytes()).hexdigest()
+    oss.put_object("scan.pdf", b"x" * 4000, **{"x-oss-meta-md5": claimed})  # same size, other bytes
+    if not listed:
+        oss.no_list.add(KEY_ID)
+    _, summary = run(store, config, [path])
+    assert summary.counts.done_files == 1 and summary.counts.saved_files == 0
+    assert oss.read_object("scan.pdf") == path.read_bytes()
+
+
+def test_upload_list_into_a_closed_pipe_ends_quietly(tmp_path, oss_env, fps_home):
+    make_tree(tmp_path, {"a.txt": 10})
+    assert main(["upload", str(tmp_path / "a.txt")]) == 0
+    read, write = os.pipe()
+    os.close(read)  # as `| head -1` after its line: every write meets a closed pipe
+    command = [sys.executable, "-m", "fps_desktop", "upload", "list"]
+    listing = subprocess.run(command, stdout=write, stderr=subprocess.PIPE, timeout=120, text=True)
+    os.close(write)
+    assert listing.returncode == 0 and listing.stderr == ""
