@@ -36,7 +36,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     basic.set_defaults(handler=run_export_basic)
 
     demo = subparsers.add_parser("demo-db", help="create and fill the reference schema")
-    demo.add_argument("--invoices", type=int, default=52523)
+    demo.add_argument("--invoices", type=int, default=52523,
+                      help="issued invoices to make (default: 52523)")  # fmt: skip
+    demo.add_argument("--replace", "--force", action="store_true",
+                      help="drop and refill the tables even if the database holds tables "
+                           "demo-db did not create")  # fmt: skip
     demo.set_defaults(handler=run_demo_db)
 
     for parser in (invoices, basic, demo):
@@ -107,6 +111,6 @@ def run_export_basic(args: argparse.Namespace, settings: Settings) -> int:
 def run_demo_db(args: argparse.Namespace, settings: Settings) -> int:
     from fps_desktop.export.jobs import demo_database_job
 
-    result = run_in_terminal(demo_database_job(_db(settings), args.invoices))
+    result = run_in_terminal(demo_database_job(_db(settings), args.invoices, args.replace))
     _print_report(result.summary)
     return 0

@@ -157,6 +157,23 @@ def test_demo_db_command_honours_the_environment(mariadb, db_env, monkeypatch, c
     assert sql(target, "SELECT COUNT(*) FROM invoices WHERE status='ISSUED'")[0][0] == 1000
 
 
+def test_demo_db_leaves_a_database_with_tables_of_its_own_alone(db_env, capsys):
+    sql(db_env, "CREATE TABLE payroll (id INT PRIMARY KEY)")
+    sql(db_env, "INSERT INTO payroll VALUES (1)")
+    sql(db_env, "UPDATE invoices SET buyer_name = 'real data' WHERE id = 1")
+    assert main(["demo-db", "--invoices", "10"]) == 2
+    error = capsys.readouterr().err
+    assert f"The database {db_env.database} on 127.0.0.1 holds tables demo-db did not " \
+           "create (currencies, invoice_lines, invoice_types, invoices, payment_means, ...)" \
+           in error and "--replace" in error  # fmt: skip
+    assert sql(db_env, "SELECT buyer_name FROM invoices WHERE id = 1")[0][0] == "real data"
+    sql(db_env, "DROP TABLE payroll")
+    assert main(["demo-db", "--invoices", "10"]) == 0  # made by demo-db: refilled
+    sql(db_env, "CREATE TABLE payroll (id INT PRIMARY KEY)")
+    assert main(["demo-db", "--invoices", "10", "--replace"]) == 0
+    assert sql(db_env, "SELECT COUNT(*) FROM payroll")[0][0] == 0  # not one of demo-db's
+
+
 def test_bad_rows_are_reported_and_skipped(db, tmp_path):
     sql(db, "UPDATE invoices SET invoice_no = NULL WHERE id = 1")
     sql(db, "UPDATE invoices SET issue_date = NULL WHERE id = 2")
