@@ -23,7 +23,13 @@ import pymysql
 from fps_desktop.errors import QT_TRANSLATE_NOOP, ExportError
 from fps_desktop.export.db import DbSettings, connect, explain
 from fps_desktop.export.mapping import Mapping
-from fps_desktop.export.names import Names, holder, invoice_file_name, path_part
+from fps_desktop.export.names import (
+    Names,
+    country_folder,
+    holder,
+    invoice_file_name,
+    path_part,
+)
 from fps_desktop.export.publish import move_aside_stale, subfolders
 from fps_desktop.export.query import (
     InvoiceQueries,
@@ -178,7 +184,7 @@ class InvoiceExporter:
                 continue
             for country, month in sorted(changes.months.get(tenant, ()), key=str):
                 if prefix := month_prefix(month):
-                    places.append((os.path.join(root, path_part(country)), prefix))
+                    places.append((os.path.join(root, country_folder(country)), prefix))
         return places
 
     def _stream(self, groups, selections, ranges, summary, total, names, progress, cancel):
@@ -222,7 +228,7 @@ class InvoiceExporter:
                     continue
                 place = folders.get(key)
                 if place is None:  # plain strings here: pathlib costs more than the write
-                    relative = os.path.join(path_part(str(key[0])), path_part(key[1]))
+                    relative = os.path.join(path_part(str(key[0])), country_folder(key[1]))
                     path = os.path.join(out, relative)
                     place = folders[key] = (path, os.path.isdir(path), relative + os.sep)
                 folder, existed, relative = place

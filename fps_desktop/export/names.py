@@ -50,6 +50,12 @@ def path_part(text: str) -> str:
     return _fit(part, NAME_MAX - len(STAGING))
 
 
+def country_folder(country: str) -> str:
+    """A country's folder, in capitals: ``cn`` and ``CN`` share one, as they must on a disk
+    that ignores case (Windows, macOS, exFAT), and then on every disk alike."""
+    return path_part(country.upper())
+
+
 def _fit(text: str, limit: int) -> str:
     """``text`` if it fits in ``limit`` UTF-8 bytes, else its start and a hash of the whole."""
     if len(text) * 4 <= limit:  # no character takes more than 4 bytes

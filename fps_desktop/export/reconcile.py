@@ -119,7 +119,12 @@ def compare(stored: Fingerprint, current: Fingerprint, tenants: list[int]) -> Ch
         if tenant in whole:
             continue
         old, new = stored.invoices.get(tenant, {}), current.invoices.get(tenant, {})
-        differing = {b for b in old.keys() | new.keys() if old.get(b) != new.get(b)}
+        buckets = old.keys() | new.keys()
+        differing = {b for b in buckets if old.get(b) != new.get(b)}
+        # Countries that differ only in case share a folder: a month is read for all of them,
+        # or the files of the others would look unclaimed.
+        folders = {(country.upper(), month) for country, month in differing}
+        differing |= {b for b in buckets if (b[0].upper(), b[1]) in folders}
         if differing:
             months[tenant] = differing
     ranges = {r for r in stored.lines.keys() | current.lines.keys()

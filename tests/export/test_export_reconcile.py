@@ -165,3 +165,23 @@ def test_an_id_suffix_never_lands_on_another_invoices_number(db, tmp_path):
     assert document(folder / f"20250206+X+{last}+{last}.json")["id"] == last
     run(db, out, incremental=True, margin=MARGIN)
     assert document(folder / f"20250206+X+{last}.json")["id"] == middle
+
+
+@pytest.mark.parametrize("collation", ["utf8mb4_general_ci", "utf8mb4_bin"])
+def test_countries_differing_only_in_case_share_one_folder_and_lose_nothing(
+    db, tmp_path, collation
+):
+    sql(db, f"ALTER TABLE invoices MODIFY country_code CHAR(2) COLLATE {collation} NOT NULL")
+    sql(db, "UPDATE invoices SET country_code = 'cn' WHERE tenant_id = 1 AND country_code = 'CN' "
+            "AND MOD(id, 2) = 0")  # fmt: skip
+    twin = add_invoice(db, "CN-FP-0000000", country="cn", date="2025-01-01")  # also 1/CN's name
+    out = tmp_path / "out"
+    summary = run(db, out, incremental=True, margin=MARGIN)
+    assert summary.files == 301 and not summary.failed_files
+    assert sorted(p.name for p in (out / "1").iterdir()) == ["CN", "HK", "SG"]
+    assert len(list((out / "1" / "CN").glob("*.json"))) == 21
+    assert exported(out, twin)["country_code"] == "cn"
+    sql(db, "UPDATE invoices SET buyer_name = 'changed' WHERE id = %s", (twin,))
+    again = run(db, out, incremental=True, margin=MARGIN)
+    assert again.removed == 0 and exported(out, twin)["buyer_name"] == "changed"
+    assert len(list((out / "1" / "CN").glob("*.json"))) == 21
