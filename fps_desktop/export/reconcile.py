@@ -31,7 +31,7 @@ import pymysql
 
 from fps_desktop.export.db import DbSettings, connect, explain
 from fps_desktop.export.mapping import Mapping
-from fps_desktop.storage import write_atomically
+from fps_desktop.export.state import write_state_file
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +166,7 @@ class FingerprintFile:
             ],
             "lines": [[r, *digest] for r, digest in sorted(fingerprint.lines.items())],
         }
-        write_atomically(self.path, json.dumps(data, separators=(",", ":")).encode("utf-8"))
+        write_state_file(self.path, json.dumps(data, separators=(",", ":")))
 
 
 def recorded(

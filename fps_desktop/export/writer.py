@@ -13,7 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from fps_desktop.export.publish import StagedFolders
-from fps_desktop.storage import DISK_FULL, disk_full_error, write_all
+from fps_desktop.export.state import disk_full
+from fps_desktop.storage import DISK_FULL, write_all
 
 _BINARY = getattr(os, "O_BINARY", 0)
 
@@ -89,7 +90,7 @@ class FileWriter:
         self.written += done
         self.failures += failures
         if any(exc.errno in DISK_FULL for _, exc, _ in failures):
-            raise disk_full_error(Path(failures[0][0]).parent)
+            raise disk_full(Path(failures[0][0]).parent)
 
     def finish(self) -> None:
         self._send()

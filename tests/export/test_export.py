@@ -275,22 +275,50 @@ def test_kill_9_then_rerun_gives_exactly_the_clean_files(db, tmp_path):
     assert files_of(out) == files_of(clean)
 
 
-def test_full_disk_ends_with_a_clear_error_no_half_files_and_no_state(db, db_env, tmp_path):
+def export_with_file_limit(tmp_path, out, limit):
     """The file size limit makes the kernel refuse writes just as a full disk does."""
-    out = tmp_path / "out"
     script = (
         "import resource, signal, sys;"
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN);"
-        "resource.setrlimit(resource.RLIMIT_FSIZE, (300, 300));"
+        f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}));"
         "from fps_desktop.cli import main; sys.exit(main(sys.argv[1:]))"
     )
     env = {**os.environ, "FPS_HOME": str(tmp_path / "home")}
-    result = subprocess.run([sys.executable, "-c", script, "export", "invoices", "-o", str(out)],
-                            capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
+    return subprocess.run([sys.executable, "-c", script, "export", "invoices", "-o", str(out)],
+                          capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
+
+
+def test_full_disk_ends_with_a_clear_error_no_half_files_and_no_state(db, db_env, tmp_path):
+    out = tmp_path / "out"
+    result = export_with_file_limit(tmp_path, out, 300)
     assert result.returncode == 5, result.stderr
-    assert "is full" in result.stderr
+    assert "is full. Free some space and run the export again" in result.stderr
+    assert "cache" not in result.stderr
     assert [p.name for p in out.rglob("*") if p.is_file()] == []
     assert run(db, out).files == 300  # space freed: the next run exports everything
+
+
+def test_a_disk_full_while_saving_the_state_is_said_and_the_next_run_catches_up(
+    db, db_env, tmp_path
+):
+    out = tmp_path / "out"
+    result = export_with_file_limit(tmp_path, out, 4096)  # every invoice fits, the record not
+    assert result.returncode == 5, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: The disk holding ") and "nothing was marked as exported" in line
+    assert not (out / ".export_state" / ".last_export_time").exists()
+    assert not list((out / ".export_state").glob("*.tmp"))
+    assert run(db, out, incremental=True).files == 300
+
+
+def test_an_export_folder_it_cannot_write_is_said_plainly(db_env, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".export_state").write_text("a file where the state folder should be")
+    assert main(["export", "invoices", "-o", str(out)]) == 8
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"error: Cannot write the export's state in {out}")
+    assert "unexpected" not in line
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,9 @@ from datetime import timedelta
 import pymysql
 import pytest
 
+from fps_desktop.errors import DatabaseError
 from fps_desktop.export.db import DbSettings
+from tests.export.proxy import HangingProxy
 from tests.export.test_export import run, sql
 from tests.export.test_export_integrity import ISSUED, add_invoice, document
 
@@ -185,3 +187,20 @@ def test_countries_differing_only_in_case_share_one_folder_and_lose_nothing(
     again = run(db, out, incremental=True, margin=MARGIN)
     assert again.removed == 0 and exported(out, twin)["buyer_name"] == "changed"
     assert len(list((out / "1" / "CN").glob("*.json"))) == 21
+
+
+def test_a_server_that_stops_answering_ends_the_run_within_its_deadline(db, tmp_path):
+    proxy = HangingProxy(db.port, b"JSON_OBJECT")  # silent once the rows are asked for
+    hung = DbSettings(db.host, proxy.port, db.user, db.password, db.database, timeout=2)
+    started = time.monotonic()
+    try:
+        with pytest.raises(DatabaseError) as raised:
+            run(hung, tmp_path / "out", incremental=True)
+    finally:
+        proxy.close()
+    assert proxy.hung.is_set() and time.monotonic() - started < 30
+    assert raised.value.message == (
+        f"The database at 127.0.0.1:{proxy.port} stopped answering (nothing for 2 s). Nothing "
+        "was marked as exported; check the server and run the export again."
+    )
+    assert not (tmp_path / "out" / ".export_state" / ".last_export_time").exists()
