@@ -28,9 +28,17 @@ class TerminalProgress:
         self._last_draw = now
         rate = done / max(now - self.started, 1e-6)
         percent = f"{100 * done / total:5.1f}%" if total else "     "
-        line = f"\r{self.title}: {percent} {done}/{total} {rate:,.0f}/s {message}"
-        self.stream.write(line[:120].ljust(120))
+        line = f"{self.title}: {percent} {done:,}/{total:,} {rate:,.0f}/s {message}"
+        width = self._width()
+        self.stream.write("\r" + line[:width].ljust(width))  # one column spare: no wrap
         self.stream.flush()
+
+    def _width(self) -> int:
+        """The terminal's width now (it may be resized), less one column."""
+        try:
+            return max(20, os.get_terminal_size(self.stream.fileno()).columns - 1)
+        except (OSError, ValueError):
+            return 79
 
     def finish(self) -> None:
         if self._live:
