@@ -50,7 +50,7 @@ from fps_desktop.export.reconcile import (
 from fps_desktop.export.report import Collision, ExportSummary, SkippedRow
 from fps_desktop.export.state import EPOCH, ExportState, TenantState
 from fps_desktop.export.tables import IndexWriter
-from fps_desktop.export.writer import FileWriter, flush_to_disk
+from fps_desktop.export.writer import CountingWriter, FileWriter, flush_to_disk
 from fps_desktop.jobs import CancelToken, Progress, no_progress
 
 log = logging.getLogger(__name__)
@@ -140,22 +140,22 @@ class InvoiceExporter:
         summary.empty = sum(1 for g in groups if g.rows == 0)
         busy = [g for g in groups if g.rows]
         total = sum(g.rows for g in busy)
-        if self.options.dry_run:
-            summary.invoices = total
-            summary.succeeded = len(groups) - summary.empty
-            return summary
         names = Names(total)
         failed: dict[int, set[str]] = {}  # tenant -> folders with a file not written
         created: set[str] = set()  # folders new to this run: every file in them is claimed
         if busy:
             failed, created = self._stream(busy, selections, ranges, summary, total, names,
                                            progress, cancel)  # fmt: skip
-        flush_to_disk()
+        dry = self.options.dry_run
+        if not dry:
+            flush_to_disk()
         done = [t for t in tenants if t not in left_out and t not in failed]
         places = self._stale_places(done, changes)
         incomplete = set().union(created, *failed.values())  # claims not whole: left alone
         summary.removed = move_aside_stale(str(self.options.output_dir), places, incomplete,
-                                           names)  # fmt: skip
+                                           names, dry)  # fmt: skip
+        if dry:  # the same counts as the real run, and nothing written
+            return summary
         lines_done = len(done) == len(tenants) and self.options.tenant is None
         self.fingerprints.save(recorded(stored, current, done, lines_done))
         self._advance(states, tenants, set(failed), left_out, boundary, summary)
@@ -199,7 +199,7 @@ class InvoiceExporter:
         written = 0
         index = (
             IndexWriter(out, self.options.index_format, self.options.template)
-            if self.options.index_format
+            if self.options.index_format and not self.options.dry_run
             else None
         )
         folders: dict[tuple[int, str], tuple[str, bool, str]] = {}  # path, existed, relative
@@ -208,7 +208,11 @@ class InvoiceExporter:
         connection = connect(self.db, streaming=True)
         mariadb = "MariaDB" in connection.get_server_info()
         sql, params = self.queries.select(groups, selections, mariadb, index is not None, ranges)
-        writer = FileWriter(out, max(1, self.options.threads), compress)
+        writer = (
+            CountingWriter()
+            if self.options.dry_run
+            else FileWriter(out, max(1, self.options.threads), compress)
+        )
         cursor = connection.cursor()
         try:
             log_plan(connection, sql, params)
@@ -289,7 +293,7 @@ class InvoiceExporter:
             summary.index_file = index.close(summary.skipped, summary.collisions)
             log.info("index %s written in %.2f s", summary.index_file,
                      time.perf_counter() - started)  # fmt: skip
-        return failed, writer.folders.created
+        return failed, writer.created
 
     @staticmethod
     def _skip(summary: ExportSummary, invoice_id: int, tenant: int, reason: str) -> None:

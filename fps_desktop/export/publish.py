@@ -83,9 +83,9 @@ def _publish(staging: str, folder: str) -> None:
 
 
 def move_aside_stale(
-    output_dir: str, places: list[tuple[str, str]], skip: set[str], names: Names
+    output_dir: str, places: list[tuple[str, str]], skip: set[str], names: Names, dry: bool = False
 ) -> int:
-    """Move export files no invoice of this run claims to ``.removed/``.
+    """Move export files no invoice of this run claims to ``.removed/`` (``dry``: count them).
 
     ``places`` are (folder, name prefix): a whole folder (prefix ``""``) when the run
     read all of its invoices, one month's files (``202502``) when it read that month.
@@ -103,6 +103,9 @@ def move_aside_stale(
             continue
         for entry in entries:
             if names.claims(folder, entry.name) or not entry.is_file():
+                continue
+            if dry:
+                moved += 1
                 continue
             target = os.path.join(out, REMOVED, os.path.relpath(entry.path, out))
             try:

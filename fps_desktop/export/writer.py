@@ -92,6 +92,11 @@ class FileWriter:
         if any(exc.errno in DISK_FULL for _, exc, _ in failures):
             raise disk_full(Path(failures[0][0]).parent)
 
+    @property
+    def created(self) -> set[str]:
+        """Folders new to this run."""
+        return self.folders.created
+
     def finish(self) -> None:
         self._send()
         while self.in_flight:
@@ -105,6 +110,24 @@ class FileWriter:
             self.pool.shutdown(cancel_futures=True)
         self.in_flight.clear()
         self.folders.discard_all()
+
+
+class CountingWriter:
+    """A dry run's writer: counts the files the real run would write, writes none."""
+
+    def __init__(self) -> None:
+        self.written = 0
+        self.failures: list = []
+        self.created: set[str] = set()
+
+    def submit(self, folder: str, name: str, data: bytes, tag: object = None) -> None:
+        self.written += 1
+
+    def finish(self) -> None:
+        pass
+
+    def abandon(self) -> None:
+        pass
 
 
 def _same_content(target: str, data: bytes) -> bool:

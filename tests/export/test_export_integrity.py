@@ -197,3 +197,21 @@ def test_a_stale_file_that_cannot_be_moved_aside_stays_and_the_run_ends(db, tmp_
     assert summary.removed == 0 and summary.files == 299
     assert (out / "1" / "CN" / "20250101+CN-FP-0000000.json").exists()
     assert ExportState(out).load()[1].status == "SUCCESS"
+
+
+@pytest.mark.parametrize("incremental", [False, True], ids=["full", "incremental"])
+def test_a_dry_run_reports_what_the_real_run_then_does(db, tmp_path, incremental):
+    out = tmp_path / "out"
+    run(db, out)
+    sql(db, "UPDATE invoices SET invoice_no = NULL WHERE id = 6")  # skipped
+    sql(db, "UPDATE invoices SET status = 'VOID' WHERE id = 1")  # moved aside
+    add_invoice(db, "CN-FP-0000030", date="2025-01-31")  # shares id 31's name
+    before = sorted(str(p) for p in out.rglob("*"))
+    dry = run(db, out, dry_run=True, incremental=incremental, index_format="csv")
+    assert sorted(str(p) for p in out.rglob("*")) == before  # nothing written, moved or listed
+    real = run(db, out, incremental=incremental)
+    counted = ("groups", "succeeded", "failed", "empty", "invoices", "files", "failed_files",
+               "removed")  # fmt: skip
+    assert [getattr(dry, f) for f in counted] == [getattr(real, f) for f in counted]
+    assert (len(dry.skipped), len(dry.collisions)) == (len(real.skipped), len(real.collisions))
+    assert (len(real.skipped), len(real.collisions), real.removed) == (1, 1, 1 + 1)
