@@ -497,12 +497,12 @@ class UploadPanel(QWidget):
         lines = []
         if task is not None:
             if task.error:
-                lines.append(error_text(task.error))
+                lines.append(error_text(task.error, QCoreApplication.translate))
             for n, row in enumerate(self.store.files(task.id, (FAILED,))):
                 if n == FAILURES_SHOWN:
                     lines.append("…")
                     break
-                lines.append(f"{row.rel}: {error_text(row.error)}")
+                lines.append(f"{row.rel}: {error_text(row.error, QCoreApplication.translate)}")
         self.failures.setPlainText("\n".join(lines))
 
     def _show_selected(self) -> None:
