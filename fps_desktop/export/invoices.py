@@ -47,7 +47,15 @@ from fps_desktop.export.reconcile import (
     month_prefix,
     recorded,
 )
-from fps_desktop.export.report import Collision, ExportSummary, SkippedRow
+from fps_desktop.export.report import (
+    BAD_DATE,
+    MISSING_NUMBER,
+    NOT_UTF8,
+    NOT_WRITTEN,
+    Collision,
+    ExportSummary,
+    SkippedRow,
+)
 from fps_desktop.export.state import EPOCH, ExportState, TenantState
 from fps_desktop.export.tables import IndexWriter
 from fps_desktop.export.writer import CountingWriter, FileWriter, flush_to_disk
@@ -276,7 +284,7 @@ class InvoiceExporter:
         for target, exc, (invoice_id, key) in writer.failures:
             per_group[key] -= 1
             if exc.errno in _ROW_ERRORS:  # this row's name: others must not wait for it
-                self._skip(summary, invoice_id, key[0], f"cannot be written: {exc.strerror}")
+                self._skip(summary, invoice_id, key[0], NOT_WRITTEN, exc.strerror or str(exc))
                 continue
             failed.setdefault(key[0], set()).add(os.path.dirname(target))
             group_failed[key] = True
@@ -296,8 +304,12 @@ class InvoiceExporter:
         return failed, writer.created
 
     @staticmethod
-    def _skip(summary: ExportSummary, invoice_id: int, tenant: int, reason: str) -> None:
-        summary.skipped.append(SkippedRow(invoice_id, tenant, reason))
+    def _skip(
+        summary: ExportSummary, invoice_id: int, tenant: int, template: str, detail: str = ""
+    ) -> None:
+        row = SkippedRow(invoice_id, tenant, template, detail)
+        summary.skipped.append(row)
+        reason = row.reason()
         summary.failed_files += 1
         log.warning("export skipped invoice id %s: %s", invoice_id, reason)
 
@@ -328,14 +340,14 @@ def _claim(names: Names, folder: str, name: str, cut: int, invoice_id, on_disk: 
 
 def _problem(number: bytes | None, date: bytes | None, document: bytes | None) -> str:
     if not number or not number.strip():
-        return "missing invoice number"
+        return MISSING_NUMBER
     if not date or date.startswith(b"0000"):
-        return "invalid issue date"
+        return BAD_DATE
     try:
         number.decode("utf-8")
         (document or b"").decode("utf-8")
     except UnicodeDecodeError:
-        return "text is not valid UTF-8"
+        return NOT_UTF8
     return ""
 
 

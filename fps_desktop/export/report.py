@@ -12,7 +12,17 @@ from fps_desktop.errors import QT_TRANSLATE_NOOP
 class SkippedRow:
     invoice_id: int
     tenant_id: int
-    reason: str
+    template: str  # marked for translation; ``{detail}`` is the system's own words
+    detail: str = ""
+
+    def reason(self, translate=lambda context, text: text) -> str:
+        return translate("ExportSummary", self.template).format(detail=self.detail)
+
+
+MISSING_NUMBER = QT_TRANSLATE_NOOP("ExportSummary", "missing invoice number")
+BAD_DATE = QT_TRANSLATE_NOOP("ExportSummary", "invalid issue date")
+NOT_UTF8 = QT_TRANSLATE_NOOP("ExportSummary", "text is not valid UTF-8")
+NOT_WRITTEN = QT_TRANSLATE_NOOP("ExportSummary", "cannot be written: {detail}")
 
 
 @dataclass
@@ -84,7 +94,7 @@ class ExportSummary:
                 "ExportSummary", "Skipped invoice id {id} (tenant {tenant}): {reason}"
             )
         )
-        rows += [skipped.format(id=s.invoice_id, tenant=s.tenant_id, reason=s.reason)
+        rows += [skipped.format(id=s.invoice_id, tenant=s.tenant_id, reason=s.reason(translate))
                  for s in self.skipped[:50]]  # fmt: skip
         shared = tr(
             QT_TRANSLATE_NOOP(

@@ -66,7 +66,7 @@ class IndexWriter:
 
     def close(self, skipped, collisions) -> Path:
         """Add the rows that need a look, save, and give the list its real name."""
-        problems = [("skipped", s.invoice_id, s.tenant_id, s.reason) for s in skipped]
+        problems = [("skipped", s.invoice_id, s.tenant_id, s.reason()) for s in skipped]
         problems += [("shared file name", c.invoice_id, c.tenant_id, c.name) for c in collisions]
         if self.kind == "csv":
             self._handle.close()

@@ -86,7 +86,7 @@ def test_a_row_the_file_system_refuses_is_skipped_without_holding_its_tenant_bac
         out = out / ("d" * min(200, room - 1))
     summary = run(db, out, incremental=True)
     assert [s.invoice_id for s in summary.skipped] == [refused]
-    assert "too long" in summary.skipped[0].reason
+    assert "too long" in summary.skipped[0].reason()
     assert summary.files == 300
     state = ExportState(out).load()[1]
     assert state.status == "SUCCESS" and state.export_time > datetime(2026, 1, 1)
@@ -215,3 +215,12 @@ def test_a_dry_run_reports_what_the_real_run_then_does(db, tmp_path, incremental
     assert [getattr(dry, f) for f in counted] == [getattr(real, f) for f in counted]
     assert (len(dry.skipped), len(dry.collisions)) == (len(real.skipped), len(real.collisions))
     assert (len(real.skipped), len(real.collisions), real.removed) == (1, 1, 1 + 1)
+
+
+def test_the_report_follows_the_language(db, tmp_path, chinese):
+    from PySide6.QtCore import QCoreApplication
+
+    sql(db, "UPDATE invoices SET invoice_no = NULL WHERE id = 6")
+    report = "\n".join(run(db, tmp_path / "out", dry_run=True).lines(QCoreApplication.translate))
+    assert "缺少发票号码" in report and "missing invoice number" not in report
+    assert "Groups" not in report
