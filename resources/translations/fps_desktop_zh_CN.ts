@@ -222,82 +222,102 @@
 <context>
     <name>ExportSummary</name>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="64"/>
+        <location filename="../../fps_desktop/export/report.py" line="22"/>
+        <source>missing invoice number</source>
+        <translation>缺少发票号码</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/report.py" line="23"/>
+        <source>invalid issue date</source>
+        <translation>开票日期无效</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/report.py" line="24"/>
+        <source>text is not valid UTF-8</source>
+        <translation>文本不是有效的 UTF-8</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/report.py" line="25"/>
+        <source>cannot be written: {detail}</source>
+        <translation>无法写入：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/report.py" line="74"/>
         <source>Groups</source>
         <translation>总分组数</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="65"/>
+        <location filename="../../fps_desktop/export/report.py" line="75"/>
         <source>Succeeded groups</source>
         <translation>成功分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="66"/>
+        <location filename="../../fps_desktop/export/report.py" line="76"/>
         <source>Failed groups</source>
         <translation>失败分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="67"/>
+        <location filename="../../fps_desktop/export/report.py" line="77"/>
         <source>Empty groups</source>
         <translation>无数据分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="68"/>
+        <location filename="../../fps_desktop/export/report.py" line="78"/>
         <source>Invoices</source>
         <translation>总发票数</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="69"/>
+        <location filename="../../fps_desktop/export/report.py" line="79"/>
         <source>Files written</source>
         <translation>成功文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="70"/>
+        <location filename="../../fps_desktop/export/report.py" line="80"/>
         <source>Failed files</source>
         <translation>失败文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="71"/>
+        <location filename="../../fps_desktop/export/report.py" line="81"/>
         <source>Shared file names</source>
         <translation>共用文件名</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="72"/>
+        <location filename="../../fps_desktop/export/report.py" line="82"/>
         <source>Moved aside</source>
         <translation>已移出（.removed）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="73"/>
+        <location filename="../../fps_desktop/export/report.py" line="83"/>
         <source>Duration</source>
         <translation>总耗时</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="74"/>
+        <location filename="../../fps_desktop/export/report.py" line="84"/>
         <source>Per invoice</source>
         <translation>平均每张发票处理时间</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="77"/>
+        <location filename="../../fps_desktop/export/report.py" line="87"/>
         <source>Index</source>
         <translation>清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="79"/>
+        <location filename="../../fps_desktop/export/report.py" line="89"/>
         <source>Held back by</source>
         <translation>被此事务拖住</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="83"/>
+        <location filename="../../fps_desktop/export/report.py" line="93"/>
         <source>Skipped invoice id {id} (tenant {tenant}): {reason}</source>
         <translation>已跳过发票 id {id}（租户 {tenant}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="90"/>
+        <location filename="../../fps_desktop/export/report.py" line="100"/>
         <source>Invoice id {id} (tenant {tenant}) shares its file name with another: {name}</source>
         <translation>发票 id {id}（租户 {tenant}）与另一张发票文件名相同，已另存为：{name}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="99"/>
+        <location filename="../../fps_desktop/export/report.py" line="109"/>
         <source>... and {count} more rows (see the log)</source>
         <translation>……另有 {count} 行（详见日志）</translation>
     </message>
@@ -593,7 +613,7 @@ cannot be printed: {reason}</source>
         <translation>数据库报错：{detail}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="356"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="368"/>
         <source>Cannot create the export folder {folder}: {reason}</source>
         <translation>无法创建导出文件夹 {folder}：{reason}</translation>
     </message>
@@ -1330,12 +1350,12 @@ cannot be printed: {reason}</source>
         <translation>导出 {guid} 的发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="53"/>
+        <location filename="../../fps_desktop/export/report.py" line="63"/>
         <source>Dry run finished (nothing written)</source>
         <translation>试运行完成（未写入任何文件）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="54"/>
+        <location filename="../../fps_desktop/export/report.py" line="64"/>
         <source>Export finished</source>
         <translation>导出完成!</translation>
     </message>
