@@ -28,7 +28,10 @@ class TerminalProgress:
         self._last_draw = now
         rate = done / max(now - self.started, 1e-6)
         percent = f"{100 * done / total:5.1f}%" if total else "     "
-        line = f"{self.title}: {percent} {done:,}/{total:,} {rate:,.0f}/s {message}"
+        if detail is not None:  # a job's own account (an upload: files, MiB, rate, time left)
+            line = f"{self.title}: {percent} {detail}"
+        else:
+            line = f"{self.title}: {percent} {done:,}/{total:,} {rate:,.0f}/s {message}"
         width = self._width()
         self.stream.write("\r" + line[:width].ljust(width))  # one column spare: no wrap
         self.stream.flush()
@@ -36,9 +39,10 @@ class TerminalProgress:
     def _width(self) -> int:
         """The terminal's width now (it may be resized), less one column."""
         try:
-            return max(20, os.get_terminal_size(self.stream.fileno()).columns - 1)
+            columns = os.get_terminal_size(self.stream.fileno()).columns
         except (OSError, ValueError):
-            return 79
+            columns = 0
+        return columns - 1 if columns > 20 else 79  # 0: a terminal that does not say
 
     def finish(self) -> None:
         if self._live:

@@ -204,3 +204,24 @@ def test_upload_list_into_a_closed_pipe_ends_quietly(tmp_path, oss_env, fps_home
     listing = subprocess.run(command, stdout=write, stderr=subprocess.PIPE, timeout=120, text=True)
     os.close(write)
     assert listing.returncode == 0 and listing.stderr == ""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal is POSIX")
+def test_the_terminal_shows_files_mebibytes_rate_and_time_left():
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    from fps_desktop.cli.terminal import TerminalProgress
+    from fps_desktop.upload.progress import UploadProgress
+
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))
+    with os.fdopen(terminal, "w", encoding="utf-8") as stream:
+        progress = TerminalProgress("Upload to OSS", stream)
+        state = UploadProgress(3, 10, 512 * 1024**2, 1024**3, 0, 0, 8 * 1024**2, 64.0, "a.pdf")
+        progress(state.bytes_done, state.bytes_total, "a.pdf", state)
+        shown = os.read(controller, 4096).decode()
+    os.close(controller)
+    assert "Upload to OSS:  50.0% 3/10 files, 512.0 MiB of 1.0 GiB, 8.0 MiB/s, 1:04 left" in shown
