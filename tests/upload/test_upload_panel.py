@@ -103,6 +103,7 @@ def test_failure_reasons_follow_the_language(qtbot, panel, oss, tmp_path, chines
     qtbot.waitUntil(lambda: not panel.running, timeout=5000)
     qtbot.waitUntil(lambda: "scans/a.pdf" in panel.failures.toPlainText(), timeout=5000)
     assert "scans/a.pdf: OSS 返回 500 InternalError：" in panel.failures.toPlainText()
+    panel.grab().save(str(tmp_path / "upload-panel-zh.png"))
 
 
 def test_copy_temporary_link_to_the_clipboard(panel, oss):
