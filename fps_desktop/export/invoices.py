@@ -1,10 +1,13 @@
 """Invoice export (seed 001): one JSON file per successfully issued invoice.
 
-The run, start to end: the server builds each invoice's JSON (lines included) and
-streams the rows through an unbuffered cursor in id order (``query``), so memory
+The run, start to end: the database's fingerprint is measured and compared with the
+one recorded for the files (``reconcile``), which decides what an incremental run
+reads besides its time window; the server builds each invoice's JSON (lines included)
+and streams the rows through an unbuffered cursor in id order (``query``), so memory
 stays flat and Python only names (``names``) and writes files (``writer``). New
-folders appear whole and stale files are moved aside (``publish``); the per-tenant
-watermarks advance only after the files are on disk; ``report`` is the closing summary.
+folders appear whole and stale files are moved aside (``publish``); the fingerprint and
+the per-tenant watermarks are recorded only after the files are on disk (``state``);
+``report`` is the closing summary.
 """
 
 from __future__ import annotations
