@@ -613,7 +613,7 @@ cannot be printed: {reason}</source>
         <translation>数据库报错：{detail}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="368"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="371"/>
         <source>Cannot create the export folder {folder}: {reason}</source>
         <translation>无法创建导出文件夹 {folder}：{reason}</translation>
     </message>
@@ -1310,12 +1310,12 @@ cannot be printed: {reason}</source>
         <translation>导出发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="581"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="573"/>
         <source>Objects listed: {count}</source>
         <translation>已列出 {count} 个对象</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="586"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="578"/>
         <source>Export upload manifest</source>
         <translation>导出上传清单</translation>
     </message>
@@ -1930,72 +1930,72 @@ Finance Print Station</source>
         <translation>已中断（可继续）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="244"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="236"/>
         <source>OSS account</source>
         <translation>OSS 账号</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="246"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="238"/>
         <source>Endpoint</source>
         <translation>Endpoint</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="247"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="239"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="248"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="240"/>
         <source>AccessKey ID</source>
         <translation>AccessKey ID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="249"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="241"/>
         <source>AccessKey secret</source>
         <translation>AccessKey 密钥</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="254"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="246"/>
         <source>Drop files or folders here</source>
         <translation>将文件或文件夹拖到这里</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="256"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="248"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="258"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="250"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="260"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="252"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="263"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="255"/>
         <source>folder in the bucket, e.g. 2024/scans</source>
         <translation>Bucket 中的目录，例如 2024/scans</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="264"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="256"/>
         <source>Pack everything into one ZIP first</source>
         <translation>先打包为一个 ZIP</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="265"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="257"/>
         <source>Start upload</source>
         <translation>开始上传</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="271"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="263"/>
         <source>New upload (drop files or folders)</source>
         <translation>新建上传（拖入文件或文件夹）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="275"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="267"/>
         <source>Prefix</source>
         <translation>前缀</translation>
     </message>
@@ -2035,102 +2035,102 @@ Finance Print Station</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="294"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="286"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="296"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="288"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="298"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="290"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="300"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="292"/>
         <source>Retry failed</source>
         <translation>重试失败项</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="302"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="294"/>
         <source>Export manifest…</source>
         <translation>导出清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="317"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="309"/>
         <source>Failures of the selected task, with reasons</source>
         <translation>所选任务的失败项及原因</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="319"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="311"/>
         <source>object key, e.g. 2024/scans/a.pdf</source>
         <translation>对象键，例如 2024/scans/a.pdf</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="320"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="312"/>
         <source>Copy temporary link</source>
         <translation>复制临时链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="372"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="364"/>
         <source>Connected to bucket {bucket}.</source>
         <translation>已连接到 Bucket {bucket}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="377"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="369"/>
         <source>The key may upload but neither read nor list, so every file is sent, even one already there.</source>
         <translation>该密钥可以上传，但既不能读取也不能列举，因此每个文件都会发送，即使已经存在。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="382"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="374"/>
         <source>The key may not read object information; files already there are found only through the listing.</source>
         <translation>该密钥不能读取对象信息；已存在的文件只能通过列举发现。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="386"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="378"/>
         <source>The key may not list the bucket; each file is checked alone.</source>
         <translation>该密钥不能列举存储桶；将逐个检查文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="391"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="383"/>
         <source>Files to upload</source>
         <translation>要上传的文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="396"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="388"/>
         <source>Folder to upload</source>
         <translation>要上传的文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="409"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="401"/>
         <source>Add files or folders first.</source>
         <translation>请先添加文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="535"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="527"/>
         <source>{minutes} min {seconds} s left</source>
         <translation>剩余 {minutes} 分 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="543"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="535"/>
         <source>{files} of {total_files} files · {done} of {total} · {rate}/s · {left} · {saved} saved by instant upload · {failed} failed</source>
         <translation>文件 {files}/{total_files} · {done}/{total} · {rate}/秒 · {left} · 秒传节省 {saved} · 失败 {failed}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="564"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="556"/>
         <source>Export manifest</source>
         <translation>导出清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="566"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="558"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="602"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="594"/>
         <source>Link copied; it works for {minutes} minutes.</source>
         <translation>链接已复制，{minutes} 分钟内有效。</translation>
     </message>
