@@ -8,7 +8,13 @@
    halfway and resumed with ``upload --resume``: parts sent again = parts OSS lacked
    (target: equal, none sent twice). The server runs in this process to count parts.
 
-Run: .venv/bin/python benchmarks/bench_upload.py [all|throughput|kill-resume]
+5. A 40 MB file rewritten while it is uploaded, 20 times: how often OSS ends up holding
+   something that is not the file as it now is, or an MD5 it does not have (target: 0).
+6. OSS gone in the middle of a 20,000-file task: seconds from the server's death to the
+   command's exit, and its exit code (target: exit 9 within 30 s).
+
+Run: .venv/bin/python benchmarks/bench_upload.py [all|throughput|kill-resume|truth] [--quick]
+``--quick`` (run by the test suite so the script never rots) uses a 64th of the data.
 """
 
 from __future__ import annotations
@@ -41,8 +47,12 @@ from fps_desktop.upload.uploader import Uploader, file_md5  # noqa: E402
 from tests.upload.oss_server import OssServer  # noqa: E402
 
 MIB = 1024 * 1024
-MIXED = [(3, 128 * MIB), (8, 32 * MIB), (64, 4 * MIB), (512, 256 * 1024)]  # = 1 GiB
-SMALL_FILES = 20_000
+QUICK = "--quick" in sys.argv
+SCALE = 64 if QUICK else 1
+MIXED = [(3, 128 * MIB // SCALE), (8, 32 * MIB // SCALE), (64, 4 * MIB // SCALE),
+         (512, 256 * 1024 // SCALE)]  # = 1 GiB  # fmt: skip
+SMALL_FILES = 20_000 // SCALE
+REWRITES = 3 if QUICK else 20
 BUCKET, KEY_ID, SECRET = "fps-test", "test-ak", "test-secret"
 
 
@@ -179,14 +189,77 @@ def kill_and_resume(size: int = 120 * MIB) -> None:
 
 
 def main() -> None:
-    which = sys.argv[1] if len(sys.argv) > 1 else "all"
+    which = next((a for a in sys.argv[1:] if not a.startswith("--")), "all")
     try:
         if which in ("all", "throughput"):
             throughput()
         if which in ("all", "kill-resume"):
-            kill_and_resume()
+            kill_and_resume(20 * MIB if QUICK else 120 * MIB)
+        if which in ("all", "truth"):
+            rewritten_while_sent(40 * MIB // SCALE)
+            oss_gone_mid_run()
     finally:
         shutil.rmtree(WORK, ignore_errors=True)
+
+
+def rewritten_while_sent(size: int) -> None:
+    """Rewrite a file once its first part landed; OSS must then hold the new version."""
+    import threading
+
+    part = max(256 * 1024, size // 8)
+    source = WORK / "changing" / "ledger.bin"
+    source.parent.mkdir(parents=True)
+    wrong = 0
+    with OssServer(WORK / "changing-server", KEY_ID, SECRET, buckets=(BUCKET,)) as oss:
+        config = OssConfig(oss.endpoint, BUCKET, KEY_ID, SECRET, backoff=0.01)
+        store = TaskStore.default(Paths.default().data_dir)
+        for attempt in range(REWRITES):
+            source.write_bytes(random.Random(attempt).randbytes(size))
+            sent = oss.count("UploadPart", 200)
+            task = create_task(store, [source], BUCKET, f"change{attempt}", part_size=part)
+            oss.inject("UploadPart", "slow", skip=1, delay=0.5)  # room for the rewrite
+
+            def rewrite(seed=attempt, before=sent):
+                while oss.count("UploadPart", 200) == before:
+                    time.sleep(0.005)
+                source.write_bytes(random.Random(1000 + seed).randbytes(size))
+
+            writer = threading.Thread(target=rewrite)
+            writer.start()
+            Uploader(store, config).run(task.id, no_progress, CancelToken())
+            writer.join()
+            oss.faults.clear()
+            key = f"change{attempt}/ledger.bin"
+            stored = oss.read_object(key)
+            recorded = oss.objects[(BUCKET, key)].headers.get("x-oss-meta-md5", "")
+            now = hashlib.md5(source.read_bytes()).hexdigest()
+            wrong += hashlib.md5(stored).hexdigest() != now or recorded.lower() != now
+        store.close()
+    print(f"file rewritten during its upload, {REWRITES} tries of {size / MIB:.1f} MB: "
+          f"{wrong} stored wrong (target 0)")  # fmt: skip
+
+
+def oss_gone_mid_run() -> None:
+    """Stop the server under a running ``fps-desktop upload`` of many small files."""
+    folder = WORK / "gone"
+    for n in range(SMALL_FILES):
+        path = folder / f"d{n // 500:03d}" / f"f{n:05d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(os.urandom(512))
+    with OssServer(WORK / "gone-server", KEY_ID, SECRET, buckets=(BUCKET,)) as oss:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "fps_desktop", "upload", str(folder), "--prefix", "gone"],
+            cwd=ROOT, env=cli_env(oss.endpoint), stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        while oss.count("PutObject", 200) < SMALL_FILES // 10 and child.poll() is None:
+            time.sleep(0.01)
+        oss.stop()
+        stopped = time.perf_counter()
+        _, error = child.communicate(timeout=600)
+        seconds = time.perf_counter() - stopped
+    print(f"OSS gone during a {SMALL_FILES:,}-file task: exit {child.returncode} "
+          f"{seconds:.1f} s after (target: exit 9 within 30 s): {error.strip()[:90]}")  # fmt: skip
 
 
 def throughput() -> None:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from fps_desktop import APP_NAME, __version__
 from fps_desktop.cli import documents, export, invoices, listener, upload
 from fps_desktop.cli.console import prepare_streams
+from fps_desktop.cli.terminal import quiet_stdout
 from fps_desktop.config import Paths, Settings
 from fps_desktop.errors import FpsError
 from fps_desktop.logs import setup_logging
@@ -48,7 +49,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         setup_logging(paths.log_dir, verbose=True, console=console)
     handler = getattr(args, "handler", None) or documents.run_gui
     try:
-        return handler(args, Settings(paths))
+        code = handler(args, Settings(paths))
+        sys.stdout.flush()  # here, not at exit: a closed pipe is then caught below
+        return code
+    except BrokenPipeError:  # a reader that stopped early (| head) is no error
+        quiet_stdout()
+        return 0
     except FpsError as exc:
         log.debug("command failed", exc_info=True)
         print(f"error: {exc.message}", file=sys.stderr)

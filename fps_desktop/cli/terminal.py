@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -27,9 +28,21 @@ class TerminalProgress:
         self._last_draw = now
         rate = done / max(now - self.started, 1e-6)
         percent = f"{100 * done / total:5.1f}%" if total else "     "
-        line = f"\r{self.title}: {percent} {done}/{total} {rate:,.0f}/s {message}"
-        self.stream.write(line[:120].ljust(120))
+        if detail is not None:  # a job's own account (an upload: files, MiB, rate, time left)
+            line = f"{self.title}: {percent} {detail}"
+        else:
+            line = f"{self.title}: {percent} {done:,}/{total:,} {rate:,.0f}/s {message}"
+        width = self._width()
+        self.stream.write("\r" + line[:width].ljust(width))  # one column spare: no wrap
         self.stream.flush()
+
+    def _width(self) -> int:
+        """The terminal's width now (it may be resized), less one column."""
+        try:
+            columns = os.get_terminal_size(self.stream.fileno()).columns
+        except (OSError, ValueError):
+            columns = 0
+        return columns - 1 if columns > 20 else 79  # 0: a terminal that does not say
 
     def finish(self) -> None:
         if self._live:
@@ -49,3 +62,9 @@ def run_in_terminal(job: Job, quiet: bool = False) -> JobResult:
         progress.finish()
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
+
+
+def quiet_stdout() -> None:
+    """After a reader closed the pipe: Python flushes stdout once more at exit, so point it
+    at nothing and that stays quiet too."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

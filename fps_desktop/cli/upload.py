@@ -77,7 +77,7 @@ def run_upload(args: argparse.Namespace, settings: Settings) -> int:
     """Every upload command; whatever goes wrong ends as a message and exit code 9."""
     try:
         return _dispatch(args, settings)
-    except FpsError:
+    except (FpsError, BrokenPipeError):  # a closed pipe (| head) ends quietly, in main
         raise
     except Exception as exc:
         log.exception("upload command failed")

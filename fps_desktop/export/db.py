@@ -29,6 +29,7 @@ class DbSettings:
     password: str
     database: str
     tls: bool = False
+    timeout: int = 60  # seconds of silence after which the server counts as hung (DB_TIMEOUT)
 
     @classmethod
     def from_settings(cls, settings: Settings, env: dict[str, str] | None = None) -> DbSettings:
@@ -40,16 +41,22 @@ class DbSettings:
             password=env.get("DB_PASSWORD") or get_secret(PASSWORD_SECRET) or "",
             database=env.get("DB_NAME") or settings.get("db.name"),
             tls=settings.get("db.tls"),
+            timeout=int(env.get("DB_TIMEOUT") or 60),
         )
 
 
 def connect(
-    db: DbSettings, streaming: bool = False, database: bool = True, read_timeout: int = 120
+    db: DbSettings,
+    streaming: bool = False,
+    database: bool = True,
+    read_timeout: int | None = None,
 ):
     """Open a connection; ``streaming`` gives an unbuffered cursor that returns bytes.
 
-    ``read_timeout`` also bounds the handshake: a server that accepts and never answers.
+    ``read_timeout`` (default: the settings' ``timeout``) also bounds the handshake: a
+    server that accepts and never answers.
     """
+    read_timeout = read_timeout or db.timeout
     try:
         return pymysql.connect(
             host=db.host,
@@ -60,7 +67,7 @@ def connect(
             charset="utf8mb4",
             connect_timeout=10,
             read_timeout=read_timeout,
-            write_timeout=120,
+            write_timeout=read_timeout,
             ssl={"ssl": {}} if db.tls else None,
             ssl_disabled=not db.tls,  # as configured; no TLS attempt (and context) per connect
             cursorclass=pymysql.cursors.SSCursor if streaming else pymysql.cursors.Cursor,
@@ -69,14 +76,15 @@ def connect(
             local_infile=False,
         )
     except pymysql.Error as exc:
-        raise explain(exc, db) from exc
+        raise explain(exc, db, read_timeout) from exc
 
 
 _LOST = {1053, 1927, 2006, 2013, 2055}  # shutdown, killed, gone away, lost
 
 
-def explain(exc: Exception, db: DbSettings) -> DatabaseError:
-    """Turn a driver error into a sentence; the raw error goes to the log."""
+def explain(exc: Exception, db: DbSettings, timeout: int | None = None) -> DatabaseError:
+    """Turn a driver error into a sentence; the raw error goes to the log. ``timeout``:
+    the seconds of silence the connection allowed, for a server that stopped answering."""
     code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else 0
     log.warning("database error %s: %s", code, exc)
     where = {"host": db.host, "port": db.port, "user": db.user, "database": db.database}
@@ -118,6 +126,16 @@ def explain(exc: Exception, db: DbSettings) -> DatabaseError:
             ),
             **where,
         )
+    if code in _LOST and "timed out" in str(exc):
+        return DatabaseError(
+            QT_TRANSLATE_NOOP(
+                "FpsError",
+                "The database at {host}:{port} stopped answering (nothing for {seconds} s). "
+                "Nothing was marked as exported; check the server and run the export again.",
+            ),
+            seconds=timeout or db.timeout,
+            **where,
+        )
     if code in _LOST:
         return DatabaseError(
             QT_TRANSLATE_NOOP(
@@ -148,6 +166,6 @@ def check_connection(db: DbSettings) -> str:
             cursor.execute("SELECT 1 FROM invoices LIMIT 1")
         return str(version)
     except pymysql.Error as exc:
-        raise explain(exc, db) from exc
+        raise explain(exc, db, CHECK_TIMEOUT) from exc
     finally:
         connection.close()

@@ -10,6 +10,7 @@ import time
 
 import pymysql
 
+from fps_desktop.errors import QT_TRANSLATE_NOOP, UsageError
 from fps_desktop.export.db import DbSettings, connect, explain
 from fps_desktop.jobs import CancelToken, JobResult, Progress, no_progress
 from fps_desktop.resources import resources_dir
@@ -17,6 +18,7 @@ from fps_desktop.resources import resources_dir
 TENANTS = ((1, "香港科技大学（广州）"), (2, "财务处"), (3, "科研处"), (4, "国际合作处"),
            (5, "后勤处"))  # fmt: skip
 COUNTRIES = ("CN", "HK", "SG")
+MARK = "made by fps-desktop demo-db"  # on the invoices table: a database demo-db may refill
 TABLES = ("invoice_lines", "invoices", "tenants", "currencies", "invoice_types", "uom_codes",
           "tax_category_codes", "payment_means")  # fmt: skip
 
@@ -71,6 +73,28 @@ BASIC_ROWS = {
 }  # fmt: skip
 
 
+def _refuse_foreign_tables(cursor, db: DbSettings) -> None:
+    """Go on only in an empty database or one demo-db filled (its mark on ``invoices``)."""
+    cursor.execute(
+        "SELECT TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s",
+        (db.database,),
+    )
+    tables = dict(cursor.fetchall())
+    if not tables or (tables.get("invoices") == MARK and set(tables) <= set(TABLES)):
+        return
+    raise UsageError(
+        QT_TRANSLATE_NOOP(
+            "FpsError",
+            "The database {database} on {host} holds tables demo-db did not create ({tables}). "
+            "Nothing was changed. Point DB_NAME at another database, or add --replace to drop "
+            "and refill these tables.",
+        ),
+        database=db.database,
+        host=db.host,
+        tables=", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else ""),
+    )
+
+
 def schema_statements() -> list[str]:
     text = (resources_dir() / "sql" / "schema.sql").read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if not line.strip().startswith("--")]
@@ -82,8 +106,13 @@ def create_demo_database(
     invoices: int,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    replace: bool = False,
 ) -> JobResult:
-    """Drop and recreate the reference tables in ``db.database`` and fill them."""
+    """Drop and recreate the reference tables in ``db.database`` and fill them.
+
+    ``DB_NAME`` is the variable cron's exports use too: a database holding tables that
+    demo-db did not make is left untouched unless ``replace`` says otherwise.
+    """
     cancel = cancel or CancelToken()
     started = time.perf_counter()
     steps = 5
@@ -91,6 +120,8 @@ def create_demo_database(
     try:
         with connection.cursor() as cursor:
             progress(0, steps, "schema")
+            if not replace:
+                _refuse_foreign_tables(cursor, db)
             cursor.execute(f"CREATE DATABASE IF NOT EXISTS `{db.database}` CHARACTER SET utf8mb4")
             cursor.execute(f"USE `{db.database}`")
             cursor.execute("SET FOREIGN_KEY_CHECKS = 0")
@@ -98,6 +129,7 @@ def create_demo_database(
                 cursor.execute(f"DROP TABLE IF EXISTS `{table}`")
             for statement in schema_statements():
                 cursor.execute(statement)
+            cursor.execute(f"ALTER TABLE invoices COMMENT = '{MARK}'")
             cancel.check()
             progress(1, steps, "basic data")
             cursor.executemany("INSERT INTO tenants VALUES (%s, %s)", TENANTS)

@@ -37,10 +37,10 @@ def basic_export_job(db: DbSettings, output_dir: Path, mapping: Mapping) -> Job:
     )
 
 
-def demo_database_job(db: DbSettings, invoices: int) -> Job:
+def demo_database_job(db: DbSettings, invoices: int, replace: bool = False) -> Job:
     """Drop and refill the reference schema with ``invoices`` issued invoices."""
     return Job(
         QT_TRANSLATE_NOOP("Jobs", "Demo database"),
-        lambda progress, cancel: create_demo_database(db, invoices, progress, cancel),
+        lambda progress, cancel: create_demo_database(db, invoices, progress, cancel, replace),
         "export",
     )

@@ -22,14 +22,18 @@ _DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(10)),
 
 
 def invoice_file_name(
-    issue_date: str, invoice_no: str, compress: bool, invoice_id: int | None = None
+    issue_date: str,
+    invoice_no: str,
+    compress: bool,
+    invoice_id: int | None = None,
+    times: int = 1,
 ) -> str:
     """``{YYYYMMDD}+{invoice_no}.json``, unsafe characters replaced by ``_``.
 
-    ``invoice_id`` is given to an invoice whose plain name another one holds. A name too
-    long for a file system keeps its start and ends in a hash of the whole.
+    ``invoice_id`` is given (``times`` over) to an invoice whose plain name another one
+    holds. A name too long for a file system keeps its start and ends in a hash of the whole.
     """
-    suffix = "" if invoice_id is None else f"+{invoice_id}"
+    suffix = "" if invoice_id is None else f"+{invoice_id}" * times
     extension = ".json.gz" if compress else ".json"
     stem = _fit(f"{issue_date}+{_UNSAFE.sub('_', invoice_no)}", NAME_MAX - len(suffix) - 8)
     return stem + suffix + extension
@@ -44,6 +48,12 @@ def path_part(text: str) -> str:
     if part.split(".")[0].upper() in _DEVICES:
         part = "_" + part
     return _fit(part, NAME_MAX - len(STAGING))
+
+
+def country_folder(country: str) -> str:
+    """A country's folder, in capitals: ``cn`` and ``CN`` share one, as they must on a disk
+    that ignores case (Windows, macOS, exFAT), and then on every disk alike."""
+    return path_part(country.upper())
 
 
 def _fit(text: str, limit: int) -> str:

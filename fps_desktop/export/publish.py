@@ -4,7 +4,8 @@ invoice claims any more are moved aside, never deleted.
 A new folder is filled under a hidden staging name (``.{name}.partial``) and renamed
 into place once the run's files are all written: one rename for the folder instead of
 one per file, and a reader never sees half a folder. A full run moves files whose
-invoice no longer qualifies to ``.removed/``, at the same relative path.
+invoice no longer qualifies to ``.removed/``, at the same relative path; an incremental
+run does the same for the months whose fingerprint differs.
 """
 
 from __future__ import annotations
@@ -81,34 +82,45 @@ def _publish(staging: str, folder: str) -> None:
     os.rmdir(staging)
 
 
-def move_aside_stale(output_dir: str, tenant_dirs: list[str], skip: set[str], names: Names) -> int:
-    """Move export files no invoice of this run claims to ``.removed/`` (full runs only).
+def move_aside_stale(
+    output_dir: str, places: list[tuple[str, str]], skip: set[str], names: Names, dry: bool = False
+) -> int:
+    """Move export files no invoice of this run claims to ``.removed/`` (``dry``: count them).
 
+    ``places`` are (folder, name prefix): a whole folder (prefix ``""``) when the run
+    read all of its invoices, one month's files (``202502``) when it read that month.
     Folders in ``skip`` are left alone: new ones, and those where a file failed (their
     claims are not complete).
     """
     out = output_dir
     moved = 0
-    for tenant_dir in tenant_dirs:
-        for folder in _subfolders(tenant_dir):
-            if folder in skip:
+    for folder, prefix in places:
+        if folder in skip:
+            continue
+        try:
+            entries = [e for e in os.scandir(folder) if e.name.startswith(prefix)]
+        except OSError:
+            continue
+        for entry in entries:
+            if names.claims(folder, entry.name) or not entry.is_file():
                 continue
-            for entry in os.scandir(folder):
-                if names.claims(folder, entry.name) or not entry.is_file():
-                    continue
-                target = os.path.join(out, REMOVED, os.path.relpath(entry.path, out))
-                try:
-                    os.makedirs(os.path.dirname(target), exist_ok=True)
-                    os.replace(entry.path, target)
-                except OSError as exc:  # it stays where it is; the next full run retries
-                    log.warning("cannot move aside %s: %s", entry.path, exc)
-                    continue
+            if dry:
                 moved += 1
-                log.info("moved aside %s: no qualifying invoice has this name", entry.path)
+                continue
+            target = os.path.join(out, REMOVED, os.path.relpath(entry.path, out))
+            try:
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.replace(entry.path, target)
+            except OSError as exc:  # it stays where it is; the next run retries
+                log.warning("cannot move aside %s: %s", entry.path, exc)
+                continue
+            moved += 1
+            log.info("moved aside %s: no qualifying invoice has this name", entry.path)
     return moved
 
 
-def _subfolders(folder: str) -> list[str]:
+def subfolders(folder: str) -> list[str]:
+    """The country folders of a tenant folder (none if it does not exist)."""
     try:
         entries = list(os.scandir(folder))
     except OSError:

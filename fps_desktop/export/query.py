@@ -28,34 +28,66 @@ class Group:
     rows: int
 
 
+@dataclass(frozen=True)
+class Selection:
+    """What a run reads of one tenant, besides the id ranges whose lines differ: rows
+    changed in the watermark's window and the months whose fingerprint differs."""
+
+    window: tuple[datetime, datetime]
+    months: frozenset[tuple[str, int | None]] = frozenset()
+
+
+@dataclass(frozen=True)
+class Holder:
+    """The open transaction that holds the boundary back, as the DBA would look it up."""
+
+    since: datetime
+    age: timedelta  # how long it has held the boundary back
+    thread: int
+    user: str
+    host: str
+    database: str
+
+    def __str__(self) -> str:
+        return (f"thread {self.thread} ({self.user}@{self.host}, database "
+                f"{self.database or '-'}) open since {self.since:%Y-%m-%d %H:%M:%S}")  # fmt: skip
+
+
 class InvoiceQueries:
     def __init__(self, mapping: Mapping) -> None:
         self.mapping = mapping
 
-    def boundary(self, cursor, margin: timedelta) -> datetime:
+    def boundary(self, cursor, margin: timedelta) -> tuple[datetime, Holder | None]:
         """Export changes up to here: the safety margin ago, and before any open transaction.
 
         A transaction still open may commit rows whose ``updated_at`` lies long before its
-        commit; no boundary past its start is safe, however long it stays open.
+        commit; the boundary stays before its start, and the transaction is named. Rows it
+        commits later are found by the fingerprint in any case (``reconcile``), so without
+        ``PROCESS`` (no list of transactions) only the margin applies and nothing is lost.
         """
         cursor.execute("SELECT NOW()")
         (now,) = cursor.fetchone()
         boundary = now - margin
         try:
             cursor.execute(
-                "SELECT MIN(trx_started) FROM information_schema.INNODB_TRX "
-                "WHERE trx_mysql_thread_id <> CONNECTION_ID() "
-                "AND (trx_rows_modified > 0 OR trx_query IS NOT NULL)"
+                "SELECT t.trx_started, t.trx_mysql_thread_id, p.USER, p.HOST, p.DB "
+                "FROM information_schema.INNODB_TRX t LEFT JOIN information_schema.PROCESSLIST p "
+                "ON p.ID = t.trx_mysql_thread_id WHERE t.trx_mysql_thread_id <> CONNECTION_ID() "
+                "AND (t.trx_rows_modified > 0 OR t.trx_query IS NOT NULL) "
+                "ORDER BY t.trx_started LIMIT 1"
             )
-            (oldest,) = cursor.fetchone()
+            oldest = cursor.fetchone()
         except pymysql.Error as exc:
-            log.info("open transactions cannot be seen (%s); relying on the %s margin", exc,
-                     margin)  # fmt: skip
+            log.info("open transactions cannot be seen (%s); relying on the %s margin and the "
+                     "fingerprint", exc, margin)  # fmt: skip
             oldest = None
-        if oldest is not None and oldest - timedelta(seconds=1) < boundary:
-            log.info("a transaction open since %s holds the boundary back", oldest)
-            boundary = oldest - timedelta(seconds=1)
-        return boundary.replace(microsecond=0)
+        holder = None
+        if oldest is not None and oldest[0] - timedelta(seconds=1) < boundary:
+            since, thread, *who = oldest
+            holder = Holder(since, now - since, int(thread), *(str(v or "") for v in who))
+            log.info("%s holds the boundary back", holder)
+            boundary = oldest[0] - timedelta(seconds=1)
+        return boundary.replace(microsecond=0), holder
 
     def tenants(self, cursor, only: int | None) -> list[int]:
         """Every tenant: those with invoices, and those of the tenants table without any."""
@@ -71,23 +103,38 @@ class InvoiceQueries:
             log.info("no tenants table to list tenants without invoices: %s", exc)
         return sorted(tenants)
 
-    def where(self, windows) -> tuple[str, list]:
+    def where(self, selections: dict[int, Selection | None], ranges=()) -> tuple[str, list]:
+        """Issued invoices of the tenants: all of those with ``None``, else their window,
+        their differing months and the invoice id ranges (``reconcile.LINE_RANGE``)."""
         m = self.mapping
+        tenant, country, issued = m.column("tenant_id"), m.column("country_code"), m.column("id")
         clauses, params = [], [m.issued_status]
-        for tenant, window in windows.items():
-            if window is None:
-                clauses.append(f"{m.column('tenant_id')} = %s")
-                params.append(tenant)
-            else:
-                clauses.append(f"({m.column('tenant_id')} = %s AND {m.column('updated_at')} > %s "
-                               f"AND {m.column('updated_at')} <= %s)")  # fmt: skip
-                params += [tenant, window[0], window[1]]
+        partial = []
+        for tenant_id, selection in selections.items():
+            if selection is None:
+                clauses.append(f"{tenant} = %s")
+                params.append(tenant_id)
+                continue
+            partial.append(tenant_id)
+            clauses.append(f"({tenant} = %s AND {m.column('updated_at')} > %s "
+                           f"AND {m.column('updated_at')} <= %s)")  # fmt: skip
+            params += [tenant_id, *selection.window]
+            for code, month in sorted(selection.months, key=str):
+                clauses.append(f"({tenant} = %s AND {country} = %s AND "
+                               f"{m.column('issue_date')} DIV 100 <=> %s)")  # fmt: skip
+                params += [tenant_id, code, month]
+        if partial and ranges:
+            spans = " OR ".join(f"{issued} BETWEEN %s AND %s" for _ in ranges)
+            clauses.append(f"({tenant} IN ({', '.join(['%s'] * len(partial))}) AND ({spans}))")
+            params += partial
+            for first, last in ranges:
+                params += [first, last]
         condition = " OR ".join(clauses) or "FALSE"
         return f"{m.column('status')} = %s AND ({condition})", params
 
-    def groups(self, cursor, tenants, windows) -> list[Group]:
+    def groups(self, cursor, tenants, selections, ranges=()) -> list[Group]:
         m = self.mapping
-        where, params = self.where(windows)
+        where, params = self.where(selections, ranges)
         every = {t: None for t in tenants}
         all_where, all_params = self.where(every)
         cursor.execute(
@@ -102,7 +149,7 @@ class InvoiceQueries:
         return [Group(int(t), str(c), int(n)) for t, c, n in cursor.fetchall()]
 
     def select(
-        self, groups: list[Group], windows, mariadb: bool, with_index: bool
+        self, groups: list[Group], selections, mariadb: bool, with_index: bool, ranges=()
     ) -> tuple[str, list]:
         """One streamed query; the server builds each file's JSON, in id order.
 
@@ -111,7 +158,7 @@ class InvoiceQueries:
         JSON_COMPACT does it at half the cost of JSON_EXTRACT.
         """
         m = self.mapping
-        where, params = self.where({g.tenant_id: windows[g.tenant_id] for g in groups})
+        where, params = self.where({g.tenant_id: selections[g.tenant_id] for g in groups}, ranges)
         pairs = " OR ".join(
             f"({m.column('tenant_id')} = %s AND {m.column('country_code')} = %s)" for _ in groups
         )

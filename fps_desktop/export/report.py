@@ -12,7 +12,17 @@ from fps_desktop.errors import QT_TRANSLATE_NOOP
 class SkippedRow:
     invoice_id: int
     tenant_id: int
-    reason: str
+    template: str  # marked for translation; ``{detail}`` is the system's own words
+    detail: str = ""
+
+    def reason(self, translate=lambda context, text: text) -> str:
+        return translate("ExportSummary", self.template).format(detail=self.detail)
+
+
+MISSING_NUMBER = QT_TRANSLATE_NOOP("ExportSummary", "missing invoice number")
+BAD_DATE = QT_TRANSLATE_NOOP("ExportSummary", "invalid issue date")
+NOT_UTF8 = QT_TRANSLATE_NOOP("ExportSummary", "text is not valid UTF-8")
+NOT_WRITTEN = QT_TRANSLATE_NOOP("ExportSummary", "cannot be written: {detail}")
 
 
 @dataclass
@@ -40,6 +50,7 @@ class ExportSummary:
     per_tenant: dict[int, int] = field(default_factory=dict)  # files written
     index_file: Path | None = None
     dry_run: bool = False
+    held_back: str = ""  # the open transaction that held the boundary back too long
 
     @property
     def per_invoice(self) -> float:
@@ -74,6 +85,8 @@ class ExportSummary:
         ]
         if self.index_file:
             fields.append((QT_TRANSLATE_NOOP("ExportSummary", "Index"), str(self.index_file)))
+        if self.held_back:
+            fields.append((QT_TRANSLATE_NOOP("ExportSummary", "Held back by"), self.held_back))
         rows = ["=" * 42, title, "=" * 42]
         rows += [f"{tr(label) + ':':<21}{value}" for label, value in fields]
         skipped = tr(
@@ -81,7 +94,7 @@ class ExportSummary:
                 "ExportSummary", "Skipped invoice id {id} (tenant {tenant}): {reason}"
             )
         )
-        rows += [skipped.format(id=s.invoice_id, tenant=s.tenant_id, reason=s.reason)
+        rows += [skipped.format(id=s.invoice_id, tenant=s.tenant_id, reason=s.reason(translate))
                  for s in self.skipped[:50]]  # fmt: skip
         shared = tr(
             QT_TRANSLATE_NOOP(

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from fps_desktop.errors import QT_TRANSLATE_NOOP, ExportError
+from fps_desktop.errors import QT_TRANSLATE_NOOP, ExportError, FpsError, StorageError
+from fps_desktop.storage import DISK_FULL
 
 log = logging.getLogger(__name__)
 
@@ -77,26 +78,26 @@ class ExportState:
             return None
         stamp = time.strftime("%Y%m%d%H%M%S") + f"{time.time() % 1:.6f}"[1:].replace(".", "")
         target = self.folder / f".last_export_time.backup.{stamp}"
-        shutil.copy2(self.path, target)
+        try:
+            shutil.copy2(self.path, target)
+        except OSError as exc:
+            target.unlink(missing_ok=True)
+            raise state_error(exc, self.folder) from exc
         for old in sorted(self.folder.glob(".last_export_time.backup.*"))[:-KEEP_BACKUPS]:
             old.unlink(missing_ok=True)
         return target
 
     def save(self, states: dict[int, TenantState]) -> None:
         """Replace the state file atomically and durably."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(".last_export_time.tmp")
-        text = "".join(states[t].line() + "\n" for t in sorted(states))
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, self.path)
+        write_state_file(self.path, "".join(states[t].line() + "\n" for t in sorted(states)))
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
         """One export at a time; a lock left by a dead process is taken over."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise state_error(exc, self.folder) from exc
         for _ in range(2):
             try:
                 fd = os.open(self.lock_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
@@ -113,6 +114,8 @@ class ExportState:
                 log.warning("removing stale export lock of process %s", holder)
                 self.lock_path.unlink(missing_ok=True)
                 continue
+            except OSError as exc:
+                raise state_error(exc, self.folder) from exc
             with os.fdopen(fd, "w") as handle:
                 handle.write(str(os.getpid()))
             break
@@ -122,6 +125,49 @@ class ExportState:
             yield
         finally:
             self.lock_path.unlink(missing_ok=True)
+
+
+def write_state_file(path: Path, text: str) -> None:
+    """Replace a file of the state folder atomically and durably, or say plainly why not."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise state_error(exc, path.parent) from exc
+
+
+def disk_full(where: Path) -> StorageError:
+    """An export's full disk: its files or its state, the same advice."""
+    return StorageError(
+        QT_TRANSLATE_NOOP(
+            "FpsError",
+            "The disk holding {where} is full. Free some space and run the export again; "
+            "nothing was marked as exported, so nothing is lost.",
+        ),
+        where=str(where),
+    )
+
+
+def state_error(exc: OSError, folder: Path) -> FpsError:
+    """The export's state cannot be written: a full disk, or a folder it may not write."""
+    if exc.errno in DISK_FULL:
+        return disk_full(folder)
+    return ExportError(
+        QT_TRANSLATE_NOOP(
+            "FpsError",
+            "Cannot write the export's state in {folder}: {reason}. Check that this user may "
+            "write there; nothing was marked as exported.",
+        ),
+        folder=str(folder),
+        reason=exc.strerror or str(exc),
+    )
 
 
 def _lock_holder(path: Path) -> int | None:

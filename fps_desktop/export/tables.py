@@ -28,6 +28,8 @@ PROBLEM_HEADER = ("problem", "invoice_id", "tenant_id", "detail")
 _EXCEL_DAY_ZERO = date(1899, 12, 30).toordinal()
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1e\ufffe\uffff]")  # \x1f: separator
 _BATCH = 1000  # rows handed to the XML writer at once
+_FORMULA_START = frozenset("=+-@\t\r")
+_NUMBER = re.compile(r"[-+]?\d+(\.\d+)?")
 
 
 class IndexWriter:
@@ -57,20 +59,23 @@ class IndexWriter:
         text = values.decode("utf-8", "replace")
         if self.kind == "csv":
             iso = f"{day[:4]}-{day[4:6]}-{day[6:]}"
-            self._csv.writerow((tenant, country, number, iso, *text.split("\x1f"), path))
+            cells = (country, number, iso, *text.split("\x1f"), path)
+            self._csv.writerow((tenant, *map(inert, cells)))
             return
         self._rows.add(tenant, _xml(country), _xml(number), day, _xml(text).split("\x1f"), path)
 
     def close(self, skipped, collisions) -> Path:
         """Add the rows that need a look, save, and give the list its real name."""
-        problems = [("skipped", s.invoice_id, s.tenant_id, s.reason) for s in skipped]
+        problems = [("skipped", s.invoice_id, s.tenant_id, s.reason()) for s in skipped]
         problems += [("shared file name", c.invoice_id, c.tenant_id, c.name) for c in collisions]
         if self.kind == "csv":
             self._handle.close()
             if problems:
                 with open(self.target.with_name(self.target.stem + "-problems.csv"), "w",
                           newline="", encoding="utf-8-sig") as handle:  # fmt: skip
-                    csv.writer(handle).writerows([PROBLEM_HEADER, *problems])
+                    csv.writer(handle).writerows(
+                        [PROBLEM_HEADER, *((p, i, t, inert(d)) for p, i, t, d in problems)]
+                    )
         else:
             sheet = self._book.create_sheet("problems")
             for row in (PROBLEM_HEADER, *problems):
@@ -156,6 +161,14 @@ class _SheetRows:
     def abandon(self) -> None:
         self._file.close()
         self._path.unlink(missing_ok=True)
+
+
+def inert(cell: str) -> str:
+    """A CSV cell Excel shows as text: one starting like a formula (``=``, ``+``, ``-``,
+    ``@``, tab, carriage return) gets a leading ``'``; plain numbers stay numbers."""
+    if cell and cell[0] in _FORMULA_START and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def _xml(text: str) -> str:

@@ -13,7 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from fps_desktop.export.publish import StagedFolders
-from fps_desktop.storage import DISK_FULL, disk_full_error, write_all
+from fps_desktop.export.state import disk_full
+from fps_desktop.storage import DISK_FULL, write_all
 
 _BINARY = getattr(os, "O_BINARY", 0)
 
@@ -89,7 +90,12 @@ class FileWriter:
         self.written += done
         self.failures += failures
         if any(exc.errno in DISK_FULL for _, exc, _ in failures):
-            raise disk_full_error(Path(failures[0][0]).parent)
+            raise disk_full(Path(failures[0][0]).parent)
+
+    @property
+    def created(self) -> set[str]:
+        """Folders new to this run."""
+        return self.folders.created
 
     def finish(self) -> None:
         self._send()
@@ -104,6 +110,24 @@ class FileWriter:
             self.pool.shutdown(cancel_futures=True)
         self.in_flight.clear()
         self.folders.discard_all()
+
+
+class CountingWriter:
+    """A dry run's writer: counts the files the real run would write, writes none."""
+
+    def __init__(self) -> None:
+        self.written = 0
+        self.failures: list = []
+        self.created: set[str] = set()
+
+    def submit(self, folder: str, name: str, data: bytes, tag: object = None) -> None:
+        self.written += 1
+
+    def finish(self) -> None:
+        pass
+
+    def abandon(self) -> None:
+        pass
 
 
 def _same_content(target: str, data: bytes) -> bool:

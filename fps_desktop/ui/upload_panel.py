@@ -38,7 +38,7 @@ from fps_desktop.ui.job_queue import JobEntry, JobQueue, JobState
 from fps_desktop.upload import manifest
 from fps_desktop.upload.client import SECRET_NAME, Access, OssConfig, describe_access
 from fps_desktop.upload.jobs import NewUpload, upload_job
-from fps_desktop.upload.progress import UploadProgress
+from fps_desktop.upload.progress import UploadProgress, size_text
 from fps_desktop.upload.store import (
     CANCELLED,
     COMPLETED,
@@ -76,14 +76,6 @@ COLUMNS = (
     QT_TRANSLATE_NOOP("UploadPanel", "Saved (instant)"),
     QT_TRANSLATE_NOOP("UploadPanel", "Failed"),
 )
-
-
-def size_text(count: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if count < 1024 or unit == "GB":
-            return f"{count:,.0f} {unit}" if unit == "B" else f"{count:,.1f} {unit}"
-        count /= 1024
-    return ""
 
 
 class UploadTaskModel(QAbstractTableModel):
@@ -497,12 +489,12 @@ class UploadPanel(QWidget):
         lines = []
         if task is not None:
             if task.error:
-                lines.append(error_text(task.error))
+                lines.append(error_text(task.error, QCoreApplication.translate))
             for n, row in enumerate(self.store.files(task.id, (FAILED,))):
                 if n == FAILURES_SHOWN:
                     lines.append("…")
                     break
-                lines.append(f"{row.rel}: {error_text(row.error)}")
+                lines.append(f"{row.rel}: {error_text(row.error, QCoreApplication.translate)}")
         self.failures.setPlainText("\n".join(lines))
 
     def _show_selected(self) -> None:

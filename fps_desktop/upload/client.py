@@ -185,9 +185,13 @@ def plain_error(exc: Exception, config: OssConfig, code: str = "") -> UploadErro
     status = getattr(exc, "status", 0)
     if isinstance(exc, RequestError):
         return UploadError(
-            QT_TRANSLATE_NOOP("FpsError", "Cannot reach OSS at {endpoint}: {reason}"),
+            QT_TRANSLATE_NOOP(
+                "FpsError",
+                "Cannot reach OSS at {endpoint} ({reason}). The upload stopped; resume the "
+                "task once the network and OSS are back, and it carries on where it stopped.",
+            ),
             endpoint=config.endpoint,
-            reason=_short(str(exc.exception or exc)),
+            reason=network_reason(exc),
         )
     if isinstance(exc, InconsistentError) or code == "InvalidDigest":
         return changed_in_transit()
@@ -246,6 +250,22 @@ def plain_error(exc: Exception, config: OssConfig, code: str = "") -> UploadErro
     )
 
 
+_ERRNO_TEXT = re.compile(r"\[Errno -?\d+\] ([^'\"\])]+)")
+
+
+def network_reason(exc: RequestError) -> str:
+    """The operating system's reason inside the HTTP stack's wrapping: "Connection refused"."""
+    text = str(exc.exception or exc)
+    if match := _ERRNO_TEXT.search(text):
+        return match.group(1).strip()
+    lowered = text.lower()
+    if "timed out" in lowered or "timeout" in lowered:
+        return "no answer in time"
+    if "aborted" in lowered or "disconnected" in lowered or "reset" in lowered:
+        return "the connection was closed"
+    return _short(text)
+
+
 # Failures that will hit every file alike: stop the batch instead of failing each file.
 FATAL_CODES = {
     "InvalidAccessKeyId",
@@ -258,7 +278,8 @@ FATAL_CODES = {
 
 
 def is_fatal(exc: Exception) -> bool:
-    return getattr(exc, "code", "") in FATAL_CODES
+    """Also OSS out of reach after the retries: every other file would wait as long."""
+    return isinstance(exc, RequestError) or getattr(exc, "code", "") in FATAL_CODES
 
 
 def changed_in_transit() -> UploadError:

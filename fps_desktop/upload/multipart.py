@@ -71,9 +71,13 @@ class Multipart:
         abort_upload(self.bucket, self.store, self.task, row.seq, row.rel, row.upload_id)
 
     def upload(
-        self, row: FileRow, key: str, md5: str, part_size: int, upload_id: str | None
+        self, row: FileRow, key: str, md5: str, part_size: int, upload_id: str | None, check
     ) -> str:
-        """Send the file in parts, resuming ``upload_id`` with what OSS still holds; the ETag."""
+        """Send the file in parts, resuming ``upload_id`` with what OSS still holds; the ETag.
+
+        ``check()`` raises if the file changed since it was hashed: the upload is then
+        dropped before OSS joins the parts, so the object at ``key`` stays as it was.
+        """
         done = self._verified_parts(row, key, upload_id, part_size) if upload_id else None
         if done is None:
             upload_id, done = self._start(row, key, md5), {}
@@ -86,6 +90,11 @@ class Multipart:
             self.tracker.rewind(sum(info[0] for info in done.values()), reused)
             upload_id, done = self._start(row, key, md5), {}
             parts = self._send_parts(row, key, upload_id, part_size, done)
+        try:
+            check()
+        except Exception:
+            abort_upload(self.bucket, self.store, self.task, row.seq, row.rel, upload_id)
+            raise
         return self._complete(row, key, md5, upload_id, parts)
 
     def _start(self, row: FileRow, key: str, md5: str) -> str:

@@ -16,6 +16,24 @@ from fps_desktop.jobs import Progress
 from fps_desktop.upload.store import DEDUPED, FAILED, FileRow, TaskCounts
 
 
+def size_text(count: float) -> str:
+    """Bytes as people read them; binary steps named as such (MiB, not MB)."""
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if count < 1024 or unit == "GiB":
+            return f"{count:,.0f} {unit}" if unit == "B" else f"{count:,.1f} {unit}"
+        count /= 1024
+    return ""
+
+
+def duration_text(seconds: float | None) -> str:
+    """``1:02:03`` or ``2:03``; ``--:--`` while unknown."""
+    if seconds is None:
+        return "--:--"
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
+
+
 @dataclass(frozen=True)
 class UploadProgress:
     """What the panel shows: files and bytes, saved bytes, rate and time left."""
@@ -30,6 +48,13 @@ class UploadProgress:
     seconds_left: float | None
     current: str
     task_id: str = ""
+
+    def __str__(self) -> str:
+        """The terminal's progress line: files, sizes, the current rate and the time left."""
+        return (f"{self.files_finished:,}/{self.files_total:,} files, "
+                f"{size_text(self.bytes_done)} of {size_text(self.bytes_total)}, "
+                f"{size_text(self.rate)}/s, {duration_text(self.seconds_left)} left "
+                f"{self.current}")  # fmt: skip
 
 
 class Tracker:

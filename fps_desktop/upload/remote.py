@@ -2,8 +2,9 @@
 
 One listing of the task's prefix answers for most files; keys past its end, and
 buckets that may not be listed, are asked with HEAD. Content counts as already
-there when size and MD5 match: the MD5 recorded in ``x-oss-meta-md5``, or the
-plain ETag of an object sent in one piece.
+there when size and MD5 match: the plain ETag of an object sent in one piece (OSS's
+own MD5 of what it holds wins over any metadata), else the MD5 recorded in
+``x-oss-meta-md5`` of an object joined from parts.
 """
 
 from __future__ import annotations
@@ -84,8 +85,8 @@ class RemoteCopies:
             listed_size, listed_etag, kind = listed
             if listed_size != size:
                 return False
-            if kind == "Normal" and listed_etag.lower() == md5:
-                return True
+            if kind == "Normal" and listed_etag:  # OSS's own MD5 of the content decides
+                return listed_etag.strip('"').lower() == md5
         return self.can_read and self.stored_with(key, md5, size)
 
     def stored_with(self, key: str, md5: str, size: int) -> bool:
@@ -102,6 +103,8 @@ class RemoteCopies:
                 raise
             log.info("HEAD %s refused; sending the file", key)
             return False
-        recorded = head.headers.get(META_MD5) or ""
-        plain_etag = (head.etag or "").lower() if head.object_type == "Normal" else ""
-        return head.content_length == size and md5 in (recorded.lower(), plain_etag)
+        if head.content_length != size:
+            return False
+        if head.object_type == "Normal" and head.etag:  # OSS's own MD5 beats any metadata
+            return head.etag.strip('"').lower() == md5
+        return (head.headers.get(META_MD5) or "").lower() == md5  # joined from parts

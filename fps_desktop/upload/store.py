@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError, StorageError
+from fps_desktop.errors import ERROR_CONTEXT, QT_TRANSLATE_NOOP, FpsError, StorageError
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS tasks (
@@ -127,12 +127,12 @@ class FileRow:
     error: str | None
 
 
-def error_text(error: str | None) -> str:
-    """Plain English reason of a stored failure (the UI translates the template)."""
+def error_text(error: str | None, translate=lambda context, text: text) -> str:
+    """The reason of a stored failure; ``translate`` is Qt's in a window (its language)."""
     if not error:
         return ""
     data = json.loads(error)
-    return data["template"].format(**data["params"])
+    return translate(ERROR_CONTEXT, data["template"]).format(**data["params"])
 
 
 def encode_error(exc: FpsError) -> str:

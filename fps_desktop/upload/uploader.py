@@ -15,7 +15,7 @@ import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from oss2.exceptions import OssError
 
@@ -42,11 +42,33 @@ from fps_desktop.upload.store import (
     TaskStore,
     encode_error,
 )
-from fps_desktop.upload.tasks import part_size_for
+from fps_desktop.upload.tasks import part_size_for, remove_zip
 
 log = logging.getLogger(__name__)
 
 HASH_CHUNK = 4 * 1024 * 1024
+CHANGED_TRIES = 3  # a file that changes while it is sent is sent again, this often in all
+
+
+class FileChanged(Exception):
+    """The file was written to while it was read for sending: what was read is no version
+    of it, so it must not be stored."""
+
+
+def identity(stat: os.stat_result) -> tuple[int, int, int]:
+    """Size and change times: any write to the file changes them (ctime even when a writer
+    puts the modification time back, on POSIX)."""
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
+
+
+def unchanged_since(path: str, before: tuple[int, int, int]) -> None:
+    """Raise ``FileChanged`` if ``path`` is not the file that was stat'ed as ``before``."""
+    try:
+        now = identity(os.stat(path))
+    except OSError as exc:
+        raise unreadable_file(path, exc) from exc
+    if now != before:
+        raise FileChanged(path)
 
 
 def file_md5(path: str, cancel: CancelToken) -> str:
@@ -109,6 +131,8 @@ class Uploader:
         started = time.monotonic()
         self._fatal = None
         self.task, self.cancel = task, cancel
+        # The task's own bucket, whatever the panel or the settings point at meanwhile.
+        self.config = replace(self.config, bucket=task.bucket)
         self.bucket = self.config.connect(pool_size=self.file_workers + self.parallel_parts + 2)
         self.retrying = Retrying(self.config, cancel)
         self.tracker = Tracker(self.store.counts(task.id), progress, task.id)
@@ -162,6 +186,8 @@ class Uploader:
             raise Cancelled()
         counts = self.store.counts(task.id)
         self.store.set_state(task.id, WITH_FAILURES if counts.failed_files else COMPLETED)
+        if task.zip and not counts.failed_files:
+            remove_zip(self.store, task)
         seconds = time.monotonic() - started
         return UploadSummary(task.id, counts, self.tracker.sent, seconds, self.tracker.reused_bytes)
 
@@ -190,7 +216,7 @@ class Uploader:
     def _one_file(self, row: FileRow) -> None:
         key = self.task.key(row.rel)
         try:
-            state, etag = self._upload_file(row, key)
+            state, etag = self._upload_changing(row, key)
         except Cancelled:
             return
         except OssError as exc:
@@ -217,6 +243,26 @@ class Uploader:
             self.store.finish_file(self.task.id, row.seq, state, etag)
             self.tracker.file_finished(row, state)
 
+    def _upload_changing(self, row: FileRow, key: str) -> tuple[str, str | None]:
+        """Upload the file; if it changed while being read, read and send it again."""
+        for _ in range(CHANGED_TRIES - 1):
+            try:
+                return self._upload_file(row, key)
+            except FileChanged:
+                log.info("%s changed while it was uploaded; sending it again", row.path)
+                row = replace(row, upload_id=None)  # aborted: its parts belong to another version
+        try:
+            return self._upload_file(row, key)
+        except FileChanged:
+            raise UploadError(
+                QT_TRANSLATE_NOOP(
+                    "FpsError",
+                    "{path} kept changing while it was uploaded, so it was not stored. Upload "
+                    "it again once the program writing it has finished.",
+                ),
+                path=row.path,
+            ) from None
+
     def _failed(self, row: FileRow, error: FpsError) -> None:
         self.store.finish_file(self.task.id, row.seq, FAILED, error=encode_error(error))
         self.tracker.file_finished(row, FAILED)
@@ -224,6 +270,7 @@ class Uploader:
     def _upload_file(self, row: FileRow, key: str) -> tuple[str, str | None]:
         try:
             stat = os.stat(row.path)
+            before = identity(stat)
             changed = (stat.st_size, stat.st_mtime) != (row.size, row.mtime)
             part_size = part_size_for(stat.st_size, self.task.part_size)
             data = None
@@ -234,6 +281,7 @@ class Uploader:
                 md5 = row.md5 if row.md5 and not changed else file_md5(row.path, self.cancel)
         except OSError as exc:
             raise unreadable_file(row.path, exc) from exc
+        unchanged_since(row.path, before)  # the bytes read (and hashed) are one version
         if changed or md5 != row.md5:
             self.store.set_md5(self.task.id, row.seq, md5, stat.st_size, stat.st_mtime)
             row = FileRow(
@@ -257,7 +305,9 @@ class Uploader:
             return DEDUPED, None
         if data is not None:
             return DONE, self._put(key, data, md5)
-        return DONE, self.multipart.upload(row, key, md5, part_size, upload_id)
+        # Parts are read after the hash: before OSS joins them, the file must be as hashed.
+        check = lambda: unchanged_since(row.path, before)  # noqa: E731
+        return DONE, self.multipart.upload(row, key, md5, part_size, upload_id, check)
 
     def _put(self, key: str, data: bytes, md5: str) -> str:
         headers = {"Content-MD5": md5_header(bytes.fromhex(md5)), META_MD5: md5}

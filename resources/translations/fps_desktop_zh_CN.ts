@@ -222,77 +222,102 @@
 <context>
     <name>ExportSummary</name>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="63"/>
+        <location filename="../../fps_desktop/export/report.py" line="22"/>
+        <source>missing invoice number</source>
+        <translation>缺少发票号码</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/report.py" line="23"/>
+        <source>invalid issue date</source>
+        <translation>开票日期无效</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/report.py" line="24"/>
+        <source>text is not valid UTF-8</source>
+        <translation>文本不是有效的 UTF-8</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/report.py" line="25"/>
+        <source>cannot be written: {detail}</source>
+        <translation>无法写入：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/report.py" line="74"/>
         <source>Groups</source>
         <translation>总分组数</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="64"/>
+        <location filename="../../fps_desktop/export/report.py" line="75"/>
         <source>Succeeded groups</source>
         <translation>成功分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="65"/>
+        <location filename="../../fps_desktop/export/report.py" line="76"/>
         <source>Failed groups</source>
         <translation>失败分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="66"/>
+        <location filename="../../fps_desktop/export/report.py" line="77"/>
         <source>Empty groups</source>
         <translation>无数据分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="67"/>
+        <location filename="../../fps_desktop/export/report.py" line="78"/>
         <source>Invoices</source>
         <translation>总发票数</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="68"/>
+        <location filename="../../fps_desktop/export/report.py" line="79"/>
         <source>Files written</source>
         <translation>成功文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="69"/>
+        <location filename="../../fps_desktop/export/report.py" line="80"/>
         <source>Failed files</source>
         <translation>失败文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="70"/>
+        <location filename="../../fps_desktop/export/report.py" line="81"/>
         <source>Shared file names</source>
         <translation>共用文件名</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="71"/>
+        <location filename="../../fps_desktop/export/report.py" line="82"/>
         <source>Moved aside</source>
         <translation>已移出（.removed）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="72"/>
+        <location filename="../../fps_desktop/export/report.py" line="83"/>
         <source>Duration</source>
         <translation>总耗时</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="73"/>
+        <location filename="../../fps_desktop/export/report.py" line="84"/>
         <source>Per invoice</source>
         <translation>平均每张发票处理时间</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="76"/>
+        <location filename="../../fps_desktop/export/report.py" line="87"/>
         <source>Index</source>
         <translation>清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="80"/>
+        <location filename="../../fps_desktop/export/report.py" line="89"/>
+        <source>Held back by</source>
+        <translation>被此事务拖住</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/report.py" line="93"/>
         <source>Skipped invoice id {id} (tenant {tenant}): {reason}</source>
         <translation>已跳过发票 id {id}（租户 {tenant}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="87"/>
+        <location filename="../../fps_desktop/export/report.py" line="100"/>
         <source>Invoice id {id} (tenant {tenant}) shares its file name with another: {name}</source>
         <translation>发票 id {id}（租户 {tenant}）与另一张发票文件名相同，已另存为：{name}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="96"/>
+        <location filename="../../fps_desktop/export/report.py" line="109"/>
         <source>... and {count} more rows (see the log)</source>
         <translation>……另有 {count} 行（详见日志）</translation>
     </message>
@@ -533,7 +558,7 @@ cannot be printed: {reason}</source>
     </message>
     <message>
         <location filename="../../fps_desktop/cli/upload.py" line="71"/>
-        <location filename="../../fps_desktop/upload/uploader.py" line="107"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="129"/>
         <source>There is no upload task {task}.</source>
         <translation>没有编号为 {task} 的上传任务。</translation>
     </message>
@@ -553,42 +578,47 @@ cannot be printed: {reason}</source>
         <translation>请指定一个对象键以生成链接。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="85"/>
+        <location filename="../../fps_desktop/export/db.py" line="93"/>
         <source>The database refused user {user}: wrong user name or password.</source>
         <translation>数据库拒绝了用户 {user}：用户名或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="92"/>
+        <location filename="../../fps_desktop/export/db.py" line="100"/>
         <source>Cannot reach the database at {host}:{port}. Is the server running and the address right?</source>
         <translation>无法连接数据库 {host}:{port}。请确认数据库服务已启动且地址正确。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="101"/>
+        <location filename="../../fps_desktop/export/db.py" line="109"/>
         <source>The database {database} does not exist on {host}.</source>
         <translation>{host} 上不存在数据库 {database}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="106"/>
+        <location filename="../../fps_desktop/export/db.py" line="114"/>
         <source>A table the export needs is missing in {database} ({detail}). Check the table mapping in Settings.</source>
         <translation>数据库 {database} 中缺少导出所需的表（{detail}）。请检查设置中的表映射。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="116"/>
+        <location filename="../../fps_desktop/export/db.py" line="124"/>
         <source>User {user} may not read the export tables. Ask the DBA for access.</source>
         <translation>用户 {user} 没有读取导出表的权限。请联系数据库管理员授权。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="123"/>
+        <location filename="../../fps_desktop/export/db.py" line="131"/>
+        <source>The database at {host}:{port} stopped answering (nothing for {seconds} s). Nothing was marked as exported; check the server and run the export again.</source>
+        <translation>数据库 {host}:{port} 停止应答（{seconds} 秒无响应）。没有任何内容被标记为已导出；请检查服务器后重新运行导出。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/db.py" line="141"/>
         <source>The connection to the database was lost. Nothing was marked as exported; run the export again.</source>
         <translation>与数据库的连接已断开。没有任何数据被标记为已导出，请重新运行导出。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/db.py" line="131"/>
+        <location filename="../../fps_desktop/export/db.py" line="149"/>
         <source>The database reported an error: {detail}</source>
         <translation>数据库报错：{detail}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="292"/>
+        <location filename="../../fps_desktop/export/invoices.py" line="371"/>
         <source>Cannot create the export folder {folder}: {reason}</source>
         <translation>无法创建导出文件夹 {folder}：{reason}</translation>
     </message>
@@ -598,17 +628,27 @@ cannot be printed: {reason}</source>
         <translation>导出映射中的“{name}”不是有效的表名或列名。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/state.py" line="107"/>
+        <location filename="../../fps_desktop/export/state.py" line="108"/>
         <source>Another export is running (process {pid}). Wait for it to finish.</source>
         <translation>另一个导出正在运行（进程 {pid}）。请等待其完成。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/state.py" line="120"/>
+        <location filename="../../fps_desktop/export/state.py" line="123"/>
         <source>The export lock is contended.</source>
         <translation>导出锁被占用。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/tables.py" line="196"/>
+        <location filename="../../fps_desktop/export/state.py" line="149"/>
+        <source>The disk holding {where} is full. Free some space and run the export again; nothing was marked as exported, so nothing is lost.</source>
+        <translation>{where} 所在磁盘已满。请释放空间后重新运行导出；没有任何内容被标记为已导出，因此不会丢失数据。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/state.py" line="163"/>
+        <source>Cannot write the export&apos;s state in {folder}: {reason}. Check that this user may write there; nothing was marked as exported.</source>
+        <translation>无法在 {folder} 中写入导出状态：{reason}。请确认当前用户有写入权限；没有任何内容被标记为已导出。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/tables.py" line="209"/>
         <source>The Excel template {name} cannot be read.</source>
         <translation>无法读取 Excel 模板 {name}。</translation>
     </message>
@@ -643,72 +683,72 @@ cannot be printed: {reason}</source>
         <translation>OSS 对 {what} 的应答无法被 FPS Desktop 读取（{reason}）。本机与 OSS 之间的代理或网关可能改动了应答。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="188"/>
-        <source>Cannot reach OSS at {endpoint}: {reason}</source>
-        <translation>无法连接 OSS（{endpoint}）：{reason}</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/upload/multipart.py" line="234"/>
+        <location filename="../../fps_desktop/upload/multipart.py" line="243"/>
         <source>The data OSS received did not match the file (CRC check failed).</source>
         <translation>OSS 收到的数据与文件不一致（CRC 校验失败）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="197"/>
+        <location filename="../../fps_desktop/upload/client.py" line="188"/>
+        <source>Cannot reach OSS at {endpoint} ({reason}). The upload stopped; resume the task once the network and OSS are back, and it carries on where it stopped.</source>
+        <translation>无法连接 OSS {endpoint}（{reason}）。上传已停止；网络和 OSS 恢复后继续该任务，它会从中断处接着上传。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="201"/>
         <source>OSS does not know the AccessKey ID {key_id}. Check it in the upload settings.</source>
         <translation>OSS 不认识 AccessKey ID {key_id}，请在上传设置中检查。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="201"/>
+        <location filename="../../fps_desktop/upload/client.py" line="205"/>
         <source>OSS refused the AccessKey secret: it does not match the AccessKey ID {key_id}. Enter the secret again in the upload settings.</source>
         <translation>OSS 拒绝了 AccessKey 密钥：它与 AccessKey ID {key_id} 不匹配。请在上传设置中重新输入密钥。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="206"/>
+        <location filename="../../fps_desktop/upload/client.py" line="210"/>
         <source>There is no bucket {bucket} at {endpoint}. Check the bucket name and the endpoint (region).</source>
         <translation>{endpoint} 上没有名为 {bucket} 的 Bucket。请检查 Bucket 名称和 Endpoint（地域）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="211"/>
+        <location filename="../../fps_desktop/upload/client.py" line="215"/>
         <source>This computer&apos;s clock is more than 15 minutes off, so OSS refuses the request. Correct the date and time, then try again.</source>
         <translation>本机时钟偏差超过 15 分钟，OSS 拒绝了请求。请校正日期和时间后重试。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="216"/>
+        <location filename="../../fps_desktop/upload/client.py" line="220"/>
         <source>The AccessKey {key_id} has no permission for this in bucket {bucket}. Ask the OSS administrator for write access.</source>
         <translation>AccessKey {key_id} 在 Bucket {bucket} 中没有此操作的权限。请联系 OSS 管理员开通写入权限。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="221"/>
+        <location filename="../../fps_desktop/upload/client.py" line="225"/>
         <source>The server at {endpoint} does not support this OSS request; it may be a storage service that only imitates OSS.</source>
         <translation>{endpoint} 的服务器不支持此 OSS 请求；它可能只是模仿 OSS 的存储服务。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="226"/>
+        <location filename="../../fps_desktop/upload/client.py" line="230"/>
         <source>OSS answered 404: there is no such object or bucket {bucket}.</source>
         <translation>OSS 应答 404：对象或存储桶 {bucket} 不存在。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="229"/>
+        <location filename="../../fps_desktop/upload/client.py" line="233"/>
         <source>The temporary (STS) security token is invalid. Get a new one.</source>
         <translation>临时安全令牌（STS）无效，请重新获取。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="232"/>
+        <location filename="../../fps_desktop/upload/client.py" line="236"/>
         <source>The temporary (STS) security token has expired. Get a new one.</source>
         <translation>临时安全令牌（STS）已过期，请重新获取。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="242"/>
+        <location filename="../../fps_desktop/upload/client.py" line="246"/>
         <source>OSS answered {status} {code}: {detail}</source>
         <translation>OSS 返回 {status} {code}：{detail}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="266"/>
+        <location filename="../../fps_desktop/upload/client.py" line="287"/>
         <source>The data changed on the way to OSS every time it was sent (Content-MD5 or CRC check failed). Check the network, proxy or antivirus between here and OSS.</source>
         <translation>数据每次发往 OSS 时都在途中被改变（Content-MD5 或 CRC 校验失败）。请检查本机与 OSS 之间的网络、代理或杀毒软件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="360"/>
+        <location filename="../../fps_desktop/upload/client.py" line="381"/>
         <source>The AccessKey {key_id} may not write to oss://{bucket}/{prefix}. Ask the OSS administrator for write access (oss:PutObject) there.</source>
         <translation>AccessKey {key_id} 无权写入 oss://{bucket}/{prefix}。请向 OSS 管理员申请该位置的写入权限（oss:PutObject）。</translation>
     </message>
@@ -723,29 +763,39 @@ cannot be printed: {reason}</source>
         <translation>链接有效期须在 1 到 {most} 分钟（7 天）之间；{minutes} 超出范围。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/tasks.py" line="41"/>
+        <location filename="../../fps_desktop/upload/tasks.py" line="42"/>
         <source>The prefix {prefix} is not allowed.</source>
         <translation>不允许使用前缀 {prefix}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/tasks.py" line="82"/>
+        <location filename="../../fps_desktop/upload/tasks.py" line="99"/>
+        <source>{path}: the name is not valid UTF-8 (as from an old Windows share); rename the file and upload it again.</source>
+        <translation>{path}：文件名不是有效的 UTF-8（例如来自旧的 Windows 共享）；请重命名该文件后重新上传。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/tasks.py" line="147"/>
         <source>Nothing to upload: {paths} not found.</source>
         <translation>没有可上传的内容：找不到 {paths}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/tasks.py" line="86"/>
+        <location filename="../../fps_desktop/upload/tasks.py" line="151"/>
         <source>Parts must be at least 100 KB.</source>
         <translation>分片大小至少为 100 KB。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="143"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="167"/>
         <source>The upload stopped because of an unexpected problem ({reason}). Resume the task to carry on; the details are in the log file.</source>
         <translation>上传因意外问题而停止（{reason}）。继续该任务即可接着上传；详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="211"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="237"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/uploader.py" line="258"/>
+        <source>{path} kept changing while it was uploaded, so it was not stored. Upload it again once the program writing it has finished.</source>
+        <translation>{path} 在上传过程中一直在变化，因此未被保存。请等写入它的程序完成后再上传。</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/upload/sending.py" line="29"/>
@@ -753,7 +803,7 @@ cannot be printed: {reason}</source>
         <translation>无法读取 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/multipart.py" line="206"/>
+        <location filename="../../fps_desktop/upload/multipart.py" line="215"/>
         <source>OSS accepted part {number} of {key} without an ETag, which it always sends and which is needed to join the parts. A proxy or a storage service that only imitates OSS is in between.</source>
         <translation>OSS 接收了 {key} 的第 {number} 个分片，但应答中没有 ETag；OSS 总会发送 ETag，合并分片也需要它。中间有代理，或者对方只是模仿 OSS 的存储服务。</translation>
     </message>
@@ -922,6 +972,11 @@ cannot be printed: {reason}</source>
         <location filename="../../fps_desktop/printing/preview.py" line="84"/>
         <source>{names} could not be merged and cannot be printed.</source>
         <translation>{names} 无法合并，不能打印。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/demo_data.py" line="86"/>
+        <source>The database {database} on {host} holds tables demo-db did not create ({tables}). Nothing was changed. Point DB_NAME at another database, or add --replace to drop and refill these tables.</source>
+        <translation>{host} 上的数据库 {database} 含有不是 demo-db 创建的表（{tables}）。未做任何更改。请将 DB_NAME 指向其他数据库，或加上 --replace 删除并重新填充这些表。</translation>
     </message>
 </context>
 <context>
@@ -1265,12 +1320,12 @@ cannot be printed: {reason}</source>
         <translation>导出发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="581"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="573"/>
         <source>Objects listed: {count}</source>
         <translation>已列出 {count} 个对象</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="586"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="578"/>
         <source>Export upload manifest</source>
         <translation>导出上传清单</translation>
     </message>
@@ -1305,12 +1360,12 @@ cannot be printed: {reason}</source>
         <translation>导出 {guid} 的发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="52"/>
+        <location filename="../../fps_desktop/export/report.py" line="63"/>
         <source>Dry run finished (nothing written)</source>
         <translation>试运行完成（未写入任何文件）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="53"/>
+        <location filename="../../fps_desktop/export/report.py" line="64"/>
         <source>Export finished</source>
         <translation>导出完成!</translation>
     </message>
@@ -1880,72 +1935,72 @@ Finance Print Station</source>
         <translation>已中断（可继续）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="244"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="236"/>
         <source>OSS account</source>
         <translation>OSS 账号</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="246"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="238"/>
         <source>Endpoint</source>
         <translation>Endpoint</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="247"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="239"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="248"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="240"/>
         <source>AccessKey ID</source>
         <translation>AccessKey ID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="249"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="241"/>
         <source>AccessKey secret</source>
         <translation>AccessKey 密钥</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="254"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="246"/>
         <source>Drop files or folders here</source>
         <translation>将文件或文件夹拖到这里</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="256"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="248"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="258"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="250"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="260"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="252"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="263"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="255"/>
         <source>folder in the bucket, e.g. 2024/scans</source>
         <translation>Bucket 中的目录，例如 2024/scans</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="264"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="256"/>
         <source>Pack everything into one ZIP first</source>
         <translation>先打包为一个 ZIP</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="265"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="257"/>
         <source>Start upload</source>
         <translation>开始上传</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="271"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="263"/>
         <source>New upload (drop files or folders)</source>
         <translation>新建上传（拖入文件或文件夹）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="275"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="267"/>
         <source>Prefix</source>
         <translation>前缀</translation>
     </message>
@@ -1985,102 +2040,102 @@ Finance Print Station</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="294"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="286"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="296"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="288"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="298"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="290"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="300"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="292"/>
         <source>Retry failed</source>
         <translation>重试失败项</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="302"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="294"/>
         <source>Export manifest…</source>
         <translation>导出清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="317"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="309"/>
         <source>Failures of the selected task, with reasons</source>
         <translation>所选任务的失败项及原因</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="319"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="311"/>
         <source>object key, e.g. 2024/scans/a.pdf</source>
         <translation>对象键，例如 2024/scans/a.pdf</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="320"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="312"/>
         <source>Copy temporary link</source>
         <translation>复制临时链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="372"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="364"/>
         <source>Connected to bucket {bucket}.</source>
         <translation>已连接到 Bucket {bucket}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="377"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="369"/>
         <source>The key may upload but neither read nor list, so every file is sent, even one already there.</source>
         <translation>该密钥可以上传，但既不能读取也不能列举，因此每个文件都会发送，即使已经存在。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="382"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="374"/>
         <source>The key may not read object information; files already there are found only through the listing.</source>
         <translation>该密钥不能读取对象信息；已存在的文件只能通过列举发现。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="386"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="378"/>
         <source>The key may not list the bucket; each file is checked alone.</source>
         <translation>该密钥不能列举存储桶；将逐个检查文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="391"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="383"/>
         <source>Files to upload</source>
         <translation>要上传的文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="396"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="388"/>
         <source>Folder to upload</source>
         <translation>要上传的文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="409"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="401"/>
         <source>Add files or folders first.</source>
         <translation>请先添加文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="535"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="527"/>
         <source>{minutes} min {seconds} s left</source>
         <translation>剩余 {minutes} 分 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="543"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="535"/>
         <source>{files} of {total_files} files · {done} of {total} · {rate}/s · {left} · {saved} saved by instant upload · {failed} failed</source>
         <translation>文件 {files}/{total_files} · {done}/{total} · {rate}/秒 · {left} · 秒传节省 {saved} · 失败 {failed}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="564"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="556"/>
         <source>Export manifest</source>
         <translation>导出清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="566"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="558"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="602"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="594"/>
         <source>Link copied; it works for {minutes} minutes.</source>
         <translation>链接已复制，{minutes} 分钟内有效。</translation>
     </message>

@@ -45,6 +45,17 @@ def sql(db, statement, params=None):
     return rows
 
 
+def months_of(db, where) -> dict[int, int]:
+    """Per tenant, the issued invoices in the tenant/country/months of the rows ``where``."""
+    month = "tenant_id, country_code, issue_date DIV 100"
+    rows = sql(
+        db,
+        f"SELECT tenant_id, COUNT(*) FROM invoices WHERE status = 'ISSUED' AND "
+        f"({month}) IN (SELECT {month} FROM invoices WHERE {where}) GROUP BY 1",
+    )
+    return {int(tenant): int(count) for tenant, count in rows}
+
+
 def test_full_export_layout_names_and_state(db, tmp_path, capsys, db_env):
     out = tmp_path / "invoices"
     assert main(["export", "invoices", "-o", str(out)]) == 0
@@ -112,12 +123,17 @@ def test_incremental_exports_only_what_changed_per_tenant(db, tmp_path):
     state.save(states)
     sql(db, "UPDATE invoices SET updated_at = '2026-01-01' WHERE tenant_id = 3 AND "
             "status = 'ISSUED' ORDER BY id LIMIT 7")  # fmt: skip
-    sql(db, "UPDATE invoices SET updated_at = NOW() WHERE tenant_id = 4 LIMIT 3")  # too recent
+    # Changed within the margin: the fingerprint finds them all the same.
+    sql(db, "UPDATE invoices SET updated_at = NOW() WHERE tenant_id = 4 AND status = 'ISSUED' "
+            "ORDER BY id LIMIT 3")  # fmt: skip
     summary = run(db, out, incremental=True)
-    assert summary.invoices == 7 and summary.per_tenant == {3: 7}
+    # Each changed invoice's month is read again: its files are checked, unchanged ones kept.
+    expected = months_of(db, "updated_at >= '2026-01-01'")
+    assert summary.per_tenant == expected and summary.invoices == sum(expected.values())
     after = state.load()
-    assert after[3].record_count == 7 and after[3].export_time > datetime(2026, 1, 1)
-    assert after[4].record_count == 0
+    assert after[3].record_count == expected[3] and after[3].export_time > datetime(2026, 1, 1)
+    assert after[4].record_count == expected[4]
+    assert run(db, out, incremental=True).invoices == 0
 
 
 def test_seed_env_vars_and_basic_data_layout(db_env, tmp_path, monkeypatch):
@@ -140,13 +156,30 @@ def test_demo_db_command_honours_the_environment(mariadb, db_env, monkeypatch, c
     assert sql(target, "SELECT COUNT(*) FROM invoices WHERE status='ISSUED'")[0][0] == 1000
 
 
+def test_demo_db_leaves_a_database_with_tables_of_its_own_alone(db_env, capsys):
+    sql(db_env, "CREATE TABLE payroll (id INT PRIMARY KEY)")
+    sql(db_env, "INSERT INTO payroll VALUES (1)")
+    sql(db_env, "UPDATE invoices SET buyer_name = 'real data' WHERE id = 1")
+    assert main(["demo-db", "--invoices", "10"]) == 2
+    error = capsys.readouterr().err
+    assert f"The database {db_env.database} on 127.0.0.1 holds tables demo-db did not " \
+           "create (currencies, invoice_lines, invoice_types, invoices, payment_means, ...)" \
+           in error and "--replace" in error  # fmt: skip
+    assert sql(db_env, "SELECT buyer_name FROM invoices WHERE id = 1")[0][0] == "real data"
+    sql(db_env, "DROP TABLE payroll")
+    assert main(["demo-db", "--invoices", "10"]) == 0  # made by demo-db: refilled
+    sql(db_env, "CREATE TABLE payroll (id INT PRIMARY KEY)")
+    assert main(["demo-db", "--invoices", "10", "--replace"]) == 0
+    assert sql(db_env, "SELECT COUNT(*) FROM payroll")[0][0] == 0  # not one of demo-db's
+
+
 def test_bad_rows_are_reported_and_skipped(db, tmp_path):
     sql(db, "UPDATE invoices SET invoice_no = NULL WHERE id = 1")
     sql(db, "UPDATE invoices SET issue_date = NULL WHERE id = 2")
     sql(db, "ALTER TABLE invoices MODIFY buyer_name VARBINARY(200) NOT NULL")
     sql(db, "UPDATE invoices SET buyer_name = X'E4B8ADFF' WHERE id = 3")
     summary = run(db, tmp_path / "out")
-    reasons = {s.invoice_id: s.reason for s in summary.skipped}
+    reasons = {s.invoice_id: s.reason() for s in summary.skipped}
     assert reasons == {1: "missing invoice number", 2: "invalid issue date",
                        3: "text is not valid UTF-8"}  # fmt: skip
     assert summary.files == 297 and summary.failed_files == 3
@@ -241,23 +274,52 @@ def test_kill_9_then_rerun_gives_exactly_the_clean_files(db, tmp_path):
     assert files_of(out) == files_of(clean)
 
 
-@pytest.mark.unix_only("a file size limit (RLIMIT_FSIZE) stands in for a full disk")
-def test_full_disk_ends_with_a_clear_error_no_half_files_and_no_state(db, db_env, tmp_path):
+def export_with_file_limit(tmp_path, out, limit):
     """The file size limit makes the kernel refuse writes just as a full disk does."""
-    out = tmp_path / "out"
     script = (
         "import resource, signal, sys;"
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN);"
-        "resource.setrlimit(resource.RLIMIT_FSIZE, (300, 300));"
+        f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}));"
         "from fps_desktop.cli import main; sys.exit(main(sys.argv[1:]))"
     )
     env = {**os.environ, "FPS_HOME": str(tmp_path / "home")}
-    result = subprocess.run([sys.executable, "-c", script, "export", "invoices", "-o", str(out)],
-                            capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
+    return subprocess.run([sys.executable, "-c", script, "export", "invoices", "-o", str(out)],
+                          capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
+
+
+@pytest.mark.unix_only("a file size limit (RLIMIT_FSIZE) stands in for a full disk")
+def test_full_disk_ends_with_a_clear_error_no_half_files_and_no_state(db, db_env, tmp_path):
+    out = tmp_path / "out"
+    result = export_with_file_limit(tmp_path, out, 300)
     assert result.returncode == 5, result.stderr
-    assert "is full" in result.stderr
+    assert "is full. Free some space and run the export again" in result.stderr
+    assert "cache" not in result.stderr
     assert [p.name for p in out.rglob("*") if p.is_file()] == []
     assert run(db, out).files == 300  # space freed: the next run exports everything
+
+
+@pytest.mark.unix_only("a file size limit (RLIMIT_FSIZE) stands in for a full disk")
+def test_a_disk_full_while_saving_the_state_is_said_and_the_next_run_catches_up(
+    db, db_env, tmp_path
+):
+    out = tmp_path / "out"
+    result = export_with_file_limit(tmp_path, out, 4096)  # every invoice fits, the record not
+    assert result.returncode == 5, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: The disk holding ") and "nothing was marked as exported" in line
+    assert not (out / ".export_state" / ".last_export_time").exists()
+    assert not list((out / ".export_state").glob("*.tmp"))
+    assert run(db, out, incremental=True).files == 300
+
+
+def test_an_export_folder_it_cannot_write_is_said_plainly(db_env, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".export_state").write_text("a file where the state folder should be")
+    assert main(["export", "invoices", "-o", str(out)]) == 8
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"error: Cannot write the export's state in {out}")
+    assert "unexpected" not in line
 
 
 @pytest.mark.parametrize(

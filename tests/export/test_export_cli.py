@@ -52,3 +52,46 @@ def test_an_export_runs_without_a_console_as_a_scheduled_task_runs_it(db_env, tm
     written = no_console.written()
     assert any(line.startswith("stdout: ") for line in written)
     assert any("at least 1" in line for line in written)
+
+
+@pytest.mark.unix_only("a pseudo-terminal is POSIX")
+@pytest.mark.parametrize("columns", [80, 40])
+def test_the_progress_line_fits_the_terminal(columns):
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    from fps_desktop.cli.terminal import TerminalProgress
+
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    with os.fdopen(terminal, "w", encoding="utf-8") as stream:
+        progress = TerminalProgress("Export invoices", stream)
+        progress(52_523, 525_230, "12345/CN" + " with a long group name" * 5)
+        progress.finish()
+        shown = os.read(controller, 4096).decode()
+    os.close(controller)
+    (line,) = [part for part in shown.replace("\r\n", "\n").split("\r") if part.strip()]
+    assert len(line.rstrip("\n")) == columns - 1
+    assert line.startswith("Export invoices:  10.0% 52,523/525,230")
+
+
+def test_help_says_defaults_variables_margin_privilege_and_exit_codes(capsys):
+    from fps_desktop.export.invoices import HOLD_WARNING, SAFETY_MARGIN
+
+    with pytest.raises(SystemExit):
+        main(["export", "invoices", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    expected = [
+        "DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_NAME",
+        "DB_TIMEOUT",
+        f"up to {SAFETY_MARGIN.seconds // 60} minutes ago (the margin)",
+        f"over {HOLD_WARNING.seconds // 60} minutes",
+        "GRANT PROCESS ON *.* TO",
+        "exit codes: 0 every invoice written",
+        "7 database error",
+        "default: the export.output_dir setting",
+        "(default: the setting, 1)",
+    ]
+    assert [words for words in expected if words not in text] == []

@@ -103,3 +103,20 @@ def test_a_cancelled_run_leaves_no_list_behind(db, tmp_path, kind):
         exporter.run(progress, cancel)
     gc.collect()  # a sheet left open would complain now
     assert not [p.name for p in (tmp_path / "out").iterdir() if "index" in p.name]
+
+
+def test_csv_cells_that_excel_would_run_as_formulas_are_text(db, tmp_path):
+    sql(db, "UPDATE invoices SET buyer_name = '=HYPERLINK(\"http://x\",\"pay\")', "
+            "seller_name = '@SUM(A1)', invoice_no = '+1-FP' WHERE id = 1")  # fmt: skip
+    sql(db, "UPDATE invoices SET buyer_name = '-2+3', seller_name = '\tx', "
+            "net_amount = -5.5 WHERE id = 16")  # fmt: skip
+    summary = run(db, tmp_path / "out", index_format="csv", tenant=1)
+    with open(summary.index_file, encoding="utf-8-sig", newline="") as handle:
+        rows = {r["invoice_no"]: r for r in csv.DictReader(handle)}
+    first = rows["'+1-FP"]
+    assert first["buyer_name"] == '\'=HYPERLINK("http://x","pay")'
+    assert first["seller_name"] == "'@SUM(A1)"
+    assert first["file"] == "1/CN/20250101++1-FP.json"  # a path never starts like a formula
+    second = rows["CN-FP-0000015"]
+    assert (second["buyer_name"], second["seller_name"]) == ("'-2+3", "'\tx")
+    assert second["net_amount"] == "-5.50"  # a negative amount stays a number

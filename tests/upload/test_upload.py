@@ -370,11 +370,18 @@ def test_temporary_link_works_then_expires(oss, config, region):
 
 def test_zip_task_uploads_one_archive_with_the_paths_kept(tmp_path, oss, config, store):
     folder = make_tree(tmp_path / "scans", {"a.txt": 100, "x/y.txt": 200})
-    _, summary = run(store, config, [folder], zip_first=True)
-    assert summary.counts.files == 1
+    zips = store.path.parent / "upload-zips"
+    oss.inject("PutObject", "500", times=1000, key="2024/scans.zip")
+    task, summary = run(store, config, [folder], zip_first=True)
+    assert summary.counts.files == 1 and summary.counts.failed_files == 1
+    assert len(list(zips.glob("*.zip"))) == 1  # kept for the retry
+    oss.faults.clear()
+    store.retry_failed(task.id)
+    Uploader(store, config).run(task.id, no_progress, CancelToken())
     with zipfile.ZipFile(io.BytesIO(oss.read_object("2024/scans.zip"))) as archive:
         assert sorted(archive.namelist()) == ["scans/a.txt", "scans/x/y.txt"]
         assert archive.read("scans/x/y.txt") == (folder / "x/y.txt").read_bytes()
+    assert not list(zips.glob("*.zip"))  # at OSS now: not left behind on the disk
 
 
 def test_progress_is_smooth_and_reaches_the_total(tmp_path, oss, config, store):

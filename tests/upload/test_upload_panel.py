@@ -82,6 +82,7 @@ def test_upload_shows_progress_failures_retry_and_survives_a_restart(
     panel.grab().save(str(tmp_path / "upload-panel.png"))
 
     oss.faults.clear()
+    panel.bucket.setText("another-bucket")  # the panel moved on: Retry keeps the task's bucket
     with qtbot.waitSignal(panel.jobs.job_finished, timeout=20_000):
         panel.retry_failed()
     qtbot.waitUntil(lambda: cell(panel, 0, 2) == "Completed", timeout=5000)
@@ -91,6 +92,18 @@ def test_upload_shows_progress_failures_retry_and_survives_a_restart(
     reopened = make_panel()
     assert reopened.model.rowCount() == 1
     assert cell(reopened, 0, 2) == "Completed"
+
+
+def test_failure_reasons_follow_the_language(qtbot, panel, oss, tmp_path, chinese):
+    folder = make_tree(tmp_path / "scans", {"a.pdf": 2000})
+    oss.inject("PutObject", "500", times=1000, key="scans/a.pdf")
+    panel.sources.add_paths([str(folder)])
+    with qtbot.waitSignal(panel.jobs.job_finished, timeout=20_000):
+        panel.start()
+    qtbot.waitUntil(lambda: not panel.running, timeout=5000)
+    qtbot.waitUntil(lambda: "scans/a.pdf" in panel.failures.toPlainText(), timeout=5000)
+    assert "scans/a.pdf: OSS 返回 500 InternalError：" in panel.failures.toPlainText()
+    panel.grab().save(str(tmp_path / "upload-panel-zh.png"))
 
 
 def test_copy_temporary_link_to_the_clipboard(panel, oss):
