@@ -85,7 +85,7 @@ trap 'die "line $LINENO: \"$BASH_COMMAND\" exited $?"' ERR
 
 SYSTEM_PACKAGES="wine wine64 wine32:i386 xvfb xauth gcc-mingw-w64-x86-64-win32
   binutils-mingw-w64-x86-64 cups-daemon cups-client libcups2 ghostscript poppler-utils
-  curl unzip"
+  curl unzip iproute2"
 
 system() {
   local missing=() sudo=""
