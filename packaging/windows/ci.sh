@@ -540,7 +540,10 @@ codes = [code.text for code in zxingcpp.read_barcodes(Image.open(sys.argv[1]))]
 print("QR code on the printed cover:", codes)
 sys.exit(0 if any(sys.argv[2] in text for text in codes) else 1)
 PYTHON
-  FIGURES+=("print: $pages A4 pages through CUPS, job title \"$(grep -a -m1 '^%%Title:' "$data" | cut -d' ' -f2-)\"")
+  local title
+  title=$(grep -a -m1 '^%%Title:' "$data" | cut -d' ' -f2- | tr -d '\r')
+  [ "$title" = "FPS Desktop $GUID" ] || die "the print queue names the job \"$title\", not its GUID"
+  FIGURES+=("print: $pages A4 pages through CUPS as \"$title\"")
 }
 
 uninstall_silent() {
