@@ -16,6 +16,7 @@ from pathlib import Path
 import pymupdf
 from PySide6.QtGui import QGuiApplication
 
+from fps_desktop import APP_DISPLAY_NAME
 from fps_desktop.audit import AuditLog
 from fps_desktop.config import Settings
 from fps_desktop.documents.cache import DocumentCache
@@ -135,6 +136,8 @@ def print_job(
     later claim of the same invoice says when and by whom it was printed.
     """
     printer = make_printer(order.options)
+    # the name the print queue shows (Windows' spooler, CUPS): whose job it is at a glance
+    printer.setDocName(f"{APP_DISPLAY_NAME} {order.guid}")
 
     def run(progress: Progress, cancel: CancelToken) -> JobResult:
         pdf, skipped = build_print_pdf(cache, order, progress, cancel)

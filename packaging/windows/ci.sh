@@ -85,7 +85,7 @@ trap 'die "line $LINENO: \"$BASH_COMMAND\" exited $?"' ERR
 
 SYSTEM_PACKAGES="wine wine64 wine32:i386 xvfb xauth gcc-mingw-w64-x86-64-win32
   binutils-mingw-w64-x86-64 cups-daemon cups-client libcups2 ghostscript poppler-utils
-  curl unzip"
+  curl unzip iproute2"
 
 system() {
   local missing=() sudo=""
@@ -193,8 +193,10 @@ PYTHON
 pure_wheel() {
   CC=false LDSHARED=false pip_linux wheel -q --no-cache-dir --no-deps --no-binary :all: \
     -w "$CACHE/pure" "$1"
-  ls "$CACHE"/pure/*.whl | grep -v -e '-none-any\.whl$' && die "$1 did not build as a pure wheel"
-  return 0
+  local wheel
+  for wheel in "$CACHE"/pure/*.whl; do
+    [[ $wheel == *-none-any.whl ]] || die "$(basename "$wheel") is not a pure wheel"
+  done
 }
 
 wheels() {
@@ -319,8 +321,7 @@ PageLog $CUPS/log/page_log
 CONF
   /usr/sbin/cupsd -f -c "$CUPS/cupsd.conf" -s "$CUPS/cups-files.conf" >"$CUPS/log/cupsd.out" 2>&1 &
   CUPSD_PID=$!
-  local tries
-  for tries in $(seq 100); do
+  for _ in $(seq 100); do
     lpstat -r >/dev/null 2>&1 && break
     sleep 0.2
   done
@@ -481,8 +482,7 @@ self_test() {
 push() {
   ss -ltn | grep -q ":$PORT " && die "port $PORT is taken on this machine before the app started"
   (trap - ERR; win "$APP\\fps-desktop.exe" >"$WORK/app.log" || true) &  # ended below
-  local tries
-  for tries in $(seq 240); do
+  for _ in $(seq 240); do
     ss -ltn | grep -q "127.0.0.1:$PORT " && break
     sleep 0.5
   done
@@ -494,7 +494,7 @@ push() {
   [[ $answer == *"\"ok\": true"*"$GUID"* ]] || die "the listener did not take the GUID"
   win start "fpsdesktop://open?guid=$LINK_GUID"
   local history=""
-  for tries in $(seq 120); do
+  for _ in $(seq 120); do
     history=$(cli history)
     [[ $history == *"push"*"$GUID"*"accepted"* && $history == *"$LINK_GUID"* ]] && break
     sleep 0.5
@@ -516,8 +516,8 @@ print_job() {
   local sheets
   sheets=$(echo "$out" | sed -n "s/^\([0-9]*\) sheets sent to $PRINTER.*/\1/p")
   [ -n "$sheets" ] || die "the print command did not say how many sheets it sent"
-  local tries job=""
-  for tries in $(seq 120); do
+  local job=""
+  for _ in $(seq 120); do
     job=$(lpstat -W completed -o $PRINTER | awk '{ print $1 }' | tail -n 1)
     [ -n "$job" ] && break
     sleep 0.5
@@ -540,7 +540,10 @@ codes = [code.text for code in zxingcpp.read_barcodes(Image.open(sys.argv[1]))]
 print("QR code on the printed cover:", codes)
 sys.exit(0 if any(sys.argv[2] in text for text in codes) else 1)
 PYTHON
-  FIGURES+=("print: $pages A4 pages through CUPS, job title \"$(grep -a -m1 '^%%Title:' "$data" | cut -d' ' -f2-)\"")
+  local title
+  title=$(grep -a -m1 '^%%Title:' "$data" | cut -d' ' -f2- | tr -d '\r')
+  [ "$title" = "FPS Desktop $GUID" ] || die "the print queue names the job \"$title\", not its GUID"
+  FIGURES+=("print: $pages A4 pages through CUPS as \"$title\"")
 }
 
 uninstall_silent() {
