@@ -83,6 +83,9 @@ class MainWindow(QMainWindow):
         self.jobs.job_failed.connect(self._on_job_failed)
         self._place_on_screen()
         self._update_actions()
+        if settings.refused:  # values in site.json or settings.json that are not allowed
+            self.show_notice(" ".join(e.translated(QCoreApplication.translate)
+                                      for e in settings.refused))  # fmt: skip
 
     # -- building -------------------------------------------------------------------------
 
