@@ -291,7 +291,7 @@ class Settings:
     def _save(self, values: dict[str, Any]) -> None:
         payload = {"schema_version": schema_version(), **values}
         text = json.dumps(payload, ensure_ascii=False, indent=2)
-        write_atomically(self.paths.user_settings, text.encode("utf-8"))
+        write_atomically(self.paths.user_settings, text.encode("utf-8"), private=True)
 
 
 @dataclass(frozen=True)

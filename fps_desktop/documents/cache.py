@@ -154,6 +154,7 @@ class DocumentCache:
         write_atomically(
             self.manifests / f"{manifest.guid}.json",
             json.dumps(manifest.to_json(), ensure_ascii=False).encode("utf-8"),
+            private=True,
         )
 
     def _check_again(self, manifest: Manifest) -> None:
