@@ -8,19 +8,22 @@ parent checks what it gets, so a decoder taken over by a hostile file cannot han
 app anything but plain data. A task past its time limit has its worker killed and
 replaced; a worker that dies costs that task only; the pool carries on.
 
-Memory: on Linux and macOS each worker's address space is capped with
-``RLIMIT_AS``, so a decompression bomb fails its allocation at once instead of
-swapping the machine. Windows has no such call for a process of its own; there the
-time limit alone stops a bomb (it decodes until killed, in the worker's memory).
+Memory: on Linux and macOS each worker caps its own address space with
+``RLIMIT_AS``; on Windows the parent puts each worker in a job object with a
+process memory limit (which also kills the worker when the app goes). Either way a
+decompression bomb fails its allocation at once instead of swapping the machine. Where
+neither can be set, the time limit alone stops a bomb, and the log says so.
 """
 
 from __future__ import annotations
 
 import atexit
+import ctypes
 import importlib
 import json
 import logging
 import multiprocessing
+import os
 import queue
 import threading
 from collections.abc import Callable
@@ -132,6 +135,7 @@ class _Worker:
         self.sandbox = sandbox
         self.process = None
         self.conn = None
+        self.job = None  # Windows: the job object holding the memory limit
 
     def start(self) -> None:
         context = multiprocessing.get_context("spawn")
@@ -145,6 +149,8 @@ class _Worker:
         self.process.start()
         theirs.close()
         self.conn = ours
+        if os.name == "nt" and self.sandbox.memory_limit:
+            self.job = _job_with_memory_limit(self.process.sentinel, self.sandbox.memory_limit)
 
     def stop(self, kill: bool = False) -> None:
         if self.process is None:
@@ -159,7 +165,9 @@ class _Worker:
             self.process.kill()
         self.process.join()
         self.conn.close()
-        self.process = self.conn = None
+        if self.job is not None:
+            ctypes.windll.kernel32.CloseHandle(ctypes.c_void_p(self.job))
+        self.process = self.conn = self.job = None
 
     def call(self, task: Callable[..., object], args: tuple, time_limit: float):
         if self.process is None or not self.process.is_alive():
@@ -182,6 +190,60 @@ class _Worker:
     def _replace(self) -> None:
         self.stop(kill=True)
         self.start()
+
+
+class _BasicLimits(ctypes.Structure):  # JOBOBJECT_BASIC_LIMIT_INFORMATION
+    _fields_ = [
+        ("PerProcessUserTimeLimit", ctypes.c_int64),
+        ("PerJobUserTimeLimit", ctypes.c_int64),
+        ("LimitFlags", ctypes.c_uint32),
+        ("MinimumWorkingSetSize", ctypes.c_size_t),
+        ("MaximumWorkingSetSize", ctypes.c_size_t),
+        ("ActiveProcessLimit", ctypes.c_uint32),
+        ("Affinity", ctypes.c_size_t),
+        ("PriorityClass", ctypes.c_uint32),
+        ("SchedulingClass", ctypes.c_uint32),
+    ]
+
+
+class _ExtendedLimits(ctypes.Structure):  # JOBOBJECT_EXTENDED_LIMIT_INFORMATION
+    _fields_ = [
+        ("BasicLimitInformation", _BasicLimits),
+        ("IoInfo", ctypes.c_uint64 * 6),  # IO_COUNTERS
+        ("ProcessMemoryLimit", ctypes.c_size_t),
+        ("JobMemoryLimit", ctypes.c_size_t),
+        ("PeakProcessMemoryUsed", ctypes.c_size_t),
+        ("PeakJobMemoryUsed", ctypes.c_size_t),
+    ]
+
+
+JOB_OBJECT_LIMIT_PROCESS_MEMORY = 0x100
+JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE = 0x2000
+EXTENDED_INFO = 9  # JobObjectExtendedLimitInformation
+
+
+def _job_with_memory_limit(process_handle: int, limit: int) -> int | None:
+    """A job object capping the process's committed memory at ``limit`` (Windows);
+    None, logged, when Windows refuses: the time limit then stands alone."""
+    kernel32 = ctypes.windll.kernel32
+    kernel32.CreateJobObjectW.restype = ctypes.c_void_p
+    job = kernel32.CreateJobObjectW(None, None)
+    limits = _ExtendedLimits()
+    limits.BasicLimitInformation.LimitFlags = (
+        JOB_OBJECT_LIMIT_PROCESS_MEMORY | JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE
+    )
+    limits.ProcessMemoryLimit = limit
+    handle, size = ctypes.c_void_p(job), ctypes.sizeof(limits)
+    if (
+        job
+        and kernel32.SetInformationJobObject(handle, EXTENDED_INFO, ctypes.byref(limits), size)
+        and kernel32.AssignProcessToJobObject(handle, ctypes.c_void_p(process_handle))
+    ):
+        return job
+    log.warning("no memory limit for decoder workers (Windows error %d)", ctypes.GetLastError())
+    if job:
+        kernel32.CloseHandle(handle)
+    return None
 
 
 def _checked(answer: object):
