@@ -42,6 +42,7 @@ WORKERS = 2
 MEMORY_LIMIT = 1 << 30  # address space of a worker: a 150 MP scan decodes in it, a bomb not
 TIME_LIMIT = 15.0  # seconds for one task; the largest real scan takes a few
 MAX_ANSWER_BYTES = 1 << 20
+MAX_PIXEL_BYTES = 256 << 20  # a rendered page: 4,000 × 5,000 RGB is 60 MB
 MAX_TEXT = 2000
 
 
@@ -103,7 +104,10 @@ class Sandbox:
 
     def run(self, task: Callable[..., object], *args: object, time_limit: float | None = None):
         """``task(*args)`` in a worker: its JSON-able result, or the ``DocumentError`` it
-        raised, or a ``SandboxError`` saying which limit it broke."""
+        raised, or a ``SandboxError`` saying which limit it broke.
+
+        A task that returns ``(result, bytes)`` (pixels) has both handed back, the bytes
+        apart from the JSON and no longer than they were announced."""
         self.warm()
         worker = self._idle.get()
         try:
@@ -180,6 +184,14 @@ class _Worker:
                 self._replace()
                 raise OutOfTime(time_limit)
             answer = json.loads(self.conn.recv_bytes(MAX_ANSWER_BYTES))
+            size = answer.pop("bytes", None) if isinstance(answer, dict) else None
+            if isinstance(size, int) and 0 <= size <= MAX_PIXEL_BYTES:
+                pixels = self.conn.recv_bytes(max(size, 1))
+                if len(pixels) != size:
+                    raise ValueError("pixels of another size than announced")
+                return _checked(answer), pixels
+            if size is not None:
+                raise ValueError(f"{size!r} bytes of pixels announced")
         except (EOFError, OSError, ValueError) as exc:
             code = self.process.exitcode if self.process else None
             log.warning("%s: the decoder stopped (exit code %s): %s", task.__name__, code, exc)
@@ -287,16 +299,22 @@ def serve(conn, memory_limit: int, preload: tuple[str, ...]) -> None:
         if message is None:
             return
         task, args = message
-        conn.send_bytes(json.dumps(_answer(task, args)).encode("utf-8"))
+        answer, pixels = _answer(task, args)
+        conn.send_bytes(json.dumps(answer, default=str).encode("utf-8"))
+        if pixels is not None:
+            conn.send_bytes(pixels)
 
 
-def _answer(task: Callable[..., object], args: tuple) -> dict:
+def _answer(task: Callable[..., object], args: tuple) -> tuple[dict, bytes | None]:
     try:
-        return {"result": task(*args)}
+        result = task(*args)
+        if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], bytes):
+            return {"result": result[0], "bytes": len(result[1])}, result[1]
+        return {"result": result}, None
     except MemoryError as exc:
-        return {"memory": str(exc)}
+        return {"memory": str(exc)}, None
     except DocumentError as exc:
         return {"refused": {"template": exc.template, "problem": exc.problem,
-                            "params": exc.params}}  # fmt: skip
+                            "params": exc.params}}, None  # fmt: skip
     except Exception as exc:  # the task's own failure: the parent hears it as a crash
-        return {"failed": f"{type(exc).__name__}: {exc}"}
+        return {"failed": f"{type(exc).__name__}: {exc}"}, None

@@ -12,6 +12,7 @@ import logging
 import re
 import tempfile
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
@@ -119,8 +120,17 @@ def prove_isolated(path: Path, kind: FileKind, name: str) -> int:
     A file that breaks a limit, or stops the decoder, is refused with that reason;
     the app and the other files of the GUID are not touched.
     """
+    pages = isolated(prove_file, path, kind, name)
+    if not isinstance(pages, int) or isinstance(pages, bool) or not 0 <= pages < 1_000_000:
+        raise _damaged(name, kind)
+    return pages
+
+
+def isolated(task, path: Path, kind: FileKind, name: str, *args: object):
+    """``task(path, kind, name, *args)`` in a decoder worker; whatever stops it there is
+    a ``DocumentError`` naming the file and the true reason."""
     try:
-        pages = DECODERS.run(prove_file, path, kind, name)
+        return DECODERS.run(task, path, kind, name, *args)
     except DocumentError as exc:
         if exc.problem not in Problem.__members__.values():
             raise _damaged(name, kind) from exc
@@ -148,9 +158,39 @@ def prove_isolated(path: Path, kind: FileKind, name: str) -> int:
             Problem.DAMAGED_IMAGE if kind == FileKind.IMAGE else Problem.DAMAGED_PDF,
             name=name,
         ) from exc
-    if not isinstance(pages, int) or isinstance(pages, bool) or not 0 <= pages < 1_000_000:
-        raise _damaged(name, kind)
-    return pages
+
+
+def render_page(
+    path: Path, kind: FileKind, name: str, number: int, width: int, height: int,
+    rotation: int = 0, grayscale: bool = False,
+) -> tuple[dict, bytes]:  # fmt: skip
+    """Page ``number`` of a cached file drawn to fit ``width`` × ``height`` pixels, for
+    the viewer: its size and rows of RGB (or grey) samples. Runs in a decoder worker
+    (``isolated``), which keeps the last files it opened."""
+    with mupdf_lock:
+        page = _viewed(path, kind, name)[number]
+        rect = page.rect
+        if rotation % 180:
+            rect = pymupdf.Rect(0, 0, rect.height, rect.width)
+        zoom = min(width / rect.width, height / rect.height)
+        matrix = pymupdf.Matrix(zoom, zoom).prerotate(rotation)
+        colorspace = pymupdf.csGRAY if grayscale else pymupdf.csRGB
+        pix = page.get_pixmap(matrix=matrix, alpha=False, colorspace=colorspace)
+        return {"width": pix.width, "height": pix.height, "stride": pix.stride}, pix.samples
+
+
+_VIEWED: OrderedDict[Path, pymupdf.Document] = OrderedDict()
+MAX_VIEWED = 8
+
+
+def _viewed(path: Path, kind: FileKind, name: str) -> pymupdf.Document:
+    doc = _VIEWED.get(path)
+    if doc is None:
+        doc = _VIEWED[path] = open_document(path, kind, name)
+        if len(_VIEWED) > MAX_VIEWED:
+            _VIEWED.popitem(last=False)[1].close()
+    _VIEWED.move_to_end(path)
+    return doc
 
 
 def too_large_unpacked(name: str) -> DocumentError:
