@@ -2,6 +2,7 @@ import os
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pymupdf
 import pytest
@@ -171,3 +172,29 @@ def test_failed_job_can_be_retried_and_a_cancelled_one_says_so(qtbot):
     started.wait(5)
     queue.cancel(other)
     qtbot.waitUntil(lambda: other.state == JobState.CANCELLED, timeout=5000)
+
+
+def test_the_job_list_keeps_a_bounded_history_and_lets_results_go(qtbot):
+    """A day of PBMS pushes: running jobs stay, finished ones beyond the newest hundred
+    go, and a finished job keeps its summary and file but not the data it handed back."""
+    from fps_desktop.ui.job_queue import KEPT_FINISHED
+
+    queue = JobQueue()
+    release = threading.Event()
+    running = queue.submit(
+        Job("long", lambda progress, cancel: (release.wait(60), JobResult(""))[1])
+    )
+    delivered = []
+    for number in range(KEPT_FINISHED + 20):
+        result = JobResult(f"done {number}", path=Path(f"/tmp/{number}.pdf"), data=b"x" * 1000)
+        with qtbot.waitSignal(queue.job_finished, timeout=10_000):
+            queue.submit(Job(f"job {number}", lambda p, c, r=result: r), on_done=delivered.append)
+    assert len(delivered) == KEPT_FINISHED + 20 and delivered[-1].data == b"x" * 1000
+    assert queue.rowCount() == KEPT_FINISHED + 1
+    assert running in queue.entries and running.state == JobState.RUNNING
+    newest = queue.entries[0]
+    assert newest.message == f"done {KEPT_FINISHED + 19}"
+    assert newest.result.path == Path(f"/tmp/{KEPT_FINISHED + 19}.pdf")
+    assert newest.result.data is None
+    release.set()
+    qtbot.waitUntil(lambda: running.state == JobState.DONE, timeout=30_000)

@@ -9,7 +9,7 @@ import enum
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import shiboken6
 from PySide6.QtCore import (
@@ -37,6 +37,7 @@ class JobState(enum.Enum):
     CANCELLED = "cancelled"
 
 
+_ACTIVE = (JobState.QUEUED, JobState.RUNNING)
 STATE_LABELS = {
     JobState.QUEUED: QT_TRANSLATE_NOOP("JobQueue", "Queued"),
     JobState.RUNNING: QT_TRANSLATE_NOOP("JobQueue", "Running"),
@@ -184,8 +185,13 @@ class JobEntry:
     on_done: Callable[[JobResult], None] | None = None
 
 
+KEPT_FINISHED = 100  # finished jobs listed: a day of pushes must not grow the app's memory
+
+
 class JobQueue(QAbstractListModel):
-    """Starts jobs on a thread pool and keeps every job of the session listed."""
+    """Starts jobs on a thread pool and lists them: every running job and the newest
+    ``KEPT_FINISHED`` finished ones. A finished job keeps its summary and file; the
+    data it handed back (a manifest, a merged PDF) goes once it has been delivered."""
 
     EntryRole = Qt.ItemDataRole.UserRole + 1
     job_finished = Signal(object, object)  # JobEntry, JobResult
@@ -230,7 +236,7 @@ class JobQueue(QAbstractListModel):
 
     def clear_finished(self) -> None:
         self.beginResetModel()
-        self.entries = [e for e in self.entries if e.state in (JobState.QUEUED, JobState.RUNNING)]
+        self.entries = [e for e in self.entries if e.state in _ACTIVE]
         self.endResetModel()
 
     def wait(self, msecs: int = -1) -> bool:
@@ -264,6 +270,8 @@ class JobQueue(QAbstractListModel):
         if entry.on_done is not None and _receiver_alive(entry.on_done):
             entry.on_done(result)
         self.job_finished.emit(entry, result)
+        entry.result, entry.on_done = replace(result, data=None), None
+        self._trim()
 
     def _on_failed(self, entry: JobEntry, message: str, cancelled: bool) -> None:
         entry.state = JobState.CANCELLED if cancelled else JobState.FAILED
@@ -272,6 +280,15 @@ class JobQueue(QAbstractListModel):
         self._changed(entry)
         if not cancelled:
             self.job_failed.emit(entry, message)
+        self._trim()
+
+    def _trim(self) -> None:
+        """Forget the oldest finished jobs beyond ``KEPT_FINISHED``."""
+        finished = [row for row, e in enumerate(self.entries) if e.state not in _ACTIVE]
+        for row in reversed(finished[KEPT_FINISHED:]):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.entries[row]
+            self.endRemoveRows()
 
     def _changed(self, entry: JobEntry) -> None:
         if entry in self.entries:
