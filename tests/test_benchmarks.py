@@ -20,3 +20,13 @@ def test_the_bomb_benchmark_runs_and_the_bomb_is_refused():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "bomb_giant.pdf=too-large-unpacked" in result.stdout
     assert "ordinary 5-file GUID first open" in result.stdout
+
+
+@pytest.mark.unix_only("resident memory, threads and descriptors are read from /proc")
+def test_the_soak_benchmark_runs_and_every_push_is_answered():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_soak.py"), "--quick"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("30 pushes: resident memory")

@@ -81,13 +81,16 @@ def _receiver_alive(callback: Callable) -> bool:
 class _TaskSignals(QObject):
     done = Signal(object)
     failed = Signal(str)
-    ended = Signal()
+    ended = Signal(object)  # the task's key in _running (an id: past 32 bits)
 
 
 class _Task(QRunnable):
+    """Deleted by the pool once run (a runnable the pool does not delete is kept by
+    PySide for good); its signals live on in ``_running`` until the GUI thread has its
+    answer."""
+
     def __init__(self, work: Callable[[], object]) -> None:
         super().__init__()
-        self.setAutoDelete(False)  # kept in _running until the GUI thread has its answer
         self.work = work
         self.signals = _TaskSignals()  # no parent: a closed receiver simply disconnects
 
@@ -100,10 +103,16 @@ class _Task(QRunnable):
             self.signals.failed.emit(failure_message(exc))
         else:
             self.signals.done.emit(result)
-        self.signals.ended.emit()
+        self.signals.ended.emit(id(self.signals))
 
 
-_running: set[_Task] = set()
+_running: dict[int, _TaskSignals] = {}
+
+
+def _ended(key: int) -> None:
+    """A plain function, not a closure over the task: a closure connected to the task's
+    own signal would keep the task alive through Qt, one per page drawn, for good."""
+    _running.pop(key, None)
 
 
 def run_task(
@@ -124,8 +133,8 @@ def run_task(
     task = _Task(work)
     task.signals.done.connect(on_done)
     task.signals.failed.connect(on_failed)
-    task.signals.ended.connect(lambda: _running.discard(task))
-    _running.add(task)
+    task.signals.ended.connect(_ended)
+    _running[id(task.signals)] = task.signals
     (pool or QThreadPool.globalInstance()).start(task, priority)
 
 
@@ -139,8 +148,7 @@ class _Runner(QRunnable):
     """Runs one job on a pool thread; talks to the GUI only through signals."""
 
     def __init__(self, job: Job, cancel: CancelToken) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
+        super().__init__()  # deleted by the pool once run; its entry keeps the signals
         self.job = job
         self.cancel = cancel
         self.signals = _RunnerSignals()
