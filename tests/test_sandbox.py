@@ -47,7 +47,7 @@ def test_a_crashing_decoder_costs_its_task_only(sandbox):
 
 
 def test_a_task_past_the_memory_cap_is_named_so(sandbox):
-    """RLIMIT_AS on Linux and macOS, a job object on Windows."""
+    """The address-space limit on Linux and macOS, a job object on Windows."""
     with pytest.raises(OutOfMemory):
         sandbox.run(bytearray, 4 << 30)
     assert sandbox.run(len, "still here") == 10

@@ -1,4 +1,4 @@
-"""The one hand-off from workers to the GUI: ``JobQueue`` runs Jobs (a QRunnable each,
+"""The one hand-off from workers to the GUI: ``JobQueue`` runs Jobs (one pool task each,
 signals on a QObject, the list model the job list shows: seed 004's download center on the
 desktop) and ``run_task`` runs a widget's short work, answering on the GUI thread.
 """
@@ -17,7 +17,6 @@ from PySide6.QtCore import (
     QCoreApplication,
     QModelIndex,
     QObject,
-    QRunnable,
     Qt,
     QThreadPool,
     Signal,
@@ -84,13 +83,12 @@ class _TaskSignals(QObject):
     ended = Signal(object)  # the task's key in _running (an id: past 32 bits)
 
 
-class _Task(QRunnable):
-    """Deleted by the pool once run (a runnable the pool does not delete is kept by
-    PySide for good); its signals live on in ``_running`` until the GUI thread has its
-    answer."""
+class _Task:
+    """Short work handed to a pool as a plain callable (a QRunnable of ours is kept by
+    PySide, once run, more often than not); its signals live on in ``_running`` until
+    the GUI thread has its answer."""
 
     def __init__(self, work: Callable[[], object]) -> None:
-        super().__init__()
         self.work = work
         self.signals = _TaskSignals()  # no parent: a closed receiver simply disconnects
 
@@ -135,7 +133,7 @@ def run_task(
     task.signals.failed.connect(on_failed)
     task.signals.ended.connect(_ended)
     _running[id(task.signals)] = task.signals
-    (pool or QThreadPool.globalInstance()).start(task, priority)
+    (pool or QThreadPool.globalInstance()).start(task.run, priority)
 
 
 class _RunnerSignals(QObject):
@@ -144,12 +142,11 @@ class _RunnerSignals(QObject):
     failed = Signal(str, bool)
 
 
-class _Runner(QRunnable):
+class _Runner:
     """Runs one job on a pool thread; talks to the GUI only through signals."""
 
     def __init__(self, job: Job, cancel: CancelToken) -> None:
-        super().__init__()  # deleted by the pool once run; its entry keeps the signals
-        self.job = job
+        self.job = job  # handed to the pool as a plain callable, like _Task
         self.cancel = cancel
         self.signals = _RunnerSignals()
         self._shown: tuple[int, str] | None = None  # the percentage and message last sent
@@ -261,7 +258,7 @@ class JobQueue(QAbstractListModel):
         runner.signals.finished.connect(lambda r, e=entry: self._on_finished(e, r))
         runner.signals.failed.connect(lambda msg, c, e=entry: self._on_failed(e, msg, c))
         self._changed(entry)
-        self.pool.start(runner)
+        self.pool.start(runner.run)
 
     def _on_progress(
         self, entry: JobEntry, done: int, total: int, message: str, detail: object
