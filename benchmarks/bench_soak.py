@@ -7,8 +7,8 @@ there pushes GUIDs over HTTP as PBMS does, cycling 45 folder GUIDs (two invoices
 photo and a screenshot each), and waits for each to be shown with its invoice fields
 read. Resident memory, threads and open descriptors are read after the first 50
 pushes (the caches filled) and at the end; the growth between is given per 100 pushes
-(target <= 3 MB). ``--quick`` (run by the test suite) makes 30 pushes, measured from
-the 10th, without pauses.
+(target <= 3 MB). ``--quick`` (run by the test suite) makes 15 pushes, measured from
+the 5th, without pauses.
 """
 
 from __future__ import annotations
@@ -105,9 +105,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pushes", type=int, default=600)
     parser.add_argument("--interval", type=float, default=1.2, help="seconds between pushes")
-    parser.add_argument("--quick", action="store_true", help="30 pushes, no pauses")
+    parser.add_argument("--quick", action="store_true", help="15 pushes, no pauses")
     args = parser.parse_args()
-    pushes, settle, interval = (30, 10, 0.0) if args.quick else (args.pushes, 50, args.interval)
+    pushes, settle, interval = (15, 5, 0.0) if args.quick else (args.pushes, 50, args.interval)
     with tempfile.TemporaryDirectory(prefix="fps-bench-soak-") as tmp:
         home = Path(tmp) / "home"
         env = {**os.environ, "FPS_HOME": str(home), "FPS_SITE_CONFIG": str(home / "none.json")}
