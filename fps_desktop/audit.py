@@ -95,15 +95,20 @@ class AuditLog:
     def entries(self, limit: int = 500) -> list[dict]:
         """The newest ``limit`` entries, newest first, across rotated files; damage skipped.
 
-        Read from the end in blocks, so years of history open as fast as a day's.
+        Read from the end in blocks, so years of history open as fast as a day's. The one
+        reader of the log for the window and the command line: every entry is a dict,
+        as written; ``event_of`` says what it records.
         """
         found: list[dict] = []
         for path in [self.path, *reversed(self._rotated())]:
             for line in _lines_from_end(path):
                 try:
-                    found.append(json.loads(line))
+                    entry = json.loads(line)
                 except ValueError:
                     continue
+                if not isinstance(entry, dict):
+                    continue
+                found.append(entry)
                 if len(found) >= limit:
                     return found
         return found
@@ -142,6 +147,16 @@ class AuditLog:
         for old in self._rotated()[: -self.keep]:
             with contextlib.suppress(OSError):
                 old.unlink()
+
+
+EVENTS = ("push", "print")
+
+
+def event_of(entry: dict) -> str:
+    """What an entry records: one of ``EVENTS``, or "other" for one this version does
+    not know (a newer version wrote it, or a damaged line that still parses)."""
+    event = entry.get("event")
+    return event if event in EVENTS else "other"
 
 
 def _lines_from_end(path: Path, block: int = 64 * 1024) -> Iterator[str]:

@@ -73,6 +73,7 @@ class Setting:
     key: str
     default: Any
     help: str
+    allowed: tuple = ()  # the only values it may take; empty: any of its type
 
     @property
     def kind(self) -> type:
@@ -88,7 +89,7 @@ REGISTRY: dict[str, Setting] = _settings(
     Setting("ui.language", "", "UI language (zh_CN or en); empty follows the system"),
     Setting("ui.recent_guids", [], "Most recent GUIDs, newest first"),
     Setting("ui.window_geometry", "", "Where the window was last, as Qt saved it (base64)"),
-    Setting("source.kind", "demo", "Document source: demo, pbms or folder"),
+    Setting("source.kind", "demo", "Document source", ("demo", "pbms", "folder")),
     Setting("source.pbms.list_url", "", "PBMS URL listing a GUID's files; {guid} is replaced"),
     Setting("source.pbms.download_url", "", "PBMS URL of one file; {guid}, {file_id}, {name}"),
     Setting("source.pbms.timeout", 15.0, "Seconds to wait for PBMS before giving up"),
@@ -96,7 +97,12 @@ REGISTRY: dict[str, Setting] = _settings(
     Setting("source.folder.root", "", "Folder holding <root>/<guid>/ subfolders"),
     Setting("cache.max_mb", 2048, "Cache size cap in MB; least recently used GUIDs go first"),
     # Printing.
-    Setting("print.layout", "actual", "Default layout: actual, fit or two-up"),
+    Setting(
+        "print.layout",
+        "actual",
+        "Default layout: actual, fit or two-up",
+        ("actual", "fit", "two-up"),
+    ),
     Setting("print.dpi", 300, "Raster resolution when spooling to a printer"),
     Setting("print.printers", {}, "Remembered options per printer name"),
     Setting("print.allowed_printers", [], "Printers offered to clerks; empty offers all"),
@@ -136,6 +142,7 @@ REGISTRY: dict[str, Setting] = _settings(
         "invoices.register",
         "sqlite",
         "Duplicate register: sqlite (this computer) or mysql (the database in db.*)",
+        ("sqlite", "mysql"),
     ),
     Setting("invoices.register_table", "fps_invoice_register", "Table of the shared register"),
     Setting("print.cover_sheet", True, "Print a cover sheet with the GUID as QR code first"),
@@ -188,8 +195,25 @@ def upgraded(values: dict[str, Any], origin: Path) -> tuple[dict[str, Any], bool
     return values, version < schema_version()
 
 
-def _checked(values: dict[str, Any], origin: Path) -> dict[str, Any]:
-    """Keep known keys of the right type; log the rest instead of failing start-up."""
+NOT_ALLOWED = QT_TRANSLATE_NOOP(
+    "FpsError", "Setting {key} cannot be “{value}”: allowed are {allowed}."
+)
+REFUSED_IN_FILE = QT_TRANSLATE_NOOP(
+    "FpsError", "{file}: setting {key} cannot be “{value}”: allowed are {allowed}. It is ignored."
+)
+
+
+def _not_allowed(setting: Setting, value: Any) -> dict[str, str] | None:
+    """The parameters of the refusal when ``value`` is not one ``setting`` allows."""
+    if not setting.allowed or value in setting.allowed:
+        return None
+    allowed = ", ".join(str(choice) for choice in setting.allowed)
+    return {"key": setting.key, "value": str(value), "allowed": allowed}
+
+
+def _checked(values: dict[str, Any], origin: Path, refused: list[UsageError]) -> dict[str, Any]:
+    """Keep known keys of the right type and an allowed value; log the rest, and add
+    each value refused to ``refused`` for the window to show, instead of failing start-up."""
     kept = {}
     for key, value in values.items():
         setting = REGISTRY.get(key)
@@ -201,6 +225,10 @@ def _checked(values: dict[str, Any], origin: Path) -> dict[str, Any]:
             setting.kind is int and isinstance(value, bool)
         ):
             log.warning("%s: setting %r should be %s", origin, key, setting.kind.__name__)
+        elif (params := _not_allowed(setting, value)) is not None:
+            error = UsageError(REFUSED_IN_FILE, file=str(origin), **params)
+            log.warning("%s", error.message)
+            refused.append(error)
         else:
             kept[key] = value
     return kept
@@ -213,11 +241,12 @@ class Settings:
         self.paths = paths or Paths.default()
         self._lock = threading.Lock()
         self._site: dict[str, Any] = {}
+        self.refused: list[UsageError] = []  # values in the files that are not allowed
         for path in reversed(site_files if site_files is not None else site_config_candidates()):
-            self._site.update(_checked(upgraded(_read_json(path), path)[0], path))
+            self._site.update(_checked(upgraded(_read_json(path), path)[0], path, self.refused))
         user_file = self.paths.user_settings
         values, changed = upgraded(_read_json(user_file), user_file)
-        self._user = _checked(values, user_file)
+        self._user = _checked(values, user_file, self.refused)
         if changed:
             self._save(self._user)
 
@@ -240,6 +269,8 @@ class Settings:
                 key=key,
                 kind=setting.kind.__name__,
             )
+        if (params := _not_allowed(setting, value)) is not None:
+            raise UsageError(NOT_ALLOWED, **params)
         with self._lock:
             if key in self._user and self._user[key] == value:
                 return  # nothing changed: no write
@@ -260,7 +291,7 @@ class Settings:
     def _save(self, values: dict[str, Any]) -> None:
         payload = {"schema_version": schema_version(), **values}
         text = json.dumps(payload, ensure_ascii=False, indent=2)
-        write_atomically(self.paths.user_settings, text.encode("utf-8"))
+        write_atomically(self.paths.user_settings, text.encode("utf-8"), private=True)
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,3 @@ class Job:
     run: Callable[[Progress, CancelToken], JobResult]
     kind: str = "general"
     title_params: dict[str, object] = field(default_factory=dict)
-
-    @property
-    def display_title(self) -> str:
-        return self.title.format(**self.title_params) if self.title_params else self.title

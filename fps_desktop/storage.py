@@ -42,17 +42,32 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def write_atomically(target: Path, data: bytes) -> None:
+def _umask() -> int:
+    """The process's umask (read once: reading it means setting it, for every thread)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+DOCUMENT_MODE = 0o666 & ~_umask()  # as any program saving a document makes it: 0644 typically
+PRIVATE_MODE = 0o600  # settings, the app's state and anything near a secret
+
+
+def write_atomically(target: Path, data: bytes, private: bool = False) -> None:
     """Write ``data`` so that ``target`` is either the old or the new file, never half.
 
     The one atomic writer of the app (settings, the listener's instance file, nonces,
-    cached and merged PDFs): the file is private to the user (mode 0600, as mkstemp
-    makes it), its bytes and, on POSIX, the folder entry reach the disk before it counts.
+    the cache's manifests, merged and printed PDFs, exported files) with one file-mode
+    policy: what the clerk or admin saves is readable like any document they save
+    (``DOCUMENT_MODE``); the app's own state is ``private`` to the user. Its bytes and,
+    on POSIX, the folder entry reach the disk before it counts.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")  # mode 0600
+        if os.name == "posix" and not private:
+            os.fchmod(fd, DOCUMENT_MODE)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

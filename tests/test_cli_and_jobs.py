@@ -2,6 +2,7 @@ import os
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pymupdf
 import pytest
@@ -171,3 +172,83 @@ def test_failed_job_can_be_retried_and_a_cancelled_one_says_so(qtbot):
     started.wait(5)
     queue.cancel(other)
     qtbot.waitUntil(lambda: other.state == JobState.CANCELLED, timeout=5000)
+
+
+def test_the_job_list_keeps_a_bounded_history_and_lets_results_go(qtbot):
+    """A day of PBMS pushes: running jobs stay, finished ones beyond the newest hundred
+    go, and a finished job keeps its summary and file but not the data it handed back."""
+    from fps_desktop.ui.job_queue import KEPT_FINISHED
+
+    queue = JobQueue()
+    release = threading.Event()
+    running = queue.submit(
+        Job("long", lambda progress, cancel: (release.wait(60), JobResult(""))[1])
+    )
+    delivered = []
+    for number in range(KEPT_FINISHED + 20):
+        result = JobResult(f"done {number}", path=Path(f"/tmp/{number}.pdf"), data=b"x" * 1000)
+        with qtbot.waitSignal(queue.job_finished, timeout=10_000):
+            queue.submit(Job(f"job {number}", lambda p, c, r=result: r), on_done=delivered.append)
+    assert len(delivered) == KEPT_FINISHED + 20 and delivered[-1].data == b"x" * 1000
+    assert queue.rowCount() == KEPT_FINISHED + 1
+    assert running in queue.entries and running.state == JobState.RUNNING
+    newest = queue.entries[0]
+    assert newest.message == f"done {KEPT_FINISHED + 19}"
+    assert newest.result.path == Path(f"/tmp/{KEPT_FINISHED + 19}.pdf")
+    assert newest.result.data is None
+    release.set()
+    qtbot.waitUntil(lambda: running.state == JobState.DONE, timeout=30_000)
+
+
+LEAK_CHECK = """
+import gc, weakref
+from PySide6.QtCore import QCoreApplication, QEventLoop, QThreadPool, QTimer
+from fps_desktop.jobs import Job, JobResult
+from fps_desktop.ui.job_queue import JobQueue, run_task
+
+class Work:
+    def __call__(self):
+        return 1
+
+def settle(done, seconds=20):
+    for _ in range(seconds * 100):
+        if done():
+            return
+        loop = QEventLoop()
+        QTimer.singleShot(10, loop.quit)
+        loop.exec()
+
+app = QCoreApplication([])
+pool = QThreadPool()
+pool.setMaxThreadCount(2)
+answers, works = [], []
+for _ in range(20):
+    work = Work()
+    works.append(weakref.ref(work))
+    run_task(work, answers.append, answers.append, pool=pool)
+del work
+settle(lambda: len(answers) == 20)
+queue = JobQueue(pool)
+entries = [queue.submit(Job("one", lambda progress, cancel: JobResult("ok"))) for _ in range(10)]
+runners = [weakref.ref(entry.runner) for entry in entries]
+settle(lambda: all(entry.result is not None for entry in entries))
+kept = lambda refs: sum(ref() is not None for ref in refs)  # noqa: E731
+settle(lambda: gc.collect() is not None and kept(works) + kept(runners) <= 4)
+print(sum(ref() is not None for ref in works), sum(ref() is not None for ref in runners))
+"""
+
+
+def test_finished_work_leaves_nothing_behind():
+    """Pages drawn and jobs run all day: neither the short work nor a job's runner is
+    kept once its answer is in (PySide kept runnables the pool did not delete, and a
+    closure on a task's own signal kept the task). In a process of its own, so what
+    other tests left on a pool does not count; each of the pool's two threads may hold
+    on to the last work it ran until it runs more."""
+    result = subprocess.run(
+        [sys.executable, "-c", LEAK_CHECK], capture_output=True, text=True, timeout=120,
+        cwd=Path(__file__).resolve().parent.parent, check=False,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    kept_work, kept_runners = map(int, result.stdout.split())
+    assert kept_work <= 2 and kept_runners <= 2  # 20 and 10 when every one was kept

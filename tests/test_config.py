@@ -190,3 +190,41 @@ def test_a_list_read_and_changed_in_place_is_saved_when_set(fps_home):
     assert settings.get("ui.recent_guids") == []  # nothing changed until it is set
     settings.set("ui.recent_guids", recent)
     assert Settings().get("ui.recent_guids") == ["c965be9f9c1d449d9e50fed330150d7a"]
+
+
+@pytest.mark.allow_log_warnings
+def test_a_value_not_allowed_is_refused_by_name_in_the_log(tmp_path, fps_home, caplog):
+    """A typo must not quietly turn sharing off or switch to the demo documents."""
+    site = tmp_path / "site.json"
+    write(site, {"invoices.register": "MySQL", "print.layout": "fit"})
+    paths = Paths.default()
+    write(paths.user_settings, {"source.kind": "PBMS"})
+    settings = Settings(paths, site_files=[site])
+    assert settings.get("invoices.register") == "sqlite"  # refused, so the default
+    assert settings.get("source.kind") == "demo"
+    assert settings.get("print.layout") == "fit"
+    assert [e.message for e in settings.refused] == [
+        f"{site}: setting invoices.register cannot be “MySQL”: allowed are sqlite, mysql. "
+        "It is ignored.",
+        f"{paths.user_settings}: setting source.kind cannot be “PBMS”: allowed are demo, "
+        "pbms, folder. It is ignored.",
+    ]
+    logged = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert logged == [e.message for e in settings.refused]
+    with pytest.raises(UsageError, match=r"source\.kind cannot be “PBMS”: allowed are demo"):
+        settings.set("source.kind", "PBMS")
+
+
+@pytest.mark.allow_log_warnings
+def test_the_command_line_says_a_refused_value_once(tmp_path, fps_home, monkeypatch, capsys):
+    from fps_desktop.cli import main
+
+    site = tmp_path / "site.json"
+    write(site, {"invoices.register": "MySQL"})
+    monkeypatch.setenv(config.SITE_CONFIG_ENV, str(site))
+    assert main(["history"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert [line for line in err if "invoices.register" in line] == [
+        f"WARNING: {site}: setting invoices.register cannot be “MySQL”: allowed are sqlite, "
+        "mysql. It is ignored."
+    ]

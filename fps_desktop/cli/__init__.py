@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
 import sys
 from collections.abc import Sequence
 
@@ -40,6 +41,7 @@ UNEXPECTED_EXIT_CODE = 1
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. The one guard for the whole program: any failure becomes
     one line on stderr and a stable exit code; tracebacks go to the log file only."""
+    multiprocessing.freeze_support()  # the frozen app is its own decoder worker too
     console = prepare_streams()
     paths = Paths.default()
     # Before parsing, so --help and usage errors of a start without a console reach the log.

@@ -81,7 +81,7 @@ def run_listener_secret(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_history(args: argparse.Namespace, settings: Settings) -> int:
-    from fps_desktop.audit import AuditLog
+    from fps_desktop.audit import AuditLog, event_of
     from fps_desktop.listener.refusals import NO_ORIGIN, OTHER_ORIGINS
     from fps_desktop.listener.server import audited_sender
 
@@ -90,18 +90,21 @@ def run_history(args: argparse.Namespace, settings: Settings) -> int:
     for entry in AuditLog(settings.paths).entries(args.limit):
         if args.json:
             print(json.dumps(entry, ensure_ascii=False))
-        elif entry.get("event") == "push":
+        elif event_of(entry) == "push":
             result = "accepted" if entry.get("accepted") else f"refused ({entry.get('reason')})"
             if entry.get("repeats"):
                 result += f", {entry['repeats']} more times {entry.get('first')} to " \
                           f"{entry.get('last')}"  # fmt: skip
             sender = senders.get(audited_sender(entry), audited_sender(entry))
-            print(f"{entry['time']}  push   {entry.get('guid') or '-':32}  "
+            print(f"{entry.get('time')}  push   {entry.get('guid') or '-':32}  "
                   f"{sender}  {result}")  # fmt: skip
+        elif event_of(entry) == "print":
+            print(f"{entry.get('time')}  print  {entry.get('guid') or '-':32}  "
+                  f"{entry.get('printer')} x{entry.get('copies')} {entry.get('layout')} "
+                  f"({len(entry.get('files') or [])} files)")  # fmt: skip
         else:
-            print(f"{entry['time']}  print  {entry.get('guid'):32}  {entry.get('printer')} "
-                  f"x{entry.get('copies')} {entry.get('layout')} "
-                  f"({len(entry.get('files', []))} files)")  # fmt: skip
+            print(f"{entry.get('time')}  other  {entry.get('guid') or '-':32}  "
+                  "(an event this version does not know; --json shows it)")  # fmt: skip
     return 0
 
 

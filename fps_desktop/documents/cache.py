@@ -16,11 +16,12 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future
 from pathlib import Path
 
 from fps_desktop.documents.files import safe_filename, sniff_kind
 from fps_desktop.documents.models import CachedFile, FileRole, Manifest, RemoteFile
-from fps_desktop.documents.pdf import prove_file
+from fps_desktop.documents.pdf import DECODERS, prove_isolated
 from fps_desktop.documents.sources import DocumentSource
 from fps_desktop.errors import DocumentError
 from fps_desktop.jobs import CancelToken, Progress, no_progress
@@ -29,7 +30,7 @@ from fps_desktop.storage import DISK_FULL, disk_full_error, write_atomically
 log = logging.getLogger(__name__)
 
 STALE_DOWNLOAD_SECONDS = 600
-FILE_CHECKS = 3  # raise when the file checks change: cached GUIDs are checked again
+FILE_CHECKS = 4  # raise when the file checks change: cached GUIDs are checked again
 SNIFFED_BYTES = 2048  # what sniff_kind reads of a file
 
 
@@ -93,10 +94,13 @@ class DocumentCache:
                 progress(len(manifest.files), len(manifest.files), "")
                 return manifest
             remote_files = source.list_files(guid, cancel)
-            files = []
+            files, proofs = [], []
             for done, remote in enumerate(remote_files):
                 progress(done, len(remote_files), remote.name)
                 files.append(self._download(guid, source, remote, cancel))
+                proofs.append(self._prove(files[-1]))  # examined while the next downloads
+            for item, proof in zip(files, proofs, strict=True):
+                self._record(guid, item, proof)
             progress(len(files), len(files), "")
             manifest = Manifest(guid, source.name, time.time(), files, FILE_CHECKS)
             self._save(manifest)
@@ -150,21 +154,30 @@ class DocumentCache:
         write_atomically(
             self.manifests / f"{manifest.guid}.json",
             json.dumps(manifest.to_json(), ensure_ascii=False).encode("utf-8"),
+            private=True,
         )
 
     def _check_again(self, manifest: Manifest) -> None:
         """Files cached by an older version: classed again (it may not have known OFD)
         and proved again with today's checks."""
+        proofs = []
         for item in manifest.files:
             with self.blob_path(item.sha256).open("rb") as blob:
                 item.kind = sniff_kind(blob.read(SNIFFED_BYTES), item.name)
-            self._check(manifest.guid, item)
+            proofs.append(self._prove(item))
+        for item, proof in zip(manifest.files, proofs, strict=True):
+            self._record(manifest.guid, item, proof)
         self._save(manifest)
 
-    def _check(self, guid: str, item: CachedFile) -> None:
-        """Prove the file prints as merging will print it, or record why not."""
+    def _prove(self, item: CachedFile) -> Future:
+        """Start proving the file prints as merging will print it, in a decoder worker."""
+        return DECODERS.submit(prove_isolated, self.blob_path(item.sha256), item.kind, item.name)
+
+    @staticmethod
+    def _record(guid: str, item: CachedFile, proof: Future) -> None:
+        """The file's page count, or why it cannot print."""
         try:
-            item.pages = prove_file(self.blob_path(item.sha256), item.kind, item.name)
+            item.pages = proof.result()
             item.problem, item.problem_params, item.problem_kind = "", {}, ""
         except DocumentError as exc:
             item.mark_unprintable(exc)
@@ -234,8 +247,4 @@ class DocumentCache:
             raise
         name = safe_filename(remote.name)
         kind = sniff_kind(head, name)
-        cached = CachedFile(
-            remote.file_id, name, remote.role or FileRole.ATTACHMENT, kind, sha, size
-        )
-        self._check(guid, cached)
-        return cached
+        return CachedFile(remote.file_id, name, remote.role or FileRole.ATTACHMENT, kind, sha, size)

@@ -30,11 +30,3 @@ def normalize_guid(text: str) -> str:
         ),
         text=text.strip()[:60],
     )
-
-
-def is_guid(text: str) -> bool:
-    try:
-        normalize_guid(text)
-    except UsageError:
-        return False
-    return True

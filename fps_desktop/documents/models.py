@@ -40,6 +40,8 @@ class Problem(enum.StrEnum):
     TOO_LARGE = "too-large"
     NO_PAGES = "no-pages"
     NO_SEAL = "no-seal"  # an OFD whose seal could not be drawn
+    TOO_LARGE_UNPACKED = "too-large-unpacked"  # small on disk, too large once decoded
+    TOO_SLOW = "too-slow"  # reading it ran past the time limit
 
     @property
     def label(self) -> str:
@@ -58,6 +60,8 @@ PROBLEM_LABELS = {
     Problem.TOO_LARGE: QT_TRANSLATE_NOOP("FpsError", "too large to print"),
     Problem.NO_PAGES: QT_TRANSLATE_NOOP("FpsError", "no pages"),
     Problem.NO_SEAL: QT_TRANSLATE_NOOP("FpsError", "seal not drawn"),
+    Problem.TOO_LARGE_UNPACKED: QT_TRANSLATE_NOOP("FpsError", "too large when unpacked"),
+    Problem.TOO_SLOW: QT_TRANSLATE_NOOP("FpsError", "took too long to read"),
 }
 
 

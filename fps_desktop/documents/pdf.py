@@ -12,6 +12,7 @@ import logging
 import re
 import tempfile
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,12 +27,15 @@ from fps_desktop.documents.images import (
 )
 from fps_desktop.documents.models import FileKind, Problem
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
+from fps_desktop.sandbox import OutOfMemory, OutOfTime, Sandbox, WorkerCrashed
 
 log = logging.getLogger(__name__)
 
 mupdf_lock = threading.RLock()
 pymupdf.TOOLS.mupdf_display_errors(False)
 pymupdf.TOOLS.mupdf_display_warnings(False)
+
+DECODERS = Sandbox(preload=(__name__,))  # the workers that prove files at fetch
 
 
 def pdf_bytes(doc: pymupdf.Document) -> bytes:
@@ -103,11 +107,102 @@ def prove_file(path: Path, kind: FileKind, name: str) -> int:
             frames = read_frames(_read(path, name, kind), name)
             prove_frames(frames, name)  # decoding is the risky step; placing never fails
             return len(frames)
-        except DocumentError:
+        except (DocumentError, MemoryError):
             raise
         except Exception as exc:  # any library failure here is the file's defect
             log.info("%s fails the print check: %s: %s", name, type(exc).__name__, exc)
             raise _damaged(name, kind) from exc
+
+
+def prove_isolated(path: Path, kind: FileKind, name: str) -> int:
+    """``prove_file`` in a decoder worker, under its memory cap and time limit.
+
+    A file that breaks a limit, or stops the decoder, is refused with that reason;
+    the app and the other files of the GUID are not touched.
+    """
+    pages = isolated(prove_file, path, kind, name)
+    if not isinstance(pages, int) or isinstance(pages, bool) or not 0 <= pages < 1_000_000:
+        raise _damaged(name, kind)
+    return pages
+
+
+def isolated(task, path: Path, kind: FileKind, name: str, *args: object):
+    """``task(path, kind, name, *args)`` in a decoder worker; whatever stops it there is
+    a ``DocumentError`` naming the file and the true reason."""
+    try:
+        return DECODERS.run(task, path, kind, name, *args)
+    except DocumentError as exc:
+        if exc.problem not in Problem.__members__.values():
+            raise _damaged(name, kind) from exc
+        raise
+    except OutOfMemory as exc:
+        raise too_large_unpacked(name) from exc
+    except OutOfTime as exc:
+        raise DocumentError(
+            QT_TRANSLATE_NOOP(
+                "FpsError",
+                "{name} took too long to read (more than {seconds} s) and is left out. "
+                "Ask the sender for the file again.",
+            ),
+            Problem.TOO_SLOW,
+            name=name,
+            seconds=round(exc.seconds),
+        ) from exc
+    except WorkerCrashed as exc:
+        raise DocumentError(
+            QT_TRANSLATE_NOOP(
+                "FpsError",
+                "{name} stopped the program that reads it (a damaged or hostile file) and "
+                "cannot be printed. Ask the sender for the file again.",
+            ),
+            Problem.DAMAGED_IMAGE if kind == FileKind.IMAGE else Problem.DAMAGED_PDF,
+            name=name,
+        ) from exc
+
+
+def render_page(
+    path: Path, kind: FileKind, name: str, number: int, width: int, height: int,
+    rotation: int = 0, grayscale: bool = False,
+) -> tuple[dict, bytes]:  # fmt: skip
+    """Page ``number`` of a cached file drawn to fit ``width`` × ``height`` pixels, for
+    the viewer: its size and rows of RGB (or grey) samples. Runs in a decoder worker
+    (``isolated``), which keeps the last files it opened."""
+    with mupdf_lock:
+        page = _viewed(path, kind, name)[number]
+        rect = page.rect
+        if rotation % 180:
+            rect = pymupdf.Rect(0, 0, rect.height, rect.width)
+        zoom = min(width / rect.width, height / rect.height)
+        matrix = pymupdf.Matrix(zoom, zoom).prerotate(rotation)
+        colorspace = pymupdf.csGRAY if grayscale else pymupdf.csRGB
+        pix = page.get_pixmap(matrix=matrix, alpha=False, colorspace=colorspace)
+        return {"width": pix.width, "height": pix.height, "stride": pix.stride}, pix.samples
+
+
+_VIEWED: OrderedDict[Path, pymupdf.Document] = OrderedDict()
+MAX_VIEWED = 8
+
+
+def _viewed(path: Path, kind: FileKind, name: str) -> pymupdf.Document:
+    doc = _VIEWED.get(path)
+    if doc is None:
+        doc = _VIEWED[path] = open_document(path, kind, name)
+        if len(_VIEWED) > MAX_VIEWED:
+            _VIEWED.popitem(last=False)[1].close()
+    _VIEWED.move_to_end(path)
+    return doc
+
+
+def too_large_unpacked(name: str) -> DocumentError:
+    return DocumentError(
+        QT_TRANSLATE_NOOP(
+            "FpsError",
+            "{name} is too large when unpacked: it holds far more than it shows (a "
+            "compression bomb?). Ask the sender for the file again.",
+        ),
+        Problem.TOO_LARGE_UNPACKED,
+        name=name,
+    )
 
 
 SEAL_NOT_DRAWN = QT_TRANSLATE_NOOP(
@@ -269,21 +364,32 @@ def _prove_pdf(data: bytes, name: str) -> int:
                         width=width,
                         height=height,
                     )
-        if doc.is_repaired and _CUT_OBJECTS.search(pymupdf.TOOLS.mupdf_warnings()):
+                if image[8] in _SELF_SIZED:
+                    pymupdf.Pixmap(doc, image[0])  # decoded once here, not first in the viewer
+        warnings = pymupdf.TOOLS.mupdf_warnings()
+        if _OUT_OF_MEMORY.search(warnings):  # MuPDF gives up a stream and says so only here
+            raise too_large_unpacked(name)
+        if doc.is_repaired and _CUT_OBJECTS.search(warnings):
             raise _damaged(name, FileKind.PDF, data)
         scratch = pymupdf.open()
         scratch.insert_pdf(doc, links=False, annots=False)  # as the merge copies it
         scratch.close()
         return doc.page_count
-    except DocumentError:
+    except (DocumentError, MemoryError):
         raise
     except Exception as exc:  # MuPDF's many error types: the file's defect
         log.info("%s fails the print check: %s: %s", name, type(exc).__name__, exc)
+        if _OUT_OF_MEMORY.search(str(exc)):
+            raise too_large_unpacked(name) from exc
         raise _damaged(name, FileKind.PDF, data) from exc
     finally:
         doc.close()
 
 
+# Pictures whose stream, not their dictionary, says how large they unpack.
+_SELF_SIZED = {"JBIG2Decode", "JPXDecode"}
+# What MuPDF says when a stream would unpack past the memory a decoder worker may use.
+_OUT_OF_MEMORY = re.compile(r"failed to allocate|malloc|out of memory|cannot allocate", re.I)
 # What MuPDF says while repairing a file whose objects were cut, not only its index.
 _CUT_OBJECTS = re.compile(r"missing 'endobj'|expected 'endobj'|Length incorrect|premature", re.I)
 

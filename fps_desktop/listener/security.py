@@ -192,7 +192,7 @@ class NonceMemory:
         """All live nonces in one atomic write: a crash leaves the old list, never half."""
         text = "".join(json.dumps([int(expiry - self.window), nonce], ensure_ascii=False) + "\n"
                        for expiry, nonce in self._expiry)  # fmt: skip
-        write_atomically(self.path, text.encode("utf-8"))
+        write_atomically(self.path, text.encode("utf-8"), private=True)
 
 
 def check_signature(

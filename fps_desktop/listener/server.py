@@ -371,7 +371,7 @@ class GuidListener:
     def write_instance_file(self, path: Path) -> None:
         """Tell a second launch where this instance listens and how to prove it is local."""
         details = {"port": self.port, "token": self.instance_token, "pid": os.getpid()}
-        write_atomically(path, json.dumps(details).encode("utf-8"))
+        write_atomically(path, json.dumps(details).encode("utf-8"), private=True)
 
     def remove_instance_file(self, path: Path) -> None:
         """Remove the file only while it still points here, not to a later instance."""

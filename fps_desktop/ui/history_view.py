@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fps_desktop.audit import AuditLog
+from fps_desktop.audit import AuditLog, event_of
 from fps_desktop.config import Paths
 from fps_desktop.listener.refusals import NO_ORIGIN, OTHER_ORIGINS
 from fps_desktop.listener.server import LINK, LOCAL, audited_sender
@@ -49,12 +49,15 @@ class HistoryView(QWidget):
         entries = self.audit.entries()
         self.table.setRowCount(len(entries))
         for row, entry in enumerate(entries):
-            if entry.get("event") == "print":
+            if event_of(entry) == "print":
                 cells = [entry.get("time"), self.tr("Print"), entry.get("guid"),
                          entry.get("printer"),
                          self.tr("Copies: {copies}, files: {files}, layout: {layout}").format(
-                             copies=entry.get("copies"), files=len(entry.get("files", [])),
+                             copies=entry.get("copies"), files=len(entry.get("files") or []),
                              layout=entry.get("layout"))]  # fmt: skip
+            elif event_of(entry) == "other":
+                cells = [entry.get("time"), self.tr("Other"), entry.get("guid") or "—", "",
+                         self.tr("An event this version does not know")]  # fmt: skip
             else:
                 cells = [entry.get("time"), self.tr("Received"), entry.get("guid") or "—",
                          self._sender(audited_sender(entry)), self._outcome(entry)]  # fmt: skip

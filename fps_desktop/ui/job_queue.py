@@ -1,4 +1,4 @@
-"""The one hand-off from workers to the GUI: ``JobQueue`` runs Jobs (a QRunnable each,
+"""The one hand-off from workers to the GUI: ``JobQueue`` runs Jobs (one pool task each,
 signals on a QObject, the list model the job list shows: seed 004's download center on the
 desktop) and ``run_task`` runs a widget's short work, answering on the GUI thread.
 """
@@ -9,7 +9,7 @@ import enum
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import shiboken6
 from PySide6.QtCore import (
@@ -17,7 +17,6 @@ from PySide6.QtCore import (
     QCoreApplication,
     QModelIndex,
     QObject,
-    QRunnable,
     Qt,
     QThreadPool,
     Signal,
@@ -37,6 +36,7 @@ class JobState(enum.Enum):
     CANCELLED = "cancelled"
 
 
+_ACTIVE = (JobState.QUEUED, JobState.RUNNING)
 STATE_LABELS = {
     JobState.QUEUED: QT_TRANSLATE_NOOP("JobQueue", "Queued"),
     JobState.RUNNING: QT_TRANSLATE_NOOP("JobQueue", "Running"),
@@ -80,13 +80,15 @@ def _receiver_alive(callback: Callable) -> bool:
 class _TaskSignals(QObject):
     done = Signal(object)
     failed = Signal(str)
-    ended = Signal()
+    ended = Signal(object)  # the task's key in _running (an id: past 32 bits)
 
 
-class _Task(QRunnable):
+class _Task:
+    """Short work handed to a pool as a plain callable (a QRunnable of ours is kept by
+    PySide, once run, more often than not); its signals live on in ``_running`` until
+    the GUI thread has its answer."""
+
     def __init__(self, work: Callable[[], object]) -> None:
-        super().__init__()
-        self.setAutoDelete(False)  # kept in _running until the GUI thread has its answer
         self.work = work
         self.signals = _TaskSignals()  # no parent: a closed receiver simply disconnects
 
@@ -99,10 +101,16 @@ class _Task(QRunnable):
             self.signals.failed.emit(failure_message(exc))
         else:
             self.signals.done.emit(result)
-        self.signals.ended.emit()
+        self.signals.ended.emit(id(self.signals))
 
 
-_running: set[_Task] = set()
+_running: dict[int, _TaskSignals] = {}
+
+
+def _ended(key: int) -> None:
+    """A plain function, not a closure over the task: a closure connected to the task's
+    own signal would keep the task alive through Qt, one per page drawn, for good."""
+    _running.pop(key, None)
 
 
 def run_task(
@@ -123,9 +131,9 @@ def run_task(
     task = _Task(work)
     task.signals.done.connect(on_done)
     task.signals.failed.connect(on_failed)
-    task.signals.ended.connect(lambda: _running.discard(task))
-    _running.add(task)
-    (pool or QThreadPool.globalInstance()).start(task, priority)
+    task.signals.ended.connect(_ended)
+    _running[id(task.signals)] = task.signals
+    (pool or QThreadPool.globalInstance()).start(task.run, priority)
 
 
 class _RunnerSignals(QObject):
@@ -134,13 +142,11 @@ class _RunnerSignals(QObject):
     failed = Signal(str, bool)
 
 
-class _Runner(QRunnable):
+class _Runner:
     """Runs one job on a pool thread; talks to the GUI only through signals."""
 
     def __init__(self, job: Job, cancel: CancelToken) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
-        self.job = job
+        self.job = job  # handed to the pool as a plain callable, like _Task
         self.cancel = cancel
         self.signals = _RunnerSignals()
         self._shown: tuple[int, str] | None = None  # the percentage and message last sent
@@ -184,8 +190,13 @@ class JobEntry:
     on_done: Callable[[JobResult], None] | None = None
 
 
+KEPT_FINISHED = 100  # finished jobs listed: a day of pushes must not grow the app's memory
+
+
 class JobQueue(QAbstractListModel):
-    """Starts jobs on a thread pool and keeps every job of the session listed."""
+    """Starts jobs on a thread pool and lists them: every running job and the newest
+    ``KEPT_FINISHED`` finished ones. A finished job keeps its summary and file; the
+    data it handed back (a manifest, a merged PDF) goes once it has been delivered."""
 
     EntryRole = Qt.ItemDataRole.UserRole + 1
     job_finished = Signal(object, object)  # JobEntry, JobResult
@@ -230,7 +241,7 @@ class JobQueue(QAbstractListModel):
 
     def clear_finished(self) -> None:
         self.beginResetModel()
-        self.entries = [e for e in self.entries if e.state in (JobState.QUEUED, JobState.RUNNING)]
+        self.entries = [e for e in self.entries if e.state in _ACTIVE]
         self.endResetModel()
 
     def wait(self, msecs: int = -1) -> bool:
@@ -247,7 +258,7 @@ class JobQueue(QAbstractListModel):
         runner.signals.finished.connect(lambda r, e=entry: self._on_finished(e, r))
         runner.signals.failed.connect(lambda msg, c, e=entry: self._on_failed(e, msg, c))
         self._changed(entry)
-        self.pool.start(runner)
+        self.pool.start(runner.run)
 
     def _on_progress(
         self, entry: JobEntry, done: int, total: int, message: str, detail: object
@@ -264,6 +275,8 @@ class JobQueue(QAbstractListModel):
         if entry.on_done is not None and _receiver_alive(entry.on_done):
             entry.on_done(result)
         self.job_finished.emit(entry, result)
+        entry.result, entry.on_done = replace(result, data=None), None
+        self._trim()
 
     def _on_failed(self, entry: JobEntry, message: str, cancelled: bool) -> None:
         entry.state = JobState.CANCELLED if cancelled else JobState.FAILED
@@ -272,6 +285,15 @@ class JobQueue(QAbstractListModel):
         self._changed(entry)
         if not cancelled:
             self.job_failed.emit(entry, message)
+        self._trim()
+
+    def _trim(self) -> None:
+        """Forget the oldest finished jobs beyond ``KEPT_FINISHED``."""
+        finished = [row for row, e in enumerate(self.entries) if e.state not in _ACTIVE]
+        for row in reversed(finished[KEPT_FINISHED:]):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.entries[row]
+            self.endRemoveRows()
 
     def _changed(self, entry: JobEntry) -> None:
         if entry in self.entries:

@@ -31,6 +31,7 @@ from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.demo import DEMO_CASES
 from fps_desktop.documents.guid import normalize_guid
 from fps_desktop.documents.models import Manifest
+from fps_desktop.documents.pdf import DECODERS
 from fps_desktop.documents.sources import source_from_settings
 from fps_desktop.documents.workspace import cache_from_settings, fetch_job, merge_job
 from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.jobs = jobs or JobQueue(parent=self)
         self.cache: DocumentCache = cache_from_settings(settings)
+        DECODERS.warm()  # the first GUID's files are proven without waiting for a worker
         self.manifest: Manifest | None = None
         self.listing: InvoiceList | None = None
         self._invoices_due = ""  # the GUID whose fields are read once its first page shows
@@ -81,6 +83,9 @@ class MainWindow(QMainWindow):
         self.jobs.job_failed.connect(self._on_job_failed)
         self._place_on_screen()
         self._update_actions()
+        if settings.refused:  # values in site.json or settings.json that are not allowed
+            self.show_notice(" ".join(e.translated(QCoreApplication.translate)
+                                      for e in settings.refused))  # fmt: skip
 
     # -- building -------------------------------------------------------------------------
 

@@ -1,23 +1,24 @@
-"""Page rendering off the GUI thread: one worker pool, urgent requests first.
+"""Page rendering off the GUI thread, in the decoder workers: urgent requests first.
 
-PyMuPDF is not thread-safe, so rendering goes through a pool of one thread and
-the shared ``mupdf_lock``; requests that went out of view are dropped before
-they cost anything. Work reaches the GUI through ``run_task``, like all short work.
+Pages are drawn in the worker processes that proved the files (``documents.pdf
+.render_page``), so a page that would exhaust or crash a decoder costs that page
+only; what comes back is checked pixels. Requests that went out of view are dropped
+before they cost anything. Work reaches the GUI through ``run_task``, like all short work.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-import pymupdf
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
 from fps_desktop.documents.models import FileKind
-from fps_desktop.documents.pdf import mupdf_lock, open_document
+from fps_desktop.documents.pdf import isolated, render_page
+from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
+from fps_desktop.sandbox import WORKERS
 from fps_desktop.ui.job_queue import failure_message, run_task
 
 log = logging.getLogger(__name__)
@@ -46,12 +47,10 @@ class PageRenderer(QObject):
     rendered = Signal(object, QImage)
     failed = Signal(object, str)
 
-    def __init__(self, parent: QObject | None = None, max_open: int = 8) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
-        self._open: OrderedDict[Path, pymupdf.Document] = OrderedDict()
-        self._max_open = max_open
+        self.pool.setMaxThreadCount(WORKERS)  # one request per decoder worker
         self._wanted: set[PageRequest] = set()
 
     def request(self, request: PageRequest, urgent: bool = False) -> None:
@@ -71,20 +70,6 @@ class PageRenderer(QObject):
     def shutdown(self) -> None:
         self.forget()
         self.pool.waitForDone()
-        with mupdf_lock:
-            for doc in self._open.values():
-                doc.close()
-            self._open.clear()
-
-    def _document(self, request: PageRequest) -> pymupdf.Document:
-        doc = self._open.get(request.path)
-        if doc is None:
-            doc = open_document(request.path, request.kind, request.name)
-            self._open[request.path] = doc
-            if len(self._open) > self._max_open:
-                self._open.popitem(last=False)[1].close()
-        self._open.move_to_end(request.path)
-        return doc
 
     def _render(self, request: PageRequest) -> tuple[PageRequest, QImage | None, str] | None:
         """Runs on the pool: the image, or why there is none (a damaged page must not
@@ -93,19 +78,11 @@ class PageRenderer(QObject):
             return None
         self._wanted.discard(request)
         try:
-            with mupdf_lock:
-                page = self._document(request)[request.page]
-                rect = page.rect
-                if request.rotation % 180:
-                    rect = pymupdf.Rect(0, 0, rect.height, rect.width)
-                zoom = min(request.width / rect.width, request.height / rect.height)
-                matrix = pymupdf.Matrix(zoom, zoom).prerotate(request.rotation)
-                gray = request.grayscale
-                pix = page.get_pixmap(
-                    matrix=matrix, alpha=False, colorspace=pymupdf.csGRAY if gray else pymupdf.csRGB
-                )
-                fmt = QImage.Format.Format_Grayscale8 if gray else QImage.Format.Format_RGB888
-                image = QImage(pix.samples, pix.width, pix.height, pix.stride, fmt).copy()
+            size, samples = isolated(
+                render_page, request.path, request.kind, request.name, request.page,
+                request.width, request.height, request.rotation, request.grayscale,
+            )  # fmt: skip
+            image = _image(size, samples, request)
         except Exception as exc:  # failure_message logs it
             return request, None, failure_message(exc)
         return request, image, ""
@@ -122,3 +99,19 @@ class PageRenderer(QObject):
     def _lost(self, message: str) -> None:
         """Only if saying the outcome failed: no page to name, so views ignore it."""
         self.failed.emit(None, message)
+
+
+def _image(size: object, samples: bytes, request: PageRequest) -> QImage:
+    """The worker's pixels as an image, if they are what a page of that size holds."""
+    width, height, stride = (size.get(k) if isinstance(size, dict) else None
+                             for k in ("width", "height", "stride"))  # fmt: skip
+    channels = 1 if request.grayscale else 3
+    if not all(isinstance(v, int) and v > 0 for v in (width, height, stride)) or (
+        stride < width * channels or len(samples) != stride * height
+    ):
+        raise DocumentError(
+            QT_TRANSLATE_NOOP("FpsError", "{name}: this page could not be drawn."),
+            name=request.name,
+        )
+    fmt = QImage.Format.Format_Grayscale8 if request.grayscale else QImage.Format.Format_RGB888
+    return QImage(samples, width, height, stride, fmt).copy()

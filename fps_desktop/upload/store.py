@@ -333,10 +333,6 @@ class TaskStore:
             )
             return self._db.total_changes - before
 
-    def md5_of(self, task_id: str, rel: str) -> str | None:
-        rows = self._read("SELECT md5 FROM files WHERE task_id = ? AND rel = ?", (task_id, rel))
-        return rows[0][0] if rows else None
-
     # -- multipart -------------------------------------------------------------------------
     def start_multipart(self, task_id: str, seq: int, upload_id: str | None) -> None:
         """Remember (or forget) the multipart upload of a file; its old parts go."""

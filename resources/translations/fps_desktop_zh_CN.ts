@@ -372,12 +372,22 @@ cannot be printed: {reason}</source>
 <context>
     <name>FpsError</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="239"/>
+        <location filename="../../fps_desktop/config.py" line="198"/>
+        <source>Setting {key} cannot be “{value}”: allowed are {allowed}.</source>
+        <translation>设置项 {key} 不能是“{value}”：允许的值为 {allowed}。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/config.py" line="201"/>
+        <source>{file}: setting {key} cannot be “{value}”: allowed are {allowed}. It is ignored.</source>
+        <translation>{file}：设置项 {key} 不能是“{value}”：允许的值为 {allowed}。此值已被忽略。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/config.py" line="268"/>
         <source>Setting {key} needs a value of type {kind}.</source>
         <translation>设置项 {key} 需要 {kind} 类型的值。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="357"/>
+        <location filename="../../fps_desktop/config.py" line="388"/>
         <source>This computer has no password store (keyring), so the secret was not saved. Ask IT to enable one.</source>
         <translation>本机没有可用的密码存储（钥匙串），密钥未保存。请联系信息中心开启。</translation>
     </message>
@@ -407,7 +417,7 @@ cannot be printed: {reason}</source>
         <translation>“{text}” 不是本文档的有效页码范围（第 1 至 {count} 页）。请按 1-3, 5 的格式填写。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="199"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="294"/>
         <source>{name} is empty (0 bytes).</source>
         <translation>{name} 是空文件（0 字节）。</translation>
     </message>
@@ -442,37 +452,52 @@ cannot be printed: {reason}</source>
         <translation>{name} 是损坏的图片，无法打印。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="113"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="142"/>
+        <source>{name} took too long to read (more than {seconds} s) and is left out. Ask the sender for the file again.</source>
+        <translation>{name} 读取时间过长（超过 {seconds} 秒），已被略过。请让发送方重新提供文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/pdf.py" line="153"/>
+        <source>{name} stopped the program that reads it (a damaged or hostile file) and cannot be printed. Ask the sender for the file again.</source>
+        <translation>{name} 使读取它的程序中止（文件损坏或含恶意内容），无法打印。请让发送方重新提供文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/pdf.py" line="198"/>
+        <source>{name} is too large when unpacked: it holds far more than it shows (a compression bomb?). Ask the sender for the file again.</source>
+        <translation>{name} 解压后过大：其实际内容远超表面所见（疑似压缩炸弹）。请让发送方重新提供文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/pdf.py" line="208"/>
         <source>{name}: the seal could not be drawn — print it from an OFD reader.</source>
         <translation>{name}：印章无法绘制——请用 OFD 阅读器打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="208"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="303"/>
         <source>{name} is neither a PDF, an OFD nor a picture (JPG, PNG, TIFF, BMP, WebP, GIF, HEIC) and cannot be printed.</source>
         <translation>{name} 既不是 PDF、OFD，也不是图片（JPG、PNG、TIFF、BMP、WebP、GIF、HEIC），无法打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="227"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="322"/>
         <source>{name} is protected by a password. Ask the sender for an unprotected copy.</source>
         <translation>{name} 受密码保护。请让提交人提供未加密的文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="240"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="335"/>
         <source>{name} has no pages.</source>
         <translation>{name} 没有任何页面。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="262"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="357"/>
         <source>{name} holds a picture too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
         <translation>{name} 含有过大的图片，无法打印（{width} × {height} 像素）。请让发送方提供较小的扫描件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="301"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="407"/>
         <source>{name} is incomplete: the PDF is cut short (an interrupted download or copy). Ask the sender for the file again.</source>
         <translation>{name} 不完整：PDF 被截断（下载或复制中断）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="310"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="416"/>
         <source>{name} is a damaged PDF and cannot be printed. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的 PDF，无法打印。请让发送方重新提供文件。</translation>
     </message>
@@ -552,7 +577,7 @@ cannot be printed: {reason}</source>
         <translation>密钥至少需要 16 个字符。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/listener.py" line="119"/>
+        <location filename="../../fps_desktop/cli/listener.py" line="122"/>
         <source>“{url}” is not an FPS Desktop link.</source>
         <translation>“{url}” 不是 FPS Desktop 链接。</translation>
     </message>
@@ -914,54 +939,64 @@ cannot be printed: {reason}</source>
         <translation>所选的 {count} 个文件都无法打印：{names}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="51"/>
+        <location filename="../../fps_desktop/documents/models.py" line="53"/>
         <source>empty file</source>
         <translation>空文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="52"/>
+        <location filename="../../fps_desktop/documents/models.py" line="54"/>
         <source>damaged PDF</source>
         <translation>PDF 已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="53"/>
+        <location filename="../../fps_desktop/documents/models.py" line="55"/>
         <source>damaged OFD file</source>
         <translation>OFD 文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="54"/>
+        <location filename="../../fps_desktop/documents/models.py" line="56"/>
         <source>incomplete file</source>
         <translation>文件不完整</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="55"/>
+        <location filename="../../fps_desktop/documents/models.py" line="57"/>
         <source>password-protected</source>
         <translation>有密码保护</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="56"/>
+        <location filename="../../fps_desktop/documents/models.py" line="58"/>
         <source>damaged image</source>
         <translation>图片已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="57"/>
+        <location filename="../../fps_desktop/documents/models.py" line="59"/>
         <source>unsupported format</source>
         <translation>不支持的格式</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="58"/>
+        <location filename="../../fps_desktop/documents/models.py" line="60"/>
         <source>too large to print</source>
         <translation>过大无法打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="59"/>
+        <location filename="../../fps_desktop/documents/models.py" line="61"/>
         <source>no pages</source>
         <translation>没有页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="60"/>
+        <location filename="../../fps_desktop/documents/models.py" line="62"/>
         <source>seal not drawn</source>
         <translation>印章未绘出</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="63"/>
+        <source>too large when unpacked</source>
+        <translation>解压后过大</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/documents/models.py" line="64"/>
+        <source>took too long to read</source>
+        <translation>读取时间过长</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/upload/store.py" line="164"/>
@@ -977,6 +1012,11 @@ cannot be printed: {reason}</source>
         <location filename="../../fps_desktop/export/demo_data.py" line="86"/>
         <source>The database {database} on {host} holds tables demo-db did not create ({tables}). Nothing was changed. Point DB_NAME at another database, or add --replace to drop and refill these tables.</source>
         <translation>{host} 上的数据库 {database} 含有不是 demo-db 创建的表（{tables}）。未做任何更改。请将 DB_NAME 指向其他数据库，或加上 --replace 删除并重新填充这些表。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/renderer.py" line="113"/>
+        <source>{name}: this page could not be drawn.</source>
+        <translation>{name}：此页无法显示。</translation>
     </message>
 </context>
 <context>
@@ -1023,126 +1063,136 @@ cannot be printed: {reason}</source>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/history_view.py" line="59"/>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="60"/>
+        <source>An event this version does not know</source>
+        <translation>此版本无法识别的事件</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="62"/>
         <source>Received</source>
         <translation>已接收</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="69"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="72"/>
         <source>this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="70"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="73"/>
         <source>a fpsdesktop link</source>
         <translation>fpsdesktop 链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="71"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="74"/>
         <source>no Origin header (a program or a page)</source>
         <translation>无 Origin 头（某个程序或网页）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="72"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="75"/>
         <source>many other web sites</source>
         <translation>其他多个网站</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="79"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="82"/>
         <source>— {count} more times, {first} to {last}</source>
         <translation>— 又重复 {count} 次，{first} 至 {last}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="87"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="90"/>
         <source>Print requested</source>
         <translation>请求打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="88"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="91"/>
         <source>Refused: malformed request</source>
         <translation>已拒绝：请求格式错误</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="90"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="93"/>
         <source>Refused: wrong address (a web page tried a trick)</source>
         <translation>已拒绝：地址不正确（网页试图欺骗）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="91"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="94"/>
         <source>Refused: web site not allowed</source>
         <translation>已拒绝：网站不在允许列表中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="92"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="95"/>
         <source>Refused: not a valid GUID</source>
         <translation>已拒绝：不是有效的 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="93"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="96"/>
         <source>Refused: signing not set up on this computer</source>
         <translation>已拒绝：本机未设置签名密钥</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="94"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="97"/>
         <source>Refused: not signed</source>
         <translation>已拒绝：请求未签名</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="95"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="98"/>
         <source>Refused: signature expired (check the clocks)</source>
         <translation>已拒绝：签名已过期（请检查时钟）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="96"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="99"/>
         <source>Refused: wrong signature</source>
         <translation>已拒绝：签名错误</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="97"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="100"/>
         <source>Refused: sent twice (replayed)</source>
         <translation>已拒绝：重复发送（重放）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="98"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="101"/>
         <source>Refused: receiving was paused</source>
         <translation>已拒绝：接收已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="99"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="102"/>
         <source>Refused: printing from PBMS is off</source>
         <translation>已拒绝：未开启 PBMS 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="100"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="103"/>
         <source>Refused: wrong kind of request for that address</source>
         <translation>已拒绝：该地址不接受此类请求</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="101"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="104"/>
         <source>Refused: too many requests in a minute</source>
         <translation>已拒绝：一分钟内请求过多</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="102"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="105"/>
         <source>Refused: ambiguous request (a header sent twice?)</source>
         <translation>已拒绝：请求有歧义（某个头重复发送？）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="103"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="106"/>
         <source>Refused: signed before FPS Desktop started</source>
         <translation>已拒绝：签名早于 FPS Desktop 启动时间</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="104"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="107"/>
         <source>Refused: signed pushes cannot be recorded on disk</source>
         <translation>已拒绝：无法在磁盘上记录签名推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="105"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="108"/>
         <source>Failed inside FPS Desktop (see the log)</source>
         <translation>FPS Desktop 内部出错（请查看日志）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="87"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="90"/>
         <source>Opened</source>
         <translation>已打开</translation>
     </message>
@@ -1300,7 +1350,7 @@ cannot be printed: {reason}</source>
     </message>
     <message>
         <location filename="../../fps_desktop/documents/workspace.py" line="78"/>
-        <location filename="../../fps_desktop/printing/job.py" line="119"/>
+        <location filename="../../fps_desktop/printing/job.py" line="120"/>
         <source>Merge files ({count})</source>
         <translation>合并 {count} 个文件</translation>
     </message>
@@ -1330,12 +1380,12 @@ cannot be printed: {reason}</source>
         <translation>导出上传清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="159"/>
+        <location filename="../../fps_desktop/printing/job.py" line="162"/>
         <source>Sheets printed: {sheets}</source>
         <translation>已打印 {sheets} 张</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="165"/>
+        <location filename="../../fps_desktop/printing/job.py" line="168"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
@@ -1355,7 +1405,7 @@ cannot be printed: {reason}</source>
         <translation>上传到 OSS</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="387"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="392"/>
         <source>Export invoices of {guid}</source>
         <translation>导出 {guid} 的发票</translation>
     </message>
@@ -1373,249 +1423,249 @@ cannot be printed: {reason}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="88"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="93"/>
         <source>Document</source>
         <translation>单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="99"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="104"/>
         <source>Type or paste a document GUID</source>
         <translation>输入或粘贴单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="104"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="109"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="109"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="114"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="112"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="117"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="117"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="122"/>
         <source>Merge &amp;&amp; Save</source>
         <translation>合并并保存</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="122"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="127"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="127"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="132"/>
         <source>Go to GUID box</source>
         <translation>转到 GUID 输入框</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="133"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="138"/>
         <source>Fit width</source>
         <translation>适合宽度</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="135"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="140"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="136"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="141"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="137"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="142"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="217"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="222"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="225"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="230"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="230"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="235"/>
         <source>Export invoice list…</source>
         <translation>导出发票清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="233"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="238"/>
         <source>Open cache folder</source>
         <translation>打开缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="234"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="239"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="236"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="241"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="239"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="244"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="243"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="248"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="244"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="249"/>
         <source>Invoice export…</source>
         <translation>发票数据导出…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="245"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="250"/>
         <source>Upload to OSS…</source>
         <translation>上传到 OSS…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="246"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="251"/>
         <source>History…</source>
         <translation>历史记录…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="247"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="252"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="248"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="253"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="249"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="254"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="267"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="272"/>
         <source>Could not open “{text}”: {reason}</source>
         <translation>无法打开“{text}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="280"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="285"/>
         <source>Sent by {origin}</source>
         <translation>由 {origin} 推送</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="331"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="336"/>
         <source>%n cannot be printed</source>
         <translation>
             <numerusform>%n 个无法打印</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="361"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="366"/>
         <source>invoices total {amount}</source>
         <translation>发票合计 {amount}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="365"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="370"/>
         <source>Duplicates not checked: {reason}</source>
         <translation>未检查重复报销：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="377"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="382"/>
         <source>Export invoice list</source>
         <translation>导出发票清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="377"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="382"/>
         <source>Excel files (*.xlsx)</source>
         <translation>Excel 文件 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="409"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="414"/>
         <source>Page {n} / {count}</source>
         <translation>第 {n} / {count} 页</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="277"/>
         <location filename="../../fps_desktop/ui/main_window.py" line="282"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="287"/>
         <source>Opening {guid}…</source>
         <translation>正在打开 {guid}…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="138"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="143"/>
         <source>Rotate right</source>
         <translation>向右旋转</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="139"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="144"/>
         <source>Rotate left</source>
         <translation>向左旋转</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="329"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="334"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="435"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="440"/>
         <source>Save merged PDF</source>
         <translation>保存合并后的 PDF</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="469"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="474"/>
         <source>Invoice claimed before</source>
         <translation>发票已报销过</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="470"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="475"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>此 GUID 中有 %n 张发票已报销过：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="473"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="478"/>
         <source>Print anyway? Your answer is written to the audit log.</source>
         <translation>仍要打印吗？您的选择将记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="474"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="479"/>
         <source>Print anyway</source>
         <translation>仍然打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="512"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="517"/>
         <source>Open a document GUID</source>
         <translation>打开单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="513"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="518"/>
         <source>Type or paste a GUID above, or let PBMS send one.</source>
         <translation>在上方输入或粘贴 GUID，或由 PBMS 推送。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="516"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="521"/>
         <source>Demo documents to try:</source>
         <translation>可以试用的演示单据：</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="537"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="542"/>
         <source>Could not open {guid}: {reason}</source>
         <translation>无法打开 {guid}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="564"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="569"/>
         <source>{name} {version}
 Finance Print Station</source>
         <translation>{name} {version}
@@ -1803,12 +1853,12 @@ Finance Print Station</source>
 <context>
     <name>Secrets</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="284"/>
+        <location filename="../../fps_desktop/config.py" line="315"/>
         <source>Kept in the system password store (keyring), never in the settings file.</source>
         <translation>保存在系统密码库（keyring）中，不会写入设置文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="287"/>
+        <location filename="../../fps_desktop/config.py" line="318"/>
         <source>This computer has no password store (keyring): the secret is kept only until FPS Desktop closes. Ask IT to enable one.</source>
         <translation>此电脑没有密码库（keyring）：密钥只保留到 FPS Desktop 关闭为止。请联系 IT 启用密码库。</translation>
     </message>

@@ -109,6 +109,41 @@ def bomb_pdf(side: int = 40_000) -> bytes:
     return doc.tobytes()
 
 
+def jbig2_bomb_pdf(side: int = 100_000, streams: int = 3, stripes: int = 20_000) -> bytes:
+    """One page whose content streams are JBIG2 pictures (pdf.js's ``bomb_giant.pdf``):
+    each ``side`` × ``side`` pixels, 1.25 GB once decoded, a few dozen KB on disk.
+
+    Each stream is a JBIG2 page-information segment and an immediate generic region
+    whose arithmetic-coded data (``ff 7f`` repeated) never ends the region early, so a
+    decoder allocates the whole page and walks every pixel of it.
+    """
+    coded = b"\xff\x7f" * stripes + b"\xac"
+    region = (
+        struct.pack(">IIIIB", side, side, 0, 0, 0)  # region: width, height, x, y, combine
+        + b"\x00"  # generic region flags: arithmetic coding, template 0
+        + bytes([3, 0xFF, 0xFD, 0xFF, 2, 0xFE, 0xFE, 0xFE])  # template 0's standard AT pixels
+        + coded
+    )
+    page_info = struct.pack(">IIIIBH", side, side, 0, 0, 1, 0)
+
+    def segment(number: int, kind: int, data: bytes) -> bytes:
+        return struct.pack(">IBBBI", number, kind, 0, 1, len(data)) + data
+
+    jbig2 = segment(0, 48, page_info) + segment(1, 38, region)
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((50, 700), "A JBIG2 decompression bomb", fontsize=20)
+    contents = page.get_contents()
+    for _ in range(streams):
+        xref = doc.get_new_xref()
+        doc.update_object(xref, "<<>>")
+        doc.update_stream(xref, jbig2, compress=False)
+        doc.xref_set_key(xref, "Filter", "/JBIG2Decode")
+        contents.append(xref)
+    doc.xref_set_key(page.xref, "Contents", "[" + " ".join(f"{x} 0 R" for x in contents) + "]")
+    return doc.tobytes()
+
+
 def form_pdf(
     value: str = "Paid 1,280.00", need_appearances: bool = True, printed: bool = True
 ) -> bytes:

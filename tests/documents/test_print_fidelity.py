@@ -18,6 +18,7 @@ from PIL import Image, ImageChops, ImageOps, ImageStat
 
 from fps_desktop.documents.merge import merge_files
 from fps_desktop.documents.models import FileKind, Problem
+from fps_desktop.documents.pdf import DECODERS
 from fps_desktop.errors import DocumentError
 from tests.documents import makers
 from tests.documents.conftest import GUID, fetch, invoice_bytes
@@ -379,3 +380,40 @@ def test_an_ofd_cached_when_ofd_was_unknown_is_printable_without_a_refresh(cache
     (cache.manifests / f"{GUID}.json").write_text(json.dumps(stale), encoding="utf-8")
     again = cache.cached(GUID).files[0]
     assert (again.kind, again.printable, again.pages) == (FileKind.OFD, True, 1)
+
+
+@pytest.mark.unix_only("the peak memory is read from /proc; the memory cap is RLIMIT_AS")
+def test_a_jbig2_bomb_is_refused_as_too_large_and_the_invoice_beside_it_prints(tmp_path):
+    """pdf.js's bomb_giant.pdf: three JBIG2 content streams of 1.25 GB each. Decoded in a
+    worker under its cap; the app's own peak stays that of an ordinary GUID."""
+    (tmp_path / GUID).mkdir()
+    (tmp_path / GUID / "bomb.pdf").write_bytes(makers.jbig2_bomb_pdf())
+    (tmp_path / GUID / "发票_1.pdf").write_bytes(invoice_bytes())
+    script = (
+        "import re, sys\n"
+        "from pathlib import Path\n"
+        "from fps_desktop.documents.cache import DocumentCache\n"
+        "from fps_desktop.documents.sources import FolderSource\n"
+        "root = Path(sys.argv[1])\n"
+        f"files = DocumentCache(root / 'cache').fetch({GUID!r}, FolderSource(root)).files\n"
+        "status = Path('/proc/self/status').read_text()\n"
+        "peak = int(re.search(r'VmHWM:\\s+(\\d+)', status).group(1)) // 1024\n"
+        "print(*[f'{f.name}:{f.pages}:{f.problem_kind}' for f in files], peak)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True,
+        timeout=120, cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    *files, peak_mb = result.stdout.split()
+    assert sorted(files) == ["bomb.pdf:0:too-large-unpacked", "发票_1.pdf:1:"]
+    assert int(peak_mb) < 300  # the bomb unpacks to 3.75 GB
+
+
+def test_a_file_that_takes_too_long_to_read_is_named_so(cache, share, monkeypatch):
+    """A bomb small enough for the memory cap still takes seconds of decoding."""
+    monkeypatch.setattr(DECODERS, "time_limit", 0.5)
+    item = fetched(cache, share, "slow.pdf", makers.jbig2_bomb_pdf(side=40_000, streams=1))
+    assert item.problem_kind == Problem.TOO_SLOW
+    assert not item.printable
+    assert item.problem_error().message.startswith("slow.pdf took too long to read")

@@ -68,3 +68,23 @@ def test_refusals_older_versions_wrote_as_local_are_not_shown_as_this_computer(q
         "no Origin header (a program or a page)",
         "this computer",
     ]
+
+
+def test_an_event_this_version_does_not_know_shows_as_other(qtbot, capsys):
+    """A newer version's event, a line with no event and damage that still parses."""
+    from fps_desktop.cli import main
+
+    audit = AuditLog(Paths.default())
+    audit.record_push("https://pbms.example.edu", GUID, True)
+    with audit.path.open("a", encoding="utf-8") as log:
+        log.write('{"time": "2026-12-05 09:00:00", "event": "reprint", "guid": null}\n')
+        log.write('{"time": "2026-12-05 09:00:01"}\n')
+        log.write('["not", "an", "entry"]\n')
+    view = HistoryView(Paths.default())
+    qtbot.addWidget(view)
+    assert [row[1:3] for row in rows(view)] == [["Other", "—"], ["Other", "—"], ["Received", GUID]]
+    assert main(["history"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split()[2] for line in out] == ["other", "other", "push"]
+    assert main(["history", "--json"]) == 0
+    assert '"event": "reprint"' in capsys.readouterr().out  # as written

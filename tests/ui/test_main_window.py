@@ -71,3 +71,22 @@ def test_dragged_order_is_the_merge_order(qtbot, window):
         invoices.model().moveRow(QModelIndex(), 1, QModelIndex(), 0)
     names = [f.name for f in window.file_list.selected_files()]
     assert first.startswith(names[1]) and second.startswith(names[0])
+
+
+@pytest.mark.allow_log_warnings
+def test_a_setting_refused_in_the_site_file_is_said_in_the_window(qtbot, tmp_path, fps_home):
+    import json
+
+    from fps_desktop.config import Paths, Settings
+    from fps_desktop.ui.job_queue import JobQueue
+    from fps_desktop.ui.main_window import MainWindow
+
+    site = tmp_path / "site.json"
+    site.write_text(json.dumps({"invoices.register": "MySQL"}), encoding="utf-8")
+    window = MainWindow(Settings(Paths.default(), site_files=[site]), JobQueue())
+    qtbot.addWidget(window)
+    window.show()
+    assert window.notice_label.isVisible()
+    assert "setting invoices.register cannot be “MySQL”: allowed are sqlite, mysql" in (
+        window.notice_label.text()
+    )

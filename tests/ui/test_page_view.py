@@ -55,3 +55,27 @@ def test_a_page_that_cannot_be_drawn_says_why(qtbot, tmp_path):
     with qtbot.waitSignal(view.painted, timeout=30_000):
         view.show_page(_ref(good, "good.pdf"))
     assert not view.label.pixmap().isNull()
+
+
+def test_a_page_that_takes_too_long_to_draw_costs_that_page_only(qtbot, tmp_path, monkeypatch):
+    """Pages are drawn in the decoder workers: one past the time limit is named so, its
+    worker is replaced and the next page draws."""
+    from fps_desktop.documents.pdf import DECODERS
+    from tests.documents import makers
+
+    slow = tmp_path / "slow.pdf"
+    slow.write_bytes(makers.bomb_pdf())  # a 40,000² picture: seconds of decoding
+    view = _view(qtbot)
+    monkeypatch.setattr(DECODERS, "time_limit", 0.3)
+    with qtbot.waitSignal(view.painted, timeout=30_000):
+        view.show_page(_ref(slow, "slow.pdf"))
+    assert "slow.pdf took too long to read" in view.label.text()
+
+    monkeypatch.setattr(DECODERS, "time_limit", 60)
+    good = tmp_path / "good.pdf"
+    doc = pymupdf.open()
+    doc.new_page()
+    doc.save(good)
+    with qtbot.waitSignal(view.painted, timeout=30_000):
+        view.show_page(_ref(good, "good.pdf"))
+    assert not view.label.pixmap().isNull()

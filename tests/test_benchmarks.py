@@ -1,0 +1,32 @@
+"""Each benchmark's quick mode runs here, so a benchmark never rots unseen."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.unix_only("the app's peak memory is read from /proc")
+def test_the_bomb_benchmark_runs_and_the_bomb_is_refused():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_bomb.py"), "--quick"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "bomb_giant.pdf=too-large-unpacked" in result.stdout
+    assert "ordinary 5-file GUID first open" in result.stdout
+
+
+@pytest.mark.unix_only("resident memory, threads and descriptors are read from /proc")
+def test_the_soak_benchmark_runs_and_every_push_is_answered():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_soak.py"), "--quick"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("15 pushes: resident memory")
