@@ -138,7 +138,8 @@ def run_merge(args: argparse.Namespace, settings: Settings) -> int:
 def run_print(args: argparse.Namespace, settings: Settings) -> int:
     from fps_desktop.audit import AuditLog
     from fps_desktop.printing.job import clerk_name, ensure_gui_application, print_job
-    from fps_desktop.printing.spooler import PrinterOptions
+    from fps_desktop.printing.os_queue import COMPLETED, REASONS
+    from fps_desktop.printing.spooler import PrinterOptions, unhonoured
 
     cache, manifest = _fetch(args, settings)
     options = PrinterOptions(
@@ -155,7 +156,14 @@ def run_print(args: argparse.Namespace, settings: Settings) -> int:
         order.duplicates_confirmed = [row.fields.file for row in order.cover.duplicate_rows]
         for name in order.duplicates_confirmed:
             print(f"warning: {name}: claimed before, printed anyway", file=sys.stderr)
+    for said in unhonoured(options):
+        print(f"warning: {said}", file=sys.stderr)
     job = print_job(cache, order, AuditLog(settings.paths), settings=settings)
     printed = run_in_terminal(job).data
-    print(f"{printed.sheets} sheets sent to {args.to_pdf or args.printer or 'the default printer'}")
+    where = args.to_pdf or args.printer or "the default printer"
+    queued = f" (job {printed.job_id}: {printed.state.state})" if printed.job_id else ""
+    print(f"{printed.sheets} sheets sent to {where}{queued}")
+    if printed.state.state != COMPLETED:
+        reason = REASONS.get(printed.state.reason, printed.state.reason)
+        print(f"warning: not printed yet, {printed.state.state}: {reason}", file=sys.stderr)
     return _report_problems(manifest, printed.skipped, args.strict)
