@@ -99,6 +99,15 @@ class AuditLog:
              "reason": reason, "print_id": print_id, "job_id": job_id}
         )  # fmt: skip
 
+    def record_refused(self, guid: str, via: str, printer: str, reason: str,
+                       files: list[str] = (), user: str = "") -> None:  # fmt: skip
+        """A print that did not start (claimed invoices, paused, no such printer...)."""
+        self._append(
+            {"event": "print", "guid": guid, "files": list(files), "sheets": 0,
+             "printer": printer or "default", "user": user, "via": via, "state": "refused",
+             "reason": reason}
+        )  # fmt: skip
+
     def entries(self, limit: int = 500) -> list[dict]:
         """The newest ``limit`` entries, newest first, across rotated files; damage skipped.
 

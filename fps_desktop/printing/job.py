@@ -136,14 +136,6 @@ def cover_pdf(order: PrintOrder) -> bytes:
 def printed_invoices(order: PrintOrder) -> InvoiceList:
     """The order's invoice list cut to the files that print: the cover lists and sums only
     those, each invoice once (its first printed form counts)."""
-    if order.cover.guid != order.guid:
-        raise PrintError(
-            QT_TRANSLATE_NOOP(
-                "FpsError", "The cover sheet belongs to GUID {other}, the print to {guid}."
-            ),
-            other=order.cover.guid,
-            guid=order.guid,
-        )
     printing = {f.name for f in order.files if f.printable}
     rows, seen = [], set()
     for row in order.cover.rows:
