@@ -76,6 +76,7 @@ class PrintOrder:
     duplicates_confirmed: list[str] = field(default_factory=list)  # files printed despite it
     print_id: str = field(default_factory=new_print_id)
     user: str = field(default_factory=lambda: clerk_name())
+    left_out: list[CachedFile] = field(default_factory=list)  # chosen, but cannot print
 
     @property
     def title(self) -> str:

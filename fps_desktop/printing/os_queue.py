@@ -25,6 +25,15 @@ from fps_desktop.printing import ipp
 QUEUED, PRINTING, HELD, COMPLETED, CANCELLED, FAILED, REFUSED = (
     "queued", "printing", "held", "completed", "cancelled", "failed", "refused")  # fmt: skip
 FINAL = (COMPLETED, CANCELLED, FAILED, REFUSED)
+STATE_WORDS = {
+    QUEUED: QT_TRANSLATE_NOOP("Printing", "queued"),
+    PRINTING: QT_TRANSLATE_NOOP("Printing", "printing"),
+    HELD: QT_TRANSLATE_NOOP("Printing", "held"),
+    COMPLETED: QT_TRANSLATE_NOOP("Printing", "completed"),
+    CANCELLED: QT_TRANSLATE_NOOP("Printing", "cancelled"),
+    FAILED: QT_TRANSLATE_NOOP("Printing", "failed"),
+    REFUSED: QT_TRANSLATE_NOOP("Printing", "refused"),
+}
 FOLLOW_SECONDS = 600.0  # a job still queued after this is reported as queued
 
 # The print system's reasons a clerk can act on, in words (the "Printing" context).

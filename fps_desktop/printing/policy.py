@@ -104,4 +104,5 @@ def make_order(
         guid, printing, options or PrinterOptions(), layout, page_ranges, via,
         cover=listing if cover and listing is not None else None,
         duplicates_confirmed=[r.fields.file for r in claimed],
+        left_out=[f for f in files if not f.printable and not f.is_data],
     )  # fmt: skip

@@ -45,7 +45,7 @@ from fps_desktop.errors import FpsError
 from fps_desktop.jobs import CancelToken
 from fps_desktop.printing.job import PrintOrder, cover_pdf
 from fps_desktop.printing.preview import SheetPreview
-from fps_desktop.printing.spooler import PrinterOptions
+from fps_desktop.printing.spooler import PrinterOptions, unhonoured
 from fps_desktop.ui.job_queue import run_task
 from fps_desktop.ui.page_view import PageRef, PageView, ZoomMode
 from fps_desktop.ui.renderer import PageRenderer
@@ -114,6 +114,9 @@ class PrintDialog(QDialog):
         self.problem_label.setStyleSheet("color: #b00020;")
         self.summary_label = QLabel(self)
         self.summary_label.setWordWrap(True)
+        self.caveat_label = QLabel(self)  # what the chosen printer cannot do, said before
+        self.caveat_label.setWordWrap(True)
+        self.caveat_label.setStyleSheet("color: #8a4b00;")
         self.busy = QProgressBar(self)
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)
@@ -135,6 +138,7 @@ class PrintDialog(QDialog):
         form.addRow("", self.cover_check)
         form.addRow(self.busy)
         form.addRow(self.summary_label)
+        form.addRow(self.caveat_label)
         form.addRow(self.problem_label)
 
         self.renderer = PageRenderer(self)
@@ -200,6 +204,8 @@ class PrintDialog(QDialog):
         self.layout_box.currentIndexChanged.connect(self._rebuild)
         self.pages_edit.textChanged.connect(self._rebuild_timer.start)
         self.gray_check.toggled.connect(self._regray)
+        for box in (self.duplex_check, self.gray_check):
+            box.toggled.connect(self._say_caveats)
         self.cover_check.toggled.connect(self._rebuild)
         self.printer_box.currentIndexChanged.connect(self._load_remembered)
         self.properties_button.clicked.connect(self._native_properties)
@@ -223,6 +229,20 @@ class PrintDialog(QDialog):
         layout = remembered.get("layout", self.settings.get("print.layout"))
         index = self.layout_box.findData(layout)
         self.layout_box.setCurrentIndex(max(index, 0))
+        self._say_caveats()
+
+    def _say_caveats(self) -> None:
+        name = self._printer_name()
+        if name == PDF_TARGET:
+            self.caveat_label.clear()
+            return
+        options = PrinterOptions(printer=name, duplex=self.duplex_check.isChecked(),
+                                 grayscale=self.gray_check.isChecked())  # fmt: skip
+        try:
+            said = [QCoreApplication.translate("Printing", text) for text in unhonoured(options)]
+        except FpsError as exc:  # the printer went away since the list was made
+            said = [exc.translated(QCoreApplication.translate)]
+        self.caveat_label.setText("\n".join(said))
 
     # -- preparing the sheets ---------------------------------------------------------------
 
@@ -231,7 +251,7 @@ class PrintDialog(QDialog):
         self._stop_building()
         self._built.clear()
         self.problem_label.clear()
-        left_out = [item.name for item in self.order.files if not item.printable]
+        left_out = [item.name for item in self.order.left_out]
         if left_out:
             self.problem_label.setText(
                 self.tr("Left out because they cannot be printed: {names}").format(
@@ -372,7 +392,6 @@ class PrintDialog(QDialog):
         )
         self.order = replace(
             self.order,
-            files=[item for item in self.order.files if item.printable],
             options=options,
             layout=self.current_layout(),
             page_ranges=self.pages_edit.text().strip(),
