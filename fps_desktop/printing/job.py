@@ -13,6 +13,7 @@ import getpass
 import logging
 import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -181,8 +182,11 @@ def print_job(
     order: PrintOrder,
     audit: AuditLog,
     settings: Settings | None = None,
+    on_state: Callable[[QueueState, int], None] | None = None,
 ) -> Job:
     """Build ``order``'s print-ready PDF, hand it to the print system, follow it, audit it.
+
+    ``on_state(state, queue job id)`` hears each state the print system reports.
 
     The audit records what the print system said: refused, held (paused, out of
     paper...), completed, failed or cancelled, with its reason. With ``settings`` the
@@ -226,11 +230,15 @@ def print_job(
 
                 def report(now: QueueState) -> None:
                     progress(sheets, sheets, now.state)
+                    if on_state is not None:
+                        on_state(now, job_id)
 
                 state = follow(os_queue(), submitted, cancel, report)
         if settings is not None and order.options.to_pdf is not None:
             _record_printed(settings, order, printed)
         record(sheets, state, job_id)
+        if on_state is not None:
+            on_state(state, job_id)
         if state.state == CANCELLED and cancel.cancelled:
             raise Cancelled()
         if state.state in (CANCELLED, FAILED):

@@ -91,6 +91,14 @@ class CupsQueue:
         except ipp.IppError as exc:
             raise _refusal("", exc) from exc
 
+    def exists(self, printer: str) -> bool:
+        """The printer (the default one when not named) is there to print to."""
+        try:
+            return bool(self.client.printer(printer, ["printer-name"]) if printer
+                        else self.client.default_printer())  # fmt: skip
+        except ipp.IppError:
+            return False
+
     def submit(self, printer: str, pdf: Path, title: str, copies: int, duplex: bool,
                grayscale: bool) -> Submitted:  # fmt: skip
         """Hand ``pdf`` to ``printer``; a refusal raises ``PrintError`` with the reason."""

@@ -14,12 +14,18 @@ build their order here, so they print, ask and record alike:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from fps_desktop.audit import AuditLog
 from fps_desktop.config import Settings
+from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.models import CachedFile, FileKind, Layout, Manifest
-from fps_desktop.errors import QT_TRANSLATE_NOOP, PrintError
+from fps_desktop.documents.workspace import fetch_job, source_from_settings
+from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError, PrintError
 from fps_desktop.invoices.listing import InvoiceList, InvoiceRow, invoices_job
-from fps_desktop.jobs import CancelToken, Progress, no_progress
-from fps_desktop.printing.job import PrintOrder, clerk_name
+from fps_desktop.jobs import CancelToken, Job, JobResult, Progress, no_progress
+from fps_desktop.printing.job import PrintOrder, QueueFailed, clerk_name, print_job
+from fps_desktop.printing.os_queue import FAILED, REFUSED, QueueState, Refused
 from fps_desktop.printing.spooler import PrinterOptions
 
 FORM_RANK = {FileKind.PDF: 0, FileKind.OFD: 1, FileKind.XML: 2}  # which form of an invoice prints
@@ -106,3 +112,54 @@ def make_order(
         duplicates_confirmed=[r.fields.file for r in claimed],
         left_out=[f for f in files if not f.printable and not f.is_data],
     )  # fmt: skip
+
+
+def requested_print_job(
+    settings: Settings,
+    cache: DocumentCache,
+    guid: str,
+    options: PrinterOptions,
+    layout: Layout,
+    confirmed: bool,
+    print_id: str,
+    on_state: Callable[[str, str, int], None],
+    via: str = "pbms",
+) -> Job:
+    """A print asked for by a request (PBMS): fetch, read, apply the policy, print, follow.
+
+    It runs at once and only once; ``on_state(state, reason, queue job)`` says each step
+    to whoever asked. A GUID that does not open, claimed invoices not confirmed, or a
+    refusal of the print system end it as refused, in the audit log too.
+    """
+    audit = AuditLog(settings.paths)
+
+    def run(progress: Progress, cancel: CancelToken) -> JobResult:
+        try:
+            manifest = fetch_job(cache, source_from_settings(settings), guid).run(
+                progress, cancel).data  # fmt: skip
+            listing = read_invoices(settings, manifest, cache.blob_path, progress, cancel)
+            printable = [f for f in manifest.files if f.printable]
+            others = other_forms(printable, listing)
+            order = make_order(guid, [f for f in printable if f.name not in others], listing,
+                               via=via, options=options, layout=layout, confirmed=confirmed,
+                               cover=settings.get("print.cover_sheet"))  # fmt: skip
+            order.print_id = print_id
+        except FpsError as exc:
+            on_state(REFUSED, exc.message, 0)
+            reason = "claimed_before" if isinstance(exc, ClaimedBefore) else exc.message
+            audit.record_refused(guid, via, options.printer, reason,
+                                 getattr(exc, "files", []), clerk_name())  # fmt: skip
+            raise
+
+        def report(state: QueueState, job_id: int) -> None:
+            on_state(state.state, state.detail or state.reason, job_id)
+
+        try:
+            result = print_job(cache, order, audit, settings, report).run(progress, cancel)
+        except FpsError as exc:
+            said = exc.state.state if isinstance(exc, QueueFailed) else FAILED
+            on_state(REFUSED if isinstance(exc, Refused) else said, exc.message, 0)
+            raise
+        return result
+
+    return Job(QT_TRANSLATE_NOOP("Jobs", "Print {guid} for PBMS"), run, "print", {"guid": guid})

@@ -71,6 +71,18 @@ class WindowsQueue:
         finally:
             self.spool.ClosePrinter(handle)
 
+    def exists(self, printer: str) -> bool:
+        """The printer is there to print to (not named: the system default, if any)."""
+        if not printer:
+            size = wintypes.DWORD(0)
+            self.spool.GetDefaultPrinterW(None, ctypes.byref(size))
+            return size.value > 0
+        try:
+            self.spool.ClosePrinter(self._open(printer))
+        except OSError:
+            return False
+        return True
+
     def find(self, printer: str, title: str) -> Submitted | None:
         """The job Qt just spooled under ``title``, when the spooler still lists it."""
         for job in self._jobs(printer):
