@@ -57,6 +57,7 @@ class CupsServer:
     def start(self) -> CupsServer:
         for folder in ("conf/ppd", "spool", "cache", "state", "log"):
             (self.root / folder).mkdir(parents=True, exist_ok=True)
+        self.root.chmod(0o755)  # filters run as lp and read the queue's PPD in here
         (self.root / "conf" / "cupsd.conf").write_text(
             f"Listen {self.socket_path}\nLogLevel info\nWebInterface No\nBrowsing No\n"
             "DefaultAuthType None\nMaxJobs 0\nPreserveJobHistory Yes\n"
