@@ -212,9 +212,9 @@ def print_job(
                 reason=state.detail or state.reason, print_id=order.print_id, job_id=job_id,
             )  # fmt: skip
 
+        submitted = None
         if order.options.to_pdf is not None:
             sheets = spool(pdf, printer, order.options.grayscale, progress, cancel)
-            state, job_id = QueueState(COMPLETED), 0
         else:
             try:
                 sheets, submitted = spool_to_system(pdf, order.options, order.title, progress,
@@ -222,23 +222,20 @@ def print_job(
             except Refused as exc:
                 record(0, QueueState(REFUSED, exc.reason, exc.message))
                 raise
-            job_id = submitted.job_id if submitted else 0
-            if settings is not None:
-                _record_printed(settings, order, printed)
-            state = QueueState(COMPLETED)
-            if submitted is not None:
-
-                def report(now: QueueState) -> None:
-                    progress(sheets, sheets, now.state)
-                    if on_state is not None:
-                        on_state(now, job_id)
-
-                state = follow(os_queue(), submitted, cancel, report)
-        if settings is not None and order.options.to_pdf is not None:
+        job_id = submitted.job_id if submitted else 0
+        if settings is not None:  # the print system took it: the invoices are claimed
             _record_printed(settings, order, printed)
+
+        def report(now: QueueState) -> None:
+            progress(sheets, sheets, now.state)
+            if on_state is not None:
+                on_state(now, job_id)
+
+        state = QueueState(COMPLETED)
+        if submitted is not None:
+            state = follow(os_queue(), submitted, cancel, report)
         record(sheets, state, job_id)
-        if on_state is not None:
-            on_state(state, job_id)
+        report(state)  # the last word, also for a print that needed no following
         if state.state == CANCELLED and cancel.cancelled:
             raise Cancelled()
         if state.state in (CANCELLED, FAILED):
