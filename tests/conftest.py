@@ -64,8 +64,8 @@ def memory_keyring(monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def cups():
-    """This test process's own CUPS scheduler; each test adds the queues it needs."""
+def cups_scheduler():
+    """This test process's own CUPS scheduler, started once."""
     from tests import cups_server
 
     if not cups_server.available():
@@ -75,6 +75,14 @@ def cups():
     server = cups_server.CupsServer(CUPS_SOCKET).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def cups(cups_scheduler):
+    """The scheduler; the queues a test adds are deleted after it, so no other test sees
+    a printer it did not ask for (a print dialog would preselect it)."""
+    yield cups_scheduler
+    cups_scheduler.remove_queues()
 
 
 @pytest.fixture

@@ -53,6 +53,7 @@ class CupsServer:
         self.root = socket_path.parent
         self.process: subprocess.Popen | None = None
         self._names = 0
+        self.queues: list[str] = []
 
     def start(self) -> CupsServer:
         for folder in ("conf/ppd", "spool", "cache", "state", "log"):
@@ -120,7 +121,16 @@ class CupsServer:
                 kept = [line for line in lines if "Duplex" not in line]
                 ppd.write_text("".join(kept), encoding="latin-1")
         self.run("lpadmin", "-p", name, "-E", "-v", "file:///dev/null", "-P", str(ppd))
+        self.queues.append(name)
         return name
+
+    def remove_queues(self) -> None:
+        """Delete every queue added so far (one already deleted by its test is skipped)."""
+        present = set(self.run("lpstat", "-e").split())
+        for name in self.queues:
+            if name in present:
+                self.run("lpadmin", "-x", name)
+        self.queues.clear()
 
     def jobs(self, queue: str) -> list[dict[str, str]]:
         """Every job of ``queue`` as the scheduler reports it, oldest first."""
