@@ -4,7 +4,7 @@
 <context>
     <name>FileList</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="168"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="176"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n page</numerusform>
@@ -15,7 +15,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="328"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="330"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n file</numerusform>
@@ -23,7 +23,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="330"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="332"/>
         <source>%n cannot be printed</source>
         <translation>
             <numerusform>%n cannot be printed</numerusform>
@@ -31,7 +31,15 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="469"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="471"/>
+        <source>Printed: %n sheet(s)</source>
+        <translation>
+            <numerusform>Printed: %n sheet</numerusform>
+            <numerusform>Printed: %n sheets</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/main_window.py" line="487"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>%n invoice of this GUID was claimed before:</numerusform>
@@ -50,7 +58,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="254"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="274"/>
         <source>%n sheet(s) of A4</source>
         <translation>
             <numerusform>%n sheet of A4</numerusform>
