@@ -35,7 +35,7 @@ Band = tuple[QRectF, QImage, bytes]
 
 @dataclass
 class PrinterOptions:
-    """The clerk's choices in the print dialog; remembered per printer."""
+    """The clerk's choices in the print dialog; remembered per printer, but for copies."""
 
     printer: str = ""  # empty: the system default printer
     to_pdf: Path | None = None
@@ -45,7 +45,9 @@ class PrinterOptions:
     dpi: int = MAX_DPI
 
     def remembered(self) -> dict:
-        return {"copies": self.copies, "duplex": self.duplex, "grayscale": self.grayscale}
+        """What the dialog offers again next time; copies are not carried over (IT may set
+        a printer's copies in the site file)."""
+        return {"duplex": self.duplex, "grayscale": self.grayscale}
 
 
 def printer_info(name: str) -> QPrinterInfo | None:

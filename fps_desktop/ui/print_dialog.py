@@ -88,7 +88,10 @@ class PrintDialog(QDialog):
             if not allowed or name in allowed:
                 self.printer_box.addItem(name, name)
         self.printer_box.addItem(self.tr("Save as PDF file…"), PDF_TARGET)
-        index = self.printer_box.findData(default) if default else -1
+        last = settings.get("print.last_printer")
+        index = self.printer_box.findData(last) if last else -1
+        if index < 0:
+            index = self.printer_box.findData(default) if default else -1
         self.printer_box.setCurrentIndex(max(index, 0))
         self.properties_button = QPushButton(self.tr("Properties…"), self)
         self.layout_box = QComboBox(self)
@@ -397,6 +400,10 @@ class PrintDialog(QDialog):
             page_ranges=self.pages_edit.text().strip(),
         )
         remembered = dict(self.settings.get("print.printers"))
-        remembered[name] = {**options.remembered(), "layout": self.current_layout().value}
+        kept = {k: v for k, v in remembered.get(name, {}).items() if k == "copies"}  # IT's
+        remembered[name] = {**kept, **options.remembered(), "layout": self.current_layout().value}
         self.settings.set("print.printers", remembered)
+        self.settings.set("print.last_printer", name)
+        if self._cover is not None:
+            self.settings.set("print.cover_sheet", self.cover_check.isChecked())
         self.accept()

@@ -1,6 +1,7 @@
 """Printing into a real CUPS scheduler: what the queue holds is what the app says and audits."""
 
 import pytest
+from PySide6.QtCore import Qt
 
 from fps_desktop.audit import AuditLog
 from fps_desktop.cli import main
@@ -105,3 +106,26 @@ def test_duplex_on_a_queue_without_a_duplexer_is_said_before_printing(cups, caps
 def test_an_unknown_printer_is_said_at_once(cups):
     with pytest.raises(PrintError, match="no printer called"):
         print_job(None, PrintOrder(GUID, [], PrinterOptions(printer="Nowhere-42")), None)
+
+
+def test_the_dialog_preselects_the_last_printer_and_copies_do_not_carry_over(cups, qtbot):
+    from fps_desktop.ui.print_dialog import PrintDialog
+
+    first, second = cups.add_queue(), cups.add_queue()
+    settings = Settings()
+    settings.set("print.printers", {second: {"copies": 2}})  # as IT's site file may set it
+    cache, fetch = open_guid(settings, GUID)
+    files = fetch.run(lambda *a: None, CancelToken()).data.files
+    dialog = PrintDialog(cache, PrintOrder(GUID, files), settings)
+    qtbot.addWidget(dialog)
+    assert dialog.printer_box.currentData() == first  # no default printer: the first one
+    dialog.printer_box.setCurrentIndex(dialog.printer_box.findData(second))
+    assert dialog.copies_spin.value() == 2
+    dialog.copies_spin.setValue(5)
+    dialog.duplex_check.setChecked(True)
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    assert dialog.order.options.copies == 5 and dialog.order.options.printer == second
+    again = PrintDialog(cache, PrintOrder(GUID, files), settings)
+    qtbot.addWidget(again)
+    assert again.printer_box.currentData() == second
+    assert again.copies_spin.value() == 2 and again.duplex_check.isChecked()
