@@ -53,8 +53,11 @@ class PageRenderer(QObject):
         self._open: OrderedDict[Path, pymupdf.Document] = OrderedDict()
         self._max_open = max_open
         self._wanted: set[PageRequest] = set()
+        self._closed = False
 
     def request(self, request: PageRequest, urgent: bool = False) -> None:
+        if self._closed:
+            return  # a view repainting after its dialog closed: its files may be gone
         self._wanted.add(request)
         run_task(
             lambda: self._render(request),
@@ -69,6 +72,7 @@ class PageRenderer(QObject):
         self._wanted.clear()
 
     def shutdown(self) -> None:
+        self._closed = True
         self.forget()
         self.pool.waitForDone()
         with mupdf_lock:
