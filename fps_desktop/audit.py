@@ -79,17 +79,33 @@ class AuditLog:
         user: str = "",
         via: str = "",
         duplicates_confirmed: list[str] = (),
+        state: str = "completed",
+        reason: str = "",
+        print_id: str = "",
+        job_id: int = 0,
     ) -> None:
         """One shape for every print, from the window, the CLI or PBMS.
 
         ``duplicates_confirmed`` names the invoices claimed before that the clerk chose
-        to print anyway.
+        to print anyway. ``state`` is what the print system said became of the job
+        (``printing.os_queue``: refused, held, completed, failed...) with its ``reason``;
+        ``job_id`` is the job's number in the system's queue, ``print_id`` the app's own.
         """
         self._append(
             {"event": "print", "guid": guid, "files": files, "sheets": sheets,
              "printer": printer, "copies": copies, "layout": layout, "pages": pages,
              "duplex": duplex, "grayscale": grayscale, "user": user, "via": via,
-             "duplicates_confirmed": list(duplicates_confirmed)}
+             "duplicates_confirmed": list(duplicates_confirmed), "state": state,
+             "reason": reason, "print_id": print_id, "job_id": job_id}
+        )  # fmt: skip
+
+    def record_refused(self, guid: str, via: str, printer: str, reason: str,
+                       files: list[str] = (), user: str = "") -> None:  # fmt: skip
+        """A print that did not start (claimed invoices, paused, no such printer...)."""
+        self._append(
+            {"event": "print", "guid": guid, "files": list(files), "sheets": 0,
+             "printer": printer or "default", "user": user, "via": via, "state": "refused",
+             "reason": reason}
         )  # fmt: skip
 
     def entries(self, limit: int = 500) -> list[dict]:

@@ -105,6 +105,7 @@ REGISTRY: dict[str, Setting] = _settings(
     ),
     Setting("print.dpi", 300, "Raster resolution when spooling to a printer"),
     Setting("print.printers", {}, "Remembered options per printer name"),
+    Setting("print.last_printer", "", "The printer the print dialog chose last"),
     Setting("print.allowed_printers", [], "Printers offered to clerks; empty offers all"),
     # PBMS bridge (localhost listener).
     Setting("listener.enabled", True, "Listen for GUID pushes from PBMS"),

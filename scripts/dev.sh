@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 SYSTEM_PACKAGES_RUN="python3-venv libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1
   libglib2.0-0 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
   libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 fonts-noto-cjk"
-SYSTEM_PACKAGES_TEST="mariadb-server poppler-utils xvfb xdotool x11-utils imagemagick openbox"
+SYSTEM_PACKAGES_TEST="mariadb-server poppler-utils xvfb xdotool x11-utils imagemagick openbox
+  cups-daemon cups-client cups-ipp-utils cups-filters"
 
 apt_install() {
   local missing=()

@@ -8,15 +8,21 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+# Printing never reaches a real print system: this process's private CUPS listens here
+# (started by the ``cups`` fixture), set before libcups or Qt first looks.
+CUPS_SOCKET = Path(tempfile.gettempdir()) / f"fps-cups-{os.getpid()}" / "cups.sock"
+os.environ["CUPS_SERVER"] = str(CUPS_SOCKET)
 
-import keyring
-import pytest
-from keyring.backend import KeyringBackend
+import keyring  # noqa: E402 - after the environment above
+import pytest  # noqa: E402
+from keyring.backend import KeyringBackend  # noqa: E402
 
-from fps_desktop import config
+from fps_desktop import config  # noqa: E402
 
 
 class MemoryKeyring(KeyringBackend):
@@ -55,6 +61,28 @@ def memory_keyring(monkeypatch):
     monkeypatch.setattr(config, "_session_secrets", {})  # what a keyring-less run typed
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="session")
+def cups_scheduler():
+    """This test process's own CUPS scheduler, started once."""
+    from tests import cups_server
+
+    if not cups_server.available():
+        if os.environ.get("CI"):
+            pytest.fail("CUPS is not installed; CI must install it (scripts/dev.sh)")
+        pytest.skip("CUPS (cups-daemon, cups-client, cups-ipp-utils, cups-filters) is missing")
+    server = cups_server.CupsServer(CUPS_SOCKET).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def cups(cups_scheduler):
+    """The scheduler; the queues a test adds are deleted after it, so no other test sees
+    a printer it did not ask for (a print dialog would preselect it)."""
+    yield cups_scheduler
+    cups_scheduler.remove_queues()
 
 
 @pytest.fixture

@@ -46,6 +46,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     print_.add_argument("--grayscale", action="store_true")
     print_.add_argument("--no-cover", action="store_true",
                         help="no cover sheet first (setting print.cover_sheet)")  # fmt: skip
+    print_.add_argument("--confirm-duplicates", action="store_true",
+                        help="print invoices claimed before too (else: exit 11)")  # fmt: skip
     print_.set_defaults(handler=run_print)
 
 
@@ -117,14 +119,11 @@ def _report_problems(manifest, skipped: list[str] = (), strict: bool = False) ->
     return 4 if strict and (broken or skipped) else 0
 
 
-def _order(args: argparse.Namespace, manifest, options=None):
+def _order(args: argparse.Namespace, manifest):
     from fps_desktop.printing.job import PrintOrder
 
-    order = PrintOrder(manifest.guid, _selected(manifest, args.only), layout=Layout(args.layout),
-                       page_ranges=args.pages, via="cli")  # fmt: skip
-    if options is not None:
-        order.options = options
-    return order
+    return PrintOrder(manifest.guid, _selected(manifest, args.only), layout=Layout(args.layout),
+                      page_ranges=args.pages, via="cli")  # fmt: skip
 
 
 def run_merge(args: argparse.Namespace, settings: Settings) -> int:
@@ -143,9 +142,12 @@ def run_merge(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_print(args: argparse.Namespace, settings: Settings) -> int:
+    """The print policy of every caller (``printing.policy``), said on the terminal."""
     from fps_desktop.audit import AuditLog
     from fps_desktop.printing.job import clerk_name, ensure_gui_application, print_job
-    from fps_desktop.printing.spooler import PrinterOptions
+    from fps_desktop.printing.os_queue import COMPLETED, REASONS
+    from fps_desktop.printing.policy import ClaimedBefore, make_order, other_forms, read_invoices
+    from fps_desktop.printing.spooler import PrinterOptions, unhonoured
 
     cache, manifest = _fetch(args, settings)
     options = PrinterOptions(
@@ -153,16 +155,32 @@ def run_print(args: argparse.Namespace, settings: Settings) -> int:
         grayscale=args.grayscale, dpi=settings.get("print.dpi"),
     )  # fmt: skip
     app = ensure_gui_application()  # noqa: F841 - QPrinter needs it alive while printing
-    order = _order(args, manifest, options)
-    if settings.get("print.cover_sheet") and not args.no_cover:
-        from fps_desktop.invoices.listing import invoices_job
-
-        job = invoices_job(settings, manifest, cache.blob_path, clerk_name())
-        order.cover = run_in_terminal(job).data
-        order.duplicates_confirmed = [row.fields.file for row in order.cover.duplicate_rows]
-        for name in order.duplicates_confirmed:
-            print(f"warning: {name}: claimed before, printed anyway", file=sys.stderr)
-    job = print_job(cache, order, AuditLog(settings.paths), settings=settings)
+    audit = AuditLog(settings.paths)
+    listing = read_invoices(settings, manifest, cache.blob_path)
+    files = _selected(manifest, args.only)
+    others = other_forms(files, listing)
+    for name, printed in others.items():
+        print(f"warning: {name}: left out, the same invoice as {printed}", file=sys.stderr)
+    try:
+        cover = settings.get("print.cover_sheet") and not args.no_cover
+        order = make_order(manifest.guid, [f for f in files if f.name not in others], listing,
+                           via="cli", options=options, layout=Layout(args.layout),
+                           page_ranges=args.pages, cover=cover,
+                           confirmed=args.confirm_duplicates)  # fmt: skip
+    except ClaimedBefore as exc:
+        audit.record_refused(manifest.guid, "cli", options.printer, "claimed_before",
+                             exc.files, clerk_name())  # fmt: skip
+        raise
+    for name in order.duplicates_confirmed:
+        print(f"warning: {name}: claimed before, printed anyway", file=sys.stderr)
+    for said in unhonoured(options):
+        print(f"warning: {said}", file=sys.stderr)
+    job = print_job(cache, order, audit, settings=settings)
     printed = run_in_terminal(job).data
-    print(f"{printed.sheets} sheets sent to {args.to_pdf or args.printer or 'the default printer'}")
+    where = args.to_pdf or args.printer or "the default printer"
+    queued = f" (job {printed.job_id}: {printed.state.state})" if printed.job_id else ""
+    print(f"{printed.sheets} sheets sent to {where}{queued}")
+    if printed.state.state != COMPLETED:
+        reason = REASONS.get(printed.state.reason, printed.state.reason)
+        print(f"warning: not printed yet, {printed.state.state}: {reason}", file=sys.stderr)
     return _report_problems(manifest, printed.skipped, args.strict)

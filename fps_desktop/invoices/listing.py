@@ -54,8 +54,14 @@ class InvoiceRow:
         return [m for m in self.matches if m.kind == SUSPECTED]
 
     @property
+    def claims(self) -> list[Match]:
+        """Sightings that claimed this invoice: printed in another GUID. Opening is not
+        claiming: a GUID that only holds it too is "also in", not a duplicate."""
+        return [m for m in self.duplicates if m.other.printed]
+
+    @property
     def is_duplicate(self) -> bool:
-        return bool(self.duplicates or self.twins)
+        return bool(self.claims or self.twins)
 
     def to_json(self, guid: str) -> dict:
         f = self.fields
@@ -120,7 +126,8 @@ def row_notes(row: InvoiceRow) -> list[Note]:
                 {"guid": other.guid, "file": other.file, "printed": other.printed[:10],
                  "by": other.printed_by or "?"}))  # fmt: skip
         else:
-            notes.append((QT_TRANSLATE_NOOP("Invoices", "Duplicate: also in GUID {guid} ({file})"),
+            notes.append((QT_TRANSLATE_NOOP("Invoices",
+                                            "Also in GUID {guid} ({file}), not printed there"),
                           {"guid": other.guid, "file": other.file}))  # fmt: skip
     notes.extend((QT_TRANSLATE_NOOP("Invoices", "Duplicate: the same invoice as {file}"),
                   {"file": twin}) for twin in row.twins)  # fmt: skip

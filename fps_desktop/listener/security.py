@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 SIGNATURE_WINDOW_SECONDS = 120
 SIGNATURE_FIELDS = frozenset({"ts", "nonce", "sig"})
 PUSH_FIELDS = frozenset({"guid"}) | SIGNATURE_FIELDS
-PRINT_FIELDS = PUSH_FIELDS | {"printer", "copies", "layout"}
+PRINT_FIELDS = PUSH_FIELDS | {"printer", "copies", "layout", "confirm_duplicates"}
 MAX_COPIES = 20
 MAX_TIMESTAMP = 10**11  # year 5138: bounds the arithmetic, refuses nothing real
 HEX_SIGNATURE = re.compile(r"[0-9a-fA-F]{64}")
@@ -57,6 +57,7 @@ class Push:
     printer: str = ""
     copies: int = 1
     layout: str = ""
+    confirm_duplicates: bool = False  # print invoices claimed before too
     fields: dict[str, str | int] = field(default_factory=dict)  # as sent, for the signature
 
     @property
@@ -108,8 +109,13 @@ def signed_message(method: str, path: str, fields: dict[str, str | int]) -> str:
     Sorted ``name=value`` lines need no JSON canonicalisation, so any language
     reproduces them byte for byte (docs/pbms-integration.md).
     """
-    lines = [f"{name}={fields[name]}" for name in sorted(fields) if name != "sig"]
+    lines = [f"{name}={_signed_value(fields[name])}" for name in sorted(fields) if name != "sig"]
     return "\n".join([method, path, *lines])
+
+
+def _signed_value(value: str | int | bool) -> str:
+    """JSON's spelling of a value: ``true``/``false`` whatever language PBMS signs in."""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 def signature_for(secret: str, method: str, path: str, fields: dict[str, str | int]) -> str:
@@ -244,9 +250,10 @@ def parse_push(body: bytes, fields: frozenset[str] = PUSH_FIELDS) -> Push:
             400, "bad_signature_fields", "Sign with ts (Unix seconds), nonce (8 to 128 "
             "characters) and sig (64 hex digits), all three.",
         )  # fmt: skip
-    options = {key: payload[key] for key in ("printer", "copies", "layout") if key in payload}
+    names = ("printer", "copies", "layout", "confirm_duplicates")
+    options = {key: payload[key] for key in names if key in payload}
     if options and not _are_print_options(**options):
-        raise Refusal(400, "bad_print_options", "printer, copies or layout has a wrong value.")
+        raise Refusal(400, "bad_print_options", "A print option has a wrong value.")
     return Push(guid=guid, sent_guid=payload["guid"], **signature, **options, fields=payload)
 
 
@@ -262,9 +269,10 @@ def _is_signature(ts=None, nonce=None, sig=None) -> bool:
     )
 
 
-def _are_print_options(printer="", copies=1, layout="") -> bool:
+def _are_print_options(printer="", copies=1, layout="", confirm_duplicates=False) -> bool:
     return (
-        isinstance(printer, str)
+        type(confirm_duplicates) is bool
+        and isinstance(printer, str)
         and len(printer) <= 200
         and printer.isprintable()
         and type(copies) is int

@@ -16,6 +16,7 @@ import os
 import secrets
 import socket
 import threading
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ from fps_desktop.listener.connections import (
     GuardedHandler,
     GuardedServer,
 )
+from fps_desktop.listener.print_book import PrintBook
 from fps_desktop.listener.refusals import NO_ORIGIN, RefusalLog
 from fps_desktop.listener.security import (
     PRINT_FIELDS,
@@ -95,7 +97,7 @@ class ListenerConfig:
 
 
 GuidCallback = Callable[[str, str], None]
-PrintCallback = Callable[[Push, str], None]
+PrintCallback = Callable[[Push, str, str], None]  # push, origin, print id; may raise Refusal
 
 
 class _Handler(GuardedHandler):
@@ -150,6 +152,8 @@ class _Handler(GuardedHandler):
                 self._set_guid(listener, origin or LOCAL)
             elif route == ("POST", "/api/print"):
                 self._print(listener, origin or LOCAL)
+            elif self.command == "GET" and path.startswith("/api/print/"):
+                self._print_state(listener, path)
             elif route == ("POST", "/api/handoff"):
                 self._handoff(listener, origin)
             elif route == ("POST", "/api/raise"):
@@ -206,13 +210,40 @@ class _Handler(GuardedHandler):
         self._reply(200, {"ok": True, "guid": push.guid, "message": "opened"})
 
     def _print(self, listener: GuidListener, origin: str) -> None:
+        """A signed print: honoured now, once, or refused - nothing waits for a later open.
+
+        ``on_print`` checks the printer and starts the print (or raises a ``Refusal``);
+        PBMS gets the print's id to ask ``GET /api/print/<id>`` what became of it.
+        """
         if not listener.config.allow_silent_print or listener.on_print is None:
             raise Refusal(403, "print_disabled", "Printing from a request is switched off.")
         push = self._read_push(PRINT_FIELDS)
         self._check_signature(listener, push)
+        if listener.paused:
+            raise Refusal(503, "paused", "The clerk has paused receiving documents.")
+        job = listener.prints.open(push.guid, push.printer)
+        try:
+            listener.on_print(push, origin, job)
+        except Refusal as refusal:
+            listener.prints.update(job, "refused", refusal.code)
+            raise
         listener.audit_push(escape_for_log(origin, 120), push.guid, True, "print_requested")
-        listener.on_print(push, origin)
-        self._reply(202, {"ok": True, "guid": push.guid, "message": "queued"})
+        self._reply(202, {"ok": True, "guid": push.guid, "job": job, "message": "accepted",
+                          "state": f"/api/print/{job}"})  # fmt: skip
+
+    def _print_state(self, listener: GuidListener, path: str) -> None:
+        """What became of a print, for a GET signed like a push (query: ts, nonce, sig)."""
+        query = urllib.parse.parse_qs(self.head.target.partition("?")[2])
+        fields = {key: values[0] for key, values in query.items() if key in ("ts", "nonce")}
+        if "ts" in fields:
+            fields["ts"] = int(fields["ts"]) if fields["ts"].isdigit() else -1
+        sig = query.get("sig", [None])[0]
+        check_signature(Push("", "", fields.get("ts"), fields.get("nonce"), sig, fields=fields),
+                        listener.config.hmac_secret, listener.nonces, "GET", path)  # fmt: skip
+        found = listener.prints.get(path.removeprefix("/api/print/"))
+        if found is None:
+            raise Refusal(404, "no_such_print", "No print with this id (it may be too old).")
+        self._reply(200, found.to_json())
 
     def _handoff(self, listener: GuidListener, origin: str | None) -> None:
         """A second launch or a fpsdesktop:// link on this desktop hands its GUID over."""
@@ -300,6 +331,7 @@ class GuidListener:
         self.rate = RateLimiter(config.rate_per_minute)
         self.nonces = NonceMemory(config.nonce_file)
         self.refusals = RefusalLog(audit)
+        self.prints = PrintBook()
         self.instance_token = secrets.token_urlsafe(32)
         self.paused = False
         self.port = 0

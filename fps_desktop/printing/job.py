@@ -1,8 +1,10 @@
-"""The one print job: merge, impose, spool, audit — whoever asks (window, CLI, PBMS).
+"""The one print job: merge, impose, spool, follow, audit — whoever asks (window, CLI, PBMS).
 
-A print order says what to print and how; ``print_job`` turns it into a Job that
-builds the print-ready PDF once, spools it and audits it. The window's preview only
-lays the sheets out and builds the one on screen, with the same placing code.
+A print order says what to print and how, frozen when Print is pressed; ``print_job``
+turns it into a Job that builds the print-ready PDF once, hands it to the system's
+print queue, follows the job there and records what the queue said: in the audit log
+always, in the invoice register once the queue accepted the job. The window's preview
+only lays the sheets out and builds the one on screen, with the same placing code.
 """
 
 from __future__ import annotations
@@ -10,32 +12,60 @@ from __future__ import annotations
 import getpass
 import logging
 import os
-from dataclasses import dataclass, field
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pymupdf
 from PySide6.QtGui import QGuiApplication
 
-from fps_desktop import APP_DISPLAY_NAME
 from fps_desktop.audit import AuditLog
 from fps_desktop.config import Settings
 from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.merge import merge_files
 from fps_desktop.documents.models import CachedFile, FileRole, Layout
 from fps_desktop.documents.pdf import mupdf_lock, pdf_bytes
-from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError
+from fps_desktop.errors import QT_TRANSLATE_NOOP, Cancelled, FpsError, PrintError
 from fps_desktop.invoices.listing import InvoiceList
 from fps_desktop.jobs import CancelToken, Job, JobResult, Progress
 from fps_desktop.printing.imposition import impose
-from fps_desktop.printing.spooler import PrinterOptions, make_printer, spool
+from fps_desktop.printing.os_queue import (
+    CANCELLED,
+    COMPLETED,
+    FAILED,
+    HELD,
+    REASONS,
+    REFUSED,
+    QueueState,
+    Refused,
+    follow,
+    os_queue,
+)
+from fps_desktop.printing.spooler import (
+    PrinterOptions,
+    make_printer,
+    printer_info,
+    spool,
+    spool_to_system,
+)
 from fps_desktop.storage import write_atomically
 
 log = logging.getLogger(__name__)
 
 
+def new_print_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
 @dataclass
 class PrintOrder:
-    """What to print and how: the same fields for every caller, and for the audit log."""
+    """What to print and how: the same fields for every caller, and for the audit log.
+
+    ``print_id`` names this print in the queue's job title, the audit log and PBMS's
+    job state; the title also carries the GUID and the clerk, so the queue shows whose
+    bundle is waiting.
+    """
 
     guid: str
     files: list[CachedFile]
@@ -43,8 +73,15 @@ class PrintOrder:
     layout: Layout = Layout.ACTUAL
     page_ranges: str = ""
     via: str = "window"  # window, cli or pbms: who asked, for the audit log
-    cover: InvoiceList | None = None  # when set, a cover sheet of these invoices prints first
+    cover: InvoiceList | None = None  # when set, a cover sheet of the printed invoices first
     duplicates_confirmed: list[str] = field(default_factory=list)  # files printed despite it
+    print_id: str = field(default_factory=new_print_id)
+    user: str = field(default_factory=lambda: clerk_name())
+    left_out: list[CachedFile] = field(default_factory=list)  # chosen, but cannot print
+
+    @property
+    def title(self) -> str:
+        return f"{self.guid} {self.user} · FPS {self.print_id}".replace("  ", " ")
 
     @property
     def target(self) -> str:
@@ -56,10 +93,12 @@ class PrintOrder:
 
 @dataclass
 class Printed:
-    """What a finished print job hands back."""
+    """What a finished print job hands back: sheets sent and what the queue made of them."""
 
     sheets: int
     skipped: list[str]
+    state: QueueState = field(default_factory=lambda: QueueState(COMPLETED))
+    job_id: int = 0
 
 
 def ensure_gui_application() -> QGuiApplication:
@@ -92,8 +131,22 @@ def cover_pdf(order: PrintOrder) -> bytes:
 
     printable = [f for f in order.files if f.printable]
     attachments = sum(f.role == FileRole.ATTACHMENT for f in printable)
-    return cover_sheet_pdf(order.cover, clerk_name(), attachments,
+    return cover_sheet_pdf(printed_invoices(order), order.user, attachments,
                            sum(f.pages for f in printable))  # fmt: skip
+
+
+def printed_invoices(order: PrintOrder) -> InvoiceList:
+    """The order's invoice list cut to the files that print: the cover lists and sums only
+    those, each invoice once (its first printed form counts)."""
+    printing = {f.name for f in order.files if f.printable}
+    rows, seen = [], set()
+    for row in order.cover.rows:
+        if row.fields.file not in printing:
+            continue
+        identity = row.fields.key or row.sha256
+        rows.append(replace(row, counted=identity not in seen))
+        seen.add(identity)
+    return InvoiceList(order.guid, rows, order.cover.register_error)
 
 
 def _cover_first(order: PrintOrder, sheets_pdf: bytes) -> bytes:
@@ -129,54 +182,100 @@ def print_job(
     order: PrintOrder,
     audit: AuditLog,
     settings: Settings | None = None,
+    on_state: Callable[[QueueState, int], None] | None = None,
 ) -> Job:
-    """Build ``order``'s print-ready PDF, spool it and audit it.
+    """Build ``order``'s print-ready PDF, hand it to the print system, follow it, audit it.
 
-    With ``settings`` the printed files are stamped in the invoice register, so a
-    later claim of the same invoice says when and by whom it was printed.
+    ``on_state(state, queue job id)`` hears each state the print system reports.
+
+    The audit records what the print system said: refused, held (paused, out of
+    paper...), completed, failed or cancelled, with its reason. With ``settings`` the
+    printed files are stamped in the invoice register once the system accepted the job,
+    never for a refused one.
     """
-    printer = make_printer(order.options)
-    # the name the print queue shows (Windows' spooler, CUPS): whose job it is at a glance
-    printer.setDocName(f"{APP_DISPLAY_NAME} {order.guid}")
+    if order.options.to_pdf is None:
+        printer_info(order.options.printer)  # a printer that is gone is said at once
+    else:
+        printer = make_printer(order.options)
 
     def run(progress: Progress, cancel: CancelToken) -> JobResult:
         pdf, skipped = build_print_pdf(cache, order, progress, cancel)
-        sheets = spool(pdf, printer, order.options.grayscale, progress, cancel)
-        audit.record_print(
-            guid=order.guid,
-            files=[item.name for item in order.files if item.name not in skipped],
-            sheets=sheets,
-            printer=order.target,
-            copies=order.options.copies,
-            layout=order.layout.value,
-            pages=order.page_ranges,
-            duplex=order.options.duplex,
-            grayscale=order.options.grayscale,
-            user=clerk_name(),
-            via=order.via,
-            duplicates_confirmed=order.duplicates_confirmed,
-        )
-        if settings is not None:
-            _record_printed(settings, order, skipped)
-        return JobResult(
-            QT_TRANSLATE_NOOP("Jobs", "Sheets printed: {sheets}"),  # no plural form needed
-            path=order.options.to_pdf,
-            data=Printed(sheets, skipped),
-            summary_params={"sheets": sheets},
-        )
+        printed = [item for item in order.files if item.name not in skipped]
+
+        def record(sheets: int, state: QueueState, job_id: int = 0) -> None:
+            audit.record_print(
+                guid=order.guid, files=[item.name for item in printed], sheets=sheets,
+                printer=order.target, copies=order.options.copies, layout=order.layout.value,
+                pages=order.page_ranges, duplex=order.options.duplex,
+                grayscale=order.options.grayscale, user=order.user, via=order.via,
+                duplicates_confirmed=order.duplicates_confirmed, state=state.state,
+                reason=state.detail or state.reason, print_id=order.print_id, job_id=job_id,
+            )  # fmt: skip
+
+        submitted = None
+        if order.options.to_pdf is not None:
+            sheets = spool(pdf, printer, order.options.grayscale, progress, cancel)
+        else:
+            try:
+                sheets, submitted = spool_to_system(pdf, order.options, order.title, progress,
+                                                    cancel)  # fmt: skip
+            except Refused as exc:
+                record(0, QueueState(REFUSED, exc.reason, exc.message))
+                raise
+        job_id = submitted.job_id if submitted else 0
+        if settings is not None:  # the print system took it: the invoices are claimed
+            _record_printed(settings, order, printed)
+
+        def report(now: QueueState) -> None:
+            progress(sheets, sheets, now.state)
+            if on_state is not None:
+                on_state(now, job_id)
+
+        state = QueueState(COMPLETED)
+        if submitted is not None:
+            state = follow(os_queue(), submitted, cancel, report)
+        record(sheets, state, job_id)
+        report(state)  # the last word, also for a print that needed no following
+        if state.state == CANCELLED and cancel.cancelled:
+            raise Cancelled()
+        if state.state in (CANCELLED, FAILED):
+            raise QueueFailed(order.target, state)
+        summary, params = _summary(state)
+        return JobResult(summary, order.options.to_pdf, Printed(sheets, skipped, state, job_id),
+                         params)  # fmt: skip
 
     return Job(QT_TRANSLATE_NOOP("Jobs", "Print {guid}"), run, "print", {"guid": order.guid})
 
 
-def _record_printed(settings: Settings, order: PrintOrder, skipped: list[str]) -> None:
-    """Paper is out: a register that cannot be reached is logged, not a failed print."""
+class QueueFailed(PrintError):
+    """The print system took the job, then did not print it."""
+
+    def __init__(self, printer: str, state: QueueState) -> None:
+        self.state = state
+        super().__init__(
+            QT_TRANSLATE_NOOP("FpsError", "The job on {printer} did not print: {reason}."),
+            printer=printer, reason=REASONS.get(state.reason, state.detail or state.reason),
+        )  # fmt: skip
+
+
+def _summary(state: QueueState) -> tuple[str, dict]:
+    """The Jobs list's line for a print the queue took."""
+    if state.state == COMPLETED:
+        return QT_TRANSLATE_NOOP("Jobs", "Printed"), {}
+    if state.state == HELD:
+        return QT_TRANSLATE_NOOP("Jobs", "Held in the print queue: {reason}"), {
+            "reason": REASONS.get(state.reason, state.detail or state.reason)}  # fmt: skip
+    return QT_TRANSLATE_NOOP("Jobs", "In the print queue ({state})"), {"state": state.state}
+
+
+def _record_printed(settings: Settings, order: PrintOrder, printed: list[CachedFile]) -> None:
+    """The system took the job: a register that cannot be reached is logged, not a failure."""
     from fps_desktop.invoices.register import open_register
 
-    printed = [f.sha256 for f in order.files if f.name not in skipped]
     try:
         register = open_register(settings)
         try:
-            register.record_printed(order.guid, printed, clerk_name())
+            register.record_printed(order.guid, [f.sha256 for f in printed], order.user)
         finally:
             register.close()
     except FpsError as exc:

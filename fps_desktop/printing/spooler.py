@@ -11,7 +11,8 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pymupdf
@@ -22,6 +23,7 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from fps_desktop.documents.pdf import mupdf_lock
 from fps_desktop.errors import QT_TRANSLATE_NOOP, PrintError
 from fps_desktop.jobs import CancelToken, Progress, no_progress
+from fps_desktop.printing.os_queue import Submitted, os_queue, uses_cups
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,7 @@ Band = tuple[QRectF, QImage, bytes]
 
 @dataclass
 class PrinterOptions:
-    """The clerk's choices in the print dialog; remembered per printer."""
+    """The clerk's choices in the print dialog; remembered per printer, but for copies."""
 
     printer: str = ""  # empty: the system default printer
     to_pdf: Path | None = None
@@ -43,7 +45,35 @@ class PrinterOptions:
     dpi: int = MAX_DPI
 
     def remembered(self) -> dict:
-        return {"copies": self.copies, "duplex": self.duplex, "grayscale": self.grayscale}
+        """What the dialog offers again next time; copies are not carried over (IT may set
+        a printer's copies in the site file)."""
+        return {"duplex": self.duplex, "grayscale": self.grayscale}
+
+
+def printer_info(name: str) -> QPrinterInfo | None:
+    """The named printer (None for the system default); a name not known is an error."""
+    info = QPrinterInfo.printerInfo(name) if name else None
+    if name and (info is None or info.isNull()):
+        raise PrintError(
+            QT_TRANSLATE_NOOP("FpsError", "There is no printer called “{name}”."), name=name
+        )
+    return info
+
+
+def unhonoured(options: PrinterOptions) -> list[str]:
+    """The chosen options the printer says it cannot do, in words to show before printing."""
+    if options.to_pdf is not None:
+        return []
+    info = printer_info(options.printer) or QPrinterInfo.defaultPrinter()
+    if info.isNull():
+        return []
+    said = []
+    if options.duplex and not set(info.supportedDuplexModes()) - {QPrinter.DuplexMode.DuplexNone}:
+        said.append(QT_TRANSLATE_NOOP("Printing", "This printer cannot print on both sides: "
+                                      "every sheet prints on one side."))  # fmt: skip
+    if not options.grayscale and QPrinter.ColorMode.Color not in info.supportedColorModes():
+        said.append(QT_TRANSLATE_NOOP("Printing", "This printer prints in black and white only."))
+    return said
 
 
 def make_printer(options: PrinterOptions) -> QPrinter:
@@ -52,12 +82,7 @@ def make_printer(options: PrinterOptions) -> QPrinter:
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         printer.setOutputFileName(str(options.to_pdf))
     else:
-        info = QPrinterInfo.printerInfo(options.printer) if options.printer else None
-        if options.printer and (info is None or info.isNull()):
-            raise PrintError(
-                QT_TRANSLATE_NOOP("FpsError", "There is no printer called “{name}”."),
-                name=options.printer,
-            )
+        info = printer_info(options.printer)
         if info is not None:
             printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
     printer.setFullPage(True)
@@ -118,6 +143,34 @@ def spool(
         with mupdf_lock:
             doc.close()
     return sent
+
+
+def spool_to_system(
+    print_pdf: bytes,
+    options: PrinterOptions,
+    title: str,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> tuple[int, Submitted | None]:
+    """Send the sheets to the system's print queue under ``title``; sheets sent and the job.
+
+    With CUPS the sheets are painted into a PDF, as Qt's own CUPS engine does, and
+    submitted by this app, so the job id and a refusal come back (``os_queue``). On
+    Windows Qt spools natively and the job is found in the spooler by its title; None
+    when the spooler no longer lists it (printed already).
+    """
+    queue = os_queue()
+    if uses_cups():
+        with tempfile.TemporaryDirectory(prefix="fps-print-") as folder:
+            path = Path(folder) / "sheets.pdf"
+            sheets = spool(print_pdf, make_printer(replace(options, to_pdf=path, copies=1)),
+                           options.grayscale, progress, cancel)  # fmt: skip
+            return sheets, queue.submit(options.printer, path, title, options.copies,
+                                        options.duplex, options.grayscale)  # fmt: skip
+    printer = make_printer(options)
+    printer.setDocName(title)
+    sheets = spool(print_pdf, printer, options.grayscale, progress, cancel)
+    return sheets, queue.find(printer.printerName(), title)
 
 
 def draw_bands(painter: QPainter, bands: list[Band]) -> None:

@@ -104,10 +104,10 @@ def _run_self_test(window, bridge, app: QApplication) -> None:
     """Check the PBMS listener listens (unless IT switched it off) and every kind of file
     the app opens reads, then open the first demo GUID and print it two-up into a PDF,
     then quit (for packaging)."""
-    from fps_desktop.audit import AuditLog
     from fps_desktop.documents.demo import DEMO_CASES
     from fps_desktop.documents.models import Layout
-    from fps_desktop.printing.job import PrintOrder, print_job
+    from fps_desktop.printing.job import new_print_id
+    from fps_desktop.printing.policy import requested_print_job
     from fps_desktop.printing.spooler import PrinterOptions
     from fps_desktop.ui.self_check import SHIPPED, failures
 
@@ -133,11 +133,11 @@ def _run_self_test(window, bridge, app: QApplication) -> None:
         print(f"self-test: {'ok' if ok else 'FAILED'} ({result.data.sheets} sheets, {target})")
         app.exit(0 if ok else 1)
 
-    def shown(_guid: str) -> None:
-        order = PrintOrder(guid, window.file_list.selected_files(), PrinterOptions(to_pdf=target),
-                           Layout.TWO_UP, via="self-test")  # fmt: skip
-        audit = AuditLog(window.settings.paths)
-        window.jobs.submit(print_job(window.cache, order, audit), on_done=printed)
+    def shown(_guid: str) -> None:  # printed by the one print policy, as PBMS would
+        job = requested_print_job(window.settings, window.cache, guid,
+                                  PrinterOptions(to_pdf=target), Layout.TWO_UP, True,
+                                  new_print_id(), lambda *said: None, via="self-test")  # fmt: skip
+        window.jobs.submit(job, on_done=printed)
 
     window.documents_shown.connect(shown)
     window.jobs.job_failed.connect(lambda entry, message: (print(message), app.exit(1)))

@@ -16,9 +16,10 @@ from fps_desktop.audit import AuditLog
 from fps_desktop.config import Settings
 from fps_desktop.documents.models import Layout
 from fps_desktop.errors import FpsError
-from fps_desktop.listener.security import Push
+from fps_desktop.listener.security import Push, Refusal
 from fps_desktop.listener.server import LINK, LOCAL, GuidListener, ListenerConfig, instance_file
-from fps_desktop.printing.job import PrintOrder, print_job
+from fps_desktop.printing.os_queue import os_queue
+from fps_desktop.printing.policy import requested_print_job
 from fps_desktop.printing.spooler import PrinterOptions
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ class Bridge(QObject):
     """Owns the listener and the tray icon for the GUI's lifetime."""
 
     pushed = Signal(str, str)  # guid, origin
-    print_pushed = Signal(object, str)  # Push with print options, origin
+    print_pushed = Signal(object, str, str)  # Push with print options, origin, print id
     raise_requested = Signal()  # a second launch without a GUID
 
     def __init__(self, window, settings: Settings) -> None:
@@ -40,8 +41,6 @@ class Bridge(QObject):
         self.tray: QSystemTrayIcon | None = None
         self.pushed.connect(self._open_pushed, Qt.ConnectionType.QueuedConnection)
         self.print_pushed.connect(self._print_pushed, Qt.ConnectionType.QueuedConnection)
-        self._prints_waiting: dict[str, Push] = {}
-        window.documents_shown.connect(self._print_if_waiting)
         self.raise_requested.connect(window.raise_to_front, Qt.ConnectionType.QueuedConnection)
 
     def start(self) -> None:
@@ -56,7 +55,7 @@ class Bridge(QObject):
         listener = GuidListener(
             ListenerConfig.from_settings(self.settings),
             on_guid=self.pushed.emit,
-            on_print=self.print_pushed.emit,
+            on_print=self._accept_print,
             audit=AuditLog(self.settings.paths),
             on_raise=self.raise_requested.emit,
         )
@@ -103,28 +102,34 @@ class Bridge(QObject):
         self.window.open_guid(guid, origin=shown)
         self.window.raise_to_front()
 
-    @Slot(object, str)
-    def _print_pushed(self, push: Push, origin: str) -> None:
-        """A signed print request (only when IT allows it): open, then print as asked."""
-        self._prints_waiting[push.guid] = push
-        self._open_pushed(push.guid, origin)
+    def _accept_print(self, push: Push, origin: str, print_id: str) -> None:
+        """On the listener's thread: refuse at once what cannot print, else start it."""
+        allowed = self.settings.get("print.allowed_printers")
+        if allowed and push.printer not in allowed:
+            raise Refusal(403, "printer_not_allowed", "IT does not allow printing there.")
+        if not os_queue().exists(push.printer):
+            raise Refusal(404, "no_such_printer", "There is no such printer on this computer.")
+        self.print_pushed.emit(push, origin, print_id)
 
-    def _print_if_waiting(self, guid: str) -> None:
-        push = self._prints_waiting.pop(guid, None)
-        if push is None:
-            return
-        files = self.window.file_list.selected_files()
+    @Slot(object, str, str)
+    def _print_pushed(self, push: Push, origin: str, print_id: str) -> None:
+        """A signed print request: printed now, once, as asked; the window shows the GUID.
+
+        Nothing waits for a later open: an unsigned push of the same GUID only opens it.
+        """
+        book = self.listener.prints if self.listener is not None else None
+
+        def said(state: str, reason: str, queue_job: int) -> None:
+            if book is not None:
+                book.update(print_id, state, reason, queue_job)
+
         options = PrinterOptions(printer=push.printer, copies=push.copies,
                                  dpi=self.settings.get("print.dpi"))  # fmt: skip
-        layout = push.layout or self.settings.get("print.layout")
-        order = PrintOrder(guid, files, options, Layout(layout), via="pbms")
-        try:
-            job = print_job(self.window.cache, order, AuditLog(self.settings.paths))
-        except FpsError as exc:  # the printer PBMS named does not exist here
-            self.window.statusBar().showMessage(exc.translated(QCoreApplication.translate))
-            log.warning("print pushed by PBMS not started: %s", exc.message)
-            return
+        layout = Layout(push.layout or self.settings.get("print.layout"))
+        job = requested_print_job(self.settings, self.window.cache, push.guid, options, layout,
+                                  push.confirm_duplicates, print_id, said)  # fmt: skip
         self.window.jobs.submit(job)
+        self._open_pushed(push.guid, origin)
 
     def _build_tray(self) -> None:
         if not QSystemTrayIcon.isSystemTrayAvailable():

@@ -109,6 +109,14 @@ class FileList(QWidget):
         self._update_headers()
         self.changed.emit()
 
+    def uncheck(self, names: set[str]) -> None:
+        """Untick these files: another form of an invoice that prints already."""
+        for group in self.groups.values():
+            for index in range(group.count()):
+                entry = group.item(index)
+                if entry.data(FileRoleData).name in names:
+                    entry.setCheckState(Qt.CheckState.Unchecked)
+
     def set_invoices(self, listing: InvoiceList) -> None:
         """Add number, date, seller and total under each invoice file; flag what is wrong."""
         self.listing = listing

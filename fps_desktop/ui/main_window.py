@@ -37,7 +37,9 @@ from fps_desktop.documents.workspace import cache_from_settings, fetch_job, merg
 from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError
 from fps_desktop.invoices.listing import InvoiceList, invoices_job, row_notes, write_xlsx
 from fps_desktop.jobs import Job, JobResult
-from fps_desktop.printing.job import PrintOrder, clerk_name, print_job
+from fps_desktop.printing.job import clerk_name, print_job
+from fps_desktop.printing.os_queue import COMPLETED, REASONS, STATE_WORDS
+from fps_desktop.printing.policy import claimed_rows, make_order, other_forms
 from fps_desktop.resources import resources_dir
 from fps_desktop.ui.file_list import FileList, money
 from fps_desktop.ui.job_list import JobList
@@ -361,6 +363,7 @@ class MainWindow(QMainWindow):
         self._invoices_entry = None
         self.listing = listing
         self.file_list.set_invoices(listing)
+        self.file_list.uncheck(set(other_forms(self.manifest.files, listing)))
         message = f"{listing.guid} · {self._files_message()}"
         if listing.rows:
             message += " · " + self.tr("invoices total {amount}").format(
@@ -443,26 +446,41 @@ class MainWindow(QMainWindow):
             self.jobs.submit(merge_job(self.cache, files, Path(target)))
 
     def print_documents(self) -> None:
+        """Freeze the print order now (GUID, files, their invoices), then ask and print it.
+
+        Nothing that happens while a question or the dialog is open (a PBMS push, a
+        refresh) changes what prints, what the cover lists or what is audited.
+        """
         files = self.file_list.selected_files()
         if not files or self.manifest is None or self._invoices_entry is not None:
             return
-        order = PrintOrder(self.manifest.guid, files)
-        if self.listing is not None:
-            chosen = {f.name for f in files}
-            # claimed elsewhere, or printed twice here: a copy left unticked is not asked about
-            claimed = [
-                r for r in self.listing.duplicate_rows
-                if r.fields.file in chosen and (r.duplicates or chosen & set(r.twins))
-            ]  # fmt: skip
-            if claimed and not self._confirm_duplicates(claimed):
-                return
-            order.duplicates_confirmed = [r.fields.file for r in claimed]
-            if self.settings.get("print.cover_sheet"):
-                order.cover = self.listing
+        guid, listing = self.manifest.guid, self.listing
+        claimed = claimed_rows(listing, [f for f in files if f.printable])
+        if claimed and not self._confirm_duplicates(claimed):
+            AuditLog(self.settings.paths).record_refused(
+                guid, "window", "", "claimed_before", [r.fields.file for r in claimed],
+                clerk_name())  # fmt: skip
+            return
+        order = make_order(guid, files, listing, via="window", confirmed=True,
+                           cover=self.settings.get("print.cover_sheet"))  # fmt: skip
         dialog = PrintDialog(self.cache, order, self.settings, self)
         if dialog.exec() == PrintDialog.DialogCode.Accepted:
             audit = AuditLog(self.settings.paths)
-            self.jobs.submit(print_job(self.cache, dialog.order, audit, settings=self.settings))
+            job = print_job(self.cache, dialog.order, audit, settings=self.settings)
+            self.jobs.submit(job, on_done=self._on_printed)
+
+    def _on_printed(self, result: JobResult) -> None:
+        """The print system's answer, in the status bar; a held job stays said."""
+        printed = result.data
+        state = printed.state
+        if state.state == COMPLETED:
+            self.statusBar().showMessage(self.tr("Printed: %n sheet(s)", "", printed.sheets),
+                                         15_000)  # fmt: skip
+            return
+        word = QCoreApplication.translate("Printing", STATE_WORDS[state.state])
+        reason = QCoreApplication.translate("Printing", REASONS.get(state.reason, state.reason))
+        self.show_notice(self.tr("Print job {job} not printed yet ({state}): {reason}").format(
+            job=printed.job_id, state=word, reason=reason or state.detail))  # fmt: skip
 
     def _confirm_duplicates(self, claimed) -> bool:
         """Ask before printing invoices claimed before; the answer goes to the audit log."""

@@ -44,7 +44,7 @@ from fps_desktop.errors import FpsError
 from fps_desktop.jobs import CancelToken
 from fps_desktop.printing.job import PrintOrder, cover_pdf
 from fps_desktop.printing.preview import SheetPreview
-from fps_desktop.printing.spooler import PrinterOptions
+from fps_desktop.printing.spooler import PrinterOptions, unhonoured
 from fps_desktop.ui.job_queue import run_task
 from fps_desktop.ui.page_view import PageRef, PageView, ZoomMode
 from fps_desktop.ui.renderer import PageRenderer
@@ -87,7 +87,10 @@ class PrintDialog(QDialog):
             if not allowed or name in allowed:
                 self.printer_box.addItem(name, name)
         self.printer_box.addItem(self.tr("Save as PDF file…"), PDF_TARGET)
-        index = self.printer_box.findData(default) if default else -1
+        last = settings.get("print.last_printer")
+        index = self.printer_box.findData(last) if last else -1
+        if index < 0:
+            index = self.printer_box.findData(default) if default else -1
         self.printer_box.setCurrentIndex(max(index, 0))
         self.layout_box = QComboBox(self)
         self.layout_box.addItem(self.tr("Actual size (shrink to fit only)"), Layout.ACTUAL.value)
@@ -112,6 +115,9 @@ class PrintDialog(QDialog):
         self.problem_label.setStyleSheet("color: #b00020;")
         self.summary_label = QLabel(self)
         self.summary_label.setWordWrap(True)
+        self.caveat_label = QLabel(self)  # what the chosen printer cannot do, said before
+        self.caveat_label.setWordWrap(True)
+        self.caveat_label.setStyleSheet("color: #8a4b00;")
         self.busy = QProgressBar(self)
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)
@@ -128,6 +134,7 @@ class PrintDialog(QDialog):
         form.addRow("", self.cover_check)
         form.addRow(self.busy)
         form.addRow(self.summary_label)
+        form.addRow(self.caveat_label)
         form.addRow(self.problem_label)
 
         self.renderer = PageRenderer(self)
@@ -193,6 +200,8 @@ class PrintDialog(QDialog):
         self.layout_box.currentIndexChanged.connect(self._rebuild)
         self.pages_edit.textChanged.connect(self._rebuild_timer.start)
         self.gray_check.toggled.connect(self._regray)
+        for box in (self.duplex_check, self.gray_check):
+            box.toggled.connect(self._say_caveats)
         self.cover_check.toggled.connect(self._rebuild)
         self.printer_box.currentIndexChanged.connect(self._load_remembered)
         self.resize(980, 680)
@@ -214,6 +223,20 @@ class PrintDialog(QDialog):
         layout = remembered.get("layout", self.settings.get("print.layout"))
         index = self.layout_box.findData(layout)
         self.layout_box.setCurrentIndex(max(index, 0))
+        self._say_caveats()
+
+    def _say_caveats(self) -> None:
+        name = self._printer_name()
+        if name == PDF_TARGET:
+            self.caveat_label.clear()
+            return
+        options = PrinterOptions(printer=name, duplex=self.duplex_check.isChecked(),
+                                 grayscale=self.gray_check.isChecked())  # fmt: skip
+        try:
+            said = [QCoreApplication.translate("Printing", text) for text in unhonoured(options)]
+        except FpsError as exc:  # the printer went away since the list was made
+            said = [exc.translated(QCoreApplication.translate)]
+        self.caveat_label.setText("\n".join(said))
 
     # -- preparing the sheets ---------------------------------------------------------------
 
@@ -222,7 +245,7 @@ class PrintDialog(QDialog):
         self._stop_building()
         self._built.clear()
         self.problem_label.clear()
-        left_out = [item.name for item in self.order.files if not item.printable]
+        left_out = [item.name for item in self.order.left_out]
         if left_out:
             self.problem_label.setText(
                 self.tr("Left out because they cannot be printed: {names}").format(
@@ -353,12 +376,15 @@ class PrintDialog(QDialog):
         )
         self.order = replace(
             self.order,
-            files=[item for item in self.order.files if item.printable],
             options=options,
             layout=self.current_layout(),
             page_ranges=self.pages_edit.text().strip(),
         )
         remembered = dict(self.settings.get("print.printers"))
-        remembered[name] = {**options.remembered(), "layout": self.current_layout().value}
+        kept = {k: v for k, v in remembered.get(name, {}).items() if k == "copies"}  # IT's
+        remembered[name] = {**kept, **options.remembered(), "layout": self.current_layout().value}
         self.settings.set("print.printers", remembered)
+        self.settings.set("print.last_printer", name)
+        if self._cover is not None:
+            self.settings.set("print.cover_sheet", self.cover_check.isChecked())
         self.accept()

@@ -52,8 +52,11 @@ class PageRenderer(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(WORKERS)  # one request per decoder worker
         self._wanted: set[PageRequest] = set()
+        self._closed = False
 
     def request(self, request: PageRequest, urgent: bool = False) -> None:
+        if self._closed:
+            return  # a view repainting after its dialog closed: its files may be gone
         self._wanted.add(request)
         run_task(
             lambda: self._render(request),
@@ -68,6 +71,7 @@ class PageRenderer(QObject):
         self._wanted.clear()
 
     def shutdown(self) -> None:
+        self._closed = True
         self.forget()
         self.pool.waitForDone()
 

@@ -4,7 +4,7 @@
 <context>
     <name>FileList</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="168"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="176"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n page</numerusform>
@@ -15,7 +15,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="334"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="336"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n file</numerusform>
@@ -23,7 +23,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="336"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="338"/>
         <source>%n cannot be printed</source>
         <translation>
             <numerusform>%n cannot be printed</numerusform>
@@ -31,7 +31,15 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="475"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="477"/>
+        <source>Printed: %n sheet(s)</source>
+        <translation>
+            <numerusform>Printed: %n sheet</numerusform>
+            <numerusform>Printed: %n sheets</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/main_window.py" line="493"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>%n invoice of this GUID was claimed before:</numerusform>
@@ -50,7 +58,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="245"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="268"/>
         <source>%n sheet(s) of A4</source>
         <translation>
             <numerusform>%n sheet of A4</numerusform>

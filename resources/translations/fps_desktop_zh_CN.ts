@@ -12,62 +12,62 @@
 <context>
     <name>Bridge</name>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="75"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="74"/>
         <source>Port {configured} is taken by another program, so FPS Desktop listens on {port}. GUIDs PBMS sends to port {configured} do not arrive: tell IT.</source>
         <translation>端口 {configured} 被其他程序占用，FPS Desktop 改在 {port} 端口接收。PBMS 发往 {configured} 端口的 GUID 收不到：请联系信息中心。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="86"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="85"/>
         <source>Ready for documents from PBMS on port {port}</source>
         <translation>已就绪，可在端口 {port} 接收 PBMS 推送的单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="100"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="99"/>
         <source>this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="100"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="99"/>
         <source>a fpsdesktop link</source>
         <translation>fpsdesktop 链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="134"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="139"/>
         <source>Open FPS Desktop</source>
         <translation>打开 FPS Desktop</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="135"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="140"/>
         <source>Recent GUIDs</source>
         <translation>最近的 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="138"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="143"/>
         <source>Pause receiving from PBMS</source>
         <translation>暂停接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="143"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="148"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="163"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="168"/>
         <source>not receiving from PBMS</source>
         <translation>未接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="165"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="170"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="167"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="172"/>
         <source>receiving from PBMS on port {port}</source>
         <translation>正在端口 {port} 接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="169"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="174"/>
         <source>not the port PBMS uses: tell IT</source>
         <translation>不是 PBMS 使用的端口：请联系信息中心</translation>
     </message>
@@ -325,46 +325,46 @@
 <context>
     <name>FileList</name>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="131"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="139"/>
         <source>No. {number} · {date}</source>
         <translation>号码 {number} · {date}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="159"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="167"/>
         <source>{name} · invoice data, nothing to print</source>
         <translation>{name} · 发票数据，无需打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="166"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="174"/>
         <source>{name}
 cannot be printed: {reason}</source>
         <translation>{name}
 无法打印：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="168"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="176"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n 页</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="183"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="191"/>
         <source>Invoices</source>
         <translation>发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="184"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="192"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="188"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="196"/>
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="190"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="198"/>
         <source>total {amount}</source>
         <translation>合计 {amount}</translation>
     </message>
@@ -372,22 +372,22 @@ cannot be printed: {reason}</source>
 <context>
     <name>FpsError</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="198"/>
+        <location filename="../../fps_desktop/config.py" line="199"/>
         <source>Setting {key} cannot be “{value}”: allowed are {allowed}.</source>
         <translation>设置项 {key} 不能是“{value}”：允许的值为 {allowed}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="201"/>
+        <location filename="../../fps_desktop/config.py" line="202"/>
         <source>{file}: setting {key} cannot be “{value}”: allowed are {allowed}. It is ignored.</source>
         <translation>{file}：设置项 {key} 不能是“{value}”：允许的值为 {allowed}。此值已被忽略。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="268"/>
+        <location filename="../../fps_desktop/config.py" line="269"/>
         <source>Setting {key} needs a value of type {kind}.</source>
         <translation>设置项 {key} 需要 {kind} 类型的值。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="388"/>
+        <location filename="../../fps_desktop/config.py" line="389"/>
         <source>This computer has no password store (keyring), so the secret was not saved. Ask IT to enable one.</source>
         <translation>本机没有可用的密码存储（钥匙串），密钥未保存。请联系信息中心开启。</translation>
     </message>
@@ -567,7 +567,7 @@ cannot be printed: {reason}</source>
         <translation>没有名为“{name}”的打印机。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="100"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="125"/>
         <source>The printer could not be started. Is it switched on and connected?</source>
         <translation>无法启动打印机。请确认打印机已开机并已连接。</translation>
     </message>
@@ -678,22 +678,22 @@ cannot be printed: {reason}</source>
         <translation>无法读取 Excel 模板 {name}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="408"/>
+        <location filename="../../fps_desktop/listener/server.py" line="440"/>
         <source>Port {ports} is already used by another program, so PBMS cannot send documents. Close that program or ask IT to choose another port.</source>
         <translation>端口 {ports} 已被其他程序占用，PBMS 无法推送单据。请关闭该程序，或联系信息中心更换端口。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="413"/>
+        <location filename="../../fps_desktop/listener/server.py" line="445"/>
         <source>Port {ports} is still held by the connections of an earlier run, so PBMS cannot send documents yet. Wait a minute and start FPS Desktop again.</source>
         <translation>端口 {ports} 仍被上一次运行的连接占用，PBMS 暂时无法发送单据。请等一分钟后重新启动 FPS Desktop。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="418"/>
+        <location filename="../../fps_desktop/listener/server.py" line="450"/>
         <source>This computer does not let FPS Desktop listen on port {ports} (it may be reserved by the system), so PBMS cannot send documents. Ask IT to choose another port.</source>
         <translation>本机不允许 FPS Desktop 监听端口 {ports}（可能被系统保留），PBMS 无法发送单据。请联系 IT 更换端口。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="423"/>
+        <location filename="../../fps_desktop/listener/server.py" line="455"/>
         <source>FPS Desktop cannot listen on port {ports}: the system says “{reason}”, so PBMS cannot send documents. Tell IT; the details are in the log file.</source>
         <translation>FPS Desktop 无法在端口 {ports} 上监听：系统提示“{reason}”，PBMS 无法推送单据。请联系信息中心，详情见日志文件。</translation>
     </message>
@@ -1014,9 +1014,34 @@ cannot be printed: {reason}</source>
         <translation>{host} 上的数据库 {database} 含有不是 demo-db 创建的表（{tables}）。未做任何更改。请将 DB_NAME 指向其他数据库，或加上 --replace 删除并重新填充这些表。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/renderer.py" line="113"/>
+        <location filename="../../fps_desktop/ui/renderer.py" line="117"/>
         <source>{name}: this page could not be drawn.</source>
         <translation>{name}：此页无法显示。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/job.py" line="256"/>
+        <source>The job on {printer} did not print: {reason}.</source>
+        <translation>{printer} 上的打印任务未打印：{reason}。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="112"/>
+        <source>No printer is set up as the default. Choose a printer.</source>
+        <translation>未设置默认打印机，请选择一台打印机。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="158"/>
+        <source>The print system refused the job for {printer}: {reason} ({detail}).</source>
+        <translation>打印系统拒绝了发往 {printer} 的任务：{reason}（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/policy.py" line="42"/>
+        <source>Not printed: claimed before, and printing them again was not confirmed: {files}.</source>
+        <translation>未打印：以下发票已报销过，且未确认再次打印：{files}。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/policy.py" line="106"/>
+        <source>The invoice list belongs to GUID {other}, the print to {guid}.</source>
+        <translation>发票清单属于 GUID {other}，而打印的是 {guid}。</translation>
     </message>
 </context>
 <context>
@@ -1235,37 +1260,37 @@ cannot be printed: {reason}</source>
         <translation>购买方不是本单位。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="118"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="124"/>
         <source>Duplicate: also in GUID {guid} ({file}), printed {printed} by {by}</source>
         <translation>重复：也在单据 {guid} 中（{file}），已于 {printed} 由 {by} 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="123"/>
-        <source>Duplicate: also in GUID {guid} ({file})</source>
-        <translation>重复：也在单据 {guid} 中（{file}）</translation>
+        <location filename="../../fps_desktop/invoices/listing.py" line="129"/>
+        <source>Also in GUID {guid} ({file}), not printed there</source>
+        <translation>也出现在 GUID {guid}（{file}）中，该处未打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="125"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="132"/>
         <source>Duplicate: the same invoice as {file}</source>
         <translation>重复：与 {file} 是同一张发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="127"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="134"/>
         <source>Suspected: like invoice {number} in GUID {guid}</source>
         <translation>疑似重复：与单据 {guid} 中的发票 {number} 相似</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="131"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="138"/>
         <source>Red-letter invoice</source>
         <translation>红字发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="134"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="141"/>
         <source>Sources disagree on {field}: {values}</source>
         <translation>各来源的 {field} 不一致：{values}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="138"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="145"/>
         <source>Also here as {files}</source>
         <translation>本单据中另有 {files}</translation>
     </message>
@@ -1350,7 +1375,7 @@ cannot be printed: {reason}</source>
     </message>
     <message>
         <location filename="../../fps_desktop/documents/workspace.py" line="78"/>
-        <location filename="../../fps_desktop/printing/job.py" line="120"/>
+        <location filename="../../fps_desktop/printing/job.py" line="173"/>
         <source>Merge files ({count})</source>
         <translation>合并 {count} 个文件</translation>
     </message>
@@ -1380,22 +1405,32 @@ cannot be printed: {reason}</source>
         <translation>导出上传清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="162"/>
-        <source>Sheets printed: {sheets}</source>
-        <translation>已打印 {sheets} 张</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/printing/job.py" line="168"/>
+        <location filename="../../fps_desktop/printing/job.py" line="247"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="233"/>
+        <location filename="../../fps_desktop/printing/job.py" line="264"/>
+        <source>Printed</source>
+        <translation>已打印</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/job.py" line="266"/>
+        <source>Held in the print queue: {reason}</source>
+        <translation>在打印队列中被挂起：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/job.py" line="268"/>
+        <source>In the print queue ({state})</source>
+        <translation>在打印队列中（{state}）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="240"/>
         <source>Invoices: {count} · duplicates: {duplicates}</source>
         <translation>{count} 张发票，{duplicates} 张重复</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="241"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="248"/>
         <source>Read invoices of {guid}</source>
         <translation>读取 {guid} 的发票</translation>
     </message>
@@ -1405,7 +1440,7 @@ cannot be printed: {reason}</source>
         <translation>上传到 OSS</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="392"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="395"/>
         <source>Export invoices of {guid}</source>
         <translation>导出 {guid} 的发票</translation>
     </message>
@@ -1419,253 +1454,270 @@ cannot be printed: {reason}</source>
         <source>Export finished</source>
         <translation>导出完成!</translation>
     </message>
+    <message>
+        <location filename="../../fps_desktop/printing/policy.py" line="165"/>
+        <source>Print {guid} for PBMS</source>
+        <translation>为 PBMS 打印 {guid}</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="93"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="95"/>
         <source>Document</source>
         <translation>单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="104"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="106"/>
         <source>Type or paste a document GUID</source>
         <translation>输入或粘贴单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="109"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="111"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="114"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="116"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="117"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="119"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="122"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="124"/>
         <source>Merge &amp;&amp; Save</source>
         <translation>合并并保存</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="127"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="129"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="132"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="134"/>
         <source>Go to GUID box</source>
         <translation>转到 GUID 输入框</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="138"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="140"/>
         <source>Fit width</source>
         <translation>适合宽度</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="140"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="142"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="141"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="143"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="142"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="144"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="222"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="224"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="230"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="232"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="235"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="237"/>
         <source>Export invoice list…</source>
         <translation>导出发票清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="238"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="240"/>
         <source>Open cache folder</source>
         <translation>打开缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="239"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="241"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="241"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="243"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="244"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="246"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="248"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="250"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="249"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="251"/>
         <source>Invoice export…</source>
         <translation>发票数据导出…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="250"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="252"/>
         <source>Upload to OSS…</source>
         <translation>上传到 OSS…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="251"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="253"/>
         <source>History…</source>
         <translation>历史记录…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="252"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="254"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="253"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="255"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="254"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="256"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="272"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="274"/>
         <source>Could not open “{text}”: {reason}</source>
         <translation>无法打开“{text}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="285"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="287"/>
         <source>Sent by {origin}</source>
         <translation>由 {origin} 推送</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="336"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="338"/>
         <source>%n cannot be printed</source>
         <translation>
             <numerusform>%n 个无法打印</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="366"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="369"/>
         <source>invoices total {amount}</source>
         <translation>发票合计 {amount}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="370"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="373"/>
         <source>Duplicates not checked: {reason}</source>
         <translation>未检查重复报销：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="382"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="385"/>
         <source>Export invoice list</source>
         <translation>导出发票清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="382"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="385"/>
         <source>Excel files (*.xlsx)</source>
         <translation>Excel 文件 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="414"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="417"/>
         <source>Page {n} / {count}</source>
         <translation>第 {n} / {count} 页</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="282"/>
-        <location filename="../../fps_desktop/ui/main_window.py" line="287"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="284"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="289"/>
         <source>Opening {guid}…</source>
         <translation>正在打开 {guid}…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="143"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="145"/>
         <source>Rotate right</source>
         <translation>向右旋转</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="144"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="146"/>
         <source>Rotate left</source>
         <translation>向左旋转</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="334"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="336"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="440"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="443"/>
         <source>Save merged PDF</source>
         <translation>保存合并后的 PDF</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/main_window.py" line="477"/>
+        <source>Printed: %n sheet(s)</source>
+        <translation>
+            <numerusform>已打印：%n 张</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="474"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="482"/>
+        <source>Print job {job} not printed yet ({state}): {reason}</source>
+        <translation>打印任务 {job} 尚未打印（{state}）：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/main_window.py" line="492"/>
         <source>Invoice claimed before</source>
         <translation>发票已报销过</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="475"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="493"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>此 GUID 中有 %n 张发票已报销过：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="478"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="496"/>
         <source>Print anyway? Your answer is written to the audit log.</source>
         <translation>仍要打印吗？您的选择将记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="479"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="497"/>
         <source>Print anyway</source>
         <translation>仍然打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="517"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="535"/>
         <source>Open a document GUID</source>
         <translation>打开单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="518"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="536"/>
         <source>Type or paste a GUID above, or let PBMS send one.</source>
         <translation>在上方输入或粘贴 GUID，或由 PBMS 推送。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="521"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="539"/>
         <source>Demo documents to try:</source>
         <translation>可以试用的演示单据：</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="542"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="560"/>
         <source>Could not open {guid}: {reason}</source>
         <translation>无法打开 {guid}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="569"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="587"/>
         <source>{name} {version}
 Finance Print Station</source>
         <translation>{name} {version}
@@ -1698,82 +1750,82 @@ Finance Print Station</source>
 <context>
     <name>PrintDialog</name>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="93"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="96"/>
         <source>Actual size (shrink to fit only)</source>
         <translation>实际大小（仅在放不下时缩小）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="94"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="97"/>
         <source>Fit to page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="95"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="98"/>
         <source>Two invoices per A4 (cut line)</source>
         <translation>每张 A4 打印两张发票（带裁切线）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="122"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="128"/>
         <source>&amp;Printer</source>
         <translation>打印机(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="123"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="129"/>
         <source>&amp;Layout</source>
         <translation>版式(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="124"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="130"/>
         <source>P&amp;ages</source>
         <translation>页码(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="125"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="131"/>
         <source>&amp;Copies</source>
         <translation>份数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="139"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="146"/>
         <source>Previous sheet (Page Up)</source>
         <translation>上一张（Page Up）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="142"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="149"/>
         <source>Next sheet (Page Down)</source>
         <translation>下一张（Page Down）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="147"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="154"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="150"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="157"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="152"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="159"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="168"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="175"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="228"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="251"/>
         <source>Left out because they cannot be printed: {names}</source>
         <translation>以下文件无法打印，已略过：{names}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="321"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="344"/>
         <source>printed at {percent} % of its size</source>
         <translation>按原尺寸的 {percent}% 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="341"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="364"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
@@ -1795,46 +1847,155 @@ Finance Print Station</source>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="97"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="100"/>
         <source>All pages, or e.g. 1-3, 5</source>
         <translation>全部页面，或如 1-3, 5</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="100"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="103"/>
         <source>Print on both sides</source>
         <translation>双面打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="101"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="104"/>
         <source>Black and white</source>
         <translation>黑白打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="104"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="107"/>
         <source>Cover sheet first</source>
         <translation>先打印封面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="106"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="109"/>
         <source>The GUID as a QR code, the invoice list, the sum and boxes for signatures</source>
         <translation>封面印有 GUID 二维码、发票清单、合计和签字栏</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="245"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="268"/>
         <source>%n sheet(s) of A4</source>
         <translation>
             <numerusform>共 %n 张 A4</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="309"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="332"/>
         <source>Sheet {n} / {count}</source>
         <translation>第 {n} / {count} 张</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="341"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="364"/>
         <source>Save as PDF file</source>
         <translation>另存为 PDF 文件</translation>
+    </message>
+</context>
+<context>
+    <name>Printing</name>
+    <message>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="29"/>
+        <source>queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="30"/>
+        <source>printing</source>
+        <translation>打印中</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="31"/>
+        <source>held</source>
+        <translation>已挂起</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="32"/>
+        <source>completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="33"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="34"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="35"/>
+        <source>refused</source>
+        <translation>被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="41"/>
+        <source>the printer is paused</source>
+        <translation>打印机已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="42"/>
+        <source>the printer is not accepting jobs</source>
+        <translation>打印机不接受任务</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="43"/>
+        <source>the printer does not exist (any more)</source>
+        <translation>打印机不存在（或已被删除）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="44"/>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="45"/>
+        <source>out of paper</source>
+        <translation>缺纸</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="46"/>
+        <source>paper jam</source>
+        <translation>卡纸</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="47"/>
+        <source>out of toner</source>
+        <translation>碳粉用尽</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="48"/>
+        <source>out of toner or ink</source>
+        <translation>碳粉或墨水用尽</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="49"/>
+        <source>a door of the printer is open</source>
+        <translation>打印机舱门未关</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="50"/>
+        <source>the printer is offline</source>
+        <translation>打印机离线</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="51"/>
+        <source>the printer reports an error</source>
+        <translation>打印机报告错误</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="52"/>
+        <source>cancelled in the print queue</source>
+        <translation>已在打印队列中取消</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="53"/>
+        <source>the print system does not answer</source>
+        <translation>打印系统无响应</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/spooler.py" line="72"/>
+        <source>This printer cannot print on both sides: every sheet prints on one side.</source>
+        <translation>这台打印机不能双面打印：每张都将单面打印。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/spooler.py" line="75"/>
+        <source>This printer prints in black and white only.</source>
+        <translation>这台打印机只能黑白打印。</translation>
     </message>
 </context>
 <context>
@@ -1853,12 +2014,12 @@ Finance Print Station</source>
 <context>
     <name>Secrets</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="315"/>
+        <location filename="../../fps_desktop/config.py" line="316"/>
         <source>Kept in the system password store (keyring), never in the settings file.</source>
         <translation>保存在系统密码库（keyring）中，不会写入设置文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="318"/>
+        <location filename="../../fps_desktop/config.py" line="319"/>
         <source>This computer has no password store (keyring): the secret is kept only until FPS Desktop closes. Ask IT to enable one.</source>
         <translation>此电脑没有密码库（keyring）：密钥只保留到 FPS Desktop 关闭为止。请联系 IT 启用密码库。</translation>
     </message>

@@ -31,13 +31,19 @@ def test_invoices_json_lists_fields_duplicates_and_the_total(capsys):
     assert payload["invoices"][1]["buyer_ok"] is False
 
 
-def test_invoices_table_names_the_other_guid(capsys):
+def test_invoices_table_names_the_other_guid_and_tells_claimed_from_opened(tmp_path, capsys):
     main(["invoices", TRAVEL])
     assert main(["invoices", CLAIMED_TWICE]) == 0
     out = capsys.readouterr().out
-    assert f"Duplicate: also in GUID {TRAVEL}" in out and "Red-letter invoice" in out
-    assert "The buyer is not the university." in out
+    assert f"Also in GUID {TRAVEL} (发票_25442000000123456789.pdf), not printed there" in out
+    assert "Duplicate:" not in out  # opening is not claiming
+    assert "Red-letter invoice" in out and "The buyer is not the university." in out
     assert "total 948.00" in out
+    assert main(["print", TRAVEL, "--to-pdf", str(tmp_path / "claimed.pdf")]) == 0
+    capsys.readouterr()
+    assert main(["invoices", CLAIMED_TWICE]) == 0
+    assert f"Duplicate: also in GUID {TRAVEL} (发票_25442000000123456789.pdf), printed " in (
+        capsys.readouterr().out)  # fmt: skip
 
 
 def test_invoices_xlsx_and_csv_have_chinese_headers_numbers_and_a_totals_row(tmp_path):

@@ -109,7 +109,11 @@ def test_listing_flags_duplicates_other_buyer_red_letter_and_counts_formats_once
     cache, twice = _fetched(settings, CLAIMED_TWICE)
     listing = list_invoices(twice, cache.blob_path, register, university(settings), "wang")
     air, foreign, red = listing.rows
-    assert air.is_duplicate and air.duplicates[0].other.guid == TRAVEL
+    assert air.duplicates[0].other.guid == TRAVEL
+    assert not air.is_duplicate  # TRAVEL only opened it: "also in", nobody claimed it yet
+    register.record_printed(TRAVEL, [f.sha256 for f in travel.files], "li")
+    air = list_invoices(twice, cache.blob_path, register, university(settings), "wang").rows[0]
+    assert air.is_duplicate and air.claims[0].other.printed_by == "li"
     assert foreign.buyer_problem == NOT_THE_UNIVERSITY and not air.buyer_problem
     assert red.fields.red_letter and str(listing.total) == "948.00"
     cache, three = _fetched(settings, THREE_FORMATS)

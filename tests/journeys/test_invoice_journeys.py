@@ -89,6 +89,12 @@ def test_j10_printing_a_claimed_invoice_asks_first_and_the_answer_is_audited(
     qtbot, window, tmp_path
 ):
     open_by_keyboard(qtbot, window, DEMO_GUID)
+    open_by_keyboard(qtbot, window, CLAIMED_TWICE)  # opening is not claiming: nothing to ask
+    assert "Also in GUID " + DEMO_GUID in rows(window)[AIR_TICKET].text()
+    assert rows(window)[AIR_TICKET].foreground().color().name() != "#b00020"
+    open_by_keyboard(qtbot, window, DEMO_GUID)
+    print_to_pdf(qtbot, window, tmp_path / "claims.pdf")  # DEMO_GUID claims the air ticket
+    back_to(qtbot, window)
     open_by_keyboard(qtbot, window, CLAIMED_TWICE)
 
     asked: list[str] = []
@@ -96,7 +102,10 @@ def test_j10_printing_a_claimed_invoice_asks_first_and_the_answer_is_audited(
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     question.check()
     assert AIR_TICKET in asked[0] and DEMO_GUID in asked[0]
-    assert print_jobs(window) == []  # Cancel: no print dialog, nothing printed
+    assert len(print_jobs(window)) == 1  # Cancel: no print dialog, nothing printed
+    refused = AuditLog(window.settings.paths).entries()[0]
+    assert (refused["state"], refused["reason"], refused["guid"]) == (
+        "refused", "claimed_before", CLAIMED_TWICE)  # fmt: skip
     back_to(qtbot, window)
 
     out = tmp_path / "anyway.pdf"
@@ -145,6 +154,42 @@ def test_j11_the_cover_sheet_prints_first_and_its_qr_code_is_the_guid(
         assert qr_codes(doc[0]) == [DEMO_GUID]
 
 
+def test_j11_a_push_while_the_claimed_question_is_open_does_not_change_the_print(
+    qtbot, with_cover, window, tmp_path
+):
+    open_by_keyboard(qtbot, window, DEMO_GUID)
+    print_to_pdf(qtbot, window, tmp_path / "claims.pdf")
+    back_to(qtbot, window)
+    open_by_keyboard(qtbot, window, CLAIMED_TWICE)
+    pushed = THREE_FORMATS
+
+    def push_then_print_anyway(box: QMessageBox) -> None:
+        with qtbot.waitSignals([window.documents_shown, window.invoices_shown], timeout=SLOW):
+            window.open_guid(pushed, origin="https://pbms.example.edu")  # as the bridge does
+        qtbot_click(next(b for b in box.buttons() if b.text() == "Print anyway"))
+
+    out = tmp_path / "frozen.pdf"
+    seen = {}
+
+    def in_print_dialog(dialog: PrintDialog) -> None:
+        seen["title"] = dialog.windowTitle()
+        qtbot.waitUntil(dialog.print_button.isEnabled, timeout=SLOW)
+        click_print(qtbot, dialog, out)
+
+    question = when_shown(QMessageBox, push_then_print_anyway)
+    press_ctrl_p(qtbot, window, in_print_dialog)
+    question.check()
+    wait_for_jobs(qtbot, window)
+    assert window.manifest.guid == pushed  # the window shows the pushed GUID...
+    assert CLAIMED_TWICE in seen["title"]  # ...the print stayed the one asked about
+    with pymupdf.open(out) as doc:
+        assert qr_codes(doc[0]) == [CLAIMED_TWICE]
+        assert doc.page_count == 5  # the cover, three invoices, the approval page
+    printed = AuditLog(window.settings.paths).entries()[0]
+    assert printed["guid"] == CLAIMED_TWICE and printed["duplicates_confirmed"] == [AIR_TICKET]
+    assert len(printed["files"]) == 4
+
+
 def test_j12_ofd_invoices_print_like_pdfs_and_the_xml_is_listed_as_data(qtbot, window, tmp_path):
     open_by_keyboard(qtbot, window, THREE_FORMATS)
     shown = rows(window)
@@ -153,15 +198,17 @@ def test_j12_ofd_invoices_print_like_pdfs_and_the_xml_is_listed_as_data(qtbot, w
     assert not xml.flags() & Qt.ItemFlag.ItemIsUserCheckable
     assert xml.foreground().color().name() != "#b00020"
     assert "cannot be printed" not in window.statusBar().currentMessage()
-    chosen = [f.name for f in window.file_list.selected_files()]
-    assert chosen == ["发票_25442000000456700001.pdf", "发票_25442000000456700001.ofd",
-                      "发票_25442000000456700002.ofd"]  # fmt: skip
+    chosen = [f.name for f in window.file_list.selected_files()]  # one form of each invoice
+    assert chosen == ["发票_25442000000456700001.pdf", "发票_25442000000456700002.ofd"]
+    assert "Also here as 发票_25442000000456700001.pdf" in (
+        shown["发票_25442000000456700001.ofd"].text())  # fmt: skip
     assert "No. 25442000000456700002 · 2025-11-04" in shown["发票_25442000000456700002.ofd"].text()
     # the same invoice as PDF, OFD and XML counts once: 5,830 + 1,060
     assert "total ¥6,890.00" in window.file_list.headers[FileRole.INVOICE].text()
     out = tmp_path / "ofd.pdf"
     print_to_pdf(qtbot, window, out)
-    assert len(pdf_sheets(out)) == 3
+    assert len(pdf_sheets(out)) == 2  # the PDF and the OFD of one invoice print once
+    assert AuditLog(window.settings.paths).entries()[0]["files"] == chosen
     with pymupdf.open(out) as doc:  # the OFD pages are drawn, their seals too
         assert all(red_share(page, page.rect) > 0.001 for page in doc)
 

@@ -6,8 +6,9 @@ import pymupdf
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QFileDialog
+from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog
 
+from fps_desktop.audit import AuditLog
 from fps_desktop.ui.print_dialog import PrintDialog
 from tests.journeys.conftest import (
     A4,
@@ -107,3 +108,39 @@ def test_preview_follows_the_layout_and_refuses_a_bad_range(qtbot, english, wind
 
     press_ctrl_p(qtbot, window, in_print_dialog)
     assert print_jobs(window) == []  # Cancel: nothing printed
+
+
+def print_to_queue(qtbot, window, queue: str) -> None:
+    """Ctrl+P, the queue chosen in the printer box, Print; then wait for the job to end."""
+
+    def in_print_dialog(dialog: PrintDialog) -> None:
+        dialog.printer_box.setCurrentIndex(dialog.printer_box.findData(queue))
+        qtbot.waitUntil(dialog.print_button.isEnabled, timeout=SLOW)
+        qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+
+    window.activateWindow()  # back from the last dialog, the clerk clicks into the window
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=SLOW)
+    press_ctrl_p(qtbot, window, in_print_dialog)
+    qtbot.waitUntil(lambda: print_jobs(window) and print_jobs(window)[0].state.name
+                    not in ("QUEUED", "RUNNING"), timeout=SLOW)  # fmt: skip
+
+
+def test_j14_the_clerk_sees_what_the_print_queue_did(qtbot, window, cups):
+    open_by_keyboard(qtbot, window, DEMO_GUID)
+    paused = cups.add_queue()
+    cups.run("cupsdisable", paused)
+    print_to_queue(qtbot, window, paused)
+    (held,) = print_jobs(window)
+    assert held.message.startswith("Held in the print queue: the printer is paused")
+    assert "not printed yet (held): the printer is paused" in window.notice_label.text()
+    assert AuditLog(window.settings.paths).entries()[0]["state"] == "held"
+
+    rejecting = cups.add_queue()
+    cups.run("cupsreject", rejecting)
+    print_to_queue(qtbot, window, rejecting)
+    refused = print_jobs(window)[0]
+    assert refused.state.name == "FAILED" and "not accepting jobs" in refused.error
+    assert "not accepting jobs" in window.statusBar().currentMessage()
+    assert AuditLog(window.settings.paths).entries()[0]["state"] == "refused"
+    assert cups.jobs(rejecting) == []
+    cups.run("cupsenable", paused)

@@ -225,7 +225,9 @@ def test_silent_print_is_off_by_default_and_needs_a_signature(make_listener):
 def test_signed_print_request_reaches_the_print_callback_only(fps_home, pushes):
     printed = []
     config = ListenerConfig(port=free_port(), allow_silent_print=True, hmac_secret="s3cret")
-    listener = GuidListener(config, lambda *a: pushes.append(a), lambda p, o: printed.append(p))
+    listener = GuidListener(
+        config, lambda *a: pushes.append(a), lambda p, o, job: printed.append(p)
+    )
     listener.start()
     try:
         client = Client(listener.port)

@@ -20,7 +20,7 @@ def start(pushes, printed=None, **options) -> GuidListener:
     config.port, config.fallback_ports, config.hmac_secret = free_port(), [], SECRET
     for name, value in options.items():
         setattr(config, name, value)
-    on_print = None if printed is None else lambda push, origin: printed.append(push)
+    on_print = None if printed is None else lambda push, origin, job: printed.append(push)
     listener = GuidListener(config, lambda *a: pushes.append(a), on_print)
     listener.start()
     return listener

@@ -1,0 +1,203 @@
+"""The operating system's print queue: what it accepted, and what became of the job.
+
+Qt's print engine hands a job to the system and says nothing back, so a refused or
+paused job looked printed. Here the job is submitted and followed in the queue
+itself: CUPS (Linux, macOS) through its IPP interface (``ipp.py``), the Windows
+spooler through ``winspool`` (``windows_queue.py``). Its answer is the print's outcome
+for the window, the audit log, the register and PBMS.
+
+No Qt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from fps_desktop.errors import ERROR_CONTEXT, QT_TRANSLATE_NOOP, PrintError
+from fps_desktop.jobs import CancelToken
+from fps_desktop.printing import ipp
+
+# A job's state as the window, the audit log and PBMS name it.
+QUEUED, PRINTING, HELD, COMPLETED, CANCELLED, FAILED, REFUSED = (
+    "queued", "printing", "held", "completed", "cancelled", "failed", "refused")  # fmt: skip
+FINAL = (COMPLETED, CANCELLED, FAILED, REFUSED)
+STATE_WORDS = {
+    QUEUED: QT_TRANSLATE_NOOP("Printing", "queued"),
+    PRINTING: QT_TRANSLATE_NOOP("Printing", "printing"),
+    HELD: QT_TRANSLATE_NOOP("Printing", "held"),
+    COMPLETED: QT_TRANSLATE_NOOP("Printing", "completed"),
+    CANCELLED: QT_TRANSLATE_NOOP("Printing", "cancelled"),
+    FAILED: QT_TRANSLATE_NOOP("Printing", "failed"),
+    REFUSED: QT_TRANSLATE_NOOP("Printing", "refused"),
+}
+FOLLOW_SECONDS = 600.0  # a job still queued after this is reported as queued
+
+# The print system's reasons a clerk can act on, in words (the "Printing" context).
+REASONS = {
+    "paused": QT_TRANSLATE_NOOP("Printing", "the printer is paused"),
+    "rejecting": QT_TRANSLATE_NOOP("Printing", "the printer is not accepting jobs"),
+    "not-found": QT_TRANSLATE_NOOP("Printing", "the printer does not exist (any more)"),
+    "media-empty": QT_TRANSLATE_NOOP("Printing", "out of paper"),
+    "media-needed": QT_TRANSLATE_NOOP("Printing", "out of paper"),
+    "media-jam": QT_TRANSLATE_NOOP("Printing", "paper jam"),
+    "toner-empty": QT_TRANSLATE_NOOP("Printing", "out of toner"),
+    "marker-supply-empty": QT_TRANSLATE_NOOP("Printing", "out of toner or ink"),
+    "door-open": QT_TRANSLATE_NOOP("Printing", "a door of the printer is open"),
+    "offline": QT_TRANSLATE_NOOP("Printing", "the printer is offline"),
+    "error": QT_TRANSLATE_NOOP("Printing", "the printer reports an error"),
+    "cancelled": QT_TRANSLATE_NOOP("Printing", "cancelled in the print queue"),
+    "no-answer": QT_TRANSLATE_NOOP("Printing", "the print system does not answer"),
+}
+_CUPS_PRINTER_REASONS = ("paused", "media-empty", "media-needed", "media-jam", "toner-empty",
+                         "marker-supply-empty", "door-open", "offline")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class QueueState:
+    """Where a job stands: one of the states above, the system's reason and its own words."""
+
+    state: str
+    reason: str = ""  # a key of REASONS, or the system's own keyword
+    detail: str = ""  # the system's message, untranslated, for the log and the audit
+
+    @property
+    def final(self) -> bool:
+        return self.state in FINAL
+
+
+@dataclass(frozen=True)
+class Submitted:
+    printer: str
+    job_id: int
+
+
+def uses_cups() -> bool:
+    return sys.platform != "win32"
+
+
+class CupsQueue:
+    """Submit to and follow jobs in the CUPS scheduler."""
+
+    def __init__(self, client: ipp.Client | None = None) -> None:
+        self.client = client or ipp.Client()
+
+    def default_printer(self) -> str:
+        try:
+            return self.client.default_printer()
+        except ipp.IppError as exc:
+            raise _refusal("", exc) from exc
+
+    def exists(self, printer: str) -> bool:
+        """The printer (the default one when not named) is there to print to."""
+        try:
+            return bool(self.client.printer(printer, ["printer-name"]) if printer
+                        else self.client.default_printer())  # fmt: skip
+        except ipp.IppError:
+            return False
+
+    def submit(self, printer: str, pdf: Path, title: str, copies: int, duplex: bool,
+               grayscale: bool) -> Submitted:  # fmt: skip
+        """Hand ``pdf`` to ``printer``; a refusal raises ``PrintError`` with the reason."""
+        job = [
+            (ipp.INTEGER, "copies", copies),
+            (ipp.KEYWORD, "sides", "two-sided-long-edge" if duplex else "one-sided"),
+            (ipp.KEYWORD, "print-color-mode", "monochrome" if grayscale else "color"),
+        ]
+        name = printer or self.default_printer()
+        if not name:
+            raise PrintError(QT_TRANSLATE_NOOP(
+                "FpsError", "No printer is set up as the default. Choose a printer."))  # fmt: skip
+        try:
+            return Submitted(name, self.client.print_job(name, title, pdf.read_bytes(), job))
+        except ipp.IppError as exc:
+            raise _refusal(name, exc) from exc
+
+    def state(self, job: Submitted) -> QueueState:
+        try:
+            attrs = self.client.job(job.printer, job.job_id, [
+                "job-state", "job-state-reasons", "job-state-message"])  # fmt: skip
+            printer = self.client.printer(job.printer, [
+                "printer-state", "printer-state-reasons", "printer-state-message"])  # fmt: skip
+        except ipp.IppError as exc:
+            if exc.status == ipp.NOT_FOUND:
+                return QueueState(FAILED, "not-found", str(exc))
+            return QueueState(FAILED, "no-answer", str(exc))
+        code = int(attrs.get("job-state", [3])[0])
+        message = str(attrs.get("job-state-message", [""])[0])
+        reasons = [str(r) for r in printer.get("printer-state-reasons", [])]
+        reason = next((r for known in _CUPS_PRINTER_REASONS for r in reasons
+                       if r.startswith(known)), "")  # fmt: skip
+        printer_stopped = int(printer.get("printer-state", [3])[0]) == 5
+        detail = message or str(printer.get("printer-state-message", [""])[0])
+        if code == 9:
+            return QueueState(COMPLETED)
+        if code == 7:
+            return QueueState(CANCELLED, "cancelled", detail)
+        if code == 8:
+            return QueueState(FAILED, reason or "error", detail)
+        if code in (4, 6) or printer_stopped:
+            job_reasons = [str(r) for r in attrs.get("job-state-reasons", [])]
+            return QueueState(HELD, reason or (job_reasons[0] if job_reasons else ""), detail)
+        return QueueState(PRINTING if code == 5 else QUEUED, reason, detail)
+
+    def cancel(self, job: Submitted) -> None:
+        with contextlib.suppress(ipp.IppError):  # it finished meanwhile: its state says so
+            self.client.cancel(job.printer, job.job_id)
+
+
+class Refused(PrintError):
+    """The print system did not take the job; ``reason`` is a key of ``REASONS``."""
+
+    def __init__(self, printer: str, reason: str, detail: str) -> None:
+        self.reason = reason
+        super().__init__(
+            QT_TRANSLATE_NOOP("FpsError", "The print system refused the job for {printer}: "
+                              "{reason} ({detail})."),
+            printer=printer or "default", reason=REASONS.get(reason, reason), detail=detail,
+        )  # fmt: skip
+
+    def translated(self, translate) -> str:
+        said = translate("Printing", self.params["reason"])
+        return translate(ERROR_CONTEXT, self.template).format(**{**self.params, "reason": said})
+
+
+def _refusal(printer: str, exc: ipp.IppError) -> Refused:
+    reason = {ipp.NOT_FOUND: "not-found", ipp.NOT_ACCEPTING: "rejecting"}.get(
+        exc.status, "no-answer" if exc.status == 0 else "error")  # fmt: skip
+    return Refused(printer, reason, str(exc))
+
+
+def os_queue():
+    """The queue of this operating system."""
+    if uses_cups():
+        return CupsQueue()
+    from fps_desktop.printing.windows_queue import WindowsQueue
+
+    return WindowsQueue()
+
+
+def follow(queue, job: Submitted, cancel: CancelToken, report, deadline: float = FOLLOW_SECONDS
+           ) -> QueueState:  # fmt: skip
+    """Ask ``queue`` about ``job`` until it is final or held (``report(state)`` on each change).
+
+    Cancelling cancels the job in the queue too, and returns its state after that.
+    """
+    end = time.monotonic() + deadline
+    pause, last = 0.02, None
+    while True:
+        state = queue.state(job)
+        if state != last:
+            report(state)
+            last = state
+        if state.final or state.state == HELD or time.monotonic() > end:
+            return state
+        if cancel.wait(pause):
+            queue.cancel(job)
+            final = queue.state(job)
+            report(final)
+            return final
+        pause = min(pause * 1.5, 1.0)
