@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import getpass
-import grp
 import os
 import shutil
 import socket
@@ -67,6 +66,8 @@ class CupsServer:
             "  SubscriptionPrivateAccess all\n  SubscriptionPrivateValues none\n"
             "  <Limit All>\n    Order deny,allow\n  </Limit>\n</Policy>\n"
         )
+        import grp  # Unix only, as cupsd is
+
         user = "" if os.geteuid() == 0 else (
             f"User {getpass.getuser()}\nGroup {grp.getgrgid(os.getgid()).gr_name}\n")  # fmt: skip
         files = self.root / "conf" / "cups-files.conf"
