@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from fps_desktop.documents.models import CachedFile, FileRole, Problem
+from fps_desktop.invoices.kinds import kind
 from fps_desktop.invoices.listing import InvoiceList, InvoiceRow, row_notes
 
 FileRoleData = Qt.ItemDataRole.UserRole + 1
@@ -128,9 +129,12 @@ class FileList(QWidget):
         f = row.fields
         lines = [self._label(entry.data(FileRoleData))]
         if f.number or f.total:
-            lines.append(self.tr("No. {number} · {date}").format(
+            what = kind(f.kind)
+            lines.append(self.tr("{kind} · No. {number} · {date}").format(
+                kind=QCoreApplication.translate("Invoices", what.label),
                 number=f.number or "?", date=f.date or "?"))  # fmt: skip
-            lines.append(f"{f.seller or '?'} · " + money(f.total))
+            who = " · ".join(p for p in (f.passenger, f.trip) if p) if what.ticket else f.seller
+            lines.append(f"{who or '?'} · " + money(f.total))
         notes = [QCoreApplication.translate("Invoices", template).format(**params)
                  for template, params in row_notes(row)]  # fmt: skip
         lines.extend("⚠ " + note for note in notes)
@@ -185,6 +189,8 @@ class FileList(QWidget):
         }
         for role, header in self.headers.items():
             count = self.groups[role].count()
+            if role == FileRole.INVOICE and self.listing is not None:
+                count = self.listing.count  # invoices, not files: PDF + OFD + XML is one
             text = self.tr("{title} ({count})").format(title=titles[role], count=count)
             if role == FileRole.INVOICE and self.listing is not None and self.listing.rows:
                 text += " · " + self.tr("total {amount}").format(amount=money(

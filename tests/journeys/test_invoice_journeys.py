@@ -205,5 +205,5 @@ def test_j13_the_invoice_list_exported_to_xlsx_from_the_file_menu(qtbot, window,
     sheet = openpyxl.load_workbook(out).active
     assert sheet["D1"].value == "发票号码" and sheet["L1"].value == "价税合计"
     assert sheet["D2"].value == "25442000000123456789" and sheet["L2"].value == 1280.0
-    assert sheet["N4"].value == "是"  # the red-letter invoice
+    assert sheet["P1"].value == "红字" and sheet["P4"].value == "是"  # the red-letter invoice
     assert [sheet.cell(sheet.max_row, c).value for c in (1, 12)] == ["合计", 948.0]

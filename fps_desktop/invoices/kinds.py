@@ -1,0 +1,97 @@
+"""The kinds of invoice and ticket a finance clerk files, declared once.
+
+Each kind says how the window names it (translatable), how the finance office's
+spreadsheet and cover sheet name it (Chinese, whatever the UI language), which
+printed titles and QR types announce it, and which broader kind it narrows: a
+toll invoice is an ordinary VAT e-invoice whose QR says "ordinary", a 数电专票
+is a 数电票 whose XML may not say which sort. Sources that name a kind and a
+narrower one agree; only kinds on different branches disagree.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from fps_desktop.errors import QT_TRANSLATE_NOOP
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str  # what the JSON and the corrections store
+    label: str  # the window's name, a template of the "Invoices" context
+    chinese: str  # the spreadsheet's and the cover sheet's name
+    titles: tuple[str, ...] = ()  # words on the face that announce it (NFKC)
+    qr_types: tuple[str, ...] = ()  # the second field of the invoice QR code
+    broader: str = ""  # the kind this one narrows
+    ticket: bool = False  # a passenger's ticket: passenger and trip matter
+
+
+OTHER = "other"
+
+# Order matters for titles: the first kind whose title is on the face wins, so the
+# narrow kinds (a toll invoice also says 增值税电子普通发票) come before the broad ones.
+KINDS: tuple[Kind, ...] = (
+    Kind("rail", QT_TRANSLATE_NOOP("Invoices", "Rail e-ticket"), "铁路电子客票",
+         ("电子发票(铁路电子客票)", "铁路电子客票"), ("51",), ticket=True),
+    Kind("air", QT_TRANSLATE_NOOP("Invoices", "Air e-ticket itinerary"), "航空运输电子客票行程单",
+         ("电子发票(航空运输电子客票行程单)", "航空运输电子客票行程单"), ("61",), ticket=True),
+    Kind("toll", QT_TRANSLATE_NOOP("Invoices", "Road toll"), "通行费发票", ("通行费",), ("14",),
+         broader="ordinary"),
+    Kind("medical", QT_TRANSLATE_NOOP("Invoices", "Medical receipt"), "医疗收费票据",
+         ("医疗门诊收费票据", "医疗住院收费票据", "医疗收费票据"), broader="fiscal"),
+    Kind("fiscal", QT_TRANSLATE_NOOP("Invoices", "Fiscal e-receipt"), "财政电子票据",
+         ("非税收入", "财政电子票据", "财政部监制", "票据代码")),
+    Kind("quota", QT_TRANSLATE_NOOP("Invoices", "Quota invoice"), "定额发票", ("定额发票",)),
+    Kind("digital-special", QT_TRANSLATE_NOOP("Invoices", "Digital VAT special (数电专票)"),
+         "数电专票", ("电子发票(增值税专用发票)",), ("31", "85"), broader="digital"),
+    Kind("digital-ordinary", QT_TRANSLATE_NOOP("Invoices", "Digital ordinary (数电普票)"),
+         "数电普票", ("电子发票(普通发票)",), ("32", "86"), broader="digital"),
+    Kind("digital", QT_TRANSLATE_NOOP("Invoices", "Digital invoice (数电票)"), "数电票"),
+    Kind("special", QT_TRANSLATE_NOOP("Invoices", "VAT special invoice"), "增值税专用发票",
+         ("增值税电子专用发票", "增值税专用发票"), ("01", "08")),
+    Kind("ordinary", QT_TRANSLATE_NOOP("Invoices", "VAT ordinary invoice"), "增值税普通发票",
+         ("增值税电子普通发票", "增值税普通发票"), ("04", "10", "11")),
+    Kind("taxi", QT_TRANSLATE_NOOP("Invoices", "Taxi receipt"), "出租车票",
+         ("出租汽车", "出租车", "网约车")),
+    Kind(OTHER, QT_TRANSLATE_NOOP("Invoices", "Other"), "其他"),
+)  # fmt: skip
+BY_CODE = {kind.code: kind for kind in KINDS}
+# QR types whose money field is the tax-inclusive total; the older ones print the pre-tax amount
+TOTAL_IN_QR = {"31", "32", "85", "86", "51", "61"}
+
+
+def kind(code: str) -> Kind:
+    """The kind of ``code``; an unknown or empty code is "other"."""
+    return BY_CODE.get(code, BY_CODE[OTHER])
+
+
+def kind_from_qr(qr_type: str) -> str:
+    return next((k.code for k in KINDS if qr_type in k.qr_types), OTHER)
+
+
+def kind_from_text(text: str) -> str:
+    """The first kind whose title is printed in ``text`` (normalised with ``face_text``)."""
+    flat = text.replace(" ", "").replace("\n", "")
+    return next((k.code for k in KINDS if any(t in flat for t in k.titles)), "")
+
+
+def face_text(text: str) -> str:
+    """Text as printed, with look-alike characters folded: PDFs of the tax system write
+    电⼦ (a Kangxi radical) for 电子 and full-width brackets; NFKC makes them one."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def lineage(code: str) -> list[str]:
+    """``code`` and every kind it narrows, narrowest first."""
+    chain = []
+    while code and code not in chain:
+        chain.append(code)
+        code = BY_CODE[code].broader if code in BY_CODE else ""
+    return chain
+
+
+def narrowest(codes: list[str]) -> str | None:
+    """The narrowest of ``codes`` when they all lie on one line of kinds, else ``None``."""
+    best = max(codes, key=lambda c: len(lineage(c)))
+    return best if all(c in lineage(best) for c in codes) else None
