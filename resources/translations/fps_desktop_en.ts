@@ -4,7 +4,7 @@
 <context>
     <name>FileList</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="168"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="172"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n page</numerusform>

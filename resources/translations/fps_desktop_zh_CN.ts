@@ -300,46 +300,46 @@
 <context>
     <name>FileList</name>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="131"/>
-        <source>No. {number} · {date}</source>
-        <translation>号码 {number} · {date}</translation>
+        <location filename="../../fps_desktop/ui/file_list.py" line="133"/>
+        <source>{kind} · No. {number} · {date}</source>
+        <translation>{kind} · 号码 {number} · {date}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="159"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="163"/>
         <source>{name} · invoice data, nothing to print</source>
         <translation>{name} · 发票数据，无需打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="166"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="170"/>
         <source>{name}
 cannot be printed: {reason}</source>
         <translation>{name}
 无法打印：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="168"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="172"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n 页</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="183"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="187"/>
         <source>Invoices</source>
         <translation>发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="184"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="188"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="188"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="194"/>
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="190"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="196"/>
         <source>total {amount}</source>
         <translation>合计 {amount}</translation>
     </message>
@@ -382,32 +382,32 @@ cannot be printed: {reason}</source>
         <translation>{name} 是空文件（0 字节）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="140"/>
+        <location filename="../../fps_desktop/documents/images.py" line="154"/>
         <source>{name} is a damaged image: its header claims an impossible size. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片：文件头声称的尺寸不可能存在。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="150"/>
+        <location filename="../../fps_desktop/documents/images.py" line="164"/>
         <source>{name} is too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
         <translation>{name} 尺寸过大，无法打印（{width} × {height} 像素）。请让提交人提供较小的扫描件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="189"/>
+        <location filename="../../fps_desktop/documents/images.py" line="203"/>
         <source>{name} is a kind of image this station cannot print. Ask for a PDF, JPG or PNG instead.</source>
         <translation>{name} 是本工作站无法打印的图片格式。请索取 PDF、JPG 或 PNG 文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="209"/>
+        <location filename="../../fps_desktop/documents/images.py" line="223"/>
         <source>{name} is a damaged image or not an image at all. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片，或根本不是图片。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="221"/>
+        <location filename="../../fps_desktop/documents/images.py" line="235"/>
         <source>{name} is incomplete: the picture is cut short (an interrupted download or copy). Ask the sender for the file again.</source>
         <translation>{name} 不完整：图片被截断（下载或复制中断）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="234"/>
+        <location filename="../../fps_desktop/documents/images.py" line="248"/>
         <source>{name} is a damaged image and cannot be printed. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片，无法打印。请让发送方重新提供文件。</translation>
     </message>
@@ -447,57 +447,57 @@ cannot be printed: {reason}</source>
         <translation>{name} 是损坏的 PDF，无法打印。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/sources.py" line="55"/>
+        <location filename="../../fps_desktop/documents/sources.py" line="45"/>
         <source>No folder for GUID {guid} under {root}.</source>
         <translation>在 {root} 下没有 GUID {guid} 对应的文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/sources.py" line="73"/>
+        <location filename="../../fps_desktop/documents/sources.py" line="63"/>
         <source>Refused a path outside the share.</source>
         <translation>已拒绝共享目录之外的路径。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/sources.py" line="102"/>
+        <location filename="../../fps_desktop/documents/sources.py" line="92"/>
         <source>The PBMS addresses are not set. Ask IT to fill them in Settings.</source>
         <translation>尚未设置 PBMS 地址。请联系信息中心在设置中填写。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/sources.py" line="126"/>
+        <location filename="../../fps_desktop/documents/sources.py" line="116"/>
         <source>PBMS answered with a web page instead of a file list. The address in Settings may be wrong, or a login page is in the way.</source>
         <translation>PBMS 返回的是网页而不是文件列表。可能是设置中的地址有误，或被登录页面拦截。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/sources.py" line="135"/>
+        <location filename="../../fps_desktop/documents/sources.py" line="125"/>
         <source>PBMS sent a file list we cannot read.</source>
         <translation>PBMS 返回的文件列表无法识别。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/sources.py" line="167"/>
+        <location filename="../../fps_desktop/documents/sources.py" line="157"/>
         <source>The download of {name} broke off. Try again in a moment.</source>
         <translation>{name} 下载中断，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/sources.py" line="191"/>
+        <location filename="../../fps_desktop/documents/sources.py" line="181"/>
         <source>PBMS does not know this document (HTTP 404).</source>
         <translation>PBMS 中找不到该单据（HTTP 404）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/sources.py" line="197"/>
+        <location filename="../../fps_desktop/documents/sources.py" line="187"/>
         <source>PBMS refused access (HTTP {status}). Check the access token in Settings.</source>
         <translation>PBMS 拒绝访问（HTTP {status}）。请检查设置中的访问令牌。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/sources.py" line="214"/>
+        <location filename="../../fps_desktop/documents/sources.py" line="204"/>
         <source>PBMS did not answer in time. Check the network and try again.</source>
         <translation>PBMS 响应超时。请检查网络后重试。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/sources.py" line="220"/>
+        <location filename="../../fps_desktop/documents/sources.py" line="210"/>
         <source>PBMS is not working right now ({problem}). Try again later.</source>
         <translation>PBMS 暂时无法使用（{problem}）。请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/sources.py" line="242"/>
+        <location filename="../../fps_desktop/documents/sources.py" line="232"/>
         <source>No document folder is set. Choose one in Settings.</source>
         <translation>尚未设置单据文件夹。请在设置中选择。</translation>
     </message>
@@ -824,17 +824,17 @@ cannot be printed: {reason}</source>
         <translation>用户 {user} 无权在 {database} 中创建或使用发票登记表 {table}。请数据库管理员授予 CREATE、SELECT、INSERT 和 UPDATE 权限。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="43"/>
+        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="46"/>
         <source>The invoice XML is too large to be an invoice ({mb} MB).</source>
         <translation>发票 XML 过大（{mb} MB），不像是发票。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="53"/>
+        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="56"/>
         <source>The invoice XML was refused: it declares entities or a DTD, which invoices never need and attacks use.</source>
         <translation>已拒绝该发票 XML：其中声明了实体或 DTD，发票从不需要这些，而攻击常利用它们。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="61"/>
+        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="64"/>
         <source>The invoice XML is damaged and cannot be read ({detail}).</source>
         <translation>发票 XML 已损坏，无法读取（{detail}）。</translation>
     </message>
@@ -1085,72 +1085,117 @@ cannot be printed: {reason}</source>
 <context>
     <name>Invoices</name>
     <message>
-        <location filename="../../fps_desktop/invoices/fields.py" line="34"/>
-        <source>Fully digital (数电票)</source>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="35"/>
+        <source>Rail e-ticket</source>
+        <translation>铁路电子客票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="37"/>
+        <source>Air e-ticket itinerary</source>
+        <translation>航空运输电子客票行程单</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="39"/>
+        <source>Road toll</source>
+        <translation>通行费发票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="41"/>
+        <source>Medical receipt</source>
+        <translation>医疗收费票据</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="43"/>
+        <source>Fiscal e-receipt</source>
+        <translation>财政电子票据</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="45"/>
+        <source>Quota invoice</source>
+        <translation>定额发票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="46"/>
+        <source>Digital VAT special (数电专票)</source>
+        <translation>数电专票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="48"/>
+        <source>Digital ordinary (数电普票)</source>
+        <translation>数电普票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="50"/>
+        <source>Digital invoice (数电票)</source>
         <translation>数电票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/fields.py" line="35"/>
-        <source>VAT e-invoice (ordinary)</source>
-        <translation>增值税电子普通发票</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/invoices/fields.py" line="36"/>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="51"/>
         <source>VAT special invoice</source>
         <translation>增值税专用发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/fields.py" line="37"/>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="53"/>
+        <source>VAT ordinary invoice</source>
+        <translation>增值税普通发票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="55"/>
+        <source>Taxi receipt</source>
+        <translation>出租车票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="57"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/fields.py" line="46"/>
+        <location filename="../../fps_desktop/invoices/fields.py" line="33"/>
         <source>No text layer and no readable QR code (a scan?): fields are empty.</source>
         <translation>没有文字层，也没有可识别的二维码（扫描件？）：字段为空。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/fields.py" line="49"/>
+        <location filename="../../fps_desktop/invoices/fields.py" line="36"/>
         <source>Nothing on this file reads as an invoice.</source>
         <translation>此文件中没有可识别为发票的内容。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="33"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="37"/>
         <source>The buyer is not the university.</source>
         <translation>购买方不是本单位。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="118"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="129"/>
         <source>Duplicate: also in GUID {guid} ({file}), printed {printed} by {by}</source>
         <translation>重复：也在单据 {guid} 中（{file}），已于 {printed} 由 {by} 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="123"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="134"/>
         <source>Duplicate: also in GUID {guid} ({file})</source>
         <translation>重复：也在单据 {guid} 中（{file}）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="125"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="136"/>
         <source>Duplicate: the same invoice as {file}</source>
         <translation>重复：与 {file} 是同一张发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="127"/>
-        <source>Suspected: like invoice {number} in GUID {guid}</source>
-        <translation>疑似重复：与单据 {guid} 中的发票 {number} 相似</translation>
+        <location filename="../../fps_desktop/invoices/listing.py" line="140"/>
+        <source>Suspected: like {what} in GUID {guid}</source>
+        <translation>疑似重复：与单据 {guid} 中的 {what} 相似</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="131"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="144"/>
         <source>Red-letter invoice</source>
         <translation>红字发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="134"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="147"/>
         <source>Sources disagree on {field}: {values}</source>
         <translation>各来源的 {field} 不一致：{values}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="138"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="151"/>
         <source>Also here as {files}</source>
         <translation>本单据中另有 {files}</translation>
     </message>
@@ -1275,12 +1320,12 @@ cannot be printed: {reason}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="233"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="259"/>
         <source>Invoices: {count} · duplicates: {duplicates}</source>
         <translation>{count} 张发票，{duplicates} 张重复</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="241"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="267"/>
         <source>Read invoices of {guid}</source>
         <translation>读取 {guid} 的发票</translation>
     </message>
