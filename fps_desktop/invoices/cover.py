@@ -19,7 +19,7 @@ GREY = (0.35, 0.35, 0.35)
 RED = (0.8, 0.1, 0.1)
 COLUMNS = (("序号", 24), ("类型", 62), ("发票号码", 112), ("开票日期", 56), ("销售方 / 行程", 112),
            ("价税合计", 68))  # fmt: skip
-# the last 65 pt of a row hold its notes: 重复, 红字, 购买方不符
+# the last 65 pt of a row hold its notes: 重复, 红字, 购买方不符, 手填 (typed by the clerk), 待核
 SIGNATURES = ("经办人", "部门负责人", "审核", "财务负责人")
 
 
@@ -100,7 +100,9 @@ def _table_row(page, y: float, number: int, row: InvoiceRow) -> float:
         write_text(page, (at, y + 12), value, 8, RED if flagged and right else (0, 0, 0))
         x += width
     notes = [n for n, on in (("重复", row.is_duplicate), ("红字", f.red_letter),
-                             ("购买方不符", bool(row.buyer_problem))) if on]  # fmt: skip
+                             ("购买方不符", bool(row.buyer_problem)),
+                             (f"手填:{f.entered_by}", bool(f.entered_by)),
+                             ("待核", f.needs_look)) if on]  # fmt: skip
     if notes:
         write_text(page, (x + 4, y + 12), " ".join(notes), 7, RED)
     page.draw_line((MARGIN, y + ROW), (A4.width - MARGIN, y + ROW), color=(0.8, 0.8, 0.8),
@@ -119,7 +121,9 @@ def _fit(text: str, width: float) -> str:
 
 def _sum(page, y: float, listing: InvoiceList, count: int) -> float:
     page.draw_line((MARGIN, y + 2), (A4.width - MARGIN, y + 2), color=(0, 0, 0), width=1)
-    write_text(page, (MARGIN + 4, y + 18), f"合计（{count} 张）", 10)
+    unread = len(listing.needing_look)  # never a silent ¥0.00: the sum says what it lacks
+    label = f"合计（{count} 张，{unread} 张未识别金额）" if unread else f"合计（{count} 张）"
+    write_text(page, (MARGIN + 4, y + 18), label, 10, RED if unread else (0, 0, 0))
     total = f"¥{listing.total:,.2f}"
     right = MARGIN + sum(width for _, width in COLUMNS)
     write_text(page, (right - 4 - text_width(total, 11), y + 18), total, 11)

@@ -22,6 +22,7 @@ class Source(enum.StrEnum):
     OFD = "ofd"  # OFD document data (CustomData, tagged text)
     QR = "qr"  # the QR code printed on the invoice
     TEXT = "text"  # the PDF text layer
+    CLERK = "clerk"  # typed by the clerk off the paper (``corrections``)
 
 
 FIELD_NAMES = (
@@ -74,10 +75,21 @@ class InvoiceFields:
     sources: dict[str, str] = field(default_factory=dict)  # field -> Source
     conflicts: list[Conflict] = field(default_factory=list)
     problem: str = ""  # why fields are empty or doubtful, a translatable template
+    entered_by: str = ""  # the clerk who typed some of the values, when one did
 
     @property
     def found(self) -> bool:
         return bool(self.number)
+
+    @property
+    def needs_look(self) -> bool:
+        """Without number or total, the invoice cannot be summed or checked."""
+        return not (self.number and self.total)
+
+    @property
+    def entered(self) -> list[str]:
+        """The fields the clerk typed."""
+        return [name for name, source in self.sources.items() if source == Source.CLERK]
 
     @property
     def key(self) -> str:

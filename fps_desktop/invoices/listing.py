@@ -20,6 +20,8 @@ from pathlib import Path
 from fps_desktop.config import Settings
 from fps_desktop.documents.models import CachedFile, FileRole, Manifest
 from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError
+from fps_desktop.invoices.corrections import Correction, CorrectionStore
+from fps_desktop.invoices.corrections import apply as apply_correction
 from fps_desktop.invoices.fields import InvoiceFields, norm_id, norm_name
 from fps_desktop.invoices.kinds import kind
 from fps_desktop.invoices.reader import read_invoice
@@ -69,7 +71,7 @@ class InvoiceRow:
             "buyer": f.buyer, "buyer_tax_id": f.buyer_tax_id, "seller": f.seller,
             "seller_tax_id": f.seller_tax_id, "amount": f.amount, "tax": f.tax,
             "total": f.total, "check_code": f.check_code, "passenger": f.passenger,
-            "trip": f.trip, "red_letter": f.red_letter,
+            "trip": f.trip, "red_letter": f.red_letter, "entered_by": f.entered_by,
             "source": f.source,
             "duplicates": [m.other.to_json() for m in self.duplicates]
             + [{"guid": guid, "file": twin, "seen": "", "printed": "", "printed_by": ""}
@@ -99,6 +101,11 @@ class InvoiceList:
     def count(self) -> int:
         """Invoices, not files: the same invoice as PDF, OFD and XML counts once."""
         return sum(r.counted for r in self.rows)
+
+    @property
+    def needing_look(self) -> list[InvoiceRow]:
+        """Invoices that cannot be summed or checked until the clerk enters their values."""
+        return [r for r in self.rows if r.counted and r.fields.needs_look]
 
     @property
     def duplicate_rows(self) -> list[InvoiceRow]:
@@ -147,12 +154,20 @@ def row_notes(row: InvoiceRow) -> list[Note]:
     notes.extend((QT_TRANSLATE_NOOP("Invoices", "Sources disagree on {field}: {values}"),
                   {"field": c.field, "values": ", ".join(f"{k} {v}" for k, v in c.values.items())})
                  for c in f.conflicts)  # fmt: skip
+    if f.entered_by:
+        notes.append((QT_TRANSLATE_NOOP("Invoices", "Entered by {by}: {values}"),
+                      {"by": f.entered_by, "values": entered_values(f)}))  # fmt: skip
     if row.other_formats:
         notes.append((QT_TRANSLATE_NOOP("Invoices", "Also here as {files}"),
                       {"files": ", ".join(row.other_formats)}))  # fmt: skip
     if f.problem:
         notes.append((f.problem, {}))
     return notes
+
+
+def entered_values(f: InvoiceFields) -> str:
+    """The values the clerk typed, as they read on paper: ``12345678 · 2025-01-08 · 100.00``."""
+    return " · ".join(getattr(f, name) for name in f.entered)
 
 
 def university(settings: Settings) -> tuple[str, str]:
@@ -197,11 +212,14 @@ def list_invoices(
     clerk: str = "",
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    corrections: dict[str, Correction] | None = None,
 ) -> InvoiceList:
     """Read, register and check every invoice file of ``manifest``.
 
-    ``blob_path(sha256) -> Path`` finds a file's bytes (``DocumentCache.blob_path``).
+    ``blob_path(sha256) -> Path`` finds a file's bytes (``DocumentCache.blob_path``);
+    ``corrections`` (by sha256) are the clerk's values, which count over the read ones.
     """
+    corrections = corrections or {}
     cancel = cancel or CancelToken()
     files = invoice_files(manifest)
     rows = []
@@ -209,6 +227,7 @@ def list_invoices(
         cancel.check()
         progress(done, len(files), item.name)
         fields = read_invoice(Path(blob_path(item.sha256)).read_bytes(), item.name)
+        apply_correction(fields, corrections.get(item.sha256))
         if attachment and not fields.found:
             continue
         rows.append(InvoiceRow(fields, item.sha256, buyer_problem=buyer_problem(
@@ -249,8 +268,9 @@ def invoices_job(settings: Settings, manifest: Manifest, blob_path, clerk: str =
         except FpsError as exc:
             error = exc
         try:
+            corrections = CorrectionStore(settings.paths.data_dir).load(manifest.guid)
             listing = list_invoices(manifest, blob_path, register, university(settings), clerk,
-                                    progress, cancel)  # fmt: skip
+                                    progress, cancel, corrections)  # fmt: skip
         finally:
             if register is not None:
                 register.close()
@@ -314,6 +334,8 @@ COLUMNS: tuple[tuple[str, int, Callable[[InvoiceRow], object]], ...] = (
     ("乘车人", 10, lambda r: r.fields.passenger),
     ("行程", 32, lambda r: r.fields.trip),
     ("红字", 6, lambda r: "是" if r.fields.red_letter else ""),
+    ("手填", 24, lambda r: r.fields.entered_by and
+     f"{r.fields.entered_by}: {entered_values(r.fields)}"),
     ("来源", 6, lambda r: r.fields.source),
     ("重复", 40, lambda r: "; ".join(
         [f"{m.other.guid} {m.other.file}" for m in r.duplicates] + r.twins)),
