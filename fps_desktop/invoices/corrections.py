@@ -29,6 +29,12 @@ LABELS = {
     "date": QT_TRANSLATE_NOOP("Invoices", "Date"),
     "total": QT_TRANSLATE_NOOP("Invoices", "Total"),
 }
+INVALID = {
+    "code": QT_TRANSLATE_NOOP("FpsError", "“{value}” is not an invoice code: 10 or 12 digits."),
+    "number": QT_TRANSLATE_NOOP("FpsError", "“{value}” is not an invoice number: digits only."),
+    "date": QT_TRANSLATE_NOOP("FpsError", "“{value}” is not a date, such as 2025-01-08."),
+    "total": QT_TRANSLATE_NOOP("FpsError", "“{value}” is not an amount, such as 100.00."),
+}
 VERSION = 1
 FOLDER = "corrections"
 
@@ -54,12 +60,9 @@ def checked(typed: dict[str, str]) -> dict[str, str]:
         if not text:
             continue
         value = CLEANERS[name](text)
-        if not value or (name in ("code", "number") and not value.isdigit()):
-            raise UsageError(
-                QT_TRANSLATE_NOOP("FpsError", "“{value}” is not a valid {field}."),
-                value=text,
-                field=LABELS[name],
-            )
+        digits = value.isdigit() and (name != "code" or len(value) in (10, 12))
+        if not value or (name in ("code", "number") and not digits):
+            raise UsageError(INVALID[name], value=text)
         values[name] = value
     return values
 

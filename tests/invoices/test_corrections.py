@@ -22,7 +22,7 @@ def test_typed_values_are_normalised_and_a_wrong_one_is_named():
     assert checked({"number": "", "total": "56"}) == {"total": "56.00"}
     with pytest.raises(UsageError) as refused:
         checked({"date": "yesterday"})
-    assert refused.value.params == {"value": "yesterday", "field": "Date"}
+    assert refused.value.message == "“yesterday” is not a date, such as 2025-01-08."
     with pytest.raises(UsageError):
         checked({"number": "NO.12"})
 
