@@ -4,18 +4,26 @@
 <context>
     <name>FileList</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="172"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="192"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n page</numerusform>
             <numerusform>{name} · %n pages</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/file_list.py" line="219"/>
+        <source>%n invoice(s) need a look</source>
+        <translation>
+            <numerusform>%n invoice needs a look</numerusform>
+            <numerusform>%n invoices need a look</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="328"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="333"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n file</numerusform>
@@ -23,7 +31,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="330"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="335"/>
         <source>%n cannot be printed</source>
         <translation>
             <numerusform>%n cannot be printed</numerusform>
@@ -31,7 +39,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="469"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="499"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>%n invoice of this GUID was claimed before:</numerusform>

@@ -96,6 +96,19 @@
     </message>
 </context>
 <context>
+    <name>CorrectionDialog</name>
+    <message>
+        <location filename="../../fps_desktop/ui/correction_dialog.py" line="29"/>
+        <source>Enter invoice values — {file}</source>
+        <translation>填写发票信息 — {file}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/correction_dialog.py" line="32"/>
+        <source>Type what the paper says. The values count in the sum, the cover sheet, the list and the duplicate check, marked as entered by you.</source>
+        <translation>按纸面填写。所填的值计入合计、封面、清单和重复检查，并标明由您填写。</translation>
+    </message>
+</context>
+<context>
     <name>ExportPanel</name>
     <message>
         <location filename="../../fps_desktop/ui/export_panel.py" line="50"/>
@@ -300,48 +313,60 @@
 <context>
     <name>FileList</name>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="133"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="151"/>
         <source>{kind} · No. {number} · {date}</source>
         <translation>{kind} · 号码 {number} · {date}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="163"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="159"/>
+        <source>Needs a look: press F2 to type the number, date and total</source>
+        <translation>待核：按 F2 填写号码、日期和金额</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/file_list.py" line="183"/>
         <source>{name} · invoice data, nothing to print</source>
         <translation>{name} · 发票数据，无需打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="170"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="190"/>
         <source>{name}
 cannot be printed: {reason}</source>
         <translation>{name}
 无法打印：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="172"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="192"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n 页</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="187"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="207"/>
         <source>Invoices</source>
         <translation>发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="188"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="208"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="194"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="214"/>
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="196"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="216"/>
         <source>total {amount}</source>
         <translation>合计 {amount}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/file_list.py" line="219"/>
+        <source>%n invoice(s) need a look</source>
+        <translation>
+            <numerusform>%n 张发票待核</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -913,6 +938,26 @@ cannot be printed: {reason}</source>
         <source>{names} could not be merged and cannot be printed.</source>
         <translation>{names} 无法合并，不能打印。</translation>
     </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="33"/>
+        <source>“{value}” is not an invoice code: 10 or 12 digits.</source>
+        <translation>“{value}”不是发票代码：应为 10 或 12 位数字。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="34"/>
+        <source>“{value}” is not an invoice number: digits only.</source>
+        <translation>“{value}”不是发票号码：只能是数字。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="35"/>
+        <source>“{value}” is not a date, such as 2025-01-08.</source>
+        <translation>“{value}”不是日期，例如 2025-01-08。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="36"/>
+        <source>“{value}” is not an amount, such as 100.00.</source>
+        <translation>“{value}”不是金额，例如 100.00。</translation>
+    </message>
 </context>
 <context>
     <name>HistoryView</name>
@@ -1150,52 +1195,57 @@ cannot be printed: {reason}</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/fields.py" line="33"/>
+        <location filename="../../fps_desktop/invoices/fields.py" line="34"/>
         <source>No text layer and no readable QR code (a scan?): fields are empty.</source>
         <translation>没有文字层，也没有可识别的二维码（扫描件？）：字段为空。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/fields.py" line="36"/>
+        <location filename="../../fps_desktop/invoices/fields.py" line="37"/>
         <source>Nothing on this file reads as an invoice.</source>
         <translation>此文件中没有可识别为发票的内容。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="37"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="39"/>
         <source>The buyer is not the university.</source>
         <translation>购买方不是本单位。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="129"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="136"/>
         <source>Duplicate: also in GUID {guid} ({file}), printed {printed} by {by}</source>
         <translation>重复：也在单据 {guid} 中（{file}），已于 {printed} 由 {by} 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="134"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="141"/>
         <source>Duplicate: also in GUID {guid} ({file})</source>
         <translation>重复：也在单据 {guid} 中（{file}）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="136"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="143"/>
         <source>Duplicate: the same invoice as {file}</source>
         <translation>重复：与 {file} 是同一张发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="140"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="147"/>
         <source>Suspected: like {what} in GUID {guid}</source>
         <translation>疑似重复：与单据 {guid} 中的 {what} 相似</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="144"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="151"/>
         <source>Red-letter invoice</source>
         <translation>红字发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="147"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="154"/>
         <source>Sources disagree on {field}: {values}</source>
         <translation>各来源的 {field} 不一致：{values}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="151"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="158"/>
+        <source>Entered by {by}: {values}</source>
+        <translation>{by} 手填：{values}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="161"/>
         <source>Also here as {files}</source>
         <translation>本单据中另有 {files}</translation>
     </message>
@@ -1203,6 +1253,26 @@ cannot be printed: {reason}</source>
         <location filename="../../fps_desktop/invoices/ofd.py" line="42"/>
         <source>Seal could not be drawn — print it from an OFD reader.</source>
         <translation>无法绘制印章——请用 OFD 阅读器打印此文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="27"/>
+        <source>Code (older invoices)</source>
+        <translation>发票代码（旧版发票）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="28"/>
+        <source>Number</source>
+        <translation>发票号码</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="29"/>
+        <source>Date</source>
+        <translation>开票日期</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="30"/>
+        <source>Total</source>
+        <translation>价税合计</translation>
     </message>
 </context>
 <context>
@@ -1320,12 +1390,12 @@ cannot be printed: {reason}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="259"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="279"/>
         <source>Invoices: {count} · duplicates: {duplicates}</source>
         <translation>{count} 张发票，{duplicates} 张重复</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="267"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="287"/>
         <source>Read invoices of {guid}</source>
         <translation>读取 {guid} 的发票</translation>
     </message>
@@ -1335,7 +1405,7 @@ cannot be printed: {reason}</source>
         <translation>上传到 OSS</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="386"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="416"/>
         <source>Export invoices of {guid}</source>
         <translation>导出 {guid} 的发票</translation>
     </message>
@@ -1353,249 +1423,249 @@ cannot be printed: {reason}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="88"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="92"/>
         <source>Document</source>
         <translation>单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="99"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="103"/>
         <source>Type or paste a document GUID</source>
         <translation>输入或粘贴单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="104"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="108"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="109"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="113"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="112"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="116"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="117"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="121"/>
         <source>Merge &amp;&amp; Save</source>
         <translation>合并并保存</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="122"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="126"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="127"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="131"/>
         <source>Go to GUID box</source>
         <translation>转到 GUID 输入框</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="133"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="137"/>
         <source>Fit width</source>
         <translation>适合宽度</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="135"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="139"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="136"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="140"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="137"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="141"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="217"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="222"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="225"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="230"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="230"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="235"/>
         <source>Export invoice list…</source>
         <translation>导出发票清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="233"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="238"/>
         <source>Open cache folder</source>
         <translation>打开缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="234"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="239"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="236"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="241"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="238"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="243"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="242"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="247"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="243"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="248"/>
         <source>Invoice export…</source>
         <translation>发票数据导出…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="244"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="249"/>
         <source>Upload to OSS…</source>
         <translation>上传到 OSS…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="245"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="250"/>
         <source>History…</source>
         <translation>历史记录…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="246"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="251"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="247"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="252"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="248"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="253"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="266"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="271"/>
         <source>Could not open “{text}”: {reason}</source>
         <translation>无法打开“{text}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="279"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="284"/>
         <source>Sent by {origin}</source>
         <translation>由 {origin} 推送</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="330"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="335"/>
         <source>%n cannot be printed</source>
         <translation>
             <numerusform>%n 个无法打印</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="360"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="365"/>
         <source>invoices total {amount}</source>
         <translation>发票合计 {amount}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="364"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="369"/>
         <source>Duplicates not checked: {reason}</source>
         <translation>未检查重复报销：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="376"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="406"/>
         <source>Export invoice list</source>
         <translation>导出发票清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="376"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="406"/>
         <source>Excel files (*.xlsx)</source>
         <translation>Excel 文件 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="408"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="438"/>
         <source>Page {n} / {count}</source>
         <translation>第 {n} / {count} 页</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="276"/>
         <location filename="../../fps_desktop/ui/main_window.py" line="281"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="286"/>
         <source>Opening {guid}…</source>
         <translation>正在打开 {guid}…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="138"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="142"/>
         <source>Rotate right</source>
         <translation>向右旋转</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="139"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="143"/>
         <source>Rotate left</source>
         <translation>向左旋转</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="328"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="333"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="434"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="464"/>
         <source>Save merged PDF</source>
         <translation>保存合并后的 PDF</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="468"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="498"/>
         <source>Invoice claimed before</source>
         <translation>发票已报销过</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="469"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="499"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>此 GUID 中有 %n 张发票已报销过：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="472"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="502"/>
         <source>Print anyway? Your answer is written to the audit log.</source>
         <translation>仍要打印吗？您的选择将记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="473"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="503"/>
         <source>Print anyway</source>
         <translation>仍然打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="511"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="541"/>
         <source>Open a document GUID</source>
         <translation>打开单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="512"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="542"/>
         <source>Type or paste a GUID above, or let PBMS send one.</source>
         <translation>在上方输入或粘贴 GUID，或由 PBMS 推送。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="515"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="545"/>
         <source>Demo documents to try:</source>
         <translation>可以试用的演示单据：</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="536"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="566"/>
         <source>Could not open {guid}: {reason}</source>
         <translation>无法打开 {guid}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="563"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="593"/>
         <source>{name} {version}
 Finance Print Station</source>
         <translation>{name} {version}
