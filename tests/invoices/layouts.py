@@ -42,7 +42,7 @@ def _page(width: float = 595, height: float = 396) -> tuple[pymupdf.Document, py
 # which looks the same and is another code point.
 LOOKALIKES = {c: chr(r) for r in range(0x2F00, 0x2FD6)
               if len(c := unicodedata.normalize("NFKC", chr(r))) == 1
-              and c in "子用日一人大小金行目止广"}  # fmt: skip
+              and c in "子用日一人小金行目止"}  # fmt: skip
 
 
 def _done(doc: pymupdf.Document, lookalikes: bool = True) -> bytes:
