@@ -27,6 +27,7 @@ class CorrectionDialog(QDialog):
     def __init__(self, fields: InvoiceFields, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Enter invoice values — {file}").format(file=fields.file))
+        self.setMinimumWidth(400)
         self.values: dict[str, str] = {}
         layout = QVBoxLayout(self)
         intro = QLabel(self.tr("Type what the paper says. The values count in the sum, the "

@@ -72,6 +72,7 @@ class FileList(QWidget):
         for role in FileRole:
             header = QLabel(self)
             header.setStyleSheet("font-weight: 600; padding: 6px 4px 2px 4px;")
+            header.setWordWrap(True)  # the sum and "2 invoices need a look" stay readable
             group = _Group(self)
             group.itemChanged.connect(lambda *_: self.changed.emit())
             group.model().rowsMoved.connect(lambda *_: self.changed.emit())
@@ -172,7 +173,7 @@ class FileList(QWidget):
     def _fitting(self, entry: QListWidgetItem) -> QSize:
         """Room for every line: Chinese lines are taller than the list measures them."""
         group = entry.listWidget()
-        width = group.viewport().width() - 28  # the check box
+        width = group.viewport().width() - 40  # the check box and its margins
         bounds = group.fontMetrics().boundingRect(
             QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, entry.text()
         )
