@@ -54,6 +54,12 @@ def test_photos_in_every_picture_format_read_number_date_and_total_from_the_qr(f
     assert fields.format == "image" and fields.source == "qr"
 
 
+def test_a_heic_phone_photo_of_a_ticket_reads_from_its_qr_code():
+    photo = Path(__file__).parents[1] / "corpus" / "heic" / "rail-ticket.heic"
+    fields = read_invoice(photo.read_bytes(), photo.name)
+    assert (fields.kind, fields.number, fields.total) == ("rail", "25449165100001234567", "377.00")
+
+
 def _folder_guid(root, settings, files: dict[str, bytes], guid: str = "7" * 32) -> tuple:
     """``files`` on a share at ``root``, fetched as the GUID ``guid``."""
     for relative, data in files.items():
