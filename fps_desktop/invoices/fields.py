@@ -87,6 +87,13 @@ class InvoiceFields:
         return not (self.number and self.total)
 
     @property
+    def sums_wrong(self) -> bool:
+        """金额 + 税额 ≠ 价税合计: something was misread, typed wrong or printed wrong."""
+        if not (self.amount and self.tax and self.total):
+            return False
+        return Decimal(self.amount) + Decimal(self.tax) != Decimal(self.total)
+
+    @property
     def entered(self) -> list[str]:
         """The fields the clerk typed."""
         return [name for name, source in self.sources.items() if source == Source.CLERK]

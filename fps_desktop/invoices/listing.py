@@ -154,6 +154,10 @@ def row_notes(row: InvoiceRow) -> list[Note]:
     notes.extend((QT_TRANSLATE_NOOP("Invoices", "Sources disagree on {field}: {values}"),
                   {"field": c.field, "values": ", ".join(f"{k} {v}" for k, v in c.values.items())})
                  for c in f.conflicts)  # fmt: skip
+    if f.sums_wrong:
+        notes.append((QT_TRANSLATE_NOOP(
+            "Invoices", "Amount {amount} + tax {tax} is not the total {total}: check the paper"),
+            {"amount": f.amount, "tax": f.tax, "total": f.total}))  # fmt: skip
     if f.entered_by:
         notes.append((QT_TRANSLATE_NOOP("Invoices", "Entered by {by}: {values}"),
                       {"by": f.entered_by, "values": entered_values(f)}))  # fmt: skip

@@ -15,7 +15,7 @@ from fps_desktop.documents.models import FileRole
 from fps_desktop.documents.sources import FolderSource
 from fps_desktop.documents.workspace import cache_from_settings, fetch_job
 from fps_desktop.invoices.cover import cover_sheet_pdf
-from fps_desktop.invoices.listing import list_invoices, row_notes, write_csv
+from fps_desktop.invoices.listing import InvoiceRow, list_invoices, row_notes, write_csv
 from fps_desktop.invoices.reader import read_invoice
 from fps_desktop.invoices.register import open_register
 from fps_desktop.jobs import CancelToken
@@ -43,6 +43,15 @@ def test_the_buyer_tax_id_is_never_taken_from_the_seller():
     fields = read_invoice(personal.data, "p.pdf")
     assert (fields.buyer, fields.buyer_tax_id) == ("张老师", "")
     assert fields.seller_tax_id == "91440106MA59C8XK3L"
+
+
+def test_amounts_that_do_not_add_up_are_flagged():
+    sample = layouts.digital_special(amount="8849.56", tax="1150.44", total="10010.00")
+    row = InvoiceRow(read_invoice(sample.data, sample.name), "sha")
+    assert row.fields.sums_wrong
+    (note,) = [params for template, params in row_notes(row) if template.startswith("Amount")]
+    assert note == {"amount": "8849.56", "tax": "1150.44", "total": "10010.00"}
+    assert not read_invoice(layouts.digital_special().data, "ok.pdf").sums_wrong
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP", "TIFF", "BMP", "GIF"])
