@@ -4,7 +4,7 @@
 <context>
     <name>FileList</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="192"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="193"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n page</numerusform>
@@ -12,7 +12,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="219"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="220"/>
         <source>%n invoice(s) need a look</source>
         <translation>
             <numerusform>%n invoice needs a look</numerusform>

@@ -103,7 +103,7 @@
         <translation>填写发票信息 — {file}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/correction_dialog.py" line="32"/>
+        <location filename="../../fps_desktop/ui/correction_dialog.py" line="33"/>
         <source>Type what the paper says. The values count in the sum, the cover sheet, the list and the duplicate check, marked as entered by you.</source>
         <translation>按纸面填写。所填的值计入合计、封面、清单和重复检查，并标明由您填写。</translation>
     </message>
@@ -313,56 +313,56 @@
 <context>
     <name>FileList</name>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="151"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="152"/>
         <source>{kind} · No. {number} · {date}</source>
         <translation>{kind} · 号码 {number} · {date}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="159"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="160"/>
         <source>Needs a look: press F2 to type the number, date and total</source>
         <translation>待核：按 F2 填写号码、日期和金额</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="183"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="184"/>
         <source>{name} · invoice data, nothing to print</source>
         <translation>{name} · 发票数据，无需打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="190"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="191"/>
         <source>{name}
 cannot be printed: {reason}</source>
         <translation>{name}
 无法打印：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="192"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="193"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n 页</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="207"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="208"/>
         <source>Invoices</source>
         <translation>发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="208"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="209"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="214"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="215"/>
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="216"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="217"/>
         <source>total {amount}</source>
         <translation>合计 {amount}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="219"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="220"/>
         <source>%n invoice(s) need a look</source>
         <translation>
             <numerusform>%n 张发票待核</numerusform>
@@ -1241,11 +1241,16 @@ cannot be printed: {reason}</source>
     </message>
     <message>
         <location filename="../../fps_desktop/invoices/listing.py" line="158"/>
+        <source>Amount {amount} + tax {tax} is not the total {total}: check the paper</source>
+        <translation>金额 {amount} + 税额 {tax} 不等于价税合计 {total}：请核对原件</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="162"/>
         <source>Entered by {by}: {values}</source>
         <translation>{by} 手填：{values}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="161"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="165"/>
         <source>Also here as {files}</source>
         <translation>本单据中另有 {files}</translation>
     </message>
@@ -1390,12 +1395,12 @@ cannot be printed: {reason}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="279"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="283"/>
         <source>Invoices: {count} · duplicates: {duplicates}</source>
         <translation>{count} 张发票，{duplicates} 张重复</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="287"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="291"/>
         <source>Read invoices of {guid}</source>
         <translation>读取 {guid} 的发票</translation>
     </message>
