@@ -9,7 +9,7 @@ import datetime as dt
 import pymupdf
 
 from fps_desktop.invoices.drawing import draw_qr, text_width, write_text
-from fps_desktop.invoices.kinds import kind
+from fps_desktop.invoices.kinds import kind_of
 from fps_desktop.invoices.listing import InvoiceList, InvoiceRow
 
 A4 = pymupdf.paper_rect("a4")
@@ -89,9 +89,8 @@ def _table_head(page, y: float) -> float:
 
 def _table_row(page, y: float, number: int, row: InvoiceRow) -> float:
     f = row.fields
-    seller = _fit(f.seller or f.trip, 106)
-    cells = (str(number), _fit(kind(f.kind).chinese, 56), f.number or "（未识别）", f.date, seller,
-             f.total)  # fmt: skip
+    seller, kind = _fit(f.seller or f.trip, 106), _fit(kind_of(f.kind).chinese, 56)
+    cells = (str(number), kind, f.number or "（未识别）", f.date, seller, f.total)
     x = MARGIN
     flagged = row.is_duplicate or f.red_letter or row.buyer_problem
     for (_, width), value in zip(COLUMNS, cells, strict=True):

@@ -23,6 +23,7 @@ class Kind:
     chinese: str  # the spreadsheet's and the cover sheet's name
     titles: tuple[str, ...] = ()  # words on the face that announce it (NFKC)
     qr_types: tuple[str, ...] = ()  # the second field of the invoice QR code
+    qr_total: bool = False  # its QR's money is the tax-inclusive total, not the pre-tax amount
     broader: str = ""  # the kind this one narrows
     ticket: bool = False  # a passenger's ticket: passenger and trip matter
 
@@ -33,9 +34,10 @@ OTHER = "other"
 # narrow kinds (a toll invoice also says 增值税电子普通发票) come before the broad ones.
 KINDS: tuple[Kind, ...] = (
     Kind("rail", QT_TRANSLATE_NOOP("Invoices", "Rail e-ticket"), "铁路电子客票",
-         ("电子发票(铁路电子客票)", "铁路电子客票"), ("51",), ticket=True),
+         ("电子发票(铁路电子客票)", "铁路电子客票"), ("51",), qr_total=True, ticket=True),
     Kind("air", QT_TRANSLATE_NOOP("Invoices", "Air e-ticket itinerary"), "航空运输电子客票行程单",
-         ("电子发票(航空运输电子客票行程单)", "航空运输电子客票行程单"), ("61",), ticket=True),
+         ("电子发票(航空运输电子客票行程单)", "航空运输电子客票行程单"), ("61",), qr_total=True,
+         ticket=True),
     Kind("toll", QT_TRANSLATE_NOOP("Invoices", "Road toll"), "通行费发票", ("通行费",), ("14",),
          broader="ordinary"),
     Kind("medical", QT_TRANSLATE_NOOP("Invoices", "Medical receipt"), "医疗收费票据",
@@ -44,9 +46,9 @@ KINDS: tuple[Kind, ...] = (
          ("非税收入", "财政电子票据", "财政部监制", "票据代码")),
     Kind("quota", QT_TRANSLATE_NOOP("Invoices", "Quota invoice"), "定额发票", ("定额发票",)),
     Kind("digital-special", QT_TRANSLATE_NOOP("Invoices", "Digital VAT special (数电专票)"),
-         "数电专票", ("电子发票(增值税专用发票)",), ("31", "85"), broader="digital"),
+         "数电专票", ("电子发票(增值税专用发票)",), ("31", "85"), qr_total=True, broader="digital"),
     Kind("digital-ordinary", QT_TRANSLATE_NOOP("Invoices", "Digital ordinary (数电普票)"),
-         "数电普票", ("电子发票(普通发票)",), ("32", "86"), broader="digital"),
+         "数电普票", ("电子发票(普通发票)",), ("32", "86"), qr_total=True, broader="digital"),
     Kind("digital", QT_TRANSLATE_NOOP("Invoices", "Digital invoice (数电票)"), "数电票"),
     Kind("special", QT_TRANSLATE_NOOP("Invoices", "VAT special invoice"), "增值税专用发票",
          ("增值税电子专用发票", "增值税专用发票"), ("01", "08")),
@@ -57,11 +59,9 @@ KINDS: tuple[Kind, ...] = (
     Kind(OTHER, QT_TRANSLATE_NOOP("Invoices", "Other"), "其他"),
 )  # fmt: skip
 BY_CODE = {kind.code: kind for kind in KINDS}
-# QR types whose money field is the tax-inclusive total; the older ones print the pre-tax amount
-TOTAL_IN_QR = {"31", "32", "85", "86", "51", "61"}
 
 
-def kind(code: str) -> Kind:
+def kind_of(code: str) -> Kind:
     """The kind of ``code``; an unknown or empty code is "other"."""
     return BY_CODE.get(code, BY_CODE[OTHER])
 

@@ -23,7 +23,7 @@ from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError
 from fps_desktop.invoices.corrections import Correction, CorrectionStore
 from fps_desktop.invoices.corrections import apply as apply_correction
 from fps_desktop.invoices.fields import InvoiceFields, norm_id, norm_name
-from fps_desktop.invoices.kinds import kind
+from fps_desktop.invoices.kinds import kind_of
 from fps_desktop.invoices.reader import read_invoice
 from fps_desktop.invoices.register import (
     DUPLICATE,
@@ -323,7 +323,7 @@ def _mark_within_guid(rows: list[InvoiceRow]) -> None:
 # (header, width, value of a row); amounts are numbers with two decimals.
 COLUMNS: tuple[tuple[str, int, Callable[[InvoiceRow], object]], ...] = (
     ("文件", 28, lambda r: r.fields.file),
-    ("类型", 14, lambda r: kind(r.fields.kind).chinese),
+    ("类型", 14, lambda r: kind_of(r.fields.kind).chinese),
     ("发票代码", 14, lambda r: r.fields.code),
     ("发票号码", 22, lambda r: r.fields.number),
     ("开票日期", 12, lambda r: r.fields.date),

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from fps_desktop.invoices.fields import Reading, clean, norm_date
-from fps_desktop.invoices.kinds import BY_CODE, face_text, kind_from_text, lineage
+from fps_desktop.invoices.kinds import face_text, kind_from_text, kind_of, lineage
 
 ROW_TOLERANCE = 3.0  # points between baselines that still count as one row
 MIN_TEXT_CHARS = 20
@@ -148,7 +148,7 @@ def read_text(text: str, parties: tuple[str, str] | None = None) -> Reading:
 
 
 def _is_ticket(kind: str) -> bool:
-    return bool(kind) and BY_CODE[kind].ticket
+    return bool(kind) and kind_of(kind).ticket
 
 
 def _trip(match: re.Match) -> str:

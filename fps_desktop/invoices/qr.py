@@ -13,7 +13,7 @@ import zxingcpp
 
 from fps_desktop.documents.images import read_frames
 from fps_desktop.invoices.fields import Reading, norm_amount, norm_date, norm_id
-from fps_desktop.invoices.kinds import OTHER, TOTAL_IN_QR, kind_from_qr
+from fps_desktop.invoices.kinds import OTHER, kind_from_qr, kind_of
 
 QR_DPI = 110  # a 20 mm invoice QR at ~3 px per module, small enough to scan in ~2 ms
 SCAN_DPI = 150
@@ -35,7 +35,7 @@ def parse_qr_text(text: str) -> Reading:
         "check_code": norm_id(parts[6]),
     }
     money = norm_amount(parts[4])
-    reading["total" if kind_code in TOTAL_IN_QR else "amount"] = money
+    reading["total" if kind_of(kind).qr_total else "amount"] = money
     return {k: v for k, v in reading.items() if v}
 
 

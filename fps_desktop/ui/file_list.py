@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from fps_desktop.documents.models import CachedFile, FileRole, Problem
-from fps_desktop.invoices.kinds import kind
+from fps_desktop.invoices.kinds import kind_of
 from fps_desktop.invoices.listing import InvoiceList, InvoiceRow, row_notes
 
 FileRoleData = Qt.ItemDataRole.UserRole + 1
@@ -148,7 +148,7 @@ class FileList(QWidget):
         f = row.fields
         lines = [self._label(entry.data(FileRoleData))]
         if f.number or f.total:
-            what = kind(f.kind)
+            what = kind_of(f.kind)
             lines.append(self.tr("{kind} · No. {number} · {date}").format(
                 kind=QCoreApplication.translate("Invoices", what.label),
                 number=f.number or "?", date=f.date or "?"))  # fmt: skip
