@@ -26,6 +26,7 @@ class Kind:
     qr_total: bool = False  # its QR's money is the tax-inclusive total, not the pre-tax amount
     broader: str = ""  # the kind this one narrows
     ticket: bool = False  # a passenger's ticket: passenger and trip matter
+    family: str = "other"  # the JSON's ``kind`` as scripts have known it (docs/invoices.md)
 
 
 OTHER = "other"
@@ -39,21 +40,25 @@ KINDS: tuple[Kind, ...] = (
          ("电子发票(航空运输电子客票行程单)", "航空运输电子客票行程单"), ("61",), qr_total=True,
          ticket=True),
     Kind("toll", QT_TRANSLATE_NOOP("Invoices", "Road toll"), "通行费发票", ("通行费",), ("14",),
-         broader="ordinary"),
+         broader="ordinary", family="e-ordinary"),
     Kind("medical", QT_TRANSLATE_NOOP("Invoices", "Medical receipt"), "医疗收费票据",
          ("医疗门诊收费票据", "医疗住院收费票据", "医疗收费票据"), broader="fiscal"),
     Kind("fiscal", QT_TRANSLATE_NOOP("Invoices", "Fiscal e-receipt"), "财政电子票据",
          ("非税收入", "财政电子票据", "财政部监制", "票据代码")),
     Kind("quota", QT_TRANSLATE_NOOP("Invoices", "Quota invoice"), "定额发票", ("定额发票",)),
     Kind("digital-special", QT_TRANSLATE_NOOP("Invoices", "Digital VAT special (数电专票)"),
-         "数电专票", ("电子发票(增值税专用发票)",), ("31", "85"), qr_total=True, broader="digital"),
+         "数电专票", ("电子发票(增值税专用发票)",), ("31", "85"), qr_total=True, broader="digital",
+         family="digital"),
     Kind("digital-ordinary", QT_TRANSLATE_NOOP("Invoices", "Digital ordinary (数电普票)"),
-         "数电普票", ("电子发票(普通发票)",), ("32", "86"), qr_total=True, broader="digital"),
-    Kind("digital", QT_TRANSLATE_NOOP("Invoices", "Digital invoice (数电票)"), "数电票"),
+         "数电普票", ("电子发票(普通发票)",), ("32", "86"), qr_total=True, broader="digital",
+         family="digital"),
+    Kind("digital", QT_TRANSLATE_NOOP("Invoices", "Digital invoice (数电票)"), "数电票",
+         family="digital"),
     Kind("special", QT_TRANSLATE_NOOP("Invoices", "VAT special invoice"), "增值税专用发票",
-         ("增值税电子专用发票", "增值税专用发票"), ("01", "08")),
+         ("增值税电子专用发票", "增值税专用发票"), ("01", "08"), family="special"),
     Kind("ordinary", QT_TRANSLATE_NOOP("Invoices", "VAT ordinary invoice"), "增值税普通发票",
-         ("增值税电子普通发票", "增值税普通发票"), ("04", "10", "11")),
+         ("增值税电子普通发票", "增值税普通发票"), ("04", "10", "11"),
+         family="e-ordinary"),
     Kind("taxi", QT_TRANSLATE_NOOP("Invoices", "Taxi receipt"), "出租车票",
          ("出租汽车", "出租车", "网约车")),
     Kind(OTHER, QT_TRANSLATE_NOOP("Invoices", "Other"), "其他"),

@@ -67,7 +67,9 @@ class InvoiceRow:
     def to_json(self, guid: str) -> dict:
         f = self.fields
         return {
-            "file": f.file, "kind": f.kind, "code": f.code, "number": f.number, "date": f.date,
+            "file": f.file, "kind": kind_of(f.kind).family if f.kind else "",
+            "kind_detail": f.kind, "kind_name": kind_of(f.kind).chinese if f.kind else "",
+            "code": f.code, "number": f.number, "date": f.date,
             "buyer": f.buyer, "buyer_tax_id": f.buyer_tax_id, "seller": f.seller,
             "seller_tax_id": f.seller_tax_id, "amount": f.amount, "tax": f.tax,
             "total": f.total, "check_code": f.check_code, "passenger": f.passenger,

@@ -101,6 +101,7 @@ def test_a_travellers_guid_sums_fares_tolls_and_invoices_in_window_cover_and_csv
     tmp_path, settings
 ):
     cache, manifest = traveller(tmp_path, settings)
+    there = layouts.all_samples()[0]
     roles = {f.name: f.role for f in manifest.files}
     assert roles["toll.pdf"] == FileRole.INVOICE  # the README's folder word invoices/
     assert roles["itinerary.pdf"] == FileRole.ATTACHMENT  # ... and attachments/
@@ -119,6 +120,12 @@ def test_a_travellers_guid_sums_fares_tolls_and_invoices_in_window_cover_and_csv
     assert rail[column["价税合计"]] == "377.00" and rail[column["金额"]] == ""
     assert rail[column["行程"]] == "G1234 广州南→长沙南 2025-01-08 08:00"
     assert totals[column["价税合计"]] == "12199.50"
+    entry = next(e for e in listing.to_json()["invoices"] if e["file"] == there.name)
+    assert (entry["kind"], entry["kind_detail"], entry["kind_name"]) == ("other", "rail",
+                                                                       "铁路电子客票")  # fmt: skip
+    assert entry["passenger"] == "张三" and entry["total"] == "377.00"
+    special = next(e for e in listing.to_json()["invoices"] if e["file"] == "lab.pdf")
+    assert special["kind"] == "digital"  # what scripts have known, kept
     cover = pymupdf.open("pdf", cover_sheet_pdf(listing, "李会计", 1, 7))[0].get_text()
     assert "铁路电子客票" in cover and "通行费发票" in cover and "¥12,199.50" in cover
     assert "发票 5 张" in cover
