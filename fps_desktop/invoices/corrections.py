@@ -18,6 +18,7 @@ from pathlib import Path
 
 from fps_desktop.errors import QT_TRANSLATE_NOOP, UsageError
 from fps_desktop.invoices.fields import CLEANERS, InvoiceFields, Source
+from fps_desktop.invoices.kinds import BY_CODE
 from fps_desktop.storage import write_atomically
 
 log = logging.getLogger(__name__)
@@ -53,8 +54,9 @@ class Correction:
 
 def checked(typed: dict[str, str]) -> dict[str, str]:
     """``typed`` normalised (``2025年8月9日`` -> ``2025-08-09``, ``¥1,280`` -> ``1280.00``);
-    an empty box is no value; a value that is not one raises ``UsageError`` naming it."""
-    values = {}
+    an empty box is no value; a value that is not one raises ``UsageError`` naming it.
+    ``kind`` is one of the codes of ``kinds.KINDS``, as the form's list offers them."""
+    values = {"kind": typed["kind"]} if typed.get("kind") in BY_CODE else {}
     for name in FIELDS:
         text = typed.get(name, "").strip()
         if not text:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
 from fps_desktop.errors import FpsError
 from fps_desktop.invoices.corrections import FIELDS, LABELS, checked
 from fps_desktop.invoices.fields import InvoiceFields
+from fps_desktop.invoices.kinds import KINDS
 
 
 class CorrectionDialog(QDialog):
@@ -36,6 +38,12 @@ class CorrectionDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
+        self.kind = QComboBox(self)
+        self.kind.addItem(self.tr("(as read)"), "")
+        for kind in KINDS:
+            self.kind.addItem(QCoreApplication.translate("Invoices", kind.label), kind.code)
+        self.kind.setCurrentIndex(max(self.kind.findData(fields.kind), 0))
+        form.addRow(self.tr("Kind"), self.kind)
         self.boxes: dict[str, QLineEdit] = {}
         hints = {"code": "044002000111", "number": "12345678", "date": "2025-01-08",
                  "total": "100.00"}  # fmt: skip
@@ -61,7 +69,8 @@ class CorrectionDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            self.values = checked({name: box.text() for name, box in self.boxes.items()})
+            typed = {name: box.text() for name, box in self.boxes.items()}
+            self.values = checked({**typed, "kind": self.kind.currentData()})
         except FpsError as exc:
             self.error.setText(exc.translated(QCoreApplication.translate))
             self.error.show()

@@ -20,6 +20,8 @@ def test_typed_values_are_normalised_and_a_wrong_one_is_named():
     assert checked({"number": " 3071 2345 ", "date": "2025年2月4日", "total": "¥1,280"}) == {
         "number": "30712345", "date": "2025-02-04", "total": "1280.00"}  # fmt: skip
     assert checked({"number": "", "total": "56"}) == {"total": "56.00"}
+    assert checked({"kind": "taxi", "total": "56"}) == {"kind": "taxi", "total": "56.00"}
+    assert checked({"kind": "no such kind"}) == {}
     with pytest.raises(UsageError) as refused:
         checked({"date": "yesterday"})
     assert refused.value.message == "“yesterday” is not a date, such as 2025-01-08."

@@ -223,6 +223,13 @@ def test_j14_the_clerk_types_a_taxi_receipts_values_by_keyboard_and_they_count(q
 
     def type_values(dialog):
         assert QApplication.focusWidget() is dialog.boxes["number"]  # no code on a receipt
+        for _ in range(2):  # back past the code to the kind
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab)
+        assert QApplication.focusWidget() is dialog.kind
+        qtbot.keyClicks(dialog.kind, "Taxi")
+        assert dialog.kind.currentData() == "taxi"
+        for _ in range(2):
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         for text in ("8801 2345", "2025/8/19", "56"):  # the box makes them 2025-08-19, 56.00
             qtbot.keyClicks(QApplication.focusWidget(), text)
             qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
@@ -235,6 +242,7 @@ def test_j14_the_clerk_types_a_taxi_receipts_values_by_keyboard_and_they_count(q
     assert "Invoices (3) · total ¥2,304.00" in header.text()
     text = rows(window, FileRole.ATTACHMENT)["出租车票_扫描件.jpg"].text()
     assert f"Entered by {clerk_name()}: 88012345 · 2025-08-19 · 56.00" in text
+    assert "Taxi receipt · No. 88012345 · 2025-08-19" in text
     cover = cover_sheet_pdf(window.listing, clerk_name(), 2, 8)  # what Print puts first
     text = pymupdf.open("pdf", cover)[0].get_text()
-    assert f"手填:{clerk_name()}" in text and "¥2,304.00" in text
+    assert f"手填:{clerk_name()}" in text and "¥2,304.00" in text and "出租车票" in text
