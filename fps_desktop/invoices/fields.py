@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from fps_desktop.errors import QT_TRANSLATE_NOOP
-from fps_desktop.invoices.kinds import OTHER, narrowest
+from fps_desktop.invoices.kinds import OTHER, face_text, narrowest
 
 
 class Source(enum.StrEnum):
@@ -192,8 +192,8 @@ def norm_amount(text: str) -> str:
 
 
 def norm_id(text: str) -> str:
-    """Tax IDs, codes, numbers: no spaces, upper case."""
-    return re.sub(r"\s+", "", text or "").upper()
+    """Tax IDs, codes, numbers: no spaces, upper case, full-width digits as ASCII."""
+    return re.sub(r"\s+", "", face_text(text or "")).upper()
 
 
 def norm_spaces(text: str) -> str:
@@ -201,7 +201,8 @@ def norm_spaces(text: str) -> str:
 
 
 def norm_name(text: str) -> str:
-    return re.sub(r"\s+", "", text or "").replace("(", "（").replace(")", "）")
+    """Names folded alike whatever the source: look-alikes as NFKC, brackets full-width."""
+    return re.sub(r"\s+", "", face_text(text or "")).replace("(", "（").replace(")", "）")
 
 
 CLEANERS = {

@@ -117,6 +117,14 @@ def test_every_demo_invoice_reads():
             assert fields.number == invoice.number, (guid, index)
 
 
+def test_names_and_ids_are_folded_alike_from_every_source():
+    from fps_desktop.invoices.fields import norm_id, norm_name
+
+    written = "香港科技大学（广州）"
+    assert norm_name("香港科技⼤学 (⼴州)") == norm_name(written) == written
+    assert norm_id("９１４４ｍａ") == "9144MA"
+
+
 def test_normalisers():
     assert norm_date("2025年8月9日") == "2025-08-09" and norm_date("20250809") == "2025-08-09"
     assert norm_date("2025-13-01") == "" and norm_amount("¥1,280.5") == "1280.50"
