@@ -98,14 +98,24 @@
 <context>
     <name>CorrectionDialog</name>
     <message>
-        <location filename="../../fps_desktop/ui/correction_dialog.py" line="29"/>
+        <location filename="../../fps_desktop/ui/correction_dialog.py" line="31"/>
         <source>Enter invoice values — {file}</source>
         <translation>填写发票信息 — {file}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/correction_dialog.py" line="33"/>
+        <location filename="../../fps_desktop/ui/correction_dialog.py" line="35"/>
         <source>Type what the paper says. The values count in the sum, the cover sheet, the list and the duplicate check, marked as entered by you.</source>
         <translation>按纸面填写。所填的值计入合计、封面、清单和重复检查，并标明由您填写。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/correction_dialog.py" line="42"/>
+        <source>(as read)</source>
+        <translation>（按识别结果）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/correction_dialog.py" line="46"/>
+        <source>Kind</source>
+        <translation>票据类型</translation>
     </message>
 </context>
 <context>
@@ -939,22 +949,22 @@ cannot be printed: {reason}</source>
         <translation>{names} 无法合并，不能打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="33"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="34"/>
         <source>“{value}” is not an invoice code: 10 or 12 digits.</source>
         <translation>“{value}”不是发票代码：应为 10 或 12 位数字。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="34"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="35"/>
         <source>“{value}” is not an invoice number: digits only.</source>
         <translation>“{value}”不是发票号码：只能是数字。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="35"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="36"/>
         <source>“{value}” is not a date, such as 2025-01-08.</source>
         <translation>“{value}”不是日期，例如 2025-01-08。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="36"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="37"/>
         <source>“{value}” is not an amount, such as 100.00.</source>
         <translation>“{value}”不是金额，例如 100.00。</translation>
     </message>
@@ -1130,67 +1140,67 @@ cannot be printed: {reason}</source>
 <context>
     <name>Invoices</name>
     <message>
-        <location filename="../../fps_desktop/invoices/kinds.py" line="35"/>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="37"/>
         <source>Rail e-ticket</source>
         <translation>铁路电子客票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/kinds.py" line="37"/>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="39"/>
         <source>Air e-ticket itinerary</source>
         <translation>航空运输电子客票行程单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/kinds.py" line="39"/>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="42"/>
         <source>Road toll</source>
         <translation>通行费发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/kinds.py" line="41"/>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="44"/>
         <source>Medical receipt</source>
         <translation>医疗收费票据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/kinds.py" line="43"/>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="46"/>
         <source>Fiscal e-receipt</source>
         <translation>财政电子票据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/kinds.py" line="45"/>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="48"/>
         <source>Quota invoice</source>
         <translation>定额发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/kinds.py" line="46"/>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="49"/>
         <source>Digital VAT special (数电专票)</source>
         <translation>数电专票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/kinds.py" line="48"/>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="52"/>
         <source>Digital ordinary (数电普票)</source>
         <translation>数电普票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/kinds.py" line="50"/>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="55"/>
         <source>Digital invoice (数电票)</source>
         <translation>数电票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/kinds.py" line="51"/>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="57"/>
         <source>VAT special invoice</source>
         <translation>增值税专用发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/kinds.py" line="53"/>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="59"/>
         <source>VAT ordinary invoice</source>
         <translation>增值税普通发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/kinds.py" line="55"/>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="62"/>
         <source>Taxi receipt</source>
         <translation>出租车票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/kinds.py" line="57"/>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="64"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
@@ -1210,47 +1220,47 @@ cannot be printed: {reason}</source>
         <translation>购买方不是本单位。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="136"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="138"/>
         <source>Duplicate: also in GUID {guid} ({file}), printed {printed} by {by}</source>
         <translation>重复：也在单据 {guid} 中（{file}），已于 {printed} 由 {by} 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="141"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="143"/>
         <source>Duplicate: also in GUID {guid} ({file})</source>
         <translation>重复：也在单据 {guid} 中（{file}）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="143"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="145"/>
         <source>Duplicate: the same invoice as {file}</source>
         <translation>重复：与 {file} 是同一张发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="147"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="149"/>
         <source>Suspected: like {what} in GUID {guid}</source>
         <translation>疑似重复：与单据 {guid} 中的 {what} 相似</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="151"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="153"/>
         <source>Red-letter invoice</source>
         <translation>红字发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="154"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="156"/>
         <source>Sources disagree on {field}: {values}</source>
         <translation>各来源的 {field} 不一致：{values}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="158"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="160"/>
         <source>Amount {amount} + tax {tax} is not the total {total}: check the paper</source>
         <translation>金额 {amount} + 税额 {tax} 不等于价税合计 {total}：请核对原件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="162"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="164"/>
         <source>Entered by {by}: {values}</source>
         <translation>{by} 手填：{values}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="165"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="167"/>
         <source>Also here as {files}</source>
         <translation>本单据中另有 {files}</translation>
     </message>
@@ -1260,22 +1270,22 @@ cannot be printed: {reason}</source>
         <translation>无法绘制印章——请用 OFD 阅读器打印此文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="27"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="28"/>
         <source>Code (older invoices)</source>
         <translation>发票代码（旧版发票）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="28"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="29"/>
         <source>Number</source>
         <translation>发票号码</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="29"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="30"/>
         <source>Date</source>
         <translation>开票日期</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="30"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="31"/>
         <source>Total</source>
         <translation>价税合计</translation>
     </message>
@@ -1395,12 +1405,12 @@ cannot be printed: {reason}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="283"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="286"/>
         <source>Invoices: {count} · duplicates: {duplicates}</source>
         <translation>{count} 张发票，{duplicates} 张重复</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="291"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="294"/>
         <source>Read invoices of {guid}</source>
         <translation>读取 {guid} 的发票</translation>
     </message>
