@@ -22,6 +22,7 @@ class Source(enum.StrEnum):
     OFD = "ofd"  # OFD document data (CustomData, tagged text)
     QR = "qr"  # the QR code printed on the invoice
     TEXT = "text"  # the PDF text layer
+    WORDS = "words"  # the total as printed in words (大写), a check on the figures
     CLERK = "clerk"  # typed by the clerk off the paper (``corrections``)
 
 

@@ -18,6 +18,7 @@ the fare of a rail ticket (票价), the total and taxes of an air itinerary, the
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from fps_desktop.invoices.fields import Reading, clean, norm_date
 from fps_desktop.invoices.kinds import face_text, kind_from_text, kind_of, lineage
@@ -78,6 +79,11 @@ _BY_KIND: dict[str, dict[str, re.Pattern]] = {
     },
 }
 _RED_WORDS = ("红字", "销项负数")
+_IN_WORDS = "负零壹贰叁肆伍陆柒捌玖拾佰仟万亿圆元角分整正"
+_WORDS = re.compile(r"合\s*计\s*[(（]\s*大\s*写\s*[)）]\s*([" + _IN_WORDS + r"\s]+)")
+_NUMERALS = {c: i for i, c in enumerate("零壹贰叁肆伍陆柒捌玖")}
+_UNITS = {"拾": 10, "佰": 100, "仟": 1000}
+_SECTIONS = {"万": 10**4, "亿": 10**8}
 
 
 def page_rows(words: list[tuple]) -> list[str]:
@@ -145,6 +151,39 @@ def read_text(text: str, parties: tuple[str, str] | None = None) -> Reading:
     if any(word in flat for word in _RED_WORDS) or normalised.get("total", "").startswith("-"):
         normalised["red_letter"] = "true"
     return normalised
+
+
+def read_words_total(text: str) -> Reading:
+    """The total as printed in words (价税合计（大写）壹万零陆佰圆整): a second reading of the
+    total, so a 小写 that was edited or misread shows as a disagreement."""
+    match = _WORDS.search(face_text(text).replace("\n", " "))
+    amount = words_amount(match.group(1)) if match else None
+    return {} if amount is None else clean({"total": str(amount)})
+
+
+def words_amount(words: str) -> Decimal | None:
+    """``壹万零陆佰圆整`` -> 10600, ``叁佰伍拾陆元捌角`` -> 356.8; ``None`` when not an amount."""
+    words = words.replace(" ", "").replace("圆", "元")
+    sign = -1 if words.startswith("负") else 1
+    whole, found, cents = words.lstrip("负").partition("元")
+    if not found and not cents:
+        return None
+    total = section = digit = 0
+    for char in whole:
+        if char in _NUMERALS:
+            digit = _NUMERALS[char]
+        elif char in _UNITS:
+            section += (digit or 1) * _UNITS[char]
+            digit = 0
+        elif char in _SECTIONS:
+            total += (section + digit) * _SECTIONS[char]
+            section = digit = 0
+        else:
+            return None
+    value = Decimal(total + section + digit)
+    for char, unit in re.findall(r"([零壹贰叁肆伍陆柒捌玖])([角分])", cents):
+        value += Decimal(_NUMERALS[char]) / (10 if unit == "角" else 100)
+    return sign * value
 
 
 def _is_ticket(kind: str) -> bool:

@@ -31,6 +31,7 @@ from fps_desktop.invoices.pdf_text import (
     page_rows,
     party_blocks,
     read_text,
+    read_words_total,
 )
 from fps_desktop.invoices.qr import read_image_qr, read_page_qr
 from fps_desktop.invoices.xml_invoice import is_invoice_xml, parse_xml, read_invoice_xml
@@ -101,6 +102,7 @@ def _pdf(data: bytes, name: str) -> list[tuple[Source, Reading]]:
     readings.append((Source.QR, qr))
     if has_text:
         readings.append((Source.TEXT, read_text(text, parties)))
+        readings.append((Source.WORDS, read_words_total(text)))
     return readings
 
 

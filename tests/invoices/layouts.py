@@ -75,6 +75,27 @@ def _swap_lookalikes(doc: pymupdf.Document) -> None:
                 doc.update_stream(int(value.split()[0]), cmap.encode())
 
 
+def in_words(amount: str) -> str:
+    """``10600.00`` -> ``壹万零陆佰圆整``, the way invoices print a total in words."""
+    digits, units = "零壹贰叁肆伍陆柒捌玖", ["", "拾", "佰", "仟"]
+    yuan, cents = amount.split(".")
+    out, zero = "", False
+    for position, char in enumerate(yuan.zfill(8)):
+        place = 7 - position
+        if char == "0":
+            zero = zero or bool(out)
+        else:
+            out += ("零" if zero else "") + digits[int(char)] + units[place % 4]
+            zero = False
+        if place == 4 and out and not out.endswith("万"):
+            out, zero = out + "万", False
+    out = (out or "零") + "圆"
+    if cents == "00":
+        return out + "整"
+    jiao, fen = int(cents[0]), int(cents[1])
+    return out + (f"{digits[jiao]}角" if jiao else "零") + (f"{digits[fen]}分" if fen else "")
+
+
 def _vertical(page: pymupdf.Page, x: float, y: float, text: str, step: float = 11) -> None:
     """A heading printed one character a line, as 购买方信息 is on the invoices."""
     for i, char in enumerate(text):
@@ -196,7 +217,7 @@ def digital_special(
     write_text(page, (330, 290), f"¥{amount}", 9)
     write_text(page, (520, 290), f"¥{tax}", 9)
     write_text(page, (30, 320), "价税合计（大写）", 9, INK)
-    write_text(page, (160, 320), "壹万圆整", 9)
+    write_text(page, (160, 320), in_words(total), 9)
     write_text(page, (470, 320), f"（小写）¥{total}", 9)
     write_text(page, (30, 370), "开票人：王会计", 9)
     truth = {"kind": "digital-special", "number": number, "date": day, "total": total,
@@ -232,7 +253,7 @@ def toll_invoice(
     write_text(page, (30, 176), f"*经营租赁*通行费 粤A12345 客车 {day} {day} {amount} 3% {tax}",
                9)  # fmt: skip
     write_text(page, (40, 240), f"合 计 ¥{amount} ¥{tax}", 9)
-    write_text(page, (30, 262), f"价税合计(大写) 壹佰圆整 (小写) ¥{total}", 9)
+    write_text(page, (30, 262), f"价税合计(大写) {in_words(total)} (小写) ¥{total}", 9)
     _vertical(page, 26, 290, "销售方", 14)
     write_text(page, (44, 286), "名 称: 广东联合电子服务股份有限公司", 9)
     write_text(page, (44, 300), "纳税人识别号: 914400007536877950", 9)
@@ -265,7 +286,7 @@ def fiscal_receipt(
     write_text(page, (30, 120), "项目编码 项目名称 单位 数量 标准 金额（元） 备注", 9)
     item = "西药费" if medical else "考试报名费"
     write_text(page, (30, 138), f"0101 {item} 次 1 {total} {total}", 9)
-    write_text(page, (30, 300), f"金额合计（大写）叁佰伍拾陆元捌角整 （小写）{total}", 9)
+    write_text(page, (30, 300), f"金额合计（大写）{in_words(total)} （小写）{total}", 9)
     unit = "广州市第一人民医院" if medical else "广州市人力资源考试中心"
     write_text(page, (30, 330), f"收款单位（章）：{unit}", 9)
     write_text(page, (300, 330), "复核人：赵六  收款人：钱七", 9)

@@ -15,6 +15,7 @@ from fps_desktop.documents.models import FileRole
 from fps_desktop.documents.sources import FolderSource
 from fps_desktop.documents.workspace import cache_from_settings, fetch_job
 from fps_desktop.invoices.cover import cover_sheet_pdf
+from fps_desktop.invoices.drawing import write_text
 from fps_desktop.invoices.listing import InvoiceRow, list_invoices, row_notes, write_csv
 from fps_desktop.invoices.reader import read_invoice
 from fps_desktop.invoices.register import open_register
@@ -160,3 +161,16 @@ def test_the_benchmark_of_fields_per_kind_runs_in_its_quick_mode():
     assert done.returncode == 0, done.stderr
     assert "rail/total" in done.stdout
     assert "after: electronic kinds 72/72 right (100 %), 0 wrong" in done.stdout
+
+
+def test_a_total_edited_in_figures_disagrees_with_the_total_in_words():
+    doc = pymupdf.open("pdf", layouts.digital_special(total="10000.00").data)
+    page = doc[0]
+    page.add_redact_annot(pymupdf.Rect(20, 4, 84, 68))  # the QR code, gone
+    page.add_redact_annot(pymupdf.Rect(460, 308, 640, 326))  # （小写）¥10000.00
+    page.apply_redactions()
+    write_text(page, (470, 320), "（小写）¥19000.00", 9)
+    fields = read_invoice(doc.tobytes(), "edited.pdf")
+    assert fields.total == "19000.00" and fields.sources["total"] == "text"
+    (conflict,) = fields.conflicts
+    assert conflict.field == "total" and conflict.values["words"] == "10000.00"
