@@ -5,7 +5,7 @@ spreadsheet and cover sheet name it (Chinese, whatever the UI language), which
 printed titles and QR types announce it, and which broader kind it narrows: a
 toll invoice is an ordinary VAT e-invoice whose QR says "ordinary", a 数电专票
 is a 数电票 whose XML may not say which sort. Sources that name a kind and a
-narrower one agree; only kinds on different branches disagree.
+narrower one agree; only kinds that neither narrows disagree.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ class Kind:
     titles: tuple[str, ...] = ()  # words on the face that announce it (NFKC)
     qr_types: tuple[str, ...] = ()  # the second field of the invoice QR code
     qr_total: bool = False  # its QR's money is the tax-inclusive total, not the pre-tax amount
-    broader: str = ""  # the kind this one narrows
+    broader: tuple[str, ...] = ()  # the kinds this one narrows
     ticket: bool = False  # a passenger's ticket: passenger and trip matter
     family: str = "other"  # the JSON's ``kind`` as scripts have known it (docs/invoices.md)
 
@@ -40,18 +40,18 @@ KINDS: tuple[Kind, ...] = (
          ("电子发票(航空运输电子客票行程单)", "航空运输电子客票行程单"), ("61",), qr_total=True,
          ticket=True),
     Kind("toll", QT_TRANSLATE_NOOP("Invoices", "Road toll"), "通行费发票", ("通行费",), ("14",),
-         broader="ordinary", family="e-ordinary"),
+         broader=("ordinary", "digital-ordinary"), family="e-ordinary"),
     Kind("medical", QT_TRANSLATE_NOOP("Invoices", "Medical receipt"), "医疗收费票据",
-         ("医疗门诊收费票据", "医疗住院收费票据", "医疗收费票据"), broader="fiscal"),
+         ("医疗门诊收费票据", "医疗住院收费票据", "医疗收费票据"), broader=("fiscal",)),
     Kind("fiscal", QT_TRANSLATE_NOOP("Invoices", "Fiscal e-receipt"), "财政电子票据",
          ("非税收入", "财政电子票据", "财政部监制", "票据代码")),
     Kind("quota", QT_TRANSLATE_NOOP("Invoices", "Quota invoice"), "定额发票", ("定额发票",)),
     Kind("digital-special", QT_TRANSLATE_NOOP("Invoices", "Digital VAT special (数电专票)"),
-         "数电专票", ("电子发票(增值税专用发票)",), ("31", "85"), qr_total=True, broader="digital",
-         family="digital"),
+         "数电专票", ("电子发票(增值税专用发票)",), ("31", "85"), qr_total=True,
+         broader=("digital",), family="digital"),
     Kind("digital-ordinary", QT_TRANSLATE_NOOP("Invoices", "Digital ordinary (数电普票)"),
-         "数电普票", ("电子发票(普通发票)",), ("32", "86"), qr_total=True, broader="digital",
-         family="digital"),
+         "数电普票", ("电子发票(普通发票)",), ("32", "86"), qr_total=True,
+         broader=("digital",), family="digital"),
     Kind("digital", QT_TRANSLATE_NOOP("Invoices", "Digital invoice (数电票)"), "数电票",
          family="digital"),
     Kind("special", QT_TRANSLATE_NOOP("Invoices", "VAT special invoice"), "增值税专用发票",
@@ -88,15 +88,15 @@ def face_text(text: str) -> str:
 
 
 def lineage(code: str) -> list[str]:
-    """``code`` and every kind it narrows, narrowest first."""
-    chain = []
-    while code and code not in chain:
-        chain.append(code)
-        code = BY_CODE[code].broader if code in BY_CODE else ""
+    """``code`` and every kind it narrows, nearest first (a toll invoice may be an older
+    ordinary e-invoice or a 数电普票, both of which it narrows)."""
+    chain = [code] if code else []
+    for current in chain:  # grows while it is walked: breadth first
+        broader = BY_CODE[current].broader if current in BY_CODE else ()
+        chain.extend(b for b in broader if b not in chain)
     return chain
 
 
 def narrowest(codes: list[str]) -> str | None:
-    """The narrowest of ``codes`` when they all lie on one line of kinds, else ``None``."""
-    best = max(codes, key=lambda c: len(lineage(c)))
-    return best if all(c in lineage(best) for c in codes) else None
+    """The kind of ``codes`` that narrows all the others, else ``None`` (a disagreement)."""
+    return next((c for c in codes if all(o in lineage(c) for o in codes)), None)

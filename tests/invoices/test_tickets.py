@@ -174,3 +174,20 @@ def test_a_total_edited_in_figures_disagrees_with_the_total_in_words():
     assert fields.total == "19000.00" and fields.sources["total"] == "text"
     (conflict,) = fields.conflicts
     assert conflict.field == "total" and conflict.values["words"] == "10000.00"
+
+
+def test_a_kind_and_the_kinds_it_narrows_agree_and_two_unrelated_kinds_disagree():
+    from fps_desktop.invoices.fields import Source, combine
+
+    def kind_of_readings(*kinds):
+        sources = (Source.QR, Source.TEXT)
+        return combine(
+            "x.pdf", "pdf", [(s, {"kind": k}) for s, k in zip(sources, kinds, strict=True)]
+        )
+
+    for pair in (("ordinary", "toll"), ("digital-ordinary", "toll"), ("digital", "toll"),
+                 ("digital", "digital-special"), ("fiscal", "medical")):  # fmt: skip
+        fields = kind_of_readings(*pair)
+        assert fields.kind == pair[1] and not fields.conflicts
+    fields = kind_of_readings("special", "rail")
+    assert fields.kind == "special" and fields.conflicts[0].field == "kind"
