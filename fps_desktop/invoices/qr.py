@@ -1,9 +1,10 @@
 """The invoice QR code: decoded from page pixels with zxing-cpp, its text split into fields.
 
 The text is comma-separated: version, type, code, number, amount, date (YYYYMMDD),
-check code, CRC. For the 数电票 types (31, 32, and 51 on a rail e-ticket) the amount
-is the tax-inclusive total, for the older types the amount before tax. Photos are
-decoded by ``documents.images``, the one reader of every picture format the app takes.
+check code, CRC. Which kind a type announces, and whether its amount is the
+tax-inclusive total (数电票, rail e-tickets, air itineraries) or the amount before tax
+(the older invoices), is said by ``kinds.KINDS``. Photos are decoded by
+``documents.images``, the one reader of every picture format the app takes.
 """
 
 from __future__ import annotations
