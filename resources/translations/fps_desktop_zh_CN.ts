@@ -1205,12 +1205,12 @@ cannot be printed: {reason}</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/fields.py" line="34"/>
+        <location filename="../../fps_desktop/invoices/fields.py" line="35"/>
         <source>No text layer and no readable QR code (a scan?): fields are empty.</source>
         <translation>没有文字层，也没有可识别的二维码（扫描件？）：字段为空。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/fields.py" line="37"/>
+        <location filename="../../fps_desktop/invoices/fields.py" line="38"/>
         <source>Nothing on this file reads as an invoice.</source>
         <translation>此文件中没有可识别为发票的内容。</translation>
     </message>
