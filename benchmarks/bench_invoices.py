@@ -1,17 +1,24 @@
-"""Figures for invoices as data: fields of PDFs and XML, OFD to PDF, duplicate lookups.
+"""Figures for invoices as data: fields of PDFs and XML, OFD to PDF, duplicate lookups,
+and fields right per kind of ticket and invoice, against the code of another commit.
 
 Run: .venv/bin/python benchmarks/bench_invoices.py [--rows 1000000] [--parts fields,ofd,...]
+     .venv/bin/python benchmarks/bench_invoices.py --parts kinds [--baseline main] [--quick]
 Targets: 100 e-invoice PDFs <= 1 s (text + QR), 100 XML <= 0.2 s, OFD page <= 150 ms,
-a duplicate lookup <= 5 ms with 1,000,000 register rows in SQLite and in MariaDB.
+a duplicate lookup <= 5 ms with 1,000,000 register rows in SQLite and in MariaDB;
+electronic kinds 100 % right and 0 wrong, rail and air tickets 100 % of number, date and
+total, photos with a QR code: number, date, total right in every picture format, no false
+look-alike warning among distinct tax-system numbers.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -19,6 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+if os.environ.get("FPS_BENCH_CODE"):  # the baseline: another commit's fps_desktop first
+    sys.path.insert(0, os.environ["FPS_BENCH_CODE"])
 
 from fps_desktop.documents.demo import DEMO_CASES, DemoInvoice, demo_file_bytes  # noqa: E402
 from fps_desktop.invoices.fields import InvoiceFields  # noqa: E402
@@ -134,14 +143,139 @@ def bench_lookup(register: Register, label: str, rows: int) -> None:
           f" p95 {1000 * p95:.2f} ms (target <= 5 ms)")  # fmt: skip
 
 
+# -- fields right per kind --------------------------------------------------------------------
+
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "TIFF", "BMP", "GIF")
+PHOTO_FIELDS = ("kind", "number", "date", "total")  # what an invoice QR code carries
+
+
+def kind_corpus(quick: bool) -> list:
+    """Every kind as its PDF, the 19 fuel invoices, and photos of each in every format."""
+    from tests.invoices import layouts
+
+    samples = layouts.all_samples()
+    corpus = [(s, tuple(s.truth)) for s in samples]
+    if not quick:
+        corpus += [(s, tuple(s.truth)) for s in layouts.fuel_invoices(19)]
+    with_qr = [s for s in samples if s.kind not in ("fiscal", "medical")]  # no invoice QR
+    shots = with_qr[:1] if quick else with_qr
+    formats = PHOTO_FORMATS[:2] if quick else PHOTO_FORMATS
+    corpus += [(layouts.photo(s, fmt), PHOTO_FIELDS) for s in shots for fmt in formats]
+    return corpus
+
+
+def score_kinds(quick: bool) -> dict:
+    """{"kind/field": [right, wrong, missing]} and the seconds each photo took."""
+    from fps_desktop.invoices.reader import read_invoice
+
+    try:
+        from fps_desktop.invoices.kinds import lineage
+    except ImportError:  # a baseline from before kinds had lines
+
+        def lineage(code: str) -> list[str]:
+            return [code]
+
+    scores: dict[str, list[int]] = {}
+    photo_seconds = []
+    for sample, names in kind_corpus(quick):
+        start = time.process_time()
+        fields = read_invoice(sample.data, sample.name)
+        if not sample.name.endswith(".pdf"):
+            photo_seconds.append(time.process_time() - start)
+        group = sample.kind if sample.name.endswith(".pdf") else "photo"
+        for name in names:
+            got, truth = getattr(fields, name, ""), sample.truth[name]
+            cell = scores.setdefault(f"{group}/{name}", [0, 0, 0])
+            vague = name == "kind" and got in lineage(truth)  # a broader kind: not wrong
+            cell[0 if got == truth else 2 if got in ("", None) or vague else 1] += 1
+    return {"scores": scores, "photo_seconds": photo_seconds}
+
+
+def baseline_scores(ref: str, quick: bool) -> dict | None:
+    """The same corpus read by the ``fps_desktop`` of commit ``ref``, in a child process."""
+    with tempfile.TemporaryDirectory() as code:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "fps_desktop"],
+                                 capture_output=True)  # fmt: skip
+        if archive.returncode != 0:
+            print(f"baseline {ref}: not in this repository, left out")
+            return None
+        subprocess.run(["tar", "-x", "-C", code], input=archive.stdout, check=True)
+        args = [sys.executable, __file__, "--parts", "kinds-json"] + (["--quick"] * quick)
+        done = subprocess.run(args, capture_output=True, text=True, check=True,
+                              env={**os.environ, "FPS_BENCH_CODE": code})  # fmt: skip
+        return json.loads(done.stdout.splitlines()[-1])
+
+
+def _percent(cells: list[list[int]]) -> str:
+    right, wrong, missing = (sum(c[i] for c in cells) for i in range(3))
+    total = right + wrong + missing
+    return f"{right}/{total} right ({100 * right / max(total, 1):.0f} %), {wrong} wrong"
+
+
+def bench_kinds(baseline: str, quick: bool) -> None:
+    after = score_kinds(quick)
+    before = baseline_scores(baseline, quick) if baseline else None
+    print(f"fields right per kind and field (right / wrong / missing), "
+          f"{'this tree' if before is None else f'{baseline} -> this tree'}:")  # fmt: skip
+    for key in sorted(after["scores"]):
+        now = "/".join(map(str, after["scores"][key]))
+        was = "/".join(map(str, before["scores"].get(key, [0, 0, 0]))) if before else ""
+        print(f"  {key:28} {was + ' -> ' if was else ''}{now}")
+    for label, result in (("before", before), ("after", after)):
+        if result is None:
+            continue
+        cells = result["scores"]
+        electronic = [v for k, v in cells.items() if not k.startswith("photo/")]
+        photos = [v for k, v in cells.items() if k.startswith("photo/")]
+        seconds = result["photo_seconds"]
+        print(f"{label}: electronic kinds {_percent(electronic)}; photos (QR) {_percent(photos)}"
+              f"; slowest photo {max(seconds, default=0):.2f} s CPU")  # fmt: skip
+    if not quick:
+        bench_look_alikes()
+
+
+def bench_look_alikes() -> None:
+    """19 fuel invoices, same seller, total and day, distinct numbers, in two GUIDs."""
+    from fps_desktop.invoices.listing import InvoiceRow, meaningful
+    from fps_desktop.invoices.reader import read_invoice
+    from fps_desktop.invoices.register import SUSPECTED
+    from tests.invoices import layouts
+
+    fuel = [read_invoice(s.data, s.name) for s in layouts.fuel_invoices(19)]
+    with tempfile.TemporaryDirectory() as work:
+        register = sqlite_register(Path(work) / "register.sqlite3")
+        for i, fields in enumerate(fuel):
+            register.record(f"guid-{i // 10}", fields.file, str(i), fields)
+        raw = shown = 0
+        for i, fields in enumerate(fuel):
+            matches = register.lookup(f"guid-{i // 10}", str(i), fields)
+            raw += any(m.kind == SUSPECTED for m in matches)
+            shown += any(m.kind == SUSPECTED
+                         for m in meaningful(InvoiceRow(fields, str(i)), matches))  # fmt: skip
+        register.close()
+    print(f"look-alike warnings on 19 fuel invoices with distinct numbers: register matches "
+          f"{raw}, shown to the clerk {shown} (target 0)")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--parts", default="fields,ofd,sqlite,mariadb",
-                        help="comma-separated: fields, ofd, sqlite, mariadb")  # fmt: skip
+    parser.add_argument("--parts", default="fields,ofd,kinds,sqlite,mariadb",
+                        help="comma-separated: fields, ofd, kinds, sqlite, mariadb")  # fmt: skip
+    parser.add_argument(
+        "--baseline",
+        default="main",
+        help="the commit whose reader the kinds are compared with; '' for none",
+    )
+    parser.add_argument("--quick", action="store_true", help="a few samples, no baseline")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
+    if "kinds-json" in parts:  # the baseline's child process
+        print(json.dumps(score_kinds(args.quick)))
+        return
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    if "kinds" in parts:
+        bench_kinds("" if args.quick else args.baseline, args.quick)
     if "fields" in parts:
         bench_fields()
     if "ofd" in parts:

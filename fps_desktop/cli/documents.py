@@ -104,12 +104,13 @@ def _selected(manifest, only: str | None):
     from fps_desktop.documents.models import FileRole
 
     wanted = {"invoices": FileRole.INVOICE, "attachments": FileRole.ATTACHMENT}.get(only or "")
-    return [f for f in manifest.files if wanted is None or f.role == wanted]
+    # a 数电票 XML is invoice data with nothing to print: never left out, never an error
+    return [f for f in manifest.files if (wanted is None or f.role == wanted) and not f.is_data]
 
 
 def _report_problems(manifest, skipped: list[str] = (), strict: bool = False) -> int:
     """Name every file left out on stderr; only ``--strict`` makes that a failure."""
-    broken = [f for f in manifest.files if not f.printable]
+    broken = [f for f in manifest.files if not f.printable and not f.is_data]
     for item in broken:
         print(f"warning: {item.name}: {item.problem_error().message}", file=sys.stderr)
     known = {item.name for item in broken}

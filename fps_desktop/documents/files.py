@@ -72,9 +72,25 @@ def sniff_kind(head: bytes, name: str = "") -> FileKind:
     if head.startswith(b"PK\x03\x04"):  # a zip: OFD is one; an Office file is not shown
         ofd = b"OFD.xml" in head or b"Doc_0" in head or lowered.endswith(".ofd")
         return FileKind.OFD if ofd else FileKind.UNKNOWN
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and b"<EInvoice" in head:
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and b"einvoice" in head.lower():
         return FileKind.XML
     return FileKind.UNKNOWN
+
+
+# The words that name a role: a PBMS category or a folder of the share, in both languages.
+_ROLE_WORDS = {
+    "invoice": FileRole.INVOICE,
+    "invoices": FileRole.INVOICE,
+    "发票": FileRole.INVOICE,
+    "attachment": FileRole.ATTACHMENT,
+    "attachments": FileRole.ATTACHMENT,
+    "附件": FileRole.ATTACHMENT,
+}
+
+
+def role_from_label(label: object) -> FileRole | None:
+    """The role a category or folder name states (``invoices/``, ``附件``), if any."""
+    return _ROLE_WORDS.get(str(label).strip().lower()) if label else None
 
 
 def guess_role(name: str) -> FileRole:

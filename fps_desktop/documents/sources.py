@@ -9,8 +9,8 @@ from typing import Protocol
 from urllib.parse import quote
 
 from fps_desktop.config import Settings, get_secret
-from fps_desktop.documents.files import guess_role
-from fps_desktop.documents.models import FileRole, RemoteFile
+from fps_desktop.documents.files import guess_role, role_from_label
+from fps_desktop.documents.models import RemoteFile
 from fps_desktop.errors import QT_TRANSLATE_NOOP, SourceError
 from fps_desktop.jobs import CancelToken
 from fps_desktop.logs import escape_for_log
@@ -18,16 +18,6 @@ from fps_desktop.logs import escape_for_log
 log = logging.getLogger(__name__)
 
 CHUNK = 256 * 1024
-_ROLE_WORDS = {
-    "invoice": FileRole.INVOICE,
-    "发票": FileRole.INVOICE,
-    "attachment": FileRole.ATTACHMENT,
-    "附件": FileRole.ATTACHMENT,
-}
-
-
-def role_from_label(label: object) -> FileRole | None:
-    return _ROLE_WORDS.get(str(label).strip().lower()) if label else None
 
 
 class DocumentSource(Protocol):

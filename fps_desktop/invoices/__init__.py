@@ -2,6 +2,8 @@
 
 - ``reader.read_invoice(data, name) -> InvoiceFields``: every field with its source
   and the disagreements between sources (XML > OFD data > QR code > PDF text).
+- ``kinds.KINDS``: the kinds of invoice and ticket, their names, titles and QR types.
+- ``corrections.CorrectionStore``: the values a clerk typed for a GUID's files.
 - ``ofd.ofd_to_pdf(data) -> OfdConversion``: an OFD as PDF pages, ``seal_problem``
   set when a signed page came out without its seal.
 - ``register.open_register(settings) -> Register``: ``record_many``, ``lookup``,

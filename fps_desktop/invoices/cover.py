@@ -9,6 +9,7 @@ import datetime as dt
 import pymupdf
 
 from fps_desktop.invoices.drawing import draw_qr, text_width, write_text
+from fps_desktop.invoices.kinds import kind_of
 from fps_desktop.invoices.listing import InvoiceList, InvoiceRow
 
 A4 = pymupdf.paper_rect("a4")
@@ -16,8 +17,9 @@ MARGIN = 48
 ROW = 18
 GREY = (0.35, 0.35, 0.35)
 RED = (0.8, 0.1, 0.1)
-COLUMNS = (("序号", 28), ("发票号码", 124), ("开票日期", 62), ("销售方", 150), ("价税合计", 70))
-# the last 65 pt of a row hold its notes: 重复, 红字, 购买方不符
+COLUMNS = (("序号", 24), ("类型", 62), ("发票号码", 112), ("开票日期", 56), ("销售方 / 行程", 112),
+           ("价税合计", 68))  # fmt: skip
+# the last 65 pt of a row hold its notes: 重复, 红字, 购买方不符, 手填 (typed by the clerk), 待核
 SIGNATURES = ("经办人", "部门负责人", "审核", "财务负责人")
 
 
@@ -67,7 +69,7 @@ def _header(page, listing: InvoiceList, clerk: str, attachments: int, pages: int
     lines = (
         f"单据 GUID：{listing.guid}",
         f"日期：{date:%Y-%m-%d}        经办人：{clerk or '—'}",
-        f"发票 {sum(r.counted for r in listing.rows)} 张    附件 {attachments} 份    共 {pages} 页",
+        f"发票 {listing.count} 张    附件 {attachments} 份    共 {pages} 页",
     )
     for i, line in enumerate(lines):
         write_text(page, (MARGIN, MARGIN + 68 + 16 * i), line, 10)
@@ -87,8 +89,8 @@ def _table_head(page, y: float) -> float:
 
 def _table_row(page, y: float, number: int, row: InvoiceRow) -> float:
     f = row.fields
-    seller = f.seller if text_width(f.seller, 8) < 144 else f.seller[:17] + "…"
-    cells = (str(number), f.number or "（未识别）", f.date, seller, f.total)
+    seller, kind = _fit(f.seller or f.trip, 106), _fit(kind_of(f.kind).chinese, 56)
+    cells = (str(number), kind, f.number or "（未识别）", f.date, seller, f.total)
     x = MARGIN
     flagged = row.is_duplicate or f.red_letter or row.buyer_problem
     for (_, width), value in zip(COLUMNS, cells, strict=True):
@@ -97,7 +99,9 @@ def _table_row(page, y: float, number: int, row: InvoiceRow) -> float:
         write_text(page, (at, y + 12), value, 8, RED if flagged and right else (0, 0, 0))
         x += width
     notes = [n for n, on in (("重复", row.is_duplicate), ("红字", f.red_letter),
-                             ("购买方不符", bool(row.buyer_problem))) if on]  # fmt: skip
+                             ("购买方不符", bool(row.buyer_problem)),
+                             (f"手填:{f.entered_by}", bool(f.entered_by)),
+                             ("待核", f.needs_look)) if on]  # fmt: skip
     if notes:
         write_text(page, (x + 4, y + 12), " ".join(notes), 7, RED)
     page.draw_line((MARGIN, y + ROW), (A4.width - MARGIN, y + ROW), color=(0.8, 0.8, 0.8),
@@ -105,9 +109,20 @@ def _table_row(page, y: float, number: int, row: InvoiceRow) -> float:
     return y + ROW
 
 
+def _fit(text: str, width: float) -> str:
+    """``text`` cut with an ellipsis to fit ``width`` points at 8 pt."""
+    if text_width(text, 8) <= width:
+        return text
+    while text and text_width(text + "…", 8) > width:
+        text = text[:-1]
+    return text + "…"
+
+
 def _sum(page, y: float, listing: InvoiceList, count: int) -> float:
     page.draw_line((MARGIN, y + 2), (A4.width - MARGIN, y + 2), color=(0, 0, 0), width=1)
-    write_text(page, (MARGIN + 4, y + 18), f"合计（{count} 张）", 10)
+    unread = len(listing.needing_look)  # never a silent ¥0.00: the sum says what it lacks
+    label = f"合计（{count} 张，{unread} 张未识别金额）" if unread else f"合计（{count} 张）"
+    write_text(page, (MARGIN + 4, y + 18), label, 10, RED if unread else (0, 0, 0))
     total = f"¥{listing.total:,.2f}"
     right = MARGIN + sum(width for _, width in COLUMNS)
     write_text(page, (right - 4 - text_width(total, 11), y + 18), total, 11)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from fps_desktop.errors import QT_TRANSLATE_NOOP
+from fps_desktop.invoices.kinds import OTHER, face_text, narrowest
 
 
 class Source(enum.StrEnum):
@@ -21,25 +22,13 @@ class Source(enum.StrEnum):
     OFD = "ofd"  # OFD document data (CustomData, tagged text)
     QR = "qr"  # the QR code printed on the invoice
     TEXT = "text"  # the PDF text layer
+    WORDS = "words"  # the total as printed in words (大写), a check on the figures
+    CLERK = "clerk"  # typed by the clerk off the paper (``corrections``)
 
-
-class InvoiceKind(enum.StrEnum):
-    DIGITAL = "digital"  # 数电票 (全电发票), 20-digit number, no code
-    ORDINARY = "e-ordinary"  # 增值税电子普通发票
-    SPECIAL = "special"  # 增值税专用发票 (paper or electronic)
-    OTHER = "other"
-
-
-KIND_LABELS = {
-    InvoiceKind.DIGITAL: QT_TRANSLATE_NOOP("Invoices", "Fully digital (数电票)"),
-    InvoiceKind.ORDINARY: QT_TRANSLATE_NOOP("Invoices", "VAT e-invoice (ordinary)"),
-    InvoiceKind.SPECIAL: QT_TRANSLATE_NOOP("Invoices", "VAT special invoice"),
-    InvoiceKind.OTHER: QT_TRANSLATE_NOOP("Invoices", "Other"),
-}
 
 FIELD_NAMES = (
     "kind", "code", "number", "date", "buyer", "buyer_tax_id", "seller", "seller_tax_id",
-    "amount", "tax", "total", "check_code", "red_letter",
+    "amount", "tax", "total", "check_code", "passenger", "trip", "red_letter",
 )  # fmt: skip
 AMOUNT_FIELDS = ("amount", "tax", "total")
 
@@ -81,14 +70,34 @@ class InvoiceFields:
     tax: str = ""
     total: str = ""
     check_code: str = ""
+    passenger: str = ""  # on a ticket: who travelled
+    trip: str = ""  # on a ticket: train or flight, from, to, when
     red_letter: bool = False
     sources: dict[str, str] = field(default_factory=dict)  # field -> Source
     conflicts: list[Conflict] = field(default_factory=list)
     problem: str = ""  # why fields are empty or doubtful, a translatable template
+    entered_by: str = ""  # the clerk who typed some of the values, when one did
 
     @property
     def found(self) -> bool:
         return bool(self.number)
+
+    @property
+    def needs_look(self) -> bool:
+        """Without number or total, the invoice cannot be summed or checked."""
+        return not (self.number and self.total)
+
+    @property
+    def sums_wrong(self) -> bool:
+        """金额 + 税额 ≠ 价税合计: something was misread, typed wrong or printed wrong."""
+        if not (self.amount and self.tax and self.total):
+            return False
+        return Decimal(self.amount) + Decimal(self.tax) != Decimal(self.total)
+
+    @property
+    def entered(self) -> list[str]:
+        """The fields the clerk typed."""
+        return [name for name, source in self.sources.items() if source == Source.CLERK]
 
     @property
     def key(self) -> str:
@@ -129,6 +138,9 @@ def combine(file: str, fmt: str, readings: list[tuple[Source, Reading]]) -> Invo
             result.red_letter = any(v == "true" for v in by_source.values())
             result.sources[name] = first_source
             continue
+        if name == "kind" and (narrow := narrowest(list(by_source.values()))):
+            first_source, first_value = next((s, v) for s, v in by_source.items() if v == narrow)
+            by_source = {first_source: first_value}
         setattr(result, name, first_value)
         result.sources[name] = first_source
         if len(set(by_source.values())) > 1:
@@ -141,11 +153,12 @@ def combine(file: str, fmt: str, readings: list[tuple[Source, Reading]]) -> Invo
 
 
 def guess_kind(code: str, number: str) -> str:
+    """The kind a bare number tells: 20 digits and no code is a 数电票."""
     if len(number) == 20 and not code:
-        return InvoiceKind.DIGITAL.value
+        return "digital"
     if len(code) in (10, 12):
-        return InvoiceKind.ORDINARY.value
-    return InvoiceKind.OTHER.value
+        return "ordinary"
+    return OTHER
 
 
 # -- normalisers shared by the readers -------------------------------------------------------
@@ -180,18 +193,24 @@ def norm_amount(text: str) -> str:
 
 
 def norm_id(text: str) -> str:
-    """Tax IDs, codes, numbers: no spaces, upper case."""
-    return re.sub(r"\s+", "", text or "").upper()
+    """Tax IDs, codes, numbers: no spaces, upper case, full-width digits as ASCII."""
+    return re.sub(r"\s+", "", face_text(text or "")).upper()
+
+
+def norm_spaces(text: str) -> str:
+    return " ".join((text or "").split())
 
 
 def norm_name(text: str) -> str:
-    return re.sub(r"\s+", "", text or "").replace("(", "（").replace(")", "）")
+    """Names folded alike whatever the source: look-alikes as NFKC, brackets full-width."""
+    return re.sub(r"\s+", "", face_text(text or "")).replace("(", "（").replace(")", "）")
 
 
 CLEANERS = {
     "kind": str, "code": norm_id, "number": norm_id, "date": norm_date, "check_code": norm_id,
     "buyer": norm_name, "seller": norm_name, "buyer_tax_id": norm_id, "seller_tax_id": norm_id,
     "amount": norm_amount, "tax": norm_amount, "total": norm_amount,
+    "passenger": norm_name, "trip": norm_spaces,
 }  # fmt: skip
 
 

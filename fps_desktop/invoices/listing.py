@@ -2,14 +2,17 @@
 
 ``list_invoices`` is what the window, the CLI and PBMS integrators share: it reads
 every invoice file of a fetched GUID, records them in the register, and says for
-each which other GUIDs hold it. The same invoice as PDF, OFD and XML in one GUID
-is one invoice (counted once in the sum); the same format twice is a duplicate.
+each which other GUIDs hold it. Attachments are read too: an invoice filed among
+them is listed, counted and checked like the others. The same invoice as PDF, OFD
+and XML in one GUID is one invoice (counted once in the sum); the same format twice
+is a duplicate.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +20,10 @@ from pathlib import Path
 from fps_desktop.config import Settings
 from fps_desktop.documents.models import CachedFile, FileRole, Manifest
 from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError
+from fps_desktop.invoices.corrections import Correction, CorrectionStore
+from fps_desktop.invoices.corrections import apply as apply_correction
 from fps_desktop.invoices.fields import InvoiceFields, norm_id, norm_name
+from fps_desktop.invoices.kinds import kind_of
 from fps_desktop.invoices.reader import read_invoice
 from fps_desktop.invoices.register import (
     DUPLICATE,
@@ -44,6 +50,7 @@ class InvoiceRow:
     other_formats: list[str] = field(default_factory=list)  # same invoice as PDF/OFD/XML here
     buyer_problem: str = ""
     counted: bool = True  # in the GUID's sum (False for a second format or a twin)
+    attachment: bool = False  # an invoice found among the attachments
 
     @property
     def duplicates(self) -> list[Match]:
@@ -66,10 +73,13 @@ class InvoiceRow:
     def to_json(self, guid: str) -> dict:
         f = self.fields
         return {
-            "file": f.file, "kind": f.kind, "code": f.code, "number": f.number, "date": f.date,
+            "file": f.file, "kind": kind_of(f.kind).family if f.kind else "",
+            "kind_detail": f.kind, "kind_name": kind_of(f.kind).chinese if f.kind else "",
+            "code": f.code, "number": f.number, "date": f.date,
             "buyer": f.buyer, "buyer_tax_id": f.buyer_tax_id, "seller": f.seller,
             "seller_tax_id": f.seller_tax_id, "amount": f.amount, "tax": f.tax,
-            "total": f.total, "check_code": f.check_code, "red_letter": f.red_letter,
+            "total": f.total, "check_code": f.check_code, "passenger": f.passenger,
+            "trip": f.trip, "red_letter": f.red_letter, "entered_by": f.entered_by,
             "source": f.source,
             "duplicates": [m.other.to_json() for m in self.duplicates]
             + [{"guid": guid, "file": twin, "seen": "", "printed": "", "printed_by": ""}
@@ -94,6 +104,16 @@ class InvoiceList:
         return sum(
             (r.fields.total_decimal() or Decimal(0) for r in self.rows if r.counted), Decimal(0)
         ).quantize(Decimal("0.01"))
+
+    @property
+    def count(self) -> int:
+        """Invoices, not files: the same invoice as PDF, OFD and XML counts once."""
+        return sum(r.counted for r in self.rows)
+
+    @property
+    def needing_look(self) -> list[InvoiceRow]:
+        """Invoices that cannot be summed or checked until the clerk enters their values."""
+        return [r for r in self.rows if r.counted and r.fields.needs_look]
 
     @property
     def duplicate_rows(self) -> list[InvoiceRow]:
@@ -131,9 +151,11 @@ def row_notes(row: InvoiceRow) -> list[Note]:
                           {"guid": other.guid, "file": other.file}))  # fmt: skip
     notes.extend((QT_TRANSLATE_NOOP("Invoices", "Duplicate: the same invoice as {file}"),
                   {"file": twin}) for twin in row.twins)  # fmt: skip
-    notes.extend((QT_TRANSLATE_NOOP("Invoices", "Suspected: like invoice {number} in GUID {guid}"),
-                  {"number": m.other.number, "guid": m.other.guid})
-                 for m in row.suspected)  # fmt: skip
+    if row.suspected:  # once per invoice, naming the first look-alike
+        first = row.suspected[0]
+        notes.append((QT_TRANSLATE_NOOP("Invoices", "Suspected: like {what} in GUID {guid}"),
+                      {"what": first.other.number or first.other.file,
+                       "guid": first.other.guid[:8]}))  # fmt: skip
     if f.red_letter:
         notes.append((QT_TRANSLATE_NOOP("Invoices", "Red-letter invoice"), {}))
     if row.buyer_problem:
@@ -141,12 +163,25 @@ def row_notes(row: InvoiceRow) -> list[Note]:
     notes.extend((QT_TRANSLATE_NOOP("Invoices", "Sources disagree on {field}: {values}"),
                   {"field": c.field, "values": ", ".join(f"{k} {v}" for k, v in c.values.items())})
                  for c in f.conflicts)  # fmt: skip
+    if f.sums_wrong:
+        notes.append((QT_TRANSLATE_NOOP(
+            "Invoices", "Amount {amount} + tax {tax} is not the total {total}: check the paper"),
+            {"amount": f.amount, "tax": f.tax, "total": f.total}))  # fmt: skip
+    if f.entered_by:
+        notes.append((QT_TRANSLATE_NOOP("Invoices", "Entered by {by}: {values}"),
+                      {"by": f.entered_by, "values": entered_values(f)}))  # fmt: skip
     if row.other_formats:
         notes.append((QT_TRANSLATE_NOOP("Invoices", "Also here as {files}"),
                       {"files": ", ".join(row.other_formats)}))  # fmt: skip
     if f.problem:
         notes.append((f.problem, {}))
     return notes
+
+
+def entered_values(f: InvoiceFields) -> str:
+    """The values the clerk typed, as they read on paper: ``12345678 · 2025-01-08 · 100.00``
+    (a kind chosen from the list shows as the row's kind)."""
+    return " · ".join(getattr(f, name) for name in f.entered if name != "kind")
 
 
 def university(settings: Settings) -> tuple[str, str]:
@@ -172,12 +207,15 @@ def buyer_problem(fields: InvoiceFields, expected: tuple[str, str]) -> str:
     return ""
 
 
-def invoice_files(manifest: Manifest) -> list[CachedFile]:
-    return [
-        f
-        for f in manifest.files
-        if f.role == FileRole.INVOICE or f.name.lower().endswith(INVOICE_SUFFIXES)
-    ]
+def invoice_files(manifest: Manifest) -> list[tuple[CachedFile, bool]]:
+    """Every file that may hold an invoice, and whether it is an attachment: those are
+    listed only when an invoice is found on them."""
+    found = []
+    for f in manifest.files:
+        declared = f.role == FileRole.INVOICE or f.name.lower().endswith(INVOICE_SUFFIXES)
+        if declared or f.printable:
+            found.append((f, not declared))
+    return found
 
 
 def list_invoices(
@@ -188,32 +226,46 @@ def list_invoices(
     clerk: str = "",
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    corrections: dict[str, Correction] | None = None,
 ) -> InvoiceList:
     """Read, register and check every invoice file of ``manifest``.
 
-    ``blob_path(sha256) -> Path`` finds a file's bytes (``DocumentCache.blob_path``).
+    ``blob_path(sha256) -> Path`` finds a file's bytes (``DocumentCache.blob_path``);
+    ``corrections`` (by sha256) are the clerk's values, which count over the read ones.
     """
+    corrections = corrections or {}
     cancel = cancel or CancelToken()
     files = invoice_files(manifest)
     rows = []
-    for done, item in enumerate(files):
+    for done, (item, attachment) in enumerate(files):
         cancel.check()
         progress(done, len(files), item.name)
         fields = read_invoice(Path(blob_path(item.sha256)).read_bytes(), item.name)
+        apply_correction(fields, corrections.get(item.sha256))
+        if attachment and not fields.found:
+            continue
         rows.append(InvoiceRow(fields, item.sha256, buyer_problem=buyer_problem(
-            fields, expected_buyer)))  # fmt: skip
+            fields, expected_buyer), attachment=attachment))  # fmt: skip
     progress(len(files), len(files), "")
     _mark_within_guid(rows)
     listing = InvoiceList(manifest.guid, rows)
     if register is not None:
         try:
-            seen = [(r.fields.file, r.sha256, r.fields) for r in rows]
+            seen = [(r.fields.file, r.sha256, r.fields) for r in rows if not r.attachment]
             register.record_many(manifest.guid, seen, clerk)
             for row in rows:
-                row.matches = register.lookup(manifest.guid, row.sha256, row.fields)
+                row.matches = meaningful(row, register.lookup(manifest.guid, row.sha256,
+                                                              row.fields))  # fmt: skip
         except FpsError as exc:  # the shared database went away: the fields still count
             listing.register_error = exc
     return listing
+
+
+def meaningful(row: InvoiceRow, matches: list[Match]) -> list[Match]:
+    """Matches worth a clerk's look. Numbers from the tax system are unique: two invoices
+    with different numbers are two invoices, however alike; a look-alike only means
+    something when one side has no number (a photo, a damaged file)."""
+    return [m for m in matches if m.kind != SUSPECTED or not (row.fields.number and m.other.number)]
 
 
 def invoices_job(settings: Settings, manifest: Manifest, blob_path, clerk: str = "") -> Job:
@@ -230,8 +282,9 @@ def invoices_job(settings: Settings, manifest: Manifest, blob_path, clerk: str =
         except FpsError as exc:
             error = exc
         try:
+            corrections = CorrectionStore(settings.paths.data_dir).load(manifest.guid)
             listing = list_invoices(manifest, blob_path, register, university(settings), clerk,
-                                    progress, cancel)  # fmt: skip
+                                    progress, cancel, corrections)  # fmt: skip
         finally:
             if register is not None:
                 register.close()
@@ -277,19 +330,42 @@ def _mark_within_guid(rows: list[InvoiceRow]) -> None:
 # -- files ------------------------------------------------------------------------------------
 
 # The spreadsheet is for the finance office: Chinese names, whatever the UI language.
-KIND_NAMES = {"digital": "数电票", "e-ordinary": "电子普通发票", "special": "专用发票",
-              "other": "其他"}  # fmt: skip
-HEADERS = ("文件", "类型", "发票代码", "发票号码", "开票日期", "购买方", "购买方税号", "销售方",
-           "销售方税号", "金额", "税额", "价税合计", "校验码", "红字", "来源", "重复")  # fmt: skip
+# (header, width, value of a row); amounts are numbers with two decimals.
+COLUMNS: tuple[tuple[str, int, Callable[[InvoiceRow], object]], ...] = (
+    ("文件", 28, lambda r: r.fields.file),
+    ("类型", 14, lambda r: kind_of(r.fields.kind).chinese),
+    ("发票代码", 14, lambda r: r.fields.code),
+    ("发票号码", 22, lambda r: r.fields.number),
+    ("开票日期", 12, lambda r: r.fields.date),
+    ("购买方", 28, lambda r: r.fields.buyer),
+    ("购买方税号", 22, lambda r: r.fields.buyer_tax_id),
+    ("销售方", 28, lambda r: r.fields.seller),
+    ("销售方税号", 22, lambda r: r.fields.seller_tax_id),
+    ("金额", 12, lambda r: _number(r.fields.amount)),
+    ("税额", 12, lambda r: _number(r.fields.tax)),
+    ("价税合计", 12, lambda r: _number(r.fields.total)),
+    ("校验码", 22, lambda r: r.fields.check_code),
+    ("乘车人", 10, lambda r: r.fields.passenger),
+    ("行程", 32, lambda r: r.fields.trip),
+    ("红字", 6, lambda r: "是" if r.fields.red_letter else ""),
+    ("手填", 24, lambda r: r.fields.entered_by and
+     f"{r.fields.entered_by}: {entered_values(r.fields)}"),
+    ("来源", 6, lambda r: r.fields.source),
+    ("重复", 40, lambda r: "; ".join(
+        [f"{m.other.guid} {m.other.file}" for m in r.duplicates] + r.twins)),
+)  # fmt: skip
+HEADERS = tuple(header for header, _, _ in COLUMNS)
+TOTAL_COLUMN = HEADERS.index("价税合计")
+MONEY_COLUMNS = [i for i, h in enumerate(HEADERS) if h in ("金额", "税额", "价税合计")]
 
 
 def _cells(row: InvoiceRow) -> list:
-    f = row.fields
-    duplicates = "; ".join([f"{m.other.guid} {m.other.file}" for m in row.duplicates] + row.twins)
-    kind = KIND_NAMES.get(f.kind, f.kind)
-    return [f.file, kind, f.code, f.number, f.date, f.buyer, f.buyer_tax_id, f.seller,
-            f.seller_tax_id, _number(f.amount), _number(f.tax), _number(f.total), f.check_code,
-            "是" if f.red_letter else "", f.source, duplicates]  # fmt: skip
+    return [value(row) for _, _, value in COLUMNS]
+
+
+def _totals(total: object) -> list:
+    """The last line: the sum under 价税合计."""
+    return ["合计", *[None] * (TOTAL_COLUMN - 1), total]
 
 
 def _number(text: str) -> float | str:
@@ -302,13 +378,14 @@ def write_csv(listing: InvoiceList, path: Path) -> None:
         writer.writerow(HEADERS)
         for row in listing.rows:
             writer.writerow([f"{c:.2f}" if isinstance(c, float) else c for c in _cells(row)])
-        writer.writerow(["合计", *[""] * 10, str(listing.total)])
+        writer.writerow(["" if c is None else c for c in _totals(str(listing.total))])
 
 
 def write_xlsx(listing: InvoiceList, path: Path) -> None:
     """Chinese headers, amounts as numbers with two decimals, a totals row."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
@@ -318,14 +395,13 @@ def write_xlsx(listing: InvoiceList, path: Path) -> None:
         cell.font = Font(bold=True)
     for row in listing.rows:
         sheet.append(_cells(row))
-    sheet.append(["合计", *[None] * 10, float(listing.total)])
+    sheet.append(_totals(float(listing.total)))
     sheet[sheet.max_row][0].font = Font(bold=True)
-    for column in ("J", "K", "L"):
-        for cell in sheet[column][1:]:
+    for index in MONEY_COLUMNS:
+        for cell in sheet[get_column_letter(index + 1)][1:]:
             cell.number_format = "#,##0.00"
-    for column, width in zip("ABCDEFGHIJKLMNOP", (28, 12, 14, 22, 12, 28, 22, 28, 22, 12, 12,
-                                                   12, 22, 6, 6, 40), strict=True):  # fmt: skip
-        sheet.column_dimensions[column].width = width
+    for index, (_, width, _) in enumerate(COLUMNS, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     book.save(path)
 

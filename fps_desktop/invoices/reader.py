@@ -1,6 +1,7 @@
 """``read_invoice``: every field of one invoice file, from every source it carries.
 
-The format is sniffed from the bytes (names lie). Sources, best first: the
+The format is sniffed from the bytes (names lie) by the app's one sniffer,
+``documents.files.sniff_kind``. Sources, best first: the
 invoice XML (a 数电票 XML file, the XML attached to an OFD or embedded in a PDF),
 OFD document data, the QR code, the PDF text layer.
 """
@@ -11,6 +12,8 @@ import logging
 
 import pymupdf
 
+from fps_desktop.documents.files import sniff_kind
+from fps_desktop.documents.models import FileKind
 from fps_desktop.documents.pdf import mupdf_lock
 from fps_desktop.errors import DocumentError
 from fps_desktop.invoices.fields import (
@@ -22,34 +25,26 @@ from fps_desktop.invoices.fields import (
     combine,
 )
 from fps_desktop.invoices.ofd import read_ofd_fields
-from fps_desktop.invoices.pdf_text import MIN_TEXT_CHARS, page_rows, read_text
+from fps_desktop.invoices.pdf_text import (
+    MIN_TEXT_CHARS,
+    face_words,
+    page_rows,
+    party_blocks,
+    read_text,
+    read_words_total,
+)
 from fps_desktop.invoices.qr import read_image_qr, read_page_qr
 from fps_desktop.invoices.xml_invoice import is_invoice_xml, parse_xml, read_invoice_xml
 
 log = logging.getLogger(__name__)
 
-PDF, OFD, XML, IMAGE = "pdf", "ofd", "xml", "image"
-
-
-def sniff_format(head: bytes) -> str:
-    """``pdf``, ``ofd``, ``xml``, ``image`` or ``""`` from the first bytes of a file."""
-    if head.startswith(b"%PDF") or b"%PDF-" in head[:1024]:
-        return PDF
-    if head.startswith(b"PK\x03\x04"):
-        return OFD
-    if head.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")):
-        return IMAGE
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if text.startswith(b"<"):
-        return XML
-    return ""
-
 
 def read_invoice(data: bytes, name: str = "") -> InvoiceFields:
     """Fields of one file; never raises for bad content: ``problem`` says what went wrong."""
-    fmt = sniff_format(data[:2048])
+    kind = sniff_kind(data[:2048], name)
+    fmt = kind.value if kind != FileKind.UNKNOWN else ""
     try:
-        readings = _READERS[fmt](data) if fmt in _READERS else []
+        readings = _READERS[kind](data, name) if kind in _READERS else []
     except DocumentError as exc:
         log.info("invoice %s: %s", name, exc.message)
         return InvoiceFields(file=name, format=fmt, problem=exc.template)
@@ -58,30 +53,27 @@ def read_invoice(data: bytes, name: str = "") -> InvoiceFields:
         return InvoiceFields(file=name, format=fmt, problem=NO_FIELDS)
     result = combine(name, fmt, readings)
     if not result.found:
-        scanned = fmt == IMAGE or (fmt == PDF and not any(s == Source.TEXT for s, _ in readings))
+        no_text = not any(source == Source.TEXT for source, _ in readings)
+        scanned = kind == FileKind.IMAGE or (kind == FileKind.PDF and no_text)
         result.problem = NO_FIELDS_SCAN if scanned else NO_FIELDS
     return result
 
 
-def _xml(data: bytes) -> list[tuple[Source, Reading]]:
+def _xml(data: bytes, name: str = "") -> list[tuple[Source, Reading]]:
     root = parse_xml(data, "XML file")
     return [(Source.XML, read_invoice_xml(root))] if is_invoice_xml(root) else []
 
 
-def _ofd(data: bytes) -> list[tuple[Source, Reading]]:
+def _ofd(data: bytes, name: str) -> list[tuple[Source, Reading]]:
     from_xml, from_ofd = read_ofd_fields(data)
     return [(Source.XML, from_xml), (Source.OFD, from_ofd)]
 
 
-def _image(data: bytes) -> list[tuple[Source, Reading]]:
-    with mupdf_lock:
-        try:
-            return [(Source.QR, read_image_qr(data))]
-        except (RuntimeError, ValueError):
-            return []
+def _image(data: bytes, name: str) -> list[tuple[Source, Reading]]:
+    return [(Source.QR, read_image_qr(data, name))]
 
 
-def _pdf(data: bytes) -> list[tuple[Source, Reading]]:
+def _pdf(data: bytes, name: str) -> list[tuple[Source, Reading]]:
     """Embedded XML, QR code and text of the first page (and totals from the last)."""
     readings: list[tuple[Source, Reading]] = []
     with mupdf_lock:
@@ -94,9 +86,11 @@ def _pdf(data: bytes) -> list[tuple[Source, Reading]]:
                 return []
             embedded = _embedded_xml(doc)
             first = doc[0]
-            rows = page_rows(first.get_text("words", sort=False))
+            words = face_words(first.get_text("words", sort=False))
+            parties = party_blocks(words)
+            rows = page_rows(words)
             if doc.page_count > 1:
-                rows += page_rows(doc[-1].get_text("words", sort=False))
+                rows += page_rows(face_words(doc[-1].get_text("words", sort=False)))
             text = "\n".join(rows)
             has_text = len(text.replace(" ", "")) >= MIN_TEXT_CHARS
             qr = read_page_qr(first, whole_page=not has_text)
@@ -107,7 +101,8 @@ def _pdf(data: bytes) -> list[tuple[Source, Reading]]:
             log.info("embedded XML ignored: %s", exc.message)
     readings.append((Source.QR, qr))
     if has_text:
-        readings.append((Source.TEXT, read_text(text)))
+        readings.append((Source.TEXT, read_text(text, parties)))
+        readings.append((Source.WORDS, read_words_total(text)))
     return readings
 
 
@@ -120,4 +115,4 @@ def _embedded_xml(doc: pymupdf.Document) -> list[bytes]:
     return found
 
 
-_READERS = {PDF: _pdf, OFD: _ofd, XML: _xml, IMAGE: _image}
+_READERS = {FileKind.PDF: _pdf, FileKind.OFD: _ofd, FileKind.XML: _xml, FileKind.IMAGE: _image}

@@ -13,7 +13,8 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
-from fps_desktop.invoices.fields import InvoiceKind, Reading, clean
+from fps_desktop.invoices.fields import Reading, clean
+from fps_desktop.invoices.kinds import face_text, kind_from_text
 from fps_desktop.invoices.qr import parse_qr_text
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ _TAGS: dict[str, tuple[str, ...]] = {
     "total": ("TotalTax-includedAmount", "TaxInclusiveTotalAmount"),
     "check_code": ("InvoiceCheckCode", "CheckCode"),
 }
+
+_KIND_LABELS = {"LabelName", "InvoiceTypeName", "EInvoiceName"}
 
 
 def parse_xml(data: bytes, what: str = "XML") -> Element:
@@ -73,6 +76,13 @@ def is_invoice_xml(root: Element) -> bool:
     return local(root.tag).lower() == "einvoice"
 
 
+def _digital_kind(root: Element) -> str:
+    """专用 or 普通 (or a ticket) is only a label name in a 数电票 XML, when it is there."""
+    labels = [face_text(e.text or "").strip() for e in root.iter() if local(e.tag) in _KIND_LABELS]
+    found = [kind_from_text(f"电子发票({label})") or kind_from_text(label) for label in labels]
+    return next((kind for kind in found if kind), "digital")
+
+
 def read_invoice_xml(root: Element) -> Reading:
     """Fields of an ``EInvoice`` / ``eInvoice`` tree (namespaces ignored)."""
     texts: dict[str, str] = {}
@@ -97,7 +107,7 @@ def read_invoice_xml(root: Element) -> Reading:
             if from_qr.get(name) and not reading.get(name):
                 reading[name] = from_qr[name]
     if local(root.tag) == "EInvoice" or "TaxSupervisionInfo" in texts:
-        reading["kind"] = InvoiceKind.DIGITAL.value  # 普通 or 专用 is only a label in it
+        reading["kind"] = _digital_kind(root)
     if red or reading.get("total", "").startswith("-"):
         reading["red_letter"] = "true"
     return reading

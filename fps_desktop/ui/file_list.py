@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from fps_desktop.documents.models import CachedFile, FileRole, Problem
+from fps_desktop.invoices.kinds import kind_of
 from fps_desktop.invoices.listing import InvoiceList, InvoiceRow, row_notes
 
 FileRoleData = Qt.ItemDataRole.UserRole + 1
@@ -54,10 +55,12 @@ class _Group(QListWidget):
 
 
 class FileList(QWidget):
-    """Emits ``changed`` when the selection or order changes, ``activated`` on a click."""
+    """Emits ``changed`` when the selection or order changes, ``activated`` on a click,
+    ``correct_requested`` when the clerk presses F2 on a file to type its invoice values."""
 
     changed = Signal()
     activated = Signal(object)  # CachedFile
+    correct_requested = Signal(object)  # CachedFile
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,15 +72,32 @@ class FileList(QWidget):
         for role in FileRole:
             header = QLabel(self)
             header.setStyleSheet("font-weight: 600; padding: 6px 4px 2px 4px;")
+            header.setWordWrap(True)  # the sum and "2 invoices need a look" stay readable
             group = _Group(self)
             group.itemChanged.connect(lambda *_: self.changed.emit())
             group.model().rowsMoved.connect(lambda *_: self.changed.emit())
             group.itemClicked.connect(lambda item: self.activated.emit(item.data(FileRoleData)))
+            edit = QShortcut(QKeySequence(Qt.Key.Key_F2), group)
+            edit.setContext(Qt.ShortcutContext.WidgetShortcut)
+            edit.activated.connect(lambda group=group: self._correct_current(group))
             layout.addWidget(header)
             layout.addWidget(group, 3 if role == FileRole.INVOICE else 1)  # invoices say more
             self.groups[role] = group
             self.headers[role] = header
         self._update_headers()
+
+    def _correct_current(self, group: _Group) -> None:
+        """Any file once fields are read: a photo among the attachments may be a receipt."""
+        entry = group.currentItem()
+        if entry is not None and self.listing is not None:
+            self.correct_requested.emit(entry.data(FileRoleData))
+
+    def row_of(self, item: CachedFile) -> InvoiceRow | None:
+        """The invoice read from ``item``, once the fields are read and if it holds one."""
+        if self.listing is None:
+            return None
+        return next((r for r in self.listing.rows if r.sha256 == item.sha256
+                     and r.fields.file == item.name), None)  # fmt: skip
 
     def set_files(self, files: list[CachedFile]) -> None:
         warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
@@ -136,11 +156,16 @@ class FileList(QWidget):
         f = row.fields
         lines = [self._label(entry.data(FileRoleData))]
         if f.number or f.total:
-            lines.append(self.tr("No. {number} · {date}").format(
+            what = kind_of(f.kind)
+            lines.append(self.tr("{kind} · No. {number} · {date}").format(
+                kind=QCoreApplication.translate("Invoices", what.label),
                 number=f.number or "?", date=f.date or "?"))  # fmt: skip
-            lines.append(f"{f.seller or '?'} · " + money(f.total))
+            who = " · ".join(p for p in (f.passenger, f.trip) if p) if what.ticket else f.seller
+            lines.append(f"{who or '?'} · " + money(f.total))
         notes = [QCoreApplication.translate("Invoices", template).format(**params)
                  for template, params in row_notes(row)]  # fmt: skip
+        if row.counted and f.needs_look:
+            notes.append(self.tr("Needs a look: press F2 to type the number, date and total"))
         lines.extend("⚠ " + note for note in notes)
         entry.setText("\n".join(lines))
         entry.setToolTip("\n".join([entry.toolTip(), *lines[1:]]))  # the full reason stays
@@ -156,7 +181,7 @@ class FileList(QWidget):
     def _fitting(self, entry: QListWidgetItem) -> QSize:
         """Room for every line: Chinese lines are taller than the list measures them."""
         group = entry.listWidget()
-        width = group.viewport().width() - 28  # the check box
+        width = group.viewport().width() - 40  # the check box and its margins
         bounds = group.fontMetrics().boundingRect(
             QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, entry.text()
         )
@@ -193,10 +218,14 @@ class FileList(QWidget):
         }
         for role, header in self.headers.items():
             count = self.groups[role].count()
+            if role == FileRole.INVOICE and self.listing is not None:
+                count = self.listing.count  # invoices, not files: PDF + OFD + XML is one
             text = self.tr("{title} ({count})").format(title=titles[role], count=count)
             if role == FileRole.INVOICE and self.listing is not None and self.listing.rows:
                 text += " · " + self.tr("total {amount}").format(amount=money(
                     str(self.listing.total)))  # fmt: skip
+                if unread := len(self.listing.needing_look):
+                    text += " · " + self.tr("%n invoice(s) need a look", "", unread)
             header.setText(text)
 
 

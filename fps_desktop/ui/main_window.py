@@ -10,6 +10,7 @@ from PySide6.QtCore import QByteArray, QCoreApplication, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
@@ -30,17 +31,20 @@ from fps_desktop.config import Settings
 from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.demo import DEMO_CASES
 from fps_desktop.documents.guid import normalize_guid
-from fps_desktop.documents.models import Manifest
+from fps_desktop.documents.models import CachedFile, Manifest
 from fps_desktop.documents.pdf import DECODERS
 from fps_desktop.documents.sources import source_from_settings
 from fps_desktop.documents.workspace import cache_from_settings, fetch_job, merge_job
 from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError
+from fps_desktop.invoices.corrections import CorrectionStore
+from fps_desktop.invoices.fields import InvoiceFields
 from fps_desktop.invoices.listing import InvoiceList, invoices_job, row_notes, write_xlsx
 from fps_desktop.jobs import Job, JobResult
 from fps_desktop.printing.job import clerk_name, print_job
 from fps_desktop.printing.os_queue import COMPLETED, REASONS, STATE_WORDS
 from fps_desktop.printing.policy import claimed_rows, make_order, other_forms
 from fps_desktop.resources import resources_dir
+from fps_desktop.ui.correction_dialog import CorrectionDialog
 from fps_desktop.ui.file_list import FileList, money
 from fps_desktop.ui.job_list import JobList
 from fps_desktop.ui.job_queue import JobEntry, JobQueue
@@ -165,6 +169,7 @@ class MainWindow(QMainWindow):
         self.file_list.setMinimumWidth(260)
         self.file_list.changed.connect(self._on_selection_changed)
         self.file_list.activated.connect(self._jump_to_file)
+        self.file_list.correct_requested.connect(self.correct_invoice)
         self.origin_label = QLabel(self)
         self.origin_label.setStyleSheet(
             "background: #e8f0fe; color: #174ea6; padding: 6px; border-radius: 4px;"
@@ -374,6 +379,31 @@ class MainWindow(QMainWindow):
                 reason=listing.register_error.translated(QCoreApplication.translate)))  # fmt: skip
         self._update_actions()
         self.invoices_shown.emit(listing.guid)
+
+    def correct_invoice(self, item: CachedFile) -> None:
+        """The clerk types or confirms what the paper says; the fields are read again with it."""
+        if self.manifest is None:
+            return
+        row = self.file_list.row_of(item)
+        shown = row.fields if row is not None else InvoiceFields(file=item.name)
+        dialog = CorrectionDialog(shown, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        entered = shown.entered
+        values = {name: value for name, value in dialog.values.items()
+                  if value != getattr(shown, name) or name in entered}  # fmt: skip
+        if not values and not entered:
+            return  # nothing typed, nothing confirmed: the read values stand
+        try:
+            CorrectionStore(self.settings.paths.data_dir).save(
+                self.manifest.guid, item.sha256, values, clerk_name()
+            )
+        except FpsError as exc:
+            self.show_notice(exc.translated(QCoreApplication.translate))
+            return
+        self._forget_invoices()
+        self._invoices_due = self.manifest.guid
+        self._read_invoices()
 
     def export_invoice_list(self) -> None:
         """The invoice list as XLSX, the same file ``fps-desktop invoices --xlsx`` writes."""

@@ -4,18 +4,26 @@
 <context>
     <name>FileList</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="176"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="201"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n page</numerusform>
             <numerusform>{name} · %n pages</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/file_list.py" line="228"/>
+        <source>%n invoice(s) need a look</source>
+        <translation>
+            <numerusform>%n invoice needs a look</numerusform>
+            <numerusform>%n invoices need a look</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="336"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="341"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n file</numerusform>
@@ -23,7 +31,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="338"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="343"/>
         <source>%n cannot be printed</source>
         <translation>
             <numerusform>%n cannot be printed</numerusform>
@@ -31,7 +39,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="477"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="507"/>
         <source>Printed: %n sheet(s)</source>
         <translation>
             <numerusform>Printed: %n sheet</numerusform>
@@ -39,7 +47,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="493"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="523"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>%n invoice of this GUID was claimed before:</numerusform>

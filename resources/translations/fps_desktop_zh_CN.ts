@@ -96,6 +96,29 @@
     </message>
 </context>
 <context>
+    <name>CorrectionDialog</name>
+    <message>
+        <location filename="../../fps_desktop/ui/correction_dialog.py" line="31"/>
+        <source>Enter invoice values — {file}</source>
+        <translation>填写发票信息 — {file}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/correction_dialog.py" line="35"/>
+        <source>Type what the paper says. The values count in the sum, the cover sheet, the list and the duplicate check, marked as entered by you.</source>
+        <translation>按纸面填写。所填的值计入合计、封面、清单和重复检查，并标明由您填写。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/correction_dialog.py" line="42"/>
+        <source>(as read)</source>
+        <translation>（按识别结果）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/correction_dialog.py" line="46"/>
+        <source>Kind</source>
+        <translation>票据类型</translation>
+    </message>
+</context>
+<context>
     <name>ExportPanel</name>
     <message>
         <location filename="../../fps_desktop/ui/export_panel.py" line="50"/>
@@ -325,48 +348,60 @@
 <context>
     <name>FileList</name>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="139"/>
-        <source>No. {number} · {date}</source>
-        <translation>号码 {number} · {date}</translation>
+        <location filename="../../fps_desktop/ui/file_list.py" line="160"/>
+        <source>{kind} · No. {number} · {date}</source>
+        <translation>{kind} · 号码 {number} · {date}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="167"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="168"/>
+        <source>Needs a look: press F2 to type the number, date and total</source>
+        <translation>待核：按 F2 填写号码、日期和金额</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/file_list.py" line="192"/>
         <source>{name} · invoice data, nothing to print</source>
         <translation>{name} · 发票数据，无需打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="174"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="199"/>
         <source>{name}
 cannot be printed: {reason}</source>
         <translation>{name}
 无法打印：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="176"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="201"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n 页</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="191"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="216"/>
         <source>Invoices</source>
         <translation>发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="192"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="217"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="196"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="223"/>
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="198"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="225"/>
         <source>total {amount}</source>
         <translation>合计 {amount}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/file_list.py" line="228"/>
+        <source>%n invoice(s) need a look</source>
+        <translation>
+            <numerusform>%n 张发票待核</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -422,32 +457,32 @@ cannot be printed: {reason}</source>
         <translation>{name} 是空文件（0 字节）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="140"/>
+        <location filename="../../fps_desktop/documents/images.py" line="154"/>
         <source>{name} is a damaged image: its header claims an impossible size. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片：文件头声称的尺寸不可能存在。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="150"/>
+        <location filename="../../fps_desktop/documents/images.py" line="164"/>
         <source>{name} is too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
         <translation>{name} 尺寸过大，无法打印（{width} × {height} 像素）。请让提交人提供较小的扫描件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="189"/>
+        <location filename="../../fps_desktop/documents/images.py" line="203"/>
         <source>{name} is a kind of image this station cannot print. Ask for a PDF, JPG or PNG instead.</source>
         <translation>{name} 是本工作站无法打印的图片格式。请索取 PDF、JPG 或 PNG 文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="209"/>
+        <location filename="../../fps_desktop/documents/images.py" line="223"/>
         <source>{name} is a damaged image or not an image at all. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片，或根本不是图片。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="221"/>
+        <location filename="../../fps_desktop/documents/images.py" line="235"/>
         <source>{name} is incomplete: the picture is cut short (an interrupted download or copy). Ask the sender for the file again.</source>
         <translation>{name} 不完整：图片被截断（下载或复制中断）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="234"/>
+        <location filename="../../fps_desktop/documents/images.py" line="248"/>
         <source>{name} is a damaged image and cannot be printed. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片，无法打印。请让发送方重新提供文件。</translation>
     </message>
@@ -502,57 +537,57 @@ cannot be printed: {reason}</source>
         <translation>{name} 是损坏的 PDF，无法打印。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/sources.py" line="55"/>
+        <location filename="../../fps_desktop/documents/sources.py" line="45"/>
         <source>No folder for GUID {guid} under {root}.</source>
         <translation>在 {root} 下没有 GUID {guid} 对应的文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/sources.py" line="73"/>
+        <location filename="../../fps_desktop/documents/sources.py" line="63"/>
         <source>Refused a path outside the share.</source>
         <translation>已拒绝共享目录之外的路径。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/sources.py" line="102"/>
+        <location filename="../../fps_desktop/documents/sources.py" line="92"/>
         <source>The PBMS addresses are not set. Ask IT to fill them in Settings.</source>
         <translation>尚未设置 PBMS 地址。请联系信息中心在设置中填写。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/sources.py" line="126"/>
+        <location filename="../../fps_desktop/documents/sources.py" line="116"/>
         <source>PBMS answered with a web page instead of a file list. The address in Settings may be wrong, or a login page is in the way.</source>
         <translation>PBMS 返回的是网页而不是文件列表。可能是设置中的地址有误，或被登录页面拦截。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/sources.py" line="135"/>
+        <location filename="../../fps_desktop/documents/sources.py" line="125"/>
         <source>PBMS sent a file list we cannot read.</source>
         <translation>PBMS 返回的文件列表无法识别。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/sources.py" line="167"/>
+        <location filename="../../fps_desktop/documents/sources.py" line="157"/>
         <source>The download of {name} broke off. Try again in a moment.</source>
         <translation>{name} 下载中断，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/sources.py" line="191"/>
+        <location filename="../../fps_desktop/documents/sources.py" line="181"/>
         <source>PBMS does not know this document (HTTP 404).</source>
         <translation>PBMS 中找不到该单据（HTTP 404）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/sources.py" line="197"/>
+        <location filename="../../fps_desktop/documents/sources.py" line="187"/>
         <source>PBMS refused access (HTTP {status}). Check the access token in Settings.</source>
         <translation>PBMS 拒绝访问（HTTP {status}）。请检查设置中的访问令牌。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/sources.py" line="214"/>
+        <location filename="../../fps_desktop/documents/sources.py" line="204"/>
         <source>PBMS did not answer in time. Check the network and try again.</source>
         <translation>PBMS 响应超时。请检查网络后重试。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/sources.py" line="220"/>
+        <location filename="../../fps_desktop/documents/sources.py" line="210"/>
         <source>PBMS is not working right now ({problem}). Try again later.</source>
         <translation>PBMS 暂时无法使用（{problem}）。请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/sources.py" line="242"/>
+        <location filename="../../fps_desktop/documents/sources.py" line="232"/>
         <source>No document folder is set. Choose one in Settings.</source>
         <translation>尚未设置单据文件夹。请在设置中选择。</translation>
     </message>
@@ -909,17 +944,17 @@ cannot be printed: {reason}</source>
         <translation>用户 {user} 无权在 {database} 中创建或使用发票登记表 {table}。请数据库管理员授予 CREATE、SELECT、INSERT 和 UPDATE 权限。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="43"/>
+        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="46"/>
         <source>The invoice XML is too large to be an invoice ({mb} MB).</source>
         <translation>发票 XML 过大（{mb} MB），不像是发票。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="53"/>
+        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="56"/>
         <source>The invoice XML was refused: it declares entities or a DTD, which invoices never need and attacks use.</source>
         <translation>已拒绝该发票 XML：其中声明了实体或 DTD，发票从不需要这些，而攻击常利用它们。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="61"/>
+        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="64"/>
         <source>The invoice XML is damaged and cannot be read ({detail}).</source>
         <translation>发票 XML 已损坏，无法读取（{detail}）。</translation>
     </message>
@@ -1042,6 +1077,26 @@ cannot be printed: {reason}</source>
         <location filename="../../fps_desktop/printing/policy.py" line="106"/>
         <source>The invoice list belongs to GUID {other}, the print to {guid}.</source>
         <translation>发票清单属于 GUID {other}，而打印的是 {guid}。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="34"/>
+        <source>“{value}” is not an invoice code: 10 or 12 digits.</source>
+        <translation>“{value}”不是发票代码：应为 10 或 12 位数字。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="35"/>
+        <source>“{value}” is not an invoice number: digits only.</source>
+        <translation>“{value}”不是发票号码：只能是数字。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="36"/>
+        <source>“{value}” is not a date, such as 2025-01-08.</source>
+        <translation>“{value}”不是日期，例如 2025-01-08。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="37"/>
+        <source>“{value}” is not an amount, such as 100.00.</source>
+        <translation>“{value}”不是金额，例如 100.00。</translation>
     </message>
 </context>
 <context>
@@ -1225,72 +1280,127 @@ cannot be printed: {reason}</source>
 <context>
     <name>Invoices</name>
     <message>
-        <location filename="../../fps_desktop/invoices/fields.py" line="34"/>
-        <source>Fully digital (数电票)</source>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="37"/>
+        <source>Rail e-ticket</source>
+        <translation>铁路电子客票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="39"/>
+        <source>Air e-ticket itinerary</source>
+        <translation>航空运输电子客票行程单</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="42"/>
+        <source>Road toll</source>
+        <translation>通行费发票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="44"/>
+        <source>Medical receipt</source>
+        <translation>医疗收费票据</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="46"/>
+        <source>Fiscal e-receipt</source>
+        <translation>财政电子票据</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="48"/>
+        <source>Quota invoice</source>
+        <translation>定额发票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="49"/>
+        <source>Digital VAT special (数电专票)</source>
+        <translation>数电专票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="52"/>
+        <source>Digital ordinary (数电普票)</source>
+        <translation>数电普票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="55"/>
+        <source>Digital invoice (数电票)</source>
         <translation>数电票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/fields.py" line="35"/>
-        <source>VAT e-invoice (ordinary)</source>
-        <translation>增值税电子普通发票</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/invoices/fields.py" line="36"/>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="57"/>
         <source>VAT special invoice</source>
         <translation>增值税专用发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/fields.py" line="37"/>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="59"/>
+        <source>VAT ordinary invoice</source>
+        <translation>增值税普通发票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="62"/>
+        <source>Taxi receipt</source>
+        <translation>出租车票</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/kinds.py" line="64"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/fields.py" line="46"/>
+        <location filename="../../fps_desktop/invoices/fields.py" line="35"/>
         <source>No text layer and no readable QR code (a scan?): fields are empty.</source>
         <translation>没有文字层，也没有可识别的二维码（扫描件？）：字段为空。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/fields.py" line="49"/>
+        <location filename="../../fps_desktop/invoices/fields.py" line="38"/>
         <source>Nothing on this file reads as an invoice.</source>
         <translation>此文件中没有可识别为发票的内容。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="33"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="39"/>
         <source>The buyer is not the university.</source>
         <translation>购买方不是本单位。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="124"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="144"/>
         <source>Duplicate: also in GUID {guid} ({file}), printed {printed} by {by}</source>
         <translation>重复：也在单据 {guid} 中（{file}），已于 {printed} 由 {by} 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="129"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="149"/>
         <source>Also in GUID {guid} ({file}), not printed there</source>
         <translation>也出现在 GUID {guid}（{file}）中，该处未打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="132"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="152"/>
         <source>Duplicate: the same invoice as {file}</source>
         <translation>重复：与 {file} 是同一张发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="134"/>
-        <source>Suspected: like invoice {number} in GUID {guid}</source>
-        <translation>疑似重复：与单据 {guid} 中的发票 {number} 相似</translation>
+        <location filename="../../fps_desktop/invoices/listing.py" line="156"/>
+        <source>Suspected: like {what} in GUID {guid}</source>
+        <translation>疑似重复：与单据 {guid} 中的 {what} 相似</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="138"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="160"/>
         <source>Red-letter invoice</source>
         <translation>红字发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="141"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="163"/>
         <source>Sources disagree on {field}: {values}</source>
         <translation>各来源的 {field} 不一致：{values}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="145"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="167"/>
+        <source>Amount {amount} + tax {tax} is not the total {total}: check the paper</source>
+        <translation>金额 {amount} + 税额 {tax} 不等于价税合计 {total}：请核对原件</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="171"/>
+        <source>Entered by {by}: {values}</source>
+        <translation>{by} 手填：{values}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="174"/>
         <source>Also here as {files}</source>
         <translation>本单据中另有 {files}</translation>
     </message>
@@ -1298,6 +1408,26 @@ cannot be printed: {reason}</source>
         <location filename="../../fps_desktop/invoices/ofd.py" line="42"/>
         <source>Seal could not be drawn — print it from an OFD reader.</source>
         <translation>无法绘制印章——请用 OFD 阅读器打印此文件。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="28"/>
+        <source>Code (older invoices)</source>
+        <translation>发票代码（旧版发票）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="29"/>
+        <source>Number</source>
+        <translation>发票号码</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="30"/>
+        <source>Date</source>
+        <translation>开票日期</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="31"/>
+        <source>Total</source>
+        <translation>价税合计</translation>
     </message>
 </context>
 <context>
@@ -1425,12 +1555,12 @@ cannot be printed: {reason}</source>
         <translation>在打印队列中（{state}）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="240"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="293"/>
         <source>Invoices: {count} · duplicates: {duplicates}</source>
         <translation>{count} 张发票，{duplicates} 张重复</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="248"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="301"/>
         <source>Read invoices of {guid}</source>
         <translation>读取 {guid} 的发票</translation>
     </message>
@@ -1440,7 +1570,7 @@ cannot be printed: {reason}</source>
         <translation>上传到 OSS</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="395"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="425"/>
         <source>Export invoices of {guid}</source>
         <translation>导出 {guid} 的发票</translation>
     </message>
@@ -1463,261 +1593,261 @@ cannot be printed: {reason}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="95"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="99"/>
         <source>Document</source>
         <translation>单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="106"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="110"/>
         <source>Type or paste a document GUID</source>
         <translation>输入或粘贴单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="111"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="115"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="116"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="120"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="119"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="123"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="124"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="128"/>
         <source>Merge &amp;&amp; Save</source>
         <translation>合并并保存</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="129"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="133"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="134"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="138"/>
         <source>Go to GUID box</source>
         <translation>转到 GUID 输入框</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="140"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="144"/>
         <source>Fit width</source>
         <translation>适合宽度</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="142"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="146"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="143"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="147"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="144"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="148"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="224"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="229"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="232"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="237"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="237"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="242"/>
         <source>Export invoice list…</source>
         <translation>导出发票清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="240"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="245"/>
         <source>Open cache folder</source>
         <translation>打开缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="241"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="246"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="243"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="248"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="246"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="251"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="250"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="255"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="251"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="256"/>
         <source>Invoice export…</source>
         <translation>发票数据导出…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="252"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="257"/>
         <source>Upload to OSS…</source>
         <translation>上传到 OSS…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="253"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="258"/>
         <source>History…</source>
         <translation>历史记录…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="254"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="259"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="255"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="260"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="256"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="261"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="274"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="279"/>
         <source>Could not open “{text}”: {reason}</source>
         <translation>无法打开“{text}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="287"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="292"/>
         <source>Sent by {origin}</source>
         <translation>由 {origin} 推送</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="338"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="343"/>
         <source>%n cannot be printed</source>
         <translation>
             <numerusform>%n 个无法打印</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="369"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="374"/>
         <source>invoices total {amount}</source>
         <translation>发票合计 {amount}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="373"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="378"/>
         <source>Duplicates not checked: {reason}</source>
         <translation>未检查重复报销：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="385"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="415"/>
         <source>Export invoice list</source>
         <translation>导出发票清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="385"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="415"/>
         <source>Excel files (*.xlsx)</source>
         <translation>Excel 文件 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="417"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="447"/>
         <source>Page {n} / {count}</source>
         <translation>第 {n} / {count} 页</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="284"/>
         <location filename="../../fps_desktop/ui/main_window.py" line="289"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="294"/>
         <source>Opening {guid}…</source>
         <translation>正在打开 {guid}…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="145"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="149"/>
         <source>Rotate right</source>
         <translation>向右旋转</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="146"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="150"/>
         <source>Rotate left</source>
         <translation>向左旋转</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="336"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="341"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="443"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="473"/>
         <source>Save merged PDF</source>
         <translation>保存合并后的 PDF</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="477"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="507"/>
         <source>Printed: %n sheet(s)</source>
         <translation>
             <numerusform>已打印：%n 张</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="482"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="512"/>
         <source>Print job {job} not printed yet ({state}): {reason}</source>
         <translation>打印任务 {job} 尚未打印（{state}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="492"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="522"/>
         <source>Invoice claimed before</source>
         <translation>发票已报销过</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="493"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="523"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>此 GUID 中有 %n 张发票已报销过：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="496"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="526"/>
         <source>Print anyway? Your answer is written to the audit log.</source>
         <translation>仍要打印吗？您的选择将记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="497"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="527"/>
         <source>Print anyway</source>
         <translation>仍然打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="535"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="565"/>
         <source>Open a document GUID</source>
         <translation>打开单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="536"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="566"/>
         <source>Type or paste a GUID above, or let PBMS send one.</source>
         <translation>在上方输入或粘贴 GUID，或由 PBMS 推送。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="539"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="569"/>
         <source>Demo documents to try:</source>
         <translation>可以试用的演示单据：</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="560"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="590"/>
         <source>Could not open {guid}: {reason}</source>
         <translation>无法打开 {guid}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="587"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="617"/>
         <source>{name} {version}
 Finance Print Station</source>
         <translation>{name} {version}

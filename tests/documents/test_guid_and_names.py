@@ -1,6 +1,6 @@
 import pytest
 
-from fps_desktop.documents.files import guess_role, safe_filename, sniff_kind
+from fps_desktop.documents.files import guess_role, role_from_label, safe_filename, sniff_kind
 from fps_desktop.documents.guid import normalize_guid
 from fps_desktop.documents.images import read_frames
 from fps_desktop.documents.models import FileKind, FileRole
@@ -72,6 +72,14 @@ def test_role_from_name_rules():
     assert guess_role("增值税发票_001.pdf") == FileRole.INVOICE
     assert guess_role("Invoice-2025.pdf") == FileRole.INVOICE
     assert guess_role("行程单.jpg") == FileRole.ATTACHMENT
+
+
+def test_the_folder_and_category_words_in_both_languages_and_both_numbers():
+    for word in ("invoice", "invoices", "Invoices ", "发票"):
+        assert role_from_label(word) == FileRole.INVOICE
+    for word in ("attachment", "attachments", "附件"):
+        assert role_from_label(word) == FileRole.ATTACHMENT
+    assert role_from_label("scans") is None and role_from_label(None) is None
 
 
 def test_image_header_gives_upright_size_dpi_and_exif_turn():

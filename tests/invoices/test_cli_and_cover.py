@@ -51,7 +51,7 @@ def test_invoices_xlsx_and_csv_have_chinese_headers_numbers_and_a_totals_row(tmp
     assert main(["invoices", TRAVEL, "--xlsx", str(xlsx)]) == 0
     sheet = load_workbook(xlsx).active
     assert sheet["D1"].value == "发票号码" and sheet["L1"].value == "价税合计"
-    assert sheet["B2"].value == "数电票"
+    assert sheet["B2"].value == "数电普票"
     assert sheet["L2"].value == 1280.0 and sheet["L2"].number_format == "#,##0.00"
     assert sheet["A4"].value == "合计" and sheet["L4"].value == 2248.0
     assert main(["invoices", TRAVEL, "--csv", str(csv_file)]) == 0

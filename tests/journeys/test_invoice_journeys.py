@@ -252,5 +252,44 @@ def test_j13_the_invoice_list_exported_to_xlsx_from_the_file_menu(qtbot, window,
     sheet = openpyxl.load_workbook(out).active
     assert sheet["D1"].value == "发票号码" and sheet["L1"].value == "价税合计"
     assert sheet["D2"].value == "25442000000123456789" and sheet["L2"].value == 1280.0
-    assert sheet["N4"].value == "是"  # the red-letter invoice
+    assert sheet["P1"].value == "红字" and sheet["P4"].value == "是"  # the red-letter invoice
     assert [sheet.cell(sheet.max_row, c).value for c in (1, 12)] == ["合计", 948.0]
+
+
+def test_j14_the_clerk_types_a_taxi_receipts_values_by_keyboard_and_they_count(qtbot, window):
+    from fps_desktop.invoices.cover import cover_sheet_pdf
+    from fps_desktop.ui.correction_dialog import CorrectionDialog
+
+    open_by_keyboard(qtbot, window, DEMO_GUID)
+    header = window.file_list.headers[FileRole.INVOICE]
+    assert "Invoices (2) · total ¥2,248.00" in header.text()
+    attachments = window.file_list.groups[FileRole.ATTACHMENT]
+    receipt = rows(window, FileRole.ATTACHMENT)["出租车票_扫描件.jpg"]
+    attachments.setFocus()
+    attachments.setCurrentItem(receipt)
+
+    def type_values(dialog):
+        assert QApplication.focusWidget() is dialog.boxes["number"]  # no code on a receipt
+        for _ in range(2):  # back past the code to the kind
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab)
+        assert QApplication.focusWidget() is dialog.kind
+        qtbot.keyClicks(dialog.kind, "Taxi")
+        assert dialog.kind.currentData() == "taxi"
+        for _ in range(2):
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        for text in ("8801 2345", "2025/8/19", "56"):  # the box makes them 2025-08-19, 56.00
+            qtbot.keyClicks(QApplication.focusWidget(), text)
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+
+    typing = when_shown(CorrectionDialog, type_values)
+    with qtbot.waitSignal(window.invoices_shown, timeout=SLOW):
+        qtbot.keyClick(attachments, Qt.Key.Key_F2)
+    typing.check()
+    assert "Invoices (3) · total ¥2,304.00" in header.text()
+    text = rows(window, FileRole.ATTACHMENT)["出租车票_扫描件.jpg"].text()
+    assert f"Entered by {clerk_name()}: 88012345 · 2025-08-19 · 56.00" in text
+    assert "Taxi receipt · No. 88012345 · 2025-08-19" in text
+    cover = cover_sheet_pdf(window.listing, clerk_name(), 2, 8)  # what Print puts first
+    text = pymupdf.open("pdf", cover)[0].get_text()
+    assert f"手填:{clerk_name()}" in text and "¥2,304.00" in text and "出租车票" in text
