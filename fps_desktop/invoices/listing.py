@@ -251,7 +251,8 @@ def list_invoices(
     listing = InvoiceList(manifest.guid, rows)
     if register is not None:
         try:
-            seen = [(r.fields.file, r.sha256, r.fields) for r in rows if not r.attachment]
+            # an invoice filed among the attachments is claimed like any other
+            seen = [(r.fields.file, r.sha256, r.fields) for r in rows]
             register.record_many(manifest.guid, seen, clerk)
             for row in rows:
                 row.matches = meaningful(row, register.lookup(manifest.guid, row.sha256,

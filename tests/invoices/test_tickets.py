@@ -132,6 +132,19 @@ def test_a_travellers_guid_sums_fares_tolls_and_invoices_in_window_cover_and_csv
     assert "发票 5 张" in cover
 
 
+def test_an_invoice_filed_among_the_attachments_is_in_the_duplicate_register(tmp_path, settings):
+    register = open_register(settings)
+    itinerary = layouts.air_itinerary().data
+    cache, first = _folder_guid(tmp_path / "a", settings, {"attachments/flight.pdf": itinerary})
+    list_invoices(first, cache.blob_path, register, clerk="li")
+    register.record_printed(first.guid, [f.sha256 for f in first.files], "li")
+    cache, second = _folder_guid(tmp_path / "b", settings, {"invoices/flight.pdf": itinerary},
+                                 guid="8" * 32)  # fmt: skip
+    (row,) = list_invoices(second, cache.blob_path, register, clerk="wang").rows
+    register.close()
+    assert row.is_duplicate and row.claims[0].other.guid == first.guid
+
+
 def test_distinct_numbers_from_the_tax_system_are_never_suspected_look_alikes(tmp_path, settings):
     register = open_register(Settings(Paths.default(), site_files=[]))
     fuel = layouts.fuel_invoices(19)
