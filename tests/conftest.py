@@ -117,6 +117,8 @@ def credential_manager() -> CredentialManager:
 # Fixtures that only run on Unix, and why: every test using one is Unix-only too.
 UNIX_ONLY_FIXTURES = {
     "mariadb": "the private MariaDB server is set up and run through a Unix socket",
+    "cups_scheduler": "the private print system is CUPS's cupsd; on Windows the installed "
+    "app prints through the spooler in packaging/windows/ci.sh",
 }
 
 

@@ -542,6 +542,7 @@ sys.exit(0 if any(sys.argv[2] in text for text in codes) else 1)
 PYTHON
   local title
   title=$(grep -a -m1 '^%%Title:' "$data" | cut -d' ' -f2- | tr -d '\r')
+  title=${title#(}  # a PostScript string: (GUID clerk · FPS print-id)
   case "$title" in "$GUID "*" FPS "*) ;; *) die "the print queue names the job \"$title\", not its GUID" ;; esac
   FIGURES+=("print: $pages A4 pages through CUPS as \"$title\"")
 }
