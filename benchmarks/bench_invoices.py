@@ -273,7 +273,8 @@ def main() -> None:
     if "kinds-json" in parts:  # the baseline's child process
         print(json.dumps(score_kinds(args.quick)))
         return
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    if hasattr(os, "getloadavg"):  # Unix: how busy the machine was, for reading the figures
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     if "kinds" in parts:
         bench_kinds("" if args.quick else args.baseline, args.quick)
     if "fields" in parts:
