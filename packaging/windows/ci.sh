@@ -543,6 +543,7 @@ PYTHON
   local title
   title=$(grep -a -m1 '^%%Title:' "$data" | cut -d' ' -f2- | tr -d '\r')
   title=${title#(}  # a PostScript string: (GUID clerk · FPS print-id)
+  title=${title%)}
   case "$title" in "$GUID "*" FPS "*) ;; *) die "the print queue names the job \"$title\", not its GUID" ;; esac
   FIGURES+=("print: $pages A4 pages through CUPS as \"$title\"")
 }
