@@ -150,7 +150,7 @@ def _run_list(args, settings: Settings, rest: list[str]) -> int:
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(task.created))
             print(
                 f"{task.id}  {when}  {task.state:<9}  {c.finished_files}/{c.files} files  "
-                f"{c.done_bytes + c.saved_bytes:,}/{c.bytes:,} bytes  "
+                f"{c.progress_bytes:,}/{c.bytes:,} bytes  "
                 f"{c.failed_files} failed  oss://{task.bucket}/{task.prefix}"
             )
     finally:

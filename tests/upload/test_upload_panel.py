@@ -210,3 +210,58 @@ def finish_and_check(store, task_id, config, oss, folder):
     assert store.task(task_id).state == COMPLETED
     for path in folder.iterdir():
         assert oss.read_object(f"scans/{path.name}") == path.read_bytes()
+
+
+def test_pause_keeps_the_parts_sent_and_the_jobs_list_says_paused(qtbot, panel, oss, tmp_path):
+    """Progress counts the parts of an unfinished file, stays put on pause and resume."""
+    from fps_desktop.ui.job_list import rate_text
+    from fps_desktop.ui.job_queue import JobState, state_label
+
+    mib = 1024 * 1024
+    folder = make_tree(tmp_path / "scans", {"big.pdf": 21 * mib})  # five parts of 5 MiB
+    panel.settings.set("oss.parallel_parts", 1)
+    oss.inject("UploadPart", "slow", times=10_000, delay=0.3)
+    shown: list[tuple[int, int]] = []  # bytes done in the events, the bar
+    seen_rates: list[str] = []
+
+    def watch(*_) -> None:
+        entry = panel.jobs.entries[0]
+        if entry.detail is not None and entry.state == JobState.RUNNING:
+            shown.append((entry.detail.bytes_done, panel.progress.value()))
+            seen_rates.append(rate_text(entry))
+
+    panel.jobs.dataChanged.connect(watch)
+    panel.sources.add_paths([str(folder)])
+    panel.start()
+    qtbot.waitUntil(lambda: bool(panel.store.tasks()), timeout=20_000)
+    (task,) = panel.store.tasks()
+
+    def kept() -> int:
+        return sum(panel.store.kept_parts(task.id).values())
+
+    qtbot.waitUntil(lambda: kept() >= 2 * 5 * mib, timeout=30_000)
+    panel.table.selectRow(0)
+    panel._stop(pause=True)
+    qtbot.waitUntil(lambda: not panel.running, timeout=30_000)
+
+    (entry,) = panel.jobs.entries
+    assert entry.state == JobState.PAUSED and state_label(entry.state) == "Paused"
+    assert "Paused" in panel.jobs.index(0).data()
+    assert cell(panel, 0, 2) == "Paused"
+    sent_before = max(done for done, _ in shown)
+    held = kept()
+    assert held >= sent_before >= 2 * 5 * mib  # every byte counted was a part OSS holds
+    assert panel.store.counts(task.id).progress_bytes == held
+    assert panel.progress.value() == int(1000 * held / (21 * mib))
+    assert panel.progress.value() >= max(bar for _, bar in shown)
+    assert cell(panel, 0, 4).startswith(f"{held / mib:,.1f} MiB")
+    assert any("/s · " in text and text.endswith(" left") for text in seen_rates)
+    panel.grab().save(str(tmp_path / "upload-panel-paused.png"))
+
+    shown.clear()
+    oss.faults.clear()
+    with qtbot.waitSignal(panel.jobs.job_finished, timeout=30_000):
+        panel.resume(task.id)
+    assert shown and min(done for done, _ in shown) >= held  # resumed where it stood
+    assert cell(panel, 0, 2) == "Completed"
+    assert oss.read_object("scans/big.pdf") == (folder / "big.pdf").read_bytes()
