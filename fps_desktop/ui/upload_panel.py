@@ -36,7 +36,13 @@ from fps_desktop.jobs import Job, JobResult
 from fps_desktop.ui.connection_test import ConnectionTest, SecretEdit, show_status
 from fps_desktop.ui.job_queue import JobEntry, JobQueue, JobState
 from fps_desktop.upload import manifest
-from fps_desktop.upload.client import SECRET_NAME, Access, OssConfig, describe_access
+from fps_desktop.upload.client import (
+    SECRET_NAME,
+    Access,
+    OssConfig,
+    access_notes,
+    describe_access,
+)
 from fps_desktop.upload.jobs import NewUpload, upload_job
 from fps_desktop.upload.progress import UploadProgress, duration_text, size_text
 from fps_desktop.upload.store import (
@@ -364,18 +370,8 @@ class UploadPanel(QWidget):
         text = self.tr("Connected to bucket {bucket}.").format(bucket=config.bucket)
         if self.secret.kept:
             text += " " + self.secret.kept
-        if not (access.can_read or access.can_list):
-            text += " " + self.tr(
-                "The key may upload but neither read nor list, so every file is sent, even "
-                "one already there."
-            )
-        elif not access.can_read:
-            text += " " + self.tr(
-                "The key may not read object information; files already there are found "
-                "only through the listing."
-            )
-        elif not access.can_list:
-            text += " " + self.tr("The key may not list the bucket; each file is checked alone.")
+        for note in access_notes(access):
+            text += " " + QCoreApplication.translate("OssAccess", note)
         return text
 
     # -- sources -------------------------------------------------------------------------

@@ -119,7 +119,9 @@ def test_test_connection_names_what_a_write_only_key_may_not_do(qtbot, panel, os
     oss.write_only.add(KEY_ID)
     tested(qtbot, panel)
     text = panel.connection.status.text()
-    assert "Connected to bucket fps-test" in text and "neither read nor list" in text
+    assert "Connected to bucket fps-test" in text
+    assert "neither read object information nor list the bucket" in text
+    assert "ask the OSS administrator for oss:GetObject or oss:ListObjects" in text
 
     oss.write_only.clear()
     oss.read_only.add(KEY_ID)
@@ -265,3 +267,59 @@ def test_pause_keeps_the_parts_sent_and_the_jobs_list_says_paused(qtbot, panel, 
     assert shown and min(done for done, _ in shown) >= held  # resumed where it stood
     assert cell(panel, 0, 2) == "Completed"
     assert oss.read_object("scans/big.pdf") == (folder / "big.pdf").read_bytes()
+
+
+def _unreachable(oss, panel) -> None:
+    oss.stop()  # nothing listens at the endpoint any more
+
+
+ACCESS_CASES = {
+    "key id": (lambda oss, panel: panel.key_id.setText("who"),
+               "OSS does not know the AccessKey ID who. Check it in the upload settings.",
+               "OSS 不认识 AccessKey ID who"),
+    "secret": (lambda oss, panel: panel.secret.setText("nope"),
+               "OSS refused the AccessKey secret: it does not match the AccessKey ID test-ak.",
+               "OSS 拒绝了 AccessKey 密钥：它与 AccessKey ID test-ak 不匹配"),
+    "bucket": (lambda oss, panel: panel.bucket.setText("no-bucket"),
+               "There is no bucket no-bucket at http://127.0.0.1:",
+               "上没有名为 no-bucket 的 Bucket"),
+    "region": (lambda oss, panel: oss.elsewhere.update({BUCKET: "oss-cn-beijing.aliyuncs.com"}),
+               "The bucket fps-test is in another region than the endpoint http://127.0.0.1:",
+               "Bucket fps-test 不在 Endpoint"),
+    "clock": (lambda oss, panel: setattr(oss, "clock_offset", 3600),
+              "This computer's clock is more than 15 minutes off, so OSS refuses the request. "
+              "Correct the date and time, then try again.",
+              "本机时钟偏差超过 15 分钟"),
+    "write": (lambda oss, panel: oss.read_only.add(KEY_ID),
+              "The AccessKey test-ak may not write to oss://fps-test/2024/. Ask the OSS "
+              "administrator for write access (oss:PutObject) there.",
+              "AccessKey test-ak 无权写入 oss://fps-test/2024/"),
+    "list": (lambda oss, panel: oss.no_list.add(KEY_ID),
+             "The key may not list the bucket (oss:ListObjects), so each file is checked",
+             "该密钥不能列举 Bucket（oss:ListObjects）"),
+    "read": (lambda oss, panel: oss.write_only.add(KEY_ID),
+             "neither read object information nor list the bucket",
+             "既不能读取对象信息，也不能列举 Bucket"),
+    "reach": (_unreachable,
+              "(Connection refused). Check the endpoint, the network and any proxy, then test "
+              "again.",
+              "请检查 Endpoint、网络和代理，然后再测试"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("case", list(ACCESS_CASES))
+def test_the_connection_test_names_the_true_reason_and_what_to_do(
+    qtbot, request, panel, oss, case, language
+):
+    """Each setup problem is one sentence naming it and the fix, in the window's language;
+    a test that cannot reach OSS speaks of no upload to resume."""
+    if language == "zh_CN":
+        request.getfixturevalue("chinese")
+    change, english, chinese = ACCESS_CASES[case]
+    panel.prefix.setText("2024")
+    change(oss, panel)
+    tested(qtbot, panel)
+    text = panel.connection.status.text()
+    assert (english if language == "en" else chinese) in text
+    assert "resume" not in text and "Resume" not in text
