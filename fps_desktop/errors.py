@@ -54,6 +54,10 @@ class Cancelled(FpsError):
         super().__init__(QT_TRANSLATE_NOOP("FpsError", "Cancelled."))
 
 
+class Paused(Cancelled):
+    """The user paused a job: it stopped where it can carry on (an upload task resumes)."""
+
+
 class SourceError(FpsError):
     """The document source (PBMS, folder) failed or answered nonsense."""
 

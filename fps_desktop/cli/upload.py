@@ -150,7 +150,7 @@ def _run_list(args, settings: Settings, rest: list[str]) -> int:
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(task.created))
             print(
                 f"{task.id}  {when}  {task.state:<9}  {c.finished_files}/{c.files} files  "
-                f"{c.done_bytes + c.saved_bytes:,}/{c.bytes:,} bytes  "
+                f"{c.progress_bytes:,}/{c.bytes:,} bytes  "
                 f"{c.failed_files} failed  oss://{task.bucket}/{task.prefix}"
             )
     finally:
@@ -224,7 +224,7 @@ def _run_retry(args, settings: Settings, rest: list[str]) -> int:
 
 
 def _run_test(args, settings: Settings, rest: list[str]) -> int:
-    from fps_desktop.upload.client import describe_access
+    from fps_desktop.upload.client import access_notes, describe_access
     from fps_desktop.upload.tasks import normalise_prefix
 
     config = _config(settings, args.bucket)
@@ -236,12 +236,8 @@ def _run_test(args, settings: Settings, rest: list[str]) -> int:
     )
     print(f"  read object information (HEAD): {'allowed' if access.can_read else 'refused'}")
     print(f"  list the bucket: {'allowed' if access.can_list else 'refused'}")
-    if not (access.can_read or access.can_list):
-        print("  so every file is sent, even one already there (no instant upload)")
-    elif not access.can_read:
-        print("  so files already there are found only through the listing")
-    elif not access.can_list:
-        print("  so each file is checked on its own (one HEAD per file)")
+    for note in access_notes(access):
+        print(f"  {note}")
     return 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, QUrl
+from PySide6.QtCore import QCoreApplication, QModelIndex, QRect, QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QPainter
 from PySide6.QtWidgets import (
     QApplication,
@@ -21,12 +21,19 @@ from PySide6.QtWidgets import (
 )
 
 from fps_desktop.ui.job_queue import JobEntry, JobQueue, JobState, job_title, state_label
+from fps_desktop.upload.progress import UploadProgress, duration_text, size_text
 
 
 def rate_text(entry: JobEntry) -> str:
+    """How fast and how long still: an upload's current rate and time left, as its window
+    and the command line say them; other jobs' average steps per second."""
     elapsed = max(time.monotonic() - entry.started, 1e-3)
     if entry.state != JobState.RUNNING or not entry.total or not entry.done:
         return ""
+    if isinstance(entry.detail, UploadProgress):
+        return QCoreApplication.translate("JobList", "{rate}/s · {left} left").format(
+            rate=size_text(entry.detail.rate), left=duration_text(entry.detail.seconds_left)
+        )
     left = (entry.total - entry.done) * elapsed / entry.done
     return f"{entry.done / elapsed:,.1f}/s · {left:,.0f}s"
 

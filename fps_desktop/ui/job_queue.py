@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from fps_desktop.errors import QT_TRANSLATE_NOOP, Cancelled, FpsError
+from fps_desktop.errors import QT_TRANSLATE_NOOP, Cancelled, FpsError, Paused
 from fps_desktop.jobs import CancelToken, Job, JobResult
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,7 @@ class JobState(enum.Enum):
     DONE = "done"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    PAUSED = "paused"  # stopped where it can carry on, from the window that started it
 
 
 _ACTIVE = (JobState.QUEUED, JobState.RUNNING)
@@ -43,6 +44,7 @@ STATE_LABELS = {
     JobState.DONE: QT_TRANSLATE_NOOP("JobQueue", "Done"),
     JobState.FAILED: QT_TRANSLATE_NOOP("JobQueue", "Failed"),
     JobState.CANCELLED: QT_TRANSLATE_NOOP("JobQueue", "Cancelled"),
+    JobState.PAUSED: QT_TRANSLATE_NOOP("JobQueue", "Paused"),
 }
 
 
@@ -139,7 +141,7 @@ def run_task(
 class _RunnerSignals(QObject):
     progress = Signal(object, object, str, object)  # objects: byte counts pass 2 GB
     finished = Signal(object)
-    failed = Signal(str, bool)
+    failed = Signal(str, object)  # the message, and the JobState the job ended in
 
 
 class _Runner:
@@ -154,11 +156,13 @@ class _Runner:
     def run(self) -> None:
         try:
             result = self.job.run(self._progress, self.cancel)
+        except Paused:
+            self.signals.failed.emit("", JobState.PAUSED)
         except Cancelled:
-            self.signals.failed.emit("", True)
+            self.signals.failed.emit("", JobState.CANCELLED)
         except Exception as exc:
             log.info("job %r did not finish", self.job.title)
-            self.signals.failed.emit(failure_message(exc), False)
+            self.signals.failed.emit(failure_message(exc), JobState.FAILED)
         else:
             self.signals.finished.emit(result)
 
@@ -256,7 +260,7 @@ class JobQueue(QAbstractListModel):
             lambda d, t, m, x, e=entry: self._on_progress(e, d, t, m, x)
         )
         runner.signals.finished.connect(lambda r, e=entry: self._on_finished(e, r))
-        runner.signals.failed.connect(lambda msg, c, e=entry: self._on_failed(e, msg, c))
+        runner.signals.failed.connect(lambda msg, s, e=entry: self._on_failed(e, msg, s))
         self._changed(entry)
         self.pool.start(runner.run)
 
@@ -278,12 +282,12 @@ class JobQueue(QAbstractListModel):
         entry.result, entry.on_done = replace(result, data=None), None
         self._trim()
 
-    def _on_failed(self, entry: JobEntry, message: str, cancelled: bool) -> None:
-        entry.state = JobState.CANCELLED if cancelled else JobState.FAILED
+    def _on_failed(self, entry: JobEntry, message: str, state: JobState) -> None:
+        entry.state = state
         entry.error = message
         entry.runner = None
         self._changed(entry)
-        if not cancelled:
+        if state == JobState.FAILED:
             self.job_failed.emit(entry, message)
         self._trim()
 

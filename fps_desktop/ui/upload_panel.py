@@ -36,9 +36,15 @@ from fps_desktop.jobs import Job, JobResult
 from fps_desktop.ui.connection_test import ConnectionTest, SecretEdit, show_status
 from fps_desktop.ui.job_queue import JobEntry, JobQueue, JobState
 from fps_desktop.upload import manifest
-from fps_desktop.upload.client import SECRET_NAME, Access, OssConfig, describe_access
+from fps_desktop.upload.client import (
+    SECRET_NAME,
+    Access,
+    OssConfig,
+    access_notes,
+    describe_access,
+)
 from fps_desktop.upload.jobs import NewUpload, upload_job
-from fps_desktop.upload.progress import UploadProgress, size_text
+from fps_desktop.upload.progress import UploadProgress, duration_text, size_text
 from fps_desktop.upload.store import (
     CANCELLED,
     COMPLETED,
@@ -162,7 +168,7 @@ class UploadTaskModel(QAbstractTableModel):
                                           live.failed_files)  # fmt: skip
         else:
             files, total_files = counts.finished_files, counts.files
-            done, total = counts.done_bytes + counts.saved_bytes, counts.bytes
+            done, total = counts.progress_bytes, counts.bytes
             saved, failed = counts.saved_bytes, counts.failed_files
         return [
             task.id,
@@ -364,18 +370,8 @@ class UploadPanel(QWidget):
         text = self.tr("Connected to bucket {bucket}.").format(bucket=config.bucket)
         if self.secret.kept:
             text += " " + self.secret.kept
-        if not (access.can_read or access.can_list):
-            text += " " + self.tr(
-                "The key may upload but neither read nor list, so every file is sent, even "
-                "one already there."
-            )
-        elif not access.can_read:
-            text += " " + self.tr(
-                "The key may not read object information; files already there are found "
-                "only through the listing."
-            )
-        elif not access.can_list:
-            text += " " + self.tr("The key may not list the bucket; each file is checked alone.")
+        for note in access_notes(access):
+            text += " " + QCoreApplication.translate("OssAccess", note)
         return text
 
     # -- sources -------------------------------------------------------------------------
@@ -516,20 +512,14 @@ class UploadPanel(QWidget):
         self.progress.setMaximum(1000)
         if live is None:
             counts = self.model.rows[self.model.row_of(task.id)][1] if task else None
-            done = counts.done_bytes + counts.saved_bytes if counts else 0
+            done = counts.progress_bytes if counts else 0
             self.progress.setValue(
                 int(1000 * done / counts.bytes) if counts and counts.bytes else 0
             )
             self.progress_label.clear()
             return
         self.progress.setValue(int(1000 * live.bytes_done / max(live.bytes_total, 1)))
-        left = (
-            self.tr("{minutes} min {seconds} s left").format(
-                minutes=int(live.seconds_left // 60), seconds=int(live.seconds_left % 60)
-            )
-            if live.seconds_left is not None
-            else ""
-        )
+        left = self.tr("{time} left").format(time=duration_text(live.seconds_left))
         self.progress_label.setText(
             self.tr(
                 "{files} of {total_files} files · {done} of {total} · {rate}/s · {left} · "

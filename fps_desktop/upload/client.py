@@ -195,6 +195,17 @@ def plain_error(exc: Exception, config: OssConfig, code: str = "") -> UploadErro
         )
     if isinstance(exc, InconsistentError) or code == "InvalidDigest":
         return changed_in_transit()
+    if region_endpoint := _endpoint_named(exc):
+        return UploadError(
+            QT_TRANSLATE_NOOP(
+                "FpsError",
+                "The bucket {bucket} is in another region than the endpoint {endpoint}: OSS "
+                "says to use {right}. Set the endpoint to {right} in the upload settings.",
+            ),
+            bucket=config.bucket,
+            endpoint=config.endpoint,
+            right=region_endpoint,
+        )
     if not code and status in (403, 404):  # HEAD: the status is all OSS says
         code = "AccessDenied" if status == 403 else "NotFound"
     messages = {
@@ -339,7 +350,20 @@ def describe_access(
 ) -> Access:
     """``check_access`` plus whether the key may list, for the test button and command;
     ``cancel`` stops the retries between attempts."""
-    access = check_access(bucket, config, prefix, Retrying(config, cancel or CancelToken()))
+    try:
+        access = check_access(bucket, config, prefix, Retrying(config, cancel or CancelToken()))
+    except UploadError as exc:
+        if isinstance(exc.__cause__, RequestError):  # no upload to resume: a test
+            raise UploadError(
+                QT_TRANSLATE_NOOP(
+                    "FpsError",
+                    "Cannot reach OSS at {endpoint} ({reason}). Check the endpoint, the "
+                    "network and any proxy, then test again.",
+                ),
+                endpoint=config.endpoint,
+                reason=network_reason(exc.__cause__),
+            ) from exc.__cause__
+        raise
     try:
         bucket.list_objects_v2(prefix, max_keys=1)
         can_list = True
@@ -351,6 +375,35 @@ def describe_access(
         log.info("cannot read the listing of %s: %s", prefix, exc)
         can_list = False
     return Access(access.can_read, can_list)
+
+
+def access_notes(access: Access) -> list[str]:
+    """What a key that may write but not read or list costs, and what to ask for; templates
+    in context "OssAccess" (the panel shows them translated, the command line as they are)."""
+    if not (access.can_read or access.can_list):
+        note = QT_TRANSLATE_NOOP(
+            "OssAccess",
+            "The key may upload but neither read object information nor list the bucket, so "
+            "every file is sent, even one already at OSS. To skip those, ask the OSS "
+            "administrator for oss:GetObject or oss:ListObjects.",
+        )
+    elif not access.can_read:
+        note = QT_TRANSLATE_NOOP(
+            "OssAccess",
+            "The key may not read object information (oss:GetObject), so files already at "
+            "OSS are found through the listing only. Uploads work; ask the OSS administrator "
+            "for oss:GetObject to have each file checked too.",
+        )
+    elif access.can_list is False:
+        note = QT_TRANSLATE_NOOP(
+            "OssAccess",
+            "The key may not list the bucket (oss:ListObjects), so each file is checked with "
+            "a request of its own, which is slow for many files. Uploads work; ask the OSS "
+            "administrator for oss:ListObjects to make it faster.",
+        )
+    else:
+        return []
+    return [note]
 
 
 def listed_objects(
@@ -373,9 +426,18 @@ def listed_objects(
         token = page.next_continuation_token
 
 
+def _endpoint_named(exc: Exception) -> str:
+    """The endpoint OSS names when a bucket is asked for at another region's endpoint (a
+    403 AccessDenied that is no matter of rights), else ""."""
+    details = getattr(exc, "details", None) or {}
+    return details.get("Endpoint", "") if getattr(exc, "code", "") == "AccessDenied" else ""
+
+
 def _write_refused(exc: OssError, config: OssConfig, prefix: str) -> UploadError:
     if getattr(exc, "status", 0) == 404:  # a write cannot miss its key: the bucket is missing
         return plain_error(exc, config, "NoSuchBucket")
+    if _endpoint_named(exc):
+        return plain_error(exc, config)
     if getattr(exc, "code", "") == "AccessDenied" or (is_refused(exc) and not exc.code):
         return UploadError(
             QT_TRANSLATE_NOOP(

@@ -82,7 +82,7 @@ class Multipart:
         if done is None:
             upload_id, done = self._start(row, key, md5), {}
         reused = sum(info[0] for info in done.values())
-        self.tracker.reused(reused)
+        self.tracker.resumed(row.seq, reused)
         try:
             parts = self._send_parts(row, key, upload_id, part_size, done)
         except NoSuchUpload:  # dropped at OSS meanwhile (a lifecycle rule): once more
@@ -92,8 +92,9 @@ class Multipart:
             parts = self._send_parts(row, key, upload_id, part_size, done)
         try:
             check()
-        except Exception:
+        except Exception:  # none of it counts: the file is read and sent again
             abort_upload(self.bucket, self.store, self.task, row.seq, row.rel, upload_id)
+            self.tracker.rewind(sum(part.size for part in parts), reused)
             raise
         return self._complete(row, key, md5, upload_id, parts)
 

@@ -62,12 +62,17 @@ class Tracker:
 
     WINDOW = 5.0
 
-    def __init__(self, counts: TaskCounts, progress: Progress, task_id: str = "") -> None:
+    def __init__(
+        self, counts: TaskCounts, kept: dict[int, int], progress: Progress, task_id: str = ""
+    ) -> None:
+        """``kept``: bytes of the parts recorded per unfinished file, counted as done until
+        the file's run says what OSS still holds (``resumed``)."""
         self._lock = threading.RLock()  # progress may ask for a snapshot while reporting
         self._progress = progress
         self.task_id = task_id
         self.bytes_total = counts.bytes
-        self.bytes_done = counts.done_bytes + counts.saved_bytes
+        self.bytes_done = counts.progress_bytes
+        self._kept = dict(kept)
         self.files_total = counts.files
         self.files_finished = counts.finished_files
         self.saved_bytes = counts.saved_bytes
@@ -84,10 +89,11 @@ class Tracker:
             self.sent += sent
             self._emit()
 
-    def reused(self, size: int) -> None:
-        """Parts OSS already holds from before: done, but not sent (nor in the rate)."""
+    def resumed(self, seq: int, size: int) -> None:
+        """File ``seq``'s parts OSS still holds from before (``size`` bytes, maybe none):
+        done, but not sent (nor in the rate); they replace what was recorded for it."""
         with self._lock:
-            self.bytes_done += size
+            self.bytes_done += size - self._kept.pop(seq, 0)
             self.reused_bytes += size
             self._emit()
 
@@ -103,9 +109,11 @@ class Tracker:
             self.files_finished += 1
             if state == DEDUPED:
                 self.saved_bytes += row.size
-                self.bytes_done += row.size
-            elif state == FAILED:
+                self.bytes_done += row.size - self._kept.pop(row.seq, 0)
+            elif state == FAILED:  # its parts stay at OSS for a retry
                 self.failed_files += 1
+            else:  # sent whole: any parts recorded before were dropped
+                self.bytes_done -= self._kept.pop(row.seq, 0)
             self.current = row.rel
             self._emit()
 

@@ -108,10 +108,17 @@ class TaskCounts:
     saved_files: int = 0
     saved_bytes: int = 0
     failed_files: int = 0
+    part_bytes: int = 0  # parts at OSS of files not finished yet (multipart, resumable)
 
     @property
     def finished_files(self) -> int:
         return self.done_files + self.saved_files + self.failed_files
+
+    @property
+    def progress_bytes(self) -> int:
+        """Bytes at OSS for the task: finished files, instant uploads and the parts sent
+        of unfinished files, so a paused or resumed task shows what it has, not less."""
+        return self.done_bytes + self.saved_bytes + self.part_bytes
 
 
 @dataclass(frozen=True)
@@ -294,6 +301,7 @@ class TaskStore:
         )
         by_state = {state: (count, size) for state, count, size in rows}
         return TaskCounts(
+            part_bytes=sum(self.kept_parts(task_id).values()),
             files=sum(c for c, _ in by_state.values()),
             bytes=sum(s for _, s in by_state.values()),
             done_files=by_state.get(DONE, (0, 0))[0],
@@ -348,6 +356,13 @@ class TaskStore:
             (task_id, seq, number, size, etag, str(crc)),
             urgent=True,
         )
+
+    def kept_parts(self, task_id: str) -> dict[int, int]:
+        """Bytes of the recorded parts per unfinished file (a finished file's parts go)."""
+        rows = self._read(
+            "SELECT seq, SUM(size) FROM parts WHERE task_id = ? GROUP BY seq", (task_id,)
+        )
+        return dict(rows)
 
     def parts(self, task_id: str, seq: int) -> dict[int, tuple[int, str, int]]:
         rows = self._read(

@@ -19,7 +19,14 @@ from dataclasses import dataclass, replace
 
 from oss2.exceptions import OssError
 
-from fps_desktop.errors import QT_TRANSLATE_NOOP, Cancelled, FpsError, UploadError, UsageError
+from fps_desktop.errors import (
+    QT_TRANSLATE_NOOP,
+    Cancelled,
+    FpsError,
+    Paused,
+    UploadError,
+    UsageError,
+)
 from fps_desktop.jobs import CancelToken, Progress
 from fps_desktop.upload.client import OssConfig, Retrying, check_access, is_fatal, plain_error
 from fps_desktop.upload.multipart import Multipart, abort_upload
@@ -135,7 +142,9 @@ class Uploader:
         self.config = replace(self.config, bucket=task.bucket)
         self.bucket = self.config.connect(pool_size=self.file_workers + self.parallel_parts + 2)
         self.retrying = Retrying(self.config, cancel)
-        self.tracker = Tracker(self.store.counts(task.id), progress, task.id)
+        self.tracker = Tracker(
+            self.store.counts(task.id), self.store.kept_parts(task.id), progress, task.id
+        )
         self.store.set_state(task.id, RUNNING)
         try:
             access = check_access(self.bucket, self.config, self.task.prefix, self.retrying)
@@ -156,8 +165,7 @@ class Uploader:
                 )
                 self._run_files()
         except Cancelled:
-            self._stopped()
-            raise
+            raise self._stopped() from None
         except FpsError as exc:
             self.store.set_state(task.id, STOPPED, encode_error(exc))
             raise
@@ -182,8 +190,7 @@ class Uploader:
             self.store.set_state(task.id, STOPPED, encode_error(error))
             raise error
         if cancel.cancelled:
-            self._stopped()
-            raise Cancelled()
+            raise self._stopped()
         counts = self.store.counts(task.id)
         self.store.set_state(task.id, WITH_FAILURES if counts.failed_files else COMPLETED)
         if task.zip and not counts.failed_files:
@@ -204,13 +211,16 @@ class Uploader:
                 future = files_pool.submit(self._one_file, row)
                 future.add_done_callback(lambda _: slots.release())
 
-    def _stopped(self) -> None:
+    def _stopped(self) -> Cancelled:
+        """What the run ends with: paused, resumable with every part sent so far; or
+        cancelled, its multipart uploads dropped at OSS."""
         if self._pause:
             self.store.set_state(self.task.id, PAUSED)
-            return
+            return Paused()
         for seq, rel, upload_id in self.store.open_uploads(self.task.id):
             abort_upload(self.bucket, self.store, self.task, seq, rel, upload_id)
         self.store.set_state(self.task.id, CANCELLED)
+        return Cancelled()
 
     # -- one file ------------------------------------------------------------------------
     def _one_file(self, row: FileRow) -> None:

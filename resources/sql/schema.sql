@@ -24,8 +24,18 @@ CREATE TABLE invoices (
   buyer_name VARCHAR(200) NOT NULL,
   buyer_tax_id VARCHAR(32) NULL,
   updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+  -- Optional: the hash the export's reconciliation takes of each row (every exported column
+  -- but the id, which a generated column may not read), kept by the server on each write so
+  -- the fingerprint reads the index below instead of every row. Without it the export
+  -- computes the same hash itself, in more time.
+  -- CHAR columns are read through RTRIM, as a generated column must not depend on sql_mode;
+  -- INVISIBLE keeps it out of SELECT * and of INSERTs without a column list (MySQL 8.0.23+).
+  row_hash INT UNSIGNED AS (CRC32(CONCAT_WS('|', invoice_no, tenant_id, RTRIM(country_code),
+    invoice_type, issue_date, status, RTRIM(currency), net_amount, tax_amount, gross_amount,
+    seller_name, seller_tax_id, buyer_name, buyer_tax_id, updated_at))) STORED INVISIBLE,
   KEY idx_invoices_export (status, tenant_id, country_code),
-  KEY idx_invoices_incremental (tenant_id, status, updated_at)
+  KEY idx_invoices_incremental (tenant_id, status, updated_at),
+  KEY idx_invoices_fingerprint (status, tenant_id, country_code, issue_date, row_hash)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 CREATE TABLE invoice_lines (
@@ -38,7 +48,11 @@ CREATE TABLE invoice_lines (
   tax_category VARCHAR(8) NOT NULL,
   tax_rate DECIMAL(5, 2) NOT NULL,
   line_amount DECIMAL(18, 2) NOT NULL,
-  PRIMARY KEY (invoice_id, line_no)
+  -- Optional, as invoices.row_hash: the hash of the line's exported columns.
+  row_hash INT UNSIGNED AS (CRC32(CONCAT_WS('|', invoice_id, line_no, description, quantity,
+    uom_code, unit_price, tax_category, tax_rate, line_amount))) STORED INVISIBLE,
+  PRIMARY KEY (invoice_id, line_no),
+  KEY idx_invoice_lines_fingerprint (invoice_id, row_hash)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 CREATE TABLE currencies (

@@ -618,7 +618,7 @@ cannot be printed: {reason}</source>
     </message>
     <message>
         <location filename="../../fps_desktop/cli/upload.py" line="71"/>
-        <location filename="../../fps_desktop/upload/uploader.py" line="129"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="136"/>
         <source>There is no upload task {task}.</source>
         <translation>没有编号为 {task} 的上传任务。</translation>
     </message>
@@ -743,7 +743,7 @@ cannot be printed: {reason}</source>
         <translation>OSS 对 {what} 的应答无法被 FPS Desktop 读取（{reason}）。本机与 OSS 之间的代理或网关可能改动了应答。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/multipart.py" line="243"/>
+        <location filename="../../fps_desktop/upload/multipart.py" line="244"/>
         <source>The data OSS received did not match the file (CRC check failed).</source>
         <translation>OSS 收到的数据与文件不一致（CRC 校验失败）。</translation>
     </message>
@@ -753,62 +753,72 @@ cannot be printed: {reason}</source>
         <translation>无法连接 OSS {endpoint}（{reason}）。上传已停止；网络和 OSS 恢复后继续该任务，它会从中断处接着上传。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="201"/>
+        <location filename="../../fps_desktop/upload/client.py" line="200"/>
+        <source>The bucket {bucket} is in another region than the endpoint {endpoint}: OSS says to use {right}. Set the endpoint to {right} in the upload settings.</source>
+        <translation>Bucket {bucket} 不在 Endpoint {endpoint} 所在的地域：OSS 指明应使用 {right}。请在上传设置中把 Endpoint 改为 {right}。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="212"/>
         <source>OSS does not know the AccessKey ID {key_id}. Check it in the upload settings.</source>
         <translation>OSS 不认识 AccessKey ID {key_id}，请在上传设置中检查。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="205"/>
+        <location filename="../../fps_desktop/upload/client.py" line="216"/>
         <source>OSS refused the AccessKey secret: it does not match the AccessKey ID {key_id}. Enter the secret again in the upload settings.</source>
         <translation>OSS 拒绝了 AccessKey 密钥：它与 AccessKey ID {key_id} 不匹配。请在上传设置中重新输入密钥。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="210"/>
+        <location filename="../../fps_desktop/upload/client.py" line="221"/>
         <source>There is no bucket {bucket} at {endpoint}. Check the bucket name and the endpoint (region).</source>
         <translation>{endpoint} 上没有名为 {bucket} 的 Bucket。请检查 Bucket 名称和 Endpoint（地域）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="215"/>
+        <location filename="../../fps_desktop/upload/client.py" line="226"/>
         <source>This computer&apos;s clock is more than 15 minutes off, so OSS refuses the request. Correct the date and time, then try again.</source>
         <translation>本机时钟偏差超过 15 分钟，OSS 拒绝了请求。请校正日期和时间后重试。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="220"/>
+        <location filename="../../fps_desktop/upload/client.py" line="231"/>
         <source>The AccessKey {key_id} has no permission for this in bucket {bucket}. Ask the OSS administrator for write access.</source>
         <translation>AccessKey {key_id} 在 Bucket {bucket} 中没有此操作的权限。请联系 OSS 管理员开通写入权限。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="225"/>
+        <location filename="../../fps_desktop/upload/client.py" line="236"/>
         <source>The server at {endpoint} does not support this OSS request; it may be a storage service that only imitates OSS.</source>
         <translation>{endpoint} 的服务器不支持此 OSS 请求；它可能只是模仿 OSS 的存储服务。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="230"/>
+        <location filename="../../fps_desktop/upload/client.py" line="241"/>
         <source>OSS answered 404: there is no such object or bucket {bucket}.</source>
         <translation>OSS 应答 404：对象或存储桶 {bucket} 不存在。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="233"/>
+        <location filename="../../fps_desktop/upload/client.py" line="244"/>
         <source>The temporary (STS) security token is invalid. Get a new one.</source>
         <translation>临时安全令牌（STS）无效，请重新获取。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="236"/>
+        <location filename="../../fps_desktop/upload/client.py" line="247"/>
         <source>The temporary (STS) security token has expired. Get a new one.</source>
         <translation>临时安全令牌（STS）已过期，请重新获取。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="246"/>
+        <location filename="../../fps_desktop/upload/client.py" line="257"/>
         <source>OSS answered {status} {code}: {detail}</source>
         <translation>OSS 返回 {status} {code}：{detail}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="287"/>
+        <location filename="../../fps_desktop/upload/client.py" line="298"/>
         <source>The data changed on the way to OSS every time it was sent (Content-MD5 or CRC check failed). Check the network, proxy or antivirus between here and OSS.</source>
         <translation>数据每次发往 OSS 时都在途中被改变（Content-MD5 或 CRC 校验失败）。请检查本机与 OSS 之间的网络、代理或杀毒软件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/client.py" line="381"/>
+        <location filename="../../fps_desktop/upload/client.py" line="358"/>
+        <source>Cannot reach OSS at {endpoint} ({reason}). Check the endpoint, the network and any proxy, then test again.</source>
+        <translation>无法连接 {endpoint} 上的 OSS（{reason}）。请检查 Endpoint、网络和代理，然后再测试。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="443"/>
         <source>The AccessKey {key_id} may not write to oss://{bucket}/{prefix}. Ask the OSS administrator for write access (oss:PutObject) there.</source>
         <translation>AccessKey {key_id} 无权写入 oss://{bucket}/{prefix}。请向 OSS 管理员申请该位置的写入权限（oss:PutObject）。</translation>
     </message>
@@ -843,17 +853,17 @@ cannot be printed: {reason}</source>
         <translation>分片大小至少为 100 KB。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="167"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="175"/>
         <source>The upload stopped because of an unexpected problem ({reason}). Resume the task to carry on; the details are in the log file.</source>
         <translation>上传因意外问题而停止（{reason}）。继续该任务即可接着上传；详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="237"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="247"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="258"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="268"/>
         <source>{path} kept changing while it was uploaded, so it was not stored. Upload it again once the program writing it has finished.</source>
         <translation>{path} 在上传过程中一直在变化，因此未被保存。请等写入它的程序完成后再上传。</translation>
     </message>
@@ -863,7 +873,7 @@ cannot be printed: {reason}</source>
         <translation>无法读取 {path}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/multipart.py" line="215"/>
+        <location filename="../../fps_desktop/upload/multipart.py" line="216"/>
         <source>OSS accepted part {number} of {key} without an ETag, which it always sends and which is needed to join the parts. A proxy or a storage service that only imitates OSS is in between.</source>
         <translation>OSS 接收了 {key} 的第 {number} 个分片，但应答中没有 ETag；OSS 总会发送 ETag，合并分片也需要它。中间有代理，或者对方只是模仿 OSS 的存储服务。</translation>
     </message>
@@ -1034,7 +1044,7 @@ cannot be printed: {reason}</source>
         <translation>读取时间过长</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/store.py" line="164"/>
+        <location filename="../../fps_desktop/upload/store.py" line="171"/>
         <source>The upload tasks in {path} were saved by a newer FPS Desktop. Update FPS Desktop to see them; nothing was changed.</source>
         <translation>{path} 中的上传任务由更新版本的 FPS Desktop 保存。请升级 FPS Desktop 后查看；未做任何改动。</translation>
     </message>
@@ -1433,27 +1443,32 @@ cannot be printed: {reason}</source>
 <context>
     <name>JobList</name>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="83"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="34"/>
+        <source>{rate}/s · {left} left</source>
+        <translation>{rate}/秒 · 剩余 {left}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/job_list.py" line="90"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="84"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="91"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="85"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="92"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="86"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="93"/>
         <source>Clear finished</source>
         <translation>清除已完成</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="93"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="100"/>
         <source>Nothing yet. Opening, printing, exports and uploads are listed here.</source>
         <translation>暂无任务。打开、打印、导出和上传都会列在这里。</translation>
     </message>
@@ -1461,32 +1476,37 @@ cannot be printed: {reason}</source>
 <context>
     <name>JobQueue</name>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="41"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="42"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="42"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="43"/>
         <source>Running</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="43"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="44"/>
         <source>Done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="44"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="45"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="45"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="46"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="68"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="47"/>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="70"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
     </message>
@@ -1525,12 +1545,12 @@ cannot be printed: {reason}</source>
         <translation>导出发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="573"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="563"/>
         <source>Objects listed: {count}</source>
         <translation>已列出 {count} 个对象</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="578"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="568"/>
         <source>Export upload manifest</source>
         <translation>导出上传清单</translation>
     </message>
@@ -1555,12 +1575,12 @@ cannot be printed: {reason}</source>
         <translation>在打印队列中（{state}）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="293"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="294"/>
         <source>Invoices: {count} · duplicates: {duplicates}</source>
         <translation>{count} 张发票，{duplicates} 张重复</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="301"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="302"/>
         <source>Read invoices of {guid}</source>
         <translation>读取 {guid} 的发票</translation>
     </message>
@@ -1867,6 +1887,24 @@ Finance Print Station</source>
         <location filename="../../fps_desktop/ui/panels.py" line="24"/>
         <source>History</source>
         <translation>历史记录</translation>
+    </message>
+</context>
+<context>
+    <name>OssAccess</name>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="384"/>
+        <source>The key may upload but neither read object information nor list the bucket, so every file is sent, even one already at OSS. To skip those, ask the OSS administrator for oss:GetObject or oss:ListObjects.</source>
+        <translation>该密钥可以上传，但既不能读取对象信息，也不能列举 Bucket，因此每个文件都会发送，即使 OSS 上已有。要跳过已有的文件，请向 OSS 管理员申请 oss:GetObject 或 oss:ListObjects 权限。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="391"/>
+        <source>The key may not read object information (oss:GetObject), so files already at OSS are found through the listing only. Uploads work; ask the OSS administrator for oss:GetObject to have each file checked too.</source>
+        <translation>该密钥不能读取对象信息（oss:GetObject），因此 OSS 上已有的文件只能通过列举发现。上传不受影响；如需逐个检查文件，请向 OSS 管理员申请 oss:GetObject 权限。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/client.py" line="398"/>
+        <source>The key may not list the bucket (oss:ListObjects), so each file is checked with a request of its own, which is slow for many files. Uploads work; ask the OSS administrator for oss:ListObjects to make it faster.</source>
+        <translation>该密钥不能列举 Bucket（oss:ListObjects），因此每个文件都要单独请求检查，文件多时较慢。上传不受影响；如需加快，请向 OSS 管理员申请 oss:ListObjects 权限。</translation>
     </message>
 </context>
 <context>
@@ -2236,247 +2274,232 @@ Finance Print Station</source>
 <context>
     <name>UploadPanel</name>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="60"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="66"/>
         <source>New</source>
         <translation>新建</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="61"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="67"/>
         <source>Uploading</source>
         <translation>上传中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="62"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="68"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="63"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="69"/>
         <source>Completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="64"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="70"/>
         <source>Finished with failures</source>
         <translation>已完成（有失败）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="65"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="71"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="66"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="72"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="68"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="74"/>
         <source>Interrupted (resume it)</source>
         <translation>已中断（可继续）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="236"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="242"/>
         <source>OSS account</source>
         <translation>OSS 账号</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="238"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="244"/>
         <source>Endpoint</source>
         <translation>Endpoint</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="239"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="245"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="240"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="246"/>
         <source>AccessKey ID</source>
         <translation>AccessKey ID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="241"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="247"/>
         <source>AccessKey secret</source>
         <translation>AccessKey 密钥</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="246"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="252"/>
         <source>Drop files or folders here</source>
         <translation>将文件或文件夹拖到这里</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="248"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="254"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="250"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="256"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="252"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="258"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="255"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="261"/>
         <source>folder in the bucket, e.g. 2024/scans</source>
         <translation>Bucket 中的目录，例如 2024/scans</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="256"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="262"/>
         <source>Pack everything into one ZIP first</source>
         <translation>先打包为一个 ZIP</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="257"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="263"/>
         <source>Start upload</source>
         <translation>开始上传</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="263"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="269"/>
         <source>New upload (drop files or folders)</source>
         <translation>新建上传（拖入文件或文件夹）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="267"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="273"/>
         <source>Prefix</source>
         <translation>前缀</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="71"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="522"/>
+        <source>{time} left</source>
+        <translation>剩余 {time}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="77"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="72"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="78"/>
         <source>Destination</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="73"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="79"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="74"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="80"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="75"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="81"/>
         <source>Bytes</source>
         <translation>字节</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="76"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="82"/>
         <source>Saved (instant)</source>
         <translation>秒传节省</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="77"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="83"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="286"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="292"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="288"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="294"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="290"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="296"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="292"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="298"/>
         <source>Retry failed</source>
         <translation>重试失败项</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="294"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="300"/>
         <source>Export manifest…</source>
         <translation>导出清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="309"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="315"/>
         <source>Failures of the selected task, with reasons</source>
         <translation>所选任务的失败项及原因</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="311"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="317"/>
         <source>object key, e.g. 2024/scans/a.pdf</source>
         <translation>对象键，例如 2024/scans/a.pdf</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="312"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="318"/>
         <source>Copy temporary link</source>
         <translation>复制临时链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="364"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="370"/>
         <source>Connected to bucket {bucket}.</source>
         <translation>已连接到 Bucket {bucket}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="369"/>
-        <source>The key may upload but neither read nor list, so every file is sent, even one already there.</source>
-        <translation>该密钥可以上传，但既不能读取也不能列举，因此每个文件都会发送，即使已经存在。</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="374"/>
-        <source>The key may not read object information; files already there are found only through the listing.</source>
-        <translation>该密钥不能读取对象信息；已存在的文件只能通过列举发现。</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="378"/>
-        <source>The key may not list the bucket; each file is checked alone.</source>
-        <translation>该密钥不能列举存储桶；将逐个检查文件。</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="383"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="379"/>
         <source>Files to upload</source>
         <translation>要上传的文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="388"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="384"/>
         <source>Folder to upload</source>
         <translation>要上传的文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="401"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="397"/>
         <source>Add files or folders first.</source>
         <translation>请先添加文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="527"/>
-        <source>{minutes} min {seconds} s left</source>
-        <translation>剩余 {minutes} 分 {seconds} 秒</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="535"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="525"/>
         <source>{files} of {total_files} files · {done} of {total} · {rate}/s · {left} · {saved} saved by instant upload · {failed} failed</source>
         <translation>文件 {files}/{total_files} · {done}/{total} · {rate}/秒 · {left} · 秒传节省 {saved} · 失败 {failed}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="556"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="546"/>
         <source>Export manifest</source>
         <translation>导出清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="558"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="548"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="594"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="584"/>
         <source>Link copied; it works for {minutes} minutes.</source>
         <translation>链接已复制，{minutes} 分钟内有效。</translation>
     </message>

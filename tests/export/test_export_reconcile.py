@@ -204,3 +204,37 @@ def test_a_server_that_stops_answering_ends_the_run_within_its_deadline(db, tmp_
         "was marked as exported; check the server and run the export again."
     )
     assert not (tmp_path / "out" / ".export_state" / ".last_export_time").exists()
+
+
+def fingerprint_reader(mariadb, db) -> DbSettings:
+    """A user who may read only what the fingerprint needs when the server keeps the row
+    hashes: the indexed columns, not the rows' contents."""
+    admin = mariadb.admin()
+    with admin.cursor() as cursor:
+        cursor.execute("CREATE USER IF NOT EXISTS 'hashes'@'127.0.0.1' IDENTIFIED BY 'hashes-pw'")
+        cursor.execute("GRANT SELECT (id, tenant_id, country_code, issue_date, status, row_hash) "
+                       f"ON `{db.database}`.invoices TO 'hashes'@'127.0.0.1'")  # fmt: skip
+        cursor.execute("GRANT SELECT (invoice_id, row_hash) "
+                       f"ON `{db.database}`.invoice_lines TO 'hashes'@'127.0.0.1'")  # fmt: skip
+    admin.close()
+    return DbSettings(db.host, db.port, "hashes", "hashes-pw", db.database)
+
+
+def test_the_fingerprint_reads_the_hashes_the_server_keeps_not_the_rows(mariadb, db):
+    """With the reference schema's row_hash columns the fingerprint is taken from their
+    indexes alone (a user who may read nothing else measures it), and it equals the one
+    computed from the rows where the columns are missing, so either kind of site reconciles."""
+    from fps_desktop.export.mapping import Mapping
+    from fps_desktop.export.reconcile import measure
+
+    kept = measure(fingerprint_reader(mariadb, db), Mapping(), None)
+    assert kept.invoices and kept.lines
+    assert kept == measure(db, Mapping(), None)
+    for table in ("invoices", "invoice_lines"):
+        sql(db, f"ALTER TABLE {table} DROP COLUMN row_hash")
+    computed = measure(db, Mapping(), None)
+    assert computed == kept
+
+    # A change that leaves the change time alone still shows, with the column or without.
+    sql(db, "UPDATE invoice_lines SET description = 'changed' ORDER BY invoice_id LIMIT 1")
+    assert measure(db, Mapping(), None).lines != kept.lines

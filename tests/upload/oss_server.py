@@ -76,9 +76,10 @@ V1_SUBRESOURCES = frozenset(
 
 
 class OssFailure(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, **elements: str) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.elements = elements  # more of the error document, as OSS adds for some codes
 
 
 @dataclass
@@ -159,6 +160,8 @@ class OssServer:
         self.uploads: dict[str, Upload] = {}
         self.tokens: dict[str, str] = {}  # opaque continuation token -> last key listed
         self.buckets = set(buckets)
+        # Buckets of another region, by the endpoint OSS names when they are asked for here.
+        self.elsewhere: dict[str, str] = {}
         self.in_flight = 0
         self._lock = threading.Lock()
         self._names = itertools.count(1)
@@ -373,6 +376,15 @@ class _Handler(BaseHTTPRequestHandler):
                 self._read_body_to(None)
                 status = int(fault.kind)
                 raise OssFailure(status, STATUS_CODES[status], "Injected error.")
+            if self.bucket in self.oss.elsewhere:  # before the signature, as OSS does
+                raise OssFailure(
+                    403,
+                    "AccessDenied",
+                    "The bucket you are attempting to access must be addressed using the "
+                    "specified endpoint. Please send all future requests to this endpoint.",
+                    Bucket=self.bucket,
+                    Endpoint=self.oss.elsewhere[self.bucket],
+                )
             self._authenticate()
             if self.bucket not in self.oss.buckets:
                 raise OssFailure(404, "NoSuchBucket", "The specified bucket does not exist.")
@@ -887,7 +899,9 @@ class _Handler(BaseHTTPRequestHandler):
         xml = (
             f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{failure.code}</Code>'
             f"<Message>{escape(failure.message)}</Message><RequestId>{request_id}</RequestId>"
-            "<HostId>127.0.0.1</HostId></Error>"
+            "<HostId>127.0.0.1</HostId>"
+            + "".join(f"<{tag}>{escape(text)}</{tag}>" for tag, text in failure.elements.items())
+            + "</Error>"
         ).encode()
         self.send_response(failure.status)
         self.send_header("x-oss-request-id", request_id)

@@ -228,6 +228,15 @@ def test_cli_test_names_each_right(oss_env, capsys, monkeypatch):
     assert "OK: AccessKey test-ak may write to oss://fps-test/in/" in out
     assert "read object information (HEAD): refused" in out
     assert "list the bucket: refused" in out
+    assert "ask the OSS administrator for oss:GetObject or oss:ListObjects" in out
+
+    oss_env.write_only.clear()
+    oss_env.elsewhere[BUCKET] = "oss-cn-beijing.aliyuncs.com"
+    assert main(["upload", "test"]) == 9
+    err = capsys.readouterr().err
+    assert "is in another region" in err and "Set the endpoint to oss-cn-beijing" in err
+    assert "may not write" not in err
+    oss_env.elsewhere.clear()
 
     oss_env.write_only.clear()
     oss_env.read_only.add(KEY_ID)

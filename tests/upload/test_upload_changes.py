@@ -32,12 +32,12 @@ def wait_for(condition, what, timeout=30.0):
         time.sleep(0.01)
 
 
-def start(store, config, path):
+def start(store, config, path, progress=no_progress):
     task = create_task(store, [path], BUCKET, "", part_size=PART)
     result = {}
     thread = threading.Thread(
         target=lambda: result.setdefault("summary",
-                                         Uploader(store, config).run(task.id, no_progress,
+                                         Uploader(store, config).run(task.id, progress,
                                                                      CancelToken())))  # fmt: skip
     thread.start()
     return task, thread, result
@@ -48,7 +48,10 @@ def test_a_file_rewritten_during_its_upload_is_sent_again_as_it_now_is(
 ):
     path = make_tree(tmp_path, {"ledger.xlsx": SIZE}) / "ledger.xlsx"
     oss.inject("UploadPart", "slow", part=6, delay=3.0)  # the rewrite lands while it waits
-    task, thread, result = start(store, config, path)
+    shown = []
+    task, thread, result = start(
+        store, config, path, lambda done, total, *_: shown.append((done, total))
+    )
     wait_for(lambda: oss.count("UploadPart", 200) >= 1, "no part was sent")
     rewritten = make_tree(tmp_path / "new", {"ledger.xlsx": SIZE}, seed=7) / "ledger.xlsx"
     path.write_bytes(rewritten.read_bytes())  # same size, other bytes
@@ -59,6 +62,7 @@ def test_a_file_rewritten_during_its_upload_is_sent_again_as_it_now_is(
     row = store.file_by_rel(task.id, "ledger.xlsx")
     assert row.state == DONE and row.md5 == hashlib.md5(stored).hexdigest()
     assert oss.count("AbortMultipartUpload") == 1  # the first try never became the object
+    assert shown[-1] == (SIZE, SIZE)  # the dropped try's parts are no longer counted
 
 
 def test_a_file_that_keeps_changing_fails_saying_so_and_leaves_the_object_as_it_was(

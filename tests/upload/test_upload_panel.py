@@ -119,7 +119,9 @@ def test_test_connection_names_what_a_write_only_key_may_not_do(qtbot, panel, os
     oss.write_only.add(KEY_ID)
     tested(qtbot, panel)
     text = panel.connection.status.text()
-    assert "Connected to bucket fps-test" in text and "neither read nor list" in text
+    assert "Connected to bucket fps-test" in text
+    assert "neither read object information nor list the bucket" in text
+    assert "ask the OSS administrator for oss:GetObject or oss:ListObjects" in text
 
     oss.write_only.clear()
     oss.read_only.add(KEY_ID)
@@ -210,3 +212,114 @@ def finish_and_check(store, task_id, config, oss, folder):
     assert store.task(task_id).state == COMPLETED
     for path in folder.iterdir():
         assert oss.read_object(f"scans/{path.name}") == path.read_bytes()
+
+
+def test_pause_keeps_the_parts_sent_and_the_jobs_list_says_paused(qtbot, panel, oss, tmp_path):
+    """Progress counts the parts of an unfinished file, stays put on pause and resume."""
+    from fps_desktop.ui.job_list import rate_text
+    from fps_desktop.ui.job_queue import JobState, state_label
+
+    mib = 1024 * 1024
+    folder = make_tree(tmp_path / "scans", {"big.pdf": 21 * mib})  # five parts of 5 MiB
+    panel.settings.set("oss.parallel_parts", 1)
+    oss.inject("UploadPart", "slow", times=10_000, delay=0.3)
+    shown: list[tuple[int, int]] = []  # bytes done in the events, the bar
+    seen_rates: list[str] = []
+
+    def watch(*_) -> None:
+        entry = panel.jobs.entries[0]
+        if entry.detail is not None and entry.state == JobState.RUNNING:
+            shown.append((entry.detail.bytes_done, panel.progress.value()))
+            seen_rates.append(rate_text(entry))
+
+    panel.jobs.dataChanged.connect(watch)
+    panel.sources.add_paths([str(folder)])
+    panel.start()
+    qtbot.waitUntil(lambda: bool(panel.store.tasks()), timeout=20_000)
+    (task,) = panel.store.tasks()
+
+    def kept() -> int:
+        return sum(panel.store.kept_parts(task.id).values())
+
+    qtbot.waitUntil(lambda: kept() >= 2 * 5 * mib, timeout=30_000)
+    panel.table.selectRow(0)
+    panel._stop(pause=True)
+    qtbot.waitUntil(lambda: not panel.running, timeout=30_000)
+
+    (entry,) = panel.jobs.entries
+    assert entry.state == JobState.PAUSED and state_label(entry.state) == "Paused"
+    assert "Paused" in panel.jobs.index(0).data()
+    assert cell(panel, 0, 2) == "Paused"
+    sent_before = max(done for done, _ in shown)
+    held = kept()
+    assert held >= sent_before >= 2 * 5 * mib  # every byte counted was a part OSS holds
+    assert panel.store.counts(task.id).progress_bytes == held
+    assert panel.progress.value() == int(1000 * held / (21 * mib))
+    assert panel.progress.value() >= max(bar for _, bar in shown)
+    assert cell(panel, 0, 4).startswith(f"{held / mib:,.1f} MiB")
+    assert any("/s · " in text and text.endswith(" left") for text in seen_rates)
+    panel.grab().save(str(tmp_path / "upload-panel-paused.png"))
+
+    shown.clear()
+    oss.faults.clear()
+    with qtbot.waitSignal(panel.jobs.job_finished, timeout=30_000):
+        panel.resume(task.id)
+    assert shown and min(done for done, _ in shown) >= held  # resumed where it stood
+    assert cell(panel, 0, 2) == "Completed"
+    assert oss.read_object("scans/big.pdf") == (folder / "big.pdf").read_bytes()
+
+
+def _unreachable(oss, panel) -> None:
+    oss.stop()  # nothing listens at the endpoint any more
+
+
+ACCESS_CASES = {
+    "key id": (lambda oss, panel: panel.key_id.setText("who"),
+               "OSS does not know the AccessKey ID who. Check it in the upload settings.",
+               "OSS 不认识 AccessKey ID who"),
+    "secret": (lambda oss, panel: panel.secret.setText("nope"),
+               "OSS refused the AccessKey secret: it does not match the AccessKey ID test-ak.",
+               "OSS 拒绝了 AccessKey 密钥：它与 AccessKey ID test-ak 不匹配"),
+    "bucket": (lambda oss, panel: panel.bucket.setText("no-bucket"),
+               "There is no bucket no-bucket at http://127.0.0.1:",
+               "上没有名为 no-bucket 的 Bucket"),
+    "region": (lambda oss, panel: oss.elsewhere.update({BUCKET: "oss-cn-beijing.aliyuncs.com"}),
+               "The bucket fps-test is in another region than the endpoint http://127.0.0.1:",
+               "Bucket fps-test 不在 Endpoint"),
+    "clock": (lambda oss, panel: setattr(oss, "clock_offset", 3600),
+              "This computer's clock is more than 15 minutes off, so OSS refuses the request. "
+              "Correct the date and time, then try again.",
+              "本机时钟偏差超过 15 分钟"),
+    "write": (lambda oss, panel: oss.read_only.add(KEY_ID),
+              "The AccessKey test-ak may not write to oss://fps-test/2024/. Ask the OSS "
+              "administrator for write access (oss:PutObject) there.",
+              "AccessKey test-ak 无权写入 oss://fps-test/2024/"),
+    "list": (lambda oss, panel: oss.no_list.add(KEY_ID),
+             "The key may not list the bucket (oss:ListObjects), so each file is checked",
+             "该密钥不能列举 Bucket（oss:ListObjects）"),
+    "read": (lambda oss, panel: oss.write_only.add(KEY_ID),
+             "neither read object information nor list the bucket",
+             "既不能读取对象信息，也不能列举 Bucket"),
+    "reach": (_unreachable,
+              "(Connection refused). Check the endpoint, the network and any proxy, then test "
+              "again.",
+              "请检查 Endpoint、网络和代理，然后再测试"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("case", list(ACCESS_CASES))
+def test_the_connection_test_names_the_true_reason_and_what_to_do(
+    qtbot, request, panel, oss, case, language
+):
+    """Each setup problem is one sentence naming it and the fix, in the window's language;
+    a test that cannot reach OSS speaks of no upload to resume."""
+    if language == "zh_CN":
+        request.getfixturevalue("chinese")
+    change, english, chinese = ACCESS_CASES[case]
+    panel.prefix.setText("2024")
+    change(oss, panel)
+    tested(qtbot, panel)
+    text = panel.connection.status.text()
+    assert (english if language == "en" else chinese) in text
+    assert "resume" not in text and "Resume" not in text
