@@ -12,6 +12,7 @@ from pathlib import Path
 import pymysql
 
 from tests.net import free_port
+from tests.processes import tied_to_this_process
 
 USER, PASSWORD = "fps", "fps-test-password"
 
@@ -58,12 +59,12 @@ class MariaDbServer:
             raise RuntimeError(f"mariadb-install-db failed: {installed.stdout[-2000:]}"
                                f"{installed.stderr[-2000:]}")  # fmt: skip
         self.log = open(self.root / "server.log", "wb")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(tied_to_this_process(
             [_binary("mariadbd", "mysqld"), "--no-defaults", f"--datadir={data}",
              f"--port={self.port}", "--bind-address=127.0.0.1", f"--socket={self.socket}",
              f"--pid-file={self.root / 'mysqld.pid'}", f"--tmpdir={tmp}", "--skip-log-bin",
              "--innodb-buffer-pool-size=256M", "--innodb-flush-log-at-trx-commit=2",
-             "--innodb-log-file-size=256M", "--skip-name-resolve", *as_root],
+             "--innodb-log-file-size=256M", "--skip-name-resolve", *as_root]),
             stdout=self.log, stderr=self.log,
         )  # fmt: skip
         deadline = time.monotonic() + 120
