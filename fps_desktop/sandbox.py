@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 WORKERS = 2
 MEMORY_LIMIT = 1 << 30  # address space of a worker: a 150 MP scan decodes in it, a bomb not
 TIME_LIMIT = 15.0  # seconds for one task; the largest real scan takes a few
+STARTUP_LIMIT = 120.0  # seconds for a new worker to load its decoders on a busy PC
+READY = b"ready"  # a worker's first message: its decoders are loaded
 MAX_ANSWER_BYTES = 1 << 20
 MAX_PIXEL_BYTES = 256 << 20  # a rendered page: 4,000 × 5,000 RGB is 60 MB
 MAX_TEXT = 2000
@@ -140,6 +142,7 @@ class _Worker:
         self.process = None
         self.conn = None
         self.job = None  # Windows: the job object holding the memory limit
+        self.ready = False
 
     def start(self) -> None:
         context = multiprocessing.get_context("spawn")
@@ -153,6 +156,7 @@ class _Worker:
         self.process.start()
         theirs.close()
         self.conn = ours
+        self.ready = False
         if os.name == "nt" and self.sandbox.memory_limit:
             self.job = _job_with_memory_limit(self.process.sentinel, self.sandbox.memory_limit)
 
@@ -178,6 +182,7 @@ class _Worker:
             self.stop(kill=True)
             self.start()
         try:
+            self._wait_until_ready()
             self.conn.send((task, args))
             if not self.conn.poll(time_limit):
                 log.info("%s: no answer within %g s; worker killed", task.__name__, time_limit)
@@ -198,6 +203,15 @@ class _Worker:
             self._replace()
             raise WorkerCrashed(f"exit code {code}") from exc
         return _checked(answer)
+
+    def _wait_until_ready(self) -> None:
+        """The time limit is the task's alone: a worker still starting (seconds on a busy
+        PC) is waited for apart, so a file is never blamed for a slow start."""
+        if self.ready:
+            return
+        if not self.conn.poll(STARTUP_LIMIT) or self.conn.recv_bytes(len(READY)) != READY:
+            raise ValueError(f"no decoder ready within {STARTUP_LIMIT:g} s")
+        self.ready = True
 
     def _replace(self) -> None:
         self.stop(kill=True)
@@ -291,6 +305,7 @@ def serve(conn, memory_limit: int, preload: tuple[str, ...]) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, hard))
     for module in preload:
         importlib.import_module(module)
+    conn.send_bytes(READY)
     while True:
         try:
             message = conn.recv()

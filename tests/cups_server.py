@@ -19,6 +19,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from tests.processes import tied_to_this_process
+
 GENERIC_PPD = Path("/usr/share/ppd/cupsfilters/Generic-PDF_Printer-PDF.ppd")
 JOB_COLUMNS = ("job-id", "job-name", "job-state", "job-state-reasons", "copies", "sides",
                "print-color-mode", "job-originating-user-name")  # fmt: skip
@@ -55,6 +57,9 @@ class CupsServer:
         self.queues: list[str] = []
 
     def start(self) -> CupsServer:
+        # A folder of this name is left by a killed process that had this process's id:
+        # its queues must not come back.
+        shutil.rmtree(self.root, ignore_errors=True)
         for folder in ("conf/ppd", "spool", "cache", "state", "log"):
             (self.root / folder).mkdir(parents=True, exist_ok=True)
         self.root.chmod(0o755)  # filters run as lp and read the queue's PPD in here
@@ -79,8 +84,8 @@ class CupsServer:
             f"Printcap {self.root}/printcap\n{user}"
         )
         self.process = subprocess.Popen(
-            ["/usr/sbin/cupsd", "-f", "-c", str(self.root / "conf" / "cupsd.conf"),
-             "-s", str(files)],
+            tied_to_this_process(["/usr/sbin/cupsd", "-f", "-c",
+                                  str(self.root / "conf" / "cupsd.conf"), "-s", str(files)]),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         deadline = time.monotonic() + 60

@@ -40,6 +40,15 @@ def test_a_task_past_its_time_limit_is_stopped_and_the_pool_goes_on(sandbox):
     assert sandbox.run(operator.add, 1, 1) == 2
 
 
+def test_a_worker_that_starts_slowly_does_not_use_up_the_tasks_time():
+    """The time limit is the file's: a worker still loading its decoders is waited for."""
+    pool = Sandbox(preload=("tests.slow_start",), time_limit=1)
+    try:
+        assert pool.run(operator.add, 2, 3) == 5
+    finally:
+        pool.close()
+
+
 @pytest.mark.allow_log_warnings
 def test_a_crashing_decoder_costs_its_task_only(sandbox):
     with pytest.raises(WorkerCrashed):

@@ -47,14 +47,16 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     def pushed(guid: str, origin: str) -> None:
         print(f"{guid} {origin}", flush=True)
 
-    listener = GuidListener(config, pushed, audit=AuditLog(settings.paths))
-    port = listener.start()
-    listener.write_instance_file(instance_file(settings))
-    print(f"listening on http://127.0.0.1:{port} (Ctrl+C stops)", flush=True)
     if threading.current_thread() is threading.main_thread():
         # A kiosk's service manager stops with SIGTERM: clean up as for Ctrl+C.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    listener = GuidListener(config, pushed, audit=AuditLog(settings.paths))
+    port = listener.start()
+    # Pushes are served from the moment the port is open, so a stop can come at once:
+    # the instance file is written inside the ``try`` that removes it.
     try:
+        listener.write_instance_file(instance_file(settings))
+        print(f"listening on http://127.0.0.1:{port} (Ctrl+C stops)", flush=True)
         while True:
             time.sleep(3600)  # unlike Event.wait(), Ctrl+C interrupts it on Windows too
     finally:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pymysql
 
 from tests.net import free_port
+from tests.processes import tied_to_this_process
 
 USER, PASSWORD = "fps", "fps-test-password"
 
@@ -42,27 +43,34 @@ class MariaDbServer:
     def start(self) -> MariaDbServer:
         data = self.root / "data"
         data.mkdir(parents=True)
-        as_root = ["--user=root"] if os.geteuid() == 0 else []
-        subprocess.run(
-            [_binary("mariadb-install-db", "mysql_install_db"), "--no-defaults",
-             f"--datadir={data}", "--auth-root-authentication-method=normal",
-             "--skip-test-db", *as_root],
-            check=True, capture_output=True, timeout=120,
-        )  # fmt: skip
-        tmp = self.root / "tmp"  # its own: cleaners of /tmp must not pull files from under it
+        # Its own temporary folder, for the set-up too: a MariaDB server starting deletes
+        # every "#sql" file in its tmpdir, so one sharing /tmp with ours (another test
+        # process, another checkout's suite) pulls our temporary tables from under us.
+        tmp = self.root / "tmp"
         tmp.mkdir()
+        as_root = ["--user=root"] if os.geteuid() == 0 else []
+        installed = subprocess.run(
+            [_binary("mariadb-install-db", "mysql_install_db"), "--no-defaults",
+             f"--datadir={data}", f"--tmpdir={tmp}", "--auth-root-authentication-method=normal",
+             "--skip-test-db", *as_root],
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        if installed.returncode:
+            raise RuntimeError(f"mariadb-install-db failed: {installed.stdout[-2000:]}"
+                               f"{installed.stderr[-2000:]}")  # fmt: skip
         self.log = open(self.root / "server.log", "wb")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(tied_to_this_process(
             [_binary("mariadbd", "mysqld"), "--no-defaults", f"--datadir={data}",
              f"--port={self.port}", "--bind-address=127.0.0.1", f"--socket={self.socket}",
              f"--pid-file={self.root / 'mysqld.pid'}", f"--tmpdir={tmp}", "--skip-log-bin",
              "--innodb-buffer-pool-size=256M", "--innodb-flush-log-at-trx-commit=2",
-             "--innodb-log-file-size=256M", "--skip-name-resolve", *as_root],
+             "--innodb-log-file-size=256M", "--skip-name-resolve", *as_root]),
             stdout=self.log, stderr=self.log,
         )  # fmt: skip
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while not self._accepting():
             if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()  # a server that did not come up must not outlive the run
                 raise RuntimeError((self.root / "server.log").read_text()[-2000:])
             time.sleep(0.2)
         admin = pymysql.connect(unix_socket=str(self.socket), user="root")
@@ -91,4 +99,5 @@ class MariaDbServer:
                 self.process.wait(30)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+                self.process.wait()
             self.log.close()

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -206,14 +207,18 @@ def test_a_signed_refusal_is_audited_with_its_guid(make_listener):
     assert (entry["guid"], entry["accepted"], entry["reason"]) == (GUID, False, "bad_signature")
 
 
-def test_nonces_are_remembered_as_long_as_their_timestamp_is_accepted():
-    nonces = NonceMemory(window=0.3)
-    stamped_ahead = time.time() + 0.25  # a PBMS clock a little fast
+def test_nonces_are_remembered_as_long_as_their_timestamp_is_accepted(monkeypatch):
+    from fps_desktop.listener import security
+
+    clock = [1_700_000_000]  # the listener's clock, moved by the test, not by the machine
+    monkeypatch.setattr(security, "time", SimpleNamespace(time=lambda: clock[0]))
+    nonces = NonceMemory(window=300)
+    stamped_ahead = clock[0] + 250  # a PBMS clock a little fast
     assert nonces.first_use("nonce-0001", stamped_ahead)
-    time.sleep(0.35)  # longer than the window since it arrived, yet its ts is still valid
+    clock[0] += 350  # longer than the window since it arrived, yet its ts is still valid
     assert not nonces.first_use("nonce-0001", stamped_ahead)
-    time.sleep(0.3)
-    assert nonces.first_use("nonce-0001", time.time())
+    clock[0] += 300
+    assert nonces.first_use("nonce-0001", clock[0])
 
 
 def test_silent_print_is_off_by_default_and_needs_a_signature(make_listener):
