@@ -13,13 +13,11 @@ import csv
 import getpass
 import os
 import shutil
-import socket
 import subprocess
-import time
 import urllib.parse
 from pathlib import Path
 
-from tests.processes import tied_to_this_process
+from tests.processes import tied_to_this_process, wait_until_listening
 
 GENERIC_PPD = Path("/usr/share/ppd/cupsfilters/Generic-PDF_Printer-PDF.ppd")
 JOB_COLUMNS = ("job-id", "job-name", "job-state", "job-state-reasons", "copies", "sides",
@@ -88,20 +86,9 @@ class CupsServer:
                                   str(self.root / "conf" / "cupsd.conf"), "-s", str(files)]),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while not self._accepting():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(self.log_tail())
-            time.sleep(0.05)
+        if not wait_until_listening(self.process, self.socket_path, 60):
+            raise RuntimeError(self.log_tail())
         return self
-
-    def _accepting(self) -> bool:
-        with socket.socket(socket.AF_UNIX) as probe:
-            try:
-                probe.connect(str(self.socket_path))
-            except OSError:
-                return False
-            return True
 
     def log_tail(self) -> str:
         path = self.root / "log" / "error_log"

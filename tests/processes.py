@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import shutil
+import socket
+import subprocess
 import sys
+import time
+from pathlib import Path
 
 
 def tied_to_this_process(command: list[str]) -> list[str]:
@@ -17,3 +21,18 @@ def tied_to_this_process(command: list[str]) -> list[str]:
     """
     setpriv = shutil.which("setpriv") if sys.platform.startswith("linux") else None
     return [setpriv, "--pdeathsig", "TERM", "--", *command] if setpriv else command
+
+
+def wait_until_listening(process: subprocess.Popen, socket_path: Path, seconds: float) -> bool:
+    """True once the server answers on its Unix socket; False when it ended or took
+    longer than ``seconds`` (the caller says why, from the server's own log)."""
+    deadline = time.monotonic() + seconds
+    while process.poll() is None and time.monotonic() < deadline:
+        with socket.socket(socket.AF_UNIX) as probe:
+            try:
+                probe.connect(str(socket_path))
+            except OSError:
+                time.sleep(0.05)
+                continue
+            return True
+    return False

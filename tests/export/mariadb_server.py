@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pymysql
 
 from tests.net import free_port
-from tests.processes import tied_to_this_process
+from tests.processes import tied_to_this_process, wait_until_listening
 
 USER, PASSWORD = "fps", "fps-test-password"
 
@@ -67,12 +65,9 @@ class MariaDbServer:
              "--innodb-log-file-size=256M", "--skip-name-resolve", *as_root]),
             stdout=self.log, stderr=self.log,
         )  # fmt: skip
-        deadline = time.monotonic() + 120
-        while not self._accepting():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()  # a server that did not come up must not outlive the run
-                raise RuntimeError((self.root / "server.log").read_text()[-2000:])
-            time.sleep(0.2)
+        if not wait_until_listening(self.process, self.socket, 120):
+            self.stop()  # a server that did not come up must not outlive the run
+            raise RuntimeError((self.root / "server.log").read_text()[-2000:])
         admin = pymysql.connect(unix_socket=str(self.socket), user="root")
         with admin.cursor() as cursor:
             cursor.execute(f"CREATE USER '{USER}'@'127.0.0.1' IDENTIFIED BY '{PASSWORD}'")
@@ -80,14 +75,6 @@ class MariaDbServer:
             cursor.execute("CREATE USER 'reader'@'127.0.0.1' IDENTIFIED BY 'reader-pw'")
         admin.close()
         return self
-
-    def _accepting(self) -> bool:
-        with socket.socket(socket.AF_UNIX) as probe:
-            try:
-                probe.connect(str(self.socket))
-            except OSError:
-                return False
-            return True
 
     def admin(self):
         return pymysql.connect(unix_socket=str(self.socket), user="root", autocommit=True)
