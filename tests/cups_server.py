@@ -17,7 +17,7 @@ import subprocess
 import urllib.parse
 from pathlib import Path
 
-from tests.processes import tied_to_this_process, wait_until_listening
+from tests.processes import end, tied_to_this_process, wait_until_listening
 
 GENERIC_PPD = Path("/usr/share/ppd/cupsfilters/Generic-PDF_Printer-PDF.ppd")
 JOB_COLUMNS = ("job-id", "job-name", "job-state", "job-state-reasons", "copies", "sides",
@@ -137,11 +137,5 @@ class CupsServer:
         return sorted(csv.DictReader(out.splitlines()), key=lambda row: int(row["job-id"]))
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        end(self.process)
         shutil.rmtree(self.root, ignore_errors=True)

@@ -36,3 +36,15 @@ def wait_until_listening(process: subprocess.Popen, socket_path: Path, seconds: 
                 continue
             return True
     return False
+
+
+def end(process: subprocess.Popen | None) -> None:
+    """Stop a private server: asked first, killed if it does not go within 30 s."""
+    if process is None:
+        return
+    process.terminate()
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

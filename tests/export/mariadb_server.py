@@ -10,7 +10,7 @@ from pathlib import Path
 import pymysql
 
 from tests.net import free_port
-from tests.processes import tied_to_this_process, wait_until_listening
+from tests.processes import end, tied_to_this_process, wait_until_listening
 
 USER, PASSWORD = "fps", "fps-test-password"
 
@@ -81,10 +81,5 @@ class MariaDbServer:
 
     def stop(self) -> None:
         if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            end(self.process)
             self.log.close()
