@@ -244,23 +244,7 @@ def test_a_decompression_bomb_pdf_is_refused_before_memory_climbs(tmp_path):
     """Fetched in a process of its own so the peak memory is this file's alone."""
     (tmp_path / GUID).mkdir()
     (tmp_path / GUID / "bomb.pdf").write_bytes(makers.bomb_pdf())
-    script = (
-        "import re, sys\n"
-        "from pathlib import Path\n"
-        "from fps_desktop.documents.cache import DocumentCache\n"
-        "from fps_desktop.documents.sources import FolderSource\n"
-        "root = Path(sys.argv[1])\n"
-        f"item = DocumentCache(root / 'cache').fetch({GUID!r}, FolderSource(root)).files[0]\n"
-        "status = Path('/proc/self/status').read_text()\n"  # VmHWM: this program's own peak
-        "peak = int(re.search(r'VmHWM:\\s+(\\d+)', status).group(1)) // 1024\n"
-        "print(item.problem_kind, peak)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True,
-        timeout=120, cwd=Path(__file__).resolve().parents[2],
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    problem, peak_mb = result.stdout.split()
+    (problem,), peak_mb = fetched_in_own_process(tmp_path, "{f.problem_kind}")
     assert problem == Problem.TOO_LARGE
     assert int(peak_mb) < 300  # decoding the picture would take 1.6 GB
 
@@ -389,23 +373,7 @@ def test_a_jbig2_bomb_is_refused_as_too_large_and_the_invoice_beside_it_prints(t
     (tmp_path / GUID).mkdir()
     (tmp_path / GUID / "bomb.pdf").write_bytes(makers.jbig2_bomb_pdf())
     (tmp_path / GUID / "发票_1.pdf").write_bytes(invoice_bytes())
-    script = (
-        "import re, sys\n"
-        "from pathlib import Path\n"
-        "from fps_desktop.documents.cache import DocumentCache\n"
-        "from fps_desktop.documents.sources import FolderSource\n"
-        "root = Path(sys.argv[1])\n"
-        f"files = DocumentCache(root / 'cache').fetch({GUID!r}, FolderSource(root)).files\n"
-        "status = Path('/proc/self/status').read_text()\n"
-        "peak = int(re.search(r'VmHWM:\\s+(\\d+)', status).group(1)) // 1024\n"
-        "print(*[f'{f.name}:{f.pages}:{f.problem_kind}' for f in files], peak)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True,
-        timeout=120, cwd=Path(__file__).resolve().parents[2],
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    *files, peak_mb = result.stdout.split()
+    files, peak_mb = fetched_in_own_process(tmp_path, "{f.name}:{f.pages}:{f.problem_kind}")
     assert sorted(files) == ["bomb.pdf:0:too-large-unpacked", "发票_1.pdf:1:"]
     assert int(peak_mb) < 300  # the bomb unpacks to 3.75 GB
 
@@ -417,3 +385,26 @@ def test_a_file_that_takes_too_long_to_read_is_named_so(cache, share, monkeypatc
     assert item.problem_kind == Problem.TOO_SLOW
     assert not item.printable
     assert item.problem_error().message.startswith("slow.pdf took too long to read")
+
+
+def fetched_in_own_process(root: Path, shown: str) -> tuple[list[str], int]:
+    """Fetch GUID from the folder ``root`` in a process of its own, so the peak memory is
+    that fetch's alone: each file as the f-string ``shown`` of ``f``, and the peak in MB."""
+    script = (
+        "import re, sys\n"
+        "from pathlib import Path\n"
+        "from fps_desktop.documents.cache import DocumentCache\n"
+        "from fps_desktop.documents.sources import FolderSource\n"
+        "root = Path(sys.argv[1])\n"
+        f"files = DocumentCache(root / 'cache').fetch({GUID!r}, FolderSource(root)).files\n"
+        "status = Path('/proc/self/status').read_text()\n"  # VmHWM: this program's own peak
+        "peak = int(re.search(r'VmHWM:\\s+(\\d+)', status).group(1)) // 1024\n"
+        f"print(*[f'{shown}' for f in files], peak)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(root)], capture_output=True, text=True,
+        timeout=120, cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    *files, peak = result.stdout.split()
+    return files, int(peak)
