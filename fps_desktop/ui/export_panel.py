@@ -29,9 +29,10 @@ from fps_desktop.export.invoices import ExportOptions, output_dir_from
 from fps_desktop.export.jobs import basic_export_job, invoice_export_job
 from fps_desktop.export.mapping import Mapping
 from fps_desktop.jobs import JobResult
-from fps_desktop.ui.connection_test import ConnectionTest, SecretEdit
+from fps_desktop.ui.connection_test import ConnectionTest
 from fps_desktop.ui.job_list import rate_text
 from fps_desktop.ui.job_queue import JobEntry, JobQueue, JobState
+from fps_desktop.ui.secret_edit import SecretEdit
 
 
 class ExportPanel(QWidget):

@@ -33,8 +33,9 @@ from PySide6.QtWidgets import (
 from fps_desktop.config import Settings
 from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError
 from fps_desktop.jobs import Job, JobResult
-from fps_desktop.ui.connection_test import ConnectionTest, SecretEdit, show_status
+from fps_desktop.ui.connection_test import ConnectionTest, show_status
 from fps_desktop.ui.job_queue import JobEntry, JobQueue, JobState
+from fps_desktop.ui.secret_edit import SecretEdit
 from fps_desktop.upload import manifest
 from fps_desktop.upload.client import (
     SECRET_NAME,
