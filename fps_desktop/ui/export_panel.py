@@ -28,7 +28,6 @@ from fps_desktop.export.db import PASSWORD_SECRET, DbSettings, check_connection
 from fps_desktop.export.invoices import ExportOptions, output_dir_from
 from fps_desktop.export.jobs import basic_export_job, invoice_export_job
 from fps_desktop.export.mapping import Mapping
-from fps_desktop.jobs import JobResult
 from fps_desktop.ui.connection_test import ConnectionTest
 from fps_desktop.ui.job_list import rate_text
 from fps_desktop.ui.job_queue import JobEntry, JobQueue, JobState
@@ -115,6 +114,7 @@ class ExportPanel(QWidget):
         layout.addWidget(self.progress_label)
         layout.addWidget(self.report, 1)
         jobs.dataChanged.connect(self._show_progress)
+        jobs.ended.connect(self._ended)
 
     def db_settings(self) -> DbSettings:
         """Save what the form says (the password to the keyring) and return it."""
@@ -159,7 +159,7 @@ class ExportPanel(QWidget):
             )  # fmt: skip
             job = invoice_export_job(db, options, mapping)
         self.report.clear()
-        self.entry = self.jobs.submit(job, on_done=self._finished)
+        self.entry = self.jobs.submit(job)
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
 
@@ -172,16 +172,18 @@ class ExportPanel(QWidget):
         self.progress_label.setText(
             f"{entry.done:,} / {entry.total:,}  {rate_text(entry)}  {entry.message}"
         )
-        if entry.state in (JobState.FAILED, JobState.CANCELLED):
+
+    def _ended(self, entry: JobEntry) -> None:
+        if entry is not self.entry:
+            return
+        if entry.state == JobState.DONE:
+            summary = entry.result.data
+            translate = QCoreApplication.translate
+            lines = summary.lines(translate) if hasattr(summary, "lines") else [entry.message]
+            self.report.setPlainText("\n".join(lines))
+        else:
             self.report.setPlainText(entry.error or self.tr("Cancelled; nothing was marked as "
                                                             "exported."))  # fmt: skip
-            self._idle()
-
-    def _finished(self, result: JobResult) -> None:
-        summary = result.data
-        translate = QCoreApplication.translate
-        lines = summary.lines(translate) if hasattr(summary, "lines") else [result.summary]
-        self.report.setPlainText("\n".join(lines))
         self._idle()
 
     def _idle(self) -> None:

@@ -85,7 +85,7 @@ def test_without_a_keyring_the_password_is_kept_for_the_session_and_said(
     assert get_secret("db.password") == db.password
     assert db.password not in panel.settings.paths.user_settings.read_text(encoding="utf-8")
     panel.output.setText(str(tmp_path / "out"))  # the export uses the session's password
-    with qtbot.waitSignal(panel.jobs.job_finished, timeout=SLOW):
+    with qtbot.waitSignal(panel.jobs.ended, timeout=SLOW):
         click(qtbot, panel.run_button)
     assert "Files written:       300" in panel.report.toPlainText()
 
@@ -120,7 +120,7 @@ def test_test_connection_leaves_the_window_usable_and_cancel_gives_the_button_ba
 
 def test_export_runs_in_the_background_and_reports(qtbot, panel, tmp_path):
     panel.output.setText(str(tmp_path / "out"))
-    with qtbot.waitSignal(panel.jobs.job_finished, timeout=SLOW):
+    with qtbot.waitSignal(panel.jobs.ended, timeout=SLOW):
         click(qtbot, panel.run_button)
     assert len(list((tmp_path / "out").rglob("*.json"))) == 300
     assert "Files written:       300" in panel.report.toPlainText()
