@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 from fps_desktop.config import Settings
 from fps_desktop.errors import FpsError
 from fps_desktop.export.db import PASSWORD_SECRET, DbSettings, check_connection
-from fps_desktop.export.invoices import ExportOptions, output_dir_from
+from fps_desktop.export.folders import BASIC, INVOICES, export_folder
+from fps_desktop.export.invoices import ExportOptions
 from fps_desktop.export.jobs import basic_export_job, invoice_export_job
 from fps_desktop.export.mapping import Mapping
 from fps_desktop.ui.connection_test import ConnectionTest
@@ -63,9 +64,10 @@ class ExportPanel(QWidget):
         form.addRow(self.connection)
 
         self.kind = QComboBox(self)
-        self.kind.addItem(self.tr("Invoices (one JSON file each)"), "invoices")
-        self.kind.addItem(self.tr("Basic data (currencies, types, codes)"), "basic")
-        self.output = QLineEdit(str(output_dir_from(settings, None)), self)
+        self.kind.addItem(self.tr("Invoices (one JSON file each)"), INVOICES)
+        self.kind.addItem(self.tr("Basic data (currencies, types, codes)"), BASIC)
+        self.output = QLineEdit(str(export_folder(settings, INVOICES)), self)
+        self.kind.currentIndexChanged.connect(self._show_folder)
         browse = QPushButton(self.tr("Browse…"), self)
         browse.clicked.connect(self._browse)
         output_row = QHBoxLayout()
@@ -147,8 +149,11 @@ class ExportPanel(QWidget):
         except FpsError as exc:
             self.report.setPlainText(exc.translated(QCoreApplication.translate))
             return
-        output = Path(self.output.text().strip())
-        if self.kind.currentData() == "basic":
+        chosen = self.output.text().strip()
+        output = export_folder(
+            self.settings, self.kind.currentData(), Path(chosen) if chosen else None
+        )
+        if self.kind.currentData() == BASIC:
             job = basic_export_job(db, output, mapping)
         else:
             options = ExportOptions(
@@ -189,6 +194,10 @@ class ExportPanel(QWidget):
     def _idle(self) -> None:
         self.run_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
+
+    def _show_folder(self) -> None:
+        """Each kind of export has its own folder; the field shows the one for the kind."""
+        self.output.setText(str(export_folder(self.settings, self.kind.currentData())))
 
     def _browse(self) -> None:
         chosen = QFileDialog.getExistingDirectory(
