@@ -23,7 +23,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="341"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="340"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n file</numerusform>
@@ -31,7 +31,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="343"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="342"/>
         <source>%n cannot be printed</source>
         <translation>
             <numerusform>%n cannot be printed</numerusform>
@@ -39,7 +39,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="507"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="506"/>
         <source>Printed: %n sheet(s)</source>
         <translation>
             <numerusform>Printed: %n sheet</numerusform>
@@ -47,7 +47,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="523"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="522"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>%n invoice of this GUID was claimed before:</numerusform>
