@@ -63,7 +63,7 @@ class CupsServer:
         self.root.chmod(0o755)  # filters run as lp and read the queue's PPD in here
         (self.root / "conf" / "cupsd.conf").write_text(
             f"Listen {self.socket_path}\nLogLevel info\nWebInterface No\nBrowsing No\n"
-            "DefaultAuthType None\nMaxJobs 0\nPreserveJobHistory Yes\n"
+            "DefaultAuthType None\nMaxJobs 0\nPreserveJobHistory Yes\nPreserveJobFiles Yes\n"
             "<Location />\n  Order allow,deny\n  Allow all\n</Location>\n"
             "<Policy default>\n  JobPrivateAccess all\n  JobPrivateValues none\n"
             "  SubscriptionPrivateAccess all\n  SubscriptionPrivateValues none\n"
@@ -135,6 +135,10 @@ class CupsServer:
         out = subprocess.run(["ipptool", "-c", uri, str(test)], capture_output=True, text=True,
                              timeout=60, check=True).stdout  # fmt: skip
         return sorted(csv.DictReader(out.splitlines()), key=lambda row: int(row["job-id"]))
+
+    def document(self, job_id: int | str) -> bytes:
+        """The file job ``job_id`` handed the scheduler, as the scheduler keeps it."""
+        return (self.root / "spool" / f"d{int(job_id):05d}-001").read_bytes()
 
     def stop(self) -> None:
         end(self.process)

@@ -1,9 +1,10 @@
 """Print-time enhancement of phone photos and scans: even levels, white paper, crisp text.
 
-A photo of a receipt is often grey (the paper in room light) and soft. One tone curve,
-the same for red, green and blue, stretches the darkest ink to black and the paper to
-white: colours keep their hue, so a red seal stays red, and nothing turns grey. Then a
-gentle unsharp mask brings back the strokes. Only pictures go through here; vector
+A photo of a receipt is often grey and tinted (the paper in room light) and soft. Each
+of red, green and blue is stretched from the darkest ink (black, the same point for
+all three) to the paper's own value in it (white): the paper turns white, the ink
+black, and colours keep their hue, so a red seal stays red and nothing turns grey.
+Then a gentle unsharp mask brings back the strokes. Only pictures go through here; vector
 PDFs print as they are.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from PIL import Image, ImageFilter
 
-DARKEST_SHARE = 0.01  # the darkest 1 % of pixels become black: ink, not noise
+DARKEST_SHARE = 0.05  # the darkest 5 % become black: the print of a receipt, its frame
 PAPER_FROM = 128  # the paper is the commonest tone brighter than this
 MAX_BLACK = 96  # a pale picture's mid-tones are never crushed
 MIN_RANGE = 64  # a picture already this even is left as it is
@@ -22,13 +23,16 @@ def enhanced(image: Image.Image) -> Image.Image:
     """``image`` (RGB or grey, as ``images._flatten`` leaves it) levelled and sharpened."""
     if image.mode not in ("RGB", "L"):
         return image  # 1-bit scans: black and white already
-    histogram = image.convert("L").histogram()
-    black, paper = _black_point(histogram), _paper(histogram)
-    if paper - black >= MIN_RANGE and (black > 0 or paper < 255):
+    black = _black_point(image.convert("L").histogram())
+    curves = []
+    for band in image.split():
+        paper = _paper(band.histogram())
+        if paper - black < MIN_RANGE:
+            curves.extend(range(256))  # nothing to stretch in this colour
+            continue
         stretch = 255 / (paper - black)
-        curve = [min(255, max(0, round((value - black) * stretch))) for value in range(256)]
-        image = image.point(curve * len(image.getbands()))
-    return image.filter(SHARPEN)
+        curves.extend(min(255, max(0, round((value - black) * stretch))) for value in range(256))
+    return image.point(curves).filter(SHARPEN)
 
 
 def _black_point(histogram: list[int]) -> int:

@@ -65,11 +65,15 @@ def _unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def merge_job(cache: DocumentCache, files: list[CachedFile], target: Path | None = None) -> Job:
-    """Merge ``files`` into one PDF (saved to ``target`` when given)."""
+def merge_job(
+    cache: DocumentCache, files: list[CachedFile], target: Path | None = None,
+    enhance: bool = False,
+) -> Job:  # fmt: skip
+    """Merge ``files`` into one PDF (saved to ``target`` when given); ``enhance``: pictures
+    levelled and sharpened."""
 
     def run(progress: Progress, cancel: CancelToken) -> JobResult:
-        result = merge_files(cache, files, progress, cancel)
+        result = merge_files(cache, files, progress, cancel, enhance=enhance)
         if target is not None:
             save_merged(result, target)
         return JobResult(summary=str(target or ""), path=target, data=result)
