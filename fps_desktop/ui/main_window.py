@@ -454,7 +454,10 @@ class MainWindow(QMainWindow):
             for page in range(item.pages)
         ]  # fmt: skip
         self.thumbnails.set_pages(self.pages)
-        self._show_page(0 if self.pages else -1)
+        if self.pages:  # the first page is the current one: PgDn, Ctrl+R start from it
+            self.thumbnails.setCurrentRow(0)
+        else:
+            self._show_page(-1)
         self._update_actions()
 
     def go_to_page(self, index: int) -> None:
