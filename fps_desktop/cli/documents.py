@@ -134,11 +134,11 @@ def _enhance(args: argparse.Namespace, settings: Settings) -> bool:
 
 
 def _old_printer(args: argparse.Namespace, settings: Settings) -> bool:
-    """The flag, else what the printer remembers (IT may set it per printer), else the setting."""
+    from fps_desktop.printing.policy import old_printer_default
+
     if args.old_printer is not None:
         return args.old_printer
-    remembered = settings.get("print.printers").get(getattr(args, "printer", ""), {})
-    return bool(remembered.get("old_printer", settings.get("print.old_printer")))
+    return old_printer_default(settings, getattr(args, "printer", ""))
 
 
 def _warn_blurred(cache, files, layout: Layout) -> None:

@@ -44,6 +44,7 @@ from fps_desktop.errors import FpsError
 from fps_desktop.jobs import CancelToken
 from fps_desktop.printing.job import PrintOrder, cover_pdf
 from fps_desktop.printing.pictures import blurred_pictures
+from fps_desktop.printing.policy import old_printer_default
 from fps_desktop.printing.preview import SheetPreview
 from fps_desktop.printing.spooler import PrinterOptions, unhonoured
 from fps_desktop.ui.job_queue import run_task
@@ -239,8 +240,7 @@ class PrintDialog(QDialog):
         self.copies_spin.setValue(int(remembered.get("copies", 1)))
         self.duplex_check.setChecked(bool(remembered.get("duplex", False)))
         self.gray_check.setChecked(bool(remembered.get("grayscale", False)))
-        old_printer = remembered.get("old_printer", self.settings.get("print.old_printer"))
-        self.old_printer_check.setChecked(bool(old_printer))
+        self.old_printer_check.setChecked(old_printer_default(self.settings, name))
         layout = remembered.get("layout", self.settings.get("print.layout"))
         index = self.layout_box.findData(layout)
         self.layout_box.setCurrentIndex(max(index, 0))
