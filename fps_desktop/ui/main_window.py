@@ -510,7 +510,7 @@ class MainWindow(QMainWindow):
             self, self.tr("Save merged PDF"), str(suggested), "PDF (*.pdf)"
         )
         if target:
-            self.jobs.submit(merge_job(self.cache, files, Path(target)))
+            self.jobs.submit(merge_job(self.cache, files, Path(target), turns=dict(self.turns)))
 
     def print_documents(self) -> None:
         """Freeze the print order now (GUID, files, their invoices), then ask and print it.

@@ -5,9 +5,19 @@ from __future__ import annotations
 import pymupdf
 from PIL import Image
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 
 from fps_desktop.ui.print_dialog import PrintDialog
-from tests.journeys.conftest import DEMO_GUID, SLOW, open_by_keyboard, press_ctrl_p, print_jobs
+from tests.journeys.conftest import (
+    DEMO_GUID,
+    SLOW,
+    open_by_keyboard,
+    press_ctrl_p,
+    print_jobs,
+    save_as,
+    wait_for_jobs,
+    when_shown,
+)
 from tests.journeys.test_print_journeys import choose
 
 RECEIPT_SHEET = 2  # the demo GUID: two invoices, then the taxi receipt photo
@@ -77,3 +87,16 @@ def test_pictures_that_may_print_blurred_are_marked_and_named(qtbot, english, wi
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
 
     press_ctrl_p(qtbot, window, in_print_dialog)
+
+
+def test_a_page_turned_in_the_viewer_is_saved_turned(qtbot, window, tmp_path):
+    open_by_keyboard(qtbot, window, DEMO_GUID)
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)  # the invoice
+    out = tmp_path / "merged.pdf"
+    saving = when_shown(QFileDialog, save_as(out))
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    saving.check()
+    wait_for_jobs(qtbot, window)
+    with pymupdf.open(out) as doc:
+        first, second = doc[0].rect, doc[1].rect  # two invoices of the same size
+    assert (first.width, first.height) == (second.height, second.width)
