@@ -60,15 +60,21 @@ def blurred_pictures(
 
 def _printed_dpi(frame, layout: Layout) -> int:
     width, height = picture_size(frame)
+    scale = layout_scale(width, height, layout)
+    return printed_dpi((frame.width, frame.height), (width * scale, height * scale))
+
+
+def layout_scale(width: float, height: float, layout: Layout) -> float:
+    """The scale ``layout`` gives a page of ``width`` × ``height`` points alone on a sheet:
+    asked of the layout's own placing code with a blank page of that size."""
     with mupdf_lock:
         page_of_it, sheet = pymupdf.open(), pymupdf.open()
         try:
             page_of_it.new_page(width=width, height=height)
-            scale = place_sheet(sheet, page_of_it, Sheet((0,), False), layout)
+            return place_sheet(sheet, page_of_it, Sheet((0,), False), layout)
         finally:
             page_of_it.close()
             sheet.close()
-    return printed_dpi((frame.width, frame.height), (width * scale, height * scale))
 
 
 def as_images(pdf: bytes, cancel: CancelToken | None = None, dpi: int = OLD_PRINTER_DPI) -> bytes:
