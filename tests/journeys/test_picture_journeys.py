@@ -63,7 +63,7 @@ def test_a_photo_turned_in_the_viewer_prints_turned(qtbot, english, window, cups
     qtbot.waitUntil(lambda: print_jobs(window) and print_jobs(window)[0].state.name
                     not in ("QUEUED", "RUNNING"), timeout=SLOW)  # fmt: skip
     (job,) = cups.jobs(queue)
-    with pymupdf.open(stream=cups.document(job["job-id"]), filetype="pdf") as received:
+    with pymupdf.open(stream=cups.document(int(job["job-id"])), filetype="pdf") as received:
         width, height, text_across = receipt_on(received[RECEIPT_SHEET])
     assert abs(width - 120 * 72 / 25.4) < 6 and abs(height - 80 * 72 / 25.4) < 6  # on its side
     assert text_across > 0.6  # turned right: the top of the receipt, its text, is on the right

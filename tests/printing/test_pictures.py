@@ -92,7 +92,7 @@ def test_a_receipt_photo_reaches_the_printer_at_its_true_size(cups, folder, caps
     queue = cups.add_queue()
     assert main(["print", GUID, "--printer", queue]) == 0, capsys.readouterr().err
     (job,) = cups.jobs(queue)
-    with pymupdf.open(stream=cups.document(job["job-id"]), filetype="pdf") as received:
+    with pymupdf.open(stream=cups.document(int(job["job-id"])), filetype="pdf") as received:
         width, height = dark_box_mm(received[0])
     assert width == pytest.approx(76, rel=0.005) and height == pytest.approx(127, rel=0.005)
 
@@ -161,7 +161,7 @@ def test_the_old_printer_gets_every_sheet_as_one_300_dpi_picture(cups, folder, c
     assert main(["print", GUID, "--printer", queue, "--old-printer"]) == 0, (
         capsys.readouterr().err)  # fmt: skip
     (job,) = cups.jobs(queue)
-    with pymupdf.open(stream=cups.document(job["job-id"]), filetype="pdf") as received:
+    with pymupdf.open(stream=cups.document(int(job["job-id"])), filetype="pdf") as received:
         assert received.page_count == 2
         for page in received:
             (picture,) = page.get_image_info()
@@ -207,7 +207,7 @@ def test_a_printer_it_marked_as_old_gets_pictures_unless_the_clerk_says_no(cups,
     assert main(["print", GUID, "--printer", queue, "--no-old-printer"]) == 0
     pictures = []
     for job in cups.jobs(queue):
-        with pymupdf.open(stream=cups.document(job["job-id"]), filetype="pdf") as received:
+        with pymupdf.open(stream=cups.document(int(job["job-id"])), filetype="pdf") as received:
             page = received[0]
             pictures.append([pymupdf.Rect(i["bbox"]).get_area() / page.rect.get_area() > 0.99
                              for i in page.get_image_info()])  # fmt: skip
