@@ -158,7 +158,7 @@ def test_the_old_printer_gets_every_sheet_as_one_300_dpi_picture(cups, folder, c
     folder("invoice.pdf", invoice_bytes())
     folder("receipt.jpg", receipt_photo())
     queue = cups.add_queue()
-    assert main(["print", GUID, "--printer", queue, "--old-printer"]) == 0, (
+    assert main(["print", GUID, "--printer", queue, "--old-printer", "--layout", "actual"]) == 0, (
         capsys.readouterr().err)  # fmt: skip
     (job,) = cups.jobs(queue)
     with pymupdf.open(stream=cups.document(int(job["job-id"])), filetype="pdf") as received:
