@@ -42,6 +42,7 @@ from fps_desktop.printing.os_queue import (
     follow,
     os_queue,
 )
+from fps_desktop.printing.pictures import as_images
 from fps_desktop.printing.spooler import (
     PrinterOptions,
     make_printer,
@@ -78,6 +79,8 @@ class PrintOrder:
     print_id: str = field(default_factory=new_print_id)
     user: str = field(default_factory=lambda: clerk_name())
     left_out: list[CachedFile] = field(default_factory=list)  # chosen, but cannot print
+    turns: dict[tuple[str, int], int] = field(default_factory=dict)  # the viewer's turns
+    enhance: bool = False  # pictures levelled and sharpened (``documents/enhance.py``)
 
     @property
     def title(self) -> str:
@@ -118,11 +121,13 @@ def build_print_pdf(
     cancel: CancelToken,
 ) -> tuple[bytes, list[str]]:
     """The print-ready PDF of ``order`` and the names of files that could not be merged."""
-    merged = merge_files(cache, order.files, progress, cancel)
+    merged = merge_files(cache, order.files, progress, cancel, turns=order.turns,
+                         enhance=order.enhance)  # fmt: skip
     imposed = impose(
         merged.pdf, merged.page_roles, order.layout, order.page_ranges, progress, cancel
     )
-    return _cover_first(order, imposed.pdf), merged.skipped
+    pdf = _cover_first(order, imposed.pdf)
+    return (as_images(pdf, cancel) if order.options.old_printer else pdf), merged.skipped
 
 
 def cover_pdf(order: PrintOrder) -> bytes:

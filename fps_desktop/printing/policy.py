@@ -15,6 +15,7 @@ build their order here, so they print, ask and record alike:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from fps_desktop.audit import AuditLog
 from fps_desktop.config import Settings
@@ -81,6 +82,13 @@ def other_forms(files: list[CachedFile], listing: InvoiceList | None) -> dict[st
     return others
 
 
+def old_printer_default(settings: Settings, printer: str) -> bool:
+    """Whether ``printer`` gets every sheet as one picture unless asked otherwise: its own
+    remembered choice (IT may set it in ``print.printers``), else ``print.old_printer``."""
+    remembered = settings.get("print.printers").get(printer, {})
+    return bool(remembered.get("old_printer", settings.get("print.old_printer")))
+
+
 def make_order(
     guid: str,
     files: list[CachedFile],
@@ -140,10 +148,12 @@ def requested_print_job(
             listing = read_invoices(settings, manifest, cache.blob_path, progress, cancel)
             printable = [f for f in manifest.files if f.printable]
             others = other_forms(printable, listing)
+            chosen = replace(options, old_printer=old_printer_default(settings, options.printer))
             order = make_order(guid, [f for f in printable if f.name not in others], listing,
-                               via=via, options=options, layout=layout, confirmed=confirmed,
+                               via=via, options=chosen, layout=layout, confirmed=confirmed,
                                cover=settings.get("print.cover_sheet"))  # fmt: skip
             order.print_id = print_id
+            order.enhance = settings.get("print.enhance_pictures")
         except FpsError as exc:
             on_state(REFUSED, exc.message, 0)
             reason = "claimed_before" if isinstance(exc, ClaimedBefore) else exc.message

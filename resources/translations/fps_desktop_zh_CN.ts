@@ -348,56 +348,66 @@
 <context>
     <name>FileList</name>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="160"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="153"/>
+        <source>prints at {dpi} dpi — may be blurred</source>
+        <translation>打印分辨率 {dpi} dpi — 可能模糊</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/file_list.py" line="183"/>
         <source>{kind} · No. {number} · {date}</source>
         <translation>{kind} · 号码 {number} · {date}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="168"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="191"/>
         <source>Needs a look: press F2 to type the number, date and total</source>
         <translation>待核：按 F2 填写号码、日期和金额</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="192"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="216"/>
         <source>{name} · invoice data, nothing to print</source>
         <translation>{name} · 发票数据，无需打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="199"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="223"/>
         <source>{name}
 cannot be printed: {reason}</source>
         <translation>{name}
 无法打印：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="201"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="225"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n 页</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="216"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="227"/>
+        <source>{dpi} dpi</source>
+        <translation>{dpi} dpi</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/file_list.py" line="243"/>
         <source>Invoices</source>
         <translation>发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="217"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="244"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="223"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="250"/>
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="225"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="252"/>
         <source>total {amount}</source>
         <translation>合计 {amount}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="228"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="255"/>
         <source>%n invoice(s) need a look</source>
         <translation>
             <numerusform>%n 张发票待核</numerusform>
@@ -407,22 +417,22 @@ cannot be printed: {reason}</source>
 <context>
     <name>FpsError</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="199"/>
+        <location filename="../../fps_desktop/config.py" line="206"/>
         <source>Setting {key} cannot be “{value}”: allowed are {allowed}.</source>
         <translation>设置项 {key} 不能是“{value}”：允许的值为 {allowed}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="202"/>
+        <location filename="../../fps_desktop/config.py" line="209"/>
         <source>{file}: setting {key} cannot be “{value}”: allowed are {allowed}. It is ignored.</source>
         <translation>{file}：设置项 {key} 不能是“{value}”：允许的值为 {allowed}。此值已被忽略。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="269"/>
+        <location filename="../../fps_desktop/config.py" line="276"/>
         <source>Setting {key} needs a value of type {kind}.</source>
         <translation>设置项 {key} 需要 {kind} 类型的值。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="389"/>
+        <location filename="../../fps_desktop/config.py" line="396"/>
         <source>This computer has no password store (keyring), so the secret was not saved. Ask IT to enable one.</source>
         <translation>本机没有可用的密码存储（钥匙串），密钥未保存。请联系信息中心开启。</translation>
     </message>
@@ -447,92 +457,92 @@ cannot be printed: {reason}</source>
         <translation>“{text}” 不是单据 GUID。GUID 由 32 位十六进制字符组成，例如 c965be9f9c1d449d9e50fed330150d7a。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/imposition.py" line="50"/>
+        <location filename="../../fps_desktop/printing/imposition.py" line="51"/>
         <source>“{text}” is not a page range of this document (pages 1 to {count}). Write it like 1-3, 5.</source>
         <translation>“{text}” 不是本文档的有效页码范围（第 1 至 {count} 页）。请按 1-3, 5 的格式填写。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="294"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="300"/>
         <source>{name} is empty (0 bytes).</source>
         <translation>{name} 是空文件（0 字节）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="154"/>
+        <location filename="../../fps_desktop/documents/images.py" line="162"/>
         <source>{name} is a damaged image: its header claims an impossible size. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片：文件头声称的尺寸不可能存在。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="164"/>
+        <location filename="../../fps_desktop/documents/images.py" line="172"/>
         <source>{name} is too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
         <translation>{name} 尺寸过大，无法打印（{width} × {height} 像素）。请让提交人提供较小的扫描件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="203"/>
+        <location filename="../../fps_desktop/documents/images.py" line="211"/>
         <source>{name} is a kind of image this station cannot print. Ask for a PDF, JPG or PNG instead.</source>
         <translation>{name} 是本工作站无法打印的图片格式。请索取 PDF、JPG 或 PNG 文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="223"/>
+        <location filename="../../fps_desktop/documents/images.py" line="231"/>
         <source>{name} is a damaged image or not an image at all. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片，或根本不是图片。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="235"/>
+        <location filename="../../fps_desktop/documents/images.py" line="243"/>
         <source>{name} is incomplete: the picture is cut short (an interrupted download or copy). Ask the sender for the file again.</source>
         <translation>{name} 不完整：图片被截断（下载或复制中断）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="248"/>
+        <location filename="../../fps_desktop/documents/images.py" line="256"/>
         <source>{name} is a damaged image and cannot be printed. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片，无法打印。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="142"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="148"/>
         <source>{name} took too long to read (more than {seconds} s) and is left out. Ask the sender for the file again.</source>
         <translation>{name} 读取时间过长（超过 {seconds} 秒），已被略过。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="153"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="159"/>
         <source>{name} stopped the program that reads it (a damaged or hostile file) and cannot be printed. Ask the sender for the file again.</source>
         <translation>{name} 使读取它的程序中止（文件损坏或含恶意内容），无法打印。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="198"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="204"/>
         <source>{name} is too large when unpacked: it holds far more than it shows (a compression bomb?). Ask the sender for the file again.</source>
         <translation>{name} 解压后过大：其实际内容远超表面所见（疑似压缩炸弹）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="208"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="214"/>
         <source>{name}: the seal could not be drawn — print it from an OFD reader.</source>
         <translation>{name}：印章无法绘制——请用 OFD 阅读器打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="303"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="309"/>
         <source>{name} is neither a PDF, an OFD nor a picture (JPG, PNG, TIFF, BMP, WebP, GIF, HEIC) and cannot be printed.</source>
         <translation>{name} 既不是 PDF、OFD，也不是图片（JPG、PNG、TIFF、BMP、WebP、GIF、HEIC），无法打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="322"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="328"/>
         <source>{name} is protected by a password. Ask the sender for an unprotected copy.</source>
         <translation>{name} 受密码保护。请让提交人提供未加密的文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="335"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="341"/>
         <source>{name} has no pages.</source>
         <translation>{name} 没有任何页面。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="357"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="363"/>
         <source>{name} holds a picture too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
         <translation>{name} 含有过大的图片，无法打印（{width} × {height} 像素）。请让发送方提供较小的扫描件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="407"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="413"/>
         <source>{name} is incomplete: the PDF is cut short (an interrupted download or copy). Ask the sender for the file again.</source>
         <translation>{name} 不完整：PDF 被截断（下载或复制中断）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="416"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="422"/>
         <source>{name} is a damaged PDF and cannot be printed. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的 PDF，无法打印。请让发送方重新提供文件。</translation>
     </message>
@@ -597,12 +607,12 @@ cannot be printed: {reason}</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="58"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="60"/>
         <source>There is no printer called “{name}”.</source>
         <translation>没有名为“{name}”的打印机。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="125"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="127"/>
         <source>The printer could not be started. Is it switched on and connected?</source>
         <translation>无法启动打印机。请确认打印机已开机并已连接。</translation>
     </message>
@@ -974,17 +984,17 @@ cannot be printed: {reason}</source>
         <translation>发票 XML 已损坏，无法读取（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="46"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="58"/>
         <source>No file is selected.</source>
         <translation>未选择任何文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="86"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="121"/>
         <source>{name} could not be added to the print (see the log).</source>
         <translation>{name} 无法加入打印（详见日志）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="101"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="136"/>
         <source>None of the {count} selected files can be printed: {names}.</source>
         <translation>所选的 {count} 个文件都无法打印：{names}。</translation>
     </message>
@@ -1054,7 +1064,7 @@ cannot be printed: {reason}</source>
         <translation>{path} 中的上传任务由更新版本的 FPS Desktop 保存。请升级 FPS Desktop 后查看；未做任何改动。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/preview.py" line="84"/>
+        <location filename="../../fps_desktop/printing/preview.py" line="93"/>
         <source>{names} could not be merged and cannot be printed.</source>
         <translation>{names} 无法合并，不能打印。</translation>
     </message>
@@ -1069,7 +1079,7 @@ cannot be printed: {reason}</source>
         <translation>{name}：此页无法显示。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="256"/>
+        <location filename="../../fps_desktop/printing/job.py" line="261"/>
         <source>The job on {printer} did not print: {reason}.</source>
         <translation>{printer} 上的打印任务未打印：{reason}。</translation>
     </message>
@@ -1084,12 +1094,12 @@ cannot be printed: {reason}</source>
         <translation>打印系统拒绝了发往 {printer} 的任务：{reason}（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="42"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="43"/>
         <source>Not printed: claimed before, and printing them again was not confirmed: {files}.</source>
         <translation>未打印：以下发票已报销过，且未确认再次打印：{files}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="106"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="114"/>
         <source>The invoice list belongs to GUID {other}, the print to {guid}.</source>
         <translation>发票清单属于 GUID {other}，而打印的是 {guid}。</translation>
     </message>
@@ -1534,8 +1544,8 @@ cannot be printed: {reason}</source>
         <translation>打开 {guid}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/workspace.py" line="78"/>
-        <location filename="../../fps_desktop/printing/job.py" line="173"/>
+        <location filename="../../fps_desktop/documents/workspace.py" line="82"/>
+        <location filename="../../fps_desktop/printing/job.py" line="178"/>
         <source>Merge files ({count})</source>
         <translation>合并 {count} 个文件</translation>
     </message>
@@ -1565,22 +1575,22 @@ cannot be printed: {reason}</source>
         <translation>导出上传清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="247"/>
+        <location filename="../../fps_desktop/printing/job.py" line="252"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="264"/>
+        <location filename="../../fps_desktop/printing/job.py" line="269"/>
         <source>Printed</source>
         <translation>已打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="266"/>
+        <location filename="../../fps_desktop/printing/job.py" line="271"/>
         <source>Held in the print queue: {reason}</source>
         <translation>在打印队列中被挂起：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="268"/>
+        <location filename="../../fps_desktop/printing/job.py" line="273"/>
         <source>In the print queue ({state})</source>
         <translation>在打印队列中（{state}）</translation>
     </message>
@@ -1600,7 +1610,7 @@ cannot be printed: {reason}</source>
         <translation>上传到 OSS</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="424"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="445"/>
         <source>Export invoices of {guid}</source>
         <translation>导出 {guid} 的发票</translation>
     </message>
@@ -1615,7 +1625,7 @@ cannot be printed: {reason}</source>
         <translation>导出完成!</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="165"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="175"/>
         <source>Print {guid} for PBMS</source>
         <translation>为 PBMS 打印 {guid}</translation>
     </message>
@@ -1623,261 +1633,261 @@ cannot be printed: {reason}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="100"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="103"/>
         <source>Document</source>
         <translation>单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="111"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="114"/>
         <source>Type or paste a document GUID</source>
         <translation>输入或粘贴单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="116"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="119"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="121"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="124"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="124"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="127"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="129"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="132"/>
         <source>Merge &amp;&amp; Save</source>
         <translation>合并并保存</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="134"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="137"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="139"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="142"/>
         <source>Go to GUID box</source>
         <translation>转到 GUID 输入框</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="145"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="148"/>
         <source>Fit width</source>
         <translation>适合宽度</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="147"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="150"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="148"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="151"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="149"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="152"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="230"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="233"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="238"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="241"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="243"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="246"/>
         <source>Export invoice list…</source>
         <translation>导出发票清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="246"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="249"/>
         <source>Open cache folder</source>
         <translation>打开缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="247"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="250"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="249"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="252"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="252"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="255"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="256"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="259"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="257"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="260"/>
         <source>Invoice export…</source>
         <translation>发票数据导出…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="258"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="261"/>
         <source>Upload to OSS…</source>
         <translation>上传到 OSS…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="259"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="262"/>
         <source>History…</source>
         <translation>历史记录…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="260"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="263"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="261"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="264"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="262"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="265"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="280"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="283"/>
         <source>Could not open “{text}”: {reason}</source>
         <translation>无法打开“{text}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="293"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="296"/>
         <source>Sent by {origin}</source>
         <translation>由 {origin} 推送</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="342"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="363"/>
         <source>%n cannot be printed</source>
         <translation>
             <numerusform>%n 个无法打印</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="373"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="394"/>
         <source>invoices total {amount}</source>
         <translation>发票合计 {amount}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="377"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="398"/>
         <source>Duplicates not checked: {reason}</source>
         <translation>未检查重复报销：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="414"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="435"/>
         <source>Export invoice list</source>
         <translation>导出发票清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="414"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="435"/>
         <source>Excel files (*.xlsx)</source>
         <translation>Excel 文件 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="446"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="471"/>
         <source>Page {n} / {count}</source>
         <translation>第 {n} / {count} 页</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="290"/>
-        <location filename="../../fps_desktop/ui/main_window.py" line="295"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="293"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="298"/>
         <source>Opening {guid}…</source>
         <translation>正在打开 {guid}…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="150"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="153"/>
         <source>Rotate right</source>
         <translation>向右旋转</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="151"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="154"/>
         <source>Rotate left</source>
         <translation>向左旋转</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="340"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="361"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="472"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="509"/>
         <source>Save merged PDF</source>
         <translation>保存合并后的 PDF</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="506"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="544"/>
         <source>Printed: %n sheet(s)</source>
         <translation>
             <numerusform>已打印：%n 张</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="511"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="549"/>
         <source>Print job {job} not printed yet ({state}): {reason}</source>
         <translation>打印任务 {job} 尚未打印（{state}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="521"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="559"/>
         <source>Invoice claimed before</source>
         <translation>发票已报销过</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="522"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="560"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>此 GUID 中有 %n 张发票已报销过：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="525"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="563"/>
         <source>Print anyway? Your answer is written to the audit log.</source>
         <translation>仍要打印吗？您的选择将记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="526"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="564"/>
         <source>Print anyway</source>
         <translation>仍然打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="564"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="602"/>
         <source>Open a document GUID</source>
         <translation>打开单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="565"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="603"/>
         <source>Type or paste a GUID above, or let PBMS send one.</source>
         <translation>在上方输入或粘贴 GUID，或由 PBMS 推送。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="568"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="606"/>
         <source>Demo documents to try:</source>
         <translation>可以试用的演示单据：</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="604"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="642"/>
         <source>Could not open {guid}: {reason}</source>
         <translation>无法打开 {guid}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="631"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="669"/>
         <source>{name} {version}
 Finance Print Station</source>
         <translation>{name} {version}
@@ -1920,7 +1930,7 @@ Finance Print Station</source>
 <context>
     <name>PageView</name>
     <message>
-        <location filename="../../fps_desktop/ui/page_view.py" line="203"/>
+        <location filename="../../fps_desktop/ui/page_view.py" line="211"/>
         <source>This page cannot be shown: {reason}</source>
         <translation>此页无法显示：{reason}</translation>
     </message>
@@ -1928,141 +1938,178 @@ Finance Print Station</source>
 <context>
     <name>PrintDialog</name>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="96"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="98"/>
         <source>Actual size (shrink to fit only)</source>
         <translation>实际大小（仅在放不下时缩小）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="97"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="99"/>
         <source>Fit to page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="98"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="100"/>
         <source>Two invoices per A4 (cut line)</source>
         <translation>每张 A4 打印两张发票（带裁切线）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="128"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="107"/>
+        <source>Enhance photos (levels, sharpening)</source>
+        <translation>增强照片（色阶、锐化）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="109"/>
+        <source>Photos and scans print with white paper, black ink and crisp strokes; colours and red seals stay. PDFs print as they are.</source>
+        <translation>照片和扫描件打印时纸面变白、字迹变黑、笔画清晰；颜色和红色印章保持不变。PDF 按原样打印。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="112"/>
+        <source>Old printer: each sheet as one picture</source>
+        <translation>旧打印机：每张纸作为一幅图片发送</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="114"/>
+        <source>For printers that print PDFs wrongly or not at all: every sheet is sent as one 300 dpi picture.</source>
+        <translation>适用于无法正确打印 PDF 的打印机：每张纸作为一幅 300 dpi 的图片发送。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="143"/>
         <source>&amp;Printer</source>
         <translation>打印机(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="129"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="144"/>
         <source>&amp;Layout</source>
         <translation>版式(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="130"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="145"/>
         <source>P&amp;ages</source>
         <translation>页码(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="131"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="146"/>
         <source>&amp;Copies</source>
         <translation>份数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="146"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="164"/>
         <source>Previous sheet (Page Up)</source>
         <translation>上一张（Page Up）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="149"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="167"/>
         <source>Next sheet (Page Down)</source>
         <translation>下一张（Page Down）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="154"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="172"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="157"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="175"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="159"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="177"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="175"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="193"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="251"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="272"/>
         <source>Left out because they cannot be printed: {names}</source>
         <translation>以下文件无法打印，已略过：{names}</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="293"/>
+        <source>%n page(s) turned as in the viewer</source>
+        <translation>
+            <numerusform>%n 页按查看器中的方向旋转打印</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="344"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="310"/>
+        <source>May print blurred: {pictures}</source>
+        <translation>可能打印模糊：{pictures}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="311"/>
+        <source>{name} ({dpi} dpi)</source>
+        <translation>{name}（{dpi} dpi）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="389"/>
         <source>printed at {percent} % of its size</source>
         <translation>按原尺寸的 {percent}% 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="364"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="409"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="89"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="91"/>
         <source>Save as PDF file…</source>
         <translation>另存为 PDF 文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="67"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="69"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="80"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="82"/>
         <source>GUID {guid} · %n file(s)</source>
         <translation>
             <numerusform>GUID {guid} · %n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="100"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="102"/>
         <source>All pages, or e.g. 1-3, 5</source>
         <translation>全部页面，或如 1-3, 5</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="103"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="105"/>
         <source>Print on both sides</source>
         <translation>双面打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="104"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="106"/>
         <source>Black and white</source>
         <translation>黑白打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="107"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="118"/>
         <source>Cover sheet first</source>
         <translation>先打印封面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="109"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="120"/>
         <source>The GUID as a QR code, the invoice list, the sum and boxes for signatures</source>
         <translation>封面印有 GUID 二维码、发票清单、合计和签字栏</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="268"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="291"/>
         <source>%n sheet(s) of A4</source>
         <translation>
             <numerusform>共 %n 张 A4</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="332"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="377"/>
         <source>Sheet {n} / {count}</source>
         <translation>第 {n} / {count} 张</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="364"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="409"/>
         <source>Save as PDF file</source>
         <translation>另存为 PDF 文件</translation>
     </message>
@@ -2166,12 +2213,12 @@ Finance Print Station</source>
         <translation>打印系统无响应</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="72"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="74"/>
         <source>This printer cannot print on both sides: every sheet prints on one side.</source>
         <translation>这台打印机不能双面打印：每张都将单面打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="75"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="77"/>
         <source>This printer prints in black and white only.</source>
         <translation>这台打印机只能黑白打印。</translation>
     </message>
@@ -2192,12 +2239,12 @@ Finance Print Station</source>
 <context>
     <name>Secrets</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="316"/>
+        <location filename="../../fps_desktop/config.py" line="323"/>
         <source>Kept in the system password store (keyring), never in the settings file.</source>
         <translation>保存在系统密码库（keyring）中，不会写入设置文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="319"/>
+        <location filename="../../fps_desktop/config.py" line="326"/>
         <source>This computer has no password store (keyring): the secret is kept only until FPS Desktop closes. Ask IT to enable one.</source>
         <translation>此电脑没有密码库（keyring）：密钥只保留到 FPS Desktop 关闭为止。请联系 IT 启用密码库。</translation>
     </message>
