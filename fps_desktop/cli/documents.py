@@ -184,7 +184,7 @@ def run_print(args: argparse.Namespace, settings: Settings) -> int:
     """The print policy of every caller (``printing.policy``), said on the terminal."""
     from fps_desktop.audit import AuditLog
     from fps_desktop.printing.job import clerk_name, ensure_gui_application, print_job
-    from fps_desktop.printing.os_queue import COMPLETED, REASONS
+    from fps_desktop.printing.os_queue import COMPLETED
     from fps_desktop.printing.policy import ClaimedBefore, make_order, other_forms, read_invoices
     from fps_desktop.printing.spooler import PrinterOptions, unhonoured
 
@@ -223,6 +223,6 @@ def run_print(args: argparse.Namespace, settings: Settings) -> int:
     queued = f" (job {printed.job_id}: {printed.state.state})" if printed.job_id else ""
     print(f"{printed.sheets} sheets sent to {where}{queued}")
     if printed.state.state != COMPLETED:
-        reason = REASONS.get(printed.state.reason, printed.state.reason)
-        print(f"warning: not printed yet, {printed.state.state}: {reason}", file=sys.stderr)
+        said = printed.state.said_reason
+        print(f"warning: not printed yet, {printed.state.state}: {said}", file=sys.stderr)
     return _report_problems(manifest, printed.skipped, args.strict)

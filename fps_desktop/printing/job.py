@@ -35,7 +35,6 @@ from fps_desktop.printing.os_queue import (
     COMPLETED,
     FAILED,
     HELD,
-    REASONS,
     REFUSED,
     QueueState,
     Refused,
@@ -232,7 +231,7 @@ def print_job(
             _record_printed(settings, order, printed)
 
         def report(now: QueueState) -> None:
-            progress(sheets, sheets, now.state)
+            progress(sheets, sheets, now.said)
             if on_state is not None:
                 on_state(now, job_id)
 
@@ -259,7 +258,7 @@ class QueueFailed(PrintError):
         self.state = state
         super().__init__(
             QT_TRANSLATE_NOOP("FpsError", "The job on {printer} did not print: {reason}."),
-            printer=printer, reason=REASONS.get(state.reason, state.detail or state.reason),
+            printer=printer, reason=state.said_reason,
         )  # fmt: skip
 
 
@@ -269,8 +268,9 @@ def _summary(state: QueueState) -> tuple[str, dict]:
         return QT_TRANSLATE_NOOP("Jobs", "Printed"), {}
     if state.state == HELD:
         return QT_TRANSLATE_NOOP("Jobs", "Held in the print queue: {reason}"), {
-            "reason": REASONS.get(state.reason, state.detail or state.reason)}  # fmt: skip
-    return QT_TRANSLATE_NOOP("Jobs", "In the print queue ({state})"), {"state": state.state}
+            "reason": state.said_reason
+        }
+    return QT_TRANSLATE_NOOP("Jobs", "In the print queue ({state})"), {"state": state.said}
 
 
 def _record_printed(settings: Settings, order: PrintOrder, printed: list[CachedFile]) -> None:

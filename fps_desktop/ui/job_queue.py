@@ -21,7 +21,14 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from fps_desktop.errors import QT_TRANSLATE_NOOP, Cancelled, FpsError, Paused
+from fps_desktop.errors import (
+    QT_TRANSLATE_NOOP,
+    Cancelled,
+    FpsError,
+    Paused,
+    say,
+    translated_params,
+)
 from fps_desktop.jobs import CancelToken, Job, JobResult
 
 log = logging.getLogger(__name__)
@@ -53,7 +60,7 @@ def state_label(state: JobState) -> str:
 
 def _translated(template: str, params: dict[str, object]) -> str:
     text = QCoreApplication.translate("Jobs", template)
-    return text.format(**params) if params else text
+    return text.format(**translated_params(params, QCoreApplication.translate)) if params else text
 
 
 def job_title(job: Job) -> str:
@@ -161,6 +168,7 @@ class _Runner:
     def _progress(self, done: int, total: int, message: str = "", detail: object = None) -> None:
         """Send progress when the bar, the message or the detail would change: a print of
         thousands of sheets sends a hundred signals, not thousands (each costs a repaint)."""
+        message = say(message, QCoreApplication.translate)  # Qt's signal carries a plain str
         shown = (done * 100 // total if total else done, message)
         if shown == self._shown and done != total and detail is None:
             return

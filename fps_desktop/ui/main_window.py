@@ -36,13 +36,13 @@ from fps_desktop.documents.models import CachedFile, Layout, Manifest
 from fps_desktop.documents.pdf import DECODERS
 from fps_desktop.documents.sources import source_from_settings
 from fps_desktop.documents.workspace import cache_from_settings, fetch_job, merge_job
-from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError
+from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError, translated_params
 from fps_desktop.invoices.corrections import CorrectionStore
 from fps_desktop.invoices.fields import InvoiceFields
 from fps_desktop.invoices.listing import InvoiceList, invoices_job, row_notes, write_xlsx
 from fps_desktop.jobs import Job, JobResult
 from fps_desktop.printing.job import clerk_name, print_job
-from fps_desktop.printing.os_queue import COMPLETED, REASONS, STATE_WORDS
+from fps_desktop.printing.os_queue import COMPLETED
 from fps_desktop.printing.pictures import blurred_pictures
 from fps_desktop.printing.policy import claimed_rows, make_order, other_forms
 from fps_desktop.resources import resources_dir
@@ -544,10 +544,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Printed: %n sheet(s)", "", printed.sheets),
                                          15_000)  # fmt: skip
             return
-        word = QCoreApplication.translate("Printing", STATE_WORDS[state.state])
-        reason = QCoreApplication.translate("Printing", REASONS.get(state.reason, state.reason))
+        said = translated_params({"state": state.said, "reason": state.said_reason},
+                                 QCoreApplication.translate)  # fmt: skip
         self.show_notice(self.tr("Print job {job} not printed yet ({state}): {reason}").format(
-            job=printed.job_id, state=word, reason=reason or state.detail))  # fmt: skip
+            job=printed.job_id, **said))  # fmt: skip
 
     def _confirm_duplicates(self, claimed) -> bool:
         """Ask before printing invoices claimed before; the answer goes to the audit log."""

@@ -144,3 +144,24 @@ def test_j14_the_clerk_sees_what_the_print_queue_did(qtbot, window, cups):
     assert AuditLog(window.settings.paths).entries()[0]["state"] == "refused"
     assert cups.jobs(rejecting) == []
     cups.run("cupsenable", paused)
+
+
+def test_j14_in_chinese_the_jobs_list_says_the_reason_in_chinese(qtbot, chinese, window, cups):
+    """The Jobs list, the status bar and the error say the print system's reason through
+    one translation: no English reason under a Chinese window."""
+    open_by_keyboard(qtbot, window, DEMO_GUID)
+    paused = cups.add_queue()
+    cups.run("cupsdisable", paused)
+    print_to_queue(qtbot, window, paused)
+    (held,) = print_jobs(window)
+    assert held.message == "在打印队列中被挂起：打印机已暂停"
+    assert "尚未打印（已挂起）：打印机已暂停" in window.notice_label.text()
+
+    rejecting = cups.add_queue()
+    cups.run("cupsreject", rejecting)
+    print_to_queue(qtbot, window, rejecting)
+    refused = print_jobs(window)[0]
+    assert refused.state.name == "FAILED"
+    assert "打印系统拒绝了发往" in refused.error and "：打印机不接受任务（" in refused.error
+    assert "accepting" not in refused.error.split("（")[0]  # CUPS's own words in brackets only
+    cups.run("cupsenable", paused)
