@@ -38,6 +38,7 @@ from fps_desktop.printing.os_queue import (
     REFUSED,
     QueueState,
     Refused,
+    cancel_in_queue,
     follow,
     os_queue,
 )
@@ -195,7 +196,8 @@ def print_job(
     The audit records what the print system said: refused, held (paused, out of
     paper...), completed, failed or cancelled, with its reason. With ``settings`` the
     printed files are stamped in the invoice register once the system accepted the job,
-    never for a refused one.
+    never for a refused one. A held print's result can still cancel it in the queue
+    (``JobResult.cancel``), audited as the queue then answers.
     """
     if order.options.to_pdf is None:
         printer_info(order.options.printer)  # a printer that is gone is said at once
@@ -235,18 +237,31 @@ def print_job(
             if on_state is not None:
                 on_state(now, job_id)
 
+        def finish(state: QueueState, tell, cancelled: bool) -> JobResult:
+            """Audit the queue's word and answer it; a held print can still be cancelled."""
+            record(sheets, state, job_id)
+            tell(state)
+            if state.state == CANCELLED and cancelled:
+                raise Cancelled()
+            if state.state in (CANCELLED, FAILED):
+                raise QueueFailed(order.target, state)
+            summary, params = _summary(state)
+            withdraw = None
+            if state.state == HELD and submitted is not None:
+
+                def withdraw() -> JobResult:
+                    told = on_state or (lambda _state, _job_id: None)
+                    final = cancel_in_queue(os_queue(), submitted)
+                    return finish(final, lambda now: told(now, job_id), True)
+
+            return JobResult(summary, order.options.to_pdf,
+                             Printed(sheets, skipped, state, job_id), params, withdraw)  # fmt: skip
+
         state = QueueState(COMPLETED)
         if submitted is not None:
             state = follow(os_queue(), submitted, cancel, report)
-        record(sheets, state, job_id)
-        report(state)  # the last word, also for a print that needed no following
-        if state.state == CANCELLED and cancel.cancelled:
-            raise Cancelled()
-        if state.state in (CANCELLED, FAILED):
-            raise QueueFailed(order.target, state)
-        summary, params = _summary(state)
-        return JobResult(summary, order.options.to_pdf, Printed(sheets, skipped, state, job_id),
-                         params)  # fmt: skip
+        # the last word, also for a print that needed no following
+        return finish(state, report, cancel.cancelled)
 
     return Job(QT_TRANSLATE_NOOP("Jobs", "Print {guid}"), run, "print", {"guid": order.guid})
 

@@ -211,8 +211,13 @@ def follow(queue, job: Submitted, cancel: CancelToken, report, deadline: float =
         if state.final or state.state == HELD or time.monotonic() > end:
             return state
         if cancel.wait(pause):
-            queue.cancel(job)
-            final = queue.state(job)
+            final = cancel_in_queue(queue, job)
             report(final)
             return final
         pause = min(pause * 1.5, 1.0)
+
+
+def cancel_in_queue(queue, job: Submitted) -> QueueState:
+    """Cancel ``job`` in ``queue``; its state after that (completed, if it printed first)."""
+    queue.cancel(job)
+    return queue.state(job)

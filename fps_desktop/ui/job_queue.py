@@ -193,6 +193,10 @@ class JobEntry:
     runner: _Runner | None = None
 
 
+def cancellable_after_end(entry: JobEntry) -> bool:
+    return entry.state == JobState.DONE and entry.result is not None and bool(entry.result.cancel)
+
+
 KEPT_FINISHED = 100  # finished jobs listed: a day of pushes must not grow the app's memory
 
 
@@ -245,7 +249,14 @@ class JobQueue(QAbstractListModel):
             self._start(entry)
 
     def cancel(self, entry: JobEntry) -> None:
+        """Stop a running job; a finished one that can still be undone (a print held in
+        the queue) is cancelled through its result, and ends again as that says."""
         entry.cancel.cancel()
+        if cancellable_after_end(entry):
+            withdraw = entry.result.cancel
+            entry.result = replace(entry.result, cancel=None)
+            entry.message = ""
+            self._start(entry, replace(entry.job, run=lambda _progress, _cancel: withdraw()))
 
     def clear_finished(self) -> None:
         self.beginResetModel()
@@ -255,8 +266,8 @@ class JobQueue(QAbstractListModel):
     def wait(self, msecs: int = -1) -> bool:
         return self.pool.waitForDone(msecs)
 
-    def _start(self, entry: JobEntry) -> None:
-        runner = _Runner(entry.job, entry.cancel)
+    def _start(self, entry: JobEntry, job: Job | None = None) -> None:
+        runner = _Runner(job or entry.job, entry.cancel)
         entry.runner = runner  # keep a reference until the job ends
         entry.state = JobState.RUNNING
         entry.started = time.monotonic()
