@@ -183,9 +183,15 @@ def run_merge(args: argparse.Namespace, settings: Settings) -> int:
 def run_print(args: argparse.Namespace, settings: Settings) -> int:
     """The print policy of every caller (``printing.policy``), said on the terminal."""
     from fps_desktop.audit import AuditLog
-    from fps_desktop.printing.job import clerk_name, ensure_gui_application, print_job
+    from fps_desktop.printing.job import ensure_gui_application, print_job
     from fps_desktop.printing.os_queue import COMPLETED
-    from fps_desktop.printing.policy import ClaimedBefore, make_order, other_forms, read_invoices
+    from fps_desktop.printing.policy import (
+        ClaimedBefore,
+        make_order,
+        other_forms,
+        read_invoices,
+        record_claimed_refusal,
+    )
     from fps_desktop.printing.spooler import PrinterOptions, unhonoured
 
     cache, manifest = _fetch(args, settings)
@@ -208,8 +214,7 @@ def run_print(args: argparse.Namespace, settings: Settings) -> int:
                            page_ranges=args.pages, cover=cover,
                            confirmed=args.confirm_duplicates)  # fmt: skip
     except ClaimedBefore as exc:
-        audit.record_refused(manifest.guid, "cli", options.printer, "claimed_before",
-                             exc.files, clerk_name())  # fmt: skip
+        record_claimed_refusal(audit, exc)
         raise
     order.enhance = _enhance(args, settings)
     for name in order.duplicates_confirmed:

@@ -209,14 +209,8 @@ def print_job(
         printed = [item for item in order.files if item.name not in skipped]
 
         def record(sheets: int, state: QueueState, job_id: int = 0) -> None:
-            audit.record_print(
-                guid=order.guid, files=[item.name for item in printed], sheets=sheets,
-                printer=order.target, copies=order.options.copies, layout=order.layout.value,
-                pages=order.page_ranges, duplex=order.options.duplex,
-                grayscale=order.options.grayscale, user=order.user, via=order.via,
-                duplicates_confirmed=order.duplicates_confirmed, state=state.state,
-                reason=state.detail or state.reason, print_id=order.print_id, job_id=job_id,
-            )  # fmt: skip
+            record_order(audit, order, printed, sheets, state.state,
+                         state.detail or state.reason, job_id)  # fmt: skip
 
         submitted = None
         if order.options.to_pdf is not None:
@@ -264,6 +258,23 @@ def print_job(
         return finish(state, report, cancel.cancelled)
 
     return Job(QT_TRANSLATE_NOOP("Jobs", "Print {guid}"), run, "print", {"guid": order.guid})
+
+
+def record_order(audit: AuditLog, order: PrintOrder, files: list[CachedFile], sheets: int,
+                 state: str, reason: str, job_id: int = 0, claimed: list[str] = ()
+                 ) -> None:  # fmt: skip
+    """The one shape of a print's audit record, printed or refused before it started:
+    the order's GUID, clerk, printer, options and print id, the ``files`` it holds as far
+    as known, and the ``claimed`` ones among them (claimed before, printed anyway or the
+    reason of the refusal)."""
+    audit.record_print(
+        guid=order.guid, files=[item.name for item in files], sheets=sheets,
+        printer=order.target, copies=order.options.copies, layout=order.layout.value,
+        pages=order.page_ranges, duplex=order.options.duplex, grayscale=order.options.grayscale,
+        user=order.user, via=order.via, duplicates_confirmed=order.duplicates_confirmed,
+        claimed=list(claimed or order.duplicates_confirmed), state=state, reason=reason,
+        print_id=order.print_id, job_id=job_id,
+    )  # fmt: skip
 
 
 class QueueFailed(PrintError):

@@ -44,7 +44,13 @@ from fps_desktop.jobs import Job, JobResult
 from fps_desktop.printing.job import clerk_name, print_job
 from fps_desktop.printing.os_queue import COMPLETED
 from fps_desktop.printing.pictures import blurred_pictures
-from fps_desktop.printing.policy import claimed_rows, make_order, other_forms
+from fps_desktop.printing.policy import (
+    ClaimedBefore,
+    claimed_rows,
+    make_order,
+    other_forms,
+    record_claimed_refusal,
+)
 from fps_desktop.resources import resources_dir
 from fps_desktop.ui.correction_dialog import CorrectionDialog
 from fps_desktop.ui.file_list import FileList, money
@@ -522,13 +528,13 @@ class MainWindow(QMainWindow):
             return
         guid, listing = self.manifest.guid, self.listing
         claimed = claimed_rows(listing, [f for f in files if f.printable])
-        if claimed and not self._confirm_duplicates(claimed):
-            AuditLog(self.settings.paths).record_refused(
-                guid, "window", "", "claimed_before", [r.fields.file for r in claimed],
-                clerk_name())  # fmt: skip
+        confirmed = bool(claimed) and self._confirm_duplicates(claimed)
+        try:
+            order = make_order(guid, files, listing, via="window", confirmed=confirmed,
+                               cover=self.settings.get("print.cover_sheet"))  # fmt: skip
+        except ClaimedBefore as exc:
+            record_claimed_refusal(AuditLog(self.settings.paths), exc)
             return
-        order = make_order(guid, files, listing, via="window", confirmed=True,
-                           cover=self.settings.get("print.cover_sheet"))  # fmt: skip
         order.turns = {key: turn for key, turn in self.turns.items() if turn}
         dialog = PrintDialog(self.cache, order, self.settings, self)
         if dialog.exec() == PrintDialog.DialogCode.Accepted:

@@ -70,3 +70,15 @@ def test_a_line_from_a_newer_version_is_refused_with_a_message(qtbot, capsys):
     assert captured.out == ""
     (line,) = captured.err.splitlines()
     assert "newer FPS Desktop" in line and "Update FPS Desktop to see the history" in line
+
+
+def test_old_print_lines_name_their_claimed_invoices_as_today():
+    """A refusal for claimed invoices named them as its files; a print named those printed
+    anyway: both read with ``claimed`` as a print line writes it now."""
+    audit = AuditLog(Paths.default())
+    refusal = {**BEFORE_VERSIONS[2], "v": 1, "reason": "claimed_before", "files": ["b.pdf"]}
+    confirmed = {**BEFORE_VERSIONS[1], "v": 1, "files": ["a.pdf", "b.pdf"],
+                 "duplicates_confirmed": ["b.pdf"], "state": "completed", "reason": ""}  # fmt: skip
+    _write_lines(audit, [BEFORE_VERSIONS[1], refusal, confirmed])
+    printed, refused, before = audit.entries()
+    assert (printed["claimed"], refused["claimed"], before["claimed"]) == (["b.pdf"], ["b.pdf"], [])
