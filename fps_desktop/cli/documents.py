@@ -10,6 +10,7 @@ from fps_desktop.cli.console import start_window, windowed_exe
 from fps_desktop.cli.terminal import run_in_terminal
 from fps_desktop.config import Settings
 from fps_desktop.documents.models import Layout
+from fps_desktop.errors import SourceError
 
 LAYOUTS = [layout.value for layout in Layout]
 
@@ -183,7 +184,7 @@ def run_merge(args: argparse.Namespace, settings: Settings) -> int:
 def run_print(args: argparse.Namespace, settings: Settings) -> int:
     """The print policy of every caller (``printing.policy``), said on the terminal."""
     from fps_desktop.audit import AuditLog
-    from fps_desktop.printing.job import ensure_gui_application, print_job
+    from fps_desktop.printing.job import PrintOrder, ensure_gui_application, print_job
     from fps_desktop.printing.os_queue import COMPLETED
     from fps_desktop.printing.policy import (
         ClaimedBefore,
@@ -191,17 +192,23 @@ def run_print(args: argparse.Namespace, settings: Settings) -> int:
         other_forms,
         read_invoices,
         record_claimed_refusal,
+        record_refused,
     )
     from fps_desktop.printing.spooler import PrinterOptions, unhonoured
 
-    cache, manifest = _fetch(args, settings)
     options = PrinterOptions(
         printer=args.printer, to_pdf=args.to_pdf, copies=args.copies, duplex=args.duplex,
         grayscale=args.grayscale, dpi=settings.get("print.dpi"),
         old_printer=_old_printer(args, settings),
     )  # fmt: skip
-    app = ensure_gui_application()  # noqa: F841 - QPrinter needs it alive while printing
     audit = AuditLog(settings.paths)
+    try:
+        cache, manifest = _fetch(args, settings)
+    except SourceError as exc:  # a GUID that does not open is a refused print
+        record_refused(audit, PrintOrder(args.guid, [], options, Layout(args.layout),
+                                         args.pages, via="cli"), exc.message)  # fmt: skip
+        raise
+    app = ensure_gui_application()  # noqa: F841 - QPrinter needs it alive while printing
     listing = read_invoices(settings, manifest, cache.blob_path)
     files = _selected(manifest, args.only)
     others = other_forms(files, listing)

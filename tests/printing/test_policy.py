@@ -51,6 +51,17 @@ def test_a_claimed_invoice_is_refused_with_exit_11_unless_confirmed(tmp_path, ca
     assert refused["print_id"] and refused["print_id"] != printed["print_id"]
 
 
+def test_a_guid_that_does_not_open_is_a_refused_print_in_the_audit(tmp_path, capsys):
+    out = tmp_path / "none.pdf"
+    assert main(["print", "f" * 32, "--to-pdf", str(out), "--copies", "2", "--layout", "fit"]) == 3
+    assert "demo source only knows" in capsys.readouterr().err
+    refused = audit_prints()[0]
+    assert (refused["state"], refused["guid"], refused["via"], refused["files"]) == (
+        "refused", "f" * 32, "cli", [])  # fmt: skip
+    assert (refused["printer"], refused["copies"], refused["layout"]) == (str(out), 2, "fit")
+    assert "demo source only knows" in refused["reason"] and refused["print_id"]
+
+
 def test_opening_elsewhere_is_not_claiming(tmp_path, capsys):
     assert main(["invoices", TRAVEL]) == 0  # opened, never printed
     assert main(["print", CLAIMED_TWICE, "--to-pdf", str(tmp_path / "out.pdf")]) == 0
