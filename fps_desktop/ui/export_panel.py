@@ -95,6 +95,8 @@ class ExportPanel(QWidget):
         # what applies to the invoice export only (basic data is always written whole)
         self.invoice_options = (self.tenant, self.index, self.incremental, self.compress,
                                 self.dry_run)  # fmt: skip
+        widest = form.labelForField(self.index).sizeHint().width()  # the fields stay in place
+        form.labelForField(self.kind).setMinimumWidth(widest)
 
         self.run_button = QPushButton(self.tr("Start export"), self)
         self.run_button.clicked.connect(self.start)
