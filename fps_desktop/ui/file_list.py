@@ -102,6 +102,8 @@ class FileList(QWidget):
 
     def set_files(self, files: list[CachedFile]) -> None:
         warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        self.listing = None  # before the rows are built: they show this GUID's state only
+        self.blurred = {}
         for group in self.groups.values():
             group.blockSignals(True)
             group.clear()
@@ -110,10 +112,7 @@ class FileList(QWidget):
             row.setData(FileRoleData, item)
             flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
             flags |= Qt.ItemFlag.ItemIsDragEnabled
-            row.setToolTip(
-                row.text() if item.printable
-                else item.problem_error().translated(QCoreApplication.translate)
-            )  # fmt: skip
+            row.setToolTip(self._tooltip(item))
             if item.printable:
                 row.setFlags(flags | Qt.ItemFlag.ItemIsUserCheckable)
                 row.setCheckState(Qt.CheckState.Checked)
@@ -126,8 +125,6 @@ class FileList(QWidget):
             self.groups[item.role].addItem(row)
         for group in self.groups.values():
             group.blockSignals(False)
-        self.listing = None
-        self.blurred = {}
         self._update_headers()
         self.changed.emit()
 
@@ -146,8 +143,17 @@ class FileList(QWidget):
                     self._show_fields(entry, row)
                 else:
                     entry.setText(self._label(item))
-                    entry.setToolTip(entry.text() + "\n" + self._blur_note(item))
+                    entry.setToolTip(self._tooltip(item))
             group.blockSignals(False)
+
+    def _tooltip(self, item: CachedFile, fields: list[str] = ()) -> str:
+        """Built whole from the row's state each time, so reading the fields again (after
+        F2) or marking a picture never repeats a line: the file, or all of why it cannot
+        print; the invoice's ``fields`` lines; and the blur note."""
+        head = (self._label(item) if item.printable
+                else item.problem_error().translated(QCoreApplication.translate))  # fmt: skip
+        blur = [self._blur_note(item)] if item.name in self.blurred else []
+        return "\n".join([head, *fields, *blur])
 
     def _blur_note(self, item: CachedFile) -> str:
         return self.tr("prints at {dpi} dpi — may be blurred").format(dpi=self.blurred[item.name])
@@ -191,8 +197,7 @@ class FileList(QWidget):
             notes.append(self.tr("Needs a look: press F2 to type the number, date and total"))
         lines.extend("⚠ " + note for note in notes)
         entry.setText("\n".join(lines))
-        blur = [self._blur_note(entry.data(FileRoleData))] if f.file in self.blurred else []
-        entry.setToolTip("\n".join([entry.toolTip(), *lines[1:], *blur]))  # the full reason
+        entry.setToolTip(self._tooltip(entry.data(FileRoleData), lines[1:]))  # the full reason
         entry.setSizeHint(self._fitting(entry))
         if row.is_duplicate:
             entry.setForeground(RED)
