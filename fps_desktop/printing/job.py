@@ -205,7 +205,11 @@ def print_job(
         printer = make_printer(order.options)
 
     def run(progress: Progress, cancel: CancelToken) -> JobResult:
-        pdf, skipped = build_print_pdf(cache, order, progress, cancel)
+        try:
+            pdf, skipped = build_print_pdf(cache, order, progress, cancel)
+        except Cancelled:  # the pages were still being prepared: audited all the same
+            record_order(audit, order, order.files, 0, CANCELLED, "")
+            raise
         printed = [item for item in order.files if item.name not in skipped]
 
         def record(sheets: int, state: QueueState, job_id: int = 0) -> None:
@@ -221,6 +225,9 @@ def print_job(
                                                     cancel)  # fmt: skip
             except Refused as exc:
                 record(0, QueueState(REFUSED, exc.reason, exc.message))
+                raise
+            except Cancelled:  # while the sheets were painted, before the queue had them
+                record(0, QueueState(CANCELLED))
                 raise
         job_id = submitted.job_id if submitted else 0
         if settings is not None:  # the print system took it: the invoices are claimed
