@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -113,8 +113,8 @@ class ExportPanel(QWidget):
         buttons.addWidget(self.progress, 1)
 
         top = QHBoxLayout()
-        top.addWidget(connection, 1)
-        top.addWidget(options, 1)
+        for box in (connection, options):  # each as tall as its shown rows, no empty space
+            top.addWidget(box, 1, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(buttons)

@@ -170,3 +170,25 @@ def test_basic_data_offers_only_what_applies_to_it(qtbot, window):
     qtbot.keyClick(panel.kind, Qt.Key.Key_Up)  # back to invoices: all of it again
     assert panel.kind.currentData() == "invoices"
     assert all(w.isVisible() for w in invoice_only)
+
+
+def test_the_export_box_is_as_tall_as_the_rows_it_shows(qtbot, window):
+    """With Basic data chosen the Export box ends below the folder, not with the empty
+    space the invoice export's rows took; with Invoices it holds them all again."""
+    menu_action(window, "Invoice export…").trigger()
+    window.panels["export"].resize(1366, 768)
+    panel = window.panels["export"].findChild(ExportPanel)
+    qtbot.waitExposed(panel)
+    box = panel.kind.parentWidget()
+
+    def fits() -> bool:
+        return box.height() == box.sizeHint().height()
+
+    panel.kind.setCurrentIndex(panel.kind.findData("basic"))
+    qtbot.waitUntil(fits, timeout=SLOW)
+    folder = panel.output.mapTo(box, panel.output.rect().bottomLeft()).y()
+    assert box.height() - folder < panel.output.height()  # the margin, no empty rows
+
+    panel.kind.setCurrentIndex(panel.kind.findData("invoices"))
+    qtbot.waitUntil(fits, timeout=SLOW)
+    assert panel.dry_run.mapTo(box, panel.dry_run.rect().bottomLeft()).y() < box.height()
