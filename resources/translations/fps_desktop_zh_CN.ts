@@ -217,27 +217,27 @@
         <translation>已导出发票清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="96"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="101"/>
         <source>Start export</source>
         <translation>开始导出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="98"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="103"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="142"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="147"/>
         <source>Connected: {version}</source>
         <translation>连接成功：{version}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="190"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="195"/>
         <source>Cancelled; nothing was marked as exported.</source>
         <translation>已取消；没有任何数据被标记为已导出。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="204"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="214"/>
         <source>Export folder</source>
         <translation>导出文件夹</translation>
     </message>
@@ -348,66 +348,66 @@
 <context>
     <name>FileList</name>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="153"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="159"/>
         <source>prints at {dpi} dpi — may be blurred</source>
         <translation>打印分辨率 {dpi} dpi — 可能模糊</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="183"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="189"/>
         <source>{kind} · No. {number} · {date}</source>
         <translation>{kind} · 号码 {number} · {date}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="191"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="197"/>
         <source>Needs a look: press F2 to type the number, date and total</source>
         <translation>待核：按 F2 填写号码、日期和金额</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="216"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="221"/>
         <source>{name} · invoice data, nothing to print</source>
         <translation>{name} · 发票数据，无需打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="223"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="228"/>
         <source>{name}
 cannot be printed: {reason}</source>
         <translation>{name}
 无法打印：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="225"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="230"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n 页</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="227"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="232"/>
         <source>{dpi} dpi</source>
         <translation>{dpi} dpi</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="243"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="248"/>
         <source>Invoices</source>
         <translation>发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="244"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="249"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="250"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="255"/>
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="252"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="257"/>
         <source>total {amount}</source>
         <translation>合计 {amount}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="255"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="260"/>
         <source>%n invoice(s) need a look</source>
         <translation>
             <numerusform>%n 张发票待核</numerusform>
@@ -602,7 +602,7 @@ cannot be printed: {reason}</source>
         <translation>尚未设置单据文件夹。请在设置中选择。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/errors.py" line="54"/>
+        <location filename="../../fps_desktop/errors.py" line="78"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
@@ -622,7 +622,7 @@ cannot be printed: {reason}</source>
         <translation>密钥至少需要 16 个字符。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/listener.py" line="124"/>
+        <location filename="../../fps_desktop/cli/listener.py" line="138"/>
         <source>“{url}” is not an FPS Desktop link.</source>
         <translation>“{url}” 不是 FPS Desktop 链接。</translation>
     </message>
@@ -1079,22 +1079,22 @@ cannot be printed: {reason}</source>
         <translation>{name}：此页无法显示。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="261"/>
+        <location filename="../../fps_desktop/printing/job.py" line="293"/>
         <source>The job on {printer} did not print: {reason}.</source>
         <translation>{printer} 上的打印任务未打印：{reason}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="112"/>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="131"/>
         <source>No printer is set up as the default. Choose a printer.</source>
         <translation>未设置默认打印机，请选择一台打印机。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="158"/>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="177"/>
         <source>The print system refused the job for {printer}: {reason} ({detail}).</source>
         <translation>打印系统拒绝了发往 {printer} 的任务：{reason}（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="43"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="45"/>
         <source>Not printed: claimed before, and printing them again was not confirmed: {files}.</source>
         <translation>未打印：以下发票已报销过，且未确认再次打印：{files}。</translation>
     </message>
@@ -1124,7 +1124,7 @@ cannot be printed: {reason}</source>
         <translation>“{value}”不是金额，例如 100.00。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/audit.py" line="153"/>
+        <location filename="../../fps_desktop/audit.py" line="157"/>
         <source>The audit log {path} has entries from a newer FPS Desktop (version {found}; this one reads up to {known}). Update FPS Desktop to see the history; nothing was changed.</source>
         <translation>审计日志 {path} 含有更新版本的 FPS Desktop 写入的记录（版本 {found}；本程序最高可读 {known}）。请升级 FPS Desktop 后查看历史；未做任何改动。</translation>
     </message>
@@ -1132,177 +1132,187 @@ cannot be printed: {reason}</source>
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="33"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="34"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="33"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="34"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="33"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="34"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="33"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="34"/>
         <source>From / printer</source>
         <translation>来源 / 打印机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="34"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="35"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="41"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="42"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="66"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="67"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="68"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="97"/>
         <source>Copies: {copies}, files: {files}, layout: {layout}</source>
         <translation>份数：{copies}，文件：{files}，版式：{layout}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="72"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="70"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="73"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="71"/>
         <source>An event this version does not know</source>
         <translation>此版本无法识别的事件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="75"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="73"/>
         <source>Received</source>
         <translation>已接收</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="85"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="83"/>
         <source>this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="86"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="84"/>
         <source>a fpsdesktop link</source>
         <translation>fpsdesktop 链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="87"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="85"/>
         <source>no Origin header (a program or a page)</source>
         <translation>无 Origin 头（某个程序或网页）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="88"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="86"/>
         <source>many other web sites</source>
         <translation>其他多个网站</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/history_view.py" line="95"/>
+        <source>Files: {files}</source>
+        <translation>文件：{files}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="104"/>
+        <source>{state} — {outcome}</source>
+        <translation>{state}，{outcome}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="109"/>
         <source>— {count} more times, {first} to {last}</source>
         <translation>— 又重复 {count} 次，{first} 至 {last}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="103"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="117"/>
         <source>Print requested</source>
         <translation>请求打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="104"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="118"/>
         <source>Refused: malformed request</source>
         <translation>已拒绝：请求格式错误</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="106"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="120"/>
         <source>Refused: wrong address (a web page tried a trick)</source>
         <translation>已拒绝：地址不正确（网页试图欺骗）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="107"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="121"/>
         <source>Refused: web site not allowed</source>
         <translation>已拒绝：网站不在允许列表中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="108"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="122"/>
         <source>Refused: not a valid GUID</source>
         <translation>已拒绝：不是有效的 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="109"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="123"/>
         <source>Refused: signing not set up on this computer</source>
         <translation>已拒绝：本机未设置签名密钥</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="110"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="124"/>
         <source>Refused: not signed</source>
         <translation>已拒绝：请求未签名</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="111"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="125"/>
         <source>Refused: signature expired (check the clocks)</source>
         <translation>已拒绝：签名已过期（请检查时钟）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="112"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="126"/>
         <source>Refused: wrong signature</source>
         <translation>已拒绝：签名错误</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="113"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="127"/>
         <source>Refused: sent twice (replayed)</source>
         <translation>已拒绝：重复发送（重放）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="114"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="128"/>
         <source>Refused: receiving was paused</source>
         <translation>已拒绝：接收已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="115"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="129"/>
         <source>Refused: printing from PBMS is off</source>
         <translation>已拒绝：未开启 PBMS 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="116"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="130"/>
         <source>Refused: wrong kind of request for that address</source>
         <translation>已拒绝：该地址不接受此类请求</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="117"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="131"/>
         <source>Refused: too many requests in a minute</source>
         <translation>已拒绝：一分钟内请求过多</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="118"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="132"/>
         <source>Refused: ambiguous request (a header sent twice?)</source>
         <translation>已拒绝：请求有歧义（某个头重复发送？）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="119"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="133"/>
         <source>Refused: signed before FPS Desktop started</source>
         <translation>已拒绝：签名早于 FPS Desktop 启动时间</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="120"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="134"/>
         <source>Refused: signed pushes cannot be recorded on disk</source>
         <translation>已拒绝：无法在磁盘上记录签名推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="121"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="135"/>
         <source>Failed inside FPS Desktop (see the log)</source>
         <translation>FPS Desktop 内部出错（请查看日志）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="103"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="117"/>
         <source>Opened</source>
         <translation>已打开</translation>
     </message>
@@ -1463,32 +1473,32 @@ cannot be printed: {reason}</source>
 <context>
     <name>JobList</name>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="34"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="41"/>
         <source>{rate}/s · {left} left</source>
         <translation>{rate}/秒 · 剩余 {left}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="90"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="97"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="91"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="98"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="92"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="99"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="93"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="100"/>
         <source>Clear finished</source>
         <translation>清除已完成</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="100"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="107"/>
         <source>Nothing yet. Opening, printing, exports and uploads are listed here.</source>
         <translation>暂无任务。打开、打印、导出和上传都会列在这里。</translation>
     </message>
@@ -1496,37 +1506,37 @@ cannot be printed: {reason}</source>
 <context>
     <name>JobQueue</name>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="41"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="48"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="42"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="49"/>
         <source>Running</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="43"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="50"/>
         <source>Done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="44"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="51"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="45"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="52"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="46"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="53"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="69"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="76"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
     </message>
@@ -1575,22 +1585,22 @@ cannot be printed: {reason}</source>
         <translation>导出上传清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="252"/>
+        <location filename="../../fps_desktop/printing/job.py" line="267"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="269"/>
+        <location filename="../../fps_desktop/printing/job.py" line="301"/>
         <source>Printed</source>
         <translation>已打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="271"/>
+        <location filename="../../fps_desktop/printing/job.py" line="303"/>
         <source>Held in the print queue: {reason}</source>
         <translation>在打印队列中被挂起：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="273"/>
+        <location filename="../../fps_desktop/printing/job.py" line="306"/>
         <source>In the print queue ({state})</source>
         <translation>在打印队列中（{state}）</translation>
     </message>
@@ -1610,7 +1620,7 @@ cannot be printed: {reason}</source>
         <translation>上传到 OSS</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="445"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="451"/>
         <source>Export invoices of {guid}</source>
         <translation>导出 {guid} 的发票</translation>
     </message>
@@ -1625,7 +1635,7 @@ cannot be printed: {reason}</source>
         <translation>导出完成!</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="175"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="194"/>
         <source>Print {guid} for PBMS</source>
         <translation>为 PBMS 打印 {guid}</translation>
     </message>
@@ -1633,261 +1643,261 @@ cannot be printed: {reason}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="103"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="109"/>
         <source>Document</source>
         <translation>单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="114"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="120"/>
         <source>Type or paste a document GUID</source>
         <translation>输入或粘贴单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="119"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="125"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="124"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="130"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="127"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="133"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="132"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="138"/>
         <source>Merge &amp;&amp; Save</source>
         <translation>合并并保存</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="137"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="143"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="142"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="148"/>
         <source>Go to GUID box</source>
         <translation>转到 GUID 输入框</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="148"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="154"/>
         <source>Fit width</source>
         <translation>适合宽度</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="150"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="156"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="151"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="157"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="152"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="158"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="233"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="239"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="241"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="247"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="246"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="252"/>
         <source>Export invoice list…</source>
         <translation>导出发票清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="249"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="255"/>
         <source>Open cache folder</source>
         <translation>打开缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="250"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="256"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="252"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="258"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="255"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="261"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="259"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="265"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="260"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="266"/>
         <source>Invoice export…</source>
         <translation>发票数据导出…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="261"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="267"/>
         <source>Upload to OSS…</source>
         <translation>上传到 OSS…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="262"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="268"/>
         <source>History…</source>
         <translation>历史记录…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="263"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="269"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="264"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="270"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="265"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="271"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="283"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="289"/>
         <source>Could not open “{text}”: {reason}</source>
         <translation>无法打开“{text}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="296"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="302"/>
         <source>Sent by {origin}</source>
         <translation>由 {origin} 推送</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="363"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="369"/>
         <source>%n cannot be printed</source>
         <translation>
             <numerusform>%n 个无法打印</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="394"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="400"/>
         <source>invoices total {amount}</source>
         <translation>发票合计 {amount}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="398"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="404"/>
         <source>Duplicates not checked: {reason}</source>
         <translation>未检查重复报销：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="435"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="441"/>
         <source>Export invoice list</source>
         <translation>导出发票清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="435"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="441"/>
         <source>Excel files (*.xlsx)</source>
         <translation>Excel 文件 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="471"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="477"/>
         <source>Page {n} / {count}</source>
         <translation>第 {n} / {count} 页</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="293"/>
-        <location filename="../../fps_desktop/ui/main_window.py" line="298"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="299"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="304"/>
         <source>Opening {guid}…</source>
         <translation>正在打开 {guid}…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="153"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="159"/>
         <source>Rotate right</source>
         <translation>向右旋转</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="154"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="160"/>
         <source>Rotate left</source>
         <translation>向左旋转</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="361"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="367"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="509"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="515"/>
         <source>Save merged PDF</source>
         <translation>保存合并后的 PDF</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="544"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="550"/>
         <source>Printed: %n sheet(s)</source>
         <translation>
             <numerusform>已打印：%n 张</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="549"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="555"/>
         <source>Print job {job} not printed yet ({state}): {reason}</source>
         <translation>打印任务 {job} 尚未打印（{state}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="559"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="565"/>
         <source>Invoice claimed before</source>
         <translation>发票已报销过</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="560"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="566"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>此 GUID 中有 %n 张发票已报销过：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="563"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="569"/>
         <source>Print anyway? Your answer is written to the audit log.</source>
         <translation>仍要打印吗？您的选择将记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="564"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="570"/>
         <source>Print anyway</source>
         <translation>仍然打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="602"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="608"/>
         <source>Open a document GUID</source>
         <translation>打开单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="603"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="609"/>
         <source>Type or paste a GUID above, or let PBMS send one.</source>
         <translation>在上方输入或粘贴 GUID，或由 PBMS 推送。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="606"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="612"/>
         <source>Demo documents to try:</source>
         <translation>可以试用的演示单据：</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="642"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="648"/>
         <source>Could not open {guid}: {reason}</source>
         <translation>无法打开 {guid}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="669"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="675"/>
         <source>{name} {version}
 Finance Print Station</source>
         <translation>{name} {version}
