@@ -9,9 +9,6 @@ from pathlib import Path
 from fps_desktop.cli.console import start_window, windowed_exe
 from fps_desktop.cli.terminal import run_in_terminal
 from fps_desktop.config import Settings
-from fps_desktop.documents.models import Layout
-
-LAYOUTS = [layout.value for layout in Layout]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,18 +26,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fetch.add_argument("--refresh", action="store_true", help="ask the source again")
     fetch.set_defaults(handler=run_fetch)
 
-    merge = subparsers.add_parser("merge", help="merge a GUID's files into one PDF")
+    merge = subparsers.add_parser(
+        "merge",
+        help="merge a GUID's files into one PDF; with a layout or paper, the sheets as they print",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=LAYOUT_HELP,
+    )
     merge.add_argument("guid")
     merge.add_argument("-o", "--output", type=Path, required=True)
-    _add_layout_arguments(merge, default=None)
+    _add_layout_arguments(merge)
     merge.set_defaults(handler=run_merge)
 
-    print_ = subparsers.add_parser("print", help="print a GUID's files")
+    print_ = subparsers.add_parser(
+        "print",
+        help="print a GUID's files",
+        epilog=LAYOUT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     print_.add_argument("guid")
     target = print_.add_mutually_exclusive_group()
     target.add_argument("--printer", default="", help="printer name (default: system default)")
     target.add_argument("--to-pdf", type=Path, help="print into this PDF file instead")
-    _add_layout_arguments(print_, default=Layout.ACTUAL.value)
+    _add_layout_arguments(print_)
     print_.add_argument("--copies", type=int, default=1)
     print_.add_argument("--duplex", action="store_true")
     print_.add_argument("--grayscale", action="store_true")
@@ -51,8 +58,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     print_.set_defaults(handler=run_print)
 
 
-def _add_layout_arguments(parser: argparse.ArgumentParser, default: str | None) -> None:
-    parser.add_argument("--layout", choices=LAYOUTS, default=default)
+LAYOUT_HELP = """layouts (--layout; the default is the setting print.layout, "auto"):
+  auto      fewest sheets at true size: items whole, in rows a guillotine can cut,
+            shrunk only when larger than the sheet; within it each kind may have its
+            own layout (settings print.layout.invoice/ticket/receipt/attachment)
+  actual    one page a sheet at true size;  fit: one page a sheet, filling it
+  two-up    two invoices a sheet, one above the other
+  grid-RxC  R rows × C columns of equal cells, e.g. grid-2x1, grid-2x2, grid-3x2, grid-3x3
+  strips    reimbursement strips 99 mm high, cut lines between
+  paste     粘贴单: 20.8 mm binding margin with 装订线, a table of 票据张数 / 金额 / 报销人
+            filled from the GUID's invoices, the items packed below
+paper (--paper; setting print.paper, "A4"): A4, A5, A3, B5, Letter, Legal; the cover
+sheet prints on the same paper."""
+
+
+def _add_layout_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--layout",
+        metavar="LAYOUT",
+        help="auto, actual, fit, two-up, grid-RxC, strips or paste (see below)",
+    )
+    parser.add_argument(
+        "--grid", metavar="RxC", help="a grid of R rows × C columns, e.g. 3x2 (--layout grid-3x2)"
+    )
+    parser.add_argument("--paper", metavar="NAME", help="paper of every sheet, e.g. A4, A5")
+    parser.add_argument("--orientation", choices=["portrait", "landscape"],
+                        help="sheet orientation (setting print.orientation)")  # fmt: skip
     parser.add_argument(
         "--pages", default="", help="page ranges of the merged document, e.g. 1-3,5"
     )
@@ -120,19 +151,30 @@ def _report_problems(manifest, skipped: list[str] = (), strict: bool = False) ->
     return 4 if strict and (broken or skipped) else 0
 
 
-def _order(args: argparse.Namespace, manifest):
+def _setup(args: argparse.Namespace, settings: Settings):
+    """The layout and paper asked on the command line, the settings for the rest."""
+    from fps_desktop.printing.policy import sheet_setup
+
+    layout = f"grid-{args.grid}" if args.grid else args.layout or ""
+    return sheet_setup(settings, layout, args.paper or "", args.orientation or "")
+
+
+def _order(args: argparse.Namespace, manifest, settings: Settings):
     from fps_desktop.printing.job import PrintOrder
 
-    return PrintOrder(manifest.guid, _selected(manifest, args.only), layout=Layout(args.layout),
-                      page_ranges=args.pages, via="cli")  # fmt: skip
+    return PrintOrder(manifest.guid, _selected(manifest, args.only),
+                      setup=_setup(args, settings), page_ranges=args.pages, via="cli")  # fmt: skip
 
 
 def run_merge(args: argparse.Namespace, settings: Settings) -> int:
+    laid_out = args.layout or args.grid or args.paper or args.orientation
+    if laid_out:
+        _setup(args, settings)  # a wrong layout or paper is said before anything is fetched
     cache, manifest = _fetch(args, settings)
-    if args.layout:
+    if laid_out:
         from fps_desktop.printing.job import print_ready_job
 
-        job = print_ready_job(cache, _order(args, manifest), args.output)
+        job = print_ready_job(cache, _order(args, manifest, settings), args.output)
     else:
         from fps_desktop.documents.workspace import merge_job
 
@@ -150,6 +192,7 @@ def run_print(args: argparse.Namespace, settings: Settings) -> int:
     from fps_desktop.printing.policy import ClaimedBefore, make_order, other_forms, read_invoices
     from fps_desktop.printing.spooler import PrinterOptions, unhonoured
 
+    setup = _setup(args, settings)  # a wrong layout or paper is said before anything is fetched
     cache, manifest = _fetch(args, settings)
     options = PrinterOptions(
         printer=args.printer, to_pdf=args.to_pdf, copies=args.copies, duplex=args.duplex,
@@ -165,7 +208,7 @@ def run_print(args: argparse.Namespace, settings: Settings) -> int:
     try:
         cover = settings.get("print.cover_sheet") and not args.no_cover
         order = make_order(manifest.guid, [f for f in files if f.name not in others], listing,
-                           via="cli", options=options, layout=Layout(args.layout),
+                           via="cli", options=options, setup=setup,
                            page_ranges=args.pages, cover=cover,
                            confirmed=args.confirm_duplicates)  # fmt: skip
     except ClaimedBefore as exc:

@@ -9,7 +9,7 @@ skipped and named; it never stops the others.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pymupdf
@@ -26,12 +26,13 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class MergedDocument:
-    """The merged PDF, for each of its pages the role of the file it came from, and
-    the names of the files left out (each file's row and the log say why)."""
+    """The merged PDF, for each of its pages the role and the name of the file it came
+    from, and the names of the files left out (each file's row and the log say why)."""
 
     pdf: bytes
     page_roles: list[FileRole]
     skipped: list[str]
+    page_files: list[str] = field(default_factory=list)
 
 
 def merge_files(
@@ -49,7 +50,7 @@ def merge_files(
     failures: dict[str, DocumentError] = {}
     with mupdf_lock:
         out = pymupdf.open()
-    toc, roles = [], []
+    toc, roles, names = [], [], []
     for done, item in enumerate(printable):
         cancel.check()
         progress(done, len(printable), item.name)
@@ -64,6 +65,7 @@ def merge_files(
                 continue
         toc.append([1, item.name, first_page])
         roles.extend([item.role] * added)
+        names.extend([item.name] * added)
     progress(len(printable), len(printable), "")
     if not toc:
         with mupdf_lock:
@@ -73,7 +75,7 @@ def merge_files(
         out.set_toc(toc)
         data = pdf_bytes(out)
         out.close()
-    return MergedDocument(data, roles, skipped)
+    return MergedDocument(data, roles, skipped, names)
 
 
 def save_merged(merged: MergedDocument, target: Path) -> Path:

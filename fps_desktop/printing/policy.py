@@ -24,6 +24,7 @@ from fps_desktop.documents.workspace import fetch_job, source_from_settings
 from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError, PrintError
 from fps_desktop.invoices.listing import InvoiceList, InvoiceRow, invoices_job
 from fps_desktop.jobs import CancelToken, Job, JobResult, Progress, no_progress
+from fps_desktop.printing.imposition import Choice, Group, Paper, Setup, paper_named
 from fps_desktop.printing.job import PrintOrder, QueueFailed, clerk_name, print_job
 from fps_desktop.printing.os_queue import FAILED, REFUSED, QueueState, Refused
 from fps_desktop.printing.spooler import PrinterOptions
@@ -88,7 +89,7 @@ def make_order(
     *,
     via: str,
     options: PrinterOptions | None = None,
-    layout: Layout = Layout.ACTUAL,
+    setup: Setup | None = None,
     page_ranges: str = "",
     cover: bool = True,
     confirmed: bool = False,
@@ -107,11 +108,26 @@ def make_order(
             "FpsError", "The invoice list belongs to GUID {other}, the print to {guid}."),
             other=listing.guid, guid=guid)  # fmt: skip
     return PrintOrder(
-        guid, printing, options or PrinterOptions(), layout, page_ranges, via,
-        cover=listing if cover and listing is not None else None,
+        guid, printing, options or PrinterOptions(), setup or Setup(), page_ranges, via,
+        cover=listing if cover and listing is not None else None, listing=listing,
         duplicates_confirmed=[r.fields.file for r in claimed],
         left_out=[f for f in files if not f.printable and not f.is_data],
     )  # fmt: skip
+
+
+def sheet_setup(
+    settings: Settings, layout: str = "", paper: Paper | str = "", orientation: str = ""
+) -> Setup:
+    """The layout and paper of a print: what the caller asked, else the settings (IT's
+    defaults), with each kind's own layout within the automatic one."""
+    by_group = {group: Choice.parse(settings.get(f"print.layout.{group}")) for group in Group.ALL}
+    landscape = (orientation or settings.get("print.orientation")) == "landscape"
+    if isinstance(paper, Paper):
+        paper = Paper(paper.name, paper.width, paper.height, landscape)
+    else:
+        paper = paper_named(paper or settings.get("print.paper"), landscape)
+    return Setup(Choice.parse(layout or settings.get("print.layout")), paper,
+                 {g: c for g, c in by_group.items() if c.layout != Layout.AUTO})  # fmt: skip
 
 
 def requested_print_job(
@@ -119,7 +135,7 @@ def requested_print_job(
     cache: DocumentCache,
     guid: str,
     options: PrinterOptions,
-    layout: Layout,
+    setup: Setup,
     confirmed: bool,
     print_id: str,
     on_state: Callable[[str, str, int], None],
@@ -141,7 +157,7 @@ def requested_print_job(
             printable = [f for f in manifest.files if f.printable]
             others = other_forms(printable, listing)
             order = make_order(guid, [f for f in printable if f.name not in others], listing,
-                               via=via, options=options, layout=layout, confirmed=confirmed,
+                               via=via, options=options, setup=setup, confirmed=confirmed,
                                cover=settings.get("print.cover_sheet"))  # fmt: skip
             order.print_id = print_id
         except FpsError as exc:

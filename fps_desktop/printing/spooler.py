@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pymupdf
-from PySide6.QtCore import QRectF, QSize
+from PySide6.QtCore import QRectF, QSize, QSizeF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
@@ -86,8 +86,6 @@ def make_printer(options: PrinterOptions) -> QPrinter:
         if info is not None:
             printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
     printer.setFullPage(True)
-    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    printer.setPageOrientation(QPageLayout.Orientation.Portrait)
     printer.setResolution(min(options.dpi, MAX_DPI))
     printer.setCopyCount(options.copies)
     printer.setDuplex(
@@ -97,6 +95,16 @@ def make_printer(options: PrinterOptions) -> QPrinter:
         QPrinter.ColorMode.GrayScale if options.grayscale else QPrinter.ColorMode.Color
     )
     return printer
+
+
+def set_paper(printer: QPrinter, width: float, height: float) -> None:
+    """The paper the sheets were laid out on (points), so every sheet prints as previewed."""
+    short, long = sorted((width, height))
+    size = QPageSize(QSizeF(short, long), QPageSize.Unit.Point, "",
+                     QPageSize.SizeMatchPolicy.FuzzyMatch)  # fmt: skip
+    printer.setPageSize(size)
+    printer.setPageOrientation(QPageLayout.Orientation.Landscape if width > height
+                               else QPageLayout.Orientation.Portrait)  # fmt: skip
 
 
 def spool(
@@ -117,6 +125,8 @@ def spool(
     with mupdf_lock:
         doc = pymupdf.open(stream=print_pdf, filetype="pdf")
         count = doc.page_count
+        paper = doc[0].rect if count else pymupdf.paper_rect("a4")
+    set_paper(printer, paper.width, paper.height)
     painter = QPainter()
     if not painter.begin(printer):
         with mupdf_lock:

@@ -25,7 +25,7 @@ from tests.journeys.conftest import (
 )
 
 # The demo GUID: 2 one-page invoices, then attachments of 1 + 1 + 3 pages.
-SHEETS = {"actual": 7, "fit": 7, "two-up": 6}
+SHEETS = {"auto": 5, "actual": 7, "fit": 7, "two-up": 6}
 
 
 def choose(combo, label_start: str) -> None:
@@ -41,7 +41,12 @@ def choose(combo, label_start: str) -> None:
 
 @pytest.mark.parametrize(
     ("layout_label", "layout"),
-    [("Actual size", "actual"), ("Fit to page", "fit"), ("Two invoices", "two-up")],
+    [
+        ("Automatic", "auto"),
+        ("Actual size", "actual"),
+        ("Fit to page", "fit"),
+        ("Two invoices", "two-up"),
+    ],
 )
 def test_j1_typed_guid_printed_to_pdf_in_each_layout(qtbot, window, tmp_path, layout_label, layout):
     open_by_keyboard(qtbot, window, DEMO_GUID)
@@ -64,6 +69,7 @@ def test_j1_page_range_two_copies_black_and_white(qtbot, window, tmp_path):
     out = tmp_path / "range.pdf"
 
     def in_print_dialog(dialog: PrintDialog) -> None:
+        choose(dialog.layout_box, "Actual size")  # one page a sheet: the range is the sheets
         dialog.pages_edit.setFocus()
         QTest.keyClicks(dialog.pages_edit, "1-3")
         dialog.copies_spin.setFocus()
@@ -93,6 +99,8 @@ def test_preview_follows_the_layout_and_refuses_a_bad_range(qtbot, english, wind
     def in_print_dialog(dialog: PrintDialog) -> None:
         qtbot.waitUntil(dialog.print_button.isEnabled, timeout=SLOW)
         assert dialog.summary_label.text().startswith("7 sheets of A4")
+        choose(dialog.layout_box, "Automatic")
+        qtbot.waitUntil(lambda: dialog.summary_label.text().startswith("5 sheets"), timeout=SLOW)
         # no way into the system's own print dialog, whose printer and pages would be ignored
         assert not [b for b in dialog.findChildren(QAbstractButton) if "Properties" in b.text()]
         choose(dialog.layout_box, "Two invoices")

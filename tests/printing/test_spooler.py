@@ -6,7 +6,7 @@ import pytest
 from fps_desktop.cli import main
 from fps_desktop.documents.models import FileRole, Layout
 from fps_desktop.errors import PrintError
-from fps_desktop.printing.imposition import impose
+from fps_desktop.printing.imposition import Choice, Setup, impose, sources_for
 from fps_desktop.printing.spooler import PrinterOptions, make_printer, sheet_bands, spool
 from tests.documents.conftest import GUID, pdf_with_pages
 
@@ -19,7 +19,9 @@ def colourful(page: pymupdf.Page) -> int:
 
 def test_spool_to_pdf_printer_gives_one_a4_page_per_sheet(qapp, tmp_path):
     target = tmp_path / "out.pdf"
-    sheets = impose(pdf_with_pages(5), [FileRole.ATTACHMENT] * 5, Layout.ACTUAL).pdf
+    sheets = impose(
+        pdf_with_pages(5), sources_for([FileRole.ATTACHMENT] * 5), Setup(Choice(Layout.ACTUAL))
+    ).pdf
     assert spool(sheets, make_printer(PrinterOptions(to_pdf=target))) == 5
     out = pymupdf.open(target)
     assert out.page_count == 5
@@ -28,7 +30,9 @@ def test_spool_to_pdf_printer_gives_one_a4_page_per_sheet(qapp, tmp_path):
 
 def test_copies_are_repeated_when_the_device_cannot(qapp, tmp_path):
     target = tmp_path / "out.pdf"
-    sheets = impose(pdf_with_pages(2), [FileRole.ATTACHMENT] * 2, Layout.ACTUAL).pdf
+    sheets = impose(
+        pdf_with_pages(2), sources_for([FileRole.ATTACHMENT] * 2), Setup(Choice(Layout.ACTUAL))
+    ).pdf
     spool(sheets, make_printer(PrinterOptions(to_pdf=target, copies=3)))
     assert pymupdf.open(target).page_count == 6
 
