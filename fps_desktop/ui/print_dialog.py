@@ -157,7 +157,7 @@ class PrintDialog(QDialog):
         form.addRow(self.tr("&Printer"), self.printer_box)
         form.addRow(self.tr("&Layout"), self.layout_box)
         form.addRow(self.tr("&Grid"), self.grid_row)
-        form.addRow(self.tr("Pa&per"), self.paper_box)
+        form.addRow(self.tr("Pap&er"), self.paper_box)
         form.addRow(self.tr("&Orientation"), self.orientation_box)
         self._form = form
         form.addRow(self.tr("P&ages"), self.pages_edit)
