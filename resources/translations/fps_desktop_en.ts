@@ -58,7 +58,7 @@
 <context>
     <name>PrintDialog</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="80"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="83"/>
         <source>GUID {guid} · %n file(s)</source>
         <translation>
             <numerusform>GUID {guid} · %n file</numerusform>
@@ -66,11 +66,11 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="268"/>
-        <source>%n sheet(s) of A4</source>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="359"/>
+        <source>%n sheet(s) of {paper}</source>
         <translation>
-            <numerusform>%n sheet of A4</numerusform>
-            <numerusform>%n sheets of A4</numerusform>
+            <numerusform>%n sheet of {paper}</numerusform>
+            <numerusform>%n sheets of {paper}</numerusform>
         </translation>
     </message>
 </context>

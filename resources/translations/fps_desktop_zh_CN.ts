@@ -12,62 +12,62 @@
 <context>
     <name>Bridge</name>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="74"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="73"/>
         <source>Port {configured} is taken by another program, so FPS Desktop listens on {port}. GUIDs PBMS sends to port {configured} do not arrive: tell IT.</source>
         <translation>端口 {configured} 被其他程序占用，FPS Desktop 改在 {port} 端口接收。PBMS 发往 {configured} 端口的 GUID 收不到：请联系信息中心。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="85"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="84"/>
         <source>Ready for documents from PBMS on port {port}</source>
         <translation>已就绪，可在端口 {port} 接收 PBMS 推送的单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="99"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="98"/>
         <source>this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="99"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="98"/>
         <source>a fpsdesktop link</source>
         <translation>fpsdesktop 链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="139"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="138"/>
         <source>Open FPS Desktop</source>
         <translation>打开 FPS Desktop</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="140"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="139"/>
         <source>Recent GUIDs</source>
         <translation>最近的 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="143"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="142"/>
         <source>Pause receiving from PBMS</source>
         <translation>暂停接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="148"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="147"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="168"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="167"/>
         <source>not receiving from PBMS</source>
         <translation>未接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="170"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="169"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="172"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="171"/>
         <source>receiving from PBMS on port {port}</source>
         <translation>正在端口 {port} 接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="174"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="173"/>
         <source>not the port PBMS uses: tell IT</source>
         <translation>不是 PBMS 使用的端口：请联系信息中心</translation>
     </message>
@@ -407,22 +407,22 @@ cannot be printed: {reason}</source>
 <context>
     <name>FpsError</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="199"/>
+        <location filename="../../fps_desktop/config.py" line="217"/>
         <source>Setting {key} cannot be “{value}”: allowed are {allowed}.</source>
         <translation>设置项 {key} 不能是“{value}”：允许的值为 {allowed}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="202"/>
+        <location filename="../../fps_desktop/config.py" line="220"/>
         <source>{file}: setting {key} cannot be “{value}”: allowed are {allowed}. It is ignored.</source>
         <translation>{file}：设置项 {key} 不能是“{value}”：允许的值为 {allowed}。此值已被忽略。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="269"/>
+        <location filename="../../fps_desktop/config.py" line="287"/>
         <source>Setting {key} needs a value of type {kind}.</source>
         <translation>设置项 {key} 需要 {kind} 类型的值。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="389"/>
+        <location filename="../../fps_desktop/config.py" line="407"/>
         <source>This computer has no password store (keyring), so the secret was not saved. Ask IT to enable one.</source>
         <translation>本机没有可用的密码存储（钥匙串），密钥未保存。请联系信息中心开启。</translation>
     </message>
@@ -447,7 +447,17 @@ cannot be printed: {reason}</source>
         <translation>“{text}” 不是单据 GUID。GUID 由 32 位十六进制字符组成，例如 c965be9f9c1d449d9e50fed330150d7a。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/imposition.py" line="50"/>
+        <location filename="../../fps_desktop/printing/imposition.py" line="89"/>
+        <source>“{text}” is not a layout: use auto, actual, fit, two-up, strips, paste or a grid of rows × columns from 1 to 10, like grid-2x2.</source>
+        <translation>“{text}”不是版式：请用 auto、actual、fit、two-up、strips、paste，或 1 到 10 行 × 列的网格，如 grid-2x2。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/imposition.py" line="121"/>
+        <source>“{name}” is not a paper size: use one of {names}.</source>
+        <translation>“{name}”不是纸张尺寸：请用 {names} 之一。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/imposition.py" line="189"/>
         <source>“{text}” is not a page range of this document (pages 1 to {count}). Write it like 1-3, 5.</source>
         <translation>“{text}” 不是本文档的有效页码范围（第 1 至 {count} 页）。请按 1-3, 5 的格式填写。</translation>
     </message>
@@ -602,17 +612,17 @@ cannot be printed: {reason}</source>
         <translation>没有名为“{name}”的打印机。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="125"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="135"/>
         <source>The printer could not be started. Is it switched on and connected?</source>
         <translation>无法启动打印机。请确认打印机已开机并已连接。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/listener.py" line="76"/>
+        <location filename="../../fps_desktop/cli/listener.py" line="78"/>
         <source>The secret must have at least 16 characters.</source>
         <translation>密钥至少需要 16 个字符。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/listener.py" line="122"/>
+        <location filename="../../fps_desktop/cli/listener.py" line="124"/>
         <source>“{url}” is not an FPS Desktop link.</source>
         <translation>“{url}” 不是 FPS Desktop 链接。</translation>
     </message>
@@ -969,77 +979,77 @@ cannot be printed: {reason}</source>
         <translation>发票 XML 已损坏，无法读取（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="46"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="47"/>
         <source>No file is selected.</source>
         <translation>未选择任何文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="86"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="88"/>
         <source>{name} could not be added to the print (see the log).</source>
         <translation>{name} 无法加入打印（详见日志）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="101"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="103"/>
         <source>None of the {count} selected files can be printed: {names}.</source>
         <translation>所选的 {count} 个文件都无法打印：{names}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="53"/>
+        <location filename="../../fps_desktop/documents/models.py" line="63"/>
         <source>empty file</source>
         <translation>空文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="54"/>
+        <location filename="../../fps_desktop/documents/models.py" line="64"/>
         <source>damaged PDF</source>
         <translation>PDF 已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="55"/>
+        <location filename="../../fps_desktop/documents/models.py" line="65"/>
         <source>damaged OFD file</source>
         <translation>OFD 文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="56"/>
+        <location filename="../../fps_desktop/documents/models.py" line="66"/>
         <source>incomplete file</source>
         <translation>文件不完整</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="57"/>
+        <location filename="../../fps_desktop/documents/models.py" line="67"/>
         <source>password-protected</source>
         <translation>有密码保护</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="58"/>
+        <location filename="../../fps_desktop/documents/models.py" line="68"/>
         <source>damaged image</source>
         <translation>图片已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="59"/>
+        <location filename="../../fps_desktop/documents/models.py" line="69"/>
         <source>unsupported format</source>
         <translation>不支持的格式</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="60"/>
+        <location filename="../../fps_desktop/documents/models.py" line="70"/>
         <source>too large to print</source>
         <translation>过大无法打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="61"/>
+        <location filename="../../fps_desktop/documents/models.py" line="71"/>
         <source>no pages</source>
         <translation>没有页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="62"/>
+        <location filename="../../fps_desktop/documents/models.py" line="72"/>
         <source>seal not drawn</source>
         <translation>印章未绘出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="63"/>
+        <location filename="../../fps_desktop/documents/models.py" line="73"/>
         <source>too large when unpacked</source>
         <translation>解压后过大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="64"/>
+        <location filename="../../fps_desktop/documents/models.py" line="74"/>
         <source>took too long to read</source>
         <translation>读取时间过长</translation>
     </message>
@@ -1049,7 +1059,7 @@ cannot be printed: {reason}</source>
         <translation>{path} 中的上传任务由更新版本的 FPS Desktop 保存。请升级 FPS Desktop 后查看；未做任何改动。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/preview.py" line="84"/>
+        <location filename="../../fps_desktop/printing/preview.py" line="46"/>
         <source>{names} could not be merged and cannot be printed.</source>
         <translation>{names} 无法合并，不能打印。</translation>
     </message>
@@ -1064,7 +1074,7 @@ cannot be printed: {reason}</source>
         <translation>{name}：此页无法显示。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="256"/>
+        <location filename="../../fps_desktop/printing/job.py" line="287"/>
         <source>The job on {printer} did not print: {reason}.</source>
         <translation>{printer} 上的打印任务未打印：{reason}。</translation>
     </message>
@@ -1079,12 +1089,12 @@ cannot be printed: {reason}</source>
         <translation>打印系统拒绝了发往 {printer} 的任务：{reason}（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="42"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="43"/>
         <source>Not printed: claimed before, and printing them again was not confirmed: {files}.</source>
         <translation>未打印：以下发票已报销过，且未确认再次打印：{files}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="106"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="107"/>
         <source>The invoice list belongs to GUID {other}, the print to {guid}.</source>
         <translation>发票清单属于 GUID {other}，而打印的是 {guid}。</translation>
     </message>
@@ -1525,7 +1535,7 @@ cannot be printed: {reason}</source>
     </message>
     <message>
         <location filename="../../fps_desktop/documents/workspace.py" line="78"/>
-        <location filename="../../fps_desktop/printing/job.py" line="173"/>
+        <location filename="../../fps_desktop/printing/job.py" line="204"/>
         <source>Merge files ({count})</source>
         <translation>合并 {count} 个文件</translation>
     </message>
@@ -1555,22 +1565,22 @@ cannot be printed: {reason}</source>
         <translation>导出上传清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="247"/>
+        <location filename="../../fps_desktop/printing/job.py" line="278"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="264"/>
+        <location filename="../../fps_desktop/printing/job.py" line="295"/>
         <source>Printed</source>
         <translation>已打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="266"/>
+        <location filename="../../fps_desktop/printing/job.py" line="297"/>
         <source>Held in the print queue: {reason}</source>
         <translation>在打印队列中被挂起：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="268"/>
+        <location filename="../../fps_desktop/printing/job.py" line="299"/>
         <source>In the print queue ({state})</source>
         <translation>在打印队列中（{state}）</translation>
     </message>
@@ -1605,7 +1615,7 @@ cannot be printed: {reason}</source>
         <translation>导出完成!</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="165"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="181"/>
         <source>Print {guid} for PBMS</source>
         <translation>为 PBMS 打印 {guid}</translation>
     </message>
@@ -1918,97 +1928,114 @@ Finance Print Station</source>
 <context>
     <name>PrintDialog</name>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="96"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="101"/>
         <source>Actual size (shrink to fit only)</source>
         <translation>实际大小（仅在放不下时缩小）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="97"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="102"/>
         <source>Fit to page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="98"/>
-        <source>Two invoices per A4 (cut line)</source>
-        <translation>每张 A4 打印两张发票（带裁切线）</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="128"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="157"/>
         <source>&amp;Printer</source>
         <translation>打印机(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="129"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="158"/>
         <source>&amp;Layout</source>
         <translation>版式(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="130"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="159"/>
+        <source>&amp;Grid</source>
+        <translation>网格(&amp;G)</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="161"/>
+        <source>&amp;Orientation</source>
+        <translation>方向(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="163"/>
         <source>P&amp;ages</source>
         <translation>页码(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="131"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="164"/>
         <source>&amp;Copies</source>
         <translation>份数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="146"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="179"/>
         <source>Previous sheet (Page Up)</source>
         <translation>上一张（Page Up）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="149"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="182"/>
         <source>Next sheet (Page Down)</source>
         <translation>下一张（Page Down）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="154"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="187"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="157"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="190"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="159"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="192"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="175"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="208"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="251"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="319"/>
         <source>Left out because they cannot be printed: {names}</source>
         <translation>以下文件无法打印，已略过：{names}</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="344"/>
+        <source>Laying out…</source>
+        <translation>正在排版…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="359"/>
+        <source>%n sheet(s) of {paper}</source>
+        <translation>
+            <numerusform>共 %n 张 {paper}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="436"/>
         <source>printed at {percent} % of its size</source>
         <translation>按原尺寸的 {percent}% 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="364"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="456"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="89"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="92"/>
         <source>Save as PDF file…</source>
         <translation>另存为 PDF 文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="67"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="70"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="80"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="83"/>
         <source>GUID {guid} · %n file(s)</source>
         <translation>
             <numerusform>GUID {guid} · %n 个文件</numerusform>
@@ -2016,43 +2043,91 @@ Finance Print Station</source>
     </message>
     <message>
         <location filename="../../fps_desktop/ui/print_dialog.py" line="100"/>
+        <source>Automatic: fewest sheets, true size</source>
+        <translation>自动：纸张最少，原尺寸</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="103"/>
+        <source>Two invoices per sheet (cut line)</source>
+        <translation>每张两张发票（裁切线）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="104"/>
+        <source>Grid {rows} × {cols}</source>
+        <translation>网格 {rows} × {cols}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="106"/>
+        <source>Grid of rows × columns…</source>
+        <translation>自定义网格（行 × 列）…</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="107"/>
+        <source>Reimbursement strips (cut lines)</source>
+        <translation>报销条（裁切线）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="108"/>
+        <source>Paste sheet (粘贴单)</source>
+        <translation>粘贴单</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="112"/>
+        <source>Rows</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="112"/>
+        <source>Columns</source>
+        <translation>列数</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="126"/>
+        <source>Portrait</source>
+        <translation>纵向</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="127"/>
+        <source>Landscape</source>
+        <translation>横向</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="129"/>
         <source>All pages, or e.g. 1-3, 5</source>
         <translation>全部页面，或如 1-3, 5</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="103"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="132"/>
         <source>Print on both sides</source>
         <translation>双面打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="104"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="133"/>
         <source>Black and white</source>
         <translation>黑白打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="107"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="136"/>
         <source>Cover sheet first</source>
         <translation>先打印封面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="109"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="138"/>
         <source>The GUID as a QR code, the invoice list, the sum and boxes for signatures</source>
         <translation>封面印有 GUID 二维码、发票清单、合计和签字栏</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="268"/>
-        <source>%n sheet(s) of A4</source>
-        <translation>
-            <numerusform>共 %n 张 A4</numerusform>
-        </translation>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="160"/>
+        <source>Pap&amp;er</source>
+        <translation>纸张(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="332"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="424"/>
         <source>Sheet {n} / {count}</source>
         <translation>第 {n} / {count} 张</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="364"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="456"/>
         <source>Save as PDF file</source>
         <translation>另存为 PDF 文件</translation>
     </message>
@@ -2182,12 +2257,12 @@ Finance Print Station</source>
 <context>
     <name>Secrets</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="316"/>
+        <location filename="../../fps_desktop/config.py" line="334"/>
         <source>Kept in the system password store (keyring), never in the settings file.</source>
         <translation>保存在系统密码库（keyring）中，不会写入设置文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="319"/>
+        <location filename="../../fps_desktop/config.py" line="337"/>
         <source>This computer has no password store (keyring): the secret is kept only until FPS Desktop closes. Ask IT to enable one.</source>
         <translation>此电脑没有密码库（keyring）：密钥只保留到 FPS Desktop 关闭为止。请联系 IT 启用密码库。</translation>
     </message>
