@@ -1,7 +1,8 @@
 """A private CUPS scheduler for tests and benchmarks: its own config, spool and socket.
 
 Queues print to ``file:///dev/null`` through the generic PDF driver, so a job runs the
-real filter chain and completes in milliseconds. What a job carried (title, copies,
+real filter chain and completes in milliseconds; the file a job carried stays in the
+spool to be read back. What a job carried (title, copies,
 sides, colour mode, state) is read back with ``ipptool``, CUPS's own IPP tool, never
 with the app's client. The app finds the scheduler through ``CUPS_SERVER`` as libcups
 and Qt do; the test session sets it before anything asks (``tests/conftest.py``).
@@ -63,7 +64,7 @@ class CupsServer:
         self.root.chmod(0o755)  # filters run as lp and read the queue's PPD in here
         (self.root / "conf" / "cupsd.conf").write_text(
             f"Listen {self.socket_path}\nLogLevel info\nWebInterface No\nBrowsing No\n"
-            "DefaultAuthType None\nMaxJobs 0\nPreserveJobHistory Yes\n"
+            "DefaultAuthType None\nMaxJobs 0\nPreserveJobHistory Yes\nPreserveJobFiles Yes\n"
             "<Location />\n  Order allow,deny\n  Allow all\n</Location>\n"
             "<Policy default>\n  JobPrivateAccess all\n  JobPrivateValues none\n"
             "  SubscriptionPrivateAccess all\n  SubscriptionPrivateValues none\n"
@@ -135,6 +136,10 @@ class CupsServer:
         out = subprocess.run(["ipptool", "-c", uri, str(test)], capture_output=True, text=True,
                              timeout=60, check=True).stdout  # fmt: skip
         return sorted(csv.DictReader(out.splitlines()), key=lambda row: int(row["job-id"]))
+
+    def document(self, job_id: int) -> bytes:
+        """The file job ``job_id`` carried, as the scheduler spooled it (kept after printing)."""
+        return (self.root / "spool" / f"d{job_id:05d}-001").read_bytes()
 
     def stop(self) -> None:
         end(self.process)
