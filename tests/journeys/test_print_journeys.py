@@ -152,3 +152,38 @@ def test_j14_the_clerk_sees_what_the_print_queue_did(qtbot, window, cups):
     assert AuditLog(window.settings.paths).entries()[0]["state"] == "refused"
     assert cups.jobs(rejecting) == []
     cups.run("cupsenable", paused)
+
+
+@pytest.mark.parametrize(
+    ("layout_label", "paper", "sheets"),
+    [("Grid 2 × 2", "A5", 2), ("Paste sheet", "A4", 5), ("Automatic", "A5", 5)],
+)
+def test_j15_layout_and_paper_chosen_by_keys_print_to_cups_as_previewed(
+    qtbot, english, window, cups, layout_label, paper, sheets
+):
+    """Ctrl+P, then the printer, a layout and a paper picked with the keyboard: CUPS gets
+    the sheets the preview counted, every one on that paper."""
+    queue = cups.add_queue()
+    open_by_keyboard(qtbot, window, DEMO_GUID)
+
+    def in_print_dialog(dialog: PrintDialog) -> None:
+        choose(dialog.printer_box, queue)
+        choose(dialog.layout_box, layout_label)
+        choose(dialog.paper_box, paper)
+        summary = f"{sheets} sheets of {paper}"
+        qtbot.waitUntil(lambda: dialog.summary_label.text() == summary, timeout=SLOW)
+        qtbot.waitUntil(dialog.print_button.isEnabled, timeout=SLOW)
+        qtbot.keyClick(dialog.print_button, Qt.Key.Key_Return)
+
+    press_ctrl_p(qtbot, window, in_print_dialog)
+    qtbot.waitUntil(lambda: print_jobs(window) and print_jobs(window)[0].state.name
+                    not in ("QUEUED", "RUNNING"), timeout=SLOW)  # fmt: skip
+    (job,) = cups.jobs(queue)
+    assert job["job-state"] == "completed"
+    size = pymupdf.paper_rect(paper.lower())
+    with pymupdf.open(stream=cups.document(int(job["job-id"])), filetype="pdf") as spooled:
+        assert spooled.page_count == sheets
+        assert all(abs(p.rect.width - size.width) < 2 and abs(p.rect.height - size.height) < 2
+                   for p in spooled)  # fmt: skip
+    entry = AuditLog(window.settings.paths).entries()[0]
+    assert entry["sheets"] == sheets and entry["layout"] != "actual"
