@@ -159,11 +159,15 @@ def _setup(args: argparse.Namespace, settings: Settings):
     return sheet_setup(settings, layout, args.paper or "", args.orientation or "")
 
 
-def _order(args: argparse.Namespace, manifest, settings: Settings):
+def _order(args: argparse.Namespace, cache, manifest, settings: Settings):
+    """The sheets as they print: invoices read first, as every print does, so each page
+    is laid out by its kind and a paste sheet's table is filled."""
     from fps_desktop.printing.job import PrintOrder
+    from fps_desktop.printing.policy import read_invoices
 
     return PrintOrder(manifest.guid, _selected(manifest, args.only),
-                      setup=_setup(args, settings), page_ranges=args.pages, via="cli")  # fmt: skip
+                      setup=_setup(args, settings), page_ranges=args.pages, via="cli",
+                      listing=read_invoices(settings, manifest, cache.blob_path))  # fmt: skip
 
 
 def run_merge(args: argparse.Namespace, settings: Settings) -> int:
@@ -174,7 +178,7 @@ def run_merge(args: argparse.Namespace, settings: Settings) -> int:
     if laid_out:
         from fps_desktop.printing.job import print_ready_job
 
-        job = print_ready_job(cache, _order(args, manifest, settings), args.output)
+        job = print_ready_job(cache, _order(args, cache, manifest, settings), args.output)
     else:
         from fps_desktop.documents.workspace import merge_job
 

@@ -162,6 +162,14 @@ def test_merge_on_the_command_line_in_a_grid_on_a5(tmp_path):
         assert {page.rect for page in doc} == {paper_named("A5").rect}
 
 
+def test_merge_on_the_command_line_fills_the_paste_sheet_from_the_invoices(tmp_path):
+    target = tmp_path / "paste.pdf"
+    assert main(["merge", GUID, "-o", str(target), "--layout", "paste"]) == 0
+    with pymupdf.open(target) as doc:
+        text = doc[0].get_text()
+    assert "票据张数" in text and "¥2,248.00" in text  # the demo's two invoices
+
+
 def test_a_wrong_layout_on_the_command_line_is_one_line(tmp_path, capsys):
     code = main(["print", GUID, "--to-pdf", str(tmp_path / "x.pdf"), "--layout", "four-up"])
     assert code == 2
