@@ -19,6 +19,7 @@ import pymupdf
 from fps_desktop.documents.models import FileRole, Layout
 from fps_desktop.documents.pdf import inset, mupdf_lock, pdf_bytes
 from fps_desktop.errors import QT_TRANSLATE_NOOP, UsageError
+from fps_desktop.invoices.kinds import OTHER, kind_of
 from fps_desktop.jobs import CancelToken, Progress, no_progress
 
 MM = 72 / 25.4
@@ -47,8 +48,6 @@ class Group:
 def group_of(role: FileRole, kind: str, picture: bool) -> str:
     """The layout group of a file from its role, its invoice kind (``invoices.kinds``
     code, empty when not an invoice) and whether it is a picture."""
-    from fps_desktop.invoices.kinds import OTHER, kind_of
-
     if kind and kind_of(kind).ticket:
         return Group.TICKET
     if kind in ("taxi", "quota") or picture:
@@ -621,9 +620,16 @@ class Imposed:
 def plan(
     src: pymupdf.Document, sources: list[Source], setup: Setup, page_ranges: str | None = None
 ) -> list[Sheet]:
-    """Measure ``src``'s pages and lay them out; the one plan for print and preview alike."""
+    """Measure ``src``'s pages and lay them out; the one plan for print and preview alike.
+
+    A page turned by its /Rotate is first turned for good, in ``src`` only: placing a
+    page on a sheet draws it as stored, so it would print the wrong way round.
+    """
     trim = setup.layout not in (Layout.ACTUAL, Layout.FIT, Layout.TWO_UP)
     with mupdf_lock:
+        for page in src:
+            if page.rotation:
+                page.remove_rotation()
         boxes = page_boxes(src, trim)
     return lay_out(sources, boxes, setup, page_ranges)
 

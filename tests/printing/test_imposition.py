@@ -144,6 +144,21 @@ def test_landscape_paper_turns_the_sheet():
     assert len(sheets) == 1 and max(p.target[2] for p in sheets[0].placements) > 595
 
 
+@pytest.mark.parametrize("layout", ["auto", "actual"])
+def test_a_page_turned_by_its_rotate_prints_as_it_is_seen(layout):
+    doc = pymupdf.open()
+    page = doc.new_page(width=120 * MM, height=60 * MM)
+    page.draw_rect(pymupdf.Rect(0, 0, 40 * MM, 60 * MM), fill=(0, 0, 0), color=None)
+    page.set_rotation(90)  # seen: 60 wide, 120 high, the black third on top
+    sources = [Source(FileRole.ATTACHMENT, Group.RECEIPT, 0)]
+    sheet = pymupdf.open(stream=impose(doc.tobytes(), sources, Setup(Choice.parse(layout))).pdf)[0]
+    pix = sheet.get_pixmap(dpi=20, colorspace=pymupdf.csGRAY)
+    dark = [(n % pix.width, n // pix.width) for n, v in enumerate(pix.samples) if v < 128]
+    width = max(x for x, _ in dark) - min(x for x, _ in dark)
+    height = max(y for _, y in dark) - min(y for _, y in dark)
+    assert width > height * 1.2  # 60 × 40 mm, not 40 × 60
+
+
 def test_choices_and_papers_are_named_or_refused():
     assert Choice.parse("grid-3x2") == Choice(Layout.GRID, 3, 2)
     assert str(Choice.parse("Grid 2×1")) == "grid-2x1"
