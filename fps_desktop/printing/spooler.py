@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 MAX_DPI = 300
 BAND_GAP = 6  # points of blank paper between two drawings that start a new band
 BLEED = 1  # points around a drawing's box, for anti-aliased edges
+HAIRLINE = 2  # points: a line this thin needs no more pixels than the images beside it
 Band = tuple[QRectF, QImage, bytes]
 
 
@@ -243,8 +244,10 @@ def content_bands(drawn: list, sheet: pymupdf.Rect) -> list[pymupdf.Rect]:
 
 
 def _band_dpi(band: pymupdf.Rect, drawn: list, images: list[dict], dpi: int) -> int:
-    """``dpi``, or less when everything drawn in ``band`` is images that have fewer pixels."""
-    if any(kind != "fill-image" for kind, rect in drawn if band.intersects(rect)):
+    """``dpi``, or less when everything drawn in ``band`` is images that have fewer pixels
+    (and hairlines, such as the cut lines between receipts, which print as well there)."""
+    if any(kind != "fill-image" and min(pymupdf.Rect(rect).width, pymupdf.Rect(rect).height)
+           > HAIRLINE for kind, rect in drawn if band.intersects(rect)):  # fmt: skip
         return dpi
     finest = 0.0
     for image in images:

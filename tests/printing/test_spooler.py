@@ -83,3 +83,19 @@ def test_a_scan_is_sent_at_its_own_resolution_and_text_at_the_printers(qapp):
     page.insert_text((120, 300), "发票号码 24440000", fontname="china-s", fontsize=12)
     (band,) = sheet_bands(doc, 0, 300, False)
     assert band[1].width() >= 1200  # text on it: the printer's resolution
+
+
+def test_receipts_with_cut_lines_between_are_sent_at_their_own_resolution(qapp):
+    """The automatic layout's cut lines run through a row of photos: a hairline needs no
+    more pixels than the photos beside it, so the row is not rendered at 300 dpi."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    photo = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 400, 600), False)
+    photo.clear_with(128)
+    page.insert_image(pymupdf.Rect(100, 100, 388, 532), pixmap=photo)  # 288 pt: 100 dpi
+    page.draw_line((394, 95), (394, 537), color=(0.55, 0.55, 0.55), width=0.5, dashes="[4 3] 0")
+    (band,) = sheet_bands(doc, 0, 300, False)
+    assert band[1].width() < 500  # 100 dpi across the photo and the line
+    page.draw_rect(pymupdf.Rect(395, 100, 420, 200), color=(0, 0, 0), width=4)  # not a hairline
+    (band,) = sheet_bands(doc, 0, 300, False)
+    assert band[1].width() >= 1200
