@@ -106,7 +106,7 @@ class CupsServer:
     def add_queue(self, prefix: str = "Office", duplex: bool = True) -> str:
         """A new queue, accepting and enabled; without a duplexer when ``duplex`` is False."""
         self._names += 1
-        name = f"{prefix}-{self._names}"
+        name = f"{prefix}-{self._names:03d}"  # listed in the order they were added
         ppd = GENERIC_PPD
         if not duplex:
             ppd = self.root / "conf" / "simplex.ppd"

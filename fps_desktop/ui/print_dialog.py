@@ -42,7 +42,7 @@ from fps_desktop.documents.models import CachedFile, FileKind, FileRole, Layout
 from fps_desktop.documents.pdf import mupdf_lock
 from fps_desktop.errors import FpsError
 from fps_desktop.jobs import CancelToken
-from fps_desktop.printing.imposition import PAPERS, Choice, Paper, paper_named
+from fps_desktop.printing.imposition import PAPERS, Choice, Paper, Setup, paper_named
 from fps_desktop.printing.job import PrintOrder, cover_pdf
 from fps_desktop.printing.policy import sheet_setup
 from fps_desktop.printing.preview import SheetPreview
@@ -248,12 +248,11 @@ class PrintDialog(QDialog):
     def current_layout(self) -> str:
         """The chosen layout as settings write it: auto, fit, grid-2x2..."""
         value = self.layout_box.currentData()
-        self._form.setRowVisible(self.grid_row, value == CUSTOM_GRID)
         if value == CUSTOM_GRID:
             return str(Choice(Layout.GRID, self.rows_spin.value(), self.cols_spin.value()))
         return value
 
-    def current_setup(self):
+    def current_setup(self) -> Setup:
         paper = self.paper_box.currentData() or paper_named("A4")
         return sheet_setup(self.settings, self.current_layout(), paper,
                            self.orientation_box.currentData())  # fmt: skip
@@ -322,6 +321,7 @@ class PrintDialog(QDialog):
             )
         self.print_button.setEnabled(False)
         self.summary_label.clear()
+        self._form.setRowVisible(self.grid_row, self.layout_box.currentData() == CUSTOM_GRID)
         try:
             self.order = replace(self.order, setup=self.current_setup(),
                                  page_ranges=self.pages_edit.text().strip())  # fmt: skip
