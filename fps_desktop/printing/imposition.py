@@ -24,7 +24,10 @@ from fps_desktop.jobs import CancelToken, Progress, no_progress
 
 MM = 72 / 25.4
 MARGIN = 5 * MM  # what most printers cannot print on
-GAP = 3 * MM  # between packed items: room for one cut
+# Between packed items: room for one cut, and wide enough that a row, its cut line and
+# the next row go to the printer as separate bands (``spooler.BAND_GAP``), so blank
+# paper between them is not sent.
+GAP = 6 * MM
 INK_BLEED = 1 * MM  # kept around what is drawn on a page when it is trimmed
 BIND_MARGIN = 20.8 * MM  # a paste sheet's binding edge (粘贴单)
 STUB_HEIGHT = 14 * MM  # a paste sheet's signature table
@@ -464,7 +467,7 @@ def _finish(open_: _Open, sheet: pymupdf.Rect, area: pymupdf.Rect, cut: bool) ->
             placements.extend(_place_item(item, left, top, turned, scale))
             if index:
                 x = left - GAP / 2
-                cuts.append((x, top - GAP / 2, x, top + shelf.height + GAP / 2))
+                cuts.append((x, top, x, top + shelf.height))  # within its row only
         if number < len(open_.shelves) - 1:
             y = top + shelf.height + GAP / 2
             cuts.append((sheet.x0, y, sheet.x1, y))

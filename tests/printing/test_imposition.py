@@ -10,6 +10,7 @@ from fps_desktop.documents.models import FileRole, Layout
 from fps_desktop.errors import UsageError
 from fps_desktop.printing.imposition import (
     BIND_MARGIN,
+    GAP,
     MARGIN,
     MM,
     Choice,
@@ -107,7 +108,7 @@ def test_strips_are_rows_of_one_height():
     doc = pages(*[(90, 50)] * 7)
     sheets = sheets_of(doc, [Group.RECEIPT] * 7, Setup(Choice(Layout.STRIPS)))
     tops = sorted({p.target[1] for p in sheets[0].placements})
-    assert len(tops) == 2 and tops[1] - tops[0] == pytest.approx((99 + 3) * MM)
+    assert len(tops) == 2 and tops[1] - tops[0] == pytest.approx(99 * MM + GAP)
     assert len(sheets) == 2  # 2 a strip, 2 strips of 99 mm a sheet (287 mm usable)
     assert_guillotine(sheets[0])
 
