@@ -259,11 +259,14 @@ class _Item:
 def page_boxes(doc: pymupdf.Document, trim: bool = True) -> list[tuple[pymupdf.Rect, pymupdf.Rect]]:
     """Each page's rectangle and what is drawn on it (its ink, a little wider): a picture
     on a carrier page or an invoice with white borders packs at the size of what prints.
+    A page turned by its /Rotate is turned for good first (see ``plan``).
 
     Call with ``mupdf_lock`` held.
     """
     boxes = []
     for page in doc:
+        if page.rotation:  # drawn as stored when placed: turned for good, in ``doc`` only
+            page.remove_rotation()
         rect = page.rect
         ink = pymupdf.Rect()
         if trim:
@@ -625,14 +628,11 @@ def plan(
 ) -> list[Sheet]:
     """Measure ``src``'s pages and lay them out; the one plan for print and preview alike.
 
-    A page turned by its /Rotate is first turned for good, in ``src`` only: placing a
-    page on a sheet draws it as stored, so it would print the wrong way round.
+    A page turned by its /Rotate is turned for good in ``src`` as it is measured:
+    placing a page on a sheet draws it as stored, so it would print the wrong way round.
     """
     trim = setup.layout not in (Layout.ACTUAL, Layout.FIT, Layout.TWO_UP)
     with mupdf_lock:
-        for page in src:
-            if page.rotation:
-                page.remove_rotation()
         boxes = page_boxes(src, trim)
     return lay_out(sources, boxes, setup, page_ranges)
 
