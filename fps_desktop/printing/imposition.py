@@ -414,24 +414,24 @@ def _shelves(
 
     A row's height is set by its first item (or is ``strip``); cuts run across the whole
     sheet between rows and across a row between items, so a guillotine parts them all.
-    An item goes into an existing row if it fits there (upright first, then turned, when
-    both are true size), else into a new row on the first sheet with room, else onto a
-    new sheet.
+    An item goes into an existing row if it fits there, else into a new row on the first
+    sheet with room, else onto a new sheet; upright first, turned only when upright does
+    not fit on any open sheet and turned keeps it true size too.
     """
     room = (area.width, min(area.height, strip) if strip is not None else area.height)
     sheets: list[_Open] = []
     for item in items:
-        ways = _ways(item, room)
-        spot = next(((shelf, way) for way in ways for open_ in sheets
-                     if (shelf := open_.spot(way, (area.width, area.height), strip is not None))),
-                    None)  # fmt: skip
-        if spot is None:
-            spot = next((_new_shelf(open_, way, strip, area.height) for way in ways
-                         for open_ in sheets if _has_room(open_, way, strip, area.height)),
-                        None)  # fmt: skip
+        spot = None
+        for way in _ways(item, room):  # upright anywhere it fits before turned
+            spot = next(((shelf, way) for open_ in sheets if (shelf := open_.spot(
+                way, (area.width, area.height), strip is not None))), None) or next(
+                (_new_shelf(open_, way, strip, area.height) for open_ in sheets
+                 if _has_room(open_, way, strip, area.height)), None)  # fmt: skip
+            if spot is not None:
+                break
         if spot is None:
             sheets.append(_Open())
-            spot = _new_shelf(sheets[-1], ways[0], strip, area.height)
+            spot = _new_shelf(sheets[-1], _ways(item, room)[0], strip, area.height)
         shelf, (turned, scale, width, _height) = spot
         shelf.add(item, area.x0, turned, scale, width)
     return [_finish(open_, sheet, area, cut) for open_ in sheets]
