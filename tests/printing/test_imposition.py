@@ -1,11 +1,13 @@
 """The layouts: fewest sheets at true size, items whole, cuts a guillotine can follow."""
 
+import json
 from decimal import Decimal
 
 import pymupdf
 import pytest
 
 from fps_desktop.cli import main
+from fps_desktop.config import Settings
 from fps_desktop.documents.models import FileRole, Layout
 from fps_desktop.errors import UsageError
 from fps_desktop.printing.imposition import (
@@ -23,6 +25,7 @@ from fps_desktop.printing.imposition import (
     page_boxes,
     paper_named,
 )
+from fps_desktop.printing.policy import sheet_setup
 from tests.documents.conftest import GUID
 
 
@@ -191,3 +194,15 @@ def test_a_wrong_layout_on_the_command_line_is_one_line(tmp_path, capsys):
     assert code == 2
     err = capsys.readouterr().err
     assert "not a layout" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.allow_log_warnings  # the refused value is logged, as it should be
+def test_it_sets_a_layout_per_kind_and_a_value_not_allowed_is_refused(tmp_path, settings):
+    site = tmp_path / "site.json"
+    site.write_text(json.dumps({"print.layout.ticket": "grid-2x2", "print.paper": "A5",
+                                "print.layout.receipt": "grid-5x5"}))  # fmt: skip
+    it_set = Settings(settings.paths, [site])
+    setup = sheet_setup(it_set)
+    assert setup.layout == Layout.AUTO and setup.paper.name == "A5"
+    assert setup.by_group == {Group.TICKET: Choice(Layout.GRID, 2, 2)}
+    assert any("print.layout.receipt" in error.message for error in it_set.refused)
