@@ -447,17 +447,17 @@ cannot be printed: {reason}</source>
         <translation>“{text}” 不是单据 GUID。GUID 由 32 位十六进制字符组成，例如 c965be9f9c1d449d9e50fed330150d7a。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/imposition.py" line="89"/>
+        <location filename="../../fps_desktop/printing/imposition.py" line="91"/>
         <source>“{text}” is not a layout: use auto, actual, fit, two-up, strips, paste or a grid of rows × columns from 1 to 10, like grid-2x2.</source>
         <translation>“{text}”不是版式：请用 auto、actual、fit、two-up、strips、paste，或 1 到 10 行 × 列的网格，如 grid-2x2。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/imposition.py" line="121"/>
+        <location filename="../../fps_desktop/printing/imposition.py" line="123"/>
         <source>“{name}” is not a paper size: use one of {names}.</source>
         <translation>“{name}”不是纸张尺寸：请用 {names} 之一。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/imposition.py" line="189"/>
+        <location filename="../../fps_desktop/printing/imposition.py" line="191"/>
         <source>“{text}” is not a page range of this document (pages 1 to {count}). Write it like 1-3, 5.</source>
         <translation>“{text}” 不是本文档的有效页码范围（第 1 至 {count} 页）。请按 1-3, 5 的格式填写。</translation>
     </message>
@@ -607,12 +607,12 @@ cannot be printed: {reason}</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="58"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="59"/>
         <source>There is no printer called “{name}”.</source>
         <translation>没有名为“{name}”的打印机。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="135"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="136"/>
         <source>The printer could not be started. Is it switched on and connected?</source>
         <translation>无法启动打印机。请确认打印机已开机并已连接。</translation>
     </message>
@@ -1998,7 +1998,7 @@ Finance Print Station</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="319"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="318"/>
         <source>Left out because they cannot be printed: {names}</source>
         <translation>以下文件无法打印，已略过：{names}</translation>
     </message>
@@ -2231,12 +2231,12 @@ Finance Print Station</source>
         <translation>打印系统无响应</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="72"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="73"/>
         <source>This printer cannot print on both sides: every sheet prints on one side.</source>
         <translation>这台打印机不能双面打印：每张都将单面打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="75"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="76"/>
         <source>This printer prints in black and white only.</source>
         <translation>这台打印机只能黑白打印。</translation>
     </message>
