@@ -103,8 +103,13 @@ class CupsServer:
             raise RuntimeError(f"{' '.join(command)}: {done.stderr.strip()}")
         return done.stdout
 
-    def add_queue(self, prefix: str = "Office", duplex: bool = True) -> str:
-        """A new queue, accepting and enabled; without a duplexer when ``duplex`` is False."""
+    def add_queue(self, prefix: str = "Office", duplex: bool = True,
+                  device: str = "file:///dev/null") -> str:  # fmt: skip
+        """A new queue, accepting and enabled; without a duplexer when ``duplex`` is False.
+
+        ``device``: where its jobs go; ``socket://`` to a port that refuses keeps a job
+        printing (the backend waits for the printer) until it is cancelled.
+        """
         self._names += 1
         name = f"{prefix}-{self._names:03d}"  # listed in the order they were added
         ppd = GENERIC_PPD
@@ -114,7 +119,7 @@ class CupsServer:
                 lines = GENERIC_PPD.read_text(encoding="latin-1").splitlines(keepends=True)
                 kept = [line for line in lines if "Duplex" not in line]
                 ppd.write_text("".join(kept), encoding="latin-1")
-        self.run("lpadmin", "-p", name, "-E", "-v", "file:///dev/null", "-P", str(ppd))
+        self.run("lpadmin", "-p", name, "-E", "-v", device, "-P", str(ppd))
         self.queues.append(name)
         return name
 

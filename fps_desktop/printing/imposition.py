@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import pymupdf
 
+from fps_desktop.documents.merge import turned_by_clerk
 from fps_desktop.documents.models import FileRole, Layout
 from fps_desktop.documents.pdf import inset, mupdf_lock, pdf_bytes
 from fps_desktop.errors import QT_TRANSLATE_NOOP, UsageError
@@ -162,6 +163,7 @@ class Source:
     role: FileRole
     group: str = Group.ATTACHMENT
     file: int = 0
+    kept: bool = False  # the clerk turned it in the viewer: no layout turns it back
 
 
 def parse_page_ranges(text: str | None, page_count: int) -> list[int]:
@@ -243,12 +245,13 @@ class _Item:
     pages: tuple[int, ...]
     boxes: tuple[pymupdf.Rect, ...]
     group: str
+    kept: bool = False  # turned by the clerk: printed the way the viewer showed it
 
     @property
     def upright(self) -> bool:
         """Invoices and tickets are read upright, shrunk to the sheet's width as two-up
         always did; receipts and attachments are turned when that keeps them true size."""
-        return self.group in (Group.INVOICE, Group.TICKET)
+        return self.group in (Group.INVOICE, Group.TICKET) or self.kept
 
     @property
     def size(self) -> tuple[float, float]:
@@ -306,7 +309,8 @@ def _lay_out_one(choice, pages, sources, boxes, setup: Setup) -> list[Sheet]:
     sheet = setup.paper.rect
     layout = choice.layout
     if layout in (Layout.ACTUAL, Layout.FIT):
-        return [_whole(index, boxes[index][0], sheet, layout == Layout.FIT) for index in pages]
+        return [_whole(i, boxes[i][0], sheet, layout == Layout.FIT, sources[i].kept)
+                for i in pages]  # fmt: skip
     if layout == Layout.TWO_UP:
         return list(_two_up(pages, sources, boxes, sheet))
     items = list(_items(pages, sources, boxes))
@@ -337,7 +341,8 @@ def _items(pages: list[int], sources: list[Source], boxes) -> Iterator[_Item]:
 
 
 def _item(run: list[int], sources, boxes) -> _Item:
-    return _Item(tuple(run), tuple(boxes[i][1] for i in run), sources[run[0]].group)
+    return _Item(tuple(run), tuple(boxes[i][1] for i in run), sources[run[0]].group,
+                 any(sources[i].kept for i in run))  # fmt: skip
 
 
 def _fit(
@@ -493,7 +498,7 @@ def _grid(items: list[_Item], sheet: pymupdf.Rect, rows: int, cols: int) -> Iter
         placements = []
         for slot, item in enumerate(items[start : start + per_sheet]):
             row, col = divmod(slot, cols)
-            turned, scale = _fit(item.size, (cell_w, cell_h))
+            turned, scale = _fit(item.size, (cell_w, cell_h), item.kept)
             w, h = item.size[::-1] if turned else item.size
             left = area.x0 + col * (cell_w + GAP) + (cell_w - w * scale) / 2
             top = area.y0 + row * (cell_h + GAP) + (cell_h - h * scale) / 2
@@ -501,14 +506,15 @@ def _grid(items: list[_Item], sheet: pymupdf.Rect, rows: int, cols: int) -> Iter
         yield Sheet(tuple(placements), cuts)
 
 
-def _whole(index: int, page_rect: pymupdf.Rect, sheet: pymupdf.Rect, enlarge: bool) -> Sheet:
-    return Sheet((_centred(index, page_rect, sheet, enlarge),))
+def _whole(index: int, page_rect, sheet: pymupdf.Rect, enlarge: bool, kept: bool) -> Sheet:
+    return Sheet((_centred(index, page_rect, sheet, enlarge, kept),))
 
 
-def _centred(index: int, page_rect, area: pymupdf.Rect, enlarge: bool) -> Placement:
-    """A whole page centred in ``area``, turned to match, never enlarged unless asked."""
+def _centred(index: int, page_rect, area: pymupdf.Rect, enlarge: bool, kept: bool) -> Placement:
+    """A whole page centred in ``area``, turned to match (unless the clerk turned it),
+    never enlarged unless asked."""
     room = inset(area, MARGIN)
-    turn = (page_rect.width > page_rect.height) != (room.width > room.height)
+    turn = (page_rect.width > page_rect.height) != (room.width > room.height) and not kept
     width, height = (
         (page_rect.height, page_rect.width) if turn else (page_rect.width, page_rect.height)
     )
@@ -529,7 +535,7 @@ def _two_up(pages: list[int], sources: list[Source], boxes, sheet: pymupdf.Rect)
     cut = ((MARGIN, middle, sheet.width - MARGIN, middle),)
 
     def pair(indexes: list[int]) -> Sheet:
-        return Sheet(tuple(_centred(i, boxes[i][0], half, False)
+        return Sheet(tuple(_centred(i, boxes[i][0], half, False, sources[i].kept)
                            for i, half in zip(indexes, halves, strict=False)), cut)  # fmt: skip
 
     waiting: list[int] = []
@@ -543,7 +549,7 @@ def _two_up(pages: list[int], sources: list[Source], boxes, sheet: pymupdf.Rect)
         if waiting:
             yield pair(waiting)
             waiting = []
-        yield _whole(index, boxes[index][0], sheet, False)
+        yield _whole(index, boxes[index][0], sheet, False, sources[index].kept)
     if waiting:
         yield pair(waiting)
 
@@ -634,6 +640,8 @@ def plan(
     trim = setup.layout not in (Layout.ACTUAL, Layout.FIT, Layout.TWO_UP)
     with mupdf_lock:
         boxes = page_boxes(src, trim)
+        sources = [replace(source, kept=True) if turned_by_clerk(src, index) else source
+                   for index, source in enumerate(sources)]  # fmt: skip
     return lay_out(sources, boxes, setup, page_ranges)
 
 

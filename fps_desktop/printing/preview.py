@@ -21,6 +21,7 @@ from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
 from fps_desktop.jobs import CancelToken
 from fps_desktop.printing.imposition import Sheet, place_sheet, plan
 from fps_desktop.printing.job import PrintOrder, page_sources, paste_stub
+from fps_desktop.printing.pictures import as_images
 
 
 class SheetPreview:
@@ -40,7 +41,8 @@ class SheetPreview:
     def prepare(self, cancel: CancelToken) -> int:
         """Merge and measure the selection and lay it out; returns the number of sheets."""
         merged = merge_files(self.cache, [f for f in self.order.files if f.printable],
-                             cancel=cancel)  # fmt: skip
+                             cancel=cancel, turns=self.order.turns,
+                             enhance=self.order.enhance)  # fmt: skip
         if merged.skipped:
             raise DocumentError(
                 QT_TRANSLATE_NOOP("FpsError", "{names} could not be merged and cannot be printed."),
@@ -66,6 +68,8 @@ class SheetPreview:
                 out.save(target)
             finally:
                 out.close()
+        if self.order.options.old_printer:  # the picture the printer gets, as it gets it
+            target.write_bytes(as_images(target.read_bytes(), cancel))
         return target, scale
 
     def close(self) -> None:

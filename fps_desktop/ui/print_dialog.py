@@ -44,7 +44,8 @@ from fps_desktop.errors import FpsError
 from fps_desktop.jobs import CancelToken
 from fps_desktop.printing.imposition import PAPERS, Choice, Paper, Setup, paper_named
 from fps_desktop.printing.job import PrintOrder, cover_pdf
-from fps_desktop.printing.policy import sheet_setup
+from fps_desktop.printing.pictures import blurred_pictures
+from fps_desktop.printing.policy import old_printer_default, sheet_setup
 from fps_desktop.printing.preview import SheetPreview
 from fps_desktop.printing.spooler import PrinterOptions, unhonoured
 from fps_desktop.ui.job_queue import run_task
@@ -131,6 +132,15 @@ class PrintDialog(QDialog):
         self.copies_spin.setRange(1, 99)
         self.duplex_check = QCheckBox(self.tr("Print on both sides"), self)
         self.gray_check = QCheckBox(self.tr("Black and white"), self)
+        self.enhance_check = QCheckBox(self.tr("Enhance photos (levels, sharpening)"), self)
+        self.enhance_check.setToolTip(self.tr(
+            "Photos and scans print with white paper, black ink and crisp strokes; colours "
+            "and red seals stay. PDFs print as they are."))  # fmt: skip
+        self.enhance_check.setChecked(settings.get("print.enhance_pictures"))
+        self.old_printer_check = QCheckBox(self.tr("Old printer: each sheet as one picture"), self)
+        self.old_printer_check.setToolTip(self.tr(
+            "For printers that print PDFs wrongly or not at all: every sheet is sent as one "
+            "300 dpi picture."))  # fmt: skip
         self._cover = order.cover  # the invoices a cover sheet lists, while it is ticked
         self._covers = 0  # cover sheets before the document's sheets
         self.cover_check = QCheckBox(self.tr("Cover sheet first"), self)
@@ -142,6 +152,10 @@ class PrintDialog(QDialog):
         self.problem_label = QLabel(self)
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet("color: #b00020;")
+        self.blurred_label = QLabel(self)  # pictures that print below 200 dpi in this layout
+        self.blurred_label.setObjectName("blurred-pictures")
+        self.blurred_label.setWordWrap(True)
+        self.blurred_label.setStyleSheet("color: #8a4b00;")
         self.summary_label = QLabel(self)
         self.summary_label.setWordWrap(True)
         self.caveat_label = QLabel(self)  # what the chosen printer cannot do, said before
@@ -165,9 +179,12 @@ class PrintDialog(QDialog):
         form.addRow("", self.duplex_check)
         form.addRow("", self.gray_check)
         form.addRow("", self.cover_check)
+        form.addRow("", self.enhance_check)
+        form.addRow("", self.old_printer_check)
         form.addRow(self.busy)
         form.addRow(self.summary_label)
         form.addRow(self.caveat_label)
+        form.addRow(self.blurred_label)
         form.addRow(self.problem_label)
 
         self.renderer = PageRenderer(self)
@@ -239,6 +256,8 @@ class PrintDialog(QDialog):
         for box in (self.duplex_check, self.gray_check):
             box.toggled.connect(self._say_caveats)
         self.cover_check.toggled.connect(self._rebuild)
+        self.enhance_check.toggled.connect(self._rebuild)
+        self.old_printer_check.toggled.connect(self._rebuild)
         self.printer_box.currentIndexChanged.connect(self._load_remembered)
         self.printer_box.currentIndexChanged.connect(self._rebuild)  # its paper may differ
         self.resize(980, 680)
@@ -279,6 +298,7 @@ class PrintDialog(QDialog):
         self.copies_spin.setValue(int(remembered.get("copies", 1)))
         self.duplex_check.setChecked(bool(remembered.get("duplex", False)))
         self.gray_check.setChecked(bool(remembered.get("grayscale", False)))
+        self.old_printer_check.setChecked(old_printer_default(self.settings, name))
         layout = remembered.get("layout", self.settings.get("print.layout"))
         index = self.layout_box.findData(layout)
         if index < 0 and layout.startswith("grid"):
@@ -323,8 +343,10 @@ class PrintDialog(QDialog):
         self.summary_label.clear()
         self._form.setRowVisible(self.grid_row, self.layout_box.currentData() == CUSTOM_GRID)
         try:
-            self.order = replace(self.order, setup=self.current_setup(),
-                                 page_ranges=self.pages_edit.text().strip())  # fmt: skip
+            options = replace(self.order.options, old_printer=self.old_printer_check.isChecked())
+            self.order = replace(self.order, setup=self.current_setup(), options=options,
+                                 page_ranges=self.pages_edit.text().strip(),
+                                 enhance=self.enhance_check.isChecked())  # fmt: skip
         except FpsError as exc:
             self._plan = None
             self._failed(exc.translated(QCoreApplication.translate))
@@ -355,10 +377,31 @@ class PrintDialog(QDialog):
             return
         count = self._covers + sheets
         self.print_button.setEnabled(count > 0)
-        self.summary_label.setText(
-            self.tr("%n sheet(s) of {paper}", "", count).format(paper=self.order.setup.paper.name)
-        )
+        summary = self.tr("%n sheet(s) of {paper}", "", count).format(
+            paper=self.order.setup.paper.name)  # fmt: skip
+        if self.order.turns:
+            summary += " · " + self.tr("%n page(s) turned as in the viewer", "",
+                                       len(self.order.turns))  # fmt: skip
+        self.summary_label.setText(summary)
+        self._check_pictures()
         self.show_sheet(min(self._sheet, count - 1))
+
+    def _check_pictures(self) -> None:
+        """Name the pictures this layout prints below 200 dpi; worked out off the GUI thread."""
+        files, setup, cache = self.order.files, self.order.setup, self.cache
+        run_task(lambda: (setup, blurred_pictures(cache, files, setup)),
+                 self._on_pictures_checked, self._failed)  # fmt: skip
+
+    def _on_pictures_checked(self, checked: tuple[Setup, dict[str, int]]) -> None:
+        setup, blurred = checked
+        if setup != self.order.setup:
+            return  # the clerk chose another layout or paper since
+        self.blurred_label.setText(
+            self.tr("May print blurred: {pictures}").format(pictures=", ".join(
+                self.tr("{name} ({dpi} dpi)").format(name=name, dpi=dpi)
+                for name, dpi in blurred.items()))
+            if blurred else ""
+        )  # fmt: skip
 
     def _add_cover(self) -> None:
         """The cover sheet, small and quick to draw, is ready before any other sheet."""
@@ -465,10 +508,12 @@ class PrintDialog(QDialog):
             duplex=self.duplex_check.isChecked(),
             grayscale=self.gray_check.isChecked(),
             dpi=self.settings.get("print.dpi"),
+            old_printer=self.old_printer_check.isChecked(),
         )
         self.order = replace(
             self.order,
             options=options,
+            enhance=self.enhance_check.isChecked(),
             setup=self.current_setup(),
             page_ranges=self.pages_edit.text().strip(),
         )
