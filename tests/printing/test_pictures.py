@@ -217,3 +217,14 @@ def test_a_printer_it_marked_as_old_gets_pictures_unless_the_clerk_says_no(cups,
                              for i in page.get_image_info()])  # fmt: skip
     # the old printer gets the whole sheet as one picture; others the inked bands only
     assert pictures[0] == [True] and True not in pictures[1]
+
+
+@pytest.mark.parametrize("layout", [Layout.GRID, Layout.AUTO])
+def test_a_page_the_clerk_turned_is_not_turned_back_to_fill_a_cell(cache, folder, layout):
+    """A 2 × 2 cell is portrait: the turned (landscape) receipt would fill it better turned
+    back, but it prints as the clerk turned it, shrunk if need be."""
+    folder("receipt.jpg", receipt_photo())
+    files = files_of(cache, folder)
+    sheet = imposed(cache, files, layout, turns={("receipt.jpg", 0): 90})[0]
+    width, height = dark_box_mm(sheet)
+    assert width > height * 1.4  # 127 × 76 mm as turned, or that shape shrunk
