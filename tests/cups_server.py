@@ -111,7 +111,7 @@ class CupsServer:
         printing (the backend waits for the printer) until it is cancelled.
         """
         self._names += 1
-        name = f"{prefix}-{self._names}"
+        name = f"{prefix}-{self._names:03d}"  # listed in the order they were added
         ppd = GENERIC_PPD
         if not duplex:
             ppd = self.root / "conf" / "simplex.ppd"

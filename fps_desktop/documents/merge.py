@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pymupdf
@@ -31,12 +31,13 @@ Turns = Mapping[tuple[str, int], int]  # (file name, page of the file) -> degree
 
 @dataclass
 class MergedDocument:
-    """The merged PDF, for each of its pages the role of the file it came from, and
-    the names of the files left out (each file's row and the log say why)."""
+    """The merged PDF, for each of its pages the role and the name of the file it came
+    from, and the names of the files left out (each file's row and the log say why)."""
 
     pdf: bytes
     page_roles: list[FileRole]
     skipped: list[str]
+    page_files: list[str] = field(default_factory=list)
 
 
 def merge_files(
@@ -61,7 +62,7 @@ def merge_files(
     failures: dict[str, DocumentError] = {}
     with mupdf_lock:
         out = pymupdf.open()
-    toc, roles = [], []
+    toc, roles, names = [], [], []
     for done, item in enumerate(printable):
         cancel.check()
         progress(done, len(printable), item.name)
@@ -80,6 +81,7 @@ def merge_files(
                     _turn(out, first_page - 1 + number, degrees)
         toc.append([1, item.name, first_page])
         roles.extend([item.role] * added)
+        names.extend([item.name] * added)
     progress(len(printable), len(printable), "")
     if not toc:
         with mupdf_lock:
@@ -89,7 +91,7 @@ def merge_files(
         out.set_toc(toc)
         data = pdf_bytes(out)
         out.close()
-    return MergedDocument(data, roles, skipped)
+    return MergedDocument(data, roles, skipped, names)
 
 
 def _turn(out: pymupdf.Document, index: int, degrees: int) -> None:

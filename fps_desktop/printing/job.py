@@ -23,13 +23,13 @@ from PySide6.QtGui import QGuiApplication
 from fps_desktop.audit import AuditLog
 from fps_desktop.config import Settings
 from fps_desktop.documents.cache import DocumentCache
-from fps_desktop.documents.merge import merge_files
-from fps_desktop.documents.models import CachedFile, FileRole, Layout
+from fps_desktop.documents.merge import MergedDocument, merge_files
+from fps_desktop.documents.models import CachedFile, FileKind, FileRole, Layout
 from fps_desktop.documents.pdf import mupdf_lock, pdf_bytes
 from fps_desktop.errors import QT_TRANSLATE_NOOP, Cancelled, FpsError, PrintError
 from fps_desktop.invoices.listing import InvoiceList
 from fps_desktop.jobs import CancelToken, Job, JobResult, Progress
-from fps_desktop.printing.imposition import impose
+from fps_desktop.printing.imposition import Setup, Source, Stub, group_of, impose, on_paper
 from fps_desktop.printing.os_queue import (
     CANCELLED,
     COMPLETED,
@@ -71,7 +71,7 @@ class PrintOrder:
     guid: str
     files: list[CachedFile]
     options: PrinterOptions = field(default_factory=PrinterOptions)
-    layout: Layout = Layout.ACTUAL
+    setup: Setup = field(default_factory=Setup)  # layout and paper
     page_ranges: str = ""
     via: str = "window"  # window, cli or pbms: who asked, for the audit log
     cover: InvoiceList | None = None  # when set, a cover sheet of the printed invoices first
@@ -81,6 +81,15 @@ class PrintOrder:
     left_out: list[CachedFile] = field(default_factory=list)  # chosen, but cannot print
     turns: dict[tuple[str, int], int] = field(default_factory=dict)  # the viewer's turns
     enhance: bool = False  # pictures levelled and sharpened (``documents/enhance.py``)
+    listing: InvoiceList | None = None  # the GUID's invoices: their kinds lay pages out
+
+    def __post_init__(self) -> None:
+        if self.listing is None:
+            self.listing = self.cover
+
+    @property
+    def layout(self) -> Layout:
+        return self.setup.layout
 
     @property
     def title(self) -> str:
@@ -123,21 +132,43 @@ def build_print_pdf(
     """The print-ready PDF of ``order`` and the names of files that could not be merged."""
     merged = merge_files(cache, order.files, progress, cancel, turns=order.turns,
                          enhance=order.enhance)  # fmt: skip
-    imposed = impose(
-        merged.pdf, merged.page_roles, order.layout, order.page_ranges, progress, cancel
-    )
+    imposed = impose(merged.pdf, page_sources(order, merged), order.setup, order.page_ranges,
+                     paste_stub(order), progress, cancel)  # fmt: skip
     pdf = _cover_first(order, imposed.pdf)
     return (as_images(pdf, cancel) if order.options.old_printer else pdf), merged.skipped
 
 
+def page_sources(order: PrintOrder, merged: MergedDocument) -> list[Source]:
+    """What each merged page is, for the layout: its file's role, kind and which file."""
+    files = {f.name: f for f in order.files}
+    kinds = (
+        {row.fields.file: row.fields.kind for row in order.listing.rows} if order.listing else {}
+    )
+    numbers: dict[str, int] = {}
+    return [
+        Source(role, group_of(role, kinds.get(name, ""), files[name].kind == FileKind.IMAGE),
+               numbers.setdefault(name, len(numbers)))
+        for role, name in zip(merged.page_roles, merged.page_files, strict=True)
+    ]  # fmt: skip
+
+
+def paste_stub(order: PrintOrder) -> Stub:
+    """A paste sheet's table: the invoices that print, their sum, and the clerk."""
+    if order.listing is None:
+        return Stub(claimant=order.user)
+    invoices = printed_invoices(order)
+    return Stub(invoices.count, invoices.total, order.user)
+
+
 def cover_pdf(order: PrintOrder) -> bytes:
-    """The order's cover sheet (A4, outside layouts and page ranges); call when it has one."""
+    """The order's cover sheet on the order's paper (outside layouts and page ranges)."""
     from fps_desktop.invoices.cover import cover_sheet_pdf
 
     printable = [f for f in order.files if f.printable]
     attachments = sum(f.role == FileRole.ATTACHMENT for f in printable)
-    return cover_sheet_pdf(printed_invoices(order), order.user, attachments,
-                           sum(f.pages for f in printable))  # fmt: skip
+    cover = cover_sheet_pdf(printed_invoices(order), order.user, attachments,
+                            sum(f.pages for f in printable))  # fmt: skip
+    return on_paper(cover, order.setup.paper)
 
 
 def printed_invoices(order: PrintOrder) -> InvoiceList:
@@ -145,13 +176,13 @@ def printed_invoices(order: PrintOrder) -> InvoiceList:
     those, each invoice once (its first printed form counts)."""
     printing = {f.name for f in order.files if f.printable}
     rows, seen = [], set()
-    for row in order.cover.rows:
+    for row in order.listing.rows:
         if row.fields.file not in printing:
             continue
         identity = row.fields.key or row.sha256
         rows.append(replace(row, counted=identity not in seen))
         seen.add(identity)
-    return InvoiceList(order.guid, rows, order.cover.register_error)
+    return InvoiceList(order.guid, rows, order.listing.register_error)
 
 
 def _cover_first(order: PrintOrder, sheets_pdf: bytes) -> bytes:
@@ -276,7 +307,7 @@ def record_order(audit: AuditLog, order: PrintOrder, files: list[CachedFile], sh
     reason of the refusal)."""
     audit.record_print(
         guid=order.guid, files=[item.name for item in files], sheets=sheets,
-        printer=order.target, copies=order.options.copies, layout=order.layout.value,
+        printer=order.target, copies=order.options.copies, layout=str(order.setup.choice),
         pages=order.page_ranges, duplex=order.options.duplex, grayscale=order.options.grayscale,
         user=order.user, via=order.via, duplicates_confirmed=order.duplicates_confirmed,
         claimed=list(claimed or order.duplicates_confirmed), state=state, reason=reason,

@@ -13,10 +13,10 @@ import pymupdf
 
 from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.images import SHARP_DPI, read_frames
-from fps_desktop.documents.models import CachedFile, FileKind, Layout
+from fps_desktop.documents.models import CachedFile, FileKind, FileRole
 from fps_desktop.documents.pdf import mupdf_lock, pdf_bytes, picture_size
 from fps_desktop.jobs import CancelToken
-from fps_desktop.printing.imposition import Sheet, place_sheet
+from fps_desktop.printing.imposition import Group, Setup, Source, plan
 
 OLD_PRINTER_DPI = 300
 OLD_PRINTER_QUALITY = 90  # JPEG: what PostScript level 2 printers decode themselves
@@ -34,9 +34,9 @@ def printed_dpi(pixels: tuple[int, int], printed: tuple[float, float]) -> int:
 
 
 def picture_resolutions(
-    cache: DocumentCache, files: list[CachedFile], layout: Layout
+    cache: DocumentCache, files: list[CachedFile], setup: Setup
 ) -> dict[str, int]:
-    """The lowest resolution each picture of ``files`` prints at in ``layout``, by name.
+    """The lowest resolution each picture of ``files`` prints at in ``setup``, by name.
 
     Read from the pictures' headers (nothing is decoded) and placed by the layout's own
     code, so a picture the layout enlarges is caught as well as a small scan.
@@ -46,35 +46,34 @@ def picture_resolutions(
         if item.kind != FileKind.IMAGE or not item.printable:
             continue
         frames = read_frames(cache.blob_path(item.sha256).read_bytes(), item.name)
-        found[item.name] = min(_printed_dpi(frame, layout) for frame in frames)
+        found[item.name] = min(_printed_dpi(frame, setup) for frame in frames)
     return found
 
 
-def blurred_pictures(
-    cache: DocumentCache, files: list[CachedFile], layout: Layout
-) -> dict[str, int]:
-    """The pictures that ``may_blur`` in ``layout``, by name, with the dpi they print at."""
-    resolutions = picture_resolutions(cache, files, layout)
+def blurred_pictures(cache: DocumentCache, files: list[CachedFile], setup: Setup) -> dict[str, int]:
+    """The pictures that ``may_blur`` in ``setup``, by name, with the dpi they print at."""
+    resolutions = picture_resolutions(cache, files, setup)
     return {name: dpi for name, dpi in resolutions.items() if may_blur(dpi)}
 
 
-def _printed_dpi(frame, layout: Layout) -> int:
+def _printed_dpi(frame, setup: Setup) -> int:
     width, height = picture_size(frame)
-    scale = layout_scale(width, height, layout)
+    scale = layout_scale(width, height, setup)
     return printed_dpi((frame.width, frame.height), (width * scale, height * scale))
 
 
-def layout_scale(width: float, height: float, layout: Layout) -> float:
-    """The scale ``layout`` gives a page of ``width`` × ``height`` points alone on a sheet:
-    asked of the layout's own placing code with a blank page of that size."""
+def layout_scale(width: float, height: float, setup: Setup) -> float:
+    """The scale ``setup`` gives a picture of ``width`` × ``height`` points alone on a sheet:
+    asked of the layout's own code with a blank page of that size."""
     with mupdf_lock:
-        page_of_it, sheet = pymupdf.open(), pymupdf.open()
-        try:
-            page_of_it.new_page(width=width, height=height)
-            return place_sheet(sheet, page_of_it, Sheet((0,), False), layout)
-        finally:
+        page_of_it = pymupdf.open()
+        page_of_it.new_page(width=width, height=height)
+    try:
+        (sheet,) = plan(page_of_it, [Source(FileRole.ATTACHMENT, Group.RECEIPT)], setup)
+        return sheet.scale
+    finally:
+        with mupdf_lock:
             page_of_it.close()
-            sheet.close()
 
 
 def as_images(pdf: bytes, cancel: CancelToken | None = None, dpi: int = OLD_PRINTER_DPI) -> bytes:

@@ -25,6 +25,7 @@ from fps_desktop.documents.workspace import fetch_job, source_from_settings
 from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError, PrintError
 from fps_desktop.invoices.listing import InvoiceList, InvoiceRow, invoices_job
 from fps_desktop.jobs import CancelToken, Job, JobResult, Progress, no_progress
+from fps_desktop.printing.imposition import Choice, Group, Paper, Setup, paper_named
 from fps_desktop.printing.job import PrintOrder, QueueFailed, clerk_name, print_job, record_order
 from fps_desktop.printing.os_queue import FAILED, REFUSED, QueueState, Refused
 from fps_desktop.printing.spooler import PrinterOptions
@@ -98,7 +99,7 @@ def make_order(
     *,
     via: str,
     options: PrinterOptions | None = None,
-    layout: Layout = Layout.ACTUAL,
+    setup: Setup | None = None,
     page_ranges: str = "",
     cover: bool = True,
     confirmed: bool = False,
@@ -115,8 +116,8 @@ def make_order(
             "FpsError", "The invoice list belongs to GUID {other}, the print to {guid}."),
             other=listing.guid, guid=guid)  # fmt: skip
     order = PrintOrder(
-        guid, printing, options or PrinterOptions(), layout, page_ranges, via,
-        cover=listing if cover and listing is not None else None,
+        guid, printing, options or PrinterOptions(), setup or Setup(), page_ranges, via,
+        cover=listing if cover and listing is not None else None, listing=listing,
         duplicates_confirmed=claimed if confirmed else [],
         left_out=[f for f in files if not f.printable and not f.is_data],
     )  # fmt: skip
@@ -135,12 +136,27 @@ def record_claimed_refusal(audit: AuditLog, refusal: ClaimedBefore) -> None:
     record_refused(audit, refusal.order, "claimed_before", refusal.files)
 
 
+def sheet_setup(
+    settings: Settings, layout: str = "", paper: Paper | str = "", orientation: str = ""
+) -> Setup:
+    """The layout and paper of a print: what the caller asked, else the settings (IT's
+    defaults), with each kind's own layout within the automatic one."""
+    by_group = {group: Choice.parse(settings.get(f"print.layout.{group}")) for group in Group.ALL}
+    landscape = (orientation or settings.get("print.orientation")) == "landscape"
+    if isinstance(paper, Paper):
+        paper = Paper(paper.name, paper.width, paper.height, landscape)
+    else:
+        paper = paper_named(paper or settings.get("print.paper"), landscape)
+    return Setup(Choice.parse(layout or settings.get("print.layout")), paper,
+                 {g: c for g, c in by_group.items() if c.layout != Layout.AUTO})  # fmt: skip
+
+
 def requested_print_job(
     settings: Settings,
     cache: DocumentCache,
     guid: str,
     options: PrinterOptions,
-    layout: Layout,
+    setup: Setup,
     confirmed: bool,
     print_id: str,
     on_state: Callable[[str, str, int], None],
@@ -164,7 +180,7 @@ def requested_print_job(
             others = other_forms(files, listing)
             files = [f for f in files if f.name not in others]
             chosen = replace(options, old_printer=old_printer_default(settings, options.printer))
-            order = make_order(guid, files, listing, via=via, options=chosen, layout=layout,
+            order = make_order(guid, files, listing, via=via, options=chosen, setup=setup,
                                confirmed=confirmed,
                                cover=settings.get("print.cover_sheet"))  # fmt: skip
             order.print_id = print_id
@@ -176,7 +192,7 @@ def requested_print_job(
             raise
         except FpsError as exc:
             on_state(REFUSED, exc.message, 0)
-            record_refused(audit, PrintOrder(guid, files, options, layout, via=via,
+            record_refused(audit, PrintOrder(guid, files, options, setup, via=via,
                                              print_id=print_id), exc.message)  # fmt: skip
             raise
 

@@ -32,7 +32,7 @@ from fps_desktop.config import Settings
 from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.demo import DEMO_CASES
 from fps_desktop.documents.guid import normalize_guid
-from fps_desktop.documents.models import CachedFile, Layout, Manifest
+from fps_desktop.documents.models import CachedFile, Manifest
 from fps_desktop.documents.pdf import DECODERS
 from fps_desktop.documents.sources import source_from_settings
 from fps_desktop.documents.workspace import cache_from_settings, fetch_job, merge_job
@@ -50,6 +50,7 @@ from fps_desktop.printing.policy import (
     make_order,
     other_forms,
     record_claimed_refusal,
+    sheet_setup,
 )
 from fps_desktop.resources import resources_dir
 from fps_desktop.ui.correction_dialog import CorrectionDialog
@@ -349,8 +350,8 @@ class MainWindow(QMainWindow):
     def _check_pictures(self, manifest: Manifest) -> None:
         """Mark the pictures that print below 200 dpi in the default layout, off the GUI
         thread; the print dialog says it again for the layout chosen there."""
-        cache, layout = self.cache, Layout(self.settings.get("print.layout"))
-        run_task(lambda: (manifest.guid, blurred_pictures(cache, manifest.files, layout)),
+        cache, setup = self.cache, sheet_setup(self.settings)
+        run_task(lambda: (manifest.guid, blurred_pictures(cache, manifest.files, setup)),
                  self._on_pictures_checked, self._on_pictures_unchecked)  # fmt: skip
 
     def _on_pictures_checked(self, checked: tuple[str, dict[str, int]]) -> None:

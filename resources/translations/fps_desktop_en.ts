@@ -23,7 +23,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="367"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="368"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n file</numerusform>
@@ -31,7 +31,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="369"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="370"/>
         <source>%n cannot be printed</source>
         <translation>
             <numerusform>%n cannot be printed</numerusform>
@@ -39,7 +39,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="550"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="551"/>
         <source>Printed: %n sheet(s)</source>
         <translation>
             <numerusform>Printed: %n sheet</numerusform>
@@ -47,7 +47,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="566"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="567"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>%n invoice of this GUID was claimed before:</numerusform>
@@ -58,7 +58,7 @@
 <context>
     <name>PrintDialog</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="82"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="84"/>
         <source>GUID {guid} · %n file(s)</source>
         <translation>
             <numerusform>GUID {guid} · %n file</numerusform>
@@ -66,15 +66,15 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="291"/>
-        <source>%n sheet(s) of A4</source>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="380"/>
+        <source>%n sheet(s) of {paper}</source>
         <translation>
-            <numerusform>%n sheet of A4</numerusform>
-            <numerusform>%n sheets of A4</numerusform>
+            <numerusform>%n sheet of {paper}</numerusform>
+            <numerusform>%n sheets of {paper}</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="293"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="383"/>
         <source>%n page(s) turned as in the viewer</source>
         <translation>
             <numerusform>%n page turned as in the viewer</numerusform>

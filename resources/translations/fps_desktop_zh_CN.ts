@@ -12,62 +12,62 @@
 <context>
     <name>Bridge</name>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="74"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="73"/>
         <source>Port {configured} is taken by another program, so FPS Desktop listens on {port}. GUIDs PBMS sends to port {configured} do not arrive: tell IT.</source>
         <translation>端口 {configured} 被其他程序占用，FPS Desktop 改在 {port} 端口接收。PBMS 发往 {configured} 端口的 GUID 收不到：请联系信息中心。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="85"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="84"/>
         <source>Ready for documents from PBMS on port {port}</source>
         <translation>已就绪，可在端口 {port} 接收 PBMS 推送的单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="99"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="98"/>
         <source>this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="99"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="98"/>
         <source>a fpsdesktop link</source>
         <translation>fpsdesktop 链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="139"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="138"/>
         <source>Open FPS Desktop</source>
         <translation>打开 FPS Desktop</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="140"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="139"/>
         <source>Recent GUIDs</source>
         <translation>最近的 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="143"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="142"/>
         <source>Pause receiving from PBMS</source>
         <translation>暂停接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="148"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="147"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="168"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="167"/>
         <source>not receiving from PBMS</source>
         <translation>未接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="170"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="169"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="172"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="171"/>
         <source>receiving from PBMS on port {port}</source>
         <translation>正在端口 {port} 接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="174"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="173"/>
         <source>not the port PBMS uses: tell IT</source>
         <translation>不是 PBMS 使用的端口：请联系信息中心</translation>
     </message>
@@ -417,22 +417,22 @@ cannot be printed: {reason}</source>
 <context>
     <name>FpsError</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="206"/>
+        <location filename="../../fps_desktop/config.py" line="224"/>
         <source>Setting {key} cannot be “{value}”: allowed are {allowed}.</source>
         <translation>设置项 {key} 不能是“{value}”：允许的值为 {allowed}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="209"/>
+        <location filename="../../fps_desktop/config.py" line="227"/>
         <source>{file}: setting {key} cannot be “{value}”: allowed are {allowed}. It is ignored.</source>
         <translation>{file}：设置项 {key} 不能是“{value}”：允许的值为 {allowed}。此值已被忽略。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="276"/>
+        <location filename="../../fps_desktop/config.py" line="294"/>
         <source>Setting {key} needs a value of type {kind}.</source>
         <translation>设置项 {key} 需要 {kind} 类型的值。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="396"/>
+        <location filename="../../fps_desktop/config.py" line="414"/>
         <source>This computer has no password store (keyring), so the secret was not saved. Ask IT to enable one.</source>
         <translation>本机没有可用的密码存储（钥匙串），密钥未保存。请联系信息中心开启。</translation>
     </message>
@@ -457,7 +457,17 @@ cannot be printed: {reason}</source>
         <translation>“{text}” 不是单据 GUID。GUID 由 32 位十六进制字符组成，例如 c965be9f9c1d449d9e50fed330150d7a。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/imposition.py" line="51"/>
+        <location filename="../../fps_desktop/printing/imposition.py" line="92"/>
+        <source>“{text}” is not a layout: use auto, actual, fit, two-up, strips, paste or a grid of rows × columns from 1 to 10, like grid-2x2.</source>
+        <translation>“{text}”不是版式：请用 auto、actual、fit、two-up、strips、paste，或 1 到 10 行 × 列的网格，如 grid-2x2。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/imposition.py" line="124"/>
+        <source>“{name}” is not a paper size: use one of {names}.</source>
+        <translation>“{name}”不是纸张尺寸：请用 {names} 之一。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/imposition.py" line="193"/>
         <source>“{text}” is not a page range of this document (pages 1 to {count}). Write it like 1-3, 5.</source>
         <translation>“{text}” 不是本文档的有效页码范围（第 1 至 {count} 页）。请按 1-3, 5 的格式填写。</translation>
     </message>
@@ -607,12 +617,12 @@ cannot be printed: {reason}</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="60"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="61"/>
         <source>There is no printer called “{name}”.</source>
         <translation>没有名为“{name}”的打印机。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="127"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="138"/>
         <source>The printer could not be started. Is it switched on and connected?</source>
         <translation>无法启动打印机。请确认打印机已开机并已连接。</translation>
     </message>
@@ -984,77 +994,77 @@ cannot be printed: {reason}</source>
         <translation>发票 XML 已损坏，无法读取（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="58"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="59"/>
         <source>No file is selected.</source>
         <translation>未选择任何文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="121"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="123"/>
         <source>{name} could not be added to the print (see the log).</source>
         <translation>{name} 无法加入打印（详见日志）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="136"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="138"/>
         <source>None of the {count} selected files can be printed: {names}.</source>
         <translation>所选的 {count} 个文件都无法打印：{names}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="53"/>
+        <location filename="../../fps_desktop/documents/models.py" line="63"/>
         <source>empty file</source>
         <translation>空文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="54"/>
+        <location filename="../../fps_desktop/documents/models.py" line="64"/>
         <source>damaged PDF</source>
         <translation>PDF 已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="55"/>
+        <location filename="../../fps_desktop/documents/models.py" line="65"/>
         <source>damaged OFD file</source>
         <translation>OFD 文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="56"/>
+        <location filename="../../fps_desktop/documents/models.py" line="66"/>
         <source>incomplete file</source>
         <translation>文件不完整</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="57"/>
+        <location filename="../../fps_desktop/documents/models.py" line="67"/>
         <source>password-protected</source>
         <translation>有密码保护</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="58"/>
+        <location filename="../../fps_desktop/documents/models.py" line="68"/>
         <source>damaged image</source>
         <translation>图片已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="59"/>
+        <location filename="../../fps_desktop/documents/models.py" line="69"/>
         <source>unsupported format</source>
         <translation>不支持的格式</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="60"/>
+        <location filename="../../fps_desktop/documents/models.py" line="70"/>
         <source>too large to print</source>
         <translation>过大无法打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="61"/>
+        <location filename="../../fps_desktop/documents/models.py" line="71"/>
         <source>no pages</source>
         <translation>没有页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="62"/>
+        <location filename="../../fps_desktop/documents/models.py" line="72"/>
         <source>seal not drawn</source>
         <translation>印章未绘出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="63"/>
+        <location filename="../../fps_desktop/documents/models.py" line="73"/>
         <source>too large when unpacked</source>
         <translation>解压后过大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="64"/>
+        <location filename="../../fps_desktop/documents/models.py" line="74"/>
         <source>took too long to read</source>
         <translation>读取时间过长</translation>
     </message>
@@ -1064,7 +1074,7 @@ cannot be printed: {reason}</source>
         <translation>{path} 中的上传任务由更新版本的 FPS Desktop 保存。请升级 FPS Desktop 后查看；未做任何改动。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/preview.py" line="93"/>
+        <location filename="../../fps_desktop/printing/preview.py" line="48"/>
         <source>{names} could not be merged and cannot be printed.</source>
         <translation>{names} 无法合并，不能打印。</translation>
     </message>
@@ -1079,7 +1089,7 @@ cannot be printed: {reason}</source>
         <translation>{name}：此页无法显示。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="293"/>
+        <location filename="../../fps_desktop/printing/job.py" line="324"/>
         <source>The job on {printer} did not print: {reason}.</source>
         <translation>{printer} 上的打印任务未打印：{reason}。</translation>
     </message>
@@ -1094,12 +1104,12 @@ cannot be printed: {reason}</source>
         <translation>打印系统拒绝了发往 {printer} 的任务：{reason}（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="45"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="46"/>
         <source>Not printed: claimed before, and printing them again was not confirmed: {files}.</source>
         <translation>未打印：以下发票已报销过，且未确认再次打印：{files}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="114"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="115"/>
         <source>The invoice list belongs to GUID {other}, the print to {guid}.</source>
         <translation>发票清单属于 GUID {other}，而打印的是 {guid}。</translation>
     </message>
@@ -1555,7 +1565,7 @@ cannot be printed: {reason}</source>
     </message>
     <message>
         <location filename="../../fps_desktop/documents/workspace.py" line="82"/>
-        <location filename="../../fps_desktop/printing/job.py" line="178"/>
+        <location filename="../../fps_desktop/printing/job.py" line="209"/>
         <source>Merge files ({count})</source>
         <translation>合并 {count} 个文件</translation>
     </message>
@@ -1585,22 +1595,22 @@ cannot be printed: {reason}</source>
         <translation>导出上传清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="267"/>
+        <location filename="../../fps_desktop/printing/job.py" line="298"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="301"/>
+        <location filename="../../fps_desktop/printing/job.py" line="332"/>
         <source>Printed</source>
         <translation>已打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="303"/>
+        <location filename="../../fps_desktop/printing/job.py" line="334"/>
         <source>Held in the print queue: {reason}</source>
         <translation>在打印队列中被挂起：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="306"/>
+        <location filename="../../fps_desktop/printing/job.py" line="337"/>
         <source>In the print queue ({state})</source>
         <translation>在打印队列中（{state}）</translation>
     </message>
@@ -1620,7 +1630,7 @@ cannot be printed: {reason}</source>
         <translation>上传到 OSS</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="451"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="452"/>
         <source>Export invoices of {guid}</source>
         <translation>导出 {guid} 的发票</translation>
     </message>
@@ -1635,7 +1645,7 @@ cannot be printed: {reason}</source>
         <translation>导出完成!</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="194"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="210"/>
         <source>Print {guid} for PBMS</source>
         <translation>为 PBMS 打印 {guid}</translation>
     </message>
@@ -1643,261 +1653,261 @@ cannot be printed: {reason}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="109"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="110"/>
         <source>Document</source>
         <translation>单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="120"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="121"/>
         <source>Type or paste a document GUID</source>
         <translation>输入或粘贴单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="125"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="126"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="130"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="131"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="133"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="134"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="138"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="139"/>
         <source>Merge &amp;&amp; Save</source>
         <translation>合并并保存</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="143"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="144"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="148"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="149"/>
         <source>Go to GUID box</source>
         <translation>转到 GUID 输入框</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="154"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="155"/>
         <source>Fit width</source>
         <translation>适合宽度</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="156"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="157"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="157"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="158"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="158"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="159"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="239"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="240"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="247"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="248"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="252"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="253"/>
         <source>Export invoice list…</source>
         <translation>导出发票清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="255"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="256"/>
         <source>Open cache folder</source>
         <translation>打开缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="256"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="257"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="258"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="259"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="261"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="262"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="265"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="266"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="266"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="267"/>
         <source>Invoice export…</source>
         <translation>发票数据导出…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="267"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="268"/>
         <source>Upload to OSS…</source>
         <translation>上传到 OSS…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="268"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="269"/>
         <source>History…</source>
         <translation>历史记录…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="269"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="270"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="270"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="271"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="271"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="272"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="289"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="290"/>
         <source>Could not open “{text}”: {reason}</source>
         <translation>无法打开“{text}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="302"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="303"/>
         <source>Sent by {origin}</source>
         <translation>由 {origin} 推送</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="369"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="370"/>
         <source>%n cannot be printed</source>
         <translation>
             <numerusform>%n 个无法打印</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="400"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="401"/>
         <source>invoices total {amount}</source>
         <translation>发票合计 {amount}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="404"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="405"/>
         <source>Duplicates not checked: {reason}</source>
         <translation>未检查重复报销：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="441"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="442"/>
         <source>Export invoice list</source>
         <translation>导出发票清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="441"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="442"/>
         <source>Excel files (*.xlsx)</source>
         <translation>Excel 文件 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="477"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="478"/>
         <source>Page {n} / {count}</source>
         <translation>第 {n} / {count} 页</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="299"/>
-        <location filename="../../fps_desktop/ui/main_window.py" line="304"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="300"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="305"/>
         <source>Opening {guid}…</source>
         <translation>正在打开 {guid}…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="159"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="160"/>
         <source>Rotate right</source>
         <translation>向右旋转</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="160"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="161"/>
         <source>Rotate left</source>
         <translation>向左旋转</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="367"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="368"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="515"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="516"/>
         <source>Save merged PDF</source>
         <translation>保存合并后的 PDF</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="550"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="551"/>
         <source>Printed: %n sheet(s)</source>
         <translation>
             <numerusform>已打印：%n 张</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="555"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="556"/>
         <source>Print job {job} not printed yet ({state}): {reason}</source>
         <translation>打印任务 {job} 尚未打印（{state}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="565"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="566"/>
         <source>Invoice claimed before</source>
         <translation>发票已报销过</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="566"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="567"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>此 GUID 中有 %n 张发票已报销过：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="569"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="570"/>
         <source>Print anyway? Your answer is written to the audit log.</source>
         <translation>仍要打印吗？您的选择将记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="570"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="571"/>
         <source>Print anyway</source>
         <translation>仍然打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="608"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="609"/>
         <source>Open a document GUID</source>
         <translation>打开单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="609"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="610"/>
         <source>Type or paste a GUID above, or let PBMS send one.</source>
         <translation>在上方输入或粘贴 GUID，或由 PBMS 推送。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="612"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="613"/>
         <source>Demo documents to try:</source>
         <translation>可以试用的演示单据：</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="648"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="649"/>
         <source>Could not open {guid}: {reason}</source>
         <translation>无法打开 {guid}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="675"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="676"/>
         <source>{name} {version}
 Finance Print Station</source>
         <translation>{name} {version}
@@ -1948,178 +1958,243 @@ Finance Print Station</source>
 <context>
     <name>PrintDialog</name>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="98"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="102"/>
         <source>Actual size (shrink to fit only)</source>
         <translation>实际大小（仅在放不下时缩小）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="99"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="103"/>
         <source>Fit to page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="100"/>
-        <source>Two invoices per A4 (cut line)</source>
-        <translation>每张 A4 打印两张发票（带裁切线）</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="107"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="135"/>
         <source>Enhance photos (levels, sharpening)</source>
         <translation>增强照片（色阶、锐化）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="109"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="137"/>
         <source>Photos and scans print with white paper, black ink and crisp strokes; colours and red seals stay. PDFs print as they are.</source>
         <translation>照片和扫描件打印时纸面变白、字迹变黑、笔画清晰；颜色和红色印章保持不变。PDF 按原样打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="112"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="140"/>
         <source>Old printer: each sheet as one picture</source>
         <translation>旧打印机：每张纸作为一幅图片发送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="114"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="142"/>
         <source>For printers that print PDFs wrongly or not at all: every sheet is sent as one 300 dpi picture.</source>
         <translation>适用于无法正确打印 PDF 的打印机：每张纸作为一幅 300 dpi 的图片发送。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="143"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="171"/>
         <source>&amp;Printer</source>
         <translation>打印机(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="144"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="172"/>
         <source>&amp;Layout</source>
         <translation>版式(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="145"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="173"/>
+        <source>&amp;Grid</source>
+        <translation>网格(&amp;G)</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="174"/>
+        <source>Pap&amp;er</source>
+        <translation>纸张(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="175"/>
+        <source>&amp;Orientation</source>
+        <translation>方向(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="177"/>
         <source>P&amp;ages</source>
         <translation>页码(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="146"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="178"/>
         <source>&amp;Copies</source>
         <translation>份数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="164"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="196"/>
         <source>Previous sheet (Page Up)</source>
         <translation>上一张（Page Up）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="167"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="199"/>
         <source>Next sheet (Page Down)</source>
         <translation>下一张（Page Down）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="172"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="204"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="175"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="207"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="177"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="209"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="193"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="225"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="272"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="338"/>
         <source>Left out because they cannot be printed: {names}</source>
         <translation>以下文件无法打印，已略过：{names}</translation>
     </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="366"/>
+        <source>Laying out…</source>
+        <translation>正在排版…</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="293"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="380"/>
+        <source>%n sheet(s) of {paper}</source>
+        <translation>
+            <numerusform>共 %n 张 {paper}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="383"/>
         <source>%n page(s) turned as in the viewer</source>
         <translation>
             <numerusform>%n 页按查看器中的方向旋转打印</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="310"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="400"/>
         <source>May print blurred: {pictures}</source>
         <translation>可能打印模糊：{pictures}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="311"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="401"/>
         <source>{name} ({dpi} dpi)</source>
         <translation>{name}（{dpi} dpi）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="389"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="479"/>
         <source>printed at {percent} % of its size</source>
         <translation>按原尺寸的 {percent}% 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="409"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="499"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="91"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="93"/>
         <source>Save as PDF file…</source>
         <translation>另存为 PDF 文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="69"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="71"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="82"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="84"/>
         <source>GUID {guid} · %n file(s)</source>
         <translation>
             <numerusform>GUID {guid} · %n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="102"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="101"/>
+        <source>Automatic: fewest sheets, true size</source>
+        <translation>自动：纸张最少，原尺寸</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="104"/>
+        <source>Two invoices per sheet (cut line)</source>
+        <translation>每张两张发票（裁切线）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="105"/>
+        <source>Grid {rows} × {cols}</source>
+        <translation>网格 {rows} × {cols}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="107"/>
+        <source>Grid of rows × columns…</source>
+        <translation>自定义网格（行 × 列）…</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="108"/>
+        <source>Reimbursement strips (cut lines)</source>
+        <translation>报销条（裁切线）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="109"/>
+        <source>Paste sheet (粘贴单)</source>
+        <translation>粘贴单</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="113"/>
+        <source>Rows</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="113"/>
+        <source>Columns</source>
+        <translation>列数</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="127"/>
+        <source>Portrait</source>
+        <translation>纵向</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="128"/>
+        <source>Landscape</source>
+        <translation>横向</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="130"/>
         <source>All pages, or e.g. 1-3, 5</source>
         <translation>全部页面，或如 1-3, 5</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="105"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="133"/>
         <source>Print on both sides</source>
         <translation>双面打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="106"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="134"/>
         <source>Black and white</source>
         <translation>黑白打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="118"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="146"/>
         <source>Cover sheet first</source>
         <translation>先打印封面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="120"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="148"/>
         <source>The GUID as a QR code, the invoice list, the sum and boxes for signatures</source>
         <translation>封面印有 GUID 二维码、发票清单、合计和签字栏</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="291"/>
-        <source>%n sheet(s) of A4</source>
-        <translation>
-            <numerusform>共 %n 张 A4</numerusform>
-        </translation>
-    </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="377"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="467"/>
         <source>Sheet {n} / {count}</source>
         <translation>第 {n} / {count} 张</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="409"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="499"/>
         <source>Save as PDF file</source>
         <translation>另存为 PDF 文件</translation>
     </message>
@@ -2223,12 +2298,12 @@ Finance Print Station</source>
         <translation>打印系统无响应</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="74"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="75"/>
         <source>This printer cannot print on both sides: every sheet prints on one side.</source>
         <translation>这台打印机不能双面打印：每张都将单面打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="77"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="78"/>
         <source>This printer prints in black and white only.</source>
         <translation>这台打印机只能黑白打印。</translation>
     </message>
@@ -2249,12 +2324,12 @@ Finance Print Station</source>
 <context>
     <name>Secrets</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="323"/>
+        <location filename="../../fps_desktop/config.py" line="341"/>
         <source>Kept in the system password store (keyring), never in the settings file.</source>
         <translation>保存在系统密码库（keyring）中，不会写入设置文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="326"/>
+        <location filename="../../fps_desktop/config.py" line="344"/>
         <source>This computer has no password store (keyring): the secret is kept only until FPS Desktop closes. Ask IT to enable one.</source>
         <translation>此电脑没有密码库（keyring）：密钥只保留到 FPS Desktop 关闭为止。请联系 IT 启用密码库。</translation>
     </message>

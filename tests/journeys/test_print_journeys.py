@@ -27,7 +27,7 @@ from tests.journeys.conftest import (
 )
 
 # The demo GUID: 2 one-page invoices, then attachments of 1 + 1 + 3 pages.
-SHEETS = {"actual": 7, "fit": 7, "two-up": 6}
+SHEETS = {"auto": 5, "actual": 7, "fit": 7, "two-up": 6}
 
 
 def choose(combo, label_start: str) -> None:
@@ -43,7 +43,12 @@ def choose(combo, label_start: str) -> None:
 
 @pytest.mark.parametrize(
     ("layout_label", "layout"),
-    [("Actual size", "actual"), ("Fit to page", "fit"), ("Two invoices", "two-up")],
+    [
+        ("Automatic", "auto"),
+        ("Actual size", "actual"),
+        ("Fit to page", "fit"),
+        ("Two invoices", "two-up"),
+    ],
 )
 def test_j1_typed_guid_printed_to_pdf_in_each_layout(qtbot, window, tmp_path, layout_label, layout):
     open_by_keyboard(qtbot, window, DEMO_GUID)
@@ -66,6 +71,7 @@ def test_j1_page_range_two_copies_black_and_white(qtbot, window, tmp_path):
     out = tmp_path / "range.pdf"
 
     def in_print_dialog(dialog: PrintDialog) -> None:
+        choose(dialog.layout_box, "Actual size")  # one page a sheet: the range is the sheets
         dialog.pages_edit.setFocus()
         QTest.keyClicks(dialog.pages_edit, "1-3")
         dialog.copies_spin.setFocus()
@@ -95,6 +101,8 @@ def test_preview_follows_the_layout_and_refuses_a_bad_range(qtbot, english, wind
     def in_print_dialog(dialog: PrintDialog) -> None:
         qtbot.waitUntil(dialog.print_button.isEnabled, timeout=SLOW)
         assert dialog.summary_label.text().startswith("7 sheets of A4")
+        choose(dialog.layout_box, "Automatic")
+        qtbot.waitUntil(lambda: dialog.summary_label.text().startswith("5 sheets"), timeout=SLOW)
         # no way into the system's own print dialog, whose printer and pages would be ignored
         assert not [b for b in dialog.findChildren(QAbstractButton) if "Properties" in b.text()]
         choose(dialog.layout_box, "Two invoices")
@@ -147,6 +155,41 @@ def test_j14_the_clerk_sees_what_the_print_queue_did(qtbot, window, cups):
     assert AuditLog(window.settings.paths).entries()[0]["state"] == "refused"
     assert cups.jobs(rejecting) == []
     cups.run("cupsenable", paused)
+
+
+@pytest.mark.parametrize(
+    ("layout_label", "paper", "sheets"),
+    [("Grid 2 × 2", "A5", 2), ("Paste sheet", "A4", 5), ("Automatic", "A5", 5)],
+)
+def test_j15_layout_and_paper_chosen_by_keys_print_to_cups_as_previewed(
+    qtbot, english, window, cups, layout_label, paper, sheets
+):
+    """Ctrl+P, then the printer, a layout and a paper picked with the keyboard: CUPS gets
+    the sheets the preview counted, every one on that paper."""
+    queue = cups.add_queue()
+    open_by_keyboard(qtbot, window, DEMO_GUID)
+
+    def in_print_dialog(dialog: PrintDialog) -> None:
+        choose(dialog.printer_box, queue)
+        choose(dialog.layout_box, layout_label)
+        choose(dialog.paper_box, paper)
+        summary = f"{sheets} sheets of {paper}"
+        qtbot.waitUntil(lambda: dialog.summary_label.text() == summary, timeout=SLOW)
+        qtbot.waitUntil(dialog.print_button.isEnabled, timeout=SLOW)
+        qtbot.keyClick(dialog.print_button, Qt.Key.Key_Return)
+
+    press_ctrl_p(qtbot, window, in_print_dialog)
+    qtbot.waitUntil(lambda: print_jobs(window) and print_jobs(window)[0].state.name
+                    not in ("QUEUED", "RUNNING"), timeout=SLOW)  # fmt: skip
+    (job,) = cups.jobs(queue)
+    assert job["job-state"] == "completed"
+    size = pymupdf.paper_rect(paper.lower())
+    with pymupdf.open(stream=cups.document(int(job["job-id"])), filetype="pdf") as spooled:
+        assert spooled.page_count == sheets
+        assert all(abs(p.rect.width - size.width) < 2 and abs(p.rect.height - size.height) < 2
+                   for p in spooled)  # fmt: skip
+    entry = AuditLog(window.settings.paths).entries()[0]
+    assert entry["sheets"] == sheets and entry["layout"] != "actual"
 
 
 def test_j14_in_chinese_the_jobs_list_says_the_reason_in_chinese(qtbot, chinese, window, cups):

@@ -17,7 +17,7 @@ from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.merge import merge_files
 from fps_desktop.documents.models import Layout
 from fps_desktop.documents.sources import FolderSource
-from fps_desktop.printing.imposition import impose
+from fps_desktop.printing.imposition import Choice, Setup, impose, sources_for
 from fps_desktop.printing.pictures import as_images, blurred_pictures, picture_resolutions
 from tests.documents.conftest import GUID, invoice_bytes
 
@@ -84,7 +84,8 @@ def dark_box_mm(page: pymupdf.Page, dpi: int = 300) -> tuple[float, float]:
 
 def imposed(cache, files, layout=Layout.ACTUAL, **merge) -> pymupdf.Document:
     merged = merge_files(cache, files, **merge)
-    return pymupdf.open(stream=impose(merged.pdf, merged.page_roles, layout).pdf)
+    setup = Setup(Choice(layout))
+    return pymupdf.open(stream=impose(merged.pdf, sources_for(merged.page_roles), setup).pdf)
 
 
 def test_a_receipt_photo_reaches_the_printer_at_its_true_size(cups, folder, capsys):
@@ -110,11 +111,14 @@ def test_pictures_under_200_dpi_on_paper_are_named_with_their_resolution(cache, 
     folder("small scan.jpg", receipt_photo(dpi=120, width_mm=60, height_mm=90))
     folder("invoice.pdf", invoice_bytes())
     files = files_of(cache, folder)
-    assert picture_resolutions(cache, files, Layout.ACTUAL) == {
+    assert picture_resolutions(cache, files, Setup(Choice(Layout.ACTUAL))) == {
         "receipt.jpg": 300, "small scan.jpg": 120}  # fmt: skip
-    assert blurred_pictures(cache, files, Layout.ACTUAL) == {"small scan.jpg": 120}
+    assert blurred_pictures(cache, files, Setup(Choice(Layout.ACTUAL))) == {"small scan.jpg": 120}
     # fit to page enlarges the receipt 2.26 times: 300 dpi become 133
-    assert blurred_pictures(cache, files, Layout.FIT) == {"receipt.jpg": 133, "small scan.jpg": 38}
+    assert blurred_pictures(cache, files, Setup(Choice(Layout.FIT))) == {
+        "receipt.jpg": 133,
+        "small scan.jpg": 38,
+    }
     out = folder.source.root / "out.pdf"
     assert main(["merge", GUID, "-o", str(out), "--layout", "fit"]) == 0
     said = capsys.readouterr().err
@@ -213,3 +217,14 @@ def test_a_printer_it_marked_as_old_gets_pictures_unless_the_clerk_says_no(cups,
                              for i in page.get_image_info()])  # fmt: skip
     # the old printer gets the whole sheet as one picture; others the inked bands only
     assert pictures[0] == [True] and True not in pictures[1]
+
+
+@pytest.mark.parametrize("layout", [Layout.GRID, Layout.AUTO])
+def test_a_page_the_clerk_turned_is_not_turned_back_to_fill_a_cell(cache, folder, layout):
+    """A 2 × 2 cell is portrait: the turned (landscape) receipt would fill it better turned
+    back, but it prints as the clerk turned it, shrunk if need be."""
+    folder("receipt.jpg", receipt_photo())
+    files = files_of(cache, folder)
+    sheet = imposed(cache, files, layout, turns={("receipt.jpg", 0): 90})[0]
+    width, height = dark_box_mm(sheet)
+    assert width > height * 1.4  # 127 × 76 mm as turned, or that shape shrunk

@@ -165,6 +165,7 @@ def test_the_dialog_preselects_the_last_printer_and_copies_do_not_carry_over(cup
     assert dialog.copies_spin.value() == 2
     dialog.copies_spin.setValue(5)
     dialog.duplex_check.setChecked(True)
+    qtbot.waitUntil(dialog.print_button.isEnabled, timeout=30_000)  # laid out
     qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
     assert dialog.order.options.copies == 5 and dialog.order.options.printer == second
     again = PrintDialog(cache, PrintOrder(GUID, files), settings)
