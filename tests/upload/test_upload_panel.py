@@ -39,7 +39,7 @@ def cell(panel: UploadPanel, row: int, column: int) -> str:
     return panel.model.index(row, column).data()
 
 
-def tested(qtbot, panel: UploadPanel) -> None:
+def connection_tested(qtbot, panel: UploadPanel) -> None:
     """Test the connection and wait for its answer (it runs on a pool thread)."""
     panel.test_connection()
     qtbot.waitUntil(panel.connection.button.isEnabled, timeout=20_000)
@@ -53,7 +53,7 @@ def panel(make_panel):
 
 
 def test_test_connection_keeps_the_secret_in_the_keyring(qtbot, panel):
-    tested(qtbot, panel)
+    connection_tested(qtbot, panel)
     assert "Connected to bucket fps-test" in panel.connection.status.text()
     assert get_secret("oss.access_key_secret") == SECRET
     assert SECRET not in panel.settings.paths.user_settings.read_text(encoding="utf-8")
@@ -61,7 +61,7 @@ def test_test_connection_keeps_the_secret_in_the_keyring(qtbot, panel):
 
 def test_wrong_secret_is_said_plainly(qtbot, panel):
     panel.secret.setText("nope")
-    tested(qtbot, panel)
+    connection_tested(qtbot, panel)
     assert "refused the AccessKey secret" in panel.connection.status.text()
 
 
@@ -117,7 +117,7 @@ def test_copy_temporary_link_to_the_clipboard(panel, oss):
 
 def test_test_connection_names_what_a_write_only_key_may_not_do(qtbot, panel, oss):
     oss.write_only.add(KEY_ID)
-    tested(qtbot, panel)
+    connection_tested(qtbot, panel)
     text = panel.connection.status.text()
     assert "Connected to bucket fps-test" in text
     assert "neither read object information nor list the bucket" in text
@@ -125,7 +125,7 @@ def test_test_connection_names_what_a_write_only_key_may_not_do(qtbot, panel, os
 
     oss.write_only.clear()
     oss.read_only.add(KEY_ID)
-    tested(qtbot, panel)
+    connection_tested(qtbot, panel)
     assert "may not write to oss://fps-test/" in panel.connection.status.text()
 
 
@@ -133,7 +133,7 @@ def test_test_connection_names_what_a_write_only_key_may_not_do(qtbot, panel, os
 @pytest.mark.usefixtures("no_keyring")
 def test_without_a_keyring_the_secret_is_kept_for_the_session_and_said(qtbot, panel, make_panel):
     assert panel.secret.placeholderText() == "kept until FPS Desktop closes"  # before typing
-    tested(qtbot, panel)
+    connection_tested(qtbot, panel)
     status = panel.connection.status.text()
     assert "Connected to bucket fps-test" in status
     assert "kept only until FPS Desktop closes" in status
@@ -152,7 +152,7 @@ def test_test_connection_leaves_the_window_usable_and_can_be_cancelled(qtbot, pa
     assert panel.connection.button.isEnabled() and not panel.connection.busy.isVisibleTo(panel)
     assert "cancelled" in panel.connection.status.text()
     oss.faults.clear()
-    tested(qtbot, panel)  # a new test after a cancelled one answers normally
+    connection_tested(qtbot, panel)  # a new test after a cancelled one answers normally
     assert "Connected to bucket fps-test" in panel.connection.status.text()
 
 
@@ -319,7 +319,7 @@ def test_the_connection_test_names_the_true_reason_and_what_to_do(
     change, english, chinese = ACCESS_CASES[case]
     panel.prefix.setText("2024")
     change(oss, panel)
-    tested(qtbot, panel)
+    connection_tested(qtbot, panel)
     text = panel.connection.status.text()
     assert (english if language == "en" else chinese) in text
     assert "resume" not in text and "Resume" not in text
