@@ -86,8 +86,12 @@ def test_help_says_defaults_variables_margin_privilege_and_exit_codes(capsys):
     expected = [
         "DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_NAME",
         "DB_TIMEOUT",
-        f"up to {SAFETY_MARGIN.seconds // 60} minutes ago (the margin)",
-        f"over {HOLD_WARNING.seconds // 60} minutes",
+        f"up to {SAFETY_MARGIN.seconds // 60} minutes ago (the margin, --margin)",
+        f"over {HOLD_WARNING.seconds // 60} minutes (--warn-held) is named in a warning and "
+        "the run exits 12",
+        f"(default: {SAFETY_MARGIN.seconds})",
+        f"(default: {HOLD_WARNING.seconds // 60})",
+        "12 every invoice written, but an open transaction held the time back",
         "GRANT PROCESS ON *.* TO",
         "exit codes: 0 every invoice written",
         "7 database error",
