@@ -7,7 +7,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-from fps_desktop.cli.terminal import quiet_stdout, run_in_terminal
+from fps_desktop.cli.terminal import quiet_stdout, run_in_terminal, terminal_language
 from fps_desktop.config import Settings
 
 INVOICES_EPILOG = """\
@@ -155,8 +155,10 @@ def run_export_invoices(args: argparse.Namespace, settings: Settings) -> int:
         margin=SAFETY_MARGIN if args.margin is None else args.margin,
         hold_warning=HOLD_WARNING if args.warn_held is None else args.warn_held,
     )  # fmt: skip
-    summary = run_in_terminal(invoice_export_job(_db(settings), options, _mapping(settings))).data
-    _print_report("\n".join(summary.lines()))
+    translate = terminal_language(settings)
+    job = invoice_export_job(_db(settings), options, _mapping(settings))
+    summary = run_in_terminal(job, translate=translate).data
+    _print_report("\n".join(summary.lines(translate)))
     return summary.exit_code
 
 
@@ -168,14 +170,16 @@ def run_export_basic(args: argparse.Namespace, settings: Settings) -> int:
         or settings.get("export.basic_output_dir")
         or settings.paths.data_dir / "export" / "basic-data"
     )
-    result = run_in_terminal(basic_export_job(_db(settings), output_dir, _mapping(settings)))
-    _print_report(result.summary)
+    translate = terminal_language(settings)
+    job = basic_export_job(_db(settings), output_dir, _mapping(settings))
+    _print_report(run_in_terminal(job, translate=translate).text(translate))
     return 0
 
 
 def run_demo_db(args: argparse.Namespace, settings: Settings) -> int:
     from fps_desktop.export.jobs import demo_database_job
 
-    result = run_in_terminal(demo_database_job(_db(settings), args.invoices, args.replace))
-    _print_report(result.summary)
+    translate = terminal_language(settings)
+    job = demo_database_job(_db(settings), args.invoices, args.replace)
+    _print_report(run_in_terminal(job, translate=translate).text(translate))
     return 0

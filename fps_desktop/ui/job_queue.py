@@ -52,13 +52,8 @@ def state_label(state: JobState) -> str:
     return QCoreApplication.translate("JobQueue", STATE_LABELS[state])
 
 
-def _translated(template: str, params: dict[str, object]) -> str:
-    text = QCoreApplication.translate("Jobs", template)
-    return text.format(**params) if params else text
-
-
 def job_title(job: Job) -> str:
-    return _translated(job.title, job.title_params)
+    return job.heading(QCoreApplication.translate)
 
 
 def failure_message(exc: Exception) -> str:
@@ -273,7 +268,7 @@ class JobQueue(QAbstractListModel):
     def _on_finished(self, entry: JobEntry, result: JobResult) -> None:
         entry.state = JobState.DONE
         entry.result = result
-        entry.message = _translated(result.summary, result.summary_params)
+        entry.message = result.text(QCoreApplication.translate)
         entry.runner = None
         self._changed(entry)
         if entry.on_done is not None and _receiver_alive(entry.on_done):
