@@ -10,7 +10,6 @@ from fps_desktop.config import Settings
 from fps_desktop.listener.handoff import raise_running_instance
 from fps_desktop.ui.bridge import Bridge
 from tests.listener.conftest import GUID, PBMS, Client
-from tests.net import free_port
 
 
 class StandInWindow(QMainWindow):
@@ -36,7 +35,7 @@ class StandInWindow(QMainWindow):
 @pytest.fixture
 def running(qtbot):
     settings = Settings()
-    settings.set("listener.port", free_port())
+    settings.set("listener.port", 0)
     settings.set("listener.allowed_origins", [PBMS])
     window = StandInWindow()
     qtbot.addWidget(window)

@@ -6,14 +6,13 @@ from fps_desktop.audit import AuditLog
 from fps_desktop.cli import main
 from fps_desktop.ui.bridge import Bridge
 from tests.listener.conftest import PBMS, Client
-from tests.net import free_port
 
 GUID = "5f0c3b2a9d8e4f7a8b6c1d2e3f4a5b6c"
 
 
 @pytest.fixture
 def bridge(window, settings):
-    settings.set("listener.port", free_port())
+    settings.set("listener.port", 0)
     settings.set("listener.allowed_origins", [PBMS])
     bridge = Bridge(window, settings)
     bridge.start()

@@ -35,7 +35,7 @@ from fps_desktop.upload.store import (
 )
 from fps_desktop.upload.tasks import MIB, create_task, part_size_for
 from fps_desktop.upload.uploader import Uploader
-from tests.net import free_port
+from tests.net import refused_port
 from tests.upload.conftest import BUCKET, KEY_ID, SECRET, make_tree
 
 PART = 128 * 1024  # small parts keep the tests fast; the product default is 5 MB
@@ -152,9 +152,10 @@ def test_the_proxy_from_the_environment_is_used_unless_no_proxy_exempts_oss(
     for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.upper(), raising=False)
-    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{free_port()}")  # nobody listens
-    with pytest.raises(UploadError, match="Cannot reach OSS"):
-        check_access(config.connect(), config)
+    with refused_port() as port:  # nobody listens
+        monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{port}")
+        with pytest.raises(UploadError, match="Cannot reach OSS"):
+            check_access(config.connect(), config)
 
     monkeypatch.setenv("no_proxy", "127.0.0.1")
     check_access(config.connect(), config)
