@@ -23,10 +23,11 @@ def test_the_bomb_benchmark_runs_and_the_bomb_is_refused():
 
 
 @pytest.mark.unix_only("resident memory, threads and descriptors are read from /proc")
-def test_the_soak_benchmark_runs_and_every_push_is_answered():
+def test_the_soak_benchmark_runs_and_every_push_and_print_is_answered():
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "bench_soak.py"), "--quick"],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("15 pushes: resident memory")
+    assert "prints 3 sent, 3 completed in CUPS" in result.stdout
