@@ -13,6 +13,7 @@ from fps_desktop.cli import main
 from fps_desktop.errors import Cancelled, SourceError
 from fps_desktop.jobs import CancelToken, Job, JobResult
 from fps_desktop.ui.job_queue import JobQueue, JobState
+from tests.journeys.conftest import SLOW
 
 GUID = "c965be9f9c1d449d9e50fed330150d7a"
 
@@ -116,7 +117,7 @@ def test_job_queue_runs_off_the_gui_thread_and_reports(qtbot):
         progress(1, 2, "half")
         return JobResult("ok")
 
-    with qtbot.waitSignal(queue.job_finished, timeout=5000):
+    with qtbot.waitSignal(queue.job_finished, timeout=SLOW):
         entry = queue.submit(Job("demo", run))
     assert seen["thread"] is not threading.main_thread()
     assert entry.state == JobState.DONE and entry.message == "ok"
@@ -137,9 +138,9 @@ def test_a_job_that_outlives_its_window_is_not_answered(qtbot):
 
     entry = queue.submit(Job("late", run), on_done=label.setText)
     label.deleteLater()
-    qtbot.waitUntil(lambda: not shiboken6.isValid(label), timeout=5000)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(label), timeout=SLOW)
     release.set()
-    qtbot.waitUntil(lambda: entry.state == JobState.DONE, timeout=30_000)
+    qtbot.waitUntil(lambda: entry.state == JobState.DONE, timeout=SLOW)
 
 
 @pytest.mark.allow_log_warnings
@@ -153,10 +154,10 @@ def test_failed_job_can_be_retried_and_a_cancelled_one_says_so(qtbot):
             raise SourceError("PBMS is not working right now ({problem}).", problem="HTTP 500")
         return JobResult("fine")
 
-    with qtbot.waitSignal(queue.job_failed, timeout=5000) as failed:
+    with qtbot.waitSignal(queue.job_failed, timeout=SLOW) as failed:
         entry = queue.submit(Job("flaky", flaky))
     assert "HTTP 500" in failed.args[1] and entry.state == JobState.FAILED
-    with qtbot.waitSignal(queue.job_finished, timeout=5000):
+    with qtbot.waitSignal(queue.job_finished, timeout=SLOW):
         queue.retry(entry)
     assert entry.state == JobState.DONE
 
@@ -171,7 +172,7 @@ def test_failed_job_can_be_retried_and_a_cancelled_one_says_so(qtbot):
     other = queue.submit(Job("slow", slow))
     started.wait(5)
     queue.cancel(other)
-    qtbot.waitUntil(lambda: other.state == JobState.CANCELLED, timeout=5000)
+    qtbot.waitUntil(lambda: other.state == JobState.CANCELLED, timeout=SLOW)
 
 
 def test_the_job_list_keeps_a_bounded_history_and_lets_results_go(qtbot):
@@ -187,7 +188,7 @@ def test_the_job_list_keeps_a_bounded_history_and_lets_results_go(qtbot):
     delivered = []
     for number in range(KEPT_FINISHED + 20):
         result = JobResult(f"done {number}", path=Path(f"/tmp/{number}.pdf"), data=b"x" * 1000)
-        with qtbot.waitSignal(queue.job_finished, timeout=10_000):
+        with qtbot.waitSignal(queue.job_finished, timeout=SLOW):
             queue.submit(Job(f"job {number}", lambda p, c, r=result: r), on_done=delivered.append)
     assert len(delivered) == KEPT_FINISHED + 20 and delivered[-1].data == b"x" * 1000
     assert queue.rowCount() == KEPT_FINISHED + 1
@@ -197,7 +198,7 @@ def test_the_job_list_keeps_a_bounded_history_and_lets_results_go(qtbot):
     assert newest.result.path == Path(f"/tmp/{KEPT_FINISHED + 19}.pdf")
     assert newest.result.data is None
     release.set()
-    qtbot.waitUntil(lambda: running.state == JobState.DONE, timeout=30_000)
+    qtbot.waitUntil(lambda: running.state == JobState.DONE, timeout=SLOW)
 
 
 LEAK_CHECK = """
