@@ -22,52 +22,52 @@
         <translation>已就绪，可在端口 {port} 接收 PBMS 推送的单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="99"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="104"/>
         <source>this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="99"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="104"/>
         <source>a fpsdesktop link</source>
         <translation>fpsdesktop 链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="139"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="144"/>
         <source>Open FPS Desktop</source>
         <translation>打开 FPS Desktop</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="140"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="145"/>
         <source>Recent GUIDs</source>
         <translation>最近的 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="143"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="148"/>
         <source>Pause receiving from PBMS</source>
         <translation>暂停接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="148"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="153"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="168"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="173"/>
         <source>not receiving from PBMS</source>
         <translation>未接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="170"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="175"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="172"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="177"/>
         <source>receiving from PBMS on port {port}</source>
         <translation>正在端口 {port} 接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="174"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="179"/>
         <source>not the port PBMS uses: tell IT</source>
         <translation>不是 PBMS 使用的端口：请联系信息中心</translation>
     </message>
@@ -645,12 +645,12 @@ cannot be printed: {reason}</source>
         <translation>无法启动打印机。请确认打印机已开机并已连接。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/listener.py" line="78"/>
+        <location filename="../../fps_desktop/cli/listener.py" line="80"/>
         <source>The secret must have at least 16 characters.</source>
         <translation>密钥至少需要 16 个字符。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/listener.py" line="124"/>
+        <location filename="../../fps_desktop/cli/listener.py" line="126"/>
         <source>“{url}” is not an FPS Desktop link.</source>
         <translation>“{url}” 不是 FPS Desktop 链接。</translation>
     </message>
@@ -751,22 +751,22 @@ cannot be printed: {reason}</source>
         <translation>无法读取 Excel 模板 {name}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="440"/>
+        <location filename="../../fps_desktop/listener/server.py" line="442"/>
         <source>Port {ports} is already used by another program, so PBMS cannot send documents. Close that program or ask IT to choose another port.</source>
         <translation>端口 {ports} 已被其他程序占用，PBMS 无法推送单据。请关闭该程序，或联系信息中心更换端口。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="445"/>
+        <location filename="../../fps_desktop/listener/server.py" line="447"/>
         <source>Port {ports} is still held by the connections of an earlier run, so PBMS cannot send documents yet. Wait a minute and start FPS Desktop again.</source>
         <translation>端口 {ports} 仍被上一次运行的连接占用，PBMS 暂时无法发送单据。请等一分钟后重新启动 FPS Desktop。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="450"/>
+        <location filename="../../fps_desktop/listener/server.py" line="452"/>
         <source>This computer does not let FPS Desktop listen on port {ports} (it may be reserved by the system), so PBMS cannot send documents. Ask IT to choose another port.</source>
         <translation>本机不允许 FPS Desktop 监听端口 {ports}（可能被系统保留），PBMS 无法发送单据。请联系 IT 更换端口。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="455"/>
+        <location filename="../../fps_desktop/listener/server.py" line="457"/>
         <source>FPS Desktop cannot listen on port {ports}: the system says “{reason}”, so PBMS cannot send documents. Tell IT; the details are in the log file.</source>
         <translation>FPS Desktop 无法在端口 {ports} 上监听：系统提示“{reason}”，PBMS 无法推送单据。请联系信息中心，详情见日志文件。</translation>
     </message>
@@ -921,58 +921,58 @@ cannot be printed: {reason}</source>
         <translation>文件夹 {folder} 不存在。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="72"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="73"/>
         <source>The OFD file is too large to be an invoice.</source>
         <translation>OFD 文件过大，不像是发票。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="79"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="80"/>
         <source>The OFD file is damaged: it is not a valid package.</source>
         <translation>OFD 文件已损坏：不是有效的 OFD 包。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="83"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="84"/>
         <source>The OFD file holds too many parts to be an invoice.</source>
         <translation>OFD 文件包含的部件过多，不像是发票。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="92"/>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="146"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="93"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="147"/>
         <source>The OFD file was refused: it holds a path leading outside it ({path}).</source>
         <translation>已拒绝该 OFD 文件：其中有指向包外的路径（{path}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="108"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="109"/>
         <source>The OFD file is incomplete: {path} is missing.</source>
         <translation>OFD 文件不完整：缺少 {path}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="118"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="119"/>
         <source>The OFD file is damaged ({path}).</source>
         <translation>OFD 文件已损坏（{path}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="128"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="129"/>
         <source>The OFD file was refused: it unpacks to far more data than an invoice (a zip bomb?).</source>
         <translation>已拒绝该 OFD 文件：解压后的数据量远超发票应有的大小（可能是压缩炸弹）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="216"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="217"/>
         <source>This file is not an OFD document (no OFD.xml).</source>
         <translation>此文件不是 OFD 文档（缺少 OFD.xml）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="222"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="223"/>
         <source>The OFD file names no document to show.</source>
         <translation>OFD 文件中没有可显示的文档。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="425"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="426"/>
         <source>The OFD file has no pages.</source>
         <translation>OFD 文件没有页面。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="432"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="433"/>
         <source>The OFD file could not be drawn ({detail}).</source>
         <translation>无法绘制该 OFD 文件（{detail}）。</translation>
     </message>
@@ -1453,7 +1453,7 @@ cannot be printed: {reason}</source>
         <translation>本单据中另有 {files}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="42"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="43"/>
         <source>Seal could not be drawn — print it from an OFD reader.</source>
         <translation>无法绘制印章——请用 OFD 阅读器打印此文件。</translation>
     </message>
