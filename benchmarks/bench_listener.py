@@ -23,7 +23,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["FPS_HOME"] = tempfile.mkdtemp(prefix="fps-bench-")
 os.environ["FPS_SITE_CONFIG"] = os.path.join(os.environ["FPS_HOME"], "none.json")
 
-from tests.net import free_port  # noqa: E402
 
 CLIENTS = 8
 SECONDS = 4.0
@@ -66,7 +65,7 @@ def health_throughput_with_window() -> None:
 
     app = QApplication.instance() or QApplication([])
     settings = Settings()
-    settings.set("listener.port", free_port())
+    settings.set("listener.port", 0)
     window = MainWindow(settings)
     bridge = Bridge(window, settings)
     window.show()
@@ -123,7 +122,7 @@ def push_to_painted() -> None:
 
     app = QApplication.instance() or QApplication([])
     settings = Settings()
-    settings.set("listener.port", free_port())
+    settings.set("listener.port", 0)
     window = MainWindow(settings)
     bridge = Bridge(window, settings)
     window.show()
@@ -154,7 +153,7 @@ def push_latency_under_starvation(pushes: int = 20) -> None:
     from tests.listener.conftest import PBMS
 
     for pattern in [None, *PATTERNS]:
-        config = ListenerConfig(port=free_port(), allowed_origins={PBMS})
+        config = ListenerConfig(port=0, allowed_origins={PBMS})
         listener = GuidListener(config, lambda *a: None)
         listener.start()
         try:

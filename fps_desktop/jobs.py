@@ -48,6 +48,15 @@ class CancelToken:
         return self._event.wait(seconds)
 
 
+def as_written(context: str, text: str) -> str:
+    """The ``translate(context, text)`` of English: the text as it is."""
+    return text
+
+
+def _filled(text: str, params: dict[str, object]) -> str:
+    return text.format(**params) if params else text
+
+
 @dataclass
 class JobResult:
     """What a finished job hands back: a summary line and, maybe, a file.
@@ -63,6 +72,11 @@ class JobResult:
     # there); it answers as ``Job.run`` does.
     cancel: Callable[[], JobResult] | None = None
 
+    def text(self, translate=as_written) -> str:
+        """The summary in ``translate``'s language (Qt's in the window, the catalogue's in a
+        terminal)."""
+        return _filled(translate("Jobs", self.summary), self.summary_params)
+
 
 @dataclass
 class Job:
@@ -75,3 +89,7 @@ class Job:
     run: Callable[[Progress, CancelToken], JobResult]
     kind: str = "general"
     title_params: dict[str, object] = field(default_factory=dict)
+
+    def heading(self, translate=as_written) -> str:
+        """The title in ``translate``'s language."""
+        return _filled(translate("Jobs", self.title), self.title_params)

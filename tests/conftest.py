@@ -17,6 +17,11 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 # (started by the ``cups`` fixture), set before libcups or Qt first looks.
 CUPS_SOCKET = Path(tempfile.gettempdir()) / f"fps-cups-{os.getpid()}" / "cups.sock"
 os.environ["CUPS_SERVER"] = str(CUPS_SOCKET)
+# The command line speaks the system's language: tests read English unless one asks
+# for another (``LANG=zh_CN.UTF-8`` in a child's environment).
+for _name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
 
 import keyring  # noqa: E402 - after the environment above
 import pytest  # noqa: E402

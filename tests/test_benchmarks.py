@@ -23,10 +23,21 @@ def test_the_bomb_benchmark_runs_and_the_bomb_is_refused():
 
 
 @pytest.mark.unix_only("resident memory, threads and descriptors are read from /proc")
-def test_the_soak_benchmark_runs_and_every_push_is_answered():
+def test_the_soak_benchmark_runs_and_every_push_and_print_is_answered():
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "bench_soak.py"), "--quick"],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("15 pushes: resident memory")
+    assert "prints 3 sent, 3 completed in CUPS" in result.stdout
+
+
+def test_the_fuzz_benchmark_runs_and_no_mutated_file_hurts_the_app():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_fuzz.py"), "--quick"],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "fuzz: 100 cases" in result.stdout
+    assert "0 app crashes, 0 hangs, 0 unexpected errors" in result.stdout

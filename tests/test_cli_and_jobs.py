@@ -13,6 +13,7 @@ from fps_desktop.cli import main
 from fps_desktop.errors import Cancelled, SourceError
 from fps_desktop.jobs import CancelToken, Job, JobResult
 from fps_desktop.ui.job_queue import JobQueue, JobState
+from tests.journeys.conftest import SLOW
 
 GUID = "c965be9f9c1d449d9e50fed330150d7a"
 
@@ -116,7 +117,7 @@ def test_job_queue_runs_off_the_gui_thread_and_reports(qtbot):
         progress(1, 2, "half")
         return JobResult("ok")
 
-    with qtbot.waitSignal(queue.ended, timeout=5000):
+    with qtbot.waitSignal(queue.ended, timeout=SLOW):
         entry = queue.submit(Job("demo", run))
     assert seen["thread"] is not threading.main_thread()
     assert entry.state == JobState.DONE and entry.message == "ok"
@@ -142,9 +143,9 @@ def test_a_job_that_outlives_its_window_is_not_answered(qtbot):
 
     entry = queue.submit(Job("late", run))
     label.deleteLater()
-    qtbot.waitUntil(lambda: not shiboken6.isValid(label), timeout=5000)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(label), timeout=SLOW)
     release.set()
-    qtbot.waitUntil(lambda: entry.state == JobState.DONE, timeout=30_000)
+    qtbot.waitUntil(lambda: entry.state == JobState.DONE, timeout=SLOW)
 
 
 @pytest.mark.allow_log_warnings
@@ -158,10 +159,10 @@ def test_failed_job_can_be_retried_and_a_cancelled_one_says_so(qtbot):
             raise SourceError("PBMS is not working right now ({problem}).", problem="HTTP 500")
         return JobResult("fine")
 
-    with qtbot.waitSignal(queue.ended, timeout=5000) as failed:
+    with qtbot.waitSignal(queue.ended, timeout=SLOW) as failed:
         entry = queue.submit(Job("flaky", flaky))
     assert failed.args == [entry] and entry.state == JobState.FAILED and "HTTP 500" in entry.error
-    with qtbot.waitSignal(queue.ended, timeout=5000):
+    with qtbot.waitSignal(queue.ended, timeout=SLOW):
         queue.retry(entry)
     assert entry.state == JobState.DONE
 
@@ -175,7 +176,7 @@ def test_failed_job_can_be_retried_and_a_cancelled_one_says_so(qtbot):
 
     other = queue.submit(Job("slow", slow))
     started.wait(5)
-    with qtbot.waitSignal(queue.ended, timeout=5000) as cancelled:  # a cancel ends it too
+    with qtbot.waitSignal(queue.ended, timeout=SLOW) as cancelled:  # a cancel ends it too
         queue.cancel(other)
     assert cancelled.args == [other] and other.state == JobState.CANCELLED
 
@@ -194,7 +195,7 @@ def test_the_job_list_keeps_a_bounded_history_and_lets_results_go(qtbot):
     queue.ended.connect(lambda entry: delivered.append(entry.result))
     for number in range(KEPT_FINISHED + 20):
         result = JobResult(f"done {number}", path=Path(f"/tmp/{number}.pdf"), data=b"x" * 1000)
-        with qtbot.waitSignal(queue.ended, timeout=10_000):
+        with qtbot.waitSignal(queue.ended, timeout=SLOW):
             queue.submit(Job(f"job {number}", lambda p, c, r=result: r))
     assert len(delivered) == KEPT_FINISHED + 20 and delivered[-1].data == b"x" * 1000
     assert queue.rowCount() == KEPT_FINISHED + 1
@@ -204,7 +205,7 @@ def test_the_job_list_keeps_a_bounded_history_and_lets_results_go(qtbot):
     assert newest.result.path == Path(f"/tmp/{KEPT_FINISHED + 19}.pdf")
     assert newest.result.data is None
     release.set()
-    qtbot.waitUntil(lambda: running.state == JobState.DONE, timeout=30_000)
+    qtbot.waitUntil(lambda: running.state == JobState.DONE, timeout=SLOW)
 
 
 LEAK_CHECK = """

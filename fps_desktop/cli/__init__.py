@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from fps_desktop import APP_NAME, __version__
 from fps_desktop.cli import documents, export, invoices, listener, upload
 from fps_desktop.cli.console import prepare_streams
-from fps_desktop.cli.terminal import quiet_stdout
+from fps_desktop.cli.terminal import quiet_stdout, terminal_language
 from fps_desktop.config import Paths, Settings
-from fps_desktop.errors import FpsError
+from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError
 from fps_desktop.logs import setup_logging
 
 log = logging.getLogger(__name__)
@@ -50,8 +50,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.verbose:
         setup_logging(paths.log_dir, verbose=True, console=console)
     handler = getattr(args, "handler", None) or documents.run_gui
+    settings = None
     try:
-        code = handler(args, Settings(paths))
+        settings = Settings(paths)
+        code = handler(args, settings)
         sys.stdout.flush()  # here, not at exit: a closed pipe is then caught below
         return code
     except BrokenPipeError:  # a reader that stopped early (| head) is no error
@@ -59,16 +61,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except FpsError as exc:
         log.debug("command failed", exc_info=True)
-        print(f"error: {exc.message}", file=sys.stderr)
+        print(f"error: {exc.translated(terminal_language(settings))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        interrupted = QT_TRANSLATE_NOOP("Cli", "interrupted")
+        print(terminal_language(settings)("Cli", interrupted), file=sys.stderr)
         return 130
     except Exception as exc:
         # INFO keeps the traceback out of the terminal (stderr shows warnings and up)
         log.info("unexpected failure of %r", args.command, exc_info=True)
-        print(
-            f"error: unexpected failure ({type(exc).__name__}); details are in {log_file}",
-            file=sys.stderr,
-        )
+        unexpected = QT_TRANSLATE_NOOP("Cli", "unexpected failure ({kind}); details are in {log}")
+        unexpected = terminal_language(settings)("Cli", unexpected)
+        print(f"error: {unexpected.format(kind=type(exc).__name__, log=log_file)}",
+              file=sys.stderr)  # fmt: skip
         return UNEXPECTED_EXIT_CODE

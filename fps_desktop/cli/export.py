@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from datetime import timedelta
 from pathlib import Path
 
-from fps_desktop.cli.terminal import quiet_stdout, run_in_terminal
+from fps_desktop.cli.terminal import quiet_stdout, run_in_terminal, terminal_language
 from fps_desktop.config import Settings
 
 INVOICES_EPILOG = """\
@@ -15,19 +16,21 @@ database (the settings, or for cron these environment variables):
 
 incremental runs:
   Per tenant, rows changed after the last run's time and up to 5 minutes ago (the
-  margin), held back further by any transaction still open. Every run also compares a
-  fingerprint of each tenant, country and issue month (and of the invoice lines) with
-  what was exported, and writes again exactly the months that differ, so changes the
-  time window cannot see (long transactions, lock waits, other time zones, line edits,
-  voided invoices) arrive in the next run. Files of voided invoices go to .removed/.
-  With the PROCESS privilege (GRANT PROCESS ON *.* TO export) open transactions are
-  seen and one that holds the time back over 30 minutes is named in a warning;
-  without it only the margin applies, and nothing is lost either way.
+  margin, --margin), held back further by any transaction still open. Every run also
+  compares a fingerprint of each tenant, country and issue month (and of the invoice
+  lines) with what was exported, and writes again exactly the months that differ, so
+  changes the time window cannot see (long transactions, lock waits, other time zones,
+  line edits, voided invoices) arrive in the next run. Files of voided invoices go to
+  .removed/. With the PROCESS privilege (GRANT PROCESS ON *.* TO export) open
+  transactions are seen and one that holds the time back over 30 minutes (--warn-held)
+  is named in a warning and the run exits 12; without it only the margin applies, and
+  nothing is lost either way.
 
 exit codes:
   0 every invoice written   1 some skipped or failed (listed)   2 bad input
   5 disk full               7 database error                    8 export folder or lock
-  130 cancelled (Ctrl+C)
+  12 every invoice written, but an open transaction held the time back (warning;
+     its rows come in a later run)                              130 cancelled (Ctrl+C)
 """
 
 
@@ -57,6 +60,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     invoices.add_argument("--index", choices=["csv", "xlsx"],
                           help="also write a list of the exported invoices")  # fmt: skip
     invoices.add_argument("--template", type=Path, help="XLSX template for --index xlsx")
+    invoices.add_argument("--margin", type=_seconds, metavar="SECONDS",
+                          help="rows changed this recently wait for the next run "
+                               "(default: 300)")  # fmt: skip
+    invoices.add_argument("--warn-held", type=_minutes, metavar="MINUTES",
+                          help="warn and exit 12 when an open transaction holds the time back "
+                               "longer (default: 30)")  # fmt: skip
     invoices.set_defaults(handler=run_export_invoices)
 
     basic = kinds.add_parser("basic", help="currencies, invoice types and code tables")
@@ -87,6 +96,24 @@ def _at_least_one(text: str) -> int:
     return value
 
 
+def _not_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
+    return value
+
+
+def _seconds(text: str) -> timedelta:
+    return timedelta(seconds=_not_negative(text))
+
+
+def _minutes(text: str) -> timedelta:
+    return timedelta(minutes=_not_negative(text))
+
+
 def _print_report(text: str) -> None:
     """Print for the admin; a reader that stopped early (``| head``) is no error."""
     try:
@@ -109,7 +136,7 @@ def _mapping(settings: Settings):
 
 def run_export_invoices(args: argparse.Namespace, settings: Settings) -> int:
     from fps_desktop.export.folders import INVOICES, ensure_writable, export_folder
-    from fps_desktop.export.invoices import ExportOptions
+    from fps_desktop.export.invoices import HOLD_WARNING, SAFETY_MARGIN, ExportOptions
     from fps_desktop.export.jobs import invoice_export_job
 
     output_dir = export_folder(settings, INVOICES, args.output_dir)
@@ -119,10 +146,14 @@ def run_export_invoices(args: argparse.Namespace, settings: Settings) -> int:
         output_dir, incremental=args.incremental, compress=args.compress, dry_run=args.dry_run,
         threads=args.threads or settings.get("export.threads"), limit=args.limit,
         tenant=args.tenant, index_format=args.index, template=args.template,
+        margin=SAFETY_MARGIN if args.margin is None else args.margin,
+        hold_warning=HOLD_WARNING if args.warn_held is None else args.warn_held,
     )  # fmt: skip
-    summary = run_in_terminal(invoice_export_job(_db(settings), options, _mapping(settings))).data
-    _print_report("\n".join(summary.lines()))
-    return 0 if not (summary.failed or summary.failed_files) else 1
+    translate = terminal_language(settings)
+    job = invoice_export_job(_db(settings), options, _mapping(settings))
+    summary = run_in_terminal(job, translate=translate).data
+    _print_report("\n".join(summary.lines(translate)))
+    return summary.exit_code
 
 
 def run_export_basic(args: argparse.Namespace, settings: Settings) -> int:
@@ -130,14 +161,16 @@ def run_export_basic(args: argparse.Namespace, settings: Settings) -> int:
     from fps_desktop.export.jobs import basic_export_job
 
     output_dir = export_folder(settings, BASIC, args.output_dir)
-    result = run_in_terminal(basic_export_job(_db(settings), output_dir, _mapping(settings)))
-    _print_report(result.summary)
+    translate = terminal_language(settings)
+    job = basic_export_job(_db(settings), output_dir, _mapping(settings))
+    _print_report(run_in_terminal(job, translate=translate).text(translate))
     return 0
 
 
 def run_demo_db(args: argparse.Namespace, settings: Settings) -> int:
     from fps_desktop.export.jobs import demo_database_job
 
-    result = run_in_terminal(demo_database_job(_db(settings), args.invoices, args.replace))
-    _print_report(result.summary)
+    translate = terminal_language(settings)
+    job = demo_database_job(_db(settings), args.invoices, args.replace)
+    _print_report(run_in_terminal(job, translate=translate).text(translate))
     return 0

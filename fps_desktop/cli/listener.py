@@ -20,7 +20,9 @@ URL_SCHEME = "fpsdesktop"
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     serve = subparsers.add_parser("serve", help="run the PBMS listener without a window")
-    serve.add_argument("--port", type=int, help="listen on this port instead of the setting")
+    serve.add_argument(
+        "--port", type=int, help="listen on this port instead of the setting (0: any free port)"
+    )
     serve.set_defaults(handler=run_serve)
     history = subparsers.add_parser("history", help="show pushes and prints from the audit log")
     history.add_argument("--limit", type=int, default=50)
@@ -41,7 +43,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     from fps_desktop.listener.server import GuidListener, ListenerConfig, instance_file
 
     config = ListenerConfig.from_settings(settings)
-    if args.port:
+    if args.port is not None:
         config.port, config.fallback_ports = args.port, []
 
     def pushed(guid: str, origin: str) -> None:

@@ -8,7 +8,8 @@ import sys
 import threading
 import time
 
-from fps_desktop.jobs import CancelToken, Job, JobResult
+from fps_desktop.config import Settings
+from fps_desktop.jobs import CancelToken, Job, JobResult, as_written
 
 
 class TerminalProgress:
@@ -49,10 +50,18 @@ class TerminalProgress:
             self.stream.write("\n")
 
 
-def run_in_terminal(job: Job, quiet: bool = False) -> JobResult:
+def terminal_language(settings: Settings | None):
+    """``translate(context, text)`` in the window's language (``ui.language``, else the
+    system's), from the window's catalogue: summaries and messages, never JSON or CSV."""
+    from fps_desktop.languages import translator
+
+    return translator(settings.get("ui.language") if settings is not None else "")
+
+
+def run_in_terminal(job: Job, quiet: bool = False, translate=as_written) -> JobResult:
     """Run ``job`` on this thread; the first Ctrl+C cancels it cleanly."""
     cancel = CancelToken()
-    progress = TerminalProgress(job.title)
+    progress = TerminalProgress(job.heading(translate))
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGINT, lambda *_: cancel.cancel())

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from fps_desktop.cli.terminal import run_in_terminal
+from fps_desktop.cli.terminal import run_in_terminal, terminal_language
 from fps_desktop.config import Settings
 from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError, UploadError, UsageError
 
@@ -119,7 +119,8 @@ def _new_task(args, settings: Settings, store):
         args.zip,
         part_size=args.part_size_kb * 1024,
     )
-    print(f"task {task.id}: to oss://{task.bucket}/{task.prefix}", flush=True)
+    created = terminal_language(settings)("Cli", QT_TRANSLATE_NOOP("Cli", "task {task}: to {url}"))
+    print(created.format(task=task.id, url=f"oss://{task.bucket}/{task.prefix}"), flush=True)
     return task
 
 
@@ -131,14 +132,17 @@ def _run_task(settings: Settings, store, task) -> int:
     config = _config(settings, task.bucket)
     job, uploader = upload_job(store, config, settings.get("oss.parallel_parts"), task.id)
     uploader.pause()  # Ctrl+C in a terminal pauses: the task stays resumable
+    translate = terminal_language(settings)
     try:
-        summary = run_in_terminal(job).data
+        summary = run_in_terminal(job, translate=translate).data
     except Cancelled:
-        print(f"paused; carry on with: upload --resume {task.id}", file=sys.stderr)
+        paused = translate("Cli", QT_TRANSLATE_NOOP("Cli", "paused; carry on with: {command}"))
+        print(paused.format(command=f"upload --resume {task.id}"), file=sys.stderr)
         return 130
-    print("\n".join(summary.lines()))
+    print("\n".join(summary.lines(translate)))
+    failed = translate("Cli", QT_TRANSLATE_NOOP("Cli", "failed: {name}: {reason}"))
     for row in store.files(task.id, (FAILED,)):
-        print(f"failed: {row.rel}: {error_text(row.error)}")
+        print(failed.format(name=row.rel, reason=error_text(row.error, translate)))
     return 1 if summary.counts.failed_files else 0
 
 
@@ -185,17 +189,20 @@ def _run_manifest(args, settings: Settings, rest: list[str]) -> int:
         count = manifest.write_manifest(rows, columns, target, args.format)
     finally:
         store.close()
+    translate = terminal_language(settings)
     if args.output is None:
         sys.stdout.write(target.read_text(encoding="utf-8"))
         target.unlink()
     else:
-        print(f"{count} entries written to {target}", file=sys.stderr)
+        written = translate("Cli", QT_TRANSLATE_NOOP("Cli", "{count} entries written to {file}"))
+        print(written.format(count=count, file=target), file=sys.stderr)
     if changed.count:
-        print(
-            f"{changed.count} object{' differs' if changed.count == 1 else 's differ'} from the "
-            f"file uploaded (overwritten since?), e.g. {changed.first}",
-            file=sys.stderr,
-        )
+        differ = QT_TRANSLATE_NOOP(
+            "Cli", "Objects differing from the file uploaded (overwritten since?): {count}, "
+            "for example {key}"
+        )  # fmt: skip
+        print(translate("Cli", differ).format(count=changed.count, key=changed.first),
+              file=sys.stderr)  # fmt: skip
     return 0
 
 

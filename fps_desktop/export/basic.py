@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pymysql
 
+from fps_desktop.errors import QT_TRANSLATE_NOOP
 from fps_desktop.export.db import DbSettings, connect, explain
 from fps_desktop.export.mapping import Mapping
 from fps_desktop.jobs import CancelToken, JobResult, Progress, no_progress
@@ -61,8 +62,11 @@ def export_basic_data(
         connection.close()
     progress(steps, steps, "")
     seconds = time.perf_counter() - started
-    return JobResult(f"{len(written)} files in {output_dir} ({seconds:.2f} s)", output_dir,
-                     data=written)  # fmt: skip
+    return JobResult(
+        QT_TRANSLATE_NOOP("Jobs", "{count} files in {folder} ({seconds} s)"), output_dir,
+        data=written, summary_params={"count": len(written), "folder": output_dir,
+                                      "seconds": f"{seconds:.2f}"},
+    )  # fmt: skip
 
 
 def _write(target: Path, rows: list[dict]) -> Path:

@@ -153,5 +153,8 @@ def create_demo_database(
         connection.close()
     seconds = time.perf_counter() - started
     return JobResult(
-        f"{invoices:,} issued invoices in {db.database} ({seconds:.1f} s)", data=seconds
-    )
+        QT_TRANSLATE_NOOP("Jobs", "{count} issued invoices in {database} ({seconds} s)"),
+        data=seconds,
+        summary_params={"count": f"{invoices:,}", "database": db.database,
+                        "seconds": f"{seconds:.1f}"},
+    )  # fmt: skip

@@ -7,6 +7,11 @@ from pathlib import Path
 
 from fps_desktop.errors import QT_TRANSLATE_NOOP
 
+# Every invoice written, but an open transaction held the boundary back past the warning
+# time: its rows arrive in a later run. A cron job sees "finished with a warning", as
+# rsync's 24 says "finished, some files vanished" (0 would hide it, 1 would call it a loss).
+HELD_BACK_EXIT_CODE = 12
+
 
 @dataclass
 class SkippedRow:
@@ -55,6 +60,13 @@ class ExportSummary:
     @property
     def per_invoice(self) -> float:
         return self.seconds / self.invoices if self.invoices else 0.0
+
+    @property
+    def exit_code(self) -> int:
+        """What the command returns: 1 when a file is missing, then 12 when held back."""
+        if self.failed or self.failed_files:
+            return 1
+        return HELD_BACK_EXIT_CODE if self.held_back else 0
 
     @property
     def headline(self) -> str:

@@ -17,6 +17,7 @@ import logging
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
@@ -113,7 +114,7 @@ class OfdPackage:
         try:
             with self.zip.open(info) as handle:
                 data = handle.read(MAX_ENTRY_BYTES + 1)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as exc:
             raise _refused(
                 QT_TRANSLATE_NOOP("FpsError", "The OFD file is damaged ({path})."), path=path[:80]
             ) from exc

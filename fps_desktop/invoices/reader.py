@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 import pymupdf
+from pymupdf.mupdf import FzErrorBase  # what MuPDF raises for a damaged page, not RuntimeError
 
 from fps_desktop.documents.files import sniff_kind
 from fps_desktop.documents.models import FileKind
@@ -48,7 +49,7 @@ def read_invoice(data: bytes, name: str = "") -> InvoiceFields:
     except DocumentError as exc:
         log.info("invoice %s: %s", name, exc.message)
         return InvoiceFields(file=name, format=fmt, problem=exc.template)
-    except (ValueError, RuntimeError, KeyError, IndexError, OverflowError):
+    except (ValueError, RuntimeError, KeyError, IndexError, OverflowError, FzErrorBase):
         log.warning("invoice %s could not be read", name, exc_info=True)
         return InvoiceFields(file=name, format=fmt, problem=NO_FIELDS)
     result = combine(name, fmt, readings)

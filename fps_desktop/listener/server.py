@@ -344,7 +344,8 @@ class GuidListener:
                 self.audit.record_push(origin, guid, accepted, reason)
 
     def start(self) -> int:
-        """Bind the first free port of the configured list; returns it."""
+        """Bind the first free port of the configured list; returns it. Port 0 takes
+        whichever port the system gives (a second instance beside the office's, tests)."""
         ports = [self.config.port, *self.config.fallback_ports]
         failures: dict[int, tuple[str, OSError]] = {}
         for port in ports:
@@ -354,7 +355,7 @@ class GuidListener:
                 failures[port] = (_why_port_failed(port, exc), exc)
                 log.warning("listener port %d unavailable (%s): %s", port, failures[port][0], exc)
                 continue
-            self.port = port
+            self.port = port = servers[0].server_address[1]
             self._servers = servers
             for server in servers:
                 thread = threading.Thread(
@@ -378,13 +379,14 @@ class GuidListener:
         A program answering there is a conflict even where the system would let both bind
         (macOS lets a loopback socket share a port with a wildcard one).
         """
-        if _answers(port):
+        if port and _answers(port):
             raise OSError(errno.EADDRINUSE, "another program answers on this port")
         servers: list[_Server] = []
         try:
             servers.append(_Server(("127.0.0.1", port), self, socket.AF_INET))
-            if self.config.ipv6:
-                servers.append(_Server(("::1", port), self, socket.AF_INET6))
+            if self.config.ipv6:  # on the port IPv4 got, which port 0 leaves to the system
+                servers.append(_Server(("::1", servers[0].server_address[1]), self,
+                                       socket.AF_INET6))  # fmt: skip
         except OSError:
             for server in servers:
                 server.server_close()

@@ -8,37 +8,22 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator, qInstallMessageHandler
+from PySide6.QtCore import QLocale, QTimer, QTranslator, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fps_desktop import APP_DISPLAY_NAME, APP_NAME, __version__
 from fps_desktop.config import Settings
+from fps_desktop.languages import catalogues, chosen_language
 from fps_desktop.resources import resources_dir
 
 log = logging.getLogger(__name__)
 qt_log = logging.getLogger("qt")
 
 
-def catalogues(language: str) -> tuple[tuple[str, str], ...]:
-    """The (name, folder) of each catalogue for ``language``, in the order they install.
-
-    English needs only ours, for its plural forms ("1 file", "2 files").
-    """
-    ours = str(resources_dir() / "translations")
-    if language == "en":
-        return ((f"fps_desktop_{language}", ours),)
-    return (
-        (f"fps_desktop_{language}", ours),
-        (f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
-        (f"qt_supplement_{language}", ours),  # installed last, so asked first
-    )
-
-
 def install_translations(app: QApplication, language: str) -> str:
     """Load our catalogue and Qt's own for ``language`` (empty: the system locale)."""
-    locale = QLocale(language) if language else QLocale.system()
-    chosen = "zh_CN" if locale.language() == QLocale.Language.Chinese else "en"
+    chosen = chosen_language(language)
     QLocale.setDefault(QLocale(chosen))
     for name, folder in catalogues(chosen):
         translator = QTranslator(app)

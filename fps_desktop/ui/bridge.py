@@ -68,7 +68,7 @@ class Bridge(QObject):
         self.listener = listener
         listener.write_instance_file(instance_file(self.settings))
         configured = self.settings.get("listener.port")
-        if port != configured:
+        if self._on_a_fallback_port():
             warning = self.tr(
                 "Port {configured} is taken by another program, so FPS Desktop listens on "
                 "{port}. GUIDs PBMS sends to port {configured} do not arrive: tell IT."
@@ -83,6 +83,11 @@ class Bridge(QObject):
         self.window.statusBar().showMessage(
             self.tr("Ready for documents from PBMS on port {port}").format(port=port), 8000
         )
+
+    def _on_a_fallback_port(self) -> bool:
+        """Listening, but not where PBMS sends (0 configured: any port is the right one)."""
+        configured = self.settings.get("listener.port")
+        return self.listener is not None and configured not in (0, self.listener.port)
 
     def stop(self) -> None:
         """Stop listening and remove the tray icon."""
@@ -169,7 +174,7 @@ class Bridge(QObject):
             state = self.tr("paused")
         else:
             state = self.tr("receiving from PBMS on port {port}").format(port=self.listener.port)
-            if self.listener.port != self.settings.get("listener.port"):
+            if self._on_a_fallback_port():
                 state += " — " + self.tr("not the port PBMS uses: tell IT")
         self.tray.setToolTip(f"{self.window.windowTitle()} — {state}")
 

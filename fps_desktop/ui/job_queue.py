@@ -27,7 +27,6 @@ from fps_desktop.errors import (
     FpsError,
     Paused,
     say,
-    translated_params,
 )
 from fps_desktop.jobs import CancelToken, Job, JobResult
 
@@ -58,13 +57,8 @@ def state_label(state: JobState) -> str:
     return QCoreApplication.translate("JobQueue", STATE_LABELS[state])
 
 
-def _translated(template: str, params: dict[str, object]) -> str:
-    text = QCoreApplication.translate("Jobs", template)
-    return text.format(**translated_params(params, QCoreApplication.translate)) if params else text
-
-
 def job_title(job: Job) -> str:
-    return _translated(job.title, job.title_params)
+    return job.heading(QCoreApplication.translate)
 
 
 def failure_message(exc: Exception) -> str:
@@ -288,7 +282,7 @@ class JobQueue(QAbstractListModel):
     def _on_finished(self, entry: JobEntry, result: JobResult) -> None:
         entry.state = JobState.DONE
         entry.result = result
-        entry.message = _translated(result.summary, result.summary_params)
+        entry.message = result.text(QCoreApplication.translate)
         entry.runner = None
         self._changed(entry)
         self.ended.emit(entry)

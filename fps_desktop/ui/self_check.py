@@ -67,7 +67,7 @@ def _read_ofd() -> None:
 def _load_catalogues() -> None:
     from PySide6.QtCore import QTranslator
 
-    from fps_desktop.ui.app import catalogues
+    from fps_desktop.languages import catalogues
 
     for name, folder in (*catalogues("zh_CN"), *catalogues("en")):
         translator = QTranslator()

@@ -49,6 +49,6 @@ def upload_job(
             progress(done, total, message, uploader.snapshot())
 
         summary = uploader.run(task_id, report, cancel)
-        return JobResult(summary.lines()[0], data=summary)
+        return JobResult(summary.HEADLINE, data=summary, summary_params=summary.headline_params)
 
     return Job(QT_TRANSLATE_NOOP("Jobs", "Upload to OSS"), run, "upload"), uploader

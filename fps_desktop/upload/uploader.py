@@ -27,7 +27,7 @@ from fps_desktop.errors import (
     UploadError,
     UsageError,
 )
-from fps_desktop.jobs import CancelToken, Progress
+from fps_desktop.jobs import CancelToken, Progress, as_written
 from fps_desktop.upload.client import OssConfig, Retrying, check_access, is_fatal, plain_error
 from fps_desktop.upload.multipart import Multipart, abort_upload
 from fps_desktop.upload.progress import Tracker, UploadProgress
@@ -95,16 +95,36 @@ class UploadSummary:
     seconds: float
     reused_bytes: int = 0
 
-    def lines(self) -> list[str]:
+    HEADLINE = QT_TRANSLATE_NOOP(
+        "Jobs",
+        "Task {task}: {uploaded} uploaded, {already} already there ({saved} bytes saved), "
+        "{failed} failed, of {files} files.",
+    )
+    SENT = QT_TRANSLATE_NOOP("UploadSummary", "Sent {bytes} bytes in {seconds} s.")
+    REUSED = QT_TRANSLATE_NOOP(
+        "UploadSummary", "{bytes} bytes were already at OSS from the earlier run."
+    )
+
+    @property
+    def headline_params(self) -> dict[str, object]:
         c = self.counts
-        sent = f"Sent {self.sent_bytes:,} bytes in {self.seconds:.1f} s."
+        return {
+            "task": self.task_id,
+            "uploaded": c.done_files,
+            "already": c.saved_files,
+            "saved": f"{c.saved_bytes:,}",
+            "failed": c.failed_files,
+            "files": c.files,
+        }
+
+    def lines(self, translate=as_written) -> list[str]:
+        """The closing report; ``translate`` is Qt's in a window, the catalogue's in a terminal."""
+        sent = translate("UploadSummary", self.SENT)
+        sent = sent.format(bytes=f"{self.sent_bytes:,}", seconds=f"{self.seconds:.1f}")
         if self.reused_bytes:
-            sent += f" {self.reused_bytes:,} bytes were already at OSS from the earlier run."
-        return [
-            f"Task {self.task_id}: {c.done_files} uploaded, {c.saved_files} already there "
-            f"({c.saved_bytes:,} bytes saved), {c.failed_files} failed, of {c.files} files.",
-            sent,
-        ]
+            reused = translate("UploadSummary", self.REUSED)
+            sent += " " + reused.format(bytes=f"{self.reused_bytes:,}")
+        return [translate("Jobs", self.HEADLINE).format(**self.headline_params), sent]
 
 
 class Uploader:

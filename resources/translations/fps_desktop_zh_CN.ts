@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../fps_desktop/ui/app.py" line="62"/>
+        <location filename="../../fps_desktop/ui/app.py" line="47"/>
         <source>Something went wrong. The details are in the log file; the app goes on.</source>
         <translation>出现了错误。详细信息已写入日志文件，程序会继续运行。</translation>
     </message>
@@ -22,54 +22,92 @@
         <translation>已就绪，可在端口 {port} 接收 PBMS 推送的单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="98"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="103"/>
         <source>this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="98"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="103"/>
         <source>a fpsdesktop link</source>
         <translation>fpsdesktop 链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="138"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="143"/>
         <source>Open FPS Desktop</source>
         <translation>打开 FPS Desktop</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="139"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="144"/>
         <source>Recent GUIDs</source>
         <translation>最近的 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="142"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="147"/>
         <source>Pause receiving from PBMS</source>
         <translation>暂停接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="147"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="152"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="167"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="172"/>
         <source>not receiving from PBMS</source>
         <translation>未接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="169"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="174"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="171"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="176"/>
         <source>receiving from PBMS on port {port}</source>
         <translation>正在端口 {port} 接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="173"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="178"/>
         <source>not the port PBMS uses: tell IT</source>
         <translation>不是 PBMS 使用的端口：请联系信息中心</translation>
+    </message>
+</context>
+<context>
+    <name>Cli</name>
+    <message>
+        <location filename="../../fps_desktop/cli/__init__.py" line="67"/>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/cli/__init__.py" line="73"/>
+        <source>unexpected failure ({kind}); details are in {log}</source>
+        <translation>意外故障（{kind}）；详情见 {log}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/cli/upload.py" line="122"/>
+        <source>task {task}: to {url}</source>
+        <translation>任务 {task}：上传到 {url}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/cli/upload.py" line="139"/>
+        <source>paused; carry on with: {command}</source>
+        <translation>已暂停；继续请运行：{command}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/cli/upload.py" line="143"/>
+        <source>failed: {name}: {reason}</source>
+        <translation>失败：{name}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/cli/upload.py" line="197"/>
+        <source>{count} entries written to {file}</source>
+        <translation>已写入 {count} 条到 {file}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/cli/upload.py" line="200"/>
+        <source>Objects differing from the file uploaded (overwritten since?): {count}, for example {key}</source>
+        <translation>与上传时文件不同的对象（之后被覆盖？）：{count} 个，例如 {key}</translation>
     </message>
 </context>
 <context>
@@ -245,102 +283,102 @@
 <context>
     <name>ExportSummary</name>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="22"/>
+        <location filename="../../fps_desktop/export/report.py" line="27"/>
         <source>missing invoice number</source>
         <translation>缺少发票号码</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="23"/>
+        <location filename="../../fps_desktop/export/report.py" line="28"/>
         <source>invalid issue date</source>
         <translation>开票日期无效</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="24"/>
+        <location filename="../../fps_desktop/export/report.py" line="29"/>
         <source>text is not valid UTF-8</source>
         <translation>文本不是有效的 UTF-8</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="25"/>
+        <location filename="../../fps_desktop/export/report.py" line="30"/>
         <source>cannot be written: {detail}</source>
         <translation>无法写入：{detail}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="74"/>
+        <location filename="../../fps_desktop/export/report.py" line="86"/>
         <source>Groups</source>
         <translation>总分组数</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="75"/>
+        <location filename="../../fps_desktop/export/report.py" line="87"/>
         <source>Succeeded groups</source>
         <translation>成功分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="76"/>
+        <location filename="../../fps_desktop/export/report.py" line="88"/>
         <source>Failed groups</source>
         <translation>失败分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="77"/>
+        <location filename="../../fps_desktop/export/report.py" line="89"/>
         <source>Empty groups</source>
         <translation>无数据分组</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="78"/>
+        <location filename="../../fps_desktop/export/report.py" line="90"/>
         <source>Invoices</source>
         <translation>总发票数</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="79"/>
+        <location filename="../../fps_desktop/export/report.py" line="91"/>
         <source>Files written</source>
         <translation>成功文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="80"/>
+        <location filename="../../fps_desktop/export/report.py" line="92"/>
         <source>Failed files</source>
         <translation>失败文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="81"/>
+        <location filename="../../fps_desktop/export/report.py" line="93"/>
         <source>Shared file names</source>
         <translation>共用文件名</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="82"/>
+        <location filename="../../fps_desktop/export/report.py" line="94"/>
         <source>Moved aside</source>
         <translation>已移出（.removed）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="83"/>
+        <location filename="../../fps_desktop/export/report.py" line="95"/>
         <source>Duration</source>
         <translation>总耗时</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="84"/>
+        <location filename="../../fps_desktop/export/report.py" line="96"/>
         <source>Per invoice</source>
         <translation>平均每张发票处理时间</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="87"/>
+        <location filename="../../fps_desktop/export/report.py" line="99"/>
         <source>Index</source>
         <translation>清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="89"/>
+        <location filename="../../fps_desktop/export/report.py" line="101"/>
         <source>Held back by</source>
         <translation>被此事务拖住</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="93"/>
+        <location filename="../../fps_desktop/export/report.py" line="105"/>
         <source>Skipped invoice id {id} (tenant {tenant}): {reason}</source>
         <translation>已跳过发票 id {id}（租户 {tenant}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="100"/>
+        <location filename="../../fps_desktop/export/report.py" line="112"/>
         <source>Invoice id {id} (tenant {tenant}) shares its file name with another: {name}</source>
         <translation>发票 id {id}（租户 {tenant}）与另一张发票文件名相同，已另存为：{name}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="109"/>
+        <location filename="../../fps_desktop/export/report.py" line="121"/>
         <source>... and {count} more rows (see the log)</source>
         <translation>……另有 {count} 行（详见日志）</translation>
     </message>
@@ -627,18 +665,18 @@ cannot be printed: {reason}</source>
         <translation>无法启动打印机。请确认打印机已开机并已连接。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/listener.py" line="78"/>
+        <location filename="../../fps_desktop/cli/listener.py" line="80"/>
         <source>The secret must have at least 16 characters.</source>
         <translation>密钥至少需要 16 个字符。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/listener.py" line="138"/>
+        <location filename="../../fps_desktop/cli/listener.py" line="140"/>
         <source>“{url}” is not an FPS Desktop link.</source>
         <translation>“{url}” 不是 FPS Desktop 链接。</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/cli/upload.py" line="71"/>
-        <location filename="../../fps_desktop/upload/uploader.py" line="136"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="156"/>
         <source>There is no upload task {task}.</source>
         <translation>没有编号为 {task} 的上传任务。</translation>
     </message>
@@ -653,7 +691,7 @@ cannot be printed: {reason}</source>
         <translation>请指定要上传的文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/upload.py" line="165"/>
+        <location filename="../../fps_desktop/cli/upload.py" line="169"/>
         <source>Name one object key for the link.</source>
         <translation>请指定一个对象键以生成链接。</translation>
     </message>
@@ -733,22 +771,22 @@ cannot be printed: {reason}</source>
         <translation>无法读取 Excel 模板 {name}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="440"/>
+        <location filename="../../fps_desktop/listener/server.py" line="442"/>
         <source>Port {ports} is already used by another program, so PBMS cannot send documents. Close that program or ask IT to choose another port.</source>
         <translation>端口 {ports} 已被其他程序占用，PBMS 无法推送单据。请关闭该程序，或联系信息中心更换端口。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="445"/>
+        <location filename="../../fps_desktop/listener/server.py" line="447"/>
         <source>Port {ports} is still held by the connections of an earlier run, so PBMS cannot send documents yet. Wait a minute and start FPS Desktop again.</source>
         <translation>端口 {ports} 仍被上一次运行的连接占用，PBMS 暂时无法发送单据。请等一分钟后重新启动 FPS Desktop。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="450"/>
+        <location filename="../../fps_desktop/listener/server.py" line="452"/>
         <source>This computer does not let FPS Desktop listen on port {ports} (it may be reserved by the system), so PBMS cannot send documents. Ask IT to choose another port.</source>
         <translation>本机不允许 FPS Desktop 监听端口 {ports}（可能被系统保留），PBMS 无法发送单据。请联系 IT 更换端口。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/listener/server.py" line="455"/>
+        <location filename="../../fps_desktop/listener/server.py" line="457"/>
         <source>FPS Desktop cannot listen on port {ports}: the system says “{reason}”, so PBMS cannot send documents. Tell IT; the details are in the log file.</source>
         <translation>FPS Desktop 无法在端口 {ports} 上监听：系统提示“{reason}”，PBMS 无法推送单据。请联系信息中心，详情见日志文件。</translation>
     </message>
@@ -873,17 +911,17 @@ cannot be printed: {reason}</source>
         <translation>分片大小至少为 100 KB。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="175"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="195"/>
         <source>The upload stopped because of an unexpected problem ({reason}). Resume the task to carry on; the details are in the log file.</source>
         <translation>上传因意外问题而停止（{reason}）。继续该任务即可接着上传；详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="247"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="267"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/upload/uploader.py" line="268"/>
+        <location filename="../../fps_desktop/upload/uploader.py" line="288"/>
         <source>{path} kept changing while it was uploaded, so it was not stored. Upload it again once the program writing it has finished.</source>
         <translation>{path} 在上传过程中一直在变化，因此未被保存。请等写入它的程序完成后再上传。</translation>
     </message>
@@ -903,58 +941,58 @@ cannot be printed: {reason}</source>
         <translation>文件夹 {folder} 不存在。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="72"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="73"/>
         <source>The OFD file is too large to be an invoice.</source>
         <translation>OFD 文件过大，不像是发票。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="79"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="80"/>
         <source>The OFD file is damaged: it is not a valid package.</source>
         <translation>OFD 文件已损坏：不是有效的 OFD 包。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="83"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="84"/>
         <source>The OFD file holds too many parts to be an invoice.</source>
         <translation>OFD 文件包含的部件过多，不像是发票。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="92"/>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="146"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="93"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="147"/>
         <source>The OFD file was refused: it holds a path leading outside it ({path}).</source>
         <translation>已拒绝该 OFD 文件：其中有指向包外的路径（{path}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="108"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="109"/>
         <source>The OFD file is incomplete: {path} is missing.</source>
         <translation>OFD 文件不完整：缺少 {path}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="118"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="119"/>
         <source>The OFD file is damaged ({path}).</source>
         <translation>OFD 文件已损坏（{path}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="128"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="129"/>
         <source>The OFD file was refused: it unpacks to far more data than an invoice (a zip bomb?).</source>
         <translation>已拒绝该 OFD 文件：解压后的数据量远超发票应有的大小（可能是压缩炸弹）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="216"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="217"/>
         <source>This file is not an OFD document (no OFD.xml).</source>
         <translation>此文件不是 OFD 文档（缺少 OFD.xml）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="222"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="223"/>
         <source>The OFD file names no document to show.</source>
         <translation>OFD 文件中没有可显示的文档。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="425"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="426"/>
         <source>The OFD file has no pages.</source>
         <translation>OFD 文件没有页面。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="432"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="433"/>
         <source>The OFD file could not be drawn ({detail}).</source>
         <translation>无法绘制该 OFD 文件（{detail}）。</translation>
     </message>
@@ -1455,7 +1493,7 @@ cannot be printed: {reason}</source>
         <translation>本单据中另有 {files}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="42"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="43"/>
         <source>Seal could not be drawn — print it from an OFD reader.</source>
         <translation>无法绘制印章——请用 OFD 阅读器打印此文件。</translation>
     </message>
@@ -1546,7 +1584,7 @@ cannot be printed: {reason}</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="76"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="71"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
     </message>
@@ -1635,12 +1673,12 @@ cannot be printed: {reason}</source>
         <translation>导出 {guid} 的发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="63"/>
+        <location filename="../../fps_desktop/export/report.py" line="75"/>
         <source>Dry run finished (nothing written)</source>
         <translation>试运行完成（未写入任何文件）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/report.py" line="64"/>
+        <location filename="../../fps_desktop/export/report.py" line="76"/>
         <source>Export finished</source>
         <translation>导出完成!</translation>
     </message>
@@ -1648,6 +1686,21 @@ cannot be printed: {reason}</source>
         <location filename="../../fps_desktop/printing/policy.py" line="210"/>
         <source>Print {guid} for PBMS</source>
         <translation>为 PBMS 打印 {guid}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/basic.py" line="66"/>
+        <source>{count} files in {folder} ({seconds} s)</source>
+        <translation>{count} 个文件，位于 {folder}（{seconds} 秒）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/export/demo_data.py" line="156"/>
+        <source>{count} issued invoices in {database} ({seconds} s)</source>
+        <translation>{count} 张已开发票，位于 {database}（{seconds} 秒）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/uploader.py" line="98"/>
+        <source>Task {task}: {uploaded} uploaded, {already} already there ({saved} bytes saved), {failed} failed, of {files} files.</source>
+        <translation>任务 {task}：共 {files} 个文件，已上传 {uploaded} 个，已存在 {already} 个（节省 {saved} 字节），失败 {failed} 个。</translation>
     </message>
 </context>
 <context>
@@ -2639,6 +2692,19 @@ Finance Print Station</source>
         <location filename="../../fps_desktop/ui/upload_panel.py" line="594"/>
         <source>Link copied; it works for {minutes} minutes.</source>
         <translation>链接已复制，{minutes} 分钟内有效。</translation>
+    </message>
+</context>
+<context>
+    <name>UploadSummary</name>
+    <message>
+        <location filename="../../fps_desktop/upload/uploader.py" line="103"/>
+        <source>Sent {bytes} bytes in {seconds} s.</source>
+        <translation>用 {seconds} 秒发送了 {bytes} 字节。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/upload/uploader.py" line="104"/>
+        <source>{bytes} bytes were already at OSS from the earlier run.</source>
+        <translation>另有 {bytes} 字节已在上次运行时传到 OSS。</translation>
     </message>
 </context>
 </TS>

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 
 import pymysql
 
-from tests.net import free_port
 from tests.processes import end, tied_to_this_process, wait_until_listening
 
 USER, PASSWORD = "fps", "fps-test-password"
+# mariadbd cannot be told "any port" (--port=0 means 3306), so it gets one that was free a
+# moment ago; when another program took it meanwhile, the server says so and gets another.
+PORT_TAKEN = b"Address already in use"
+PORT_ATTEMPTS = 5
+
+
+def _unused_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _binary(*names: str) -> str | None:
@@ -29,7 +39,7 @@ def _binary(*names: str) -> str | None:
 class MariaDbServer:
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.port = free_port()
+        self.port = 0
         self.socket = root / "mysqld.sock"
         self.process: subprocess.Popen | None = None
 
@@ -57,17 +67,26 @@ class MariaDbServer:
             raise RuntimeError(f"mariadb-install-db failed: {installed.stdout[-2000:]}"
                                f"{installed.stderr[-2000:]}")  # fmt: skip
         self.log = open(self.root / "server.log", "wb")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(tied_to_this_process(
-            [_binary("mariadbd", "mysqld"), "--no-defaults", f"--datadir={data}",
-             f"--port={self.port}", "--bind-address=127.0.0.1", f"--socket={self.socket}",
-             f"--pid-file={self.root / 'mysqld.pid'}", f"--tmpdir={tmp}", "--skip-log-bin",
-             "--innodb-buffer-pool-size=256M", "--innodb-flush-log-at-trx-commit=2",
-             "--innodb-log-file-size=256M", "--skip-name-resolve", *as_root]),
-            stdout=self.log, stderr=self.log,
-        )  # fmt: skip
-        if not wait_until_listening(self.process, self.socket, 120):
+        for _ in range(PORT_ATTEMPTS):
+            self.port = _unused_port()
+            logged = (self.root / "server.log").stat().st_size
+            self.process = subprocess.Popen(tied_to_this_process(
+                [_binary("mariadbd", "mysqld"), "--no-defaults", f"--datadir={data}",
+                 f"--port={self.port}", "--bind-address=127.0.0.1", f"--socket={self.socket}",
+                 f"--pid-file={self.root / 'mysqld.pid'}", f"--tmpdir={tmp}", "--skip-log-bin",
+                 "--innodb-buffer-pool-size=256M", "--innodb-flush-log-at-trx-commit=2",
+                 "--innodb-log-file-size=256M", "--skip-name-resolve", *as_root]),
+                stdout=self.log, stderr=self.log,
+            )  # fmt: skip
+            if wait_until_listening(self.process, self.socket, 120):
+                break
             self.stop()  # a server that did not come up must not outlive the run
-            raise RuntimeError((self.root / "server.log").read_text()[-2000:])
+            said = (self.root / "server.log").read_bytes()[logged:]
+            if PORT_TAKEN not in said:
+                raise RuntimeError(said[-2000:].decode(errors="replace"))
+            self.log = open(self.root / "server.log", "ab")  # noqa: SIM115 - closed in stop()
+        else:
+            raise RuntimeError(f"every port tried was taken ({PORT_ATTEMPTS} tries)")
         admin = pymysql.connect(unix_socket=str(self.socket), user="root")
         with admin.cursor() as cursor:
             cursor.execute(f"CREATE USER '{USER}'@'127.0.0.1' IDENTIFIED BY '{PASSWORD}'")

@@ -86,8 +86,12 @@ def test_help_says_defaults_variables_margin_privilege_and_exit_codes(capsys):
     expected = [
         "DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_NAME",
         "DB_TIMEOUT",
-        f"up to {SAFETY_MARGIN.seconds // 60} minutes ago (the margin)",
-        f"over {HOLD_WARNING.seconds // 60} minutes",
+        f"up to {SAFETY_MARGIN.seconds // 60} minutes ago (the margin, --margin)",
+        f"over {HOLD_WARNING.seconds // 60} minutes (--warn-held) is named in a warning and "
+        "the run exits 12",
+        f"(default: {SAFETY_MARGIN.seconds})",
+        f"(default: {HOLD_WARNING.seconds // 60})",
+        "12 every invoice written, but an open transaction held the time back",
         "GRANT PROCESS ON *.* TO",
         "exit codes: 0 every invoice written",
         "7 database error",
@@ -95,3 +99,33 @@ def test_help_says_defaults_variables_margin_privilege_and_exit_codes(capsys):
         "(default: the setting, 1)",
     ]
     assert [words for words in expected if words not in text] == []
+
+
+def test_the_report_follows_the_language_and_the_list_does_not(db_env, tmp_path):
+    """``LANG=zh_CN.UTF-8 fps-desktop export invoices``: the report and errors in Chinese, the
+    files and the CSV list exactly as in English."""
+
+    def export(out, language, **env):
+        return subprocess.run(
+            [sys.executable, "-m", "fps_desktop", "export", "invoices", "-o", str(out),
+             "--index", "csv"],
+            capture_output=True, text=True, encoding="utf-8", timeout=120,
+            env={**os.environ, "FPS_HOME": str(tmp_path / "home"), "LANG": language, **env},
+        )  # fmt: skip
+
+    chinese = export(tmp_path / "zh", "zh_CN.UTF-8")
+    english = export(tmp_path / "en", "C.UTF-8")
+    assert chinese.returncode == english.returncode == 0, chinese.stderr
+    assert "导出完成" in chinese.stdout and "成功文件:" in chinese.stdout
+    assert "Export finished" in english.stdout and "导出" not in english.stdout
+    (zh_list,) = (tmp_path / "zh").glob("*.csv")
+    (en_list,) = (tmp_path / "en").glob("*.csv")
+    assert zh_list.read_text(encoding="utf-8-sig").splitlines()[0] == \
+        en_list.read_text(encoding="utf-8-sig").splitlines()[0]  # fmt: skip
+    names = {p.relative_to(tmp_path / "zh") for p in (tmp_path / "zh").rglob("*.json")}
+    assert len(names) == 300
+    assert names == {p.relative_to(tmp_path / "en") for p in (tmp_path / "en").rglob("*.json")}
+
+    refused = export(tmp_path / "x", "zh_CN.UTF-8", DB_PASSWORD="wrong")
+    assert refused.returncode == 7
+    assert "\nerror: 数据库拒绝了用户 fps：用户名或密码错误。\n" in refused.stderr, refused.stderr

@@ -52,14 +52,14 @@ def click(qtbot, button) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
-def tested(qtbot, panel: ExportPanel) -> None:
+def connection_tested(qtbot, panel: ExportPanel) -> None:
     """Click Test connection and wait for the answer (it comes from a pool thread)."""
     click(qtbot, panel.connection.button)
     qtbot.waitUntil(panel.connection.button.isEnabled, timeout=SLOW)
 
 
 def test_test_connection_saves_settings_and_keeps_the_password_in_the_keyring(qtbot, panel, db):
-    tested(qtbot, panel)
+    connection_tested(qtbot, panel)
     assert "Connected" in panel.connection.status.text()
     assert get_secret("db.password") == db.password
     assert db.password not in panel.settings.paths.user_settings.read_text(encoding="utf-8")
@@ -70,7 +70,7 @@ def test_test_connection_saves_settings_and_keeps_the_password_in_the_keyring(qt
 @pytest.mark.allow_log_warnings
 def test_wrong_password_is_said_plainly(qtbot, panel):
     panel.password.setText("nope")
-    tested(qtbot, panel)
+    connection_tested(qtbot, panel)
     assert "wrong user name or password" in panel.connection.status.text()
 
 
@@ -80,7 +80,7 @@ def test_without_a_keyring_the_password_is_kept_for_the_session_and_said(
     qtbot, panel, db, tmp_path
 ):
     assert panel.password.placeholderText() == "kept until FPS Desktop closes"  # before typing
-    tested(qtbot, panel)
+    connection_tested(qtbot, panel)
     status = panel.connection.status.text()
     assert "Connected" in status and "kept only until FPS Desktop closes" in status
     assert panel.password.placeholderText() == "kept until FPS Desktop closes"
@@ -116,7 +116,7 @@ def test_test_connection_leaves_the_window_usable_and_cancel_gives_the_button_ba
     assert "cancelled" in panel.connection.status.text()
 
     panel.port.setValue(db.port)  # a new test after a cancelled one answers normally
-    tested(qtbot, panel)
+    connection_tested(qtbot, panel)
     assert "Connected" in panel.connection.status.text()
 
 

@@ -8,8 +8,10 @@ from datetime import timedelta
 import pymysql
 import pytest
 
+from fps_desktop.cli import main
 from fps_desktop.errors import DatabaseError
 from fps_desktop.export.db import DbSettings
+from fps_desktop.export.report import HELD_BACK_EXIT_CODE
 from tests.export.proxy import HangingProxy
 from tests.export.test_export import run, sql
 from tests.export.test_export_integrity import ISSUED, add_invoice, document
@@ -151,6 +153,33 @@ def test_an_open_transaction_holding_the_boundary_is_named_in_a_warning(db, tmp_
     assert "Held back by" in "\n".join(summary.lines())
     assert any("held back" in r.getMessage() and r.levelname == "WARNING" for r in caplog.records)
     assert exported(out, 13)["buyer_name"] != "idle"  # rolled back: never exported
+
+
+def test_a_held_back_boundary_finishes_with_its_own_exit_code_for_cron(db_env, tmp_path, capsys):
+    out = str(tmp_path / "out")
+
+    def export(warn_after_minutes: str) -> int:
+        return main(["export", "invoices", "-i", "-o", out, "--margin", "0",
+                     "--warn-held", warn_after_minutes])  # fmt: skip
+
+    writer = connection(db_env, autocommit=False)
+    with writer.cursor() as cursor:
+        cursor.execute("UPDATE invoices SET buyer_name = 'idle' WHERE id = 13")
+    thread_id = writer.thread_id()
+    try:
+        wait_for(lambda: sql(db_env, "SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE "
+                                     "trx_mysql_thread_id = %s", (thread_id,))[0][0] == 1,
+                 "the transaction is never listed")  # fmt: skip
+        assert export("0") == HELD_BACK_EXIT_CODE
+    finally:
+        writer.rollback()
+        writer.close()
+    shown = capsys.readouterr()
+    assert f"thread {thread_id} (fps@" in shown.out  # the report's "Held back by"
+    assert "held back by an open transaction" in shown.err and db_env.database in shown.err
+    # Other tests' transactions on this shared server may hold it a moment: none for an hour.
+    assert export("60") == 0
+    assert "Held back by" not in capsys.readouterr().out
 
 
 def test_an_id_suffix_never_lands_on_another_invoices_number(db, tmp_path):

@@ -146,12 +146,13 @@ def test_a_long_invoice_table_runs_onto_a_second_page():
 
 @pytest.mark.allow_log_warnings  # the unreachable database is logged
 def test_fields_are_listed_when_the_shared_register_is_down(capsys):
-    from tests.net import free_port
+    from tests.net import refused_port
 
     settings = Settings(Paths.default())
     settings.set("invoices.register", "mysql")
-    settings.set("db.port", free_port())
-    assert main(["invoices", TRAVEL, "--json"]) == 0
+    with refused_port() as port:
+        settings.set("db.port", port)
+        assert main(["invoices", TRAVEL, "--json"]) == 0
     captured = capsys.readouterr()
     payload = json.loads(captured.out)
     assert payload["duplicates_checked"] is False and payload["total"] == "2248.00"

@@ -1,9 +1,13 @@
+import io
+import struct
+import zipfile
+
 import pymupdf
 import pytest
 
 from fps_desktop.documents.demo import DEMO_CASES, demo_file_bytes
 from fps_desktop.invoices.drawing import draw_qr
-from fps_desktop.invoices.fields import NO_FIELDS_SCAN, norm_amount, norm_date
+from fps_desktop.invoices.fields import NO_FIELDS, NO_FIELDS_SCAN, norm_amount, norm_date
 from fps_desktop.invoices.qr import parse_qr_text
 from fps_desktop.invoices.reader import read_invoice
 from tests.invoices.conftest import CLAIMED_TWICE, THREE_FORMATS, TRAVEL, demo_ofd, ofdrw
@@ -144,3 +148,34 @@ def test_the_old_layout_reads_by_position_and_an_empty_buyer_tax_id_stays_empty(
     assert fields.sources["seller_tax_id"] == "text" and fields.code == "050001700111"
     assert (fields.amount, fields.tax, fields.total) == ("10000.00", "600.00", "10600.00")
     assert not fields.conflicts
+
+
+def _deflate_broken(ofd: bytes) -> bytes:
+    """The same package, every part's compressed data starting with an invalid block."""
+    data = bytearray(ofd)
+    for info in zipfile.ZipFile(io.BytesIO(ofd)).infolist():
+        if info.compress_type == zipfile.ZIP_DEFLATED and info.compress_size:
+            name_length, extra_length = struct.unpack_from("<HH", data, info.header_offset + 26)
+            # block type 3 is reserved: inflating fails at once
+            data[info.header_offset + 30 + name_length + extra_length] = 0xFF
+    return bytes(data)
+
+
+def test_an_ofd_whose_parts_do_not_inflate_is_named_damaged():
+    fields = read_invoice(_deflate_broken(demo_ofd()), "damaged.ofd")
+    assert fields.problem == "The OFD file is damaged ({path})." and not fields.found
+
+
+@pytest.mark.allow_log_warnings  # a file that cannot be read is worth a warning in the log
+def test_a_pdf_whose_page_tree_lies_reads_as_no_fields():
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Count 1 /Kids [] >>"]
+    data, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(data))
+        data += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(data)
+    data += b"xref\n0 3\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o
+                                                         for o in offsets)  # fmt: skip
+    data += b"trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    fields = read_invoice(bytes(data), "damaged.pdf")
+    assert fields.problem == NO_FIELDS and not fields.found

@@ -29,7 +29,6 @@ from tests.journeys.conftest import (
     when_shown,
 )
 from tests.listener.test_listener import signed
-from tests.net import free_port
 
 OTHER_DEMO_GUID = "5f0c3b2a9d8e4f7a8b6c1d2e3f4a5b6c"
 
@@ -76,7 +75,7 @@ def test_j3_unticked_attachment_and_moved_invoice_change_what_prints(qtbot, wind
 
 @pytest.mark.allow_log_warnings  # the listener logs that it has no allowed origins set
 def test_j4_pbms_push_replaces_the_open_guid_and_raises_the_window(qtbot, window, settings):
-    settings.set("listener.port", free_port())
+    settings.set("listener.port", 0)
     settings.set("listener.fallback_ports", [])
     bridge = Bridge(window, settings)
     bridge.start()
@@ -173,7 +172,7 @@ def test_j7_keyboard_only_from_guid_to_printed_sheets(qtbot, window, tmp_path):
 
 def test_j4_signed_print_from_pbms_opens_and_prints_when_it_allows(qtbot, window, settings, cups):
     queue = cups.add_queue()
-    settings.set("listener.port", free_port())
+    settings.set("listener.port", 0)
     settings.set("listener.fallback_ports", [])
     settings.set("listener.allow_silent_print", True)
     set_secret("listener.hmac_secret", "shared-secret-of-the-office")

@@ -8,7 +8,6 @@ import pytest
 from fps_desktop.audit import AuditLog
 from fps_desktop.config import Paths
 from fps_desktop.listener.server import GuidListener, ListenerConfig
-from tests.net import free_port
 
 PBMS = "https://pbms.example.edu"
 GUID = "c965be9f9c1d449d9e50fed330150d7a"
@@ -46,7 +45,7 @@ def make_listener(pushes, fps_home):
     started = []
 
     def make(**options) -> tuple[GuidListener, Client]:
-        config = ListenerConfig(port=free_port(), allowed_origins={PBMS}, **options)
+        config = ListenerConfig(port=0, allowed_origins={PBMS}, **options)
         listener = GuidListener(
             config,
             lambda guid, origin: pushes.append((guid, origin)),

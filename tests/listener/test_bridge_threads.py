@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QMainWindow
 from fps_desktop.config import Settings
 from fps_desktop.listener.handoff import raise_running_instance
 from fps_desktop.ui.bridge import Bridge
+from tests.journeys.conftest import SLOW
 from tests.listener.conftest import GUID, PBMS, Client
-from tests.net import free_port
 
 
 class StandInWindow(QMainWindow):
@@ -36,7 +36,7 @@ class StandInWindow(QMainWindow):
 @pytest.fixture
 def running(qtbot):
     settings = Settings()
-    settings.set("listener.port", free_port())
+    settings.set("listener.port", 0)
     settings.set("listener.allowed_origins", [PBMS])
     window = StandInWindow()
     qtbot.addWidget(window)
@@ -54,7 +54,7 @@ def test_a_push_reaches_the_window_on_the_gui_thread(qtbot, running):
         target=lambda: answers.append(client.push(headers={"Origin": PBMS})[0].status)
     )
     sender.start()
-    qtbot.waitUntil(lambda: len(window.calls) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(window.calls) == 2, timeout=SLOW)
     sender.join()
     gui = threading.main_thread()
     assert window.calls == [
@@ -70,7 +70,7 @@ def test_a_second_launch_raises_the_window_on_the_gui_thread(qtbot, running):
     result = []
     worker = threading.Thread(target=lambda: result.append(raise_running_instance(bridge.settings)))
     worker.start()
-    qtbot.waitUntil(lambda: bool(window.calls), timeout=5000)
+    qtbot.waitUntil(lambda: bool(window.calls), timeout=SLOW)
     worker.join()
     assert result == [True]
     assert window.calls == [("raise_to_front", (), threading.main_thread())]

@@ -8,13 +8,12 @@ import pytest
 from fps_desktop.errors import ListenerError
 from fps_desktop.listener.server import GuidListener, ListenerConfig
 from tests.listener.raw import exchange, request
-from tests.net import free_port
+from tests.net import refused_port
 
 
 def test_a_restart_right_after_traffic_gets_the_same_port(fps_home):
-    port = free_port()
-    first = GuidListener(ListenerConfig(port=port), lambda *a: None)
-    first.start()
+    first = GuidListener(ListenerConfig(port=0), lambda *a: None)
+    port = first.start()
     health = request(port, "GET", "/api/health", [("Host", f"127.0.0.1:{port}"),
                                                   ("Connection", "close")])  # fmt: skip
     for _ in range(20):  # the listener closes each: its side of each connection lingers
@@ -103,10 +102,9 @@ def winsock_rules(monkeypatch):
 
 
 def test_the_listener_takes_its_port_exclusively_under_windows_rules(winsock_rules, fps_home):
-    port = free_port()
-    listener = GuidListener(ListenerConfig(port=port, fallback_ports=[]), lambda *a: None)
+    listener = GuidListener(ListenerConfig(port=0, fallback_ports=[]), lambda *a: None)
     try:
-        assert listener.start() == port
+        port = listener.start()
         health = request(port, "GET", "/api/health", [("Host", f"127.0.0.1:{port}"),
                                                       ("Connection", "close")])  # fmt: skip
         assert [status for status, _ in exchange(port, health)] == [200]
@@ -121,10 +119,10 @@ def test_a_bind_the_system_refuses_for_its_own_reason_says_so(monkeypatch, fps_h
         def bind(self, address):
             raise OSError(errno.EINVAL, "An invalid argument was supplied")
 
-    port = free_port()
-    monkeypatch.setattr(socket, "socket", Refusing)
-    with pytest.raises(ListenerError) as raised:
-        GuidListener(ListenerConfig(port=port, fallback_ports=[]), lambda *a: None).start()
+    with refused_port() as port:
+        monkeypatch.setattr(socket, "socket", Refusing)
+        with pytest.raises(ListenerError) as raised:
+            GuidListener(ListenerConfig(port=port, fallback_ports=[]), lambda *a: None).start()
     assert str(port) in raised.value.message
     assert "An invalid argument was supplied" in raised.value.message
     assert "another port" not in raised.value.message  # IT's choice of port is not the cause

@@ -5,15 +5,15 @@ import pytest
 from fps_desktop.audit import AuditLog
 from fps_desktop.cli import main
 from fps_desktop.ui.bridge import Bridge
+from tests.journeys.conftest import SLOW
 from tests.listener.conftest import PBMS, Client
-from tests.net import free_port
 
 GUID = "5f0c3b2a9d8e4f7a8b6c1d2e3f4a5b6c"
 
 
 @pytest.fixture
 def bridge(window, settings):
-    settings.set("listener.port", free_port())
+    settings.set("listener.port", 0)
     settings.set("listener.allowed_origins", [PBMS])
     bridge = Bridge(window, settings)
     bridge.start()
@@ -31,7 +31,7 @@ def test_a_push_opens_the_guid_on_the_gui_thread(qtbot, window, bridge, monkeypa
 
     monkeypatch.setattr(window, "open_guid", spy)
     client = Client(bridge.listener.port)
-    with qtbot.waitSignal(window.documents_shown, timeout=15_000):
+    with qtbot.waitSignal(window.documents_shown, timeout=SLOW):
         threading.Thread(
             target=client.push, args=(GUID,), kwargs={"headers": {"Origin": PBMS}}
         ).start()
@@ -41,11 +41,11 @@ def test_a_push_opens_the_guid_on_the_gui_thread(qtbot, window, bridge, monkeypa
 
 
 def test_second_launch_hands_over_and_exits(qtbot, window, bridge):
-    with qtbot.waitSignal(window.documents_shown, timeout=15_000):
+    with qtbot.waitSignal(window.documents_shown, timeout=SLOW):
         result = []
         worker = threading.Thread(target=lambda: result.append(main(["open", GUID])))
         worker.start()
-        qtbot.waitUntil(lambda: bool(result), timeout=10_000)
+        qtbot.waitUntil(lambda: bool(result), timeout=SLOW)
     assert result == [0]
     assert window.manifest.guid == GUID
 

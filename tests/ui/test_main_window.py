@@ -6,11 +6,12 @@ from PySide6.QtWidgets import QMessageBox
 from fps_desktop.documents.demo import DEMO_CASES
 from fps_desktop.ui.job_queue import JobState
 from tests.documents.conftest import GUID
+from tests.journeys.conftest import SLOW
 from tests.menus import menu_action
 
 
 def open_demo(qtbot, window, guid=GUID):
-    with qtbot.waitSignal(window.documents_shown, timeout=15_000):
+    with qtbot.waitSignal(window.documents_shown, timeout=SLOW):
         window.open_guid(guid)
 
 
@@ -23,7 +24,7 @@ def test_ctrl_q_quits_from_the_file_menu_on_windows_too(qtbot, window):
     """The offscreen platform has Windows' standard keys, where Quit has none."""
     quit_action = menu_action(window, "Quit")
     assert quit_action.shortcut() == QKeySequence("Ctrl+Q")
-    with qtbot.waitSignal(quit_action.triggered, timeout=5000):
+    with qtbot.waitSignal(quit_action.triggered, timeout=SLOW):
         qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
 
 
@@ -35,7 +36,7 @@ def test_opening_a_guid_shows_groups_thumbnails_and_the_first_page(qtbot, window
     assert window.page_view.label.pixmap().width() >= window.page_view.viewport().width() - 30
     assert window.settings.get("ui.recent_guids")[0] == GUID
     # printing waits for the invoice fields, read after the first page
-    qtbot.waitUntil(window.print_action.isEnabled, timeout=15_000)
+    qtbot.waitUntil(window.print_action.isEnabled, timeout=SLOW)
     assert "total ¥2,248.00" in window.file_list.headers[window.manifest.files[0].role].text()
 
 
@@ -57,7 +58,7 @@ def test_a_bad_guid_is_refused_before_any_job(qtbot, window, monkeypatch):
 def test_a_failing_source_shows_the_message_and_keeps_the_window(qtbot, window, monkeypatch):
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: shown.append(args[2]))
-    with qtbot.waitSignal(window.jobs.ended, timeout=10_000):
+    with qtbot.waitSignal(window.jobs.ended, timeout=SLOW):
         window.open_guid("0" * 32)
     assert "sample GUIDs" in shown[0]
     assert window.jobs.entries[0].state == JobState.FAILED

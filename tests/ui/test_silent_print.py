@@ -20,7 +20,6 @@ from fps_desktop.ui.bridge import Bridge
 from fps_desktop.ui.job_queue import JobState
 from tests.journeys.conftest import SLOW, when_shown
 from tests.listener.test_listener import signed
-from tests.net import free_port
 
 SECRET = "shared-secret-of-the-office"
 NONCES = itertools.count()
@@ -30,7 +29,7 @@ CLAIMED_TWICE = "8b4f2e6a1c9d4b7e9f3a5c7e1b2d4f6a"
 
 @pytest.fixture
 def bridge(qtbot, window, settings, cups):
-    settings.set("listener.port", free_port())
+    settings.set("listener.port", 0)
     settings.set("listener.fallback_ports", [])
     settings.set("listener.allow_silent_print", True)
     set_secret("listener.hmac_secret", SECRET)

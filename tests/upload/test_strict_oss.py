@@ -286,7 +286,9 @@ def test_cli_manifest_warns_about_objects_that_changed(tmp_path, oss_env, capsys
     captured = capsys.readouterr()
     [row] = csv.DictReader(io.StringIO(captured.out))
     assert row["matches"] == "no"
-    assert "1 object differs from the file uploaded" in captured.err
+    assert "differing from the file uploaded (overwritten since?): 1, for example m/a.txt" in (
+        captured.err
+    )
 
 
 @pytest.mark.parametrize("minutes", ["0", "-3", "10081"])

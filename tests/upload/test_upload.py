@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -34,7 +35,7 @@ from fps_desktop.upload.store import (
 )
 from fps_desktop.upload.tasks import MIB, create_task, part_size_for
 from fps_desktop.upload.uploader import Uploader
-from tests.net import free_port
+from tests.net import refused_port
 from tests.upload.conftest import BUCKET, KEY_ID, SECRET, make_tree
 
 PART = 128 * 1024  # small parts keep the tests fast; the product default is 5 MB
@@ -151,9 +152,10 @@ def test_the_proxy_from_the_environment_is_used_unless_no_proxy_exempts_oss(
     for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.upper(), raising=False)
-    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{free_port()}")  # nobody listens
-    with pytest.raises(UploadError, match="Cannot reach OSS"):
-        check_access(config.connect(), config)
+    with refused_port() as port:  # nobody listens
+        monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{port}")
+        with pytest.raises(UploadError, match="Cannot reach OSS"):
+            check_access(config.connect(), config)
 
     monkeypatch.setenv("no_proxy", "127.0.0.1")
     check_access(config.connect(), config)
@@ -421,3 +423,30 @@ def test_cli_lists_tasks_links_and_exports(tmp_path, oss_env, capsys):
     link = capsys.readouterr().out.strip()
     assert requests.get(link, timeout=5).content == (tmp_path / "a.txt").read_bytes()
     assert main(["upload", "test"]) == 0
+
+
+def test_cli_summaries_follow_the_language_and_the_manifest_does_not(tmp_path, oss_env):
+    """``LANG=zh_CN.UTF-8 fps-desktop upload``: the report in Chinese, the CSV as it was."""
+    make_tree(tmp_path / "files", {"a.txt": 10, "b.txt": 20})
+
+    def upload(language, *args):
+        return subprocess.run(
+            [sys.executable, "-m", "fps_desktop", "upload", *args],
+            capture_output=True, text=True, encoding="utf-8", timeout=120, cwd=REPO,
+            env={**os.environ, "FPS_HOME": str(tmp_path / "home"), "LANG": language},
+        )  # fmt: skip
+
+    sent = upload("zh_CN.UTF-8", str(tmp_path / "files"), "--prefix", "zh")
+    assert sent.returncode == 0, sent.stderr
+    first, headline, *_ = sent.stdout.splitlines()
+    task_id = first.removeprefix("任务 ").partition("：")[0]
+    assert first == f"任务 {task_id}：上传到 oss://fps-test/zh/"
+    assert headline == (
+        f"任务 {task_id}：共 2 个文件，已上传 2 个，已存在 0 个（节省 0 字节），失败 0 个。"
+    )
+    csv_lists = [upload(language, "manifest", task_id, "--format", "csv").stdout
+                 for language in ("zh_CN.UTF-8", "C.UTF-8")]  # fmt: skip
+    assert csv_lists[0] == csv_lists[1] and "zh/files/a.txt,10," in csv_lists[0]
+    unknown = upload("zh_CN.UTF-8", "retry", "no-such-task")
+    assert unknown.returncode == 2
+    assert unknown.stderr == "error: 没有编号为 no-such-task 的上传任务。\n"

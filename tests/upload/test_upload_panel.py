@@ -17,6 +17,7 @@ from fps_desktop.ui.job_queue import JobQueue
 from fps_desktop.ui.upload_panel import UploadPanel
 from fps_desktop.upload.store import COMPLETED, PAUSED, TaskStore
 from fps_desktop.upload.uploader import Uploader
+from tests.journeys.conftest import SLOW
 from tests.upload.conftest import BUCKET, KEY_ID, SECRET, make_tree
 
 REPO = Path(__file__).resolve().parents[2]
@@ -39,10 +40,10 @@ def cell(panel: UploadPanel, row: int, column: int) -> str:
     return panel.model.index(row, column).data()
 
 
-def tested(qtbot, panel: UploadPanel) -> None:
+def connection_tested(qtbot, panel: UploadPanel) -> None:
     """Test the connection and wait for its answer (it runs on a pool thread)."""
     panel.test_connection()
-    qtbot.waitUntil(panel.connection.button.isEnabled, timeout=20_000)
+    qtbot.waitUntil(panel.connection.button.isEnabled, timeout=SLOW)
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def panel(make_panel):
 
 
 def test_test_connection_keeps_the_secret_in_the_keyring(qtbot, panel):
-    tested(qtbot, panel)
+    connection_tested(qtbot, panel)
     assert "Connected to bucket fps-test" in panel.connection.status.text()
     assert get_secret("oss.access_key_secret") == SECRET
     assert SECRET not in panel.settings.paths.user_settings.read_text(encoding="utf-8")
@@ -61,7 +62,7 @@ def test_test_connection_keeps_the_secret_in_the_keyring(qtbot, panel):
 
 def test_wrong_secret_is_said_plainly(qtbot, panel):
     panel.secret.setText("nope")
-    tested(qtbot, panel)
+    connection_tested(qtbot, panel)
     assert "refused the AccessKey secret" in panel.connection.status.text()
 
 
@@ -72,9 +73,9 @@ def test_upload_shows_progress_failures_retry_and_survives_a_restart(
     oss.inject("PutObject", "500", times=1000, key="2024/scans/b.pdf")
     panel.sources.add_paths([str(folder)])
     panel.prefix.setText("2024")
-    with qtbot.waitSignal(panel.jobs.ended, timeout=20_000):
+    with qtbot.waitSignal(panel.jobs.ended, timeout=SLOW):
         panel.start()
-    qtbot.waitUntil(lambda: not panel.running, timeout=5000)
+    qtbot.waitUntil(lambda: not panel.running, timeout=SLOW)
     assert cell(panel, 0, 2) == "Finished with failures"
     assert cell(panel, 0, 3) == "3 / 3"
     assert "scans/b.pdf: OSS answered 500 InternalError" in panel.failures.toPlainText()
@@ -83,9 +84,9 @@ def test_upload_shows_progress_failures_retry_and_survives_a_restart(
 
     oss.faults.clear()
     panel.bucket.setText("another-bucket")  # the panel moved on: Retry keeps the task's bucket
-    with qtbot.waitSignal(panel.jobs.ended, timeout=20_000):
+    with qtbot.waitSignal(panel.jobs.ended, timeout=SLOW):
         panel.retry_failed()
-    qtbot.waitUntil(lambda: cell(panel, 0, 2) == "Completed", timeout=5000)
+    qtbot.waitUntil(lambda: cell(panel, 0, 2) == "Completed", timeout=SLOW)
     assert oss.read_object("2024/scans/b.pdf") == (folder / "b.pdf").read_bytes()
 
     panel.close()
@@ -98,10 +99,10 @@ def test_failure_reasons_follow_the_language(qtbot, panel, oss, tmp_path, chines
     folder = make_tree(tmp_path / "scans", {"a.pdf": 2000})
     oss.inject("PutObject", "500", times=1000, key="scans/a.pdf")
     panel.sources.add_paths([str(folder)])
-    with qtbot.waitSignal(panel.jobs.ended, timeout=20_000):
+    with qtbot.waitSignal(panel.jobs.ended, timeout=SLOW):
         panel.start()
-    qtbot.waitUntil(lambda: not panel.running, timeout=5000)
-    qtbot.waitUntil(lambda: "scans/a.pdf" in panel.failures.toPlainText(), timeout=5000)
+    qtbot.waitUntil(lambda: not panel.running, timeout=SLOW)
+    qtbot.waitUntil(lambda: "scans/a.pdf" in panel.failures.toPlainText(), timeout=SLOW)
     assert "scans/a.pdf: OSS 返回 500 InternalError：" in panel.failures.toPlainText()
     panel.grab().save(str(tmp_path / "upload-panel-zh.png"))
 
@@ -117,7 +118,7 @@ def test_copy_temporary_link_to_the_clipboard(panel, oss):
 
 def test_test_connection_names_what_a_write_only_key_may_not_do(qtbot, panel, oss):
     oss.write_only.add(KEY_ID)
-    tested(qtbot, panel)
+    connection_tested(qtbot, panel)
     text = panel.connection.status.text()
     assert "Connected to bucket fps-test" in text
     assert "neither read object information nor list the bucket" in text
@@ -125,7 +126,7 @@ def test_test_connection_names_what_a_write_only_key_may_not_do(qtbot, panel, os
 
     oss.write_only.clear()
     oss.read_only.add(KEY_ID)
-    tested(qtbot, panel)
+    connection_tested(qtbot, panel)
     assert "may not write to oss://fps-test/" in panel.connection.status.text()
 
 
@@ -133,7 +134,7 @@ def test_test_connection_names_what_a_write_only_key_may_not_do(qtbot, panel, os
 @pytest.mark.usefixtures("no_keyring")
 def test_without_a_keyring_the_secret_is_kept_for_the_session_and_said(qtbot, panel, make_panel):
     assert panel.secret.placeholderText() == "kept until FPS Desktop closes"  # before typing
-    tested(qtbot, panel)
+    connection_tested(qtbot, panel)
     status = panel.connection.status.text()
     assert "Connected to bucket fps-test" in status
     assert "kept only until FPS Desktop closes" in status
@@ -152,14 +153,14 @@ def test_test_connection_leaves_the_window_usable_and_can_be_cancelled(qtbot, pa
     assert panel.connection.button.isEnabled() and not panel.connection.busy.isVisibleTo(panel)
     assert "cancelled" in panel.connection.status.text()
     oss.faults.clear()
-    tested(qtbot, panel)  # a new test after a cancelled one answers normally
+    connection_tested(qtbot, panel)  # a new test after a cancelled one answers normally
     assert "Connected to bucket fps-test" in panel.connection.status.text()
 
 
 def test_progress_reaches_the_task_list_through_the_job(qtbot, panel, tmp_path):
     folder = make_tree(tmp_path / "scans", {f"f{n}.pdf": 500 + n for n in range(5)})
     panel.sources.add_paths([str(folder)])
-    with qtbot.waitSignal(panel.jobs.ended, timeout=20_000):
+    with qtbot.waitSignal(panel.jobs.ended, timeout=SLOW):
         panel.start()
     (entry,) = panel.jobs.entries
     assert entry.detail.files_finished == 5 and entry.detail.bytes_done == entry.detail.bytes_total
@@ -178,9 +179,9 @@ def test_closing_the_panel_window_pauses_its_uploads_resumably(qtbot, oss, confi
     window.show()
     menu_action(window, "Upload to OSS…").trigger()
     panel = start_upload(window, oss.endpoint, folder)
-    qtbot.waitUntil(lambda: started(panel), timeout=20_000)
+    qtbot.waitUntil(lambda: started(panel), timeout=SLOW)
     window.panels["upload"].close()
-    qtbot.waitUntil(lambda: not panel.running, timeout=20_000)
+    qtbot.waitUntil(lambda: not panel.running, timeout=SLOW)
     (task,) = panel.store.tasks()
     assert task.state == PAUSED
     assert panel.store.counts(task.id).finished_files < 30
@@ -235,16 +236,16 @@ def test_pause_keeps_the_parts_sent_and_the_jobs_list_says_paused(qtbot, panel, 
     panel.jobs.dataChanged.connect(watch)
     panel.sources.add_paths([str(folder)])
     panel.start()
-    qtbot.waitUntil(lambda: bool(panel.store.tasks()), timeout=20_000)
+    qtbot.waitUntil(lambda: bool(panel.store.tasks()), timeout=SLOW)
     (task,) = panel.store.tasks()
 
     def kept() -> int:
         return sum(panel.store.kept_parts(task.id).values())
 
-    qtbot.waitUntil(lambda: kept() >= 2 * 5 * mib, timeout=30_000)
+    qtbot.waitUntil(lambda: kept() >= 2 * 5 * mib, timeout=SLOW)
     panel.table.selectRow(0)
     panel._stop(pause=True)
-    qtbot.waitUntil(lambda: not panel.running, timeout=30_000)
+    qtbot.waitUntil(lambda: not panel.running, timeout=SLOW)
 
     (entry,) = panel.jobs.entries
     assert entry.state == JobState.PAUSED and state_label(entry.state) == "Paused"
@@ -319,7 +320,7 @@ def test_the_connection_test_names_the_true_reason_and_what_to_do(
     change, english, chinese = ACCESS_CASES[case]
     panel.prefix.setText("2024")
     change(oss, panel)
-    tested(qtbot, panel)
+    connection_tested(qtbot, panel)
     text = panel.connection.status.text()
     assert (english if language == "en" else chinese) in text
     assert "resume" not in text and "Resume" not in text
