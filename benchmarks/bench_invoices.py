@@ -30,8 +30,8 @@ if os.environ.get("FPS_BENCH_CODE"):  # the baseline: another commit's fps_deskt
     sys.path.insert(0, os.environ["FPS_BENCH_CODE"])
 
 from fps_desktop.documents.demo import DEMO_CASES, DemoInvoice, demo_file_bytes  # noqa: E402
+from fps_desktop.formats.ofd import ofd_to_pdf  # noqa: E402
 from fps_desktop.invoices.fields import InvoiceFields  # noqa: E402
-from fps_desktop.invoices.ofd import ofd_to_pdf  # noqa: E402
 from fps_desktop.invoices.reader import read_invoice  # noqa: E402
 from fps_desktop.invoices.register import Register, mysql_register, sqlite_register  # noqa: E402
 
@@ -92,7 +92,7 @@ def bench_fields() -> None:
 
 
 def bench_ofd() -> None:
-    from fps_desktop.invoices.demo_ofd import demo_invoice_ofd
+    from fps_desktop.documents.demo_ofd import demo_invoice_ofd
 
     samples = {path.name: path.read_bytes() for path in sorted(CORPUS.glob("*.ofd"))}
     samples["demo 数电票"] = demo_invoice_ofd(DEMO_CASES["3e7d9c1b5a2f4e6d8c0b1a2f3e4d5c6b"]

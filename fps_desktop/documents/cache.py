@@ -19,11 +19,12 @@ from collections.abc import Iterator
 from concurrent.futures import Future
 from pathlib import Path
 
-from fps_desktop.documents.files import safe_filename, sniff_kind
+from fps_desktop.documents.files import safe_filename
 from fps_desktop.documents.models import CachedFile, FileRole, Manifest, RemoteFile
-from fps_desktop.documents.pdf import DECODERS, prove_isolated
 from fps_desktop.documents.sources import DocumentSource
 from fps_desktop.errors import DocumentError
+from fps_desktop.formats.pdf import DECODERS, prove_isolated
+from fps_desktop.formats.sniff import sniff_kind
 from fps_desktop.jobs import CancelToken, Progress, no_progress
 from fps_desktop.storage import DISK_FULL, disk_full_error, write_atomically
 

@@ -15,9 +15,12 @@ from pathlib import Path
 import pymupdf
 
 from fps_desktop.documents.cache import DocumentCache
-from fps_desktop.documents.models import CachedFile, FileKind, FileRole, Problem
-from fps_desktop.documents.pdf import append_file, mupdf_lock, pdf_bytes
+from fps_desktop.documents.models import CachedFile, FileRole
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError, UsageError
+from fps_desktop.formats.mupdf import mupdf_lock
+from fps_desktop.formats.pdf import append_file, pdf_bytes
+from fps_desktop.formats.problems import Problem
+from fps_desktop.formats.sniff import FileKind
 from fps_desktop.jobs import CancelToken, Progress, no_progress
 from fps_desktop.storage import write_atomically
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import pymupdf
 
 from fps_desktop.documents.models import FileRole, Layout
-from fps_desktop.documents.pdf import inset, mupdf_lock, pdf_bytes
 from fps_desktop.errors import QT_TRANSLATE_NOOP, UsageError
+from fps_desktop.formats.mupdf import mupdf_lock
+from fps_desktop.formats.pdf import inset, pdf_bytes
 from fps_desktop.jobs import CancelToken, Progress, no_progress
 
 MM = 72 / 25.4

@@ -25,8 +25,9 @@ from fps_desktop.config import Settings
 from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.merge import merge_files
 from fps_desktop.documents.models import CachedFile, FileRole, Layout
-from fps_desktop.documents.pdf import mupdf_lock, pdf_bytes
 from fps_desktop.errors import QT_TRANSLATE_NOOP, Cancelled, FpsError, PrintError
+from fps_desktop.formats.mupdf import mupdf_lock
+from fps_desktop.formats.pdf import pdf_bytes
 from fps_desktop.invoices.listing import InvoiceList
 from fps_desktop.jobs import CancelToken, Job, JobResult, Progress
 from fps_desktop.printing.imposition import impose

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fps_desktop.documents.models import CachedFile, FileRole, Problem
+from fps_desktop.documents.models import CachedFile, FileRole
+from fps_desktop.formats.problems import Problem
 from fps_desktop.invoices.kinds import kind_of
 from fps_desktop.invoices.listing import InvoiceList, InvoiceRow, row_notes
 

@@ -32,10 +32,10 @@ from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.demo import DEMO_CASES
 from fps_desktop.documents.guid import normalize_guid
 from fps_desktop.documents.models import CachedFile, Manifest
-from fps_desktop.documents.pdf import DECODERS
 from fps_desktop.documents.sources import source_from_settings
 from fps_desktop.documents.workspace import cache_from_settings, fetch_job, merge_job
 from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError
+from fps_desktop.formats.pdf import DECODERS
 from fps_desktop.invoices.corrections import CorrectionStore
 from fps_desktop.invoices.fields import InvoiceFields
 from fps_desktop.invoices.listing import InvoiceList, invoices_job, row_notes, write_xlsx

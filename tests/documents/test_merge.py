@@ -8,8 +8,9 @@ import pytest
 from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.demo import DemoSource
 from fps_desktop.documents.merge import merge_files
-from fps_desktop.documents.models import FileRole, Problem
+from fps_desktop.documents.models import FileRole
 from fps_desktop.errors import DocumentError, UsageError
+from fps_desktop.formats.problems import Problem
 from fps_desktop.printing.imposition import Layout, impose, parse_page_ranges
 from tests.documents.conftest import GUID, fetch, invoice_bytes, pdf_with_pages
 

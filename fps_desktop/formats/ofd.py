@@ -1,4 +1,4 @@
-"""OFD (GB/T 33190) invoices: opened safely, their fields read, their pages drawn as PDF.
+"""OFD (GB/T 33190) documents: opened safely, their pages drawn as PDF.
 
 An OFD is a zip of XML. It is opened with limits: a size cap on the file, on
 each entry and on everything read (zip bombs), a cap on entries, and no path
@@ -23,10 +23,9 @@ from xml.etree.ElementTree import Element
 import pymupdf
 from PIL import Image
 
-from fps_desktop.documents.pdf import mupdf_lock
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
-from fps_desktop.invoices.fields import Reading, clean
-from fps_desktop.invoices.xml_invoice import is_invoice_xml, local, parse_xml, read_invoice_xml
+from fps_desktop.formats.mupdf import mupdf_lock
+from fps_desktop.formats.xml import local, parse_xml
 
 log = logging.getLogger(__name__)
 
@@ -44,19 +43,6 @@ SEAL_MISSING = QT_TRANSLATE_NOOP(
 )
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*")
 _OFD_MAGIC = b"PK\x03\x04"
-
-# CustomData / tag names -> field
-_CUSTOM_NAMES = {
-    "发票代码": "code", "发票号码": "number", "开票日期": "date", "校验码": "check_code",
-    "购买方名称": "buyer", "购买方纳税人识别号": "buyer_tax_id", "销售方名称": "seller",
-    "销售方纳税人识别号": "seller_tax_id", "合计金额": "amount", "合计税额": "tax",
-    "价税合计": "total",
-    "InvoiceCode": "code", "InvoiceNo": "number", "IssueDate": "date",
-    "BuyerName": "buyer", "BuyerTaxID": "buyer_tax_id", "SellerName": "seller",
-    "SellerTaxID": "seller_tax_id", "TaxExclusiveTotalAmount": "amount",
-    "TaxTotalAmount": "tax", "TaxInclusiveTotalAmount": "total",
-    "InvoiceCheckCode": "check_code",
-}  # fmt: skip
 
 
 def _refused(reason: str, **params: object) -> DocumentError:
@@ -328,45 +314,10 @@ class OfdDocument:
         return found
 
 
-# -- fields -----------------------------------------------------------------------------------
+# -- custom tags ------------------------------------------------------------------------------
 
 
-def read_ofd_fields(data: bytes) -> tuple[Reading, Reading]:
-    """``(from the attached invoice XML, from OFD data and tags)``; either may be empty."""
-    document = OfdDocument.open(data)
-    from_xml: Reading = {}
-    for path in document.attachments:
-        if path.lower().endswith(".xml") and document.package.has(path):
-            root = _optional(lambda p=path: parse_xml(document.package.read(p), "OFD attachment"))
-            if root is not None and is_invoice_xml(root):
-                from_xml = read_invoice_xml(root)
-                break
-    from_ofd: Reading = {}
-    for name, value in document.custom_data.items():
-        _put(from_ofd, _CUSTOM_NAMES.get(name), value)
-    for name, value in (_optional(lambda: _tagged_texts(document)) or {}).items():
-        _put(from_ofd, _CUSTOM_NAMES.get(name), value)
-    if from_ofd.get("total", "").startswith("-"):
-        from_ofd["red_letter"] = "true"
-    return from_xml, from_ofd
-
-
-def _optional(read):
-    """A part that only adds detail: when it is broken (real files have broken tag
-    files), the rest of the invoice still reads."""
-    try:
-        return read()
-    except DocumentError as exc:
-        log.info("OFD part skipped: %s", exc.message)
-        return None
-
-
-def _put(reading: Reading, name: str | None, value: str) -> None:
-    if name and name not in reading and (value := clean({name: value}).get(name, "")):
-        reading[name] = value
-
-
-def _tagged_texts(document: OfdDocument) -> dict[str, str]:
+def tagged_texts(document: OfdDocument) -> dict[str, str]:
     """CustomTag elements pointing at text objects by ID, resolved to the text shown."""
     if not document.tags or not document.package.has(document.tags):
         return {}

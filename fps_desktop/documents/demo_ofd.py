@@ -11,8 +11,8 @@ from xml.sax.saxutils import escape
 import pymupdf
 import segno
 
-from fps_desktop.documents.pdf import mupdf_lock
-from fps_desktop.invoices.drawing import write_text
+from fps_desktop.formats.drawing import write_text
+from fps_desktop.formats.mupdf import mupdf_lock
 
 NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
 HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n'

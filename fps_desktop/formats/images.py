@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from fps_desktop.documents.models import Problem
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
+from fps_desktop.formats.problems import Problem
 
 log = logging.getLogger(__name__)
 

@@ -1,39 +1,31 @@
-"""Opening, checking and preparing documents for print with PyMuPDF, and the one lock
-that keeps PyMuPDF single-threaded.
-
-PyMuPDF shares one MuPDF context between threads and is not thread-safe, so
-every call into it from a worker holds ``mupdf_lock`` for one short step (a
-page, a file); the GUI never waits long because the steps are small.
-"""
+"""Opening, checking and preparing documents for print with PyMuPDF."""
 
 from __future__ import annotations
 
 import logging
 import re
 import tempfile
-import threading
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
 import pymupdf
 
-from fps_desktop.documents.images import (
+from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
+from fps_desktop.formats.images import (
     MAX_IMAGE_PIXELS,
     Frame,
     damaged_image,
     prove_frames,
     read_frames,
 )
-from fps_desktop.documents.models import FileKind, Problem
-from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
-from fps_desktop.sandbox import OutOfMemory, OutOfTime, Sandbox, WorkerCrashed
+from fps_desktop.formats.mupdf import mupdf_lock
+from fps_desktop.formats.ofd import ofd_to_pdf
+from fps_desktop.formats.problems import Problem
+from fps_desktop.formats.sandbox import OutOfMemory, OutOfTime, Sandbox, WorkerCrashed
+from fps_desktop.formats.sniff import FileKind
 
 log = logging.getLogger(__name__)
-
-mupdf_lock = threading.RLock()
-pymupdf.TOOLS.mupdf_display_errors(False)
-pymupdf.TOOLS.mupdf_display_warnings(False)
 
 DECODERS = Sandbox(preload=(__name__,))  # the workers that prove files at fetch
 
@@ -218,8 +210,6 @@ def _as_pdf(path: Path, kind: FileKind, data: bytes) -> bytes:
 @lru_cache(maxsize=8)
 def _ofd_as_pdf(path: Path):
     """Blobs are named by their SHA-256, so a path's conversion never goes stale."""
-    from fps_desktop.invoices.ofd import ofd_to_pdf
-
     return ofd_to_pdf(path.read_bytes())
 
 
