@@ -30,7 +30,7 @@ if os.environ.get("FPS_BENCH_CODE"):  # the baseline: another commit's fps_deskt
     sys.path.insert(0, os.environ["FPS_BENCH_CODE"])
 
 from fps_desktop.documents.demo import DEMO_CASES, DemoInvoice, demo_file_bytes  # noqa: E402
-from fps_desktop.formats.ofd import ofd_to_pdf  # noqa: E402
+from fps_desktop.formats.ofd.painter import ofd_to_pdf  # noqa: E402
 from fps_desktop.invoices.fields import InvoiceFields  # noqa: E402
 from fps_desktop.invoices.reader import read_invoice  # noqa: E402
 from fps_desktop.invoices.register import Register, mysql_register, sqlite_register  # noqa: E402

@@ -20,7 +20,7 @@ from fps_desktop.formats.images import (
     read_frames,
 )
 from fps_desktop.formats.mupdf import mupdf_lock
-from fps_desktop.formats.ofd import ofd_to_pdf
+from fps_desktop.formats.ofd.painter import ofd_to_pdf
 from fps_desktop.formats.problems import Problem
 from fps_desktop.formats.sandbox import OutOfMemory, OutOfTime, Sandbox, WorkerCrashed
 from fps_desktop.formats.sniff import FileKind

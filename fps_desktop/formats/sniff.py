@@ -27,23 +27,31 @@ _IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", "
                      ".heic", ".heif")  # fmt: skip
 
 
+ZIP_MAGIC = b"PK\x03\x04"  # an OFD is a zip
+
+
+def is_picture(head: bytes) -> bool:
+    """The first bytes are those of a picture format the app reads."""
+    return (
+        head.startswith(_IMAGE_MAGIC)
+        or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+        or (head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS)
+    )
+
+
 def sniff_kind(head: bytes, name: str = "") -> FileKind:
     """Class a file by its first bytes (names from servers lie), by its name when the
     first bytes are damaged, so a broken ``.pdf`` is called a damaged PDF."""
     if head.startswith(b"%PDF") or b"%PDF-" in head[:1024]:
         return FileKind.PDF
-    if head.startswith(_IMAGE_MAGIC):
-        return FileKind.IMAGE
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return FileKind.IMAGE
-    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+    if is_picture(head):
         return FileKind.IMAGE
     lowered = name.lower()
     if lowered.endswith(".pdf"):
         return FileKind.PDF
     if lowered.endswith(_IMAGE_EXTENSIONS):
         return FileKind.IMAGE
-    if head.startswith(b"PK\x03\x04"):  # a zip: OFD is one; an Office file is not shown
+    if head.startswith(ZIP_MAGIC):  # a zip: OFD is one; an Office file is not shown
         ofd = b"OFD.xml" in head or b"Doc_0" in head or lowered.endswith(".ofd")
         return FileKind.OFD if ofd else FileKind.UNKNOWN
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and b"einvoice" in head.lower():

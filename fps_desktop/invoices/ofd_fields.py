@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from fps_desktop.errors import DocumentError
-from fps_desktop.formats.ofd import OfdDocument, tagged_texts
+from fps_desktop.formats.ofd.document import OfdDocument, tagged_texts
 from fps_desktop.formats.xml import parse_xml
 from fps_desktop.invoices.fields import Reading, clean
 from fps_desktop.invoices.xml_invoice import is_invoice_xml, read_invoice_xml

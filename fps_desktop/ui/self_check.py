@@ -55,7 +55,7 @@ def _read_image(data: bytes, pages: int, name: str) -> None:
 def _read_ofd() -> None:
     from fps_desktop.documents.demo import DEMO_CASES
     from fps_desktop.documents.demo_ofd import demo_invoice_ofd
-    from fps_desktop.formats.ofd import ofd_to_pdf
+    from fps_desktop.formats.ofd.painter import ofd_to_pdf
 
     invoice = next(inv for case in DEMO_CASES.values() for inv in case.invoices
                    if "ofd" in inv.formats)  # fmt: skip

@@ -136,7 +136,7 @@ def test_normalisers():
 
 
 def test_the_old_layout_reads_by_position_and_an_empty_buyer_tax_id_stays_empty():
-    from fps_desktop.formats.ofd import ofd_to_pdf
+    from fps_desktop.formats.ofd.painter import ofd_to_pdf
 
     fields = read_invoice(ofd_to_pdf(ofdrw("999.ofd")).pdf, "999.pdf")  # labels apart from values
     assert (fields.buyer, fields.buyer_tax_id) == ("个人", "")

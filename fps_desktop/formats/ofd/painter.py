@@ -1,356 +1,38 @@
-"""OFD (GB/T 33190) documents: opened safely, their pages drawn as PDF.
-
-An OFD is a zip of XML. It is opened with limits: a size cap on the file, on
-each entry and on everything read (zip bombs), a cap on entries, and no path
-that leads outside the package (``../``). Pages are drawn with PyMuPDF: paths,
-text (in the embedded font when it has every glyph, else a CJK fallback),
-images, annotations and the seal, which lives in the electronic signature
-(``SignedValue.dat``, an SES structure holding the stamp picture). After drawing,
-``seal_problem`` says whether a signed page came out without its seal, so such a
-file is never printed silently without it.
+"""OFD pages drawn as PDF with PyMuPDF: paths, text (in the embedded font when it has
+every glyph, else a CJK fallback), images, annotations and the seal. After drawing,
+``seal_problem`` says whether a signed page came out without its seal, so such a file
+is never printed silently without it.
 """
 
 from __future__ import annotations
 
-import io
 import logging
-import posixpath
 import re
-import zipfile
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
 import pymupdf
-from PIL import Image
 
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
+from fps_desktop.formats.images import MAX_IMAGE_PIXELS, pixel_size
 from fps_desktop.formats.mupdf import mupdf_lock
-from fps_desktop.formats.xml import local, parse_xml
+from fps_desktop.formats.ofd.document import (
+    MM,
+    OfdDocument,
+    PageRef,
+    child,
+    children,
+    find,
+    numbers,
+    text_of,
+)
+from fps_desktop.formats.ofd.seal import SEAL_MISSING, stamps
+from fps_desktop.formats.sniff import ZIP_MAGIC
+from fps_desktop.formats.xml import local
 
 log = logging.getLogger(__name__)
 
-MM = 72 / 25.4
-MAX_OFD_BYTES = 64 * 1024 * 1024
-MAX_ENTRIES = 5000
-MAX_ENTRY_BYTES = 32 * 1024 * 1024
-MAX_TOTAL_BYTES = 160 * 1024 * 1024
-MAX_RATIO = 200  # uncompressed / compressed beyond this, for entries over 1 MB, is a bomb
-MAX_IMAGE_PIXELS = 40_000_000
 MAX_NESTING = 2  # a seal may itself be an OFD; one inside that is enough
-
-SEAL_MISSING = QT_TRANSLATE_NOOP(
-    "Invoices", "Seal could not be drawn — print it from an OFD reader."
-)
-_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*")
-_OFD_MAGIC = b"PK\x03\x04"
-
-
-def _refused(reason: str, **params: object) -> DocumentError:
-    return DocumentError(reason, **params)
-
-
-class OfdPackage:
-    """The zip, read within limits; every path checked to stay inside it."""
-
-    def __init__(self, data: bytes) -> None:
-        if len(data) > MAX_OFD_BYTES:
-            raise _refused(
-                QT_TRANSLATE_NOOP("FpsError", "The OFD file is too large to be an invoice.")
-            )
-        try:
-            self.zip = zipfile.ZipFile(io.BytesIO(data))
-            infos = self.zip.infolist()
-        except (zipfile.BadZipFile, ValueError, OSError) as exc:
-            raise _refused(
-                QT_TRANSLATE_NOOP("FpsError", "The OFD file is damaged: it is not a valid package.")
-            ) from exc
-        if len(infos) > MAX_ENTRIES:
-            raise _refused(
-                QT_TRANSLATE_NOOP("FpsError", "The OFD file holds too many parts to be an invoice.")
-            )
-        self.entries: dict[str, zipfile.ZipInfo] = {}
-        for info in infos:
-            name = info.filename.replace("\\", "/")
-            if name.endswith("/"):
-                continue
-            if name.startswith("/") or ".." in name.split("/") or re.match(r"^[A-Za-z]:", name):
-                raise _refused(
-                    QT_TRANSLATE_NOOP(
-                        "FpsError",
-                        "The OFD file was refused: it holds a path leading outside it ({path}).",
-                    ),
-                    path=name[:80],
-                )
-            self.entries[name.lower()] = info
-        self.read_total = 0
-
-    def has(self, path: str) -> bool:
-        return path.lower() in self.entries
-
-    def read(self, path: str) -> bytes:
-        info = self.entries.get(path.lower())
-        if info is None:
-            raise _refused(
-                QT_TRANSLATE_NOOP("FpsError", "The OFD file is incomplete: {path} is missing."),
-                path=path[:80],
-            )
-        if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise self._bomb()
-        try:
-            with self.zip.open(info) as handle:
-                data = handle.read(MAX_ENTRY_BYTES + 1)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-            raise _refused(
-                QT_TRANSLATE_NOOP("FpsError", "The OFD file is damaged ({path})."), path=path[:80]
-            ) from exc
-        self.read_total += len(data)
-        if len(data) > MAX_ENTRY_BYTES or self.read_total > MAX_TOTAL_BYTES:
-            raise self._bomb()
-        return data
-
-    @staticmethod
-    def _bomb() -> DocumentError:
-        return _refused(
-            QT_TRANSLATE_NOOP(
-                "FpsError",
-                "The OFD file was refused: it unpacks to far more data than an invoice "
-                "(a zip bomb?).",
-            )
-        )
-
-    def xml(self, path: str) -> Element:
-        return parse_xml(self.read(path), "OFD part")
-
-    @staticmethod
-    def resolve(base_dir: str, ref: str) -> str:
-        """A reference inside the package, relative to ``base_dir`` unless absolute."""
-        ref = (ref or "").strip().replace("\\", "/")
-        joined = ref.lstrip("/") if ref.startswith("/") else posixpath.join(base_dir, ref)
-        normal = posixpath.normpath(joined)
-        if normal.startswith("../") or normal == ".." or normal.startswith("/"):
-            raise _refused(
-                QT_TRANSLATE_NOOP(
-                    "FpsError",
-                    "The OFD file was refused: it holds a path leading outside it ({path}).",
-                ),
-                path=ref[:80],
-            )
-        return normal
-
-
-def _children(element: Element, name: str) -> list[Element]:
-    return [child for child in element if local(child.tag) == name]
-
-
-def _child(element: Element, name: str) -> Element | None:
-    return next((child for child in element if local(child.tag) == name), None)
-
-
-def _find(element: Element, name: str) -> Element | None:
-    return next((e for e in element.iter() if local(e.tag) == name), None)
-
-
-def _text(element: Element | None) -> str:
-    return (element.text or "").strip() if element is not None else ""
-
-
-def _numbers(text: str | None) -> list[float]:
-    values = []
-    for token in (text or "").split():
-        try:
-            values.append(float(token))
-        except ValueError:
-            continue
-    return values
-
-
-@dataclass
-class PageRef:
-    page_id: str
-    content: str  # path of Content.xml
-
-
-@dataclass
-class Resources:
-    fonts: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (name, file path)
-    media: dict[str, str] = field(default_factory=dict)  # id -> file path
-    draw_params: dict[str, Element] = field(default_factory=dict)
-    color_spaces: dict[str, str] = field(default_factory=dict)  # id -> type
-
-
-@dataclass
-class OfdDocument:
-    """The parts of the first document of an OFD that drawing and reading need."""
-
-    package: OfdPackage
-    doc_dir: str
-    custom_data: dict[str, str]
-    page_box: list[float]
-    pages: list[PageRef]
-    templates: dict[str, str]
-    resources: Resources
-    annotations: dict[str, list[str]]  # page id -> annotation files
-    signatures: list[str]  # Signature.xml paths
-    tags: str  # CustomTags.xml path or ""
-    attachments: list[str]  # attached file paths
-
-    @classmethod
-    def open(cls, data: bytes) -> OfdDocument:
-        package = OfdPackage(data)
-        if not package.has("OFD.xml"):
-            raise _refused(
-                QT_TRANSLATE_NOOP("FpsError", "This file is not an OFD document (no OFD.xml).")
-            )
-        root = package.xml("OFD.xml")
-        body = _find(root, "DocBody")
-        doc_root = _text(_child(body, "DocRoot")) if body is not None else ""
-        if not doc_root:
-            raise _refused(QT_TRANSLATE_NOOP("FpsError", "The OFD file names no document to show."))
-        doc_path = package.resolve("", doc_root)
-        doc_dir = posixpath.dirname(doc_path)
-        custom = {
-            element.get("Name", ""): _text(element)
-            for element in root.iter()
-            if local(element.tag) == "CustomData"
-        }
-        signatures_ref = _text(_child(body, "Signatures"))
-        document = package.xml(doc_path)
-        common = _child(document, "CommonData")
-        box = _numbers(_text(_find(common, "PhysicalBox")) if common is not None else "")
-        resources = Resources()
-        templates = {}
-        if common is not None:
-            for name in ("PublicRes", "DocumentRes"):
-                for element in _children(common, name):
-                    cls._load_resources(package, package.resolve(doc_dir, _text(element)),
-                                        resources)  # fmt: skip
-            for element in _children(common, "TemplatePage"):
-                templates[element.get("ID", "")] = package.resolve(
-                    doc_dir, element.get("BaseLoc", "")
-                )
-        pages_element = _child(document, "Pages")
-        pages = [
-            PageRef(page.get("ID", ""), package.resolve(doc_dir, page.get("BaseLoc", "")))
-            for page in (_children(pages_element, "Page") if pages_element is not None else [])
-        ]
-        return cls(
-            package=package,
-            doc_dir=doc_dir,
-            custom_data=custom,
-            page_box=box if len(box) == 4 else [0, 0, 210, 140],
-            pages=pages,
-            templates=templates,
-            resources=resources,
-            annotations=cls._annotations(package, document, doc_dir),
-            signatures=cls._signatures(package, signatures_ref),
-            tags=package.resolve(doc_dir, _text(_child(document, "CustomTags")))
-            if _child(document, "CustomTags") is not None
-            else "",
-            attachments=cls._attachments(package, document, doc_dir),
-        )
-
-    @staticmethod
-    def _load_resources(package: OfdPackage, path: str, resources: Resources) -> None:
-        if not package.has(path):
-            return
-        root = package.xml(path)
-        base = package.resolve(posixpath.dirname(path), root.get("BaseLoc", ""))
-        for element in root.iter():
-            name = local(element.tag)
-            if name == "Font":
-                font_file = _text(_child(element, "FontFile"))
-                resources.fonts[element.get("ID", "")] = (
-                    element.get("FontName", "") + " " + element.get("FamilyName", ""),
-                    package.resolve(base, font_file) if font_file else "",
-                )
-            elif name == "MultiMedia":
-                media = _text(_child(element, "MediaFile"))
-                if media:
-                    resources.media[element.get("ID", "")] = package.resolve(base, media)
-            elif name == "DrawParam":
-                resources.draw_params[element.get("ID", "")] = element
-            elif name == "ColorSpace":
-                resources.color_spaces[element.get("ID", "")] = element.get("Type", "RGB")
-
-    @staticmethod
-    def _annotations(package: OfdPackage, document: Element, doc_dir: str) -> dict:
-        ref = _text(_child(document, "Annotations"))
-        if not ref:
-            return {}
-        path = package.resolve(doc_dir, ref)
-        if not package.has(path):
-            return {}
-        found: dict[str, list[str]] = {}
-        for page in _children(package.xml(path), "Page"):
-            location = _text(_child(page, "FileLoc"))
-            if location:
-                found.setdefault(page.get("PageID", ""), []).append(
-                    package.resolve(posixpath.dirname(path), location)
-                )
-        return found
-
-    @staticmethod
-    def _signatures(package: OfdPackage, ref: str) -> list[str]:
-        if not ref:
-            return []
-        path = package.resolve("", ref)
-        if not package.has(path):
-            return []
-        return [
-            package.resolve(posixpath.dirname(path), signature.get("BaseLoc", ""))
-            for signature in _children(package.xml(path), "Signature")
-        ]
-
-    @staticmethod
-    def _attachments(package: OfdPackage, document: Element, doc_dir: str) -> list[str]:
-        ref = _text(_child(document, "Attachments"))
-        path = package.resolve(doc_dir, ref) if ref else ""
-        found = []
-        if path and package.has(path):
-            for attachment in _children(package.xml(path), "Attachment"):
-                location = _text(_child(attachment, "FileLoc"))
-                if location:
-                    found.append(package.resolve(posixpath.dirname(path), location))
-        return found
-
-
-# -- custom tags ------------------------------------------------------------------------------
-
-
-def tagged_texts(document: OfdDocument) -> dict[str, str]:
-    """CustomTag elements pointing at text objects by ID, resolved to the text shown."""
-    if not document.tags or not document.package.has(document.tags):
-        return {}
-    tag_dir = posixpath.dirname(document.tags)
-    wanted: dict[str, list[str]] = {}
-    for custom in _children(document.package.xml(document.tags), "CustomTag"):
-        location = _text(_child(custom, "FileLoc"))
-        if not location:
-            continue
-        path = document.package.resolve(tag_dir, location)
-        if not document.package.has(path):
-            continue
-        for element in document.package.xml(path).iter():
-            refs = [_text(r) for r in element if local(r.tag) == "ObjectRef"]
-            if refs:
-                wanted.setdefault(local(element.tag), refs)
-    if not wanted:
-        return {}
-    texts: dict[str, str] = {}
-    for page in document.pages[:1]:
-        for element in document.package.xml(page.content).iter():
-            if local(element.tag) == "TextObject":
-                texts[element.get("ID", "")] = "".join(
-                    code.text or "" for code in element if local(code.tag) == "TextCode"
-                )
-    return {
-        name: "".join(texts.get(ref, "") for ref in refs).strip()
-        for name, refs in wanted.items()
-        if any(ref in texts for ref in refs)
-    }
-
-
-# -- drawing ----------------------------------------------------------------------------------
 
 
 @dataclass
@@ -373,13 +55,13 @@ def ofd_to_pdf(data: bytes, depth: int = 0) -> OfdConversion:
     """Draw every page of an OFD into a PDF, holding ``mupdf_lock`` for the file."""
     document = OfdDocument.open(data)
     if not document.pages:
-        raise _refused(QT_TRANSLATE_NOOP("FpsError", "The OFD file has no pages."))
+        raise DocumentError(QT_TRANSLATE_NOOP("FpsError", "The OFD file has no pages."))
     try:
         with mupdf_lock:
             return _draw(document, depth)
     except (ValueError, RuntimeError, KeyError, IndexError, OverflowError) as exc:
         log.warning("OFD could not be drawn", exc_info=True)
-        raise _refused(
+        raise DocumentError(
             QT_TRANSLATE_NOOP("FpsError", "The OFD file could not be drawn ({detail})."),
             detail=str(exc)[:80],
         ) from exc
@@ -393,7 +75,7 @@ def _draw(document: OfdDocument, depth: int) -> OfdConversion:
         painter.draw_page(pdf, page_ref)
     signed: set[int] = set()
     for path in document.signatures:
-        for page_id, rect, picture in painter.stamps(path):
+        for page_id, rect, picture in stamps(document, path, painter.notes):
             index = index_of.get(page_id)
             if index is None:
                 continue
@@ -482,15 +164,15 @@ class _Painter:
 
     def draw_page(self, pdf: pymupdf.Document, page_ref: PageRef) -> None:
         root = self.doc.package.xml(page_ref.content)
-        area = _find(root, "PhysicalBox")
-        box = _numbers(_text(area)) if area is not None else self.doc.page_box
+        area = find(root, "PhysicalBox")
+        box = numbers(text_of(area)) if area is not None else self.doc.page_box
         if len(box) != 4 or box[2] <= 0 or box[3] <= 0:
             box = self.doc.page_box
         self._page = pdf.new_page(width=box[2] * MM, height=box[3] * MM)
         self._page_fonts, self._alphas = set(), set()
         origin = (-box[0], -box[1])
         foreground = []
-        for template in _children(root, "Template"):
+        for template in children(root, "Template"):
             path = self.doc.templates.get(template.get("TemplateID", ""))
             if path and self.doc.package.has(path):
                 if template.get("ZOrder", "Background") == "Foreground":
@@ -506,18 +188,18 @@ class _Painter:
         self._flush()
 
     def _content(self, root: Element, origin: tuple[float, float]) -> None:
-        content = _child(root, "Content")
+        content = child(root, "Content")
         if content is None:
             return
-        for layer in _children(content, "Layer"):
+        for layer in children(content, "Layer"):
             self._units(layer, origin, self._param(layer.get("DrawParam")))
 
     def _annotations(self, root: Element, origin: tuple[float, float]) -> None:
-        for annot in _children(root, "Annot"):
-            appearance = _child(annot, "Appearance")
+        for annot in children(root, "Annot"):
+            appearance = child(annot, "Appearance")
             if appearance is None or annot.get("Visible", "true") == "false":
                 continue
-            box = _numbers(appearance.get("Boundary"))
+            box = numbers(appearance.get("Boundary"))
             shift = (origin[0] + box[0], origin[1] + box[1]) if len(box) == 4 else origin
             self._units(appearance, shift, {})
 
@@ -532,7 +214,7 @@ class _Painter:
             elif name == "ImageObject":
                 self._image(unit, origin)
             elif name in ("PageBlock", "CompositeObject"):
-                box = _numbers(unit.get("Boundary"))
+                box = numbers(unit.get("Boundary"))
                 inner = (origin[0] + box[0], origin[1] + box[1]) if len(box) == 4 else origin
                 self._units(unit, inner, params)
 
@@ -543,9 +225,9 @@ class _Painter:
         base = self._param(element.get("Relative"), depth + 1)
         spaces = self.doc.resources.color_spaces
         own = {
-            "line_width": _numbers(element.get("LineWidth"))[:1],
-            "fill": _color(_child(element, "FillColor"), spaces),
-            "stroke": _color(_child(element, "StrokeColor"), spaces),
+            "line_width": numbers(element.get("LineWidth"))[:1],
+            "fill": _color(child(element, "FillColor"), spaces),
+            "stroke": _color(child(element, "StrokeColor"), spaces),
         }
         return {**base, **{k: v for k, v in own.items() if v}}
 
@@ -554,9 +236,9 @@ class _Painter:
     @staticmethod
     def _matrix(unit: Element, origin: tuple[float, float]) -> pymupdf.Matrix:
         """Object space (mm, y down) to page space (pt, y down): CTM, Boundary, mm -> pt."""
-        box = _numbers(unit.get("Boundary"))
+        box = numbers(unit.get("Boundary"))
         x, y = (box[0], box[1]) if len(box) == 4 else (0.0, 0.0)
-        ctm = _numbers(unit.get("CTM"))
+        ctm = numbers(unit.get("CTM"))
         a, b, c, d, e, f = ctm if len(ctm) == 6 else (1, 0, 0, 1, 0, 0)
         return pymupdf.Matrix(a, b, c, d, e + x + origin[0], f + y + origin[1]) * pymupdf.Matrix(
             MM, MM
@@ -564,7 +246,7 @@ class _Painter:
 
     def _begin(self, unit: Element, origin: tuple[float, float]) -> None:
         m = self._matrix(unit, origin)
-        alpha = int((_numbers(unit.get("Alpha")) or [255])[0])
+        alpha = int((numbers(unit.get("Alpha")) or [255])[0])
         self._ops.append("q " + " ".join(_num(v) for v in (m.a, m.b, m.c, m.d, m.e, m.f)) + " cm")
         if 0 <= alpha < 255:
             self._alphas.add(alpha)
@@ -596,20 +278,20 @@ class _Painter:
     # -- paths -------------------------------------------------------------------------------
 
     def _path(self, unit: Element, origin: tuple[float, float], params: dict) -> None:
-        data = _text(_child(unit, "AbbreviatedData"))
+        data = text_of(child(unit, "AbbreviatedData"))
         drawing = self._trace(data) if data else ""
         if not drawing:
             return
         spaces = self.doc.resources.color_spaces
         stroke_on = unit.get("Stroke", "true") != "false"
         fill_on = unit.get("Fill", "false") == "true"
-        stroke = _color(_child(unit, "StrokeColor"), spaces) or params.get("stroke") or (0, 0, 0)
+        stroke = _color(child(unit, "StrokeColor"), spaces) or params.get("stroke") or (0, 0, 0)
         # A fill without a colour is left empty: invoices rely on it for ⊗ and ○ marks.
-        fill = _color(_child(unit, "FillColor"), spaces) or params.get("fill")
+        fill = _color(child(unit, "FillColor"), spaces) or params.get("fill")
         fill_on = fill_on and fill is not None
         if not (stroke_on or fill_on):
             return
-        width = (_numbers(unit.get("LineWidth")) or params.get("line_width") or [0.353])[0]
+        width = (numbers(unit.get("LineWidth")) or params.get("line_width") or [0.353])[0]
         self._begin(unit, origin)
         self._ops.append(
             f"{_num(max(width, 0.05))} w "
@@ -694,10 +376,10 @@ class _Painter:
     def _text(self, unit: Element, origin: tuple[float, float], params: dict) -> None:
         if unit.get("Fill", "true") == "false" and unit.get("Stroke", "false") != "true":
             return
-        size = (_numbers(unit.get("Size")) or [3.5])[0]
+        size = (numbers(unit.get("Size")) or [3.5])[0]
         spaces = self.doc.resources.color_spaces
-        color = _color(_child(unit, "FillColor"), spaces) or params.get("fill") or (0, 0, 0)
-        codes = [c for c in _children(unit, "TextCode") if c.text]
+        color = _color(child(unit, "FillColor"), spaces) or params.get("fill") or (0, 0, 0)
+        codes = [c for c in children(unit, "TextCode") if c.text]
         if not codes:
             return
         self._begin(unit, origin)
@@ -741,7 +423,7 @@ class _Painter:
 
     def _place_image(self, page: pymupdf.Page, rect: pymupdf.Rect, data: bytes, what: str) -> bool:
         jbig2 = data.startswith(_JBIG2_MAGIC)
-        size = _jbig2_size(data) if jbig2 else _pixel_size(data)
+        size = _jbig2_size(data) if jbig2 else pixel_size(data)
         if jbig2 and size is None:
             self.notes.append(f"image {what} is JBIG2 without page size, left out")
             return False
@@ -760,30 +442,8 @@ class _Painter:
             return False
         return True
 
-    def stamps(self, signature_path: str):
-        """``(page id, rect in pt, seal picture or b"")`` for each stamp of a signature."""
-        if not self.doc.package.has(signature_path):
-            self.notes.append(f"signature {signature_path} missing")
-            return
-        root = self.doc.package.xml(signature_path)
-        value_ref = _text(_find(root, "SignedValue"))
-        picture = b""
-        if value_ref:
-            value_path = self.doc.package.resolve(posixpath.dirname(signature_path), value_ref)
-            if self.doc.package.has(value_path):
-                picture = seal_picture(self.doc.package.read(value_path))
-        if not picture:
-            self.notes.append(f"no seal picture in {signature_path}")
-        for stamp in root.iter():
-            if local(stamp.tag) != "StampAnnot":
-                continue
-            box = _numbers(stamp.get("Boundary"))
-            if len(box) == 4:
-                rect = pymupdf.Rect(box[0], box[1], box[0] + box[2], box[1] + box[3]) * MM
-                yield stamp.get("PageRef", ""), rect, picture
-
     def draw_seal(self, page: pymupdf.Page, rect: pymupdf.Rect, picture: bytes) -> bool:
-        if picture.startswith(_OFD_MAGIC):
+        if picture.startswith(ZIP_MAGIC):
             if self.depth >= MAX_NESTING:
                 return False
             try:
@@ -813,53 +473,3 @@ def _jbig2_size(data: bytes) -> tuple[int, int] | None:
     return int.from_bytes(data[offset : offset + 4], "big"), int.from_bytes(
         data[offset + 4 : offset + 8], "big"
     )
-
-
-def seal_picture(der: bytes) -> bytes:
-    """The stamp picture inside an SES signature (GM/T 0031 v1 or GB/T 38540 v4).
-
-    The picture is an OCTET STRING somewhere in the DER tree; the walk looks at
-    every primitive value and keeps the first that starts like an image or an OFD.
-    """
-    stack = [(0, len(der), 0)]
-    while stack:
-        pos, end, depth = stack.pop()
-        children = []
-        while pos + 2 <= end:
-            tag = der[pos]
-            pos += 1
-            if tag & 0x1F == 0x1F:
-                while pos < end and der[pos] & 0x80:
-                    pos += 1
-                pos += 1
-            if pos >= end:
-                break
-            length = der[pos]
-            pos += 1
-            if length & 0x80:
-                size = length & 0x7F
-                if not 0 < size <= 4:
-                    break
-                length = int.from_bytes(der[pos : pos + size], "big")
-                pos += size
-            if pos + length > end:
-                break
-            if tag & 0x20 and depth < 16:
-                children.append((pos, pos + length, depth + 1))
-            else:
-                value = der[pos : pos + length]
-                for candidate in (value, value[1:]):  # BIT STRINGs lead with a pad byte
-                    if candidate.startswith((*_IMAGE_MAGIC, _OFD_MAGIC)):
-                        return bytes(candidate)
-            pos += length
-        stack.extend(reversed(children))
-    return b""
-
-
-def _pixel_size(data: bytes) -> tuple[int, int] | None:
-    """Width and height from the image header (nothing decoded); None when unreadable."""
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            return image.size
-    except Exception:  # any failure to parse untrusted bytes means "unknown"
-        return None
