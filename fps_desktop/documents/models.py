@@ -44,6 +44,7 @@ class CachedFile:
     problem: str = ""
     problem_params: dict = field(default_factory=dict)
     problem_kind: str = ""  # a ``Problem`` code: what the row says in a few words
+    examining: bool = False  # its proof is still running: neither printable nor refused yet
 
     @property
     def printable(self) -> bool:

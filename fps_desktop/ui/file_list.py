@@ -106,29 +106,55 @@ class FileList(QWidget):
             group.blockSignals(True)
             group.clear()
         for item in files:
-            row = QListWidgetItem(self._label(item))
+            row = QListWidgetItem()
             row.setData(FileRoleData, item)
-            flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-            flags |= Qt.ItemFlag.ItemIsDragEnabled
-            row.setToolTip(
-                row.text() if item.printable
-                else item.problem_error().translated(QCoreApplication.translate)
-            )  # fmt: skip
-            if item.printable:
-                row.setFlags(flags | Qt.ItemFlag.ItemIsUserCheckable)
-                row.setCheckState(Qt.CheckState.Checked)
-            elif item.is_data:  # an XML invoice: read for its fields, nothing to print
-                row.setFlags(flags)
-            else:
-                row.setFlags(flags)
-                row.setIcon(warning)
-                row.setForeground(QColor("#b00020"))
+            self._show_state(row, item, warning)
             self.groups[item.role].addItem(row)
         for group in self.groups.values():
             group.blockSignals(False)
         self.listing = None
         self._update_headers()
         self.changed.emit()
+
+    def take_verdicts(self, files: list[CachedFile]) -> None:
+        """Files shown while still examined take their verdicts, in place: the rows keep
+        their order and ticks; a file proved printable is ticked, a refused one says why."""
+        warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        verdicts = {f.file_id: f for f in files if not f.examining}
+        ticked = False
+        for group in self.groups.values():
+            group.blockSignals(True)
+            for index in range(group.count()):
+                row = group.item(index)
+                item = row.data(FileRoleData)
+                verdict = verdicts.get(item.file_id)
+                if item.examining and verdict is not None:
+                    item.examining, item.pages = False, verdict.pages
+                    item.problem, item.problem_params = verdict.problem, verdict.problem_params
+                    item.problem_kind = verdict.problem_kind
+                    self._show_state(row, item, warning)
+                    ticked |= item.printable
+            group.blockSignals(False)
+        if ticked:
+            self.changed.emit()
+
+    def _show_state(self, row: QListWidgetItem, item: CachedFile, warning) -> None:
+        row.setText(self._label(item))
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        flags |= Qt.ItemFlag.ItemIsDragEnabled
+        row.setToolTip(
+            row.text() if item.printable or item.examining
+            else item.problem_error().translated(QCoreApplication.translate)
+        )  # fmt: skip
+        if item.printable:
+            row.setFlags(flags | Qt.ItemFlag.ItemIsUserCheckable)
+            row.setCheckState(Qt.CheckState.Checked)
+        elif item.is_data or item.examining:  # XML: read for its fields, nothing to print
+            row.setFlags(flags)
+        else:
+            row.setFlags(flags)
+            row.setIcon(warning)
+            row.setForeground(RED)
 
     def uncheck(self, names: set[str]) -> None:
         """Untick these files: another form of an invoice that prints already."""
@@ -189,6 +215,8 @@ class FileList(QWidget):
         return QSize(width, bounds.height() + 4 * (entry.text().count("\n") + 1))
 
     def _label(self, item: CachedFile) -> str:
+        if item.examining:  # a file that takes long to read: its verdict follows
+            return self.tr("{name}\nexamining…").format(name=item.name)
         if item.is_data:
             return self.tr("{name} · invoice data, nothing to print").format(name=item.name)
         if not item.printable:  # the row says why in a few words; the tooltip says it all

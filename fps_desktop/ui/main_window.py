@@ -6,7 +6,7 @@ import logging
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QModelIndex, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self._opening_since = 0.0
         self._opening_guid = ""
         self._fetch_entry: JobEntry | None = None
+        self._arriving = False  # the files shown are the GUID so far: some still examined
         self.panels: dict[str, QWidget] = {}
         self.keep_running_in_tray = False  # the bridge sets it when a tray icon exists
         self.setWindowTitle(APP_DISPLAY_NAME)
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_menus()
         self.jobs.job_failed.connect(self._on_job_failed)
+        self.jobs.dataChanged.connect(self._on_job_changed)
         self._place_on_screen()
         self._update_actions()
         if settings.refused:  # values in site.json or settings.json that are not allowed
@@ -310,6 +312,7 @@ class MainWindow(QMainWindow):
         if self.manifest is not None:
             self.cache.unpin(self.manifest.guid)
         self.manifest = None
+        self._arriving = False
         self._forget_invoices()
         self.renderer.forget()
         self.file_list.set_files([])
@@ -317,27 +320,43 @@ class MainWindow(QMainWindow):
         self.notice.setText(notice)
         self.stack.setCurrentWidget(self.notice)
 
+    def _on_job_changed(self, top_left: QModelIndex, *_) -> None:
+        """While a file of the GUID being opened is still examined, the cache reports the
+        files so far (the job's detail): they show and print without waiting for it."""
+        entry = self.jobs.entries[top_left.row()]
+        if entry is self._fetch_entry and isinstance(entry.detail, Manifest):
+            detail, entry.detail = entry.detail, None  # each report is shown once
+            self._show_files(detail)
+
     def _on_fetched(self, result: JobResult) -> None:
         manifest = result.data
         if manifest.guid != self._opening_guid:
             return  # finished before its cancel was seen; another GUID was asked for since
         self._fetch_entry = None
-        self.manifest = manifest
-        self.cache.pin(manifest.guid)
-        self._remember(manifest.guid)
-        self.renderer.forget()
-        self.setWindowTitle(f"{manifest.guid} — {APP_DISPLAY_NAME}")
-        self.stack.setCurrentIndex(1)  # lay the pages out before the first render is sized
-        self._forget_invoices()
-        self._invoices_due = manifest.guid
-        self.file_list.set_files(manifest.files)
-        self.statusBar().showMessage(f"{manifest.guid} · {self._files_message()}")
-        if not self.pages:  # no page will be painted: read the fields now
+        painted = self._arriving and not self._opening_since
+        self._show_files(manifest)
+        if not self.pages or painted:  # no page will be painted, or it was: read the fields
             self._read_invoices()
+
+    def _show_files(self, manifest: Manifest) -> None:
+        if self._arriving and self.manifest is not None:
+            self.file_list.take_verdicts(manifest.files)  # the rows shown take their verdicts
+        else:
+            self.manifest = manifest
+            self.cache.pin(manifest.guid)
+            self._remember(manifest.guid)
+            self.renderer.forget()
+            self.setWindowTitle(f"{manifest.guid} — {APP_DISPLAY_NAME}")
+            self.stack.setCurrentIndex(1)  # lay the pages out before the first render is sized
+            self._forget_invoices()
+            self._invoices_due = manifest.guid
+            self.file_list.set_files(manifest.files)
+        self._arriving = self._fetch_entry is not None
+        self.statusBar().showMessage(f"{manifest.guid} · {self._files_message()}")
 
     def _files_message(self) -> str:
         files = self.manifest.files
-        broken = sum(not f.printable and not f.is_data for f in files)
+        broken = sum(not f.printable and not f.is_data and not f.examining for f in files)
         message = self.tr("%n file(s)", "", len(files))
         if broken:
             message += " · " + self.tr("%n cannot be printed", "", broken)
@@ -354,8 +373,8 @@ class MainWindow(QMainWindow):
 
     def _read_invoices(self) -> None:
         """Fields come after the first page: opening a GUID is not slowed by reading them."""
-        if not self._invoices_due or self.manifest is None:
-            return
+        if not self._invoices_due or self.manifest is None or self._arriving:
+            return  # a file still examined is not read: its fields come with the rest
         self._invoices_due = ""
         job = invoices_job(self.settings, self.manifest, self.cache.blob_path, clerk_name())
         self._invoices_entry = self.jobs.submit(job, on_done=self._on_invoices_read)
