@@ -57,14 +57,47 @@ def open_document(path: Path, kind: FileKind, name: str) -> pymupdf.Document:
     return doc
 
 
-def append_file(out: pymupdf.Document, path: Path, kind: FileKind, name: str) -> int:
-    """Add the file's printed pages to ``out``; returns how many. Call with the lock held."""
+def printed_pdf(path: Path, kind: FileKind, name: str) -> bytes:
+    """The file as the PDF it prints as, for ``append_pdf``: a PDF as it is; an OFD drawn
+    and a picture placed on its pages in a decoder worker, whose PDF bytes alone cross
+    back (``append_pdf`` opens and checks them like any other PDF)."""
     data = _read(path, name, kind)
+    if kind == FileKind.PDF:
+        return data
+    pages, pdf = isolated(_drawn_as_pdf, path, kind, name)
+    if not isinstance(pages, int) or isinstance(pages, bool) or not 0 < pages < 1_000_000:
+        raise _damaged(name, kind)
+    with mupdf_lock:
+        try:
+            drawn = _open_pdf(pdf, name)
+        except DocumentError as exc:
+            raise _damaged(name, kind) from exc
+        count = drawn.page_count
+        drawn.close()
+    if count != pages:
+        raise _damaged(name, kind)
+    return pdf
+
+
+def _drawn_as_pdf(path: Path, kind: FileKind, name: str) -> tuple[int, bytes]:
+    """In a decoder worker: an OFD's pages drawn, or a picture's frames placed, as PDF."""
+    with mupdf_lock:
+        if kind == FileKind.OFD:
+            conversion = _ofd_as_pdf(path)
+            return conversion.pages, conversion.pdf
+        doc = pymupdf.open()
+        try:
+            _append_image(doc, _read(path, name, kind), name)
+            return doc.page_count, doc.tobytes()
+        finally:
+            doc.close()
+
+
+def append_pdf(out: pymupdf.Document, data: bytes, name: str) -> int:
+    """Add the printed pages of ``printed_pdf``'s bytes to ``out``; returns how many.
+    Call with the lock held."""
     before = out.page_count
-    if kind == FileKind.IMAGE:
-        _append_image(out, data, name)
-        return out.page_count - before
-    src = _open_pdf(_as_pdf(path, kind, data), name)
+    src = _open_pdf(data, name)
     try:
         prepare_for_print(src)
         out.insert_pdf(src, links=False, annots=False)  # all that prints is baked in now
