@@ -4,7 +4,7 @@
 <context>
     <name>FileList</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="201"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="230"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n page</numerusform>
@@ -12,7 +12,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="228"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="257"/>
         <source>%n invoice(s) need a look</source>
         <translation>
             <numerusform>%n invoice needs a look</numerusform>
@@ -23,7 +23,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="341"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="360"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n file</numerusform>
@@ -31,7 +31,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="343"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="362"/>
         <source>%n cannot be printed</source>
         <translation>
             <numerusform>%n cannot be printed</numerusform>
@@ -39,7 +39,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="507"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="526"/>
         <source>Printed: %n sheet(s)</source>
         <translation>
             <numerusform>Printed: %n sheet</numerusform>
@@ -47,7 +47,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="523"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="542"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>%n invoice of this GUID was claimed before:</numerusform>
@@ -58,7 +58,7 @@
 <context>
     <name>PrintDialog</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="80"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="81"/>
         <source>GUID {guid} · %n file(s)</source>
         <translation>
             <numerusform>GUID {guid} · %n file</numerusform>
@@ -66,7 +66,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="268"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="269"/>
         <source>%n sheet(s) of A4</source>
         <translation>
             <numerusform>%n sheet of A4</numerusform>

@@ -348,56 +348,63 @@
 <context>
     <name>FileList</name>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="160"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="187"/>
         <source>{kind} · No. {number} · {date}</source>
         <translation>{kind} · 号码 {number} · {date}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="168"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="195"/>
         <source>Needs a look: press F2 to type the number, date and total</source>
         <translation>待核：按 F2 填写号码、日期和金额</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="192"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="219"/>
+        <source>{name}
+examining…</source>
+        <translation>{name}
+正在检查…</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/file_list.py" line="221"/>
         <source>{name} · invoice data, nothing to print</source>
         <translation>{name} · 发票数据，无需打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="199"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="228"/>
         <source>{name}
 cannot be printed: {reason}</source>
         <translation>{name}
 无法打印：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="201"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="230"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n 页</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="216"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="245"/>
         <source>Invoices</source>
         <translation>发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="217"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="246"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="223"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="252"/>
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="225"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="254"/>
         <source>total {amount}</source>
         <translation>合计 {amount}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="228"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="257"/>
         <source>%n invoice(s) need a look</source>
         <translation>
             <numerusform>%n 张发票待核</numerusform>
@@ -447,92 +454,92 @@ cannot be printed: {reason}</source>
         <translation>“{text}” 不是单据 GUID。GUID 由 32 位十六进制字符组成，例如 c965be9f9c1d449d9e50fed330150d7a。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/imposition.py" line="50"/>
+        <location filename="../../fps_desktop/printing/imposition.py" line="51"/>
         <source>“{text}” is not a page range of this document (pages 1 to {count}). Write it like 1-3, 5.</source>
         <translation>“{text}” 不是本文档的有效页码范围（第 1 至 {count} 页）。请按 1-3, 5 的格式填写。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="294"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="317"/>
         <source>{name} is empty (0 bytes).</source>
         <translation>{name} 是空文件（0 字节）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="154"/>
+        <location filename="../../fps_desktop/formats/images.py" line="167"/>
         <source>{name} is a damaged image: its header claims an impossible size. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片：文件头声称的尺寸不可能存在。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="164"/>
+        <location filename="../../fps_desktop/formats/images.py" line="177"/>
         <source>{name} is too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
         <translation>{name} 尺寸过大，无法打印（{width} × {height} 像素）。请让提交人提供较小的扫描件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="203"/>
+        <location filename="../../fps_desktop/formats/images.py" line="216"/>
         <source>{name} is a kind of image this station cannot print. Ask for a PDF, JPG or PNG instead.</source>
         <translation>{name} 是本工作站无法打印的图片格式。请索取 PDF、JPG 或 PNG 文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="223"/>
+        <location filename="../../fps_desktop/formats/images.py" line="236"/>
         <source>{name} is a damaged image or not an image at all. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片，或根本不是图片。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="235"/>
+        <location filename="../../fps_desktop/formats/images.py" line="248"/>
         <source>{name} is incomplete: the picture is cut short (an interrupted download or copy). Ask the sender for the file again.</source>
         <translation>{name} 不完整：图片被截断（下载或复制中断）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="248"/>
+        <location filename="../../fps_desktop/formats/images.py" line="261"/>
         <source>{name} is a damaged image and cannot be printed. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片，无法打印。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="142"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="167"/>
         <source>{name} took too long to read (more than {seconds} s) and is left out. Ask the sender for the file again.</source>
         <translation>{name} 读取时间过长（超过 {seconds} 秒），已被略过。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="153"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="178"/>
         <source>{name} stopped the program that reads it (a damaged or hostile file) and cannot be printed. Ask the sender for the file again.</source>
         <translation>{name} 使读取它的程序中止（文件损坏或含恶意内容），无法打印。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="198"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="223"/>
         <source>{name} is too large when unpacked: it holds far more than it shows (a compression bomb?). Ask the sender for the file again.</source>
         <translation>{name} 解压后过大：其实际内容远超表面所见（疑似压缩炸弹）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="208"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="233"/>
         <source>{name}: the seal could not be drawn — print it from an OFD reader.</source>
         <translation>{name}：印章无法绘制——请用 OFD 阅读器打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="303"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="326"/>
         <source>{name} is neither a PDF, an OFD nor a picture (JPG, PNG, TIFF, BMP, WebP, GIF, HEIC) and cannot be printed.</source>
         <translation>{name} 既不是 PDF、OFD，也不是图片（JPG、PNG、TIFF、BMP、WebP、GIF、HEIC），无法打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="322"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="345"/>
         <source>{name} is protected by a password. Ask the sender for an unprotected copy.</source>
         <translation>{name} 受密码保护。请让提交人提供未加密的文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="335"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="358"/>
         <source>{name} has no pages.</source>
         <translation>{name} 没有任何页面。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="357"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="380"/>
         <source>{name} holds a picture too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
         <translation>{name} 含有过大的图片，无法打印（{width} × {height} 像素）。请让发送方提供较小的扫描件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="407"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="430"/>
         <source>{name} is incomplete: the PDF is cut short (an interrupted download or copy). Ask the sender for the file again.</source>
         <translation>{name} 不完整：PDF 被截断（下载或复制中断）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="416"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="439"/>
         <source>{name} is a damaged PDF and cannot be printed. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的 PDF，无法打印。请让发送方重新提供文件。</translation>
     </message>
@@ -607,12 +614,12 @@ cannot be printed: {reason}</source>
         <translation>无法启动打印机。请确认打印机已开机并已连接。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/listener.py" line="76"/>
+        <location filename="../../fps_desktop/cli/listener.py" line="78"/>
         <source>The secret must have at least 16 characters.</source>
         <translation>密钥至少需要 16 个字符。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/listener.py" line="122"/>
+        <location filename="../../fps_desktop/cli/listener.py" line="124"/>
         <source>“{url}” is not an FPS Desktop link.</source>
         <translation>“{url}” 不是 FPS Desktop 链接。</translation>
     </message>
@@ -883,58 +890,58 @@ cannot be printed: {reason}</source>
         <translation>文件夹 {folder} 不存在。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="72"/>
+        <location filename="../../fps_desktop/formats/ofd/package.py" line="31"/>
         <source>The OFD file is too large to be an invoice.</source>
         <translation>OFD 文件过大，不像是发票。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="79"/>
+        <location filename="../../fps_desktop/formats/ofd/package.py" line="38"/>
         <source>The OFD file is damaged: it is not a valid package.</source>
         <translation>OFD 文件已损坏：不是有效的 OFD 包。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="83"/>
+        <location filename="../../fps_desktop/formats/ofd/package.py" line="42"/>
         <source>The OFD file holds too many parts to be an invoice.</source>
         <translation>OFD 文件包含的部件过多，不像是发票。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="92"/>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="146"/>
+        <location filename="../../fps_desktop/formats/ofd/package.py" line="51"/>
+        <location filename="../../fps_desktop/formats/ofd/package.py" line="105"/>
         <source>The OFD file was refused: it holds a path leading outside it ({path}).</source>
         <translation>已拒绝该 OFD 文件：其中有指向包外的路径（{path}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="108"/>
+        <location filename="../../fps_desktop/formats/ofd/package.py" line="67"/>
         <source>The OFD file is incomplete: {path} is missing.</source>
         <translation>OFD 文件不完整：缺少 {path}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="118"/>
+        <location filename="../../fps_desktop/formats/ofd/package.py" line="77"/>
         <source>The OFD file is damaged ({path}).</source>
         <translation>OFD 文件已损坏（{path}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="128"/>
+        <location filename="../../fps_desktop/formats/ofd/package.py" line="87"/>
         <source>The OFD file was refused: it unpacks to far more data than an invoice (a zip bomb?).</source>
         <translation>已拒绝该 OFD 文件：解压后的数据量远超发票应有的大小（可能是压缩炸弹）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="216"/>
+        <location filename="../../fps_desktop/formats/ofd/document.py" line="78"/>
         <source>This file is not an OFD document (no OFD.xml).</source>
         <translation>此文件不是 OFD 文档（缺少 OFD.xml）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="222"/>
+        <location filename="../../fps_desktop/formats/ofd/document.py" line="85"/>
         <source>The OFD file names no document to show.</source>
         <translation>OFD 文件中没有可显示的文档。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="425"/>
+        <location filename="../../fps_desktop/formats/ofd/painter.py" line="58"/>
         <source>The OFD file has no pages.</source>
         <translation>OFD 文件没有页面。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="432"/>
+        <location filename="../../fps_desktop/formats/ofd/painter.py" line="65"/>
         <source>The OFD file could not be drawn ({detail}).</source>
         <translation>无法绘制该 OFD 文件（{detail}）。</translation>
     </message>
@@ -954,92 +961,92 @@ cannot be printed: {reason}</source>
         <translation>用户 {user} 无权在 {database} 中创建或使用发票登记表 {table}。请数据库管理员授予 CREATE、SELECT、INSERT 和 UPDATE 权限。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="46"/>
+        <location filename="../../fps_desktop/formats/xml.py" line="26"/>
         <source>The invoice XML is too large to be an invoice ({mb} MB).</source>
         <translation>发票 XML 过大（{mb} MB），不像是发票。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="56"/>
+        <location filename="../../fps_desktop/formats/xml.py" line="36"/>
         <source>The invoice XML was refused: it declares entities or a DTD, which invoices never need and attacks use.</source>
         <translation>已拒绝该发票 XML：其中声明了实体或 DTD，发票从不需要这些，而攻击常利用它们。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="64"/>
+        <location filename="../../fps_desktop/formats/xml.py" line="44"/>
         <source>The invoice XML is damaged and cannot be read ({detail}).</source>
         <translation>发票 XML 已损坏，无法读取（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="46"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="54"/>
         <source>No file is selected.</source>
         <translation>未选择任何文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="86"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="108"/>
         <source>{name} could not be added to the print (see the log).</source>
         <translation>{name} 无法加入打印（详见日志）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="101"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="123"/>
         <source>None of the {count} selected files can be printed: {names}.</source>
         <translation>所选的 {count} 个文件都无法打印：{names}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="53"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="33"/>
         <source>empty file</source>
         <translation>空文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="54"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="34"/>
         <source>damaged PDF</source>
         <translation>PDF 已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="55"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="35"/>
         <source>damaged OFD file</source>
         <translation>OFD 文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="56"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="36"/>
         <source>incomplete file</source>
         <translation>文件不完整</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="57"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="37"/>
         <source>password-protected</source>
         <translation>有密码保护</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="58"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="38"/>
         <source>damaged image</source>
         <translation>图片已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="59"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="39"/>
         <source>unsupported format</source>
         <translation>不支持的格式</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="60"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="40"/>
         <source>too large to print</source>
         <translation>过大无法打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="61"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="41"/>
         <source>no pages</source>
         <translation>没有页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="62"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="42"/>
         <source>seal not drawn</source>
         <translation>印章未绘出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="63"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="43"/>
         <source>too large when unpacked</source>
         <translation>解压后过大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="64"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="44"/>
         <source>took too long to read</source>
         <translation>读取时间过长</translation>
     </message>
@@ -1064,7 +1071,7 @@ cannot be printed: {reason}</source>
         <translation>{name}：此页无法显示。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="256"/>
+        <location filename="../../fps_desktop/printing/job.py" line="257"/>
         <source>The job on {printer} did not print: {reason}.</source>
         <translation>{printer} 上的打印任务未打印：{reason}。</translation>
     </message>
@@ -1079,12 +1086,12 @@ cannot be printed: {reason}</source>
         <translation>打印系统拒绝了发往 {printer} 的任务：{reason}（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="42"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="43"/>
         <source>Not printed: claimed before, and printing them again was not confirmed: {files}.</source>
         <translation>未打印：以下发票已报销过，且未确认再次打印：{files}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="106"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="107"/>
         <source>The invoice list belongs to GUID {other}, the print to {guid}.</source>
         <translation>发票清单属于 GUID {other}，而打印的是 {guid}。</translation>
     </message>
@@ -1415,7 +1422,7 @@ cannot be printed: {reason}</source>
         <translation>本单据中另有 {files}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="42"/>
+        <location filename="../../fps_desktop/formats/ofd/seal.py" line="15"/>
         <source>Seal could not be drawn — print it from an OFD reader.</source>
         <translation>无法绘制印章——请用 OFD 阅读器打印此文件。</translation>
     </message>
@@ -1525,7 +1532,7 @@ cannot be printed: {reason}</source>
     </message>
     <message>
         <location filename="../../fps_desktop/documents/workspace.py" line="78"/>
-        <location filename="../../fps_desktop/printing/job.py" line="173"/>
+        <location filename="../../fps_desktop/printing/job.py" line="174"/>
         <source>Merge files ({count})</source>
         <translation>合并 {count} 个文件</translation>
     </message>
@@ -1555,22 +1562,22 @@ cannot be printed: {reason}</source>
         <translation>导出上传清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="247"/>
+        <location filename="../../fps_desktop/printing/job.py" line="248"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="264"/>
+        <location filename="../../fps_desktop/printing/job.py" line="265"/>
         <source>Printed</source>
         <translation>已打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="266"/>
+        <location filename="../../fps_desktop/printing/job.py" line="267"/>
         <source>Held in the print queue: {reason}</source>
         <translation>在打印队列中被挂起：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="268"/>
+        <location filename="../../fps_desktop/printing/job.py" line="269"/>
         <source>In the print queue ({state})</source>
         <translation>在打印队列中（{state}）</translation>
     </message>
@@ -1590,7 +1597,7 @@ cannot be printed: {reason}</source>
         <translation>上传到 OSS</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="425"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="444"/>
         <source>Export invoices of {guid}</source>
         <translation>导出 {guid} 的发票</translation>
     </message>
@@ -1605,7 +1612,7 @@ cannot be printed: {reason}</source>
         <translation>导出完成!</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="165"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="166"/>
         <source>Print {guid} for PBMS</source>
         <translation>为 PBMS 打印 {guid}</translation>
     </message>
@@ -1613,261 +1620,261 @@ cannot be printed: {reason}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="99"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="101"/>
         <source>Document</source>
         <translation>单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="110"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="112"/>
         <source>Type or paste a document GUID</source>
         <translation>输入或粘贴单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="115"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="117"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="120"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="122"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="123"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="125"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="128"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="130"/>
         <source>Merge &amp;&amp; Save</source>
         <translation>合并并保存</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="133"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="135"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="138"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="140"/>
         <source>Go to GUID box</source>
         <translation>转到 GUID 输入框</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="144"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="146"/>
         <source>Fit width</source>
         <translation>适合宽度</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="146"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="148"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="147"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="149"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="148"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="150"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="229"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="231"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="237"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="239"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="242"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="244"/>
         <source>Export invoice list…</source>
         <translation>导出发票清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="245"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="247"/>
         <source>Open cache folder</source>
         <translation>打开缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="246"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="248"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="248"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="250"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="251"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="253"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="255"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="257"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="256"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="258"/>
         <source>Invoice export…</source>
         <translation>发票数据导出…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="257"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="259"/>
         <source>Upload to OSS…</source>
         <translation>上传到 OSS…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="258"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="260"/>
         <source>History…</source>
         <translation>历史记录…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="259"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="261"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="260"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="262"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="261"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="263"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="279"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="281"/>
         <source>Could not open “{text}”: {reason}</source>
         <translation>无法打开“{text}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="292"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="294"/>
         <source>Sent by {origin}</source>
         <translation>由 {origin} 推送</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="343"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="362"/>
         <source>%n cannot be printed</source>
         <translation>
             <numerusform>%n 个无法打印</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="374"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="393"/>
         <source>invoices total {amount}</source>
         <translation>发票合计 {amount}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="378"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="397"/>
         <source>Duplicates not checked: {reason}</source>
         <translation>未检查重复报销：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="415"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="434"/>
         <source>Export invoice list</source>
         <translation>导出发票清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="415"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="434"/>
         <source>Excel files (*.xlsx)</source>
         <translation>Excel 文件 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="447"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="466"/>
         <source>Page {n} / {count}</source>
         <translation>第 {n} / {count} 页</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="289"/>
-        <location filename="../../fps_desktop/ui/main_window.py" line="294"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="291"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="296"/>
         <source>Opening {guid}…</source>
         <translation>正在打开 {guid}…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="149"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="151"/>
         <source>Rotate right</source>
         <translation>向右旋转</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="150"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="152"/>
         <source>Rotate left</source>
         <translation>向左旋转</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="341"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="360"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="473"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="492"/>
         <source>Save merged PDF</source>
         <translation>保存合并后的 PDF</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="507"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="526"/>
         <source>Printed: %n sheet(s)</source>
         <translation>
             <numerusform>已打印：%n 张</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="512"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="531"/>
         <source>Print job {job} not printed yet ({state}): {reason}</source>
         <translation>打印任务 {job} 尚未打印（{state}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="522"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="541"/>
         <source>Invoice claimed before</source>
         <translation>发票已报销过</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="523"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="542"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>此 GUID 中有 %n 张发票已报销过：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="526"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="545"/>
         <source>Print anyway? Your answer is written to the audit log.</source>
         <translation>仍要打印吗？您的选择将记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="527"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="546"/>
         <source>Print anyway</source>
         <translation>仍然打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="565"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="584"/>
         <source>Open a document GUID</source>
         <translation>打开单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="566"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="585"/>
         <source>Type or paste a GUID above, or let PBMS send one.</source>
         <translation>在上方输入或粘贴 GUID，或由 PBMS 推送。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="569"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="588"/>
         <source>Demo documents to try:</source>
         <translation>可以试用的演示单据：</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="590"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="609"/>
         <source>Could not open {guid}: {reason}</source>
         <translation>无法打开 {guid}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="617"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="636"/>
         <source>{name} {version}
 Finance Print Station</source>
         <translation>{name} {version}
@@ -1918,141 +1925,141 @@ Finance Print Station</source>
 <context>
     <name>PrintDialog</name>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="96"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="97"/>
         <source>Actual size (shrink to fit only)</source>
         <translation>实际大小（仅在放不下时缩小）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="97"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="98"/>
         <source>Fit to page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="98"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="99"/>
         <source>Two invoices per A4 (cut line)</source>
         <translation>每张 A4 打印两张发票（带裁切线）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="128"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="129"/>
         <source>&amp;Printer</source>
         <translation>打印机(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="129"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="130"/>
         <source>&amp;Layout</source>
         <translation>版式(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="130"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="131"/>
         <source>P&amp;ages</source>
         <translation>页码(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="131"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="132"/>
         <source>&amp;Copies</source>
         <translation>份数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="146"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="147"/>
         <source>Previous sheet (Page Up)</source>
         <translation>上一张（Page Up）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="149"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="150"/>
         <source>Next sheet (Page Down)</source>
         <translation>下一张（Page Down）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="154"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="155"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="157"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="158"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="159"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="160"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="175"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="176"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="251"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="252"/>
         <source>Left out because they cannot be printed: {names}</source>
         <translation>以下文件无法打印，已略过：{names}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="344"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="345"/>
         <source>printed at {percent} % of its size</source>
         <translation>按原尺寸的 {percent}% 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="364"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="365"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="89"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="90"/>
         <source>Save as PDF file…</source>
         <translation>另存为 PDF 文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="67"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="68"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="80"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="81"/>
         <source>GUID {guid} · %n file(s)</source>
         <translation>
             <numerusform>GUID {guid} · %n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="100"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="101"/>
         <source>All pages, or e.g. 1-3, 5</source>
         <translation>全部页面，或如 1-3, 5</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="103"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="104"/>
         <source>Print on both sides</source>
         <translation>双面打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="104"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="105"/>
         <source>Black and white</source>
         <translation>黑白打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="107"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="108"/>
         <source>Cover sheet first</source>
         <translation>先打印封面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="109"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="110"/>
         <source>The GUID as a QR code, the invoice list, the sum and boxes for signatures</source>
         <translation>封面印有 GUID 二维码、发票清单、合计和签字栏</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="268"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="269"/>
         <source>%n sheet(s) of A4</source>
         <translation>
             <numerusform>共 %n 张 A4</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="332"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="333"/>
         <source>Sheet {n} / {count}</source>
         <translation>第 {n} / {count} 张</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="364"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="365"/>
         <source>Save as PDF file</source>
         <translation>另存为 PDF 文件</translation>
     </message>
