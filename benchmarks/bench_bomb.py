@@ -38,7 +38,7 @@ SLOW_GUID = "5105105105105105105105105105105a"
 WARM_GUID = "0123456789abcdef0123456789abcdef"
 ORDINARY_GUID = "c965be9f9c1d449d9e50fed330150d7a"
 BOMB_SECONDS, BOMB_PEAK_MB, OPEN_RATIO, GOOD_SECONDS = 10.0, 600, 1.1, 1.0
-HEAVY_RUNS = 3
+HEAVY_RUNS = 5
 DEADLINE = 900.0  # seconds; only a hung fetch gets here
 
 FETCH = textwrap.dedent(
@@ -87,8 +87,9 @@ def make_share(share: Path) -> None:
     bomb.mkdir(parents=True)
     (bomb / "bomb_giant.pdf").write_bytes(makers.jbig2_bomb_pdf())
     (bomb / "发票_1.pdf").write_bytes(demo_file_bytes(ORDINARY_GUID, "inv-1"))
-    (share / WARM_GUID).mkdir()
+    (share / WARM_GUID).mkdir()  # two files: both decoder workers are up, as in a window
     (share / WARM_GUID / "发票_2.pdf").write_bytes(demo_file_bytes(ORDINARY_GUID, "inv-2"))
+    (share / WARM_GUID / "approval.pdf").write_bytes(demo_file_bytes(ORDINARY_GUID, "approval"))
     slow = share / SLOW_GUID
     slow.mkdir()
     (slow / "slow-scan.pdf").write_bytes(makers.jbig2_bomb_pdf(side=30_000, streams=3))

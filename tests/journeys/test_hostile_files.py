@@ -56,8 +56,10 @@ def test_the_good_invoice_shows_and_prints_while_a_slow_file_is_examined(
     assert [f.name for f in window.file_list.selected_files()] == ["good-invoice.pdf"]
     assert window.page_view.label.pixmap() is not None
 
+    # Its verdict: past the time limit here; a faster machine finds the pictures damaged.
+    refused = "slow-scan.pdf\ncannot be printed"
     with qtbot.waitSignal(window.invoices_shown, timeout=SLOW):  # fields: once all are known
-        qtbot.waitUntil(lambda: any("took too long" in r for r in rows(window)), timeout=SLOW)
+        qtbot.waitUntil(lambda: any(r.startswith(refused) for r in rows(window)), timeout=SLOW)
     assert [f.name for f in window.file_list.selected_files()] == ["good-invoice.pdf"]
     assert "examining" not in window.statusBar().currentMessage()
     out = tmp_path / "printed.pdf"
