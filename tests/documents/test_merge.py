@@ -197,16 +197,25 @@ def test_full_disk_while_caching_is_a_clear_error(tmp_path):
     assert list(cache.tmp.iterdir()) == []
 
 
+@pytest.fixture
+def decoders_that_cannot_start():
+    preload = DECODERS.preload
+    DECODERS.preload = ("tests.documents.no_such_decoder",)
+    DECODERS.close()  # the next workers load a module that is not there, and stop at once
+    yield
+    DECODERS.preload = preload
+    DECODERS.close()  # the next test starts with workers that can
+
+
 @pytest.mark.allow_log_warnings
 @pytest.mark.parametrize("guid", [GUID, "3e7d9c1b5a2f4e6d8c0b1a2f3e4d5c6b"])
-def test_pictures_and_ofds_are_drawn_for_the_merge_in_the_decoder_workers(cache, monkeypatch, guid):
+def test_pictures_and_ofds_are_drawn_for_the_merge_in_the_decoder_workers(cache, guid, request):
     """Drawn there, not in the app: with decoder workers that cannot start, the pictures
     and OFDs are left out, named, and the PDFs (read by the app) still merge."""
     files = [f for f in cache.fetch(guid, DemoSource()).files if f.printable]
     drawn = [f.name for f in files if f.kind in (FileKind.IMAGE, FileKind.OFD)]
     assert drawn
-    monkeypatch.setattr(DECODERS, "preload", ("tests.documents.no_such_decoder",))
-    DECODERS.close()  # the next workers load the missing module, and stop at once
+    request.getfixturevalue("decoders_that_cannot_start")
     merged = merge_files(cache, files)
     assert merged.skipped == drawn
     pages = sum(f.pages for f in files if f.kind == FileKind.PDF)
