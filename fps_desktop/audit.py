@@ -2,6 +2,10 @@
 
 ``audit.jsonl`` grows to ``max_bytes``, then is renamed ``audit-<time>.jsonl`` and a new
 one started; the newest ``keep`` renamed files are kept and read as one history.
+
+Every line carries ``"v"``, the version of its shape, so lines of several versions live
+side by side in one append-only log (which is never rewritten): a line is brought to this
+version when it is read, and a line from a newer version stops the reading with a message.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from fps_desktop.config import Paths
-from fps_desktop.errors import StorageError
+from fps_desktop.errors import QT_TRANSLATE_NOOP, StorageError
 from fps_desktop.storage import write_all
 
 log = logging.getLogger(__name__)
@@ -25,6 +29,32 @@ log = logging.getLogger(__name__)
 MAX_BYTES = 4 * 1024 * 1024
 KEEP = 10
 _write_lock = threading.Lock()
+
+
+def _print_state(entry: dict) -> dict:
+    """Before prints were followed in the print system, a print line was written once the
+    spooler had taken the job and said no more: that is the state it recorded."""
+    if entry.get("event") == "print":
+        entry.setdefault("state", "completed")
+        entry.setdefault("reason", "")
+    return entry
+
+
+def _claimed(entry: dict) -> dict:
+    """Print lines name the files whose invoices were claimed before: before, a print
+    named those printed anyway, a refusal for claimed invoices named them as its files."""
+    if entry.get("event") == "print":
+        refused = entry.get("reason") == "claimed_before"
+        entry.setdefault("claimed", entry.get("files", []) if refused
+                         else entry.get("duplicates_confirmed", []))  # fmt: skip
+    return entry
+
+
+# How entries evolve: migration n (1-based) turns an entry of version n - 1 into version n.
+# Lines written before versions have no "v": version 0. Append a migration, never edit one
+# that shipped.
+MIGRATIONS = (_print_state, _claimed)
+VERSION = len(MIGRATIONS)
 
 
 @contextlib.contextmanager
@@ -79,6 +109,7 @@ class AuditLog:
         user: str = "",
         via: str = "",
         duplicates_confirmed: list[str] = (),
+        claimed: list[str] = (),
         state: str = "completed",
         reason: str = "",
         print_id: str = "",
@@ -86,34 +117,28 @@ class AuditLog:
     ) -> None:
         """One shape for every print, from the window, the CLI or PBMS.
 
-        ``duplicates_confirmed`` names the invoices claimed before that the clerk chose
-        to print anyway. ``state`` is what the print system said became of the job
-        (``printing.os_queue``: refused, held, completed, failed...) with its ``reason``;
+        ``claimed`` names the files whose invoices were claimed before;
+        ``duplicates_confirmed`` those the clerk chose to print anyway. ``state`` is what
+        the print system said became of the job (``printing.os_queue``: refused, held,
+        completed, failed...) with its ``reason``; a print refused before it started
+        (claimed invoices, a GUID that does not open) is ``refused`` with the same fields.
         ``job_id`` is the job's number in the system's queue, ``print_id`` the app's own.
         """
         self._append(
             {"event": "print", "guid": guid, "files": files, "sheets": sheets,
              "printer": printer, "copies": copies, "layout": layout, "pages": pages,
              "duplex": duplex, "grayscale": grayscale, "user": user, "via": via,
-             "duplicates_confirmed": list(duplicates_confirmed), "state": state,
-             "reason": reason, "print_id": print_id, "job_id": job_id}
-        )  # fmt: skip
-
-    def record_refused(self, guid: str, via: str, printer: str, reason: str,
-                       files: list[str] = (), user: str = "") -> None:  # fmt: skip
-        """A print that did not start (claimed invoices, paused, no such printer...)."""
-        self._append(
-            {"event": "print", "guid": guid, "files": list(files), "sheets": 0,
-             "printer": printer or "default", "user": user, "via": via, "state": "refused",
-             "reason": reason}
+             "duplicates_confirmed": list(duplicates_confirmed), "claimed": list(claimed),
+             "state": state, "reason": reason, "print_id": print_id, "job_id": job_id}
         )  # fmt: skip
 
     def entries(self, limit: int = 500) -> list[dict]:
         """The newest ``limit`` entries, newest first, across rotated files; damage skipped.
 
         Read from the end in blocks, so years of history open as fast as a day's. The one
-        reader of the log for the window and the command line: every entry is a dict,
-        as written; ``event_of`` says what it records.
+        reader of the log for the window and the command line: every entry is a dict in
+        this version's shape; ``event_of`` says what it records. A StorageError says that
+        a newer FPS Desktop has written to the log.
         """
         found: list[dict] = []
         for path in [self.path, *reversed(self._rotated())]:
@@ -124,6 +149,24 @@ class AuditLog:
                     continue
                 if not isinstance(entry, dict):
                     continue
+                version = entry.get("v", 0)
+                if type(version) is not int or version < 0:
+                    continue  # damaged
+                if version > VERSION:
+                    raise StorageError(
+                        QT_TRANSLATE_NOOP(
+                            "FpsError",
+                            "The audit log {path} has entries from a newer FPS Desktop "
+                            "(version {found}; this one reads up to {known}). Update FPS "
+                            "Desktop to see the history; nothing was changed.",
+                        ),
+                        path=str(path),
+                        found=version,
+                        known=VERSION,
+                    )
+                for migration in MIGRATIONS[version:]:
+                    entry = migration(entry)
+                entry["v"] = VERSION
                 found.append(entry)
                 if len(found) >= limit:
                     return found
@@ -134,7 +177,7 @@ class AuditLog:
         return sorted(self.path.parent.glob("audit-*.jsonl"))
 
     def _append(self, entry: dict) -> None:
-        entry = {"time": timestamp(), **entry}
+        entry = {"time": timestamp(), "v": VERSION, **entry}
         line = json.dumps(entry, ensure_ascii=False) + "\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with _write_lock:

@@ -107,6 +107,13 @@ REGISTRY: dict[str, Setting] = _settings(
     Setting("print.printers", {}, "Remembered options per printer name"),
     Setting("print.last_printer", "", "The printer the print dialog chose last"),
     Setting("print.allowed_printers", [], "Printers offered to clerks; empty offers all"),
+    Setting("print.enhance_pictures", False, "Level and sharpen photos and scans when printing"),
+    Setting(
+        "print.old_printer",
+        False,
+        "Send every sheet as one 300 dpi picture, for printers "
+        "that mishandle PDFs; a printer's own choice in print.printers wins",
+    ),
     # PBMS bridge (localhost listener).
     Setting("listener.enabled", True, "Listen for GUID pushes from PBMS"),
     Setting("listener.port", 24360, "Listener port"),

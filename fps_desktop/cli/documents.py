@@ -10,6 +10,7 @@ from fps_desktop.cli.console import start_window, windowed_exe
 from fps_desktop.cli.terminal import run_in_terminal
 from fps_desktop.config import Settings
 from fps_desktop.documents.models import Layout
+from fps_desktop.errors import SourceError
 
 LAYOUTS = [layout.value for layout in Layout]
 
@@ -57,6 +58,14 @@ def _add_layout_arguments(parser: argparse.ArgumentParser, default: str | None) 
         "--pages", default="", help="page ranges of the merged document, e.g. 1-3,5"
     )
     parser.add_argument("--only", choices=["invoices", "attachments"], help="print one group only")
+    parser.add_argument(
+        "--enhance-pictures", action=argparse.BooleanOptionalAction, default=None,
+        help="level and sharpen photos and scans, colours and red seals kept; PDFs as they are "
+        "(setting print.enhance_pictures)")  # fmt: skip
+    parser.add_argument(
+        "--old-printer", action=argparse.BooleanOptionalAction, default=None,
+        help="send every sheet (page) as one 300 dpi picture, for printers that mishandle "
+        "PDFs (setting print.old_printer)")  # fmt: skip
     parser.add_argument(
         "--strict", action="store_true", help="exit 4 when any file had to be left out"
     )
@@ -120,11 +129,33 @@ def _report_problems(manifest, skipped: list[str] = (), strict: bool = False) ->
     return 4 if strict and (broken or skipped) else 0
 
 
-def _order(args: argparse.Namespace, manifest):
+def _enhance(args: argparse.Namespace, settings: Settings) -> bool:
+    chosen = args.enhance_pictures
+    return settings.get("print.enhance_pictures") if chosen is None else chosen
+
+
+def _old_printer(args: argparse.Namespace, settings: Settings) -> bool:
+    from fps_desktop.printing.policy import old_printer_default
+
+    if args.old_printer is not None:
+        return args.old_printer
+    return old_printer_default(settings, getattr(args, "printer", ""))
+
+
+def _warn_blurred(cache, files, layout: Layout) -> None:
+    from fps_desktop.printing.pictures import blurred_pictures
+
+    for name, dpi in blurred_pictures(cache, files, layout).items():
+        print(f"warning: {name}: prints at {dpi} dpi — may be blurred", file=sys.stderr)
+
+
+def _order(args: argparse.Namespace, manifest, settings: Settings):
     from fps_desktop.printing.job import PrintOrder
+    from fps_desktop.printing.spooler import PrinterOptions
 
     return PrintOrder(manifest.guid, _selected(manifest, args.only), layout=Layout(args.layout),
-                      page_ranges=args.pages, via="cli")  # fmt: skip
+                      page_ranges=args.pages, via="cli", enhance=_enhance(args, settings),
+                      options=PrinterOptions(old_printer=_old_printer(args, settings)))  # fmt: skip
 
 
 def run_merge(args: argparse.Namespace, settings: Settings) -> int:
@@ -132,12 +163,20 @@ def run_merge(args: argparse.Namespace, settings: Settings) -> int:
     if args.layout:
         from fps_desktop.printing.job import print_ready_job
 
-        job = print_ready_job(cache, _order(args, manifest), args.output)
+        order = _order(args, manifest, settings)
+        _warn_blurred(cache, order.files, order.layout)
+        job = print_ready_job(cache, order, args.output)
     else:
         from fps_desktop.documents.workspace import merge_job
 
-        job = merge_job(cache, _selected(manifest, args.only), args.output)
+        job = merge_job(cache, _selected(manifest, args.only), args.output,
+                        enhance=_enhance(args, settings))  # fmt: skip
     skipped = run_in_terminal(job).data.skipped
+    if not args.layout and _old_printer(args, settings):
+        from fps_desktop.printing.pictures import as_images
+        from fps_desktop.storage import write_atomically
+
+        write_atomically(args.output, as_images(args.output.read_bytes()))
     print(args.output)
     return _report_problems(manifest, skipped, args.strict)
 
@@ -145,18 +184,31 @@ def run_merge(args: argparse.Namespace, settings: Settings) -> int:
 def run_print(args: argparse.Namespace, settings: Settings) -> int:
     """The print policy of every caller (``printing.policy``), said on the terminal."""
     from fps_desktop.audit import AuditLog
-    from fps_desktop.printing.job import clerk_name, ensure_gui_application, print_job
-    from fps_desktop.printing.os_queue import COMPLETED, REASONS
-    from fps_desktop.printing.policy import ClaimedBefore, make_order, other_forms, read_invoices
+    from fps_desktop.printing.job import PrintOrder, ensure_gui_application, print_job
+    from fps_desktop.printing.os_queue import COMPLETED
+    from fps_desktop.printing.policy import (
+        ClaimedBefore,
+        make_order,
+        other_forms,
+        read_invoices,
+        record_claimed_refusal,
+        record_refused,
+    )
     from fps_desktop.printing.spooler import PrinterOptions, unhonoured
 
-    cache, manifest = _fetch(args, settings)
     options = PrinterOptions(
         printer=args.printer, to_pdf=args.to_pdf, copies=args.copies, duplex=args.duplex,
         grayscale=args.grayscale, dpi=settings.get("print.dpi"),
+        old_printer=_old_printer(args, settings),
     )  # fmt: skip
-    app = ensure_gui_application()  # noqa: F841 - QPrinter needs it alive while printing
     audit = AuditLog(settings.paths)
+    try:
+        cache, manifest = _fetch(args, settings)
+    except SourceError as exc:  # a GUID that does not open is a refused print
+        record_refused(audit, PrintOrder(args.guid, [], options, Layout(args.layout),
+                                         args.pages, via="cli"), exc.message)  # fmt: skip
+        raise
+    app = ensure_gui_application()  # noqa: F841 - QPrinter needs it alive while printing
     listing = read_invoices(settings, manifest, cache.blob_path)
     files = _selected(manifest, args.only)
     others = other_forms(files, listing)
@@ -169,11 +221,12 @@ def run_print(args: argparse.Namespace, settings: Settings) -> int:
                            page_ranges=args.pages, cover=cover,
                            confirmed=args.confirm_duplicates)  # fmt: skip
     except ClaimedBefore as exc:
-        audit.record_refused(manifest.guid, "cli", options.printer, "claimed_before",
-                             exc.files, clerk_name())  # fmt: skip
+        record_claimed_refusal(audit, exc)
         raise
+    order.enhance = _enhance(args, settings)
     for name in order.duplicates_confirmed:
         print(f"warning: {name}: claimed before, printed anyway", file=sys.stderr)
+    _warn_blurred(cache, order.files, order.layout)
     for said in unhonoured(options):
         print(f"warning: {said}", file=sys.stderr)
     job = print_job(cache, order, audit, settings=settings)
@@ -182,6 +235,6 @@ def run_print(args: argparse.Namespace, settings: Settings) -> int:
     queued = f" (job {printed.job_id}: {printed.state.state})" if printed.job_id else ""
     print(f"{printed.sheets} sheets sent to {where}{queued}")
     if printed.state.state != COMPLETED:
-        reason = REASONS.get(printed.state.reason, printed.state.reason)
-        print(f"warning: not printed yet, {printed.state.state}: {reason}", file=sys.stderr)
+        said = printed.state.said_reason
+        print(f"warning: not printed yet, {printed.state.state}: {said}", file=sys.stderr)
     return _report_problems(manifest, printed.skipped, args.strict)

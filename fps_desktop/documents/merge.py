@@ -2,15 +2,16 @@
 
 Each file goes in as ``pdf.printed_pdf`` and ``pdf.append_pdf`` print it: images at
 their true size, upright; annotations (seals, stamps, filled forms) baked into the page
-content so every later step and every viewer keeps them. A file that cannot go in is
-skipped and named; it never stops the others.
+content so every later step and every viewer keeps them; a page the clerk turned in the
+viewer turned that way. A file that cannot go in is skipped and named; it never stops
+the others.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,8 @@ from fps_desktop.storage import write_atomically
 log = logging.getLogger(__name__)
 
 AHEAD = 4  # files converted ahead of the merge: a few pages' worth of memory
+TURNED = "FPSTurned"  # page key of a page the clerk turned: layouts print it as it is
+Turns = Mapping[tuple[str, int], int]  # (file name, page of the file) -> degrees clockwise
 
 
 @dataclass
@@ -47,8 +50,15 @@ def merge_files(
     files: list[CachedFile],
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    *,
+    turns: Turns | None = None,
+    enhance: bool = False,
 ) -> MergedDocument:
-    """Merge ``files`` in the given order; unreadable files are skipped and named."""
+    """Merge ``files`` in the given order; unreadable files are skipped and named.
+
+    ``turns``: the clerk's turns in the viewer; ``enhance``: pictures levelled and
+    sharpened for print.
+    """
     cancel = cancel or CancelToken()
     if not files:
         raise UsageError(QT_TRANSLATE_NOOP("FpsError", "No file is selected."))
@@ -58,7 +68,7 @@ def merge_files(
     with mupdf_lock:
         out = pymupdf.open()
     toc, roles = [], []
-    converted = _converted_ahead(cache, printable)
+    converted = _converted_ahead(cache, printable, enhance)
     for done, item in enumerate(printable):
         cancel.check()
         progress(done, len(printable), item.name)
@@ -67,6 +77,9 @@ def merge_files(
             with mupdf_lock:
                 first_page = out.page_count + 1
                 added = append_pdf(out, data, item.name)
+                for number in range(added):
+                    if degrees := (turns or {}).get((item.name, number), 0) % 360:
+                        _turn(out, first_page - 1 + number, degrees)
         except Exception as exc:  # one bad file never stops the others
             log.warning("%s could not be merged: %s: %s", item.name, type(exc).__name__, exc)
             skipped.append(item.name)
@@ -86,16 +99,37 @@ def merge_files(
     return MergedDocument(data, roles, skipped)
 
 
-def _converted_ahead(cache: DocumentCache, files: list[CachedFile]) -> Iterator[Future]:
+def _converted_ahead(
+    cache: DocumentCache, files: list[CachedFile], enhance: bool
+) -> Iterator[Future]:
     """Each file's ``printed_pdf``, in order, started ``AHEAD`` files early: pictures and
     OFDs are drawn in the decoder workers while earlier files go into the merge."""
     started: deque[Future] = deque()
     for item in files:
         path = cache.blob_path(item.sha256)
-        started.append(DECODERS.submit(printed_pdf, path, item.kind, item.name))
+        started.append(DECODERS.submit(printed_pdf, path, item.kind, item.name, enhance))
         if len(started) > AHEAD:
             yield started.popleft()
     yield from started
+
+
+def _turn(out: pymupdf.Document, index: int, degrees: int) -> None:
+    """Draw page ``index`` turned ``degrees`` clockwise into a page of the turned size, in
+    its place, marked ``TURNED``. Call with ``mupdf_lock`` held."""
+    page = pymupdf.open()
+    page.insert_pdf(out, from_page=index, to_page=index, links=False, annots=False)
+    size = page[0].rect
+    across, down = (size.height, size.width) if degrees % 180 else (size.width, size.height)
+    turned = out.new_page(index, width=across, height=down)
+    turned.show_pdf_page(turned.rect, page, 0, rotate=-degrees)
+    out.xref_set_key(turned.xref, TURNED, "true")
+    page.close()
+    out.delete_page(index + 1)
+
+
+def turned_by_clerk(doc: pymupdf.Document, index: int) -> bool:
+    """Whether the clerk turned page ``index``: then no layout turns it back to fit."""
+    return doc.xref_get_key(doc[index].xref, TURNED) == ("bool", "true")
 
 
 def save_merged(merged: MergedDocument, target: Path) -> Path:

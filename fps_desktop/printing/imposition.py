@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pymupdf
 
+from fps_desktop.documents.merge import turned_by_clerk
 from fps_desktop.documents.models import FileRole, Layout
 from fps_desktop.errors import QT_TRANSLATE_NOOP, UsageError
 from fps_desktop.formats.mupdf import mupdf_lock
@@ -155,6 +156,7 @@ def _place(page, src, index: int, area: pymupdf.Rect, enlarge: bool) -> float:
     source_rect = src[index].rect
     room = inset(area, MARGIN)
     turn = (source_rect.width > source_rect.height) != (room.width > room.height)
+    turn = turn and not turned_by_clerk(src, index)  # the clerk's turn is what prints
     width, height = (
         (source_rect.height, source_rect.width) if turn else (source_rect.width, source_rect.height)
     )

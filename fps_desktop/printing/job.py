@@ -36,13 +36,14 @@ from fps_desktop.printing.os_queue import (
     COMPLETED,
     FAILED,
     HELD,
-    REASONS,
     REFUSED,
     QueueState,
     Refused,
+    cancel_in_queue,
     follow,
     os_queue,
 )
+from fps_desktop.printing.pictures import as_images
 from fps_desktop.printing.spooler import (
     PrinterOptions,
     make_printer,
@@ -79,6 +80,8 @@ class PrintOrder:
     print_id: str = field(default_factory=new_print_id)
     user: str = field(default_factory=lambda: clerk_name())
     left_out: list[CachedFile] = field(default_factory=list)  # chosen, but cannot print
+    turns: dict[tuple[str, int], int] = field(default_factory=dict)  # the viewer's turns
+    enhance: bool = False  # pictures levelled and sharpened (``formats/enhance.py``)
 
     @property
     def title(self) -> str:
@@ -119,11 +122,13 @@ def build_print_pdf(
     cancel: CancelToken,
 ) -> tuple[bytes, list[str]]:
     """The print-ready PDF of ``order`` and the names of files that could not be merged."""
-    merged = merge_files(cache, order.files, progress, cancel)
+    merged = merge_files(cache, order.files, progress, cancel, turns=order.turns,
+                         enhance=order.enhance)  # fmt: skip
     imposed = impose(
         merged.pdf, merged.page_roles, order.layout, order.page_ranges, progress, cancel
     )
-    return _cover_first(order, imposed.pdf), merged.skipped
+    pdf = _cover_first(order, imposed.pdf)
+    return (as_images(pdf, cancel) if order.options.old_printer else pdf), merged.skipped
 
 
 def cover_pdf(order: PrintOrder) -> bytes:
@@ -192,7 +197,8 @@ def print_job(
     The audit records what the print system said: refused, held (paused, out of
     paper...), completed, failed or cancelled, with its reason. With ``settings`` the
     printed files are stamped in the invoice register once the system accepted the job,
-    never for a refused one.
+    never for a refused one. A held print's result can still cancel it in the queue
+    (``JobResult.cancel``), audited as the queue then answers.
     """
     if order.options.to_pdf is None:
         printer_info(order.options.printer)  # a printer that is gone is said at once
@@ -204,14 +210,8 @@ def print_job(
         printed = [item for item in order.files if item.name not in skipped]
 
         def record(sheets: int, state: QueueState, job_id: int = 0) -> None:
-            audit.record_print(
-                guid=order.guid, files=[item.name for item in printed], sheets=sheets,
-                printer=order.target, copies=order.options.copies, layout=order.layout.value,
-                pages=order.page_ranges, duplex=order.options.duplex,
-                grayscale=order.options.grayscale, user=order.user, via=order.via,
-                duplicates_confirmed=order.duplicates_confirmed, state=state.state,
-                reason=state.detail or state.reason, print_id=order.print_id, job_id=job_id,
-            )  # fmt: skip
+            record_order(audit, order, printed, sheets, state.state,
+                         state.detail or state.reason, job_id)  # fmt: skip
 
         submitted = None
         if order.options.to_pdf is not None:
@@ -228,24 +228,54 @@ def print_job(
             _record_printed(settings, order, printed)
 
         def report(now: QueueState) -> None:
-            progress(sheets, sheets, now.state)
+            progress(sheets, sheets, now.said)
             if on_state is not None:
                 on_state(now, job_id)
+
+        def finish(state: QueueState, tell, cancelled: bool) -> JobResult:
+            """Audit the queue's word and answer it; a held print can still be cancelled."""
+            record(sheets, state, job_id)
+            tell(state)
+            if state.state == CANCELLED and cancelled:
+                raise Cancelled()
+            if state.state in (CANCELLED, FAILED):
+                raise QueueFailed(order.target, state)
+            summary, params = _summary(state)
+            withdraw = None
+            if state.state == HELD and submitted is not None:
+
+                def withdraw() -> JobResult:
+                    told = on_state or (lambda _state, _job_id: None)
+                    final = cancel_in_queue(os_queue(), submitted)
+                    return finish(final, lambda now: told(now, job_id), True)
+
+            return JobResult(summary, order.options.to_pdf,
+                             Printed(sheets, skipped, state, job_id), params, withdraw)  # fmt: skip
 
         state = QueueState(COMPLETED)
         if submitted is not None:
             state = follow(os_queue(), submitted, cancel, report)
-        record(sheets, state, job_id)
-        report(state)  # the last word, also for a print that needed no following
-        if state.state == CANCELLED and cancel.cancelled:
-            raise Cancelled()
-        if state.state in (CANCELLED, FAILED):
-            raise QueueFailed(order.target, state)
-        summary, params = _summary(state)
-        return JobResult(summary, order.options.to_pdf, Printed(sheets, skipped, state, job_id),
-                         params)  # fmt: skip
+        # the last word, also for a print that needed no following
+        return finish(state, report, cancel.cancelled)
 
     return Job(QT_TRANSLATE_NOOP("Jobs", "Print {guid}"), run, "print", {"guid": order.guid})
+
+
+def record_order(audit: AuditLog, order: PrintOrder, files: list[CachedFile], sheets: int,
+                 state: str, reason: str, job_id: int = 0, claimed: list[str] = ()
+                 ) -> None:  # fmt: skip
+    """The one shape of a print's audit record, printed or refused before it started:
+    the order's GUID, clerk, printer, options and print id, the ``files`` it holds as far
+    as known, and the ``claimed`` ones among them (claimed before, printed anyway or the
+    reason of the refusal)."""
+    audit.record_print(
+        guid=order.guid, files=[item.name for item in files], sheets=sheets,
+        printer=order.target, copies=order.options.copies, layout=order.layout.value,
+        pages=order.page_ranges, duplex=order.options.duplex, grayscale=order.options.grayscale,
+        user=order.user, via=order.via, duplicates_confirmed=order.duplicates_confirmed,
+        claimed=list(claimed or order.duplicates_confirmed), state=state, reason=reason,
+        print_id=order.print_id, job_id=job_id,
+    )  # fmt: skip
 
 
 class QueueFailed(PrintError):
@@ -255,7 +285,7 @@ class QueueFailed(PrintError):
         self.state = state
         super().__init__(
             QT_TRANSLATE_NOOP("FpsError", "The job on {printer} did not print: {reason}."),
-            printer=printer, reason=REASONS.get(state.reason, state.detail or state.reason),
+            printer=printer, reason=state.said_reason,
         )  # fmt: skip
 
 
@@ -265,8 +295,9 @@ def _summary(state: QueueState) -> tuple[str, dict]:
         return QT_TRANSLATE_NOOP("Jobs", "Printed"), {}
     if state.state == HELD:
         return QT_TRANSLATE_NOOP("Jobs", "Held in the print queue: {reason}"), {
-            "reason": REASONS.get(state.reason, state.detail or state.reason)}  # fmt: skip
-    return QT_TRANSLATE_NOOP("Jobs", "In the print queue ({state})"), {"state": state.state}
+            "reason": state.said_reason
+        }
+    return QT_TRANSLATE_NOOP("Jobs", "In the print queue ({state})"), {"state": state.said}
 
 
 def _record_printed(settings: Settings, order: PrintOrder, printed: list[CachedFile]) -> None:

@@ -17,12 +17,13 @@ from pathlib import Path
 import pymupdf
 
 from fps_desktop.documents.cache import DocumentCache
-from fps_desktop.documents.merge import merge_files
+from fps_desktop.documents.merge import Turns, merge_files
 from fps_desktop.documents.models import CachedFile, Layout
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
 from fps_desktop.formats.mupdf import mupdf_lock
 from fps_desktop.jobs import CancelToken
 from fps_desktop.printing.imposition import Sheet, lay_out, place_sheet
+from fps_desktop.printing.pictures import as_images
 
 
 class SheetPreview:
@@ -38,11 +39,16 @@ class SheetPreview:
         layout: Layout,
         page_ranges: str,
         folder: Path,
+        *,
+        turns: Turns | None = None,
+        enhance: bool = False,
+        old_printer: bool = False,
     ) -> None:
         self.cache = cache
         self.files = [item for item in files if item.printable]
         self.layout = layout
         self.folder = folder
+        self.turns, self.enhance, self.old_printer = turns or {}, enhance, old_printer
         roles = [item.role for item in self.files for _ in range(item.pages)]
         self.sheets: list[Sheet] = lay_out(roles, layout, page_ranges)
         self._starts = list(itertools.accumulate((item.pages for item in self.files), initial=0))
@@ -67,6 +73,8 @@ class SheetPreview:
                 out.save(target)
             finally:
                 out.close()
+        if self.old_printer:  # the picture the printer gets, as it gets it
+            target.write_bytes(as_images(target.read_bytes(), cancel))
         return target, scale
 
     def close(self) -> None:
@@ -78,7 +86,8 @@ class SheetPreview:
     def _merge(self, files: list[CachedFile], cancel: CancelToken) -> pymupdf.Document:
         if files == self._merged_files and self._merged is not None:
             return self._merged
-        merged = merge_files(self.cache, files, cancel=cancel)
+        merged = merge_files(self.cache, files, cancel=cancel, turns=self.turns,
+                             enhance=self.enhance)  # fmt: skip
         if merged.skipped:
             raise DocumentError(
                 QT_TRANSLATE_NOOP("FpsError", "{names} could not be merged and cannot be printed."),

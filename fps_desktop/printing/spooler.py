@@ -43,11 +43,13 @@ class PrinterOptions:
     duplex: bool = False
     grayscale: bool = False
     dpi: int = MAX_DPI
+    old_printer: bool = False  # every sheet sent as one 300 dpi picture (``pictures.py``)
 
     def remembered(self) -> dict:
         """What the dialog offers again next time; copies are not carried over (IT may set
         a printer's copies in the site file)."""
-        return {"duplex": self.duplex, "grayscale": self.grayscale}
+        return {"duplex": self.duplex, "grayscale": self.grayscale,
+                "old_printer": self.old_printer}  # fmt: skip
 
 
 def printer_info(name: str) -> QPrinterInfo | None:

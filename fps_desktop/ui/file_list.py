@@ -70,6 +70,7 @@ class FileList(QWidget):
         self.groups: dict[FileRole, _Group] = {}
         self.headers: dict[FileRole, QLabel] = {}
         self.listing: InvoiceList | None = None
+        self.blurred: dict[str, int] = {}  # pictures that may print blurred: name -> dpi
         for role in FileRole:
             header = QLabel(self)
             header.setStyleSheet("font-weight: 600; padding: 6px 4px 2px 4px;")
@@ -105,6 +106,7 @@ class FileList(QWidget):
         for group in self.groups.values():
             group.blockSignals(True)
             group.clear()
+        self.blurred = {}
         for item in files:
             row = QListWidgetItem()
             row.setData(FileRoleData, item)
@@ -156,6 +158,27 @@ class FileList(QWidget):
             row.setIcon(warning)
             row.setForeground(RED)
 
+    def set_blurred(self, blurred: dict[str, int]) -> None:
+        """Mark the pictures that print below 200 dpi (name -> the dpi they print at)."""
+        self.blurred = blurred
+        for group in self.groups.values():
+            group.blockSignals(True)  # the text changes, not the choice: nothing to re-render
+            for index in range(group.count()):
+                entry = group.item(index)
+                item = entry.data(FileRoleData)
+                if item.name not in blurred:
+                    continue
+                row = self.row_of(item)
+                if row is not None:
+                    self._show_fields(entry, row)
+                else:
+                    entry.setText(self._label(item))
+                    entry.setToolTip(entry.text() + "\n" + self._blur_note(item))
+            group.blockSignals(False)
+
+    def _blur_note(self, item: CachedFile) -> str:
+        return self.tr("prints at {dpi} dpi — may be blurred").format(dpi=self.blurred[item.name])
+
     def uncheck(self, names: set[str]) -> None:
         """Untick these files: another form of an invoice that prints already."""
         for group in self.groups.values():
@@ -195,7 +218,8 @@ class FileList(QWidget):
             notes.append(self.tr("Needs a look: press F2 to type the number, date and total"))
         lines.extend("⚠ " + note for note in notes)
         entry.setText("\n".join(lines))
-        entry.setToolTip("\n".join([entry.toolTip(), *lines[1:]]))  # the full reason stays
+        blur = [self._blur_note(entry.data(FileRoleData))] if f.file in self.blurred else []
+        entry.setToolTip("\n".join([entry.toolTip(), *lines[1:], *blur]))  # the full reason
         entry.setSizeHint(self._fitting(entry))
         if row.is_duplicate:
             entry.setForeground(RED)
@@ -227,7 +251,10 @@ class FileList(QWidget):
             )  # fmt: skip
             label = QCoreApplication.translate("FileList", "{name}\ncannot be printed: {reason}")
             return label.format(name=item.name, reason=reason)
-        return self.tr("{name} · %n page(s)", "", item.pages).format(name=item.name)
+        label = self.tr("{name} · %n page(s)", "", item.pages).format(name=item.name)
+        if item.name in self.blurred:  # a small mark; the tooltip says what it means
+            label += " · ◔ " + self.tr("{dpi} dpi").format(dpi=self.blurred[item.name])
+        return label
 
     def selected_files(self) -> list[CachedFile]:
         """Checked files in the order shown: invoices first, then attachments."""

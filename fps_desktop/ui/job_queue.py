@@ -11,7 +11,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-import shiboken6
 from PySide6.QtCore import (
     QAbstractListModel,
     QCoreApplication,
@@ -22,7 +21,14 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from fps_desktop.errors import QT_TRANSLATE_NOOP, Cancelled, FpsError, Paused
+from fps_desktop.errors import (
+    QT_TRANSLATE_NOOP,
+    Cancelled,
+    FpsError,
+    Paused,
+    say,
+    translated_params,
+)
 from fps_desktop.jobs import CancelToken, Job, JobResult
 
 log = logging.getLogger(__name__)
@@ -54,7 +60,7 @@ def state_label(state: JobState) -> str:
 
 def _translated(template: str, params: dict[str, object]) -> str:
     text = QCoreApplication.translate("Jobs", template)
-    return text.format(**params) if params else text
+    return text.format(**translated_params(params, QCoreApplication.translate)) if params else text
 
 
 def job_title(job: Job) -> str:
@@ -70,13 +76,6 @@ def failure_message(exc: Exception) -> str:
     return QCoreApplication.translate(
         "JobQueue", "Unexpected error; the details are in the log file."
     )
-
-
-def _receiver_alive(callback: Callable) -> bool:
-    """False when ``callback`` is a method of a widget Qt has already deleted: a job
-    that outlives the window that started it (closed while the job ran) is not answered."""
-    receiver = getattr(callback, "__self__", None)
-    return not isinstance(receiver, QObject) or shiboken6.isValid(receiver)
 
 
 class _TaskSignals(QObject):
@@ -169,6 +168,7 @@ class _Runner:
     def _progress(self, done: int, total: int, message: str = "", detail: object = None) -> None:
         """Send progress when the bar, the message or the detail would change: a print of
         thousands of sheets sends a hundred signals, not thousands (each costs a repaint)."""
+        message = say(message, QCoreApplication.translate)  # Qt's signal carries a plain str
         shown = (done * 100 // total if total else done, message)
         if shown == self._shown and done != total and detail is None:
             return
@@ -191,7 +191,10 @@ class JobEntry:
     started: float = field(default_factory=time.monotonic)
     cancel: CancelToken = field(default_factory=CancelToken)
     runner: _Runner | None = None
-    on_done: Callable[[JobResult], None] | None = None
+
+
+def cancellable_after_end(entry: JobEntry) -> bool:
+    return entry.state == JobState.DONE and entry.result is not None and bool(entry.result.cancel)
 
 
 KEPT_FINISHED = 100  # finished jobs listed: a day of pushes must not grow the app's memory
@@ -200,11 +203,16 @@ KEPT_FINISHED = 100  # finished jobs listed: a day of pushes must not grow the a
 class JobQueue(QAbstractListModel):
     """Starts jobs on a thread pool and lists them: every running job and the newest
     ``KEPT_FINISHED`` finished ones. A finished job keeps its summary and file; the
-    data it handed back (a manifest, a merged PDF) goes once it has been delivered."""
+    data it handed back (a manifest, a merged PDF) goes once ``ended`` has delivered it.
+
+    ``ended(entry)`` is the one way to hear that a job ended, whatever way it ended:
+    ``entry.state`` says which (DONE with ``entry.result``, FAILED with ``entry.error``,
+    CANCELLED, PAUSED). A widget connects one of its own methods and picks the entries it
+    submitted; Qt disconnects a closed widget, so a job that outlives it ends quietly.
+    """
 
     EntryRole = Qt.ItemDataRole.UserRole + 1
-    job_finished = Signal(object, object)  # JobEntry, JobResult
-    job_failed = Signal(object, str)  # JobEntry, message
+    ended = Signal(object)  # JobEntry
 
     def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -224,9 +232,9 @@ class JobQueue(QAbstractListModel):
             return f"{job_title(entry.job)} - {state_label(entry.state)}"
         return None
 
-    def submit(self, job: Job, on_done: Callable[[JobResult], None] | None = None) -> JobEntry:
-        """Start ``job``; ``on_done(result)`` runs on the GUI thread if it succeeds."""
-        entry = JobEntry(job=job, on_done=on_done)
+    def submit(self, job: Job) -> JobEntry:
+        """Start ``job``; ``ended`` says when it is over."""
+        entry = JobEntry(job=job)
         self.beginInsertRows(QModelIndex(), 0, 0)
         self.entries.insert(0, entry)
         self.endInsertRows()
@@ -241,7 +249,14 @@ class JobQueue(QAbstractListModel):
             self._start(entry)
 
     def cancel(self, entry: JobEntry) -> None:
+        """Stop a running job; a finished one that can still be undone (a print held in
+        the queue) is cancelled through its result, and ends again as that says."""
         entry.cancel.cancel()
+        if cancellable_after_end(entry):
+            withdraw = entry.result.cancel
+            entry.result = replace(entry.result, cancel=None)
+            entry.message = ""
+            self._start(entry, replace(entry.job, run=lambda _progress, _cancel: withdraw()))
 
     def clear_finished(self) -> None:
         self.beginResetModel()
@@ -251,8 +266,8 @@ class JobQueue(QAbstractListModel):
     def wait(self, msecs: int = -1) -> bool:
         return self.pool.waitForDone(msecs)
 
-    def _start(self, entry: JobEntry) -> None:
-        runner = _Runner(entry.job, entry.cancel)
+    def _start(self, entry: JobEntry, job: Job | None = None) -> None:
+        runner = _Runner(job or entry.job, entry.cancel)
         entry.runner = runner  # keep a reference until the job ends
         entry.state = JobState.RUNNING
         entry.started = time.monotonic()
@@ -276,10 +291,8 @@ class JobQueue(QAbstractListModel):
         entry.message = _translated(result.summary, result.summary_params)
         entry.runner = None
         self._changed(entry)
-        if entry.on_done is not None and _receiver_alive(entry.on_done):
-            entry.on_done(result)
-        self.job_finished.emit(entry, result)
-        entry.result, entry.on_done = replace(result, data=None), None
+        self.ended.emit(entry)
+        entry.result = replace(result, data=None)
         self._trim()
 
     def _on_failed(self, entry: JobEntry, message: str, state: JobState) -> None:
@@ -287,8 +300,7 @@ class JobQueue(QAbstractListModel):
         entry.error = message
         entry.runner = None
         self._changed(entry)
-        if state == JobState.FAILED:
-            self.job_failed.emit(entry, message)
+        self.ended.emit(entry)
         self._trim()
 
     def _trim(self) -> None:

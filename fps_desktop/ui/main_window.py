@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QModelIndex, QSize, Qt, QUrl, Signal
@@ -31,23 +32,30 @@ from fps_desktop.config import Settings
 from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.demo import DEMO_CASES
 from fps_desktop.documents.guid import normalize_guid
-from fps_desktop.documents.models import CachedFile, Manifest
+from fps_desktop.documents.models import CachedFile, Layout, Manifest
 from fps_desktop.documents.sources import source_from_settings
 from fps_desktop.documents.workspace import cache_from_settings, fetch_job, merge_job
-from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError
+from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError, translated_params
 from fps_desktop.formats.pdf import DECODERS
 from fps_desktop.invoices.corrections import CorrectionStore
 from fps_desktop.invoices.fields import InvoiceFields
 from fps_desktop.invoices.listing import InvoiceList, invoices_job, row_notes, write_xlsx
 from fps_desktop.jobs import Job, JobResult
 from fps_desktop.printing.job import clerk_name, print_job
-from fps_desktop.printing.os_queue import COMPLETED, REASONS, STATE_WORDS
-from fps_desktop.printing.policy import claimed_rows, make_order, other_forms
+from fps_desktop.printing.os_queue import COMPLETED
+from fps_desktop.printing.pictures import blurred_pictures
+from fps_desktop.printing.policy import (
+    ClaimedBefore,
+    claimed_rows,
+    make_order,
+    other_forms,
+    record_claimed_refusal,
+)
 from fps_desktop.resources import resources_dir
 from fps_desktop.ui.correction_dialog import CorrectionDialog
 from fps_desktop.ui.file_list import FileList, money
 from fps_desktop.ui.job_list import JobList
-from fps_desktop.ui.job_queue import JobEntry, JobQueue
+from fps_desktop.ui.job_queue import JobEntry, JobQueue, JobState, run_task
 from fps_desktop.ui.page_view import PageRef, PageView, ThumbnailStrip, ZoomMode
 from fps_desktop.ui.print_dialog import PrintDialog
 from fps_desktop.ui.renderer import PageRenderer
@@ -57,8 +65,9 @@ MAX_RECENT = 15
 
 
 class MainWindow(QMainWindow):
-    """Emits ``documents_shown(guid)`` once the first page of a GUID is painted, and
-    ``invoices_shown(guid)`` once its invoice fields are listed (or could not be read)."""
+    """Emits ``documents_shown(guid)`` once the first page of a GUID is painted and every
+    file's verdict is in, and ``invoices_shown(guid)`` once its invoice fields are listed
+    (or could not be read)."""
 
     documents_shown = Signal(str)
     invoices_shown = Signal(str)
@@ -74,11 +83,14 @@ class MainWindow(QMainWindow):
         self._invoices_due = ""  # the GUID whose fields are read once its first page shows
         self._invoices_entry: JobEntry | None = None
         self.pages: list[PageRef] = []
+        self.turns: dict[tuple[str, int], int] = {}  # (file, page) -> the clerk's turn
         self.renderer = PageRenderer(self)
         self._opening_since = 0.0
         self._opening_guid = ""
         self._fetch_entry: JobEntry | None = None
         self._arriving = False  # the files shown are the GUID so far: some still examined
+        self._painted = False  # the first page of the GUID being opened is on screen
+        self._print_entries: list[JobEntry] = []  # prints whose answer the status bar says
         self.panels: dict[str, QWidget] = {}
         self.keep_running_in_tray = False  # the bridge sets it when a tray icon exists
         self.setWindowTitle(APP_DISPLAY_NAME)
@@ -87,8 +99,8 @@ class MainWindow(QMainWindow):
         self._build_body()
         self._build_docks()
         self._build_menus()
-        self.jobs.job_failed.connect(self._on_job_failed)
-        self.jobs.dataChanged.connect(self._on_job_changed)
+        self.jobs.ended.connect(self._on_job_ended)
+        self.jobs.dataChanged.connect(self._on_job_changed)  # the files of a GUID so far
         self._place_on_screen()
         self._update_actions()
         if settings.refused:  # values in site.json or settings.json that are not allowed
@@ -148,8 +160,8 @@ class MainWindow(QMainWindow):
             bar.addAction(self.tr("Fit page"), lambda: self.page_view.set_mode(ZoomMode.FIT_PAGE)),
             bar.addAction(self.tr("Zoom in"), lambda: self.page_view.zoom_by(1.25)),
             bar.addAction(self.tr("Zoom out"), lambda: self.page_view.zoom_by(0.8)),
-            bar.addAction(self.tr("Rotate right"), lambda: self.page_view.rotate(90)),
-            bar.addAction(self.tr("Rotate left"), lambda: self.page_view.rotate(-90)),
+            bar.addAction(self.tr("Rotate right"), lambda: self.turn_page(90)),
+            bar.addAction(self.tr("Rotate left"), lambda: self.turn_page(-90)),
         ]
         for action, keys in zip(
             self.zoom_actions,
@@ -295,7 +307,7 @@ class MainWindow(QMainWindow):
         self.origin_label.setVisible(bool(origin))
         self.statusBar().showMessage(self.tr("Opening {guid}…").format(guid=guid))
         job = fetch_job(self.cache, source, guid, refresh)
-        self._fetch_entry = self.jobs.submit(job, on_done=self._on_fetched)
+        self._fetch_entry = self.jobs.submit(job)
 
     def refresh(self) -> None:
         guid = self.manifest.guid if self.manifest is not None else self._opening_guid
@@ -313,6 +325,8 @@ class MainWindow(QMainWindow):
             self.cache.unpin(self.manifest.guid)
         self.manifest = None
         self._arriving = False
+        self._painted = False  # the first page of the GUID being opened is on screen
+        self.turns = {}
         self._forget_invoices()
         self.renderer.forget()
         self.file_list.set_files([])
@@ -329,13 +343,11 @@ class MainWindow(QMainWindow):
             self._show_files(detail)
 
     def _on_fetched(self, result: JobResult) -> None:
-        manifest = result.data
-        if manifest.guid != self._opening_guid:
-            return  # finished before its cancel was seen; another GUID was asked for since
+        manifest = result.data  # the fetch asked for last: an older one is not answered
         self._fetch_entry = None
-        painted = self._arriving and not self._opening_since
         self._show_files(manifest)
-        if not self.pages or painted:  # no page will be painted, or it was: read the fields
+        self._shown()
+        if not self.pages or self._painted:  # no page will be painted, or it was: read now
             self._read_invoices()
 
     def _show_files(self, manifest: Manifest) -> None:
@@ -344,6 +356,7 @@ class MainWindow(QMainWindow):
         else:
             self.manifest = manifest
             self.cache.pin(manifest.guid)
+            self.turns = {}
             self._remember(manifest.guid)
             self.renderer.forget()
             self.setWindowTitle(f"{manifest.guid} — {APP_DISPLAY_NAME}")
@@ -352,7 +365,24 @@ class MainWindow(QMainWindow):
             self._invoices_due = manifest.guid
             self.file_list.set_files(manifest.files)
         self._arriving = self._fetch_entry is not None
+        if not self._arriving:  # every verdict is in: the pictures that print are known
+            self._check_pictures(self.manifest)
         self.statusBar().showMessage(f"{manifest.guid} · {self._files_message()}")
+
+    def _check_pictures(self, manifest: Manifest) -> None:
+        """Mark the pictures that print below 200 dpi in the default layout, off the GUI
+        thread; the print dialog says it again for the layout chosen there."""
+        cache, layout = self.cache, Layout(self.settings.get("print.layout"))
+        run_task(lambda: (manifest.guid, blurred_pictures(cache, manifest.files, layout)),
+                 self._on_pictures_checked, self._on_pictures_unchecked)  # fmt: skip
+
+    def _on_pictures_checked(self, checked: tuple[str, dict[str, int]]) -> None:
+        guid, blurred = checked
+        if self.manifest is not None and self.manifest.guid == guid and blurred:
+            self.file_list.set_blurred(blurred)
+
+    def _on_pictures_unchecked(self, message: str) -> None:
+        log.info("resolution of the pictures not checked: %s", message)
 
     def _files_message(self) -> str:
         files = self.manifest.files
@@ -377,7 +407,7 @@ class MainWindow(QMainWindow):
             return  # a file still examined is not read: its fields come with the rest
         self._invoices_due = ""
         job = invoices_job(self.settings, self.manifest, self.cache.blob_path, clerk_name())
-        self._invoices_entry = self.jobs.submit(job, on_done=self._on_invoices_read)
+        self._invoices_entry = self.jobs.submit(job)
         self._update_actions()
 
     def _on_invoices_read(self, result: JobResult) -> None:
@@ -446,12 +476,16 @@ class MainWindow(QMainWindow):
 
     def _on_selection_changed(self) -> None:
         self.pages = [
-            PageRef(item, self.cache.blob_path(item.sha256), page)
+            PageRef(item, self.cache.blob_path(item.sha256), page,
+                    turn=self.turns.get((item.name, page), 0))
             for item in self.file_list.selected_files()
             for page in range(item.pages)
-        ]
+        ]  # fmt: skip
         self.thumbnails.set_pages(self.pages)
-        self._show_page(0 if self.pages else -1)
+        if self.pages:  # the first page is the current one: PgDn, Ctrl+R start from it
+            self.thumbnails.setCurrentRow(0)
+        else:
+            self._show_page(-1)
         self._update_actions()
 
     def go_to_page(self, index: int) -> None:
@@ -467,6 +501,18 @@ class MainWindow(QMainWindow):
             else ""
         )  # fmt: skip
 
+    def turn_page(self, degrees: int) -> None:
+        """Turn the page on screen ``degrees`` clockwise; it prints turned the same way."""
+        row = self.thumbnails.currentRow()
+        if not 0 <= row < len(self.pages):
+            return
+        ref = self.pages[row]
+        turned = replace(ref, turn=(ref.turn + degrees) % 360)
+        self.pages[row] = turned
+        self.turns[(ref.file.name, ref.page)] = turned.turn
+        self.page_view.rotate(degrees)
+        self.thumbnails.replace_page(row, turned)
+
     def _jump_to_file(self, item) -> None:
         for index, ref in enumerate(self.pages):
             if ref.file is item:
@@ -474,12 +520,19 @@ class MainWindow(QMainWindow):
                 return
 
     def _on_painted(self) -> None:
-        if self._opening_since and self.manifest is not None:
+        if self._opening_since and self.manifest is not None and not self._painted:
             elapsed = (time.perf_counter() - self._opening_since) * 1000
             log.info("GUID %s: first page painted after %.0f ms", self.manifest.guid, elapsed)
+        self._painted = self.manifest is not None
+        self._shown()
+        self._read_invoices()
+
+    def _shown(self) -> None:
+        """``documents_shown``, once a GUID's first page is painted and every file's verdict
+        is in (a page may show while a slow file is still examined)."""
+        if self._opening_since and self._painted and not self._arriving:
             self._opening_since = 0.0
             self.documents_shown.emit(self.manifest.guid)
-        self._read_invoices()
 
     # -- merge and print ------------------------------------------------------------------
 
@@ -492,7 +545,7 @@ class MainWindow(QMainWindow):
             self, self.tr("Save merged PDF"), str(suggested), "PDF (*.pdf)"
         )
         if target:
-            self.jobs.submit(merge_job(self.cache, files, Path(target)))
+            self.jobs.submit(merge_job(self.cache, files, Path(target), turns=dict(self.turns)))
 
     def print_documents(self) -> None:
         """Freeze the print order now (GUID, files, their invoices), then ask and print it.
@@ -505,18 +558,19 @@ class MainWindow(QMainWindow):
             return
         guid, listing = self.manifest.guid, self.listing
         claimed = claimed_rows(listing, [f for f in files if f.printable])
-        if claimed and not self._confirm_duplicates(claimed):
-            AuditLog(self.settings.paths).record_refused(
-                guid, "window", "", "claimed_before", [r.fields.file for r in claimed],
-                clerk_name())  # fmt: skip
+        confirmed = bool(claimed) and self._confirm_duplicates(claimed)
+        try:
+            order = make_order(guid, files, listing, via="window", confirmed=confirmed,
+                               cover=self.settings.get("print.cover_sheet"))  # fmt: skip
+        except ClaimedBefore as exc:
+            record_claimed_refusal(AuditLog(self.settings.paths), exc)
             return
-        order = make_order(guid, files, listing, via="window", confirmed=True,
-                           cover=self.settings.get("print.cover_sheet"))  # fmt: skip
+        order.turns = {key: turn for key, turn in self.turns.items() if turn}
         dialog = PrintDialog(self.cache, order, self.settings, self)
         if dialog.exec() == PrintDialog.DialogCode.Accepted:
             audit = AuditLog(self.settings.paths)
             job = print_job(self.cache, dialog.order, audit, settings=self.settings)
-            self.jobs.submit(job, on_done=self._on_printed)
+            self._print_entries.append(self.jobs.submit(job))
 
     def _on_printed(self, result: JobResult) -> None:
         """The print system's answer, in the status bar; a held job stays said."""
@@ -526,10 +580,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Printed: %n sheet(s)", "", printed.sheets),
                                          15_000)  # fmt: skip
             return
-        word = QCoreApplication.translate("Printing", STATE_WORDS[state.state])
-        reason = QCoreApplication.translate("Printing", REASONS.get(state.reason, state.reason))
+        said = translated_params({"state": state.said, "reason": state.said_reason},
+                                 QCoreApplication.translate)  # fmt: skip
         self.show_notice(self.tr("Print job {job} not printed yet ({state}): {reason}").format(
-            job=printed.job_id, state=word, reason=reason or state.detail))  # fmt: skip
+            job=printed.job_id, **said))  # fmt: skip
 
     def _confirm_duplicates(self, claimed) -> bool:
         """Ask before printing invoices claimed before; the answer goes to the audit log."""
@@ -597,6 +651,21 @@ class MainWindow(QMainWindow):
         self.notice_label.setText("⚠ " + text)
         self.notice_label.setToolTip(text)
         self.notice_label.show()
+
+    def _on_job_ended(self, entry: JobEntry) -> None:
+        """Any job's end: the answers this window waits for, and every failure said."""
+        printing = any(entry is e for e in self._print_entries)
+        if printing:
+            self._print_entries = [e for e in self._print_entries if e is not entry]
+        if entry.state == JobState.DONE:
+            if entry is self._fetch_entry:
+                self._on_fetched(entry.result)
+            elif entry is self._invoices_entry:
+                self._on_invoices_read(entry.result)
+            elif printing:
+                self._on_printed(entry.result)
+        elif entry.state == JobState.FAILED:
+            self._on_job_failed(entry, entry.error)
 
     def _on_job_failed(self, entry: JobEntry, message: str) -> None:
         self.statusBar().showMessage(message, 15_000)

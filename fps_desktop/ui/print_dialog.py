@@ -44,6 +44,8 @@ from fps_desktop.formats.mupdf import mupdf_lock
 from fps_desktop.formats.sniff import FileKind
 from fps_desktop.jobs import CancelToken
 from fps_desktop.printing.job import PrintOrder, cover_pdf
+from fps_desktop.printing.pictures import blurred_pictures
+from fps_desktop.printing.policy import old_printer_default
 from fps_desktop.printing.preview import SheetPreview
 from fps_desktop.printing.spooler import PrinterOptions, unhonoured
 from fps_desktop.ui.job_queue import run_task
@@ -103,6 +105,15 @@ class PrintDialog(QDialog):
         self.copies_spin.setRange(1, 99)
         self.duplex_check = QCheckBox(self.tr("Print on both sides"), self)
         self.gray_check = QCheckBox(self.tr("Black and white"), self)
+        self.enhance_check = QCheckBox(self.tr("Enhance photos (levels, sharpening)"), self)
+        self.enhance_check.setToolTip(self.tr(
+            "Photos and scans print with white paper, black ink and crisp strokes; colours "
+            "and red seals stay. PDFs print as they are."))  # fmt: skip
+        self.enhance_check.setChecked(settings.get("print.enhance_pictures"))
+        self.old_printer_check = QCheckBox(self.tr("Old printer: each sheet as one picture"), self)
+        self.old_printer_check.setToolTip(self.tr(
+            "For printers that print PDFs wrongly or not at all: every sheet is sent as one "
+            "300 dpi picture."))  # fmt: skip
         self._cover = order.cover  # the invoices a cover sheet lists, while it is ticked
         self._covers = 0  # cover sheets before the document's sheets
         self.cover_check = QCheckBox(self.tr("Cover sheet first"), self)
@@ -114,6 +125,10 @@ class PrintDialog(QDialog):
         self.problem_label = QLabel(self)
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet("color: #b00020;")
+        self.blurred_label = QLabel(self)  # pictures that print below 200 dpi in this layout
+        self.blurred_label.setObjectName("blurred-pictures")
+        self.blurred_label.setWordWrap(True)
+        self.blurred_label.setStyleSheet("color: #8a4b00;")
         self.summary_label = QLabel(self)
         self.summary_label.setWordWrap(True)
         self.caveat_label = QLabel(self)  # what the chosen printer cannot do, said before
@@ -133,9 +148,12 @@ class PrintDialog(QDialog):
         form.addRow("", self.duplex_check)
         form.addRow("", self.gray_check)
         form.addRow("", self.cover_check)
+        form.addRow("", self.enhance_check)
+        form.addRow("", self.old_printer_check)
         form.addRow(self.busy)
         form.addRow(self.summary_label)
         form.addRow(self.caveat_label)
+        form.addRow(self.blurred_label)
         form.addRow(self.problem_label)
 
         self.renderer = PageRenderer(self)
@@ -204,6 +222,8 @@ class PrintDialog(QDialog):
         for box in (self.duplex_check, self.gray_check):
             box.toggled.connect(self._say_caveats)
         self.cover_check.toggled.connect(self._rebuild)
+        self.enhance_check.toggled.connect(self._rebuild)
+        self.old_printer_check.toggled.connect(self._rebuild)
         self.printer_box.currentIndexChanged.connect(self._load_remembered)
         self.resize(980, 680)
         self._load_remembered()
@@ -221,6 +241,7 @@ class PrintDialog(QDialog):
         self.copies_spin.setValue(int(remembered.get("copies", 1)))
         self.duplex_check.setChecked(bool(remembered.get("duplex", False)))
         self.gray_check.setChecked(bool(remembered.get("grayscale", False)))
+        self.old_printer_check.setChecked(old_printer_default(self.settings, name))
         layout = remembered.get("layout", self.settings.get("print.layout"))
         index = self.layout_box.findData(layout)
         self.layout_box.setCurrentIndex(max(index, 0))
@@ -254,8 +275,10 @@ class PrintDialog(QDialog):
                 )
             )
         try:
-            self._plan = SheetPreview(self.cache, self.order.files, self.current_layout(),
-                                      self.pages_edit.text(), self._folder)  # fmt: skip
+            self._plan = SheetPreview(
+                self.cache, self.order.files, self.current_layout(), self.pages_edit.text(),
+                self._folder, turns=self.order.turns, enhance=self.enhance_check.isChecked(),
+                old_printer=self.old_printer_check.isChecked())  # fmt: skip
         except FpsError as exc:
             self._plan = None
             self.summary_label.clear()
@@ -266,8 +289,30 @@ class PrintDialog(QDialog):
         self._add_cover()
         count = self._covers + len(self._plan.sheets)
         self.print_button.setEnabled(count > 0)
-        self.summary_label.setText(self.tr("%n sheet(s) of A4", "", count))
+        summary = self.tr("%n sheet(s) of A4", "", count)
+        if self.order.turns:
+            summary += " · " + self.tr("%n page(s) turned as in the viewer", "",
+                                       len(self.order.turns))  # fmt: skip
+        self.summary_label.setText(summary)
+        self._check_pictures()
         self.show_sheet(min(self._sheet, count - 1))
+
+    def _check_pictures(self) -> None:
+        """Name the pictures this layout prints below 200 dpi; worked out off the GUI thread."""
+        files, layout, cache = self.order.files, self.current_layout(), self.cache
+        run_task(lambda: (layout, blurred_pictures(cache, files, layout)),
+                 self._on_pictures_checked, self._failed)  # fmt: skip
+
+    def _on_pictures_checked(self, checked: tuple[Layout, dict[str, int]]) -> None:
+        layout, blurred = checked
+        if layout != self.current_layout():
+            return  # the clerk chose another layout since
+        self.blurred_label.setText(
+            self.tr("May print blurred: {pictures}").format(pictures=", ".join(
+                self.tr("{name} ({dpi} dpi)").format(name=name, dpi=dpi)
+                for name, dpi in blurred.items()))
+            if blurred else ""
+        )  # fmt: skip
 
     def _add_cover(self) -> None:
         """The cover sheet, small and quick to draw, is ready before any other sheet."""
@@ -374,10 +419,12 @@ class PrintDialog(QDialog):
             duplex=self.duplex_check.isChecked(),
             grayscale=self.gray_check.isChecked(),
             dpi=self.settings.get("print.dpi"),
+            old_printer=self.old_printer_check.isChecked(),
         )
         self.order = replace(
             self.order,
             options=options,
+            enhance=self.enhance_check.isChecked(),
             layout=self.current_layout(),
             page_ranges=self.pages_edit.text().strip(),
         )

@@ -75,22 +75,22 @@
 <context>
     <name>ConnectionTest</name>
     <message>
-        <location filename="../../fps_desktop/ui/connection_test.py" line="71"/>
+        <location filename="../../fps_desktop/ui/connection_test.py" line="37"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/connection_test.py" line="75"/>
+        <location filename="../../fps_desktop/ui/connection_test.py" line="41"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/connection_test.py" line="110"/>
+        <location filename="../../fps_desktop/ui/connection_test.py" line="76"/>
         <source>Checking the connection…</source>
         <translation>正在检查连接…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/connection_test.py" line="117"/>
+        <location filename="../../fps_desktop/ui/connection_test.py" line="83"/>
         <source>Connection test cancelled.</source>
         <translation>已取消连接测试。</translation>
     </message>
@@ -121,123 +121,123 @@
 <context>
     <name>ExportPanel</name>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="50"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="51"/>
         <source>Use TLS</source>
         <translation>使用 TLS 加密</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="55"/>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="61"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="56"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="62"/>
         <source>Database</source>
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="57"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="58"/>
         <source>Host</source>
         <translation>主机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="58"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="59"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="59"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="60"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="60"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="61"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="66"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="67"/>
         <source>Invoices (one JSON file each)</source>
         <translation>发票（每张一个 JSON 文件）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="67"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="68"/>
         <source>Basic data (currencies, types, codes)</source>
         <translation>基础数据（币种、发票类型、代码表）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="69"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="71"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="74"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="76"/>
         <source>Only what changed since the last export</source>
         <translation>仅导出上次导出后变更的数据（增量）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="75"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="77"/>
         <source>Compress (.json.gz)</source>
         <translation>压缩（.json.gz）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="76"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="78"/>
         <source>Dry run: count only, write nothing</source>
         <translation>试运行：只统计，不写入</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="79"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="81"/>
         <source>All tenants</source>
         <translation>全部租户</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="81"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="83"/>
         <source>No list</source>
         <translation>不生成清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="84"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="86"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="86"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="88"/>
         <source>What</source>
         <translation>导出内容</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="87"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="89"/>
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="88"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="90"/>
         <source>Tenant</source>
         <translation>租户</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="89"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="91"/>
         <source>List of exported invoices</source>
         <translation>已导出发票清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="94"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="96"/>
         <source>Start export</source>
         <translation>开始导出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="96"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="98"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="139"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="142"/>
         <source>Connected: {version}</source>
         <translation>连接成功：{version}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="175"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="190"/>
         <source>Cancelled; nothing was marked as exported.</source>
         <translation>已取消；没有任何数据被标记为已导出。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="192"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="204"/>
         <source>Export folder</source>
         <translation>导出文件夹</translation>
     </message>
@@ -348,63 +348,66 @@
 <context>
     <name>FileList</name>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="187"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="153"/>
+        <source>prints at {dpi} dpi — may be blurred</source>
+        <translation>打印分辨率 {dpi} dpi — 可能模糊</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/file_list.py" line="183"/>
         <source>{kind} · No. {number} · {date}</source>
         <translation>{kind} · 号码 {number} · {date}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="195"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="191"/>
         <source>Needs a look: press F2 to type the number, date and total</source>
         <translation>待核：按 F2 填写号码、日期和金额</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="219"/>
-        <source>{name}
-examining…</source>
-        <translation>{name}
-正在检查…</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="221"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="216"/>
         <source>{name} · invoice data, nothing to print</source>
         <translation>{name} · 发票数据，无需打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="228"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="223"/>
         <source>{name}
 cannot be printed: {reason}</source>
         <translation>{name}
 无法打印：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="230"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="225"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n 页</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="245"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="227"/>
+        <source>{dpi} dpi</source>
+        <translation>{dpi} dpi</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/file_list.py" line="243"/>
         <source>Invoices</source>
         <translation>发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="246"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="244"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="252"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="250"/>
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="254"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="252"/>
         <source>total {amount}</source>
         <translation>合计 {amount}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="257"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="255"/>
         <source>%n invoice(s) need a look</source>
         <translation>
             <numerusform>%n 张发票待核</numerusform>
@@ -414,22 +417,22 @@ cannot be printed: {reason}</source>
 <context>
     <name>FpsError</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="199"/>
+        <location filename="../../fps_desktop/config.py" line="206"/>
         <source>Setting {key} cannot be “{value}”: allowed are {allowed}.</source>
         <translation>设置项 {key} 不能是“{value}”：允许的值为 {allowed}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="202"/>
+        <location filename="../../fps_desktop/config.py" line="209"/>
         <source>{file}: setting {key} cannot be “{value}”: allowed are {allowed}. It is ignored.</source>
         <translation>{file}：设置项 {key} 不能是“{value}”：允许的值为 {allowed}。此值已被忽略。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="269"/>
+        <location filename="../../fps_desktop/config.py" line="276"/>
         <source>Setting {key} needs a value of type {kind}.</source>
         <translation>设置项 {key} 需要 {kind} 类型的值。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="389"/>
+        <location filename="../../fps_desktop/config.py" line="396"/>
         <source>This computer has no password store (keyring), so the secret was not saved. Ask IT to enable one.</source>
         <translation>本机没有可用的密码存储（钥匙串），密钥未保存。请联系信息中心开启。</translation>
     </message>
@@ -459,87 +462,87 @@ cannot be printed: {reason}</source>
         <translation>“{text}” 不是本文档的有效页码范围（第 1 至 {count} 页）。请按 1-3, 5 的格式填写。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/pdf.py" line="317"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="300"/>
         <source>{name} is empty (0 bytes).</source>
         <translation>{name} 是空文件（0 字节）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/images.py" line="167"/>
+        <location filename="../../fps_desktop/documents/images.py" line="162"/>
         <source>{name} is a damaged image: its header claims an impossible size. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片：文件头声称的尺寸不可能存在。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/images.py" line="177"/>
+        <location filename="../../fps_desktop/documents/images.py" line="172"/>
         <source>{name} is too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
         <translation>{name} 尺寸过大，无法打印（{width} × {height} 像素）。请让提交人提供较小的扫描件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/images.py" line="216"/>
+        <location filename="../../fps_desktop/documents/images.py" line="211"/>
         <source>{name} is a kind of image this station cannot print. Ask for a PDF, JPG or PNG instead.</source>
         <translation>{name} 是本工作站无法打印的图片格式。请索取 PDF、JPG 或 PNG 文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/images.py" line="236"/>
+        <location filename="../../fps_desktop/documents/images.py" line="231"/>
         <source>{name} is a damaged image or not an image at all. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片，或根本不是图片。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/images.py" line="248"/>
+        <location filename="../../fps_desktop/documents/images.py" line="243"/>
         <source>{name} is incomplete: the picture is cut short (an interrupted download or copy). Ask the sender for the file again.</source>
         <translation>{name} 不完整：图片被截断（下载或复制中断）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/images.py" line="261"/>
+        <location filename="../../fps_desktop/documents/images.py" line="256"/>
         <source>{name} is a damaged image and cannot be printed. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片，无法打印。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/pdf.py" line="167"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="148"/>
         <source>{name} took too long to read (more than {seconds} s) and is left out. Ask the sender for the file again.</source>
         <translation>{name} 读取时间过长（超过 {seconds} 秒），已被略过。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/pdf.py" line="178"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="159"/>
         <source>{name} stopped the program that reads it (a damaged or hostile file) and cannot be printed. Ask the sender for the file again.</source>
         <translation>{name} 使读取它的程序中止（文件损坏或含恶意内容），无法打印。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/pdf.py" line="223"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="204"/>
         <source>{name} is too large when unpacked: it holds far more than it shows (a compression bomb?). Ask the sender for the file again.</source>
         <translation>{name} 解压后过大：其实际内容远超表面所见（疑似压缩炸弹）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/pdf.py" line="233"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="214"/>
         <source>{name}: the seal could not be drawn — print it from an OFD reader.</source>
         <translation>{name}：印章无法绘制——请用 OFD 阅读器打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/pdf.py" line="326"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="309"/>
         <source>{name} is neither a PDF, an OFD nor a picture (JPG, PNG, TIFF, BMP, WebP, GIF, HEIC) and cannot be printed.</source>
         <translation>{name} 既不是 PDF、OFD，也不是图片（JPG、PNG、TIFF、BMP、WebP、GIF、HEIC），无法打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/pdf.py" line="345"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="328"/>
         <source>{name} is protected by a password. Ask the sender for an unprotected copy.</source>
         <translation>{name} 受密码保护。请让提交人提供未加密的文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/pdf.py" line="358"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="341"/>
         <source>{name} has no pages.</source>
         <translation>{name} 没有任何页面。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/pdf.py" line="380"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="363"/>
         <source>{name} holds a picture too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
         <translation>{name} 含有过大的图片，无法打印（{width} × {height} 像素）。请让发送方提供较小的扫描件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/pdf.py" line="430"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="413"/>
         <source>{name} is incomplete: the PDF is cut short (an interrupted download or copy). Ask the sender for the file again.</source>
         <translation>{name} 不完整：PDF 被截断（下载或复制中断）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/pdf.py" line="439"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="422"/>
         <source>{name} is a damaged PDF and cannot be printed. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的 PDF，无法打印。请让发送方重新提供文件。</translation>
     </message>
@@ -604,12 +607,12 @@ cannot be printed: {reason}</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="58"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="60"/>
         <source>There is no printer called “{name}”.</source>
         <translation>没有名为“{name}”的打印机。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="125"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="127"/>
         <source>The printer could not be started. Is it switched on and connected?</source>
         <translation>无法启动打印机。请确认打印机已开机并已连接。</translation>
     </message>
@@ -685,7 +688,7 @@ cannot be printed: {reason}</source>
         <translation>数据库报错：{detail}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="371"/>
+        <location filename="../../fps_desktop/export/folders.py" line="48"/>
         <source>Cannot create the export folder {folder}: {reason}</source>
         <translation>无法创建导出文件夹 {folder}：{reason}</translation>
     </message>
@@ -715,7 +718,7 @@ cannot be printed: {reason}</source>
         <translation>无法在 {folder} 中写入导出状态：{reason}。请确认当前用户有写入权限；没有任何内容被标记为已导出。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/tables.py" line="209"/>
+        <location filename="../../fps_desktop/export/tables.py" line="259"/>
         <source>The Excel template {name} cannot be read.</source>
         <translation>无法读取 Excel 模板 {name}。</translation>
     </message>
@@ -890,163 +893,168 @@ cannot be printed: {reason}</source>
         <translation>文件夹 {folder} 不存在。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/ofd/package.py" line="31"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="72"/>
         <source>The OFD file is too large to be an invoice.</source>
         <translation>OFD 文件过大，不像是发票。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/ofd/package.py" line="38"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="79"/>
         <source>The OFD file is damaged: it is not a valid package.</source>
         <translation>OFD 文件已损坏：不是有效的 OFD 包。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/ofd/package.py" line="42"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="83"/>
         <source>The OFD file holds too many parts to be an invoice.</source>
         <translation>OFD 文件包含的部件过多，不像是发票。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/ofd/package.py" line="51"/>
-        <location filename="../../fps_desktop/formats/ofd/package.py" line="105"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="92"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="146"/>
         <source>The OFD file was refused: it holds a path leading outside it ({path}).</source>
         <translation>已拒绝该 OFD 文件：其中有指向包外的路径（{path}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/ofd/package.py" line="67"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="108"/>
         <source>The OFD file is incomplete: {path} is missing.</source>
         <translation>OFD 文件不完整：缺少 {path}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/ofd/package.py" line="77"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="118"/>
         <source>The OFD file is damaged ({path}).</source>
         <translation>OFD 文件已损坏（{path}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/ofd/package.py" line="87"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="128"/>
         <source>The OFD file was refused: it unpacks to far more data than an invoice (a zip bomb?).</source>
         <translation>已拒绝该 OFD 文件：解压后的数据量远超发票应有的大小（可能是压缩炸弹）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/ofd/document.py" line="78"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="216"/>
         <source>This file is not an OFD document (no OFD.xml).</source>
         <translation>此文件不是 OFD 文档（缺少 OFD.xml）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/ofd/document.py" line="85"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="222"/>
         <source>The OFD file names no document to show.</source>
         <translation>OFD 文件中没有可显示的文档。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/ofd/painter.py" line="58"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="425"/>
         <source>The OFD file has no pages.</source>
         <translation>OFD 文件没有页面。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/ofd/painter.py" line="65"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="432"/>
         <source>The OFD file could not be drawn ({detail}).</source>
         <translation>无法绘制该 OFD 文件（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/register.py" line="125"/>
+        <location filename="../../fps_desktop/invoices/register.py" line="134"/>
         <source>The register table name {table} is not valid.</source>
         <translation>发票登记表名 {table} 无效。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/register.py" line="316"/>
+        <location filename="../../fps_desktop/invoices/register.py" line="156"/>
+        <source>The invoice register {table} was upgraded by a newer FPS Desktop (version {found}; this one knows up to {known}). Update FPS Desktop on this computer; nothing was changed.</source>
+        <translation>发票登记表 {table} 已由更新版本的 FPS Desktop 升级（版本 {found}；本程序最高支持 {known}）。请升级本电脑上的 FPS Desktop；未做任何改动。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/register.py" line="351"/>
         <source>The invoice register at {path} cannot be opened ({detail}). Duplicate checks are off until it can.</source>
         <translation>无法打开位于 {path} 的发票登记簿（{detail}）。在恢复之前，重复报销检查不可用。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/register.py" line="350"/>
-        <source>User {user} may not create or use the invoice register table {table} in {database}. Ask the DBA to grant CREATE, SELECT, INSERT and UPDATE on it.</source>
-        <translation>用户 {user} 无权在 {database} 中创建或使用发票登记表 {table}。请数据库管理员授予 CREATE、SELECT、INSERT 和 UPDATE 权限。</translation>
+        <location filename="../../fps_desktop/invoices/register.py" line="385"/>
+        <source>User {user} may not create or use the invoice register tables {table} and {table}_schema in {database}. Ask the DBA to grant CREATE, SELECT, INSERT and UPDATE on them.</source>
+        <translation>用户 {user} 无权在 {database} 中创建或使用发票登记表 {table} 和 {table}_schema。请数据库管理员授予这两张表的 CREATE、SELECT、INSERT 和 UPDATE 权限。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/xml.py" line="26"/>
+        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="46"/>
         <source>The invoice XML is too large to be an invoice ({mb} MB).</source>
         <translation>发票 XML 过大（{mb} MB），不像是发票。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/xml.py" line="36"/>
+        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="56"/>
         <source>The invoice XML was refused: it declares entities or a DTD, which invoices never need and attacks use.</source>
         <translation>已拒绝该发票 XML：其中声明了实体或 DTD，发票从不需要这些，而攻击常利用它们。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/xml.py" line="44"/>
+        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="64"/>
         <source>The invoice XML is damaged and cannot be read ({detail}).</source>
         <translation>发票 XML 已损坏，无法读取（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="54"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="58"/>
         <source>No file is selected.</source>
         <translation>未选择任何文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="108"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="121"/>
         <source>{name} could not be added to the print (see the log).</source>
         <translation>{name} 无法加入打印（详见日志）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="123"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="136"/>
         <source>None of the {count} selected files can be printed: {names}.</source>
         <translation>所选的 {count} 个文件都无法打印：{names}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/problems.py" line="33"/>
+        <location filename="../../fps_desktop/documents/models.py" line="53"/>
         <source>empty file</source>
         <translation>空文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/problems.py" line="34"/>
+        <location filename="../../fps_desktop/documents/models.py" line="54"/>
         <source>damaged PDF</source>
         <translation>PDF 已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/problems.py" line="35"/>
+        <location filename="../../fps_desktop/documents/models.py" line="55"/>
         <source>damaged OFD file</source>
         <translation>OFD 文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/problems.py" line="36"/>
+        <location filename="../../fps_desktop/documents/models.py" line="56"/>
         <source>incomplete file</source>
         <translation>文件不完整</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/problems.py" line="37"/>
+        <location filename="../../fps_desktop/documents/models.py" line="57"/>
         <source>password-protected</source>
         <translation>有密码保护</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/problems.py" line="38"/>
+        <location filename="../../fps_desktop/documents/models.py" line="58"/>
         <source>damaged image</source>
         <translation>图片已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/problems.py" line="39"/>
+        <location filename="../../fps_desktop/documents/models.py" line="59"/>
         <source>unsupported format</source>
         <translation>不支持的格式</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/problems.py" line="40"/>
+        <location filename="../../fps_desktop/documents/models.py" line="60"/>
         <source>too large to print</source>
         <translation>过大无法打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/problems.py" line="41"/>
+        <location filename="../../fps_desktop/documents/models.py" line="61"/>
         <source>no pages</source>
         <translation>没有页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/problems.py" line="42"/>
+        <location filename="../../fps_desktop/documents/models.py" line="62"/>
         <source>seal not drawn</source>
         <translation>印章未绘出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/problems.py" line="43"/>
+        <location filename="../../fps_desktop/documents/models.py" line="63"/>
         <source>too large when unpacked</source>
         <translation>解压后过大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/problems.py" line="44"/>
+        <location filename="../../fps_desktop/documents/models.py" line="64"/>
         <source>took too long to read</source>
         <translation>读取时间过长</translation>
     </message>
@@ -1056,7 +1064,7 @@ cannot be printed: {reason}</source>
         <translation>{path} 中的上传任务由更新版本的 FPS Desktop 保存。请升级 FPS Desktop 后查看；未做任何改动。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/preview.py" line="84"/>
+        <location filename="../../fps_desktop/printing/preview.py" line="93"/>
         <source>{names} could not be merged and cannot be printed.</source>
         <translation>{names} 无法合并，不能打印。</translation>
     </message>
@@ -1071,7 +1079,7 @@ cannot be printed: {reason}</source>
         <translation>{name}：此页无法显示。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="257"/>
+        <location filename="../../fps_desktop/printing/job.py" line="261"/>
         <source>The job on {printer} did not print: {reason}.</source>
         <translation>{printer} 上的打印任务未打印：{reason}。</translation>
     </message>
@@ -1091,7 +1099,7 @@ cannot be printed: {reason}</source>
         <translation>未打印：以下发票已报销过，且未确认再次打印：{files}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="107"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="114"/>
         <source>The invoice list belongs to GUID {other}, the print to {guid}.</source>
         <translation>发票清单属于 GUID {other}，而打印的是 {guid}。</translation>
     </message>
@@ -1115,181 +1123,186 @@ cannot be printed: {reason}</source>
         <source>“{value}” is not an amount, such as 100.00.</source>
         <translation>“{value}”不是金额，例如 100.00。</translation>
     </message>
+    <message>
+        <location filename="../../fps_desktop/audit.py" line="153"/>
+        <source>The audit log {path} has entries from a newer FPS Desktop (version {found}; this one reads up to {known}). Update FPS Desktop to see the history; nothing was changed.</source>
+        <translation>审计日志 {path} 含有更新版本的 FPS Desktop 写入的记录（版本 {found}；本程序最高可读 {known}）。请升级 FPS Desktop 后查看历史；未做任何改动。</translation>
+    </message>
 </context>
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="30"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="33"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="30"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="33"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="30"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="33"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="30"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="33"/>
         <source>From / printer</source>
         <translation>来源 / 打印机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="31"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="34"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="38"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="41"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="53"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="66"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="55"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="68"/>
         <source>Copies: {copies}, files: {files}, layout: {layout}</source>
         <translation>份数：{copies}，文件：{files}，版式：{layout}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="59"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="72"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="60"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="73"/>
         <source>An event this version does not know</source>
         <translation>此版本无法识别的事件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="62"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="75"/>
         <source>Received</source>
         <translation>已接收</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="72"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="85"/>
         <source>this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="73"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="86"/>
         <source>a fpsdesktop link</source>
         <translation>fpsdesktop 链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="74"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="87"/>
         <source>no Origin header (a program or a page)</source>
         <translation>无 Origin 头（某个程序或网页）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="75"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="88"/>
         <source>many other web sites</source>
         <translation>其他多个网站</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="82"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="95"/>
         <source>— {count} more times, {first} to {last}</source>
         <translation>— 又重复 {count} 次，{first} 至 {last}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="90"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="103"/>
         <source>Print requested</source>
         <translation>请求打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="91"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="104"/>
         <source>Refused: malformed request</source>
         <translation>已拒绝：请求格式错误</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="93"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="106"/>
         <source>Refused: wrong address (a web page tried a trick)</source>
         <translation>已拒绝：地址不正确（网页试图欺骗）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="94"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="107"/>
         <source>Refused: web site not allowed</source>
         <translation>已拒绝：网站不在允许列表中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="95"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="108"/>
         <source>Refused: not a valid GUID</source>
         <translation>已拒绝：不是有效的 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="96"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="109"/>
         <source>Refused: signing not set up on this computer</source>
         <translation>已拒绝：本机未设置签名密钥</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="97"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="110"/>
         <source>Refused: not signed</source>
         <translation>已拒绝：请求未签名</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="98"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="111"/>
         <source>Refused: signature expired (check the clocks)</source>
         <translation>已拒绝：签名已过期（请检查时钟）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="99"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="112"/>
         <source>Refused: wrong signature</source>
         <translation>已拒绝：签名错误</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="100"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="113"/>
         <source>Refused: sent twice (replayed)</source>
         <translation>已拒绝：重复发送（重放）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="101"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="114"/>
         <source>Refused: receiving was paused</source>
         <translation>已拒绝：接收已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="102"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="115"/>
         <source>Refused: printing from PBMS is off</source>
         <translation>已拒绝：未开启 PBMS 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="103"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="116"/>
         <source>Refused: wrong kind of request for that address</source>
         <translation>已拒绝：该地址不接受此类请求</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="104"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="117"/>
         <source>Refused: too many requests in a minute</source>
         <translation>已拒绝：一分钟内请求过多</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="105"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="118"/>
         <source>Refused: ambiguous request (a header sent twice?)</source>
         <translation>已拒绝：请求有歧义（某个头重复发送？）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="106"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="119"/>
         <source>Refused: signed before FPS Desktop started</source>
         <translation>已拒绝：签名早于 FPS Desktop 启动时间</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="107"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="120"/>
         <source>Refused: signed pushes cannot be recorded on disk</source>
         <translation>已拒绝：无法在磁盘上记录签名推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="108"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="121"/>
         <source>Failed inside FPS Desktop (see the log)</source>
         <translation>FPS Desktop 内部出错（请查看日志）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="90"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="103"/>
         <source>Opened</source>
         <translation>已打开</translation>
     </message>
@@ -1422,7 +1435,7 @@ cannot be printed: {reason}</source>
         <translation>本单据中另有 {files}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/ofd/seal.py" line="15"/>
+        <location filename="../../fps_desktop/invoices/ofd.py" line="42"/>
         <source>Seal could not be drawn — print it from an OFD reader.</source>
         <translation>无法绘制印章——请用 OFD 阅读器打印此文件。</translation>
     </message>
@@ -1483,37 +1496,37 @@ cannot be printed: {reason}</source>
 <context>
     <name>JobQueue</name>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="42"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="41"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="43"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="42"/>
         <source>Running</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="44"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="43"/>
         <source>Done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="45"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="44"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="46"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="45"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="47"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="46"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="70"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="69"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
     </message>
@@ -1531,8 +1544,8 @@ cannot be printed: {reason}</source>
         <translation>打开 {guid}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/workspace.py" line="78"/>
-        <location filename="../../fps_desktop/printing/job.py" line="174"/>
+        <location filename="../../fps_desktop/documents/workspace.py" line="82"/>
+        <location filename="../../fps_desktop/printing/job.py" line="178"/>
         <source>Merge files ({count})</source>
         <translation>合并 {count} 个文件</translation>
     </message>
@@ -1552,32 +1565,32 @@ cannot be printed: {reason}</source>
         <translation>导出发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="563"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="573"/>
         <source>Objects listed: {count}</source>
         <translation>已列出 {count} 个对象</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="568"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="578"/>
         <source>Export upload manifest</source>
         <translation>导出上传清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="248"/>
+        <location filename="../../fps_desktop/printing/job.py" line="252"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="265"/>
+        <location filename="../../fps_desktop/printing/job.py" line="269"/>
         <source>Printed</source>
         <translation>已打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="267"/>
+        <location filename="../../fps_desktop/printing/job.py" line="271"/>
         <source>Held in the print queue: {reason}</source>
         <translation>在打印队列中被挂起：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="269"/>
+        <location filename="../../fps_desktop/printing/job.py" line="273"/>
         <source>In the print queue ({state})</source>
         <translation>在打印队列中（{state}）</translation>
     </message>
@@ -1597,7 +1610,7 @@ cannot be printed: {reason}</source>
         <translation>上传到 OSS</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="444"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="445"/>
         <source>Export invoices of {guid}</source>
         <translation>导出 {guid} 的发票</translation>
     </message>
@@ -1612,7 +1625,7 @@ cannot be printed: {reason}</source>
         <translation>导出完成!</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="166"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="175"/>
         <source>Print {guid} for PBMS</source>
         <translation>为 PBMS 打印 {guid}</translation>
     </message>
@@ -1620,261 +1633,261 @@ cannot be printed: {reason}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="101"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="103"/>
         <source>Document</source>
         <translation>单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="112"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="114"/>
         <source>Type or paste a document GUID</source>
         <translation>输入或粘贴单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="117"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="119"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="122"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="124"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="125"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="127"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="130"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="132"/>
         <source>Merge &amp;&amp; Save</source>
         <translation>合并并保存</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="135"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="137"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="140"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="142"/>
         <source>Go to GUID box</source>
         <translation>转到 GUID 输入框</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="146"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="148"/>
         <source>Fit width</source>
         <translation>适合宽度</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="148"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="150"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="149"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="151"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="150"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="152"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="231"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="233"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="239"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="241"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="244"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="246"/>
         <source>Export invoice list…</source>
         <translation>导出发票清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="247"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="249"/>
         <source>Open cache folder</source>
         <translation>打开缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="248"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="250"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="250"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="252"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="253"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="255"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="257"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="259"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="258"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="260"/>
         <source>Invoice export…</source>
         <translation>发票数据导出…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="259"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="261"/>
         <source>Upload to OSS…</source>
         <translation>上传到 OSS…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="260"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="262"/>
         <source>History…</source>
         <translation>历史记录…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="261"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="263"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="262"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="264"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="263"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="265"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="281"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="283"/>
         <source>Could not open “{text}”: {reason}</source>
         <translation>无法打开“{text}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="294"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="296"/>
         <source>Sent by {origin}</source>
         <translation>由 {origin} 推送</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="362"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="363"/>
         <source>%n cannot be printed</source>
         <translation>
             <numerusform>%n 个无法打印</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="393"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="394"/>
         <source>invoices total {amount}</source>
         <translation>发票合计 {amount}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="397"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="398"/>
         <source>Duplicates not checked: {reason}</source>
         <translation>未检查重复报销：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="434"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="435"/>
         <source>Export invoice list</source>
         <translation>导出发票清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="434"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="435"/>
         <source>Excel files (*.xlsx)</source>
         <translation>Excel 文件 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="466"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="471"/>
         <source>Page {n} / {count}</source>
         <translation>第 {n} / {count} 页</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="291"/>
-        <location filename="../../fps_desktop/ui/main_window.py" line="296"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="293"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="298"/>
         <source>Opening {guid}…</source>
         <translation>正在打开 {guid}…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="151"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="153"/>
         <source>Rotate right</source>
         <translation>向右旋转</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="152"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="154"/>
         <source>Rotate left</source>
         <translation>向左旋转</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="360"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="361"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="492"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="509"/>
         <source>Save merged PDF</source>
         <translation>保存合并后的 PDF</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="526"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="544"/>
         <source>Printed: %n sheet(s)</source>
         <translation>
             <numerusform>已打印：%n 张</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="531"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="549"/>
         <source>Print job {job} not printed yet ({state}): {reason}</source>
         <translation>打印任务 {job} 尚未打印（{state}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="541"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="559"/>
         <source>Invoice claimed before</source>
         <translation>发票已报销过</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="542"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="560"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>此 GUID 中有 %n 张发票已报销过：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="545"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="563"/>
         <source>Print anyway? Your answer is written to the audit log.</source>
         <translation>仍要打印吗？您的选择将记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="546"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="564"/>
         <source>Print anyway</source>
         <translation>仍然打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="584"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="602"/>
         <source>Open a document GUID</source>
         <translation>打开单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="585"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="603"/>
         <source>Type or paste a GUID above, or let PBMS send one.</source>
         <translation>在上方输入或粘贴 GUID，或由 PBMS 推送。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="588"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="606"/>
         <source>Demo documents to try:</source>
         <translation>可以试用的演示单据：</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="609"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="642"/>
         <source>Could not open {guid}: {reason}</source>
         <translation>无法打开 {guid}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="636"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="669"/>
         <source>{name} {version}
 Finance Print Station</source>
         <translation>{name} {version}
@@ -1917,7 +1930,7 @@ Finance Print Station</source>
 <context>
     <name>PageView</name>
     <message>
-        <location filename="../../fps_desktop/ui/page_view.py" line="203"/>
+        <location filename="../../fps_desktop/ui/page_view.py" line="211"/>
         <source>This page cannot be shown: {reason}</source>
         <translation>此页无法显示：{reason}</translation>
     </message>
@@ -1925,141 +1938,178 @@ Finance Print Station</source>
 <context>
     <name>PrintDialog</name>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="97"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="98"/>
         <source>Actual size (shrink to fit only)</source>
         <translation>实际大小（仅在放不下时缩小）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="98"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="99"/>
         <source>Fit to page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="99"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="100"/>
         <source>Two invoices per A4 (cut line)</source>
         <translation>每张 A4 打印两张发票（带裁切线）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="129"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="107"/>
+        <source>Enhance photos (levels, sharpening)</source>
+        <translation>增强照片（色阶、锐化）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="109"/>
+        <source>Photos and scans print with white paper, black ink and crisp strokes; colours and red seals stay. PDFs print as they are.</source>
+        <translation>照片和扫描件打印时纸面变白、字迹变黑、笔画清晰；颜色和红色印章保持不变。PDF 按原样打印。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="112"/>
+        <source>Old printer: each sheet as one picture</source>
+        <translation>旧打印机：每张纸作为一幅图片发送</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="114"/>
+        <source>For printers that print PDFs wrongly or not at all: every sheet is sent as one 300 dpi picture.</source>
+        <translation>适用于无法正确打印 PDF 的打印机：每张纸作为一幅 300 dpi 的图片发送。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="143"/>
         <source>&amp;Printer</source>
         <translation>打印机(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="130"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="144"/>
         <source>&amp;Layout</source>
         <translation>版式(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="131"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="145"/>
         <source>P&amp;ages</source>
         <translation>页码(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="132"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="146"/>
         <source>&amp;Copies</source>
         <translation>份数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="147"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="164"/>
         <source>Previous sheet (Page Up)</source>
         <translation>上一张（Page Up）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="150"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="167"/>
         <source>Next sheet (Page Down)</source>
         <translation>下一张（Page Down）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="155"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="172"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="158"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="175"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="160"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="177"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="176"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="193"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="252"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="272"/>
         <source>Left out because they cannot be printed: {names}</source>
         <translation>以下文件无法打印，已略过：{names}</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="293"/>
+        <source>%n page(s) turned as in the viewer</source>
+        <translation>
+            <numerusform>%n 页按查看器中的方向旋转打印</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="345"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="310"/>
+        <source>May print blurred: {pictures}</source>
+        <translation>可能打印模糊：{pictures}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="311"/>
+        <source>{name} ({dpi} dpi)</source>
+        <translation>{name}（{dpi} dpi）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="389"/>
         <source>printed at {percent} % of its size</source>
         <translation>按原尺寸的 {percent}% 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="365"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="409"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="90"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="91"/>
         <source>Save as PDF file…</source>
         <translation>另存为 PDF 文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="68"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="69"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="81"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="82"/>
         <source>GUID {guid} · %n file(s)</source>
         <translation>
             <numerusform>GUID {guid} · %n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="101"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="102"/>
         <source>All pages, or e.g. 1-3, 5</source>
         <translation>全部页面，或如 1-3, 5</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="104"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="105"/>
         <source>Print on both sides</source>
         <translation>双面打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="105"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="106"/>
         <source>Black and white</source>
         <translation>黑白打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="108"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="118"/>
         <source>Cover sheet first</source>
         <translation>先打印封面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="110"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="120"/>
         <source>The GUID as a QR code, the invoice list, the sum and boxes for signatures</source>
         <translation>封面印有 GUID 二维码、发票清单、合计和签字栏</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="269"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="291"/>
         <source>%n sheet(s) of A4</source>
         <translation>
             <numerusform>共 %n 张 A4</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="333"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="377"/>
         <source>Sheet {n} / {count}</source>
         <translation>第 {n} / {count} 张</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="365"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="409"/>
         <source>Save as PDF file</source>
         <translation>另存为 PDF 文件</translation>
     </message>
@@ -2163,12 +2213,12 @@ Finance Print Station</source>
         <translation>打印系统无响应</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="72"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="74"/>
         <source>This printer cannot print on both sides: every sheet prints on one side.</source>
         <translation>这台打印机不能双面打印：每张都将单面打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="75"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="77"/>
         <source>This printer prints in black and white only.</source>
         <translation>这台打印机只能黑白打印。</translation>
     </message>
@@ -2176,12 +2226,12 @@ Finance Print Station</source>
 <context>
     <name>SecretEdit</name>
     <message>
-        <location filename="../../fps_desktop/ui/connection_test.py" line="61"/>
+        <location filename="../../fps_desktop/ui/secret_edit.py" line="48"/>
         <source>kept in the system keyring</source>
         <translation>保存在系统钥匙串中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/connection_test.py" line="63"/>
+        <location filename="../../fps_desktop/ui/secret_edit.py" line="50"/>
         <source>kept until FPS Desktop closes</source>
         <translation>仅保存到 FPS Desktop 关闭为止</translation>
     </message>
@@ -2189,12 +2239,12 @@ Finance Print Station</source>
 <context>
     <name>Secrets</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="316"/>
+        <location filename="../../fps_desktop/config.py" line="323"/>
         <source>Kept in the system password store (keyring), never in the settings file.</source>
         <translation>保存在系统密码库（keyring）中，不会写入设置文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="319"/>
+        <location filename="../../fps_desktop/config.py" line="326"/>
         <source>This computer has no password store (keyring): the secret is kept only until FPS Desktop closes. Ask IT to enable one.</source>
         <translation>此电脑没有密码库（keyring）：密钥只保留到 FPS Desktop 关闭为止。请联系 IT 启用密码库。</translation>
     </message>
@@ -2222,58 +2272,53 @@ Finance Print Station</source>
         <translation>文件夹或网络共享</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="48"/>
-        <source>stored in the system keyring</source>
-        <translation>已保存在系统钥匙串中</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="51"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="49"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="61"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="59"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="66"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="64"/>
         <source>Document source</source>
         <translation>单据来源</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="67"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="65"/>
         <source>PBMS file list URL</source>
         <translation>PBMS 文件列表地址</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="68"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="66"/>
         <source>PBMS download URL</source>
         <translation>PBMS 下载地址</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="69"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="67"/>
         <source>PBMS access token</source>
         <translation>PBMS 访问令牌</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="70"/>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="83"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="69"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="82"/>
         <source>Document folder</source>
         <translation>单据文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="71"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="70"/>
         <source>Cache size limit</source>
         <translation>缓存上限</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="72"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="71"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="73"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="72"/>
         <source>A new language applies after a restart.</source>
         <translation>更改语言后需重新启动程序。</translation>
     </message>
@@ -2281,232 +2326,232 @@ Finance Print Station</source>
 <context>
     <name>UploadPanel</name>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="66"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="67"/>
         <source>New</source>
         <translation>新建</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="67"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="68"/>
         <source>Uploading</source>
         <translation>上传中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="68"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="69"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="69"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="70"/>
         <source>Completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="70"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="71"/>
         <source>Finished with failures</source>
         <translation>已完成（有失败）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="71"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="72"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="72"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="73"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="74"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="75"/>
         <source>Interrupted (resume it)</source>
         <translation>已中断（可继续）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="242"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="243"/>
         <source>OSS account</source>
         <translation>OSS 账号</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="244"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="245"/>
         <source>Endpoint</source>
         <translation>Endpoint</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="245"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="246"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="246"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="247"/>
         <source>AccessKey ID</source>
         <translation>AccessKey ID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="247"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="248"/>
         <source>AccessKey secret</source>
         <translation>AccessKey 密钥</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="252"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="253"/>
         <source>Drop files or folders here</source>
         <translation>将文件或文件夹拖到这里</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="254"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="255"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="256"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="257"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="258"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="259"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="261"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="262"/>
         <source>folder in the bucket, e.g. 2024/scans</source>
         <translation>Bucket 中的目录，例如 2024/scans</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="262"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="263"/>
         <source>Pack everything into one ZIP first</source>
         <translation>先打包为一个 ZIP</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="263"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="264"/>
         <source>Start upload</source>
         <translation>开始上传</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="269"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="270"/>
         <source>New upload (drop files or folders)</source>
         <translation>新建上传（拖入文件或文件夹）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="273"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="274"/>
         <source>Prefix</source>
         <translation>前缀</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="522"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="532"/>
         <source>{time} left</source>
         <translation>剩余 {time}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="77"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="78"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="78"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="79"/>
         <source>Destination</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="79"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="80"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="80"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="81"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="81"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="82"/>
         <source>Bytes</source>
         <translation>字节</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="82"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="83"/>
         <source>Saved (instant)</source>
         <translation>秒传节省</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="83"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="84"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="292"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="293"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="294"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="295"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="296"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="297"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="298"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="299"/>
         <source>Retry failed</source>
         <translation>重试失败项</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="300"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="301"/>
         <source>Export manifest…</source>
         <translation>导出清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="315"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="316"/>
         <source>Failures of the selected task, with reasons</source>
         <translation>所选任务的失败项及原因</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="317"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="318"/>
         <source>object key, e.g. 2024/scans/a.pdf</source>
         <translation>对象键，例如 2024/scans/a.pdf</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="318"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="319"/>
         <source>Copy temporary link</source>
         <translation>复制临时链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="370"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="372"/>
         <source>Connected to bucket {bucket}.</source>
         <translation>已连接到 Bucket {bucket}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="379"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="381"/>
         <source>Files to upload</source>
         <translation>要上传的文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="384"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="386"/>
         <source>Folder to upload</source>
         <translation>要上传的文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="397"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="399"/>
         <source>Add files or folders first.</source>
         <translation>请先添加文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="525"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="535"/>
         <source>{files} of {total_files} files · {done} of {total} · {rate}/s · {left} · {saved} saved by instant upload · {failed} failed</source>
         <translation>文件 {files}/{total_files} · {done}/{total} · {rate}/秒 · {left} · 秒传节省 {saved} · 失败 {failed}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="546"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="556"/>
         <source>Export manifest</source>
         <translation>导出清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="548"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="558"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="584"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="594"/>
         <source>Link copied; it works for {minutes} minutes.</source>
         <translation>链接已复制，{minutes} 分钟内有效。</translation>
     </message>

@@ -6,9 +6,11 @@ import socket
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
 
 from fps_desktop.config import get_secret
 from fps_desktop.ui.export_panel import ExportPanel
+from fps_desktop.ui.job_queue import JobState
 from tests.menus import menu_action
 
 SLOW = 30_000  # ms: generous, so a machine busy with other work does not fail a test
@@ -85,7 +87,7 @@ def test_without_a_keyring_the_password_is_kept_for_the_session_and_said(
     assert get_secret("db.password") == db.password
     assert db.password not in panel.settings.paths.user_settings.read_text(encoding="utf-8")
     panel.output.setText(str(tmp_path / "out"))  # the export uses the session's password
-    with qtbot.waitSignal(panel.jobs.job_finished, timeout=SLOW):
+    with qtbot.waitSignal(panel.jobs.ended, timeout=SLOW):
         click(qtbot, panel.run_button)
     assert "Files written:       300" in panel.report.toPlainText()
 
@@ -120,8 +122,51 @@ def test_test_connection_leaves_the_window_usable_and_cancel_gives_the_button_ba
 
 def test_export_runs_in_the_background_and_reports(qtbot, panel, tmp_path):
     panel.output.setText(str(tmp_path / "out"))
-    with qtbot.waitSignal(panel.jobs.job_finished, timeout=SLOW):
+    with qtbot.waitSignal(panel.jobs.ended, timeout=SLOW):
         click(qtbot, panel.run_button)
     assert len(list((tmp_path / "out").rglob("*.json"))) == 300
     assert "Files written:       300" in panel.report.toPlainText()
     assert panel.run_button.isEnabled()
+
+
+def test_basic_data_lands_in_its_own_folder(qtbot, settings, open_panel, db, tmp_path):
+    """export.basic_output_dir is where basic data goes, never the invoice folder."""
+    settings.set("export.output_dir", str(tmp_path / "invoices"))
+    settings.set("export.basic_output_dir", str(tmp_path / "basic"))
+    panel = open_panel(db.host, db.port, db.user, db.database, db.password)
+    assert panel.output.text() == str(tmp_path / "invoices")
+    panel.kind.setCurrentIndex(panel.kind.findData("basic"))
+    assert panel.output.text() == str(tmp_path / "basic")  # the folder follows the kind
+    with qtbot.waitSignal(panel.jobs.ended, timeout=SLOW):
+        click(qtbot, panel.run_button)
+    assert panel.entry.state == JobState.DONE, panel.report.toPlainText()
+    assert (tmp_path / "basic" / "global" / "currencies.json").is_file()
+    assert not (tmp_path / "invoices").exists()
+    panel.kind.setCurrentIndex(panel.kind.findData("invoices"))
+    assert panel.output.text() == str(tmp_path / "invoices")
+
+
+def test_basic_data_offers_only_what_applies_to_it(qtbot, window):
+    """Tenant, list, incremental, compress and dry run are the invoice export's: with basic
+    data chosen they are not shown and the keyboard does not reach them."""
+    menu_action(window, "Invoice export…").trigger()
+    panel = window.panels["export"].findChild(ExportPanel)
+    qtbot.waitExposed(panel)
+    invoice_only = (panel.tenant, panel.index, panel.incremental, panel.compress, panel.dry_run)
+    assert all(w.isVisible() for w in invoice_only)
+
+    panel.kind.setFocus()
+    qtbot.waitUntil(panel.kind.hasFocus, timeout=SLOW)
+    qtbot.keyClick(panel.kind, Qt.Key.Key_Down)  # Invoices → Basic data
+    assert panel.kind.currentData() == "basic"
+    assert not any(w.isVisible() for w in invoice_only)
+    reached = []
+    for _ in range(8):  # Tab on from the kind, as an admin does, up to the Start button
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        reached.append(QApplication.focusWidget())
+    assert not set(reached) & set(invoice_only) and panel.run_button in reached
+
+    panel.kind.setFocus()
+    qtbot.keyClick(panel.kind, Qt.Key.Key_Up)  # back to invoices: all of it again
+    assert panel.kind.currentData() == "invoices"
+    assert all(w.isVisible() for w in invoice_only)

@@ -48,7 +48,7 @@ def test_the_good_invoice_shows_and_prints_while_a_slow_file_is_examined(
         type_guid(qtbot, window, WARM_GUID)
 
     started = time.monotonic()
-    with qtbot.waitSignal(window.documents_shown, timeout=SLOW):
+    with qtbot.waitSignal(window.page_view.painted, timeout=SLOW):  # the first page on screen
         type_guid(qtbot, window, SLOW_GUID)
     shown_after = time.monotonic() - started
     assert "slow-scan.pdf\nexamining…" in rows(window)  # its verdict is still to come
@@ -58,7 +58,8 @@ def test_the_good_invoice_shows_and_prints_while_a_slow_file_is_examined(
 
     # Its verdict: past the time limit here; a faster machine finds the pictures damaged.
     refused = "slow-scan.pdf\ncannot be printed"
-    with qtbot.waitSignal(window.invoices_shown, timeout=SLOW):  # fields: once all are known
+    signals = [window.documents_shown, window.invoices_shown]  # once every verdict is in
+    with qtbot.waitSignals(signals, timeout=SLOW):
         qtbot.waitUntil(lambda: any(r.startswith(refused) for r in rows(window)), timeout=SLOW)
     assert [f.name for f in window.file_list.selected_files()] == ["good-invoice.pdf"]
     assert "examining" not in window.statusBar().currentMessage()
