@@ -4,7 +4,7 @@
 <context>
     <name>FileList</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="225"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="254"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n page</numerusform>
@@ -12,7 +12,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="255"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="284"/>
         <source>%n invoice(s) need a look</source>
         <translation>
             <numerusform>%n invoice needs a look</numerusform>
@@ -23,7 +23,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="361"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="390"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n file</numerusform>
@@ -31,7 +31,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="363"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="392"/>
         <source>%n cannot be printed</source>
         <translation>
             <numerusform>%n cannot be printed</numerusform>
@@ -39,7 +39,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="544"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="580"/>
         <source>Printed: %n sheet(s)</source>
         <translation>
             <numerusform>Printed: %n sheet</numerusform>
@@ -47,7 +47,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="560"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="596"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>%n invoice of this GUID was claimed before:</numerusform>
@@ -58,7 +58,7 @@
 <context>
     <name>PrintDialog</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="82"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="83"/>
         <source>GUID {guid} · %n file(s)</source>
         <translation>
             <numerusform>GUID {guid} · %n file</numerusform>
@@ -66,7 +66,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="291"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="292"/>
         <source>%n sheet(s) of A4</source>
         <translation>
             <numerusform>%n sheet of A4</numerusform>
@@ -74,7 +74,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="293"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="294"/>
         <source>%n page(s) turned as in the viewer</source>
         <translation>
             <numerusform>%n page turned as in the viewer</numerusform>

@@ -217,27 +217,27 @@
         <translation>已导出发票清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="96"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="101"/>
         <source>Start export</source>
         <translation>开始导出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="98"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="103"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="142"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="147"/>
         <source>Connected: {version}</source>
         <translation>连接成功：{version}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="190"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="195"/>
         <source>Cancelled; nothing was marked as exported.</source>
         <translation>已取消；没有任何数据被标记为已导出。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="204"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="214"/>
         <source>Export folder</source>
         <translation>导出文件夹</translation>
     </message>
@@ -348,66 +348,73 @@
 <context>
     <name>FileList</name>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="153"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="180"/>
         <source>prints at {dpi} dpi — may be blurred</source>
         <translation>打印分辨率 {dpi} dpi — 可能模糊</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="183"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="210"/>
         <source>{kind} · No. {number} · {date}</source>
         <translation>{kind} · 号码 {number} · {date}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="191"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="218"/>
         <source>Needs a look: press F2 to type the number, date and total</source>
         <translation>待核：按 F2 填写号码、日期和金额</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="216"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="243"/>
+        <source>{name}
+examining…</source>
+        <translation>{name}
+正在检查…</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/file_list.py" line="245"/>
         <source>{name} · invoice data, nothing to print</source>
         <translation>{name} · 发票数据，无需打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="223"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="252"/>
         <source>{name}
 cannot be printed: {reason}</source>
         <translation>{name}
 无法打印：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="225"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="254"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n 页</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="227"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="256"/>
         <source>{dpi} dpi</source>
         <translation>{dpi} dpi</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="243"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="272"/>
         <source>Invoices</source>
         <translation>发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="244"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="273"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="250"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="279"/>
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="252"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="281"/>
         <source>total {amount}</source>
         <translation>合计 {amount}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="255"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="284"/>
         <source>%n invoice(s) need a look</source>
         <translation>
             <numerusform>%n 张发票待核</numerusform>
@@ -447,7 +454,7 @@ cannot be printed: {reason}</source>
         <translation>FPS Desktop 无法写入 {where}：该文件正被其他程序打开，或您无权在该位置修改它。请关闭该文件或换一个位置，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/demo.py" line="165"/>
+        <location filename="../../fps_desktop/documents/demo.py" line="166"/>
         <source>The demo source only knows the sample GUIDs shown in the empty window.</source>
         <translation>演示数据源只包含空白窗口中列出的示例 GUID。</translation>
     </message>
@@ -457,92 +464,92 @@ cannot be printed: {reason}</source>
         <translation>“{text}” 不是单据 GUID。GUID 由 32 位十六进制字符组成，例如 c965be9f9c1d449d9e50fed330150d7a。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/imposition.py" line="51"/>
+        <location filename="../../fps_desktop/printing/imposition.py" line="52"/>
         <source>“{text}” is not a page range of this document (pages 1 to {count}). Write it like 1-3, 5.</source>
         <translation>“{text}” 不是本文档的有效页码范围（第 1 至 {count} 页）。请按 1-3, 5 的格式填写。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="300"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="321"/>
         <source>{name} is empty (0 bytes).</source>
         <translation>{name} 是空文件（0 字节）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="162"/>
+        <location filename="../../fps_desktop/formats/images.py" line="175"/>
         <source>{name} is a damaged image: its header claims an impossible size. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片：文件头声称的尺寸不可能存在。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="172"/>
+        <location filename="../../fps_desktop/formats/images.py" line="185"/>
         <source>{name} is too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
         <translation>{name} 尺寸过大，无法打印（{width} × {height} 像素）。请让提交人提供较小的扫描件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="211"/>
+        <location filename="../../fps_desktop/formats/images.py" line="224"/>
         <source>{name} is a kind of image this station cannot print. Ask for a PDF, JPG or PNG instead.</source>
         <translation>{name} 是本工作站无法打印的图片格式。请索取 PDF、JPG 或 PNG 文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="231"/>
+        <location filename="../../fps_desktop/formats/images.py" line="244"/>
         <source>{name} is a damaged image or not an image at all. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片，或根本不是图片。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="243"/>
+        <location filename="../../fps_desktop/formats/images.py" line="256"/>
         <source>{name} is incomplete: the picture is cut short (an interrupted download or copy). Ask the sender for the file again.</source>
         <translation>{name} 不完整：图片被截断（下载或复制中断）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="256"/>
+        <location filename="../../fps_desktop/formats/images.py" line="269"/>
         <source>{name} is a damaged image and cannot be printed. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片，无法打印。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="148"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="171"/>
         <source>{name} took too long to read (more than {seconds} s) and is left out. Ask the sender for the file again.</source>
         <translation>{name} 读取时间过长（超过 {seconds} 秒），已被略过。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="159"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="182"/>
         <source>{name} stopped the program that reads it (a damaged or hostile file) and cannot be printed. Ask the sender for the file again.</source>
         <translation>{name} 使读取它的程序中止（文件损坏或含恶意内容），无法打印。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="204"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="227"/>
         <source>{name} is too large when unpacked: it holds far more than it shows (a compression bomb?). Ask the sender for the file again.</source>
         <translation>{name} 解压后过大：其实际内容远超表面所见（疑似压缩炸弹）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="214"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="237"/>
         <source>{name}: the seal could not be drawn — print it from an OFD reader.</source>
         <translation>{name}：印章无法绘制——请用 OFD 阅读器打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="309"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="330"/>
         <source>{name} is neither a PDF, an OFD nor a picture (JPG, PNG, TIFF, BMP, WebP, GIF, HEIC) and cannot be printed.</source>
         <translation>{name} 既不是 PDF、OFD，也不是图片（JPG、PNG、TIFF、BMP、WebP、GIF、HEIC），无法打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="328"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="349"/>
         <source>{name} is protected by a password. Ask the sender for an unprotected copy.</source>
         <translation>{name} 受密码保护。请让提交人提供未加密的文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="341"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="362"/>
         <source>{name} has no pages.</source>
         <translation>{name} 没有任何页面。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="363"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="384"/>
         <source>{name} holds a picture too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
         <translation>{name} 含有过大的图片，无法打印（{width} × {height} 像素）。请让发送方提供较小的扫描件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="413"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="434"/>
         <source>{name} is incomplete: the PDF is cut short (an interrupted download or copy). Ask the sender for the file again.</source>
         <translation>{name} 不完整：PDF 被截断（下载或复制中断）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="422"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="443"/>
         <source>{name} is a damaged PDF and cannot be printed. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的 PDF，无法打印。请让发送方重新提供文件。</translation>
     </message>
@@ -602,7 +609,7 @@ cannot be printed: {reason}</source>
         <translation>尚未设置单据文件夹。请在设置中选择。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/errors.py" line="54"/>
+        <location filename="../../fps_desktop/errors.py" line="78"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
@@ -893,58 +900,58 @@ cannot be printed: {reason}</source>
         <translation>文件夹 {folder} 不存在。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="72"/>
+        <location filename="../../fps_desktop/formats/ofd/package.py" line="31"/>
         <source>The OFD file is too large to be an invoice.</source>
         <translation>OFD 文件过大，不像是发票。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="79"/>
+        <location filename="../../fps_desktop/formats/ofd/package.py" line="38"/>
         <source>The OFD file is damaged: it is not a valid package.</source>
         <translation>OFD 文件已损坏：不是有效的 OFD 包。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="83"/>
+        <location filename="../../fps_desktop/formats/ofd/package.py" line="42"/>
         <source>The OFD file holds too many parts to be an invoice.</source>
         <translation>OFD 文件包含的部件过多，不像是发票。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="92"/>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="146"/>
+        <location filename="../../fps_desktop/formats/ofd/package.py" line="51"/>
+        <location filename="../../fps_desktop/formats/ofd/package.py" line="105"/>
         <source>The OFD file was refused: it holds a path leading outside it ({path}).</source>
         <translation>已拒绝该 OFD 文件：其中有指向包外的路径（{path}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="108"/>
+        <location filename="../../fps_desktop/formats/ofd/package.py" line="67"/>
         <source>The OFD file is incomplete: {path} is missing.</source>
         <translation>OFD 文件不完整：缺少 {path}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="118"/>
+        <location filename="../../fps_desktop/formats/ofd/package.py" line="77"/>
         <source>The OFD file is damaged ({path}).</source>
         <translation>OFD 文件已损坏（{path}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="128"/>
+        <location filename="../../fps_desktop/formats/ofd/package.py" line="87"/>
         <source>The OFD file was refused: it unpacks to far more data than an invoice (a zip bomb?).</source>
         <translation>已拒绝该 OFD 文件：解压后的数据量远超发票应有的大小（可能是压缩炸弹）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="216"/>
+        <location filename="../../fps_desktop/formats/ofd/document.py" line="78"/>
         <source>This file is not an OFD document (no OFD.xml).</source>
         <translation>此文件不是 OFD 文档（缺少 OFD.xml）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="222"/>
+        <location filename="../../fps_desktop/formats/ofd/document.py" line="85"/>
         <source>The OFD file names no document to show.</source>
         <translation>OFD 文件中没有可显示的文档。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="425"/>
+        <location filename="../../fps_desktop/formats/ofd/painter.py" line="58"/>
         <source>The OFD file has no pages.</source>
         <translation>OFD 文件没有页面。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="432"/>
+        <location filename="../../fps_desktop/formats/ofd/painter.py" line="65"/>
         <source>The OFD file could not be drawn ({detail}).</source>
         <translation>无法绘制该 OFD 文件（{detail}）。</translation>
     </message>
@@ -969,92 +976,92 @@ cannot be printed: {reason}</source>
         <translation>用户 {user} 无权在 {database} 中创建或使用发票登记表 {table} 和 {table}_schema。请数据库管理员授予这两张表的 CREATE、SELECT、INSERT 和 UPDATE 权限。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="46"/>
+        <location filename="../../fps_desktop/formats/xml.py" line="26"/>
         <source>The invoice XML is too large to be an invoice ({mb} MB).</source>
         <translation>发票 XML 过大（{mb} MB），不像是发票。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="56"/>
+        <location filename="../../fps_desktop/formats/xml.py" line="36"/>
         <source>The invoice XML was refused: it declares entities or a DTD, which invoices never need and attacks use.</source>
         <translation>已拒绝该发票 XML：其中声明了实体或 DTD，发票从不需要这些，而攻击常利用它们。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="64"/>
+        <location filename="../../fps_desktop/formats/xml.py" line="44"/>
         <source>The invoice XML is damaged and cannot be read ({detail}).</source>
         <translation>发票 XML 已损坏，无法读取（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="58"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="64"/>
         <source>No file is selected.</source>
         <translation>未选择任何文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="121"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="142"/>
         <source>{name} could not be added to the print (see the log).</source>
         <translation>{name} 无法加入打印（详见日志）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="136"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="157"/>
         <source>None of the {count} selected files can be printed: {names}.</source>
         <translation>所选的 {count} 个文件都无法打印：{names}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="53"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="33"/>
         <source>empty file</source>
         <translation>空文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="54"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="34"/>
         <source>damaged PDF</source>
         <translation>PDF 已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="55"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="35"/>
         <source>damaged OFD file</source>
         <translation>OFD 文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="56"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="36"/>
         <source>incomplete file</source>
         <translation>文件不完整</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="57"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="37"/>
         <source>password-protected</source>
         <translation>有密码保护</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="58"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="38"/>
         <source>damaged image</source>
         <translation>图片已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="59"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="39"/>
         <source>unsupported format</source>
         <translation>不支持的格式</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="60"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="40"/>
         <source>too large to print</source>
         <translation>过大无法打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="61"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="41"/>
         <source>no pages</source>
         <translation>没有页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="62"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="42"/>
         <source>seal not drawn</source>
         <translation>印章未绘出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="63"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="43"/>
         <source>too large when unpacked</source>
         <translation>解压后过大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="64"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="44"/>
         <source>took too long to read</source>
         <translation>读取时间过长</translation>
     </message>
@@ -1079,27 +1086,27 @@ cannot be printed: {reason}</source>
         <translation>{name}：此页无法显示。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="261"/>
+        <location filename="../../fps_desktop/printing/job.py" line="287"/>
         <source>The job on {printer} did not print: {reason}.</source>
         <translation>{printer} 上的打印任务未打印：{reason}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="112"/>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="131"/>
         <source>No printer is set up as the default. Choose a printer.</source>
         <translation>未设置默认打印机，请选择一台打印机。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="158"/>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="177"/>
         <source>The print system refused the job for {printer}: {reason} ({detail}).</source>
         <translation>打印系统拒绝了发往 {printer} 的任务：{reason}（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="43"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="46"/>
         <source>Not printed: claimed before, and printing them again was not confirmed: {files}.</source>
         <translation>未打印：以下发票已报销过，且未确认再次打印：{files}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="114"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="115"/>
         <source>The invoice list belongs to GUID {other}, the print to {guid}.</source>
         <translation>发票清单属于 GUID {other}，而打印的是 {guid}。</translation>
     </message>
@@ -1124,7 +1131,7 @@ cannot be printed: {reason}</source>
         <translation>“{value}”不是金额，例如 100.00。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/audit.py" line="153"/>
+        <location filename="../../fps_desktop/audit.py" line="157"/>
         <source>The audit log {path} has entries from a newer FPS Desktop (version {found}; this one reads up to {known}). Update FPS Desktop to see the history; nothing was changed.</source>
         <translation>审计日志 {path} 含有更新版本的 FPS Desktop 写入的记录（版本 {found}；本程序最高可读 {known}）。请升级 FPS Desktop 后查看历史；未做任何改动。</translation>
     </message>
@@ -1435,7 +1442,7 @@ cannot be printed: {reason}</source>
         <translation>本单据中另有 {files}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="42"/>
+        <location filename="../../fps_desktop/formats/ofd/seal.py" line="15"/>
         <source>Seal could not be drawn — print it from an OFD reader.</source>
         <translation>无法绘制印章——请用 OFD 阅读器打印此文件。</translation>
     </message>
@@ -1463,32 +1470,32 @@ cannot be printed: {reason}</source>
 <context>
     <name>JobList</name>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="34"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="41"/>
         <source>{rate}/s · {left} left</source>
         <translation>{rate}/秒 · 剩余 {left}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="90"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="97"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="91"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="98"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="92"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="99"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="93"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="100"/>
         <source>Clear finished</source>
         <translation>清除已完成</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="100"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="107"/>
         <source>Nothing yet. Opening, printing, exports and uploads are listed here.</source>
         <translation>暂无任务。打开、打印、导出和上传都会列在这里。</translation>
     </message>
@@ -1496,37 +1503,37 @@ cannot be printed: {reason}</source>
 <context>
     <name>JobQueue</name>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="41"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="48"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="42"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="49"/>
         <source>Running</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="43"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="50"/>
         <source>Done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="44"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="51"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="45"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="52"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="46"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="53"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="69"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="76"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
     </message>
@@ -1545,7 +1552,7 @@ cannot be printed: {reason}</source>
     </message>
     <message>
         <location filename="../../fps_desktop/documents/workspace.py" line="82"/>
-        <location filename="../../fps_desktop/printing/job.py" line="178"/>
+        <location filename="../../fps_desktop/printing/job.py" line="179"/>
         <source>Merge files ({count})</source>
         <translation>合并 {count} 个文件</translation>
     </message>
@@ -1575,22 +1582,22 @@ cannot be printed: {reason}</source>
         <translation>导出上传清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="252"/>
+        <location filename="../../fps_desktop/printing/job.py" line="261"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="269"/>
+        <location filename="../../fps_desktop/printing/job.py" line="295"/>
         <source>Printed</source>
         <translation>已打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="271"/>
+        <location filename="../../fps_desktop/printing/job.py" line="297"/>
         <source>Held in the print queue: {reason}</source>
         <translation>在打印队列中被挂起：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="273"/>
+        <location filename="../../fps_desktop/printing/job.py" line="300"/>
         <source>In the print queue ({state})</source>
         <translation>在打印队列中（{state}）</translation>
     </message>
@@ -1610,7 +1617,7 @@ cannot be printed: {reason}</source>
         <translation>上传到 OSS</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="445"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="474"/>
         <source>Export invoices of {guid}</source>
         <translation>导出 {guid} 的发票</translation>
     </message>
@@ -1625,7 +1632,7 @@ cannot be printed: {reason}</source>
         <translation>导出完成!</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="175"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="195"/>
         <source>Print {guid} for PBMS</source>
         <translation>为 PBMS 打印 {guid}</translation>
     </message>
@@ -1633,261 +1640,261 @@ cannot be printed: {reason}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="103"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="113"/>
         <source>Document</source>
         <translation>单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="114"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="124"/>
         <source>Type or paste a document GUID</source>
         <translation>输入或粘贴单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="119"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="129"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="124"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="134"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="127"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="137"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="132"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="142"/>
         <source>Merge &amp;&amp; Save</source>
         <translation>合并并保存</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="137"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="147"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="142"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="152"/>
         <source>Go to GUID box</source>
         <translation>转到 GUID 输入框</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="148"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="158"/>
         <source>Fit width</source>
         <translation>适合宽度</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="150"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="160"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="151"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="161"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="152"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="162"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="233"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="243"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="241"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="251"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="246"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="256"/>
         <source>Export invoice list…</source>
         <translation>导出发票清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="249"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="259"/>
         <source>Open cache folder</source>
         <translation>打开缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="250"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="260"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="252"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="262"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="255"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="265"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="259"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="269"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="260"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="270"/>
         <source>Invoice export…</source>
         <translation>发票数据导出…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="261"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="271"/>
         <source>Upload to OSS…</source>
         <translation>上传到 OSS…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="262"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="272"/>
         <source>History…</source>
         <translation>历史记录…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="263"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="273"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="264"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="274"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="265"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="275"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="283"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="293"/>
         <source>Could not open “{text}”: {reason}</source>
         <translation>无法打开“{text}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="296"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="306"/>
         <source>Sent by {origin}</source>
         <translation>由 {origin} 推送</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="363"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="392"/>
         <source>%n cannot be printed</source>
         <translation>
             <numerusform>%n 个无法打印</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="394"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="423"/>
         <source>invoices total {amount}</source>
         <translation>发票合计 {amount}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="398"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="427"/>
         <source>Duplicates not checked: {reason}</source>
         <translation>未检查重复报销：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="435"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="464"/>
         <source>Export invoice list</source>
         <translation>导出发票清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="435"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="464"/>
         <source>Excel files (*.xlsx)</source>
         <translation>Excel 文件 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="471"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="500"/>
         <source>Page {n} / {count}</source>
         <translation>第 {n} / {count} 页</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="293"/>
-        <location filename="../../fps_desktop/ui/main_window.py" line="298"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="303"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="308"/>
         <source>Opening {guid}…</source>
         <translation>正在打开 {guid}…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="153"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="163"/>
         <source>Rotate right</source>
         <translation>向右旋转</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="154"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="164"/>
         <source>Rotate left</source>
         <translation>向左旋转</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="361"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="390"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="509"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="545"/>
         <source>Save merged PDF</source>
         <translation>保存合并后的 PDF</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="544"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="580"/>
         <source>Printed: %n sheet(s)</source>
         <translation>
             <numerusform>已打印：%n 张</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="549"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="585"/>
         <source>Print job {job} not printed yet ({state}): {reason}</source>
         <translation>打印任务 {job} 尚未打印（{state}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="559"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="595"/>
         <source>Invoice claimed before</source>
         <translation>发票已报销过</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="560"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="596"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>此 GUID 中有 %n 张发票已报销过：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="563"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="599"/>
         <source>Print anyway? Your answer is written to the audit log.</source>
         <translation>仍要打印吗？您的选择将记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="564"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="600"/>
         <source>Print anyway</source>
         <translation>仍然打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="602"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="638"/>
         <source>Open a document GUID</source>
         <translation>打开单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="603"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="639"/>
         <source>Type or paste a GUID above, or let PBMS send one.</source>
         <translation>在上方输入或粘贴 GUID，或由 PBMS 推送。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="606"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="642"/>
         <source>Demo documents to try:</source>
         <translation>可以试用的演示单据：</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="642"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="678"/>
         <source>Could not open {guid}: {reason}</source>
         <translation>无法打开 {guid}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="669"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="705"/>
         <source>{name} {version}
 Finance Print Station</source>
         <translation>{name} {version}
@@ -1938,178 +1945,178 @@ Finance Print Station</source>
 <context>
     <name>PrintDialog</name>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="98"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="99"/>
         <source>Actual size (shrink to fit only)</source>
         <translation>实际大小（仅在放不下时缩小）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="99"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="100"/>
         <source>Fit to page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="100"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="101"/>
         <source>Two invoices per A4 (cut line)</source>
         <translation>每张 A4 打印两张发票（带裁切线）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="107"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="108"/>
         <source>Enhance photos (levels, sharpening)</source>
         <translation>增强照片（色阶、锐化）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="109"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="110"/>
         <source>Photos and scans print with white paper, black ink and crisp strokes; colours and red seals stay. PDFs print as they are.</source>
         <translation>照片和扫描件打印时纸面变白、字迹变黑、笔画清晰；颜色和红色印章保持不变。PDF 按原样打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="112"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="113"/>
         <source>Old printer: each sheet as one picture</source>
         <translation>旧打印机：每张纸作为一幅图片发送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="114"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="115"/>
         <source>For printers that print PDFs wrongly or not at all: every sheet is sent as one 300 dpi picture.</source>
         <translation>适用于无法正确打印 PDF 的打印机：每张纸作为一幅 300 dpi 的图片发送。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="143"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="144"/>
         <source>&amp;Printer</source>
         <translation>打印机(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="144"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="145"/>
         <source>&amp;Layout</source>
         <translation>版式(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="145"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="146"/>
         <source>P&amp;ages</source>
         <translation>页码(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="146"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="147"/>
         <source>&amp;Copies</source>
         <translation>份数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="164"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="165"/>
         <source>Previous sheet (Page Up)</source>
         <translation>上一张（Page Up）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="167"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="168"/>
         <source>Next sheet (Page Down)</source>
         <translation>下一张（Page Down）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="172"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="173"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="175"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="176"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="177"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="178"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="193"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="194"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="272"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="273"/>
         <source>Left out because they cannot be printed: {names}</source>
         <translation>以下文件无法打印，已略过：{names}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="293"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="294"/>
         <source>%n page(s) turned as in the viewer</source>
         <translation>
             <numerusform>%n 页按查看器中的方向旋转打印</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="310"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="311"/>
         <source>May print blurred: {pictures}</source>
         <translation>可能打印模糊：{pictures}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="311"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="312"/>
         <source>{name} ({dpi} dpi)</source>
         <translation>{name}（{dpi} dpi）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="389"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="390"/>
         <source>printed at {percent} % of its size</source>
         <translation>按原尺寸的 {percent}% 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="409"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="410"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="91"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="92"/>
         <source>Save as PDF file…</source>
         <translation>另存为 PDF 文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="69"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="70"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="82"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="83"/>
         <source>GUID {guid} · %n file(s)</source>
         <translation>
             <numerusform>GUID {guid} · %n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="102"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="103"/>
         <source>All pages, or e.g. 1-3, 5</source>
         <translation>全部页面，或如 1-3, 5</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="105"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="106"/>
         <source>Print on both sides</source>
         <translation>双面打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="106"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="107"/>
         <source>Black and white</source>
         <translation>黑白打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="118"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="119"/>
         <source>Cover sheet first</source>
         <translation>先打印封面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="120"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="121"/>
         <source>The GUID as a QR code, the invoice list, the sum and boxes for signatures</source>
         <translation>封面印有 GUID 二维码、发票清单、合计和签字栏</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="291"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="292"/>
         <source>%n sheet(s) of A4</source>
         <translation>
             <numerusform>共 %n 张 A4</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="377"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="378"/>
         <source>Sheet {n} / {count}</source>
         <translation>第 {n} / {count} 张</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="409"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="410"/>
         <source>Save as PDF file</source>
         <translation>另存为 PDF 文件</translation>
     </message>
