@@ -13,7 +13,7 @@ from tests.journeys.conftest import A4, DEMO_GUID, SLOW, pdf_sheets, print_to_pd
 
 SLOW_GUID = "5" * 32
 WARM_GUID = "6" * 32
-TIME_LIMIT = 3.0  # seconds: the slow file below takes a minute and more of decoding
+TIME_LIMIT = 10.0  # seconds: the slow file below takes longer, even on a fast PC
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def share(tmp_path, settings, monkeypatch):
     (slow / "attachments").mkdir()
     # JBIG2 pictures a decoder must walk pixel by pixel: small on disk, long to read.
     (slow / "attachments" / "slow-scan.pdf").write_bytes(
-        makers.jbig2_bomb_pdf(side=30_000, streams=3)
+        makers.jbig2_bomb_pdf(side=30_000, streams=6)
     )
     (slow / "invoices" / "good-invoice.pdf").write_bytes(demo_file_bytes(DEMO_GUID, "inv-1"))
     (root / WARM_GUID).mkdir()
@@ -33,6 +33,12 @@ def share(tmp_path, settings, monkeypatch):
     settings.set("source.folder.root", str(root))
     monkeypatch.setattr(DECODERS, "time_limit", TIME_LIMIT)
     return root
+
+
+def on_screen(window, guid: str) -> bool:
+    """A page of ``guid`` is drawn in the viewer."""
+    shown = window.manifest is not None and window.manifest.guid == guid
+    return shown and not window.page_view.label.pixmap().isNull()
 
 
 def rows(window) -> list[str]:
@@ -48,13 +54,12 @@ def test_the_good_invoice_shows_and_prints_while_a_slow_file_is_examined(
         type_guid(qtbot, window, WARM_GUID)
 
     started = time.monotonic()
-    with qtbot.waitSignal(window.page_view.painted, timeout=SLOW):  # the first page on screen
-        type_guid(qtbot, window, SLOW_GUID)
+    type_guid(qtbot, window, SLOW_GUID)
+    qtbot.waitUntil(lambda: on_screen(window, SLOW_GUID), timeout=SLOW)
     shown_after = time.monotonic() - started
     assert "slow-scan.pdf\nexamining…" in rows(window)  # its verdict is still to come
     assert shown_after < TIME_LIMIT, f"the good invoice waited {shown_after:.1f} s"
     assert [f.name for f in window.file_list.selected_files()] == ["good-invoice.pdf"]
-    assert window.page_view.label.pixmap() is not None
 
     # Its verdict: past the time limit here; a faster machine finds the pictures damaged.
     refused = "slow-scan.pdf\ncannot be printed"
