@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self._fetch_entry: JobEntry | None = None
         self._arriving = False  # the files shown are the GUID so far: some still examined
         self._painted = False  # the first page of the GUID being opened is on screen
+        self._fields_partial = False  # the fields listed leave out a file still examined
         self._print_entries: list[JobEntry] = []  # prints whose answer the status bar says
         self.panels: dict[str, QWidget] = {}
         self.keep_running_in_tray = False  # the bridge sets it when a tray icon exists
@@ -326,6 +327,7 @@ class MainWindow(QMainWindow):
         self.manifest = None
         self._arriving = False
         self._painted = False  # the first page of the GUID being opened is on screen
+        self._fields_partial = False
         self.turns = {}
         self._forget_invoices()
         self.renderer.forget()
@@ -347,6 +349,9 @@ class MainWindow(QMainWindow):
         self._fetch_entry = None
         self._show_files(manifest)
         self._shown()
+        if self._fields_partial:  # read while a file was still examined: read all now
+            self._forget_invoices()
+            self._invoices_due = self.manifest.guid
         if not self.pages or self._painted:  # no page will be painted, or it was: read now
             self._read_invoices()
 
@@ -402,11 +407,16 @@ class MainWindow(QMainWindow):
             self._invoices_entry = None
 
     def _read_invoices(self) -> None:
-        """Fields come after the first page: opening a GUID is not slowed by reading them."""
-        if not self._invoices_due or self.manifest is None or self._arriving:
-            return  # a file still examined is not read: its fields come with the rest
+        """Fields come after the first page: opening a GUID is not slowed by reading them.
+        A file still examined is not read: the others are, so they print meanwhile, and
+        all are read again once every verdict is in."""
+        if not self._invoices_due or self.manifest is None:
+            return
         self._invoices_due = ""
-        job = invoices_job(self.settings, self.manifest, self.cache.blob_path, clerk_name())
+        known = [f for f in self.manifest.files if not f.examining]
+        self._fields_partial = len(known) < len(self.manifest.files)
+        manifest = replace(self.manifest, files=known)
+        job = invoices_job(self.settings, manifest, self.cache.blob_path, clerk_name())
         self._invoices_entry = self.jobs.submit(job)
         self._update_actions()
 
