@@ -66,8 +66,8 @@ MAX_RECENT = 15
 
 class MainWindow(QMainWindow):
     """Emits ``documents_shown(guid)`` once the first page of a GUID is painted and every
-    file's verdict is in, and ``invoices_shown(guid)`` once its invoice fields are listed
-    (or could not be read)."""
+    file's verdict is in, and ``invoices_shown(guid)`` once the invoice fields of all its
+    files are listed (or could not be read)."""
 
     documents_shown = Signal(str)
     invoices_shown = Signal(str)
@@ -437,7 +437,8 @@ class MainWindow(QMainWindow):
             self.show_notice(self.tr("Duplicates not checked: {reason}").format(
                 reason=listing.register_error.translated(QCoreApplication.translate)))  # fmt: skip
         self._update_actions()
-        self.invoices_shown.emit(listing.guid)
+        if not self._fields_partial:  # a file still examined is read with the rest later
+            self.invoices_shown.emit(listing.guid)
 
     def correct_invoice(self, item: CachedFile) -> None:
         """The clerk types or confirms what the paper says; the fields are read again with it."""
