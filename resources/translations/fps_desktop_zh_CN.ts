@@ -1617,7 +1617,7 @@ cannot be printed: {reason}</source>
         <translation>上传到 OSS</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="474"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="485"/>
         <source>Export invoices of {guid}</source>
         <translation>导出 {guid} 的发票</translation>
     </message>
@@ -1640,261 +1640,261 @@ cannot be printed: {reason}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="113"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="114"/>
         <source>Document</source>
         <translation>单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="124"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="125"/>
         <source>Type or paste a document GUID</source>
         <translation>输入或粘贴单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="129"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="130"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="134"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="135"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="137"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="138"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="142"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="143"/>
         <source>Merge &amp;&amp; Save</source>
         <translation>合并并保存</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="147"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="148"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="152"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="153"/>
         <source>Go to GUID box</source>
         <translation>转到 GUID 输入框</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="158"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="159"/>
         <source>Fit width</source>
         <translation>适合宽度</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="160"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="161"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="161"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="162"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="162"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="163"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="243"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="244"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="251"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="252"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="256"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="257"/>
         <source>Export invoice list…</source>
         <translation>导出发票清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="259"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="260"/>
         <source>Open cache folder</source>
         <translation>打开缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="260"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="261"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="262"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="263"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="265"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="266"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="269"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="270"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="270"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="271"/>
         <source>Invoice export…</source>
         <translation>发票数据导出…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="271"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="272"/>
         <source>Upload to OSS…</source>
         <translation>上传到 OSS…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="272"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="273"/>
         <source>History…</source>
         <translation>历史记录…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="273"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="274"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="274"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="275"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="275"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="276"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="293"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="294"/>
         <source>Could not open “{text}”: {reason}</source>
         <translation>无法打开“{text}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="306"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="307"/>
         <source>Sent by {origin}</source>
         <translation>由 {origin} 推送</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="392"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="397"/>
         <source>%n cannot be printed</source>
         <translation>
             <numerusform>%n 个无法打印</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="423"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="433"/>
         <source>invoices total {amount}</source>
         <translation>发票合计 {amount}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="427"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="437"/>
         <source>Duplicates not checked: {reason}</source>
         <translation>未检查重复报销：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="464"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="475"/>
         <source>Export invoice list</source>
         <translation>导出发票清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="464"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="475"/>
         <source>Excel files (*.xlsx)</source>
         <translation>Excel 文件 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="500"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="511"/>
         <source>Page {n} / {count}</source>
         <translation>第 {n} / {count} 页</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="303"/>
-        <location filename="../../fps_desktop/ui/main_window.py" line="308"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="304"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="309"/>
         <source>Opening {guid}…</source>
         <translation>正在打开 {guid}…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="163"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="164"/>
         <source>Rotate right</source>
         <translation>向右旋转</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="164"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="165"/>
         <source>Rotate left</source>
         <translation>向左旋转</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="390"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="395"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="545"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="556"/>
         <source>Save merged PDF</source>
         <translation>保存合并后的 PDF</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="580"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="591"/>
         <source>Printed: %n sheet(s)</source>
         <translation>
             <numerusform>已打印：%n 张</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="585"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="596"/>
         <source>Print job {job} not printed yet ({state}): {reason}</source>
         <translation>打印任务 {job} 尚未打印（{state}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="595"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="606"/>
         <source>Invoice claimed before</source>
         <translation>发票已报销过</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="596"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="607"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>此 GUID 中有 %n 张发票已报销过：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="599"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="610"/>
         <source>Print anyway? Your answer is written to the audit log.</source>
         <translation>仍要打印吗？您的选择将记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="600"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="611"/>
         <source>Print anyway</source>
         <translation>仍然打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="638"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="649"/>
         <source>Open a document GUID</source>
         <translation>打开单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="639"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="650"/>
         <source>Type or paste a GUID above, or let PBMS send one.</source>
         <translation>在上方输入或粘贴 GUID，或由 PBMS 推送。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="642"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="653"/>
         <source>Demo documents to try:</source>
         <translation>可以试用的演示单据：</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="678"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="689"/>
         <source>Could not open {guid}: {reason}</source>
         <translation>无法打开 {guid}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="705"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="716"/>
         <source>{name} {version}
 Finance Print Station</source>
         <translation>{name} {version}
@@ -1937,7 +1937,7 @@ Finance Print Station</source>
 <context>
     <name>PageView</name>
     <message>
-        <location filename="../../fps_desktop/ui/page_view.py" line="211"/>
+        <location filename="../../fps_desktop/ui/page_view.py" line="212"/>
         <source>This page cannot be shown: {reason}</source>
         <translation>此页无法显示：{reason}</translation>
     </message>
