@@ -98,7 +98,7 @@ PREPARE_100 = PRELUDE + textwrap.dedent(
     import pymupdf
     from fps_desktop.documents.cache import DocumentCache
     from fps_desktop.documents.demo import DemoSource
-    from fps_desktop.documents.models import Layout
+    from fps_desktop.layouts import Layout
     from fps_desktop.printing.imposition import Choice, Setup, impose, sources_for
     from fps_desktop.documents.merge import merge_files
     target = Path(sys.argv[1])

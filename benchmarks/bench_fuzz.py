@@ -15,7 +15,7 @@ the directory that lie, a compression bomb in place of an entry).
 Every case runs in an "app" process of its own making, exactly as the window does it:
 the file is fetched from a folder GUID into the cache (proved in the decoder workers),
 its fields are read, its first page is drawn (in a worker), and when it can print it is
-merged and imposed two-up. Refusals naming the file (``DocumentError``) are the expected
+merged and laid out automatically. Refusals naming the file (``DocumentError``) are the expected
 answer to a broken file; a decoder worker that dies is recovered by the pool. Counted as
 failures: the app process dying (an app crash), a case running past ``--case-limit``
 seconds (a hang: the app process is killed and a new one carries on), and any other
@@ -168,11 +168,11 @@ def run_app(master: int, small: bool) -> None:
     from fps_desktop.documents.cache import DocumentCache
     from fps_desktop.documents.merge import merge_files
     from fps_desktop.documents.models import FileRole
-    from fps_desktop.documents.pdf import isolated, render_page
     from fps_desktop.documents.sources import FolderSource
     from fps_desktop.errors import DocumentError
+    from fps_desktop.formats.pdf import isolated, render_page
     from fps_desktop.invoices.reader import read_invoice
-    from fps_desktop.printing.imposition import Layout, impose
+    from fps_desktop.printing.imposition import Setup, impose, sources_for
 
     seed_list = seeds(small)
     work = Path(tempfile.mkdtemp(prefix="fps-fuzz-app-"))
@@ -207,7 +207,7 @@ def run_app(master: int, small: bool) -> None:
                 merged = merge_files(cache, [item])
                 step = "impose"
                 roles = [FileRole.INVOICE] * len(merged.page_roles)
-                impose(merged.pdf, roles, Layout.TWO_UP)
+                impose(merged.pdf, sources_for(roles), Setup())  # the automatic layout
         except DocumentError as exc:
             answer["outcome"] = f"refused at {step}: {exc.problem}"
         except Exception as exc:  # what the app must never meet

@@ -61,7 +61,8 @@ def receipt_photo(rnd: random.Random) -> bytes:
 def prepared_cache(folder: Path, count: int):
     """The photos as blobs in a document cache, and the files of the GUID."""
     from fps_desktop.documents.cache import DocumentCache
-    from fps_desktop.documents.models import CachedFile, FileKind, FileRole
+    from fps_desktop.documents.models import CachedFile, FileRole
+    from fps_desktop.formats.sniff import FileKind
 
     cache = DocumentCache(folder / "cache")
     rnd = random.Random(SEED)

@@ -23,8 +23,8 @@ from typing import Any
 import platformdirs
 
 from fps_desktop import APP_NAME
-from fps_desktop.documents.models import KIND_LAYOUT_CHOICES, LAYOUT_CHOICES
 from fps_desktop.errors import QT_TRANSLATE_NOOP, StorageError, UsageError
+from fps_desktop.layouts import KIND_LAYOUT_CHOICES, LAYOUT_CHOICES
 from fps_desktop.storage import write_atomically
 
 log = logging.getLogger(__name__)

@@ -91,7 +91,7 @@ class SourceError(FpsError):
 class DocumentError(FpsError):
     """A file cannot be read as the document it claims to be.
 
-    ``problem`` is a stable code for the kind of defect (``documents.models.Problem``),
+    ``problem`` is a stable code for the kind of defect (``formats.problems.Problem``),
     so a file list can say "damaged PDF" in the row without parsing the message.
     """
 

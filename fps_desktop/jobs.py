@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from fps_desktop.errors import Cancelled
+from fps_desktop.errors import Cancelled, translated_params
 
 
 class Progress(Protocol):
@@ -53,8 +53,9 @@ def as_written(context: str, text: str) -> str:
     return text
 
 
-def _filled(text: str, params: dict[str, object]) -> str:
-    return text.format(**params) if params else text
+def _filled(text: str, params: dict[str, object], translate) -> str:
+    """``text`` filled with ``params``, each ``Words`` param in ``translate``'s language."""
+    return text.format(**translated_params(params, translate)) if params else text
 
 
 @dataclass
@@ -75,7 +76,7 @@ class JobResult:
     def text(self, translate=as_written) -> str:
         """The summary in ``translate``'s language (Qt's in the window, the catalogue's in a
         terminal)."""
-        return _filled(translate("Jobs", self.summary), self.summary_params)
+        return _filled(translate("Jobs", self.summary), self.summary_params, translate)
 
 
 @dataclass
@@ -92,4 +93,4 @@ class Job:
 
     def heading(self, translate=as_written) -> str:
         """The title in ``translate``'s language."""
-        return _filled(translate("Jobs", self.title), self.title_params)
+        return _filled(translate("Jobs", self.title), self.title_params, translate)

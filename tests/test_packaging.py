@@ -25,8 +25,8 @@ def test_every_subpackage_and_the_resources_are_in_the_wheel():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
     packages = set(config["setuptools"]["packages"])
     on_disk = {
-        "fps_desktop." + path.name
-        for path in (ROOT / "fps_desktop").iterdir()
+        ".".join(path.relative_to(ROOT).parts)
+        for path in (ROOT / "fps_desktop").rglob("*")
         if path.is_dir() and any(path.glob("*.py"))
     }
     assert packages == {"fps_desktop", "fps_desktop.resources"} | on_disk

@@ -16,14 +16,16 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
+from dataclasses import replace
 from pathlib import Path
 
-from fps_desktop.documents.files import safe_filename, sniff_kind
+from fps_desktop.documents.files import safe_filename
 from fps_desktop.documents.models import CachedFile, FileRole, Manifest, RemoteFile
-from fps_desktop.documents.pdf import DECODERS, prove_isolated
 from fps_desktop.documents.sources import DocumentSource
 from fps_desktop.errors import DocumentError
+from fps_desktop.formats.pdf import DECODERS, prove_isolated
+from fps_desktop.formats.sniff import sniff_kind
 from fps_desktop.jobs import CancelToken, Progress, no_progress
 from fps_desktop.storage import DISK_FULL, disk_full_error, write_atomically
 
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 STALE_DOWNLOAD_SECONDS = 600
 FILE_CHECKS = 4  # raise when the file checks change: cached GUIDs are checked again
 SNIFFED_BYTES = 2048  # what sniff_kind reads of a file
+EXAMINING_PATIENCE = 0.2  # seconds; files still examined past this are reported apart
 
 
 class DocumentCache:
@@ -99,10 +102,9 @@ class DocumentCache:
                 progress(done, len(remote_files), remote.name)
                 files.append(self._download(guid, source, remote, cancel))
                 proofs.append(self._prove(files[-1]))  # examined while the next downloads
-            for item, proof in zip(files, proofs, strict=True):
-                self._record(guid, item, proof)
-            progress(len(files), len(files), "")
             manifest = Manifest(guid, source.name, time.time(), files, FILE_CHECKS)
+            self._await_proofs(manifest, proofs, progress)
+            progress(len(files), len(files), "")
             self._save(manifest)
         self.evict()
         return manifest
@@ -165,17 +167,35 @@ class DocumentCache:
             with self.blob_path(item.sha256).open("rb") as blob:
                 item.kind = sniff_kind(blob.read(SNIFFED_BYTES), item.name)
             proofs.append(self._prove(item))
-        for item, proof in zip(manifest.files, proofs, strict=True):
-            self._record(manifest.guid, item, proof)
+        self._await_proofs(manifest, proofs, no_progress)
         self._save(manifest)
 
     def _prove(self, item: CachedFile) -> Future:
         """Start proving the file prints as merging will print it, in a decoder worker."""
         return DECODERS.submit(prove_isolated, self.blob_path(item.sha256), item.kind, item.name)
 
+    def _await_proofs(self, manifest: Manifest, proofs: list[Future], progress: Progress) -> None:
+        """Record each file's verdict as it comes. While a file is still being examined
+        (a hostile one may take the whole time limit), the GUID so far is reported as
+        ``progress``'s detail, a copy of the manifest in which that file is
+        ``examining``: a window shows the files already proved instead of waiting."""
+        waiting = dict(zip(proofs, manifest.files, strict=True))
+        for item in manifest.files:
+            item.examining = True
+        reported = False
+        while waiting:
+            done, _ = wait(waiting, timeout=EXAMINING_PATIENCE)
+            for proof in done:
+                self._record(manifest.guid, waiting.pop(proof), proof)
+            if waiting and (done or not reported):
+                count = len(manifest.files)
+                progress(count - len(waiting), count, "", _snapshot(manifest))
+                reported = True
+
     @staticmethod
     def _record(guid: str, item: CachedFile, proof: Future) -> None:
         """The file's page count, or why it cannot print."""
+        item.examining = False
         try:
             item.pages = proof.result()
             item.problem, item.problem_params, item.problem_kind = "", {}, ""
@@ -248,3 +268,8 @@ class DocumentCache:
         name = safe_filename(remote.name)
         kind = sniff_kind(head, name)
         return CachedFile(remote.file_id, name, remote.role or FileRole.ATTACHMENT, kind, sha, size)
+
+
+def _snapshot(manifest: Manifest) -> Manifest:
+    """A copy another thread can read while the verdicts still come in."""
+    return replace(manifest, files=[replace(f) for f in manifest.files])

@@ -15,11 +15,12 @@ from functools import cache
 
 import pymupdf
 
+from fps_desktop.documents.demo_ofd import demo_invoice_ofd
 from fps_desktop.documents.models import FileRole, RemoteFile
-from fps_desktop.documents.pdf import mupdf_lock
 from fps_desktop.errors import QT_TRANSLATE_NOOP, SourceError
-from fps_desktop.invoices.drawing import draw_qr
-from fps_desktop.invoices.drawing import write_text as _text
+from fps_desktop.formats.drawing import draw_qr
+from fps_desktop.formats.drawing import write_text as _text
+from fps_desktop.formats.mupdf import mupdf_lock
 from fps_desktop.jobs import CancelToken
 
 MM = 72 / 25.4
@@ -179,9 +180,7 @@ def demo_file_bytes(guid: str, file_id: str) -> bytes:
         if fmt == "xml":
             return demo_invoice_xml(invoice)
         if fmt == "ofd":
-            from fps_desktop.invoices.demo_ofd import demo_invoice_ofd
-
-            return demo_invoice_ofd(invoice)
+            return demo_invoice_ofd(invoice, demo_invoice_xml(invoice))
     with mupdf_lock:
         if file_id.startswith("inv-"):
             return _invoice_pdf(invoice)

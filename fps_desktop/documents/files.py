@@ -1,11 +1,11 @@
-"""What a file really is, whatever its name says, and a safe name for it on disk."""
+"""A safe name for a file on disk, and the role (invoice or attachment) its name or folder says."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-from fps_desktop.documents.models import FileKind, FileRole
+from fps_desktop.documents.models import FileRole
 
 MAX_NAME_CHARS = 120
 _RESERVED_WINDOWS = {
@@ -37,44 +37,6 @@ def safe_filename(name: str, fallback: str = "file") -> str:
     room = MAX_NAME_CHARS - (len(ext) + 1 if ext else 0)
     stem = stem[:room].rstrip(". ") or fallback
     return f"{stem}.{ext}" if ext else stem
-
-
-_IMAGE_MAGIC = (
-    b"\xff\xd8\xff",  # JPEG
-    b"\x89PNG\r\n\x1a\n",
-    b"GIF87a",
-    b"GIF89a",
-    b"BM",
-    b"II*\x00",  # TIFF, little-endian
-    b"MM\x00*",  # TIFF, big-endian
-)
-_HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
-_IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp",
-                     ".heic", ".heif")  # fmt: skip
-
-
-def sniff_kind(head: bytes, name: str = "") -> FileKind:
-    """Class a file by its first bytes (names from servers lie), by its name when the
-    first bytes are damaged, so a broken ``.pdf`` is called a damaged PDF."""
-    if head.startswith(b"%PDF") or b"%PDF-" in head[:1024]:
-        return FileKind.PDF
-    if head.startswith(_IMAGE_MAGIC):
-        return FileKind.IMAGE
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return FileKind.IMAGE
-    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
-        return FileKind.IMAGE
-    lowered = name.lower()
-    if lowered.endswith(".pdf"):
-        return FileKind.PDF
-    if lowered.endswith(_IMAGE_EXTENSIONS):
-        return FileKind.IMAGE
-    if head.startswith(b"PK\x03\x04"):  # a zip: OFD is one; an Office file is not shown
-        ofd = b"OFD.xml" in head or b"Doc_0" in head or lowered.endswith(".ofd")
-        return FileKind.OFD if ofd else FileKind.UNKNOWN
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and b"einvoice" in head.lower():
-        return FileKind.XML
-    return FileKind.UNKNOWN
 
 
 # The words that name a role: a PBMS category or a folder of the share, in both languages.

@@ -1,30 +1,36 @@
 """Merging a GUID's files into one PDF, one bookmark per source file.
 
-Each file goes in as ``pdf.append_file`` prints it: images at their true size,
-upright; annotations (seals, stamps, filled forms) baked into the page content
-so every later step and every viewer keeps them; a page the clerk turned in the
-viewer turned that way. A file that cannot go in is skipped and named; it never
-stops the others.
+Each file goes in as ``pdf.printed_pdf`` and ``pdf.append_pdf`` print it: images at
+their true size, upright; annotations (seals, stamps, filled forms) baked into the page
+content so every later step and every viewer keeps them; a page the clerk turned in the
+viewer turned that way. A file that cannot go in is skipped and named; it never stops
+the others.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Iterator, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pymupdf
 
 from fps_desktop.documents.cache import DocumentCache
-from fps_desktop.documents.models import CachedFile, FileKind, FileRole, Problem
-from fps_desktop.documents.pdf import append_file, mupdf_lock, pdf_bytes
+from fps_desktop.documents.models import CachedFile, FileRole
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError, UsageError
+from fps_desktop.formats.mupdf import mupdf_lock
+from fps_desktop.formats.pdf import DECODERS, append_pdf, pdf_bytes, printed_pdf
+from fps_desktop.formats.problems import Problem
+from fps_desktop.formats.sniff import FileKind
 from fps_desktop.jobs import CancelToken, Progress, no_progress
 from fps_desktop.storage import write_atomically
 
 log = logging.getLogger(__name__)
 
+AHEAD = 4  # files converted ahead of the merge: a few pages' worth of memory
 TURNED = "FPSTurned"  # page key of a page the clerk turned: layouts print it as it is
 Turns = Mapping[tuple[str, int], int]  # (file name, page of the file) -> degrees clockwise
 
@@ -63,22 +69,23 @@ def merge_files(
     with mupdf_lock:
         out = pymupdf.open()
     toc, roles, names = [], [], []
+    converted = _converted_ahead(cache, printable, enhance)
     for done, item in enumerate(printable):
         cancel.check()
         progress(done, len(printable), item.name)
-        with mupdf_lock:
-            first_page = out.page_count + 1
-            try:
-                added = append_file(out, cache.blob_path(item.sha256), item.kind, item.name,
-                                    enhance)  # fmt: skip
-            except Exception as exc:  # one bad file never stops the others
-                log.warning("%s could not be merged: %s: %s", item.name, type(exc).__name__, exc)
-                skipped.append(item.name)
-                failures[item.name] = exc if isinstance(exc, DocumentError) else _failed(item)
-                continue
-            for number in range(added):
-                if degrees := (turns or {}).get((item.name, number), 0) % 360:
-                    _turn(out, first_page - 1 + number, degrees)
+        try:
+            data = next(converted).result()
+            with mupdf_lock:
+                first_page = out.page_count + 1
+                added = append_pdf(out, data, item.name)
+                for number in range(added):
+                    if degrees := (turns or {}).get((item.name, number), 0) % 360:
+                        _turn(out, first_page - 1 + number, degrees)
+        except Exception as exc:  # one bad file never stops the others
+            log.warning("%s could not be merged: %s: %s", item.name, type(exc).__name__, exc)
+            skipped.append(item.name)
+            failures[item.name] = exc if isinstance(exc, DocumentError) else _failed(item)
+            continue
         toc.append([1, item.name, first_page])
         roles.extend([item.role] * added)
         names.extend([item.name] * added)
@@ -92,6 +99,20 @@ def merge_files(
         data = pdf_bytes(out)
         out.close()
     return MergedDocument(data, roles, skipped, names)
+
+
+def _converted_ahead(
+    cache: DocumentCache, files: list[CachedFile], enhance: bool
+) -> Iterator[Future]:
+    """Each file's ``printed_pdf``, in order, started ``AHEAD`` files early: pictures and
+    OFDs are drawn in the decoder workers while earlier files go into the merge."""
+    started: deque[Future] = deque()
+    for item in files:
+        path = cache.blob_path(item.sha256)
+        started.append(DECODERS.submit(printed_pdf, path, item.kind, item.name, enhance))
+        if len(started) > AHEAD:
+            yield started.popleft()
+    yield from started
 
 
 def _turn(out: pymupdf.Document, index: int, degrees: int) -> None:

@@ -4,8 +4,8 @@
   and the disagreements between sources (XML > OFD data > QR code > PDF text).
 - ``kinds.KINDS``: the kinds of invoice and ticket, their names, titles and QR types.
 - ``corrections.CorrectionStore``: the values a clerk typed for a GUID's files.
-- ``ofd.ofd_to_pdf(data) -> OfdConversion``: an OFD as PDF pages, ``seal_problem``
-  set when a signed page came out without its seal.
+- ``ofd_fields.read_ofd_fields(data)``: the fields an OFD invoice carries (reading and
+  drawing OFD itself is ``formats.ofd``).
 - ``register.open_register(settings) -> Register``: ``record_many``, ``lookup``,
   ``record_printed``, ``duplicates``; SQLite here or the shared MySQL.
 - ``listing.list_invoices(manifest, blob_path, register, ...) -> InvoiceList``: the

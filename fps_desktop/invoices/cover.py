@@ -8,7 +8,8 @@ import datetime as dt
 
 import pymupdf
 
-from fps_desktop.invoices.drawing import draw_qr, text_width, write_text
+from fps_desktop.formats.drawing import draw_qr, text_width, write_text
+from fps_desktop.formats.mupdf import mupdf_lock
 from fps_desktop.invoices.kinds import kind_of
 from fps_desktop.invoices.listing import InvoiceList, InvoiceRow
 
@@ -31,8 +32,6 @@ def cover_sheet_pdf(
     date: dt.date | None = None,
 ) -> bytes:
     """One A4 page (more when the invoice table runs over) ready to print first."""
-    from fps_desktop.documents.pdf import mupdf_lock
-
     date = date or dt.date.today()
     with mupdf_lock:
         doc = pymupdf.open()

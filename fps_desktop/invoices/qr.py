@@ -4,7 +4,7 @@ The text is comma-separated: version, type, code, number, amount, date (YYYYMMDD
 check code, CRC. Which kind a type announces, and whether its amount is the
 tax-inclusive total (数电票, rail e-tickets, air itineraries) or the amount before tax
 (the older invoices), is said by ``kinds.KINDS``. Photos are decoded by
-``documents.images``, the one reader of every picture format the app takes.
+``formats.images``, the one reader of every picture format the app takes.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import pymupdf
 import zxingcpp
 
-from fps_desktop.documents.images import read_frames
+from fps_desktop.formats.images import read_frames
 from fps_desktop.invoices.fields import Reading, norm_amount, norm_date, norm_id
 from fps_desktop.invoices.kinds import OTHER, kind_from_qr, kind_of
 

@@ -1,7 +1,7 @@
 """``read_invoice``: every field of one invoice file, from every source it carries.
 
 The format is sniffed from the bytes (names lie) by the app's one sniffer,
-``documents.files.sniff_kind``. Sources, best first: the
+``formats.sniff.sniff_kind``. Sources, best first: the
 invoice XML (a 数电票 XML file, the XML attached to an OFD or embedded in a PDF),
 OFD document data, the QR code, the PDF text layer.
 """
@@ -13,10 +13,10 @@ import logging
 import pymupdf
 from pymupdf.mupdf import FzErrorBase  # what MuPDF raises for a damaged page, not RuntimeError
 
-from fps_desktop.documents.files import sniff_kind
-from fps_desktop.documents.models import FileKind
-from fps_desktop.documents.pdf import mupdf_lock
 from fps_desktop.errors import DocumentError
+from fps_desktop.formats.mupdf import mupdf_lock
+from fps_desktop.formats.sniff import FileKind, sniff_kind
+from fps_desktop.formats.xml import parse_xml
 from fps_desktop.invoices.fields import (
     NO_FIELDS,
     NO_FIELDS_SCAN,
@@ -25,7 +25,7 @@ from fps_desktop.invoices.fields import (
     Source,
     combine,
 )
-from fps_desktop.invoices.ofd import read_ofd_fields
+from fps_desktop.invoices.ofd_fields import read_ofd_fields
 from fps_desktop.invoices.pdf_text import (
     MIN_TEXT_CHARS,
     face_words,
@@ -35,7 +35,7 @@ from fps_desktop.invoices.pdf_text import (
     read_words_total,
 )
 from fps_desktop.invoices.qr import read_image_qr, read_page_qr
-from fps_desktop.invoices.xml_invoice import is_invoice_xml, parse_xml, read_invoice_xml
+from fps_desktop.invoices.xml_invoice import is_invoice_xml, read_invoice_xml
 
 log = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fps_desktop.documents.guid import normalize_guid
-from fps_desktop.documents.models import LAYOUT_CHOICES, Layout
 from fps_desktop.errors import StorageError, UsageError
+from fps_desktop.layouts import LAYOUT_CHOICES, Layout
 from fps_desktop.storage import write_atomically
 
 log = logging.getLogger(__name__)

@@ -17,11 +17,14 @@ from decimal import Decimal
 import pymupdf
 
 from fps_desktop.documents.merge import turned_by_clerk
-from fps_desktop.documents.models import FileRole, Layout
-from fps_desktop.documents.pdf import inset, mupdf_lock, pdf_bytes
+from fps_desktop.documents.models import FileRole
 from fps_desktop.errors import QT_TRANSLATE_NOOP, UsageError
+from fps_desktop.formats.drawing import text_width, write_text
+from fps_desktop.formats.mupdf import mupdf_lock
+from fps_desktop.formats.pdf import inset, pdf_bytes
 from fps_desktop.invoices.kinds import OTHER, kind_of
 from fps_desktop.jobs import CancelToken, Progress, no_progress
+from fps_desktop.layouts import Layout
 
 MM = 72 / 25.4
 MARGIN = 5 * MM  # what most printers cannot print on
@@ -579,8 +582,6 @@ def place_sheet(
 
 def _draw_paste(page: pymupdf.Page, stub: Stub) -> None:
     """The binding edge (a dashed line and 装订线) and the signature table of a 粘贴单."""
-    from fps_desktop.invoices.drawing import text_width, write_text
-
     rect = page.rect
     page.draw_line((BIND_MARGIN, MARGIN), (BIND_MARGIN, rect.height - MARGIN),
                    color=CUT_LINE_GREY, width=0.6, dashes=CUT_DASHES)  # fmt: skip

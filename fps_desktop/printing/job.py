@@ -24,11 +24,14 @@ from fps_desktop.audit import AuditLog
 from fps_desktop.config import Settings
 from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.merge import MergedDocument, merge_files
-from fps_desktop.documents.models import CachedFile, FileKind, FileRole, Layout
-from fps_desktop.documents.pdf import mupdf_lock, pdf_bytes
+from fps_desktop.documents.models import CachedFile, FileRole
 from fps_desktop.errors import QT_TRANSLATE_NOOP, Cancelled, FpsError, PrintError
+from fps_desktop.formats.mupdf import mupdf_lock
+from fps_desktop.formats.pdf import pdf_bytes
+from fps_desktop.formats.sniff import FileKind
 from fps_desktop.invoices.listing import InvoiceList
 from fps_desktop.jobs import CancelToken, Job, JobResult, Progress
+from fps_desktop.layouts import Layout
 from fps_desktop.printing.imposition import Setup, Source, Stub, group_of, impose, on_paper
 from fps_desktop.printing.os_queue import (
     CANCELLED,
@@ -80,7 +83,7 @@ class PrintOrder:
     user: str = field(default_factory=lambda: clerk_name())
     left_out: list[CachedFile] = field(default_factory=list)  # chosen, but cannot print
     turns: dict[tuple[str, int], int] = field(default_factory=dict)  # the viewer's turns
-    enhance: bool = False  # pictures levelled and sharpened (``documents/enhance.py``)
+    enhance: bool = False  # pictures levelled and sharpened (``formats/enhance.py``)
     listing: InvoiceList | None = None  # the GUID's invoices: their kinds lay pages out
 
     def __post_init__(self) -> None:

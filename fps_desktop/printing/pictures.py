@@ -12,9 +12,11 @@ from __future__ import annotations
 import pymupdf
 
 from fps_desktop.documents.cache import DocumentCache
-from fps_desktop.documents.images import SHARP_DPI, read_frames
-from fps_desktop.documents.models import CachedFile, FileKind, FileRole
-from fps_desktop.documents.pdf import mupdf_lock, pdf_bytes, picture_size
+from fps_desktop.documents.models import CachedFile, FileRole
+from fps_desktop.formats.images import SHARP_DPI, read_frames
+from fps_desktop.formats.mupdf import mupdf_lock
+from fps_desktop.formats.pdf import pdf_bytes, picture_size
+from fps_desktop.formats.sniff import FileKind
 from fps_desktop.jobs import CancelToken
 from fps_desktop.printing.imposition import Group, Setup, Source, plan
 

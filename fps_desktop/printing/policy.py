@@ -20,11 +20,13 @@ from dataclasses import replace
 from fps_desktop.audit import AuditLog
 from fps_desktop.config import Settings
 from fps_desktop.documents.cache import DocumentCache
-from fps_desktop.documents.models import CachedFile, FileKind, Layout, Manifest
+from fps_desktop.documents.models import CachedFile, Manifest
 from fps_desktop.documents.workspace import fetch_job, source_from_settings
 from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError, PrintError
+from fps_desktop.formats.sniff import FileKind
 from fps_desktop.invoices.listing import InvoiceList, InvoiceRow, invoices_job
 from fps_desktop.jobs import CancelToken, Job, JobResult, Progress, no_progress
+from fps_desktop.layouts import Layout
 from fps_desktop.printing.imposition import Choice, Group, Paper, Setup, paper_named
 from fps_desktop.printing.job import PrintOrder, QueueFailed, clerk_name, print_job, record_order
 from fps_desktop.printing.os_queue import FAILED, REFUSED, QueueState, Refused

@@ -16,8 +16,8 @@ import pymupdf
 
 from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.merge import merge_files
-from fps_desktop.documents.pdf import mupdf_lock
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
+from fps_desktop.formats.mupdf import mupdf_lock
 from fps_desktop.jobs import CancelToken
 from fps_desktop.printing.imposition import Sheet, place_sheet, plan
 from fps_desktop.printing.job import PrintOrder, page_sources, paste_stub

@@ -20,8 +20,8 @@ from PySide6.QtCore import QRectF, QSize, QSizeF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
-from fps_desktop.documents.pdf import mupdf_lock
 from fps_desktop.errors import QT_TRANSLATE_NOOP, PrintError
+from fps_desktop.formats.mupdf import mupdf_lock
 from fps_desktop.jobs import CancelToken, Progress, no_progress
 from fps_desktop.printing.os_queue import Submitted, os_queue, uses_cups
 

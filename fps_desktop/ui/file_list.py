@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fps_desktop.documents.models import CachedFile, FileRole, Problem
+from fps_desktop.documents.models import CachedFile, FileRole
+from fps_desktop.formats.problems import Problem
 from fps_desktop.invoices.kinds import kind_of
 from fps_desktop.invoices.listing import InvoiceList, InvoiceRow, row_notes
 
@@ -108,25 +109,51 @@ class FileList(QWidget):
             group.blockSignals(True)
             group.clear()
         for item in files:
-            row = QListWidgetItem(self._label(item))
+            row = QListWidgetItem()
             row.setData(FileRoleData, item)
-            flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-            flags |= Qt.ItemFlag.ItemIsDragEnabled
-            row.setToolTip(self._tooltip(item))
-            if item.printable:
-                row.setFlags(flags | Qt.ItemFlag.ItemIsUserCheckable)
-                row.setCheckState(Qt.CheckState.Checked)
-            elif item.is_data:  # an XML invoice: read for its fields, nothing to print
-                row.setFlags(flags)
-            else:
-                row.setFlags(flags)
-                row.setIcon(warning)
-                row.setForeground(QColor("#b00020"))
+            self._show_state(row, item, warning)
             self.groups[item.role].addItem(row)
         for group in self.groups.values():
             group.blockSignals(False)
         self._update_headers()
         self.changed.emit()
+
+    def take_verdicts(self, files: list[CachedFile]) -> None:
+        """Files shown while still examined take their verdicts, in place: the rows keep
+        their order and ticks; a file proved printable is ticked, a refused one says why."""
+        warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        verdicts = {f.file_id: f for f in files if not f.examining}
+        ticked = False
+        for group in self.groups.values():
+            group.blockSignals(True)
+            for index in range(group.count()):
+                row = group.item(index)
+                item = row.data(FileRoleData)
+                verdict = verdicts.get(item.file_id)
+                if item.examining and verdict is not None:
+                    item.examining, item.pages = False, verdict.pages
+                    item.problem, item.problem_params = verdict.problem, verdict.problem_params
+                    item.problem_kind = verdict.problem_kind
+                    self._show_state(row, item, warning)
+                    ticked |= item.printable
+            group.blockSignals(False)
+        if ticked:
+            self.changed.emit()
+
+    def _show_state(self, row: QListWidgetItem, item: CachedFile, warning) -> None:
+        row.setText(self._label(item))
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        flags |= Qt.ItemFlag.ItemIsDragEnabled
+        row.setToolTip(self._tooltip(item))
+        if item.printable:
+            row.setFlags(flags | Qt.ItemFlag.ItemIsUserCheckable)
+            row.setCheckState(Qt.CheckState.Checked)
+        elif item.is_data or item.examining:  # XML: read for its fields, nothing to print
+            row.setFlags(flags)
+        else:
+            row.setFlags(flags)
+            row.setIcon(warning)
+            row.setForeground(RED)
 
     def set_blurred(self, blurred: dict[str, int]) -> None:
         """Mark the pictures that print below 200 dpi (name -> the dpi they print at)."""
@@ -150,7 +177,7 @@ class FileList(QWidget):
         """Built whole from the row's state each time, so reading the fields again (after
         F2) or marking a picture never repeats a line: the file, or all of why it cannot
         print; the invoice's ``fields`` lines; and the blur note."""
-        head = (self._label(item) if item.printable
+        head = (self._label(item) if item.printable or item.examining
                 else item.problem_error().translated(QCoreApplication.translate))  # fmt: skip
         blur = [self._blur_note(item)] if item.name in self.blurred else []
         return "\n".join([head, *fields, *blur])
@@ -217,6 +244,8 @@ class FileList(QWidget):
         return QSize(width, bounds.height() + 4 * (entry.text().count("\n") + 1))
 
     def _label(self, item: CachedFile) -> str:
+        if item.examining:  # a file that takes long to read: its verdict follows
+            return self.tr("{name}\nexamining…").format(name=item.name)
         if item.is_data:
             return self.tr("{name} · invoice data, nothing to print").format(name=item.name)
         if not item.printable:  # the row says why in a few words; the tooltip says it all

@@ -7,7 +7,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QModelIndex, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,10 +33,10 @@ from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.demo import DEMO_CASES
 from fps_desktop.documents.guid import normalize_guid
 from fps_desktop.documents.models import CachedFile, Manifest
-from fps_desktop.documents.pdf import DECODERS
 from fps_desktop.documents.sources import source_from_settings
 from fps_desktop.documents.workspace import cache_from_settings, fetch_job, merge_job
 from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError, translated_params
+from fps_desktop.formats.pdf import DECODERS
 from fps_desktop.invoices.corrections import CorrectionStore
 from fps_desktop.invoices.fields import InvoiceFields
 from fps_desktop.invoices.listing import InvoiceList, invoices_job, row_notes, write_xlsx
@@ -66,8 +66,9 @@ MAX_RECENT = 15
 
 
 class MainWindow(QMainWindow):
-    """Emits ``documents_shown(guid)`` once the first page of a GUID is painted, and
-    ``invoices_shown(guid)`` once its invoice fields are listed (or could not be read)."""
+    """Emits ``documents_shown(guid)`` once the first page of a GUID is painted and every
+    file's verdict is in, and ``invoices_shown(guid)`` once the invoice fields of all its
+    files are listed (or could not be read)."""
 
     documents_shown = Signal(str)
     invoices_shown = Signal(str)
@@ -88,6 +89,9 @@ class MainWindow(QMainWindow):
         self._opening_since = 0.0
         self._opening_guid = ""
         self._fetch_entry: JobEntry | None = None
+        self._arriving = False  # the files shown are the GUID so far: some still examined
+        self._painted = False  # the first page of the GUID being opened is on screen
+        self._fields_partial = False  # the fields listed leave out a file still examined
         self._print_entries: list[JobEntry] = []  # prints whose answer the status bar says
         self.panels: dict[str, QWidget] = {}
         self.keep_running_in_tray = False  # the bridge sets it when a tray icon exists
@@ -98,6 +102,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_menus()
         self.jobs.ended.connect(self._on_job_ended)
+        self.jobs.dataChanged.connect(self._on_job_changed)  # the files of a GUID so far
         self._place_on_screen()
         self._update_actions()
         if settings.refused:  # values in site.json or settings.json that are not allowed
@@ -321,6 +326,9 @@ class MainWindow(QMainWindow):
         if self.manifest is not None:
             self.cache.unpin(self.manifest.guid)
         self.manifest = None
+        self._arriving = False
+        self._painted = False  # the first page of the GUID being opened is on screen
+        self._fields_partial = False
         self.turns = {}
         self._forget_invoices()
         self.renderer.forget()
@@ -329,23 +337,43 @@ class MainWindow(QMainWindow):
         self.notice.setText(notice)
         self.stack.setCurrentWidget(self.notice)
 
+    def _on_job_changed(self, top_left: QModelIndex, *_) -> None:
+        """While a file of the GUID being opened is still examined, the cache reports the
+        files so far (the job's detail): they show and print without waiting for it."""
+        entry = self.jobs.entries[top_left.row()]
+        if entry is self._fetch_entry and isinstance(entry.detail, Manifest):
+            detail, entry.detail = entry.detail, None  # each report is shown once
+            self._show_files(detail)
+
     def _on_fetched(self, result: JobResult) -> None:
         manifest = result.data  # the fetch asked for last: an older one is not answered
         self._fetch_entry = None
-        self.manifest = manifest
-        self.cache.pin(manifest.guid)
-        self.turns = {}
-        self._remember(manifest.guid)
-        self.renderer.forget()
-        self.setWindowTitle(f"{manifest.guid} — {APP_DISPLAY_NAME}")
-        self.stack.setCurrentIndex(1)  # lay the pages out before the first render is sized
-        self._forget_invoices()
-        self._invoices_due = manifest.guid
-        self.file_list.set_files(manifest.files)
-        self._check_pictures(manifest)
-        self.statusBar().showMessage(f"{manifest.guid} · {self._files_message()}")
-        if not self.pages:  # no page will be painted: read the fields now
+        self._show_files(manifest)
+        self._shown()
+        if self._fields_partial:  # read while a file was still examined: read all now
+            self._forget_invoices()
+            self._invoices_due = self.manifest.guid
+        if not self.pages or self._painted:  # no page will be painted, or it was: read now
             self._read_invoices()
+
+    def _show_files(self, manifest: Manifest) -> None:
+        if self._arriving and self.manifest is not None:
+            self.file_list.take_verdicts(manifest.files)  # the rows shown take their verdicts
+        else:
+            self.manifest = manifest
+            self.cache.pin(manifest.guid)
+            self.turns = {}
+            self._remember(manifest.guid)
+            self.renderer.forget()
+            self.setWindowTitle(f"{manifest.guid} — {APP_DISPLAY_NAME}")
+            self.stack.setCurrentIndex(1)  # lay the pages out before the first render is sized
+            self._forget_invoices()
+            self._invoices_due = manifest.guid
+            self.file_list.set_files(manifest.files)
+        self._arriving = self._fetch_entry is not None
+        if not self._arriving:  # every verdict is in: the pictures that print are known
+            self._check_pictures(self.manifest)
+        self.statusBar().showMessage(f"{manifest.guid} · {self._files_message()}")
 
     def _check_pictures(self, manifest: Manifest) -> None:
         """Mark the pictures that print below 200 dpi in the default layout, off the GUI
@@ -364,7 +392,7 @@ class MainWindow(QMainWindow):
 
     def _files_message(self) -> str:
         files = self.manifest.files
-        broken = sum(not f.printable and not f.is_data for f in files)
+        broken = sum(not f.printable and not f.is_data and not f.examining for f in files)
         message = self.tr("%n file(s)", "", len(files))
         if broken:
             message += " · " + self.tr("%n cannot be printed", "", broken)
@@ -380,11 +408,16 @@ class MainWindow(QMainWindow):
             self._invoices_entry = None
 
     def _read_invoices(self) -> None:
-        """Fields come after the first page: opening a GUID is not slowed by reading them."""
+        """Fields come after the first page: opening a GUID is not slowed by reading them.
+        A file still examined is not read: the others are, so they print meanwhile, and
+        all are read again once every verdict is in."""
         if not self._invoices_due or self.manifest is None:
             return
         self._invoices_due = ""
-        job = invoices_job(self.settings, self.manifest, self.cache.blob_path, clerk_name())
+        known = [f for f in self.manifest.files if not f.examining]
+        self._fields_partial = len(known) < len(self.manifest.files)
+        manifest = replace(self.manifest, files=known)
+        job = invoices_job(self.settings, manifest, self.cache.blob_path, clerk_name())
         self._invoices_entry = self.jobs.submit(job)
         self._update_actions()
 
@@ -405,7 +438,8 @@ class MainWindow(QMainWindow):
             self.show_notice(self.tr("Duplicates not checked: {reason}").format(
                 reason=listing.register_error.translated(QCoreApplication.translate)))  # fmt: skip
         self._update_actions()
-        self.invoices_shown.emit(listing.guid)
+        if not self._fields_partial:  # a file still examined is read with the rest later
+            self.invoices_shown.emit(listing.guid)
 
     def correct_invoice(self, item: CachedFile) -> None:
         """The clerk types or confirms what the paper says; the fields are read again with it."""
@@ -498,12 +532,19 @@ class MainWindow(QMainWindow):
                 return
 
     def _on_painted(self) -> None:
-        if self._opening_since and self.manifest is not None:
+        if self._opening_since and self.manifest is not None and not self._painted:
             elapsed = (time.perf_counter() - self._opening_since) * 1000
             log.info("GUID %s: first page painted after %.0f ms", self.manifest.guid, elapsed)
+        self._painted = self.manifest is not None
+        self._shown()
+        self._read_invoices()
+
+    def _shown(self) -> None:
+        """``documents_shown``, once a GUID's first page is painted and every file's verdict
+        is in (a page may show while a slow file is still examined)."""
+        if self._opening_since and self._painted and not self._arriving:
             self._opening_since = 0.0
             self.documents_shown.emit(self.manifest.guid)
-        self._read_invoices()
 
     # -- merge and print ------------------------------------------------------------------
 

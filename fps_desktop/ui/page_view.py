@@ -154,6 +154,7 @@ class PageView(QScrollArea):
         self.ref = ref
         self.rotation = ref.turn if ref is not None else 0
         if ref is None:
+            self._pending = None  # a page of the GUID shown before must not come back
             self.label.clear()
             self.label.resize(0, 0)
             return

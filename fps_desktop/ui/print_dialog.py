@@ -38,10 +38,12 @@ from PySide6.QtWidgets import (
 
 from fps_desktop.config import Settings
 from fps_desktop.documents.cache import DocumentCache
-from fps_desktop.documents.models import CachedFile, FileKind, FileRole, Layout
-from fps_desktop.documents.pdf import mupdf_lock
+from fps_desktop.documents.models import CachedFile, FileRole
 from fps_desktop.errors import FpsError
+from fps_desktop.formats.mupdf import mupdf_lock
+from fps_desktop.formats.sniff import FileKind
 from fps_desktop.jobs import CancelToken
+from fps_desktop.layouts import Layout
 from fps_desktop.printing.imposition import PAPERS, Choice, Paper, Setup, paper_named
 from fps_desktop.printing.job import PrintOrder, cover_pdf
 from fps_desktop.printing.pictures import blurred_pictures

@@ -1,6 +1,6 @@
 """Page rendering off the GUI thread, in the decoder workers: urgent requests first.
 
-Pages are drawn in the worker processes that proved the files (``documents.pdf
+Pages are drawn in the worker processes that proved the files (``formats.pdf
 .render_page``), so a page that would exhaust or crash a decoder costs that page
 only; what comes back is checked pixels. Requests that went out of view are dropped
 before they cost anything. Work reaches the GUI through ``run_task``, like all short work.
@@ -15,10 +15,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
-from fps_desktop.documents.models import FileKind
-from fps_desktop.documents.pdf import isolated, render_page
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
-from fps_desktop.sandbox import WORKERS
+from fps_desktop.formats.pdf import isolated, render_page
+from fps_desktop.formats.sandbox import WORKERS
+from fps_desktop.formats.sniff import FileKind
 from fps_desktop.ui.job_queue import failure_message, run_task
 
 log = logging.getLogger(__name__)

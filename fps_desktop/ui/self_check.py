@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from PIL import Image
 
-from fps_desktop.documents.images import prove_frames, read_frames
+from fps_desktop.formats.images import prove_frames, read_frames
 from fps_desktop.resources import resources_dir
 
 HEIC_SAMPLE = "samples/phone-photo.heic"  # no encoder ships: HEIC cannot be made on the spot
@@ -53,13 +53,13 @@ def _read_image(data: bytes, pages: int, name: str) -> None:
 
 
 def _read_ofd() -> None:
-    from fps_desktop.documents.demo import DEMO_CASES
-    from fps_desktop.invoices.demo_ofd import demo_invoice_ofd
-    from fps_desktop.invoices.ofd import ofd_to_pdf
+    from fps_desktop.documents.demo import DEMO_CASES, demo_invoice_xml
+    from fps_desktop.documents.demo_ofd import demo_invoice_ofd
+    from fps_desktop.formats.ofd.painter import ofd_to_pdf
 
     invoice = next(inv for case in DEMO_CASES.values() for inv in case.invoices
                    if "ofd" in inv.formats)  # fmt: skip
-    drawn = ofd_to_pdf(demo_invoice_ofd(invoice))
+    drawn = ofd_to_pdf(demo_invoice_ofd(invoice, demo_invoice_xml(invoice)))
     if not drawn.pages or drawn.seal_problem:
         raise ValueError(drawn.seal_problem or "no page drawn")
 

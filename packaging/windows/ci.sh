@@ -334,8 +334,8 @@ CONF
 # ---------------------------------------------------------------------------------------------
 # tests under Wine: the areas that run on a clerk's PC
 
-WINE_TESTS="tests/documents tests/printing tests/invoices tests/listener tests/ui
-  tests/test_config.py tests/test_cli_and_jobs.py tests/test_console.py"
+WINE_TESTS="tests/documents tests/formats/test_ofd.py tests/printing tests/invoices
+  tests/listener tests/ui tests/test_config.py tests/test_cli_and_jobs.py tests/test_console.py"
 TEST_FAILURES=""
 
 wine_tests() {

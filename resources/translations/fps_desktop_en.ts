@@ -4,7 +4,7 @@
 <context>
     <name>FileList</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="230"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="259"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n page</numerusform>
@@ -12,7 +12,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="260"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="289"/>
         <source>%n invoice(s) need a look</source>
         <translation>
             <numerusform>%n invoice needs a look</numerusform>
@@ -23,7 +23,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="368"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="396"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n file</numerusform>
@@ -31,7 +31,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="370"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="398"/>
         <source>%n cannot be printed</source>
         <translation>
             <numerusform>%n cannot be printed</numerusform>
@@ -39,7 +39,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="551"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="592"/>
         <source>Printed: %n sheet(s)</source>
         <translation>
             <numerusform>Printed: %n sheet</numerusform>
@@ -47,7 +47,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="567"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="608"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>%n invoice of this GUID was claimed before:</numerusform>
@@ -58,7 +58,7 @@
 <context>
     <name>PrintDialog</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="84"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="86"/>
         <source>GUID {guid} · %n file(s)</source>
         <translation>
             <numerusform>GUID {guid} · %n file</numerusform>
@@ -66,7 +66,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="380"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="382"/>
         <source>%n sheet(s) of {paper}</source>
         <translation>
             <numerusform>%n sheet of {paper}</numerusform>
@@ -74,7 +74,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="383"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="385"/>
         <source>%n page(s) turned as in the viewer</source>
         <translation>
             <numerusform>%n page turned as in the viewer</numerusform>

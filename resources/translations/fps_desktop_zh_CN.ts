@@ -386,66 +386,73 @@
 <context>
     <name>FileList</name>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="159"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="186"/>
         <source>prints at {dpi} dpi — may be blurred</source>
         <translation>打印分辨率 {dpi} dpi — 可能模糊</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="189"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="216"/>
         <source>{kind} · No. {number} · {date}</source>
         <translation>{kind} · 号码 {number} · {date}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="197"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="224"/>
         <source>Needs a look: press F2 to type the number, date and total</source>
         <translation>待核：按 F2 填写号码、日期和金额</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="221"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="248"/>
+        <source>{name}
+examining…</source>
+        <translation>{name}
+正在检查…</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/file_list.py" line="250"/>
         <source>{name} · invoice data, nothing to print</source>
         <translation>{name} · 发票数据，无需打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="228"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="257"/>
         <source>{name}
 cannot be printed: {reason}</source>
         <translation>{name}
 无法打印：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="230"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="259"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n 页</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="232"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="261"/>
         <source>{dpi} dpi</source>
         <translation>{dpi} dpi</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="248"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="277"/>
         <source>Invoices</source>
         <translation>发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="249"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="278"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="255"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="284"/>
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="257"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="286"/>
         <source>total {amount}</source>
         <translation>合计 {amount}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="260"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="289"/>
         <source>%n invoice(s) need a look</source>
         <translation>
             <numerusform>%n 张发票待核</numerusform>
@@ -485,7 +492,7 @@ cannot be printed: {reason}</source>
         <translation>FPS Desktop 无法写入 {where}：该文件正被其他程序打开，或您无权在该位置修改它。请关闭该文件或换一个位置，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/demo.py" line="165"/>
+        <location filename="../../fps_desktop/documents/demo.py" line="166"/>
         <source>The demo source only knows the sample GUIDs shown in the empty window.</source>
         <translation>演示数据源只包含空白窗口中列出的示例 GUID。</translation>
     </message>
@@ -495,102 +502,102 @@ cannot be printed: {reason}</source>
         <translation>“{text}” 不是单据 GUID。GUID 由 32 位十六进制字符组成，例如 c965be9f9c1d449d9e50fed330150d7a。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/imposition.py" line="92"/>
+        <location filename="../../fps_desktop/printing/imposition.py" line="95"/>
         <source>“{text}” is not a layout: use auto, actual, fit, two-up, strips, paste or a grid of rows × columns from 1 to 10, like grid-2x2.</source>
         <translation>“{text}”不是版式：请用 auto、actual、fit、two-up、strips、paste，或 1 到 10 行 × 列的网格，如 grid-2x2。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/imposition.py" line="124"/>
+        <location filename="../../fps_desktop/printing/imposition.py" line="127"/>
         <source>“{name}” is not a paper size: use one of {names}.</source>
         <translation>“{name}”不是纸张尺寸：请用 {names} 之一。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/imposition.py" line="193"/>
+        <location filename="../../fps_desktop/printing/imposition.py" line="196"/>
         <source>“{text}” is not a page range of this document (pages 1 to {count}). Write it like 1-3, 5.</source>
         <translation>“{text}” 不是本文档的有效页码范围（第 1 至 {count} 页）。请按 1-3, 5 的格式填写。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="300"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="321"/>
         <source>{name} is empty (0 bytes).</source>
         <translation>{name} 是空文件（0 字节）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="162"/>
+        <location filename="../../fps_desktop/formats/images.py" line="175"/>
         <source>{name} is a damaged image: its header claims an impossible size. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片：文件头声称的尺寸不可能存在。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="172"/>
+        <location filename="../../fps_desktop/formats/images.py" line="185"/>
         <source>{name} is too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
         <translation>{name} 尺寸过大，无法打印（{width} × {height} 像素）。请让提交人提供较小的扫描件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="211"/>
+        <location filename="../../fps_desktop/formats/images.py" line="224"/>
         <source>{name} is a kind of image this station cannot print. Ask for a PDF, JPG or PNG instead.</source>
         <translation>{name} 是本工作站无法打印的图片格式。请索取 PDF、JPG 或 PNG 文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="231"/>
+        <location filename="../../fps_desktop/formats/images.py" line="244"/>
         <source>{name} is a damaged image or not an image at all. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片，或根本不是图片。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="243"/>
+        <location filename="../../fps_desktop/formats/images.py" line="256"/>
         <source>{name} is incomplete: the picture is cut short (an interrupted download or copy). Ask the sender for the file again.</source>
         <translation>{name} 不完整：图片被截断（下载或复制中断）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="256"/>
+        <location filename="../../fps_desktop/formats/images.py" line="269"/>
         <source>{name} is a damaged image and cannot be printed. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片，无法打印。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="148"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="171"/>
         <source>{name} took too long to read (more than {seconds} s) and is left out. Ask the sender for the file again.</source>
         <translation>{name} 读取时间过长（超过 {seconds} 秒），已被略过。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="159"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="182"/>
         <source>{name} stopped the program that reads it (a damaged or hostile file) and cannot be printed. Ask the sender for the file again.</source>
         <translation>{name} 使读取它的程序中止（文件损坏或含恶意内容），无法打印。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="204"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="227"/>
         <source>{name} is too large when unpacked: it holds far more than it shows (a compression bomb?). Ask the sender for the file again.</source>
         <translation>{name} 解压后过大：其实际内容远超表面所见（疑似压缩炸弹）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="214"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="237"/>
         <source>{name}: the seal could not be drawn — print it from an OFD reader.</source>
         <translation>{name}：印章无法绘制——请用 OFD 阅读器打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="309"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="330"/>
         <source>{name} is neither a PDF, an OFD nor a picture (JPG, PNG, TIFF, BMP, WebP, GIF, HEIC) and cannot be printed.</source>
         <translation>{name} 既不是 PDF、OFD，也不是图片（JPG、PNG、TIFF、BMP、WebP、GIF、HEIC），无法打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="328"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="349"/>
         <source>{name} is protected by a password. Ask the sender for an unprotected copy.</source>
         <translation>{name} 受密码保护。请让提交人提供未加密的文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="341"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="362"/>
         <source>{name} has no pages.</source>
         <translation>{name} 没有任何页面。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="363"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="384"/>
         <source>{name} holds a picture too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
         <translation>{name} 含有过大的图片，无法打印（{width} × {height} 像素）。请让发送方提供较小的扫描件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="413"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="434"/>
         <source>{name} is incomplete: the PDF is cut short (an interrupted download or copy). Ask the sender for the file again.</source>
         <translation>{name} 不完整：PDF 被截断（下载或复制中断）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="422"/>
+        <location filename="../../fps_desktop/formats/pdf.py" line="443"/>
         <source>{name} is a damaged PDF and cannot be printed. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的 PDF，无法打印。请让发送方重新提供文件。</translation>
     </message>
@@ -941,58 +948,58 @@ cannot be printed: {reason}</source>
         <translation>文件夹 {folder} 不存在。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="73"/>
+        <location filename="../../fps_desktop/formats/ofd/package.py" line="32"/>
         <source>The OFD file is too large to be an invoice.</source>
         <translation>OFD 文件过大，不像是发票。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="80"/>
+        <location filename="../../fps_desktop/formats/ofd/package.py" line="39"/>
         <source>The OFD file is damaged: it is not a valid package.</source>
         <translation>OFD 文件已损坏：不是有效的 OFD 包。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="84"/>
+        <location filename="../../fps_desktop/formats/ofd/package.py" line="43"/>
         <source>The OFD file holds too many parts to be an invoice.</source>
         <translation>OFD 文件包含的部件过多，不像是发票。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="93"/>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="147"/>
+        <location filename="../../fps_desktop/formats/ofd/package.py" line="52"/>
+        <location filename="../../fps_desktop/formats/ofd/package.py" line="106"/>
         <source>The OFD file was refused: it holds a path leading outside it ({path}).</source>
         <translation>已拒绝该 OFD 文件：其中有指向包外的路径（{path}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="109"/>
+        <location filename="../../fps_desktop/formats/ofd/package.py" line="68"/>
         <source>The OFD file is incomplete: {path} is missing.</source>
         <translation>OFD 文件不完整：缺少 {path}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="119"/>
+        <location filename="../../fps_desktop/formats/ofd/package.py" line="78"/>
         <source>The OFD file is damaged ({path}).</source>
         <translation>OFD 文件已损坏（{path}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="129"/>
+        <location filename="../../fps_desktop/formats/ofd/package.py" line="88"/>
         <source>The OFD file was refused: it unpacks to far more data than an invoice (a zip bomb?).</source>
         <translation>已拒绝该 OFD 文件：解压后的数据量远超发票应有的大小（可能是压缩炸弹）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="217"/>
+        <location filename="../../fps_desktop/formats/ofd/document.py" line="78"/>
         <source>This file is not an OFD document (no OFD.xml).</source>
         <translation>此文件不是 OFD 文档（缺少 OFD.xml）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="223"/>
+        <location filename="../../fps_desktop/formats/ofd/document.py" line="85"/>
         <source>The OFD file names no document to show.</source>
         <translation>OFD 文件中没有可显示的文档。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="426"/>
+        <location filename="../../fps_desktop/formats/ofd/painter.py" line="58"/>
         <source>The OFD file has no pages.</source>
         <translation>OFD 文件没有页面。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="433"/>
+        <location filename="../../fps_desktop/formats/ofd/painter.py" line="65"/>
         <source>The OFD file could not be drawn ({detail}).</source>
         <translation>无法绘制该 OFD 文件（{detail}）。</translation>
     </message>
@@ -1017,92 +1024,92 @@ cannot be printed: {reason}</source>
         <translation>用户 {user} 无权在 {database} 中创建或使用发票登记表 {table} 和 {table}_schema。请数据库管理员授予这两张表的 CREATE、SELECT、INSERT 和 UPDATE 权限。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="46"/>
+        <location filename="../../fps_desktop/formats/xml.py" line="26"/>
         <source>The invoice XML is too large to be an invoice ({mb} MB).</source>
         <translation>发票 XML 过大（{mb} MB），不像是发票。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="56"/>
+        <location filename="../../fps_desktop/formats/xml.py" line="36"/>
         <source>The invoice XML was refused: it declares entities or a DTD, which invoices never need and attacks use.</source>
         <translation>已拒绝该发票 XML：其中声明了实体或 DTD，发票从不需要这些，而攻击常利用它们。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/xml_invoice.py" line="64"/>
+        <location filename="../../fps_desktop/formats/xml.py" line="44"/>
         <source>The invoice XML is damaged and cannot be read ({detail}).</source>
         <translation>发票 XML 已损坏，无法读取（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="59"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="65"/>
         <source>No file is selected.</source>
         <translation>未选择任何文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="123"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="144"/>
         <source>{name} could not be added to the print (see the log).</source>
         <translation>{name} 无法加入打印（详见日志）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="138"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="159"/>
         <source>None of the {count} selected files can be printed: {names}.</source>
         <translation>所选的 {count} 个文件都无法打印：{names}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="63"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="33"/>
         <source>empty file</source>
         <translation>空文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="64"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="34"/>
         <source>damaged PDF</source>
         <translation>PDF 已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="65"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="35"/>
         <source>damaged OFD file</source>
         <translation>OFD 文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="66"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="36"/>
         <source>incomplete file</source>
         <translation>文件不完整</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="67"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="37"/>
         <source>password-protected</source>
         <translation>有密码保护</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="68"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="38"/>
         <source>damaged image</source>
         <translation>图片已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="69"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="39"/>
         <source>unsupported format</source>
         <translation>不支持的格式</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="70"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="40"/>
         <source>too large to print</source>
         <translation>过大无法打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="71"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="41"/>
         <source>no pages</source>
         <translation>没有页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="72"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="42"/>
         <source>seal not drawn</source>
         <translation>印章未绘出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="73"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="43"/>
         <source>too large when unpacked</source>
         <translation>解压后过大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="74"/>
+        <location filename="../../fps_desktop/formats/problems.py" line="44"/>
         <source>took too long to read</source>
         <translation>读取时间过长</translation>
     </message>
@@ -1127,7 +1134,7 @@ cannot be printed: {reason}</source>
         <translation>{name}：此页无法显示。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="324"/>
+        <location filename="../../fps_desktop/printing/job.py" line="327"/>
         <source>The job on {printer} did not print: {reason}.</source>
         <translation>{printer} 上的打印任务未打印：{reason}。</translation>
     </message>
@@ -1142,12 +1149,12 @@ cannot be printed: {reason}</source>
         <translation>打印系统拒绝了发往 {printer} 的任务：{reason}（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="46"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="48"/>
         <source>Not printed: claimed before, and printing them again was not confirmed: {files}.</source>
         <translation>未打印：以下发票已报销过，且未确认再次打印：{files}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="115"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="117"/>
         <source>The invoice list belongs to GUID {other}, the print to {guid}.</source>
         <translation>发票清单属于 GUID {other}，而打印的是 {guid}。</translation>
     </message>
@@ -1493,7 +1500,7 @@ cannot be printed: {reason}</source>
         <translation>本单据中另有 {files}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/ofd.py" line="43"/>
+        <location filename="../../fps_desktop/formats/ofd/seal.py" line="15"/>
         <source>Seal could not be drawn — print it from an OFD reader.</source>
         <translation>无法绘制印章——请用 OFD 阅读器打印此文件。</translation>
     </message>
@@ -1554,37 +1561,37 @@ cannot be printed: {reason}</source>
 <context>
     <name>JobQueue</name>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="48"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="47"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="49"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="48"/>
         <source>Running</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="50"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="49"/>
         <source>Done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="51"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="50"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="52"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="51"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="53"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="52"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="71"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="70"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
     </message>
@@ -1603,7 +1610,7 @@ cannot be printed: {reason}</source>
     </message>
     <message>
         <location filename="../../fps_desktop/documents/workspace.py" line="82"/>
-        <location filename="../../fps_desktop/printing/job.py" line="209"/>
+        <location filename="../../fps_desktop/printing/job.py" line="212"/>
         <source>Merge files ({count})</source>
         <translation>合并 {count} 个文件</translation>
     </message>
@@ -1633,22 +1640,22 @@ cannot be printed: {reason}</source>
         <translation>导出上传清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="298"/>
+        <location filename="../../fps_desktop/printing/job.py" line="301"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="332"/>
+        <location filename="../../fps_desktop/printing/job.py" line="335"/>
         <source>Printed</source>
         <translation>已打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="334"/>
+        <location filename="../../fps_desktop/printing/job.py" line="337"/>
         <source>Held in the print queue: {reason}</source>
         <translation>在打印队列中被挂起：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="337"/>
+        <location filename="../../fps_desktop/printing/job.py" line="340"/>
         <source>In the print queue ({state})</source>
         <translation>在打印队列中（{state}）</translation>
     </message>
@@ -1668,7 +1675,7 @@ cannot be printed: {reason}</source>
         <translation>上传到 OSS</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="452"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="486"/>
         <source>Export invoices of {guid}</source>
         <translation>导出 {guid} 的发票</translation>
     </message>
@@ -1683,7 +1690,7 @@ cannot be printed: {reason}</source>
         <translation>导出完成!</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="210"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="212"/>
         <source>Print {guid} for PBMS</source>
         <translation>为 PBMS 打印 {guid}</translation>
     </message>
@@ -1706,261 +1713,261 @@ cannot be printed: {reason}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="110"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="115"/>
         <source>Document</source>
         <translation>单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="121"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="126"/>
         <source>Type or paste a document GUID</source>
         <translation>输入或粘贴单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="126"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="131"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="131"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="136"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="134"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="139"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="139"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="144"/>
         <source>Merge &amp;&amp; Save</source>
         <translation>合并并保存</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="144"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="149"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="149"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="154"/>
         <source>Go to GUID box</source>
         <translation>转到 GUID 输入框</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="155"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="160"/>
         <source>Fit width</source>
         <translation>适合宽度</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="157"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="162"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="158"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="163"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="159"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="164"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="240"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="245"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="248"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="253"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="253"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="258"/>
         <source>Export invoice list…</source>
         <translation>导出发票清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="256"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="261"/>
         <source>Open cache folder</source>
         <translation>打开缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="257"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="262"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="259"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="264"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="262"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="267"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="266"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="271"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="267"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="272"/>
         <source>Invoice export…</source>
         <translation>发票数据导出…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="268"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="273"/>
         <source>Upload to OSS…</source>
         <translation>上传到 OSS…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="269"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="274"/>
         <source>History…</source>
         <translation>历史记录…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="270"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="275"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="271"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="276"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="272"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="277"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="290"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="295"/>
         <source>Could not open “{text}”: {reason}</source>
         <translation>无法打开“{text}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="303"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="308"/>
         <source>Sent by {origin}</source>
         <translation>由 {origin} 推送</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="370"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="398"/>
         <source>%n cannot be printed</source>
         <translation>
             <numerusform>%n 个无法打印</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="401"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="434"/>
         <source>invoices total {amount}</source>
         <translation>发票合计 {amount}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="405"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="438"/>
         <source>Duplicates not checked: {reason}</source>
         <translation>未检查重复报销：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="442"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="476"/>
         <source>Export invoice list</source>
         <translation>导出发票清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="442"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="476"/>
         <source>Excel files (*.xlsx)</source>
         <translation>Excel 文件 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="478"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="512"/>
         <source>Page {n} / {count}</source>
         <translation>第 {n} / {count} 页</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="300"/>
         <location filename="../../fps_desktop/ui/main_window.py" line="305"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="310"/>
         <source>Opening {guid}…</source>
         <translation>正在打开 {guid}…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="160"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="165"/>
         <source>Rotate right</source>
         <translation>向右旋转</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="161"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="166"/>
         <source>Rotate left</source>
         <translation>向左旋转</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="368"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="396"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="516"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="557"/>
         <source>Save merged PDF</source>
         <translation>保存合并后的 PDF</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="551"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="592"/>
         <source>Printed: %n sheet(s)</source>
         <translation>
             <numerusform>已打印：%n 张</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="556"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="597"/>
         <source>Print job {job} not printed yet ({state}): {reason}</source>
         <translation>打印任务 {job} 尚未打印（{state}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="566"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="607"/>
         <source>Invoice claimed before</source>
         <translation>发票已报销过</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="567"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="608"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>此 GUID 中有 %n 张发票已报销过：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="570"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="611"/>
         <source>Print anyway? Your answer is written to the audit log.</source>
         <translation>仍要打印吗？您的选择将记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="571"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="612"/>
         <source>Print anyway</source>
         <translation>仍然打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="609"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="650"/>
         <source>Open a document GUID</source>
         <translation>打开单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="610"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="651"/>
         <source>Type or paste a GUID above, or let PBMS send one.</source>
         <translation>在上方输入或粘贴 GUID，或由 PBMS 推送。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="613"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="654"/>
         <source>Demo documents to try:</source>
         <translation>可以试用的演示单据：</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="649"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="690"/>
         <source>Could not open {guid}: {reason}</source>
         <translation>无法打开 {guid}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="676"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="717"/>
         <source>{name} {version}
 Finance Print Station</source>
         <translation>{name} {version}
@@ -2003,7 +2010,7 @@ Finance Print Station</source>
 <context>
     <name>PageView</name>
     <message>
-        <location filename="../../fps_desktop/ui/page_view.py" line="211"/>
+        <location filename="../../fps_desktop/ui/page_view.py" line="212"/>
         <source>This page cannot be shown: {reason}</source>
         <translation>此页无法显示：{reason}</translation>
     </message>
@@ -2011,243 +2018,243 @@ Finance Print Station</source>
 <context>
     <name>PrintDialog</name>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="102"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="104"/>
         <source>Actual size (shrink to fit only)</source>
         <translation>实际大小（仅在放不下时缩小）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="103"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="105"/>
         <source>Fit to page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="135"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="137"/>
         <source>Enhance photos (levels, sharpening)</source>
         <translation>增强照片（色阶、锐化）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="137"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="139"/>
         <source>Photos and scans print with white paper, black ink and crisp strokes; colours and red seals stay. PDFs print as they are.</source>
         <translation>照片和扫描件打印时纸面变白、字迹变黑、笔画清晰；颜色和红色印章保持不变。PDF 按原样打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="140"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="142"/>
         <source>Old printer: each sheet as one picture</source>
         <translation>旧打印机：每张纸作为一幅图片发送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="142"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="144"/>
         <source>For printers that print PDFs wrongly or not at all: every sheet is sent as one 300 dpi picture.</source>
         <translation>适用于无法正确打印 PDF 的打印机：每张纸作为一幅 300 dpi 的图片发送。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="171"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="173"/>
         <source>&amp;Printer</source>
         <translation>打印机(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="172"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="174"/>
         <source>&amp;Layout</source>
         <translation>版式(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="173"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="175"/>
         <source>&amp;Grid</source>
         <translation>网格(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="174"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="176"/>
         <source>Pap&amp;er</source>
         <translation>纸张(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="175"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="177"/>
         <source>&amp;Orientation</source>
         <translation>方向(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="177"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="179"/>
         <source>P&amp;ages</source>
         <translation>页码(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="178"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="180"/>
         <source>&amp;Copies</source>
         <translation>份数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="196"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="198"/>
         <source>Previous sheet (Page Up)</source>
         <translation>上一张（Page Up）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="199"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="201"/>
         <source>Next sheet (Page Down)</source>
         <translation>下一张（Page Down）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="204"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="206"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="207"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="209"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="209"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="211"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="225"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="227"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="338"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="340"/>
         <source>Left out because they cannot be printed: {names}</source>
         <translation>以下文件无法打印，已略过：{names}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="366"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="368"/>
         <source>Laying out…</source>
         <translation>正在排版…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="380"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="382"/>
         <source>%n sheet(s) of {paper}</source>
         <translation>
             <numerusform>共 %n 张 {paper}</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="383"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="385"/>
         <source>%n page(s) turned as in the viewer</source>
         <translation>
             <numerusform>%n 页按查看器中的方向旋转打印</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="400"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="402"/>
         <source>May print blurred: {pictures}</source>
         <translation>可能打印模糊：{pictures}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="401"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="403"/>
         <source>{name} ({dpi} dpi)</source>
         <translation>{name}（{dpi} dpi）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="479"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="481"/>
         <source>printed at {percent} % of its size</source>
         <translation>按原尺寸的 {percent}% 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="499"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="501"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="93"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="95"/>
         <source>Save as PDF file…</source>
         <translation>另存为 PDF 文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="71"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="73"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="84"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="86"/>
         <source>GUID {guid} · %n file(s)</source>
         <translation>
             <numerusform>GUID {guid} · %n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="101"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="103"/>
         <source>Automatic: fewest sheets, true size</source>
         <translation>自动：纸张最少，原尺寸</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="104"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="106"/>
         <source>Two invoices per sheet (cut line)</source>
         <translation>每张两张发票（裁切线）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="105"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="107"/>
         <source>Grid {rows} × {cols}</source>
         <translation>网格 {rows} × {cols}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="107"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="109"/>
         <source>Grid of rows × columns…</source>
         <translation>自定义网格（行 × 列）…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="108"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="110"/>
         <source>Reimbursement strips (cut lines)</source>
         <translation>报销条（裁切线）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="109"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="111"/>
         <source>Paste sheet (粘贴单)</source>
         <translation>粘贴单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="113"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="115"/>
         <source>Rows</source>
         <translation>行数</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="113"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="115"/>
         <source>Columns</source>
         <translation>列数</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="127"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="129"/>
         <source>Portrait</source>
         <translation>纵向</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="128"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="130"/>
         <source>Landscape</source>
         <translation>横向</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="130"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="132"/>
         <source>All pages, or e.g. 1-3, 5</source>
         <translation>全部页面，或如 1-3, 5</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="133"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="135"/>
         <source>Print on both sides</source>
         <translation>双面打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="134"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="136"/>
         <source>Black and white</source>
         <translation>黑白打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="146"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="148"/>
         <source>Cover sheet first</source>
         <translation>先打印封面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="148"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="150"/>
         <source>The GUID as a QR code, the invoice list, the sum and boxes for signatures</source>
         <translation>封面印有 GUID 二维码、发票清单、合计和签字栏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="467"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="469"/>
         <source>Sheet {n} / {count}</source>
         <translation>第 {n} / {count} 张</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="499"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="501"/>
         <source>Save as PDF file</source>
         <translation>另存为 PDF 文件</translation>
     </message>

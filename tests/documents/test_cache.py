@@ -8,9 +8,10 @@ import pytest
 
 from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.demo import DemoSource
-from fps_desktop.documents.models import FileKind, FileRole
+from fps_desktop.documents.models import FileRole
 from fps_desktop.documents.sources import PbmsSource
 from fps_desktop.errors import SourceError
+from fps_desktop.formats.sniff import FileKind
 from fps_desktop.jobs import CancelToken
 from tests.documents.conftest import GUID, OTHER_GUID, pdf_with_pages
 from tests.documents.pbms_server import PbmsFile

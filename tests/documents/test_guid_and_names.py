@@ -1,10 +1,11 @@
 import pytest
 
-from fps_desktop.documents.files import guess_role, role_from_label, safe_filename, sniff_kind
+from fps_desktop.documents.files import guess_role, role_from_label, safe_filename
 from fps_desktop.documents.guid import normalize_guid
-from fps_desktop.documents.images import read_frames
-from fps_desktop.documents.models import FileKind, FileRole
+from fps_desktop.documents.models import FileRole
 from fps_desktop.errors import UsageError
+from fps_desktop.formats.images import read_frames
+from fps_desktop.formats.sniff import FileKind, sniff_kind
 from tests.documents.conftest import GUID
 
 from fps_desktop.documents.demo import demo_file_bytes  # isort: skip

@@ -8,8 +8,11 @@ import pytest
 from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.demo import DemoSource
 from fps_desktop.documents.merge import merge_files
-from fps_desktop.documents.models import FileRole, Problem
+from fps_desktop.documents.models import FileRole
 from fps_desktop.errors import DocumentError, UsageError
+from fps_desktop.formats.pdf import DECODERS
+from fps_desktop.formats.problems import Problem
+from fps_desktop.formats.sniff import FileKind
 from fps_desktop.printing.imposition import (
     Choice,
     Layout,
@@ -212,3 +215,28 @@ def test_full_disk_while_caching_is_a_clear_error(tmp_path):
     assert "is full" in result.stderr and "nothing was lost" in result.stderr
     cache = DocumentCache(tmp_path / "home" / "cache" / "documents")
     assert list(cache.tmp.iterdir()) == []
+
+
+@pytest.fixture
+def decoders_that_cannot_start():
+    preload = DECODERS.preload
+    DECODERS.preload = ("tests.documents.no_such_decoder",)
+    DECODERS.close()  # the next workers load a module that is not there, and stop at once
+    yield
+    DECODERS.preload = preload
+    DECODERS.close()  # the next test starts with workers that can
+
+
+@pytest.mark.allow_log_warnings
+@pytest.mark.parametrize("guid", [GUID, "3e7d9c1b5a2f4e6d8c0b1a2f3e4d5c6b"])
+def test_pictures_and_ofds_are_drawn_for_the_merge_in_the_decoder_workers(cache, guid, request):
+    """Drawn there, not in the app: with decoder workers that cannot start, the pictures
+    and OFDs are left out, named, and the PDFs (read by the app) still merge."""
+    files = [f for f in cache.fetch(guid, DemoSource()).files if f.printable]
+    drawn = [f.name for f in files if f.kind in (FileKind.IMAGE, FileKind.OFD)]
+    assert drawn
+    request.getfixturevalue("decoders_that_cannot_start")
+    merged = merge_files(cache, files)
+    assert merged.skipped == drawn
+    pages = sum(f.pages for f in files if f.kind == FileKind.PDF)
+    assert pymupdf.open(stream=merged.pdf).page_count == pages

@@ -17,9 +17,10 @@ import pytest
 from PIL import Image, ImageChops, ImageOps, ImageStat
 
 from fps_desktop.documents.merge import merge_files
-from fps_desktop.documents.models import FileKind, Problem
-from fps_desktop.documents.pdf import DECODERS
 from fps_desktop.errors import DocumentError
+from fps_desktop.formats.pdf import DECODERS
+from fps_desktop.formats.problems import Problem
+from fps_desktop.formats.sniff import FileKind
 from tests.documents import makers
 from tests.documents.conftest import GUID, fetch, invoice_bytes
 from tests.invoices.conftest import demo_ofd

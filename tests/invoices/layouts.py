@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pymupdf
 from PIL import Image
 
-from fps_desktop.invoices.drawing import draw_qr, write_text
+from fps_desktop.formats.drawing import draw_qr, write_text
 
 UNIVERSITY = "香港科技大学（广州）"
 UNIVERSITY_TAX_ID = "12440000MB2C12345X"

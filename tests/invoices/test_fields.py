@@ -6,7 +6,7 @@ import pymupdf
 import pytest
 
 from fps_desktop.documents.demo import DEMO_CASES, demo_file_bytes
-from fps_desktop.invoices.drawing import draw_qr
+from fps_desktop.formats.drawing import draw_qr
 from fps_desktop.invoices.fields import NO_FIELDS, NO_FIELDS_SCAN, norm_amount, norm_date
 from fps_desktop.invoices.qr import parse_qr_text
 from fps_desktop.invoices.reader import read_invoice
@@ -140,7 +140,7 @@ def test_normalisers():
 
 
 def test_the_old_layout_reads_by_position_and_an_empty_buyer_tax_id_stays_empty():
-    from fps_desktop.invoices.ofd import ofd_to_pdf
+    from fps_desktop.formats.ofd.painter import ofd_to_pdf
 
     fields = read_invoice(ofd_to_pdf(ofdrw("999.ofd")).pdf, "999.pdf")  # labels apart from values
     assert (fields.buyer, fields.buyer_tax_id) == ("个人", "")

@@ -14,8 +14,8 @@ from fps_desktop.config import Paths, Settings
 from fps_desktop.documents.models import FileRole
 from fps_desktop.documents.sources import FolderSource
 from fps_desktop.documents.workspace import cache_from_settings, fetch_job
+from fps_desktop.formats.drawing import write_text
 from fps_desktop.invoices.cover import cover_sheet_pdf
-from fps_desktop.invoices.drawing import write_text
 from fps_desktop.invoices.listing import InvoiceRow, list_invoices, row_notes, write_csv
 from fps_desktop.invoices.reader import read_invoice
 from fps_desktop.invoices.register import open_register

@@ -8,8 +8,9 @@ import pytest
 
 from fps_desktop.cli import main
 from fps_desktop.config import Settings
-from fps_desktop.documents.models import FileRole, Layout
+from fps_desktop.documents.models import FileRole
 from fps_desktop.errors import UsageError
+from fps_desktop.layouts import Layout
 from fps_desktop.printing.imposition import (
     BIND_MARGIN,
     GAP,

@@ -15,8 +15,8 @@ from PIL import Image, ImageDraw
 from fps_desktop.cli import main
 from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.merge import merge_files
-from fps_desktop.documents.models import Layout
 from fps_desktop.documents.sources import FolderSource
+from fps_desktop.layouts import Layout
 from fps_desktop.printing.imposition import Choice, Setup, impose, sources_for
 from fps_desktop.printing.pictures import as_images, blurred_pictures, picture_resolutions
 from tests.documents.conftest import GUID, invoice_bytes

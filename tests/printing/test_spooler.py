@@ -4,8 +4,9 @@ import pymupdf
 import pytest
 
 from fps_desktop.cli import main
-from fps_desktop.documents.models import FileRole, Layout
+from fps_desktop.documents.models import FileRole
 from fps_desktop.errors import PrintError
+from fps_desktop.layouts import Layout
 from fps_desktop.printing.imposition import Choice, Setup, impose, sources_for
 from fps_desktop.printing.spooler import PrinterOptions, make_printer, sheet_bands, spool
 from tests.documents.conftest import GUID, pdf_with_pages

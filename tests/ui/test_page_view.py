@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pymupdf
 
-from fps_desktop.documents.models import CachedFile, FileKind, FileRole
+from fps_desktop.documents.models import CachedFile, FileRole
+from fps_desktop.formats.sniff import FileKind
 from fps_desktop.ui.page_view import PageRef, PageView
 from fps_desktop.ui.renderer import PageRenderer
 
@@ -60,7 +61,7 @@ def test_a_page_that_cannot_be_drawn_says_why(qtbot, tmp_path):
 def test_a_page_that_takes_too_long_to_draw_costs_that_page_only(qtbot, tmp_path, monkeypatch):
     """Pages are drawn in the decoder workers: one past the time limit is named so, its
     worker is replaced and the next page draws."""
-    from fps_desktop.documents.pdf import DECODERS
+    from fps_desktop.formats.pdf import DECODERS
     from tests.documents import makers
 
     slow = tmp_path / "slow.pdf"

@@ -14,10 +14,11 @@ from functools import partial
 
 import pytest
 
-from fps_desktop.documents.models import FileKind, Problem
-from fps_desktop.documents.pdf import prove_file
 from fps_desktop.errors import DocumentError
-from fps_desktop.sandbox import OutOfMemory, OutOfTime, Sandbox, WorkerCrashed
+from fps_desktop.formats.pdf import prove_file
+from fps_desktop.formats.problems import Problem
+from fps_desktop.formats.sandbox import OutOfMemory, OutOfTime, Sandbox, WorkerCrashed
+from fps_desktop.formats.sniff import FileKind
 
 
 @pytest.fixture

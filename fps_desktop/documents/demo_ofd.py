@@ -11,18 +11,16 @@ from xml.sax.saxutils import escape
 import pymupdf
 import segno
 
-from fps_desktop.documents.pdf import mupdf_lock
-from fps_desktop.invoices.drawing import write_text
+from fps_desktop.formats.drawing import write_text
+from fps_desktop.formats.mupdf import mupdf_lock
 
 NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
 HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n'
 BROWN = "128 64 0"
 
 
-def demo_invoice_ofd(inv) -> bytes:
-    """``inv`` is a ``documents.demo.DemoInvoice``; its XML rides along as an attachment."""
-    from fps_desktop.documents.demo import demo_invoice_xml
-
+def demo_invoice_ofd(inv, xml: bytes) -> bytes:
+    """``inv`` is a ``documents.demo.DemoInvoice``; its ``xml`` rides along as an attachment."""
     net = inv.amount - inv.tax
     custom = {
         "发票号码": inv.number, "开票日期": "{}年{}月{}日".format(*inv.date.split("-")),
@@ -51,7 +49,7 @@ def demo_invoice_ofd(inv) -> bytes:
             'Format="xml"><ofd:FileLoc>original_invoice.xml</ofd:FileLoc></ofd:Attachment>'
             "</ofd:Attachments>"
         ),
-        "Doc_0/Attachs/original_invoice.xml": demo_invoice_xml(inv),
+        "Doc_0/Attachs/original_invoice.xml": xml,
         "Doc_0/Signs/Signatures.xml": (
             f"{HEADER}<ofd:Signatures {NS}><ofd:MaxSignId>1</ofd:MaxSignId>"
             '<ofd:Signature ID="1" BaseLoc="Sign_0/Signature.xml"/></ofd:Signatures>'

@@ -9,7 +9,9 @@ import pymupdf
 import pytest
 
 from fps_desktop.errors import DocumentError
-from fps_desktop.invoices.ofd import MM, SEAL_MISSING, ofd_to_pdf, seal_picture
+from fps_desktop.formats.ofd.document import MM
+from fps_desktop.formats.ofd.painter import ofd_to_pdf
+from fps_desktop.formats.ofd.seal import SEAL_MISSING, seal_picture
 from tests.invoices.conftest import demo_ofd, ofdrw, red_share, rezip
 
 SIGNED_SAMPLES = [("999.ofd", 5, 0), ("1.ofd", 1, 0), ("n.ofd", 2, 1), ("SESV4SignDoc.ofd", 1, 0)]

@@ -1,24 +1,18 @@
-"""Opening, checking and preparing documents for print with PyMuPDF, and the one lock
-that keeps PyMuPDF single-threaded.
-
-PyMuPDF shares one MuPDF context between threads and is not thread-safe, so
-every call into it from a worker holds ``mupdf_lock`` for one short step (a
-page, a file); the GUI never waits long because the steps are small.
-"""
+"""Opening, checking and preparing documents for print with PyMuPDF."""
 
 from __future__ import annotations
 
 import logging
 import re
 import tempfile
-import threading
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
 import pymupdf
 
-from fps_desktop.documents.images import (
+from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
+from fps_desktop.formats.images import (
     MAX_IMAGE_PIXELS,
     SHARP_DPI,
     Frame,
@@ -26,15 +20,13 @@ from fps_desktop.documents.images import (
     prove_frames,
     read_frames,
 )
-from fps_desktop.documents.models import FileKind, Problem
-from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
-from fps_desktop.sandbox import OutOfMemory, OutOfTime, Sandbox, WorkerCrashed
+from fps_desktop.formats.mupdf import mupdf_lock
+from fps_desktop.formats.ofd.painter import ofd_to_pdf
+from fps_desktop.formats.problems import Problem
+from fps_desktop.formats.sandbox import OutOfMemory, OutOfTime, Sandbox, WorkerCrashed
+from fps_desktop.formats.sniff import FileKind
 
 log = logging.getLogger(__name__)
-
-mupdf_lock = threading.RLock()
-pymupdf.TOOLS.mupdf_display_errors(False)
-pymupdf.TOOLS.mupdf_display_warnings(False)
 
 DECODERS = Sandbox(preload=(__name__,))  # the workers that prove files at fetch
 
@@ -66,19 +58,50 @@ def open_document(path: Path, kind: FileKind, name: str) -> pymupdf.Document:
     return doc
 
 
-def append_file(
-    out: pymupdf.Document, path: Path, kind: FileKind, name: str, enhance: bool = False
-) -> int:
-    """Add the file's printed pages to ``out``; returns how many. Call with the lock held.
+def printed_pdf(path: Path, kind: FileKind, name: str, enhance: bool = False) -> bytes:
+    """The file as the PDF it prints as, for ``append_pdf``: a PDF as it is; an OFD drawn
+    and a picture placed on its pages in a decoder worker, whose PDF bytes alone cross
+    back (``append_pdf`` opens and checks them like any other PDF).
 
     ``enhance``: pictures are levelled and sharpened (``enhance.py``); PDFs are not.
     """
     data = _read(path, name, kind)
+    if kind == FileKind.PDF:
+        return data
+    pages, pdf = isolated(_drawn_as_pdf, path, kind, name, enhance)
+    if not isinstance(pages, int) or isinstance(pages, bool) or not 0 < pages < 1_000_000:
+        raise _damaged(name, kind)
+    with mupdf_lock:
+        try:
+            drawn = _open_pdf(pdf, name)
+        except DocumentError as exc:
+            raise _damaged(name, kind) from exc
+        count = drawn.page_count
+        drawn.close()
+    if count != pages:
+        raise _damaged(name, kind)
+    return pdf
+
+
+def _drawn_as_pdf(path: Path, kind: FileKind, name: str, enhance: bool) -> tuple[int, bytes]:
+    """In a decoder worker: an OFD's pages drawn, or a picture's frames placed, as PDF."""
+    with mupdf_lock:
+        if kind == FileKind.OFD:
+            conversion = _ofd_as_pdf(path)
+            return conversion.pages, conversion.pdf
+        doc = pymupdf.open()
+        try:
+            _append_image(doc, _read(path, name, kind), name, enhance)
+            return doc.page_count, doc.tobytes()
+        finally:
+            doc.close()
+
+
+def append_pdf(out: pymupdf.Document, data: bytes, name: str) -> int:
+    """Add the printed pages of ``printed_pdf``'s bytes to ``out``; returns how many.
+    Call with the lock held."""
     before = out.page_count
-    if kind == FileKind.IMAGE:
-        _append_image(out, data, name, enhance)
-        return out.page_count - before
-    src = _open_pdf(_as_pdf(path, kind, data), name)
+    src = _open_pdf(data, name)
     try:
         prepare_for_print(src)
         out.insert_pdf(src, links=False, annots=False)  # all that prints is baked in now
@@ -224,8 +247,6 @@ def _as_pdf(path: Path, kind: FileKind, data: bytes) -> bytes:
 @lru_cache(maxsize=8)
 def _ofd_as_pdf(path: Path):
     """Blobs are named by their SHA-256, so a path's conversion never goes stale."""
-    from fps_desktop.invoices.ofd import ofd_to_pdf
-
     return ofd_to_pdf(path.read_bytes())
 
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from fps_desktop.documents.enhance import enhanced
-from fps_desktop.documents.models import Problem
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
+from fps_desktop.formats.enhance import enhanced
+from fps_desktop.formats.problems import Problem
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,11 @@ with contextlib.suppress(ImportError):  # HEIC from phones: pi-heif reads it and
 
     register_heif_opener()
 
-MAX_IMAGE_PIXELS = 150_000_000  # 12,000 × 12,500: a 1 m² scan at 300 dpi
+# The one pixel limit, for a picture alone, in a PDF or in an OFD: a 1 m² scan at 300 dpi
+# (12,000 × 12,500) or a 108-MP phone photo passes. It says what is too large to print;
+# memory is guarded by the decoder workers' cap, so a lower limit (OFDs had 40 M) would
+# only refuse real photos.
+MAX_IMAGE_PIXELS = 150_000_000
 MAX_SIDE = 100_000  # no scanner or camera makes more; a header claiming it is broken
 ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "TIFF", "BMP", "DIB", "WEBP", "GIF", "HEIF"}
 ALL_FRAMES = {"TIFF"}  # multi-page scans; other formats print their first picture
@@ -117,6 +121,15 @@ def read_frames(data: bytes, name: str) -> list[Frame]:
             image.seek(index)
             frames.append(_frame(image, data, index, name))
         return frames
+
+
+def pixel_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height from a picture's header (nothing decoded); None when unreadable."""
+    try:
+        with _quiet_pillow(), Image.open(io.BytesIO(data)) as image:
+            return image.size
+    except Exception:  # any failure to parse untrusted bytes means "unknown"
+        return None
 
 
 def prove_frames(frames: list[Frame], name: str) -> None:

@@ -1,0 +1,117 @@
+"""The package layout holds: no package cycle, ``formats/`` is the ground floor, and the
+core never imports Qt.
+
+Every module's imports are read with ``ast`` (function-level imports included: an import
+inside a function is still a dependency, only a later one), and folded into a graph of
+the app's packages and top-level modules.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import fps_desktop
+
+ROOT = Path(fps_desktop.__file__).parent
+QT = "PySide6"
+# Qt is allowed here (DESIGN.md: printing uses QPrinter but no widgets; ui is the widgets;
+# the command line starts the window).
+QT_PACKAGES = {"ui", "printing", "cli", "__main__", "languages"}  # languages: Qt's translators
+# What the ground floor may use of the app: the typed errors and log helpers, nothing above.
+FORMATS_MAY_IMPORT = {"errors", "logs"}
+
+
+def unit_of(module: str) -> str:
+    """``fps_desktop.documents.cache`` -> ``documents``; ``fps_desktop.jobs`` -> ``jobs``."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def imports_of(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            raise AssertionError(f"{path}: relative import; the app uses absolute ones")
+    return found
+
+
+def package_graph() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """``(unit -> units it imports, unit -> the modules of it that import Qt)``."""
+    graph: dict[str, set[str]] = {}
+    qt_users: dict[str, set[str]] = {}
+    for path in sorted(ROOT.rglob("*.py")):
+        module = ".".join(("fps_desktop", *path.relative_to(ROOT).with_suffix("").parts))
+        unit = unit_of(module)
+        graph.setdefault(unit, set())
+        for name in imports_of(path):
+            if name.startswith("fps_desktop.") and unit_of(name) != unit:
+                graph[unit].add(unit_of(name))
+            elif name == QT or name.startswith(QT + "."):
+                qt_users.setdefault(unit, set()).add(f"{module} imports {name}")
+    return graph, qt_users
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One cycle of ``graph`` as a path that ends where it starts, or ``[]``."""
+    state: dict[str, str] = {}
+    trail: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = "open"
+        trail.append(node)
+        for target in sorted(graph.get(node, ())):
+            if state.get(target) == "open":
+                return [*trail[trail.index(target) :], target]
+            if target not in state and (cycle := visit(target)):
+                return cycle
+        state[node] = "done"
+        trail.pop()
+        return []
+
+    for node in sorted(graph):
+        if node not in state and (cycle := visit(node)):
+            return cycle
+    return []
+
+
+def test_the_cycle_finder_finds_cycles():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) == []
+
+
+def test_no_package_imports_itself_round_about():
+    graph, _ = package_graph()
+    assert {"formats", "documents", "invoices", "printing", "ui"} <= graph.keys()
+    assert find_cycle(graph) == [], "package cycle: " + " -> ".join(find_cycle(graph))
+
+
+def test_formats_is_the_ground_floor():
+    graph, qt_users = package_graph()
+    assert graph["formats"] - FORMATS_MAY_IMPORT == set(), "formats/ imports upward: " + ", ".join(
+        sorted(graph["formats"] - FORMATS_MAY_IMPORT)
+    )
+    assert "formats" not in qt_users
+    assert "formats" in graph["documents"] and "formats" in graph["invoices"]
+
+
+def test_the_core_never_imports_qt():
+    graph, qt_users = package_graph()
+    core = graph.keys() - QT_PACKAGES
+    assert {"formats", "documents", "invoices", "export", "upload", "listener", "jobs"} <= core
+    direct = sorted(line for unit in core for line in qt_users.get(unit, ()))
+    assert direct == [], "\n".join(direct)
+    through = sorted(f"{unit} imports {graph[unit] & QT_PACKAGES}" for unit in core
+                     if graph[unit] & QT_PACKAGES)  # fmt: skip
+    assert through == [], "\n".join(through)
+
+
+def test_printing_uses_qt_without_widgets():
+    _, qt_users = package_graph()
+    widgets = sorted(line for line in qt_users.get("printing", ()) if "QtWidgets" in line)
+    assert widgets == [], "\n".join(widgets)
