@@ -22,7 +22,7 @@ from fps_desktop.documents.models import CachedFile, FileRole, Manifest
 from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError
 from fps_desktop.invoices.corrections import Correction, CorrectionStore
 from fps_desktop.invoices.corrections import apply as apply_correction
-from fps_desktop.invoices.fields import InvoiceFields, norm_id, norm_name
+from fps_desktop.invoices.fields import KEY_FIELDS, InvoiceFields, norm_id, norm_name
 from fps_desktop.invoices.kinds import kind_of
 from fps_desktop.invoices.reader import read_invoice
 from fps_desktop.invoices.register import (
@@ -167,6 +167,10 @@ def row_notes(row: InvoiceRow) -> list[Note]:
         notes.append((QT_TRANSLATE_NOOP(
             "Invoices", "Amount {amount} + tax {tax} is not the total {total}: check the paper"),
             {"amount": f.amount, "tax": f.tax, "total": f.total}))  # fmt: skip
+    if f.from_ocr:
+        notes.append((QT_TRANSLATE_NOOP(
+            "Invoices", "From OCR, check against the paper (F2): {values}"),
+            {"values": ocr_values(f)}))  # fmt: skip
     if f.entered_by:
         notes.append((QT_TRANSLATE_NOOP("Invoices", "Entered by {by}: {values}"),
                       {"by": f.entered_by, "values": entered_values(f)}))  # fmt: skip
@@ -182,6 +186,11 @@ def entered_values(f: InvoiceFields) -> str:
     """The values the clerk typed, as they read on paper: ``12345678 · 2025-01-08 · 100.00``
     (a kind chosen from the list shows as the row's kind)."""
     return " · ".join(getattr(f, name) for name in f.entered if name != "kind")
+
+
+def ocr_values(f: InvoiceFields) -> str:
+    """The key values the OCR read, for the clerk to hold against the paper."""
+    return " · ".join(getattr(f, name) for name in KEY_FIELDS if name in f.from_ocr)
 
 
 def university(settings: Settings) -> tuple[str, str]:
@@ -351,6 +360,7 @@ COLUMNS: tuple[tuple[str, int, Callable[[InvoiceRow], object]], ...] = (
     ("红字", 6, lambda r: "是" if r.fields.red_letter else ""),
     ("手填", 24, lambda r: r.fields.entered_by and
      f"{r.fields.entered_by}: {entered_values(r.fields)}"),
+    ("OCR待核", 24, lambda r: ocr_values(r.fields)),
     ("来源", 6, lambda r: r.fields.source),
     ("重复", 40, lambda r: "; ".join(
         [f"{m.other.guid} {m.other.file}" for m in r.duplicates] + r.twins)),

@@ -389,10 +389,10 @@ class MainWindow(QMainWindow):
         dialog = CorrectionDialog(shown, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        entered = shown.entered
+        kept = shown.entered + shown.from_ocr  # Enter on an OCR value confirms it
         values = {name: value for name, value in dialog.values.items()
-                  if value != getattr(shown, name) or name in entered}  # fmt: skip
-        if not values and not entered:
+                  if value != getattr(shown, name) or name in kept}  # fmt: skip
+        if not values and not shown.entered:
             return  # nothing typed, nothing confirmed: the read values stand
         try:
             CorrectionStore(self.settings.paths.data_dir).save(
