@@ -12,6 +12,7 @@ Photos are the pages drawn as pixels, slightly turned, in any picture format.
 from __future__ import annotations
 
 import io
+import random
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -324,6 +325,39 @@ def photo(sample: Sample, fmt: str, dpi: int = 200, turn: float = 1.5) -> Sample
     suffix = {"JPEG": "jpg", "TIFF": "tif"}.get(fmt, fmt.lower())
     return Sample(sample.name.rsplit(".", 1)[0] + f".{suffix}", sample.kind, out.getvalue(),
                   sample.truth)  # fmt: skip
+
+
+def paper_photo(sample: Sample, seed: int = 0, dpi: int = 150) -> Sample:
+    """The paper copy photographed by a phone: no readable QR code (covered, folded or
+    not printed), the sheet seen at a slant and a little turned, slightly out of focus,
+    sensor noise, saved as a JPEG of middling quality. ``seed`` makes each shot its own."""
+    import numpy as np
+    from PIL import ImageDraw, ImageFilter
+
+    rnd = random.Random(seed)
+    pix = pymupdf.open("pdf", sample.data)[0].get_pixmap(dpi=dpi)
+    image = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
+    ImageDraw.Draw(image).rectangle((0, 0, 90 * dpi / 72, 82 * dpi / 72), fill="white")
+    width, height = image.size
+    table = (200, 195, 185)
+
+    def shift() -> float:
+        return rnd.uniform(-0.03, 0.03)
+
+    corners = (width * shift(), height * shift(), width * shift(), height * (1 + shift()),
+               width * (1 + shift()), height * (1 + shift()), width * (1 + shift()),
+               height * shift())  # fmt: skip
+    image = image.transform(image.size, Image.Transform.QUAD, corners,
+                            Image.Resampling.BICUBIC, fillcolor=table)  # fmt: skip
+    image = image.rotate(rnd.uniform(-3, 3), Image.Resampling.BICUBIC, expand=True,
+                         fillcolor=table)  # fmt: skip
+    image = image.filter(ImageFilter.GaussianBlur(rnd.uniform(0.6, 1.2)))
+    noise = np.random.default_rng(seed).normal(0, 8, (image.height, image.width, 3))
+    image = Image.fromarray((np.asarray(image) + noise).clip(0, 255).astype("uint8"))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=rnd.randint(55, 80))
+    name = sample.name.rsplit(".", 1)[0] + "_photo.jpg"
+    return Sample(name, sample.kind, out.getvalue(), sample.truth)
 
 
 def all_samples() -> list[Sample]:
