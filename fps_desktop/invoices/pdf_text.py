@@ -52,7 +52,7 @@ _HEADINGS = {"buyer": ("购", "购方", "购买方", "购买方信息"),
 _BY_KIND: dict[str, dict[str, re.Pattern]] = {
     "rail": {
         "total": re.compile(r"票\s*价" + _YUAN + _MONEY),
-        "passenger": re.compile(r"\d{6,10}\*{3,8}[\dX*]{3,4}\s+([^\s\d]{2,12})"),
+        "passenger": re.compile(r"\d{6,10}\*{3,8}[\dX*]{3,4}\s*([^\s\d]{2,12})"),
         "trip": re.compile(
             r"(?P<dep>\S{1,10}?)\s*站\s+(?P<no>[GDCKTZYSL]\d{1,4})\s+(?P<arr>\S{1,10}?)\s*站.*?"
             r"(?P<day>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*(?P<time>\d{1,2}:\d{2})\s*开"
