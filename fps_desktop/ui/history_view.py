@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fps_desktop.audit import AuditLog, event_of
+from fps_desktop.audit import AuditLog, described_changes, event_of
 from fps_desktop.config import Paths
 from fps_desktop.listener.refusals import NO_ORIGIN, OTHER_ORIGINS
 from fps_desktop.listener.server import LINK, LOCAL, audited_sender
@@ -55,6 +55,12 @@ class HistoryView(QWidget):
                          self.tr("Copies: {copies}, files: {files}, layout: {layout}").format(
                              copies=entry.get("copies"), files=len(entry.get("files") or []),
                              layout=entry.get("layout"))]  # fmt: skip
+            elif event_of(entry) == "correction":
+                what = self.tr("{changes}, entered by {by}").format(
+                    changes=described_changes(entry), by=entry.get("user") or "?"
+                )
+                cells = [entry.get("time"), self.tr("Entered"), entry.get("guid"),
+                         entry.get("file"), what]  # fmt: skip
             elif event_of(entry) == "other":
                 cells = [entry.get("time"), self.tr("Other"), entry.get("guid") or "—", "",
                          self.tr("An event this version does not know")]  # fmt: skip

@@ -6,7 +6,8 @@ import math
 import pymupdf
 import pytest
 
-from fps_desktop.invoices.corrections import CorrectionStore, checked
+from fps_desktop.audit import AuditLog, described_changes
+from fps_desktop.invoices.corrections import checked, enter
 from fps_desktop.invoices.cover import cover_sheet_pdf
 from fps_desktop.invoices.listing import InvoiceRow, row_notes
 from fps_desktop.invoices.ocr import LINE_HEIGHT, words_of
@@ -62,7 +63,7 @@ def test_lines_at_a_slant_are_levelled_into_rows_at_the_scale_of_pdf_words():
     assert all(abs((w[3] - w[1]) - LINE_HEIGHT) < 2 for w in words)
 
 
-def test_the_clerk_confirms_ocr_values_and_the_cover_shows_them_as_entered(tmp_path, settings):
+def test_a_corrected_ocr_value_is_audited_and_shown_as_entered(tmp_path, settings):
     rail = layouts.rail_ticket()
     shot = layouts.paper_photo(layouts.toll_invoice(), seed=5)
     cache, manifest = _folder_guid(tmp_path, settings, {
@@ -74,10 +75,16 @@ def test_the_clerk_confirms_ocr_values_and_the_cover_shows_them_as_entered(tmp_p
     cover = pymupdf.open("pdf", cover_sheet_pdf(listing, "王会计", 0, 2))[0].get_text()
     assert "1 张待核" in cover and "待核" in cover
     values = checked({name: getattr(photo.fields, name) for name in ("code", *KEY)})
-    CorrectionStore(settings.paths.data_dir).save(manifest.guid, photo.sha256, values, "王会计")
+    values["total"] = "108.00"  # the clerk corrects one value and confirms the others
+    enter(settings.paths, manifest.guid, photo.sha256, photo.fields, values, "王会计")
+    (entry,) = [e for e in AuditLog(settings.paths).entries() if e["event"] == "correction"]
+    assert (entry["guid"], entry["file"], entry["user"]) == (manifest.guid, "toll.jpg", "王会计")
+    assert entry["changes"]["total"] == ["100.00", "108.00"]
+    assert entry["changes"]["number"] == ["30712345", "30712345"]  # confirmed as read
+    assert "total 100.00 → 108.00" in described_changes(entry)
     listing = _listing(settings, manifest, cache)
     photo = next(r for r in listing.rows if r.fields.file == "toll.jpg")
-    assert not set(KEY) & set(photo.fields.from_ocr)
+    assert not set(KEY) & set(photo.fields.from_ocr) and listing.total == 485
     assert not listing.needing_look and photo.fields.entered_by == "王会计"
     cover = pymupdf.open("pdf", cover_sheet_pdf(listing, "王会计", 0, 2))[0].get_text()
     assert "手填:王会计" in cover and "待核" not in cover
