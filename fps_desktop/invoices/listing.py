@@ -264,18 +264,10 @@ def list_invoices(
             seen = [(r.fields.file, r.sha256, r.fields) for r in rows]
             register.record_many(manifest.guid, seen, clerk)
             for row in rows:
-                row.matches = meaningful(row, register.lookup(manifest.guid, row.sha256,
-                                                              row.fields))  # fmt: skip
+                row.matches = register.lookup(manifest.guid, row.sha256, row.fields)
         except FpsError as exc:  # the shared database went away: the fields still count
             listing.register_error = exc
     return listing
-
-
-def meaningful(row: InvoiceRow, matches: list[Match]) -> list[Match]:
-    """Matches worth a clerk's look. Numbers from the tax system are unique: two invoices
-    with different numbers are two invoices, however alike; a look-alike only means
-    something when one side has no number (a photo, a damaged file)."""
-    return [m for m in matches if m.kind != SUSPECTED or not (row.fields.number and m.other.number)]
 
 
 def invoices_job(settings: Settings, manifest: Manifest, blob_path, clerk: str = "") -> Job:
