@@ -165,7 +165,7 @@ def kind_corpus(quick: bool) -> list:
     shots = with_qr[:1] if quick else with_qr
     formats = PHOTO_FORMATS[:2] if quick else PHOTO_FORMATS
     corpus += [(layouts.photo(s, fmt), PHOTO_FIELDS) for s in shots for fmt in formats]
-    papers = samples[:1] if quick else samples
+    papers = samples[:1] if quick else layouts.paper_samples()
     seeds = (1,) if quick else OCR_SEEDS
     corpus += [(layouts.paper_photo(s, seed), tuple(s.truth)) for s in papers for seed in seeds]
     return corpus

@@ -40,6 +40,9 @@ NO_FIELDS_SCAN = QT_TRANSLATE_NOOP(
     "Invoices", "No text layer and no readable QR code (a scan?): fields are empty."
 )
 NO_FIELDS = QT_TRANSLATE_NOOP("Invoices", "Nothing on this file reads as an invoice.")
+NO_NUMBER_READ = QT_TRANSLATE_NOOP(
+    "Invoices", "No invoice number read from the picture: type it off the paper (F2)."
+)
 
 Reading = dict[str, str]
 

@@ -12,7 +12,8 @@ back to reading order, buyer first.
 
 What the kind prints besides the VAT labels is read by the kind's own patterns:
 the fare of a rail ticket (票价), the total and taxes of an air itinerary, the
-票据代码 / 票据号码 / 校验码 and payer of a fiscal receipt.
+票据代码 / 票据号码 / 校验码 and payer of a fiscal receipt, the date and fare of a taxi
+meter's slip.
 """
 
 from __future__ import annotations
@@ -76,6 +77,10 @@ _BY_KIND: dict[str, dict[str, re.Pattern]] = {
         "buyer": re.compile(r"交\s*款\s*人\s*[:：]\s*([^\s:：]+)"),
         "buyer_tax_id": re.compile(r"交款人统一社会信用代码\s*[:：]\s*([0-9A-Z]{15,20})"),
         "seller": re.compile(r"收\s*款\s*单\s*位\s*(?:[(（]\s*章\s*[)）])?\s*[:：]\s*([^\s:：]+)"),
+    },
+    "taxi": {  # the meter's slip: 日期 and 金额, no 开票日期 or 价税合计
+        "date": re.compile(r"日\s*期\s*[:：]?\s*(\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2})"),
+        "total": re.compile(r"金\s*额" + _YUAN + _MONEY),
     },
 }
 _RED_WORDS = ("红字", "销项负数")

@@ -21,6 +21,7 @@ from fps_desktop.errors import DocumentError
 from fps_desktop.invoices.fields import (
     NO_FIELDS,
     NO_FIELDS_SCAN,
+    NO_NUMBER_READ,
     InvoiceFields,
     Reading,
     Source,
@@ -72,6 +73,8 @@ def read_invoice(data: bytes, name: str = "") -> InvoiceFields:
         result.problem = NO_FIELDS_SCAN if scanned else NO_FIELDS
         if ocr_missing:
             result.problem = NOT_AVAILABLE
+        elif result.from_ocr:
+            result.problem = NO_NUMBER_READ
     return result
 
 
