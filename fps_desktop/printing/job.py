@@ -78,6 +78,7 @@ class PrintOrder:
     print_id: str = field(default_factory=new_print_id)
     user: str = field(default_factory=lambda: clerk_name())
     left_out: list[CachedFile] = field(default_factory=list)  # chosen, but cannot print
+    needing_look: int = 0  # invoices unread or read by OCR, not yet confirmed by the clerk
 
     @property
     def title(self) -> str:

@@ -111,6 +111,7 @@ def make_order(
         cover=listing if cover and listing is not None else None,
         duplicates_confirmed=[r.fields.file for r in claimed],
         left_out=[f for f in files if not f.printable and not f.is_data],
+        needing_look=len(listing.needing_look) if listing is not None else 0,
     )  # fmt: skip
 
 
