@@ -335,7 +335,7 @@ def test_j15_a_travellers_photo_is_read_by_ocr_and_the_clerk_corrects_it_by_keyb
     window.resize(1366, 768)
     open_by_keyboard(qtbot, window, traveller_guid)
     header = window.file_list.headers[FileRole.INVOICE]
-    assert "Invoices (5) · total ¥10,945.50 · 1 invoice needs a look" in header.text()
+    assert "Invoices (5) · total ¥10,945.50\n1 invoice needs a look" in header.text()
     shown = rows(window)
     kinds = {name: row.text().split("\n")[1].split(" · ")[0] for name, row in shown.items()}
     assert sorted(kinds.values()) == ["Digital VAT special (数电专票)", "Rail e-ticket",
@@ -382,3 +382,37 @@ def test_j15_a_travellers_photo_is_read_by_ocr_and_the_clerk_corrects_it_by_keyb
     text = pymupdf.open("pdf", cover)[0].get_text()
     assert f"手填:{clerk_name()}" in text and "¥10,947.50" in text and "出租车票" in text
     assert "待核" not in text
+
+
+def test_j15_in_chinese_the_ocr_row_the_form_and_the_print_dialog_say_it(
+    qtbot, chinese, window, traveller_guid, tmp_path
+):
+    from fps_desktop.ui.correction_dialog import CorrectionDialog
+
+    shots = shots_folder(tmp_path)
+    window.resize(1366, 768)
+    open_by_keyboard(qtbot, window, traveller_guid)
+    header = window.file_list.headers[FileRole.INVOICE].text()
+    assert "合计 ¥10,945.50\n1 张发票待核" in header
+    taxi = rows(window)[TAXI_PHOTO]
+    assert "OCR 识别，请对照纸质票据核对（F2）：144011925061 · 01234567" in taxi.text()
+    invoices = window.file_list.groups[FileRole.INVOICE]
+    invoices.setFocus()
+    invoices.setCurrentItem(taxi)
+    window.grab().save(str(shots / "j15-zh-ocr-row.png"))
+
+    def look(dialog):
+        dialog.grab().save(str(shots / "j15-zh-correction-dialog.png"))
+        dialog.reject()
+
+    looking = when_shown(CorrectionDialog, look)
+    qtbot.keyClick(invoices, Qt.Key.Key_F2)
+    looking.check()
+    back_to(qtbot, window)
+
+    def before_printing(dialog: PrintDialog) -> None:
+        assert dialog.look_label.text().startswith("1 张发票待核")
+        dialog.grab().save(str(shots / "j15-zh-print-dialog.png"))
+        dialog.reject()
+
+    press_ctrl_p(qtbot, window, before_printing)
