@@ -318,6 +318,12 @@ def traveller_guid(tmp_path, settings):
 TAXI_PHOTO = "出租车票_照片.jpg"
 
 
+def laid_out(qtbot, window):
+    """The Invoices header laid out to its new lines, as the next paint shows it."""
+    header = window.file_list.headers[FileRole.INVOICE]
+    qtbot.waitUntil(lambda: header.height() >= header.sizeHint().height(), timeout=SLOW)
+
+
 def shots_folder(tmp_path):
     """Where a journey keeps its screenshots: FPS_SCREENSHOTS when set, to look at them."""
     folder = Path(os.environ.get("FPS_SCREENSHOTS") or tmp_path)
@@ -346,6 +352,7 @@ def test_j15_a_travellers_photo_is_read_by_ocr_and_the_clerk_corrects_it_by_keyb
     invoices = window.file_list.groups[FileRole.INVOICE]
     invoices.setFocus()
     invoices.setCurrentItem(taxi)
+    laid_out(qtbot, window)
     window.grab().save(str(shots / "j15-ocr-row.png"))
 
     def before_printing(dialog: PrintDialog) -> None:
@@ -374,6 +381,7 @@ def test_j15_a_travellers_photo_is_read_by_ocr_and_the_clerk_corrects_it_by_keyb
     taxi = rows(window)[TAXI_PHOTO].text()
     assert f"Entered by {clerk_name()}: 144011925061 · 01234567 · 2025-01-08 · 58.00" in taxi
     assert "From OCR" not in taxi
+    laid_out(qtbot, window)
     window.grab().save(str(shots / "j15-entered-row.png"))
     (entry,) = [e for e in AuditLog(window.settings.paths).entries()
                 if e["event"] == "correction"]  # fmt: skip
@@ -399,6 +407,7 @@ def test_j15_in_chinese_the_ocr_row_the_form_and_the_print_dialog_say_it(
     invoices = window.file_list.groups[FileRole.INVOICE]
     invoices.setFocus()
     invoices.setCurrentItem(taxi)
+    laid_out(qtbot, window)
     window.grab().save(str(shots / "j15-zh-ocr-row.png"))
 
     def look(dialog):
