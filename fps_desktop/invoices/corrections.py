@@ -19,13 +19,13 @@ from pathlib import Path
 from fps_desktop.audit import AuditLog, log_audit_failure
 from fps_desktop.config import Paths
 from fps_desktop.errors import QT_TRANSLATE_NOOP, UsageError
-from fps_desktop.invoices.fields import CLEANERS, InvoiceFields, Source
+from fps_desktop.invoices.fields import CLEANERS, KEY_FIELDS, InvoiceFields, Source
 from fps_desktop.invoices.kinds import BY_CODE
 from fps_desktop.storage import write_atomically
 
 log = logging.getLogger(__name__)
 
-FIELDS = ("code", "number", "date", "total")  # what a clerk reads off any paper invoice
+FIELDS = KEY_FIELDS  # what a clerk reads off any paper invoice
 LABELS = {
     "code": QT_TRANSLATE_NOOP("Invoices", "Code (older invoices)"),
     "number": QT_TRANSLATE_NOOP("Invoices", "Number"),

@@ -185,7 +185,7 @@ def row_notes(row: InvoiceRow) -> list[Note]:
 def entered_values(f: InvoiceFields) -> str:
     """The values the clerk typed, as they read on paper: ``12345678 · 2025-01-08 · 100.00``
     (a kind chosen from the list shows as the row's kind)."""
-    return " · ".join(getattr(f, name) for name in f.entered if name != "kind")
+    return " · ".join(getattr(f, name) for name in KEY_FIELDS if name in f.entered)
 
 
 def ocr_values(f: InvoiceFields) -> str:
