@@ -47,8 +47,9 @@ _TAX_ID = re.compile(
     r"(?:统一社会信用代码\s*/\s*纳税人识别号|纳\s*税\s*人\s*识\s*别\s*号|统一社会信用代码)"
     r"\s*[:：]\s*([0-9A-Z]{15,20}(?![0-9A-Z]))?"
 )
-_HEADINGS = {"buyer": ("购", "购方", "购买方", "购买方信息"),
-             "seller": ("销", "销方", "销售方", "销售方信息")}  # fmt: skip
+# A heading, or a piece of one: the OCR reads one printed a character a line in pieces
+# (买方信, 销, 售...). A piece names its party by one of the party's own characters.
+_HEADINGS = {"buyer": ("购买方信息", "购买"), "seller": ("销售方信息", "销售")}
 # Patterns of one kind (and the kinds it broadens to), tried before the VAT labels.
 _BY_KIND: dict[str, dict[str, re.Pattern]] = {
     "rail": {
@@ -111,8 +112,8 @@ def party_blocks(words: list[tuple]) -> tuple[str, str] | None:
     """The rows of the buyer's and of the seller's part of a page, or ``None`` when the
     page has no 购买方 / 销售方 headings to tell them apart."""
     found = {}
-    for party, texts in _HEADINGS.items():
-        heads = [w for w in words if w[4].strip() in texts]
+    for party, (heading, own) in _HEADINGS.items():
+        heads = [w for w in words if _heading_piece(w[4].strip(), heading, own)]
         if not heads:
             return None
         found[party] = min(heads, key=lambda w: (w[1], w[0]))
@@ -128,6 +129,11 @@ def party_blocks(words: list[tuple]) -> tuple[str, str] | None:
     else:
         return None
     return "\n".join(page_rows(first)), "\n".join(page_rows(second))
+
+
+def _heading_piece(text: str, heading: str, own: str) -> bool:
+    chars = set(text)
+    return 0 < len(text) <= len(heading) and chars <= set(heading) and bool(chars & set(own))
 
 
 def read_text(text: str, parties: tuple[str, str] | None = None) -> Reading:

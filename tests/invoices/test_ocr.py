@@ -33,8 +33,8 @@ def test_a_photo_without_a_readable_qr_code_is_read_by_ocr_and_needs_a_look(samp
     assert {fields.sources[name] for name in KEY} == {"ocr"}
     assert fields.needs_look and not fields.conflicts and not fields.sums_wrong
     notes = dict(row_notes(InvoiceRow(fields, "sha")))
-    assert notes["From OCR, check against the paper (F2): {values}"] == {
-        "values": " · ".join(sample.truth[n] for n in KEY)}  # fmt: skip
+    read = [sample.truth[n] for n in ("code", *KEY) if n in fields.from_ocr]
+    assert notes["From OCR, check against the paper (F2): {values}"] == {"values": " · ".join(read)}
 
 
 def test_a_misread_that_breaks_the_sums_is_flagged():
@@ -88,3 +88,10 @@ def test_a_corrected_ocr_value_is_audited_and_shown_as_entered(tmp_path, setting
     assert not listing.needing_look and photo.fields.entered_by == "王会计"
     cover = pymupdf.open("pdf", cover_sheet_pdf(listing, "王会计", 0, 2))[0].get_text()
     assert "手填:王会计" in cover and "待核" not in cover
+
+
+def test_tax_ids_of_a_photo_come_from_their_party_even_when_the_buyer_has_none():
+    personal = layouts.digital_special("25442000000345678902", buyer="张老师", buyer_tax_id="")
+    fields = read_invoice(layouts.paper_photo(personal, seed=1).data, "personal.jpg")
+    assert (fields.buyer, fields.buyer_tax_id) == ("张老师", "")
+    assert (fields.seller_tax_id, fields.sources["seller_tax_id"]) == ("91440106MA59C8XK3L", "ocr")
