@@ -249,7 +249,8 @@ def list_invoices(
     for done, (item, attachment) in enumerate(files):
         cancel.check()
         progress(done, len(files), item.name)
-        fields = read_invoice(Path(blob_path(item.sha256)).read_bytes(), item.name)
+        fields = read_invoice(Path(blob_path(item.sha256)).read_bytes(), item.name,
+                              ocr=not attachment)  # fmt: skip
         apply_correction(fields, corrections.get(item.sha256))
         if attachment and not fields.found:
             continue

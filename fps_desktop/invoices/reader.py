@@ -45,8 +45,11 @@ log = logging.getLogger(__name__)
 SCAN_OCR_DPI = 200  # a scanned page drawn for the OCR: 9 pt text ~ 25 px high
 
 
-def read_invoice(data: bytes, name: str = "") -> InvoiceFields:
-    """Fields of one file; never raises for bad content: ``problem`` says what went wrong."""
+def read_invoice(data: bytes, name: str = "", ocr: bool = True) -> InvoiceFields:
+    """Fields of one file; never raises for bad content: ``problem`` says what went wrong.
+
+    ``ocr=False`` leaves a photo or scan to its QR code: an attachment (an approval form,
+    a screenshot) is not worth a second of OCR, and printing waits for the fields."""
     kind = sniff_kind(data[:2048], name)
     fmt = kind.value if kind != FileKind.UNKNOWN else ""
     try:
@@ -60,7 +63,7 @@ def read_invoice(data: bytes, name: str = "") -> InvoiceFields:
     no_text = not any(source == Source.TEXT for source, _ in readings)
     scanned = kind == FileKind.IMAGE or (kind == FileKind.PDF and no_text)
     ocr_missing = False
-    if scanned and not _complete(readings):
+    if ocr and scanned and not _complete(readings):
         picture = data if kind == FileKind.IMAGE else _first_page_png(data)
         try:
             readings += _ocr(picture, name) if picture else []
