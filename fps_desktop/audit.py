@@ -3,6 +3,10 @@ typed over an invoice's, one JSON line each.
 
 ``audit.jsonl`` grows to ``max_bytes``, then is renamed ``audit-<time>.jsonl`` and a new
 one started; the newest ``keep`` renamed files are kept and read as one history.
+
+Every line carries ``"v"``, the version of its shape, so lines of several versions live
+side by side in one append-only log (which is never rewritten): a line is brought to this
+version when it is read, and a line from a newer version stops the reading with a message.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from fps_desktop.config import Paths
-from fps_desktop.errors import StorageError
+from fps_desktop.errors import QT_TRANSLATE_NOOP, StorageError
 from fps_desktop.storage import write_all
 
 log = logging.getLogger(__name__)
@@ -26,6 +30,22 @@ log = logging.getLogger(__name__)
 MAX_BYTES = 4 * 1024 * 1024
 KEEP = 10
 _write_lock = threading.Lock()
+
+
+def _print_state(entry: dict) -> dict:
+    """Before prints were followed in the print system, a print line was written once the
+    spooler had taken the job and said no more: that is the state it recorded."""
+    if entry.get("event") == "print":
+        entry.setdefault("state", "completed")
+        entry.setdefault("reason", "")
+    return entry
+
+
+# How entries evolve: migration n (1-based) turns an entry of version n - 1 into version n.
+# Lines written before versions have no "v": version 0. Append a migration, never edit one
+# that shipped.
+MIGRATIONS = (_print_state,)
+VERSION = len(MIGRATIONS)
 
 
 @contextlib.contextmanager
@@ -119,8 +139,9 @@ class AuditLog:
         """The newest ``limit`` entries, newest first, across rotated files; damage skipped.
 
         Read from the end in blocks, so years of history open as fast as a day's. The one
-        reader of the log for the window and the command line: every entry is a dict,
-        as written; ``event_of`` says what it records.
+        reader of the log for the window and the command line: every entry is a dict in
+        this version's shape; ``event_of`` says what it records. A StorageError says that
+        a newer FPS Desktop has written to the log.
         """
         found: list[dict] = []
         for path in [self.path, *reversed(self._rotated())]:
@@ -131,6 +152,24 @@ class AuditLog:
                     continue
                 if not isinstance(entry, dict):
                     continue
+                version = entry.get("v", 0)
+                if type(version) is not int or version < 0:
+                    continue  # damaged
+                if version > VERSION:
+                    raise StorageError(
+                        QT_TRANSLATE_NOOP(
+                            "FpsError",
+                            "The audit log {path} has entries from a newer FPS Desktop "
+                            "(version {found}; this one reads up to {known}). Update FPS "
+                            "Desktop to see the history; nothing was changed.",
+                        ),
+                        path=str(path),
+                        found=version,
+                        known=VERSION,
+                    )
+                for migration in MIGRATIONS[version:]:
+                    entry = migration(entry)
+                entry["v"] = VERSION
                 found.append(entry)
                 if len(found) >= limit:
                     return found
@@ -141,7 +180,7 @@ class AuditLog:
         return sorted(self.path.parent.glob("audit-*.jsonl"))
 
     def _append(self, entry: dict) -> None:
-        entry = {"time": timestamp(), **entry}
+        entry = {"time": timestamp(), "v": VERSION, **entry}
         line = json.dumps(entry, ensure_ascii=False) + "\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with _write_lock:

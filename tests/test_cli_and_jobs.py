@@ -116,7 +116,7 @@ def test_job_queue_runs_off_the_gui_thread_and_reports(qtbot):
         progress(1, 2, "half")
         return JobResult("ok")
 
-    with qtbot.waitSignal(queue.job_finished, timeout=5000):
+    with qtbot.waitSignal(queue.ended, timeout=5000):
         entry = queue.submit(Job("demo", run))
     assert seen["thread"] is not threading.main_thread()
     assert entry.state == JobState.DONE and entry.message == "ok"
@@ -127,15 +127,20 @@ def test_a_job_that_outlives_its_window_is_not_answered(qtbot):
     calling into widgets Qt has already destroyed."""
     from PySide6.QtWidgets import QLabel
 
+    class Window(QLabel):
+        def answered(self, entry) -> None:
+            self.setText(entry.message)
+
     queue = JobQueue()
-    label = QLabel()
+    label = Window()
+    queue.ended.connect(label.answered)
     release = threading.Event()
 
     def run(progress, cancel):
         release.wait(30)
         return JobResult("ok")
 
-    entry = queue.submit(Job("late", run), on_done=label.setText)
+    entry = queue.submit(Job("late", run))
     label.deleteLater()
     qtbot.waitUntil(lambda: not shiboken6.isValid(label), timeout=5000)
     release.set()
@@ -153,10 +158,10 @@ def test_failed_job_can_be_retried_and_a_cancelled_one_says_so(qtbot):
             raise SourceError("PBMS is not working right now ({problem}).", problem="HTTP 500")
         return JobResult("fine")
 
-    with qtbot.waitSignal(queue.job_failed, timeout=5000) as failed:
+    with qtbot.waitSignal(queue.ended, timeout=5000) as failed:
         entry = queue.submit(Job("flaky", flaky))
-    assert "HTTP 500" in failed.args[1] and entry.state == JobState.FAILED
-    with qtbot.waitSignal(queue.job_finished, timeout=5000):
+    assert failed.args == [entry] and entry.state == JobState.FAILED and "HTTP 500" in entry.error
+    with qtbot.waitSignal(queue.ended, timeout=5000):
         queue.retry(entry)
     assert entry.state == JobState.DONE
 
@@ -170,8 +175,9 @@ def test_failed_job_can_be_retried_and_a_cancelled_one_says_so(qtbot):
 
     other = queue.submit(Job("slow", slow))
     started.wait(5)
-    queue.cancel(other)
-    qtbot.waitUntil(lambda: other.state == JobState.CANCELLED, timeout=5000)
+    with qtbot.waitSignal(queue.ended, timeout=5000) as cancelled:  # a cancel ends it too
+        queue.cancel(other)
+    assert cancelled.args == [other] and other.state == JobState.CANCELLED
 
 
 def test_the_job_list_keeps_a_bounded_history_and_lets_results_go(qtbot):
@@ -185,10 +191,11 @@ def test_the_job_list_keeps_a_bounded_history_and_lets_results_go(qtbot):
         Job("long", lambda progress, cancel: (release.wait(60), JobResult(""))[1])
     )
     delivered = []
+    queue.ended.connect(lambda entry: delivered.append(entry.result))
     for number in range(KEPT_FINISHED + 20):
         result = JobResult(f"done {number}", path=Path(f"/tmp/{number}.pdf"), data=b"x" * 1000)
-        with qtbot.waitSignal(queue.job_finished, timeout=10_000):
-            queue.submit(Job(f"job {number}", lambda p, c, r=result: r), on_done=delivered.append)
+        with qtbot.waitSignal(queue.ended, timeout=10_000):
+            queue.submit(Job(f"job {number}", lambda p, c, r=result: r))
     assert len(delivered) == KEPT_FINISHED + 20 and delivered[-1].data == b"x" * 1000
     assert queue.rowCount() == KEPT_FINISHED + 1
     assert running in queue.entries and running.state == JobState.RUNNING

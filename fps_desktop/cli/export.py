@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from fps_desktop.cli.terminal import quiet_stdout, run_in_terminal
@@ -109,10 +108,11 @@ def _mapping(settings: Settings):
 
 
 def run_export_invoices(args: argparse.Namespace, settings: Settings) -> int:
-    from fps_desktop.export.invoices import ExportOptions, ensure_writable, output_dir_from
+    from fps_desktop.export.folders import INVOICES, ensure_writable, export_folder
+    from fps_desktop.export.invoices import ExportOptions
     from fps_desktop.export.jobs import invoice_export_job
 
-    output_dir = output_dir_from(settings, args.output_dir)
+    output_dir = export_folder(settings, INVOICES, args.output_dir)
     if not args.dry_run:
         ensure_writable(output_dir)
     options = ExportOptions(
@@ -126,13 +126,10 @@ def run_export_invoices(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_export_basic(args: argparse.Namespace, settings: Settings) -> int:
+    from fps_desktop.export.folders import BASIC, export_folder
     from fps_desktop.export.jobs import basic_export_job
 
-    output_dir = args.output_dir or Path(
-        os.environ.get("OUTPUT_DIR")
-        or settings.get("export.basic_output_dir")
-        or settings.paths.data_dir / "export" / "basic-data"
-    )
+    output_dir = export_folder(settings, BASIC, args.output_dir)
     result = run_in_terminal(basic_export_job(_db(settings), output_dir, _mapping(settings)))
     _print_report(result.summary)
     return 0

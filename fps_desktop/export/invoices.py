@@ -23,7 +23,6 @@ from pathlib import Path
 
 import pymysql
 
-from fps_desktop.errors import QT_TRANSLATE_NOOP, ExportError
 from fps_desktop.export.db import DbSettings, connect, explain
 from fps_desktop.export.mapping import Mapping
 from fps_desktop.export.names import (
@@ -352,23 +351,3 @@ def _problem(number: bytes | None, date: bytes | None, document: bytes | None) -
     except UnicodeDecodeError:
         return NOT_UTF8
     return ""
-
-
-def output_dir_from(settings, override: Path | None) -> Path:
-    if override is not None:
-        return override
-    configured = settings.get("export.output_dir")
-    if configured:
-        return Path(configured)
-    return settings.paths.data_dir / "export" / "invoices"
-
-
-def ensure_writable(folder: Path) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ExportError(
-            QT_TRANSLATE_NOOP("FpsError", "Cannot create the export folder {folder}: {reason}"),
-            folder=str(folder),
-            reason=exc.strerror or str(exc),
-        ) from exc

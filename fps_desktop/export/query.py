@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 import pymysql
 
 from fps_desktop.export.mapping import Mapping
-from fps_desktop.export.tables import IndexWriter
+from fps_desktop.export.tables import LISTED, MOMENT
 
 log = logging.getLogger(__name__)
 
@@ -184,10 +184,12 @@ class InvoiceQueries:
         listed = ""
         if with_index:
             # one column, fields apart by the unit separator: a column costs the driver more
-            values = [f"COALESCE(CAST({c(n)} AS CHAR), '')" for n in IndexWriter.FROM_DATABASE]
-            values.append(
-                f"COALESCE(DATE_FORMAT({c('updated_at')}, '%%Y-%%m-%%d %%H:%%i:%%s'), '')"
-            )
+            values = [
+                f"COALESCE(DATE_FORMAT({c(column.name)}, '%%Y-%%m-%%d %%H:%%i:%%s'), '')"
+                if column.kind == MOMENT
+                else f"COALESCE(CAST({c(column.name)} AS CHAR), '')"
+                for column in LISTED
+            ]
             listed = f", CONCAT_WS(CHAR(31 USING utf8mb4), {', '.join(values)})"
         sql = (
             f"SELECT {c('tenant_id')}, {c('country_code')}, "

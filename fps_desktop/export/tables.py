@@ -1,9 +1,11 @@
 """The list of exported invoices as CSV or XLSX (seed 004: Excel from a template).
 
-Rows are written as the export streams, so memory stays flat however many invoices there
-are: CSV line by line; for XLSX, openpyxl's write-only workbook makes the book (template
-header, styles, the problems sheet) and the invoice rows, written as sheet XML beside it,
-are spliced into its first sheet when the list is closed.
+Its columns are one table, ``COLUMNS``: the header, the query's selection and every cell
+of both files follow it. Rows are written as the export streams, so memory stays flat
+however many invoices there are: CSV line by line; for XLSX, openpyxl's write-only
+workbook makes the book (template header, styles, the problems sheet) and the invoice
+rows, written as sheet XML beside it, are spliced into its first sheet when the list is
+closed.
 """
 
 from __future__ import annotations
@@ -15,15 +17,47 @@ import re
 import shutil
 import time
 import zipfile
+from collections.abc import Callable
 from copy import copy
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from fps_desktop.errors import QT_TRANSLATE_NOOP, ExportError
 
-HEADER = ("tenant_id", "country_code", "invoice_no", "issue_date", "buyer_name", "seller_name",
-          "net_amount", "tax_amount", "gross_amount", "currency", "status", "updated_at",
-          "file")  # fmt: skip
+# What a cell holds: how it is written in each file.
+WHOLE, TEXT, NUMBER, DAY, MOMENT = "whole", "text", "number", "day", "moment"
+
+
+@dataclass(frozen=True)
+class IndexColumn:
+    """One column of the list. ``listed``: the query selects it for the list alone, as
+    text; the others come with every exported row (tenant, country, number, day) or are
+    the file written (file). The listed columns sit together before ``file``: each row
+    hands them over as one text."""
+
+    name: str
+    kind: str
+    listed: bool = False
+
+
+COLUMNS = (
+    IndexColumn("tenant_id", WHOLE),
+    IndexColumn("country_code", TEXT),
+    IndexColumn("invoice_no", TEXT),
+    IndexColumn("issue_date", DAY),
+    IndexColumn("buyer_name", TEXT, listed=True),
+    IndexColumn("seller_name", TEXT, listed=True),
+    IndexColumn("net_amount", NUMBER, listed=True),
+    IndexColumn("tax_amount", NUMBER, listed=True),
+    IndexColumn("gross_amount", NUMBER, listed=True),
+    IndexColumn("currency", TEXT, listed=True),
+    IndexColumn("status", TEXT, listed=True),
+    IndexColumn("updated_at", MOMENT, listed=True),
+    IndexColumn("file", TEXT),
+)
+HEADER = tuple(column.name for column in COLUMNS)
+LISTED = tuple(column for column in COLUMNS if column.listed)
 PROBLEM_HEADER = ("problem", "invoice_id", "tenant_id", "detail")
 _EXCEL_DAY_ZERO = date(1899, 12, 30).toordinal()
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1e\ufffe\uffff]")  # \x1f: separator
@@ -35,11 +69,6 @@ _NUMBER = re.compile(r"[-+]?\d+(\.\d+)?")
 class IndexWriter:
     """``index-<time>.csv|xlsx`` in the output folder, with the skipped and shared-name rows."""
 
-    # Columns the export selects for the list, after the ones it needs anyway; the query
-    # adds ``updated_at`` as text.
-    FROM_DATABASE = ("buyer_name", "seller_name", "net_amount", "tax_amount", "gross_amount",
-                     "currency", "status")  # fmt: skip
-
     def __init__(self, output_dir: Path, kind: str, template: Path | None = None) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
         self.kind = kind
@@ -49,20 +78,21 @@ class IndexWriter:
             self._handle = open(self.partial, "w", newline="", encoding="utf-8-sig")  # noqa: SIM115
             self._csv = csv.writer(self._handle)
             self._csv.writerow(HEADER)
+            self._csv_cells = [_CSV_CELL[column.kind] for column in COLUMNS]
         else:
             self._book, self._sheet, header_rows = _workbook(template)
             self._rows = _SheetRows(self._sheet, header_rows, self.partial.with_suffix(".rows"))
 
     def add(self, tenant: int, country: str, number: str, day: str, values: bytes, path: str):
-        """One exported invoice: ``day`` is YYYYMMDD, ``values`` the FROM_DATABASE fields
-        and the update time, apart by the unit separator (U+001F)."""
-        text = values.decode("utf-8", "replace")
+        """One exported invoice: ``day`` is YYYYMMDD, ``values`` the LISTED columns as text,
+        apart by the unit separator (U+001F)."""
+        cells = (tenant, country, number, day,
+                 *values.decode("utf-8", "replace").split("\x1f"), path)  # fmt: skip
         if self.kind == "csv":
-            iso = f"{day[:4]}-{day[4:6]}-{day[6:]}"
-            cells = (country, number, iso, *text.split("\x1f"), path)
-            self._csv.writerow((tenant, *map(inert, cells)))
-            return
-        self._rows.add(tenant, _xml(country), _xml(number), day, _xml(text).split("\x1f"), path)
+            writers = self._csv_cells
+            self._csv.writerow([write(cell) for write, cell in zip(writers, cells, strict=True)])
+        else:
+            self._rows.add(cells)
 
     def close(self, skipped, collisions) -> Path:
         """Add the rows that need a look, save, and give the list its real name."""
@@ -115,27 +145,25 @@ class _SheetRows:
 
         day, moment = WriteOnlyCell(sheet), WriteOnlyCell(sheet)
         day.number_format, moment.number_format = "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss"
-        self._day_style, self._moment_style = day.style_id, moment.style_id
+        day_style, moment_style = day.style_id, moment.style_id
+        cell_of = {
+            WHOLE: lambda value: f"<c><v>{value}</v></c>",
+            TEXT: _text,
+            NUMBER: _number,
+            DAY: lambda value: f'<c s="{day_style}"><v>{_day_serial(value)}</v></c>',
+            MOMENT: lambda value: (
+                f'<c s="{moment_style}"><v>{_moment_serial(value)}</v></c>' if value else "<c/>"
+            ),
+        }
+        self._cells = [cell_of[column.kind] for column in COLUMNS]
         self._path = path
         self._file = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed in splice()
         self._row = header_rows + 1
 
-    def add(self, tenant, country, number, day, text, path) -> None:
-        """``country``, ``number`` and ``text`` are XML-escaped already."""
-        buyer, seller, net, tax, gross, currency, status, updated = text
-        serial = date(int(day[:4]), int(day[4:6]), int(day[6:])).toordinal() - _EXCEL_DAY_ZERO
-        moment = "<c/>"
-        if updated:
-            at = datetime.fromisoformat(updated)
-            fraction = (at.hour * 3600 + at.minute * 60 + at.second) / 86400
-            moment = (f'<c s="{self._moment_style}"><v>'
-                      f"{at.toordinal() - _EXCEL_DAY_ZERO + fraction}</v></c>")  # fmt: skip
-        self._file.write(
-            f'<row r="{self._row}"><c><v>{tenant}</v></c>{_text(country)}{_text(number)}'
-            f'<c s="{self._day_style}"><v>{serial}</v></c>{_text(buyer)}{_text(seller)}'
-            f"{_number(net)}{_number(tax)}{_number(gross)}{_text(currency)}{_text(status)}"
-            f"{moment}{_text(path)}</row>"
-        )
+    def add(self, cells: tuple) -> None:
+        """One row's cells, in column order, as they came from the database."""
+        written = "".join([write(cell) for write, cell in zip(self._cells, cells, strict=True)])
+        self._file.write(f'<row r="{self._row}">{written}</row>')
         self._row += 1
 
     def splice(self, book: Path, target: Path) -> None:
@@ -163,6 +191,18 @@ class _SheetRows:
         self._path.unlink(missing_ok=True)
 
 
+def _day_serial(day: str) -> int:
+    """YYYYMMDD as Excel counts days."""
+    return date(int(day[:4]), int(day[4:6]), int(day[6:])).toordinal() - _EXCEL_DAY_ZERO
+
+
+def _moment_serial(text: str) -> float:
+    """ISO date and time as Excel counts days and their fractions."""
+    at = datetime.fromisoformat(text)
+    fraction = (at.hour * 3600 + at.minute * 60 + at.second) / 86400
+    return at.toordinal() - _EXCEL_DAY_ZERO + fraction
+
+
 def inert(cell: str) -> str:
     """A CSV cell Excel shows as text: one starting like a formula (``=``, ``+``, ``-``,
     ``@``, tab, carriage return) gets a leading ``'``; plain numbers stay numbers."""
@@ -177,14 +217,24 @@ def _xml(text: str) -> str:
         text = text.replace("&", "&amp;")
     if "<" in text or ">" in text:
         text = text.replace("<", "&lt;").replace(">", "&gt;")
-    return _NOT_XML.sub("", text)
+    return text if text.isprintable() else _NOT_XML.sub("", text)  # the common case first
+
+
+# How each kind of cell is written in CSV: text that Excel would run is made inert.
+_CSV_CELL: dict[str, Callable[[str], object]] = {
+    WHOLE: lambda value: value,
+    TEXT: inert,
+    NUMBER: inert,
+    DAY: lambda day: f"{day[:4]}-{day[4:6]}-{day[6:]}",
+    MOMENT: inert,
+}
 
 
 def _text(value: str) -> str:
-    """An inline-string cell; ``value`` is escaped already."""
+    """An inline-string cell."""
     if not value:
         return "<c/>"
-    return f'<c t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
+    return f'<c t="inlineStr"><is><t xml:space="preserve">{_xml(value)}</t></is></c>'
 
 
 def _number(value: str) -> str:

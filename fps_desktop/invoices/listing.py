@@ -332,57 +332,73 @@ def _mark_within_guid(rows: list[InvoiceRow]) -> None:
 
 # -- files ------------------------------------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the invoice list, for XLSX and CSV alike: the writers loop over these.
+
+    ``money``: a number with two decimals (``#,##0.00`` in Excel, ``1.00`` in CSV);
+    ``total``: what the totals row shows under this column, if anything.
+    """
+
+    header: str
+    width: int
+    value: Callable[[InvoiceRow], object]
+    money: bool = False
+    total: Callable[[InvoiceList], object] | None = None
+
+
 # The spreadsheet is for the finance office: Chinese names, whatever the UI language.
-# (header, width, value of a row); amounts are numbers with two decimals.
-COLUMNS: tuple[tuple[str, int, Callable[[InvoiceRow], object]], ...] = (
-    ("文件", 28, lambda r: r.fields.file),
-    ("类型", 14, lambda r: kind_of(r.fields.kind).chinese),
-    ("发票代码", 14, lambda r: r.fields.code),
-    ("发票号码", 22, lambda r: r.fields.number),
-    ("开票日期", 12, lambda r: r.fields.date),
-    ("购买方", 28, lambda r: r.fields.buyer),
-    ("购买方税号", 22, lambda r: r.fields.buyer_tax_id),
-    ("销售方", 28, lambda r: r.fields.seller),
-    ("销售方税号", 22, lambda r: r.fields.seller_tax_id),
-    ("金额", 12, lambda r: _number(r.fields.amount)),
-    ("税额", 12, lambda r: _number(r.fields.tax)),
-    ("价税合计", 12, lambda r: _number(r.fields.total)),
-    ("校验码", 22, lambda r: r.fields.check_code),
-    ("乘车人", 10, lambda r: r.fields.passenger),
-    ("行程", 32, lambda r: r.fields.trip),
-    ("红字", 6, lambda r: "是" if r.fields.red_letter else ""),
-    ("手填", 24, lambda r: r.fields.entered_by and
-     f"{r.fields.entered_by}: {entered_values(r.fields)}"),
-    ("OCR待核", 24, lambda r: ocr_values(r.fields)),
-    ("来源", 6, lambda r: r.fields.source),
-    ("重复", 40, lambda r: "; ".join(
+COLUMNS: tuple[Column, ...] = (
+    Column("文件", 28, lambda r: r.fields.file, total=lambda listing: "合计"),
+    Column("类型", 14, lambda r: kind_of(r.fields.kind).chinese),
+    Column("发票代码", 14, lambda r: r.fields.code),
+    Column("发票号码", 22, lambda r: r.fields.number),
+    Column("开票日期", 12, lambda r: r.fields.date),
+    Column("购买方", 28, lambda r: r.fields.buyer),
+    Column("购买方税号", 22, lambda r: r.fields.buyer_tax_id),
+    Column("销售方", 28, lambda r: r.fields.seller),
+    Column("销售方税号", 22, lambda r: r.fields.seller_tax_id),
+    Column("金额", 12, lambda r: _number(r.fields.amount), money=True),
+    Column("税额", 12, lambda r: _number(r.fields.tax), money=True),
+    Column("价税合计", 12, lambda r: _number(r.fields.total), money=True,
+           total=lambda listing: listing.total),
+    Column("校验码", 22, lambda r: r.fields.check_code),
+    Column("乘车人", 10, lambda r: r.fields.passenger),
+    Column("行程", 32, lambda r: r.fields.trip),
+    Column("红字", 6, lambda r: "是" if r.fields.red_letter else ""),
+    Column("手填", 24, lambda r: r.fields.entered_by and
+           f"{r.fields.entered_by}: {entered_values(r.fields)}"),
+    Column("OCR待核", 24, lambda r: ocr_values(r.fields)),
+    Column("来源", 6, lambda r: r.fields.source),
+    Column("重复", 40, lambda r: "; ".join(
         [f"{m.other.guid} {m.other.file}" for m in r.duplicates] + r.twins)),
 )  # fmt: skip
-HEADERS = tuple(header for header, _, _ in COLUMNS)
-TOTAL_COLUMN = HEADERS.index("价税合计")
-MONEY_COLUMNS = [i for i, h in enumerate(HEADERS) if h in ("金额", "税额", "价税合计")]
-
-
-def _cells(row: InvoiceRow) -> list:
-    return [value(row) for _, _, value in COLUMNS]
-
-
-def _totals(total: object) -> list:
-    """The last line: the sum under 价税合计."""
-    return ["合计", *[None] * (TOTAL_COLUMN - 1), total]
 
 
 def _number(text: str) -> float | str:
     return float(text) if text else ""
 
 
+def _lines(listing: InvoiceList) -> list[list]:
+    """Every row's cells, then the totals row (None under a column without a total)."""
+    lines = [[column.value(row) for column in COLUMNS] for row in listing.rows]
+    totals = [column.total(listing) if column.total else None for column in COLUMNS]
+    return [*lines, totals]
+
+
+def _csv_cell(column: Column, cell: object) -> object:
+    if cell is None or cell == "":
+        return ""
+    return f"{cell:.2f}" if column.money else cell
+
+
 def write_csv(listing: InvoiceList, path: Path) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(HEADERS)
-        for row in listing.rows:
-            writer.writerow([f"{c:.2f}" if isinstance(c, float) else c for c in _cells(row)])
-        writer.writerow(["" if c is None else c for c in _totals(str(listing.total))])
+        writer.writerow([column.header for column in COLUMNS])
+        for cells in _lines(listing):
+            writer.writerow(_csv_cell(c, cell) for c, cell in zip(COLUMNS, cells, strict=True))
 
 
 def write_xlsx(listing: InvoiceList, path: Path) -> None:
@@ -394,18 +410,21 @@ def write_xlsx(listing: InvoiceList, path: Path) -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = "发票"
-    sheet.append(list(HEADERS))
+    sheet.append([column.header for column in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in listing.rows:
-        sheet.append(_cells(row))
-    sheet.append(_totals(float(listing.total)))
+    for cells in _lines(listing):
+        sheet.append(
+            float(cell) if column.money and cell not in ("", None) else cell
+            for column, cell in zip(COLUMNS, cells, strict=True)
+        )
     sheet[sheet.max_row][0].font = Font(bold=True)
-    for index in MONEY_COLUMNS:
-        for cell in sheet[get_column_letter(index + 1)][1:]:
-            cell.number_format = "#,##0.00"
-    for index, (_, width, _) in enumerate(COLUMNS, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    for index, column in enumerate(COLUMNS, 1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = column.width
+        if column.money:
+            for cell in sheet[letter][1:]:
+                cell.number_format = "#,##0.00"
     sheet.freeze_panes = "A2"
     book.save(path)
 

@@ -78,7 +78,8 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _schema(table: str, mysql: bool) -> list[str]:
+def _tables(table: str, mysql: bool) -> list[str]:
+    """Migration 1: the register as it was before versions (so a register from then has it)."""
     if mysql:
         return [
             f"""CREATE TABLE IF NOT EXISTS {table} (
@@ -112,6 +113,14 @@ def _schema(table: str, mysql: bool) -> list[str]:
     ]
 
 
+# How the register evolves: migration n (1-based) turns a register at version n - 1 into
+# version n; ``<table>_schema`` holds one row per version reached, so its highest is the
+# register's. A register from before versions is at 0. Workstations sharing a register in
+# MySQL may upgrade it at the same moment: each migration must be safe to run twice.
+# Append a migration, never edit one that shipped.
+MIGRATIONS = (_tables,)
+
+
 class Register:
     """Record sightings and find the other GUIDs an invoice appears in.
 
@@ -120,7 +129,7 @@ class Register:
 
     def __init__(self, connect, table: str = DEFAULT_TABLE, mysql: bool = False,
                  explain=None) -> None:  # fmt: skip
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,63}", table):
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,56}", table):  # "_schema" fits in 64
             raise UsageError(
                 QT_TRANSLATE_NOOP("FpsError", "The register table name {table} is not valid."),
                 table=table,
@@ -131,9 +140,35 @@ class Register:
         self._explain = explain
         self._lock = threading.Lock()
         self._conn = None
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Bring the register to the last migration; one from a newer build is refused."""
+        versions = f"{self.table}_schema"
         with self._transaction() as cursor:
-            for statement in _schema(table, mysql):
-                cursor.execute(statement)
+            cursor.execute(f"CREATE TABLE IF NOT EXISTS {versions} (version INTEGER NOT NULL)")
+            cursor.execute(f"SELECT MAX(version) FROM {versions}")
+            (version,) = cursor.fetchone()
+        version = version or 0
+        if version > len(MIGRATIONS):
+            self.close()
+            raise StorageError(
+                QT_TRANSLATE_NOOP(
+                    "FpsError",
+                    "The invoice register {table} was upgraded by a newer FPS Desktop (version "
+                    "{found}; this one knows up to {known}). Update FPS Desktop on this "
+                    "computer; nothing was changed.",
+                ),
+                table=self.table,
+                found=version,
+                known=len(MIGRATIONS),
+            )
+        for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self._transaction() as cursor:
+                for statement in migration(self.table, self.mysql):
+                    cursor.execute(statement)
+                cursor.execute(self._sql(f"INSERT INTO {versions} (version) VALUES (?)"), (number,))
+            log.info("invoice register %s upgraded to version %d", self.table, number)
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -353,8 +388,9 @@ def mysql_register(db, table: str = DEFAULT_TABLE) -> Register:
             return DatabaseError(
                 QT_TRANSLATE_NOOP(
                     "FpsError",
-                    "User {user} may not create or use the invoice register table {table} in "
-                    "{database}. Ask the DBA to grant CREATE, SELECT, INSERT and UPDATE on it.",
+                    "User {user} may not create or use the invoice register tables {table} and "
+                    "{table}_schema in {database}. Ask the DBA to grant CREATE, SELECT, INSERT "
+                    "and UPDATE on them.",
                 ),
                 user=db.user,
                 table=table,

@@ -109,6 +109,7 @@ def _run_self_test(window, bridge, app: QApplication) -> None:
     from fps_desktop.printing.job import new_print_id
     from fps_desktop.printing.policy import requested_print_job
     from fps_desktop.printing.spooler import PrinterOptions
+    from fps_desktop.ui.job_queue import JobEntry, JobState
     from fps_desktop.ui.self_check import SHIPPED, failures
 
     if window.settings.get("listener.enabled") and bridge.listener is None:
@@ -128,17 +129,24 @@ def _run_self_test(window, bridge, app: QApplication) -> None:
     target = Path(tempfile.mkdtemp()) / "self-test.pdf"
     guid = next(iter(DEMO_CASES))
 
-    def printed(result) -> None:
-        ok = target.exists() and target.stat().st_size > 0
-        print(f"self-test: {'ok' if ok else 'FAILED'} ({result.data.sheets} sheets, {target})")
-        app.exit(0 if ok else 1)
+    printing: list[JobEntry] = []
+
+    def ended(entry: JobEntry) -> None:
+        if entry.state == JobState.FAILED:
+            print(entry.error)
+            app.exit(1)
+        elif entry.state == JobState.DONE and printing and entry is printing[0]:
+            ok = target.exists() and target.stat().st_size > 0
+            sheets = entry.result.data.sheets
+            print(f"self-test: {'ok' if ok else 'FAILED'} ({sheets} sheets, {target})")
+            app.exit(0 if ok else 1)
 
     def shown(_guid: str) -> None:  # printed by the one print policy, as PBMS would
         job = requested_print_job(window.settings, window.cache, guid,
                                   PrinterOptions(to_pdf=target), Layout.TWO_UP, True,
                                   new_print_id(), lambda *said: None, via="self-test")  # fmt: skip
-        window.jobs.submit(job, on_done=printed)
+        printing.append(window.jobs.submit(job))
 
     window.documents_shown.connect(shown)
-    window.jobs.job_failed.connect(lambda entry, message: (print(message), app.exit(1)))
+    window.jobs.ended.connect(ended)
     window.open_guid(guid)

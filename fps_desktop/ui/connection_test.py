@@ -1,28 +1,24 @@
-"""What the export and upload panels share about their account: the secret field and
-the "Test connection" row.
+"""What the export and upload panels share about their account: the "Test connection"
+row (the secret field is ``ui/secret_edit.py``).
 
 A check may take up to a minute on a bad network, so it runs on a pool thread: the
 window stays usable, a spinner turns, and Cancel gives the button back at once (the
-late answer is dropped). A typed secret goes to the keyring, or is kept for this
-session, and the panel says which in the same words everywhere.
+late answer is dropped).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from fps_desktop.config import KEPT_FOR_SESSION, KEPT_IN_KEYRING, has_keyring, keep_secret
 from fps_desktop.errors import Cancelled
 from fps_desktop.jobs import CancelToken
 from fps_desktop.ui.job_queue import failure_message, run_task
@@ -31,36 +27,6 @@ from fps_desktop.ui.job_queue import failure_message, run_task
 def show_status(label: QLabel, text: str, good: bool) -> None:
     label.setStyleSheet("color: #137333;" if good else "color: #b00020;")
     label.setText(text)
-
-
-class SecretEdit(QLineEdit):
-    """A password field for secret ``name``; ``keep()`` stores what was typed and clears it.
-
-    ``kept`` is the sentence saying where the last typed secret went, for the panel
-    to show after its next successful check; the empty field says the same in short,
-    so it never promises a password store the machine does not have.
-    """
-
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.name = name
-        self.kept = ""
-        self.setEchoMode(QLineEdit.EchoMode.Password)
-        self._say_where(KEPT_IN_KEYRING if has_keyring() else KEPT_FOR_SESSION)
-
-    def keep(self) -> None:
-        if self.text():
-            where = keep_secret(self.name, self.text())
-            self.kept = QCoreApplication.translate("Secrets", where)
-            self._say_where(where)
-            self.clear()
-
-    def _say_where(self, where: str) -> None:
-        self.setToolTip(QCoreApplication.translate("Secrets", where))
-        if where == KEPT_IN_KEYRING:
-            self.setPlaceholderText(self.tr("kept in the system keyring"))
-        else:
-            self.setPlaceholderText(self.tr("kept until FPS Desktop closes"))
 
 
 class ConnectionTest(QWidget):

@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
 from fps_desktop.config import Settings
 from fps_desktop.errors import FpsError
 from fps_desktop.export.db import PASSWORD_SECRET, DbSettings, check_connection
-from fps_desktop.export.invoices import ExportOptions, output_dir_from
+from fps_desktop.export.folders import BASIC, INVOICES, export_folder
+from fps_desktop.export.invoices import ExportOptions
 from fps_desktop.export.jobs import basic_export_job, invoice_export_job
 from fps_desktop.export.mapping import Mapping
-from fps_desktop.jobs import JobResult
-from fps_desktop.ui.connection_test import ConnectionTest, SecretEdit
+from fps_desktop.ui.connection_test import ConnectionTest
 from fps_desktop.ui.job_list import rate_text
 from fps_desktop.ui.job_queue import JobEntry, JobQueue, JobState
+from fps_desktop.ui.secret_edit import SecretEdit
 
 
 class ExportPanel(QWidget):
@@ -63,9 +64,10 @@ class ExportPanel(QWidget):
         form.addRow(self.connection)
 
         self.kind = QComboBox(self)
-        self.kind.addItem(self.tr("Invoices (one JSON file each)"), "invoices")
-        self.kind.addItem(self.tr("Basic data (currencies, types, codes)"), "basic")
-        self.output = QLineEdit(str(output_dir_from(settings, None)), self)
+        self.kind.addItem(self.tr("Invoices (one JSON file each)"), INVOICES)
+        self.kind.addItem(self.tr("Basic data (currencies, types, codes)"), BASIC)
+        self.output = QLineEdit(str(export_folder(settings, INVOICES)), self)
+        self.kind.currentIndexChanged.connect(self._show_folder)
         browse = QPushButton(self.tr("Browse…"), self)
         browse.clicked.connect(self._browse)
         output_row = QHBoxLayout()
@@ -114,6 +116,7 @@ class ExportPanel(QWidget):
         layout.addWidget(self.progress_label)
         layout.addWidget(self.report, 1)
         jobs.dataChanged.connect(self._show_progress)
+        jobs.ended.connect(self._ended)
 
     def db_settings(self) -> DbSettings:
         """Save what the form says (the password to the keyring) and return it."""
@@ -146,8 +149,11 @@ class ExportPanel(QWidget):
         except FpsError as exc:
             self.report.setPlainText(exc.translated(QCoreApplication.translate))
             return
-        output = Path(self.output.text().strip())
-        if self.kind.currentData() == "basic":
+        chosen = self.output.text().strip()
+        output = export_folder(
+            self.settings, self.kind.currentData(), Path(chosen) if chosen else None
+        )
+        if self.kind.currentData() == BASIC:
             job = basic_export_job(db, output, mapping)
         else:
             options = ExportOptions(
@@ -158,7 +164,7 @@ class ExportPanel(QWidget):
             )  # fmt: skip
             job = invoice_export_job(db, options, mapping)
         self.report.clear()
-        self.entry = self.jobs.submit(job, on_done=self._finished)
+        self.entry = self.jobs.submit(job)
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
 
@@ -171,21 +177,27 @@ class ExportPanel(QWidget):
         self.progress_label.setText(
             f"{entry.done:,} / {entry.total:,}  {rate_text(entry)}  {entry.message}"
         )
-        if entry.state in (JobState.FAILED, JobState.CANCELLED):
+
+    def _ended(self, entry: JobEntry) -> None:
+        if entry is not self.entry:
+            return
+        if entry.state == JobState.DONE:
+            summary = entry.result.data
+            translate = QCoreApplication.translate
+            lines = summary.lines(translate) if hasattr(summary, "lines") else [entry.message]
+            self.report.setPlainText("\n".join(lines))
+        else:
             self.report.setPlainText(entry.error or self.tr("Cancelled; nothing was marked as "
                                                             "exported."))  # fmt: skip
-            self._idle()
-
-    def _finished(self, result: JobResult) -> None:
-        summary = result.data
-        translate = QCoreApplication.translate
-        lines = summary.lines(translate) if hasattr(summary, "lines") else [result.summary]
-        self.report.setPlainText("\n".join(lines))
         self._idle()
 
     def _idle(self) -> None:
         self.run_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
+
+    def _show_folder(self) -> None:
+        """Each kind of export has its own folder; the field shows the one for the kind."""
+        self.output.setText(str(export_folder(self.settings, self.kind.currentData())))
 
     def _browse(self) -> None:
         chosen = QFileDialog.getExistingDirectory(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from fps_desktop.audit import AuditLog, described_changes, event_of
 from fps_desktop.config import Paths
+from fps_desktop.errors import FpsError
 from fps_desktop.listener.refusals import NO_ORIGIN, OTHER_ORIGINS
 from fps_desktop.listener.server import LINK, LOCAL, audited_sender
 
@@ -40,13 +43,23 @@ class HistoryView(QWidget):
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(refresh)
+        self.problem = QLabel(self)  # why the history cannot be shown, if it cannot
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #b00020;")
         layout = QVBoxLayout(self)
+        layout.addWidget(self.problem)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
         self.reload()
 
     def reload(self) -> None:
-        entries = self.audit.entries()
+        try:
+            entries = self.audit.entries()
+            self.problem.hide()
+        except FpsError as exc:
+            entries = []
+            self.problem.setText(exc.translated(QCoreApplication.translate))
+            self.problem.show()
         self.table.setRowCount(len(entries))
         for row, entry in enumerate(entries):
             if event_of(entry) == "print":

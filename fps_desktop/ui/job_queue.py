@@ -11,7 +11,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-import shiboken6
 from PySide6.QtCore import (
     QAbstractListModel,
     QCoreApplication,
@@ -70,13 +69,6 @@ def failure_message(exc: Exception) -> str:
     return QCoreApplication.translate(
         "JobQueue", "Unexpected error; the details are in the log file."
     )
-
-
-def _receiver_alive(callback: Callable) -> bool:
-    """False when ``callback`` is a method of a widget Qt has already deleted: a job
-    that outlives the window that started it (closed while the job ran) is not answered."""
-    receiver = getattr(callback, "__self__", None)
-    return not isinstance(receiver, QObject) or shiboken6.isValid(receiver)
 
 
 class _TaskSignals(QObject):
@@ -191,7 +183,6 @@ class JobEntry:
     started: float = field(default_factory=time.monotonic)
     cancel: CancelToken = field(default_factory=CancelToken)
     runner: _Runner | None = None
-    on_done: Callable[[JobResult], None] | None = None
 
 
 KEPT_FINISHED = 100  # finished jobs listed: a day of pushes must not grow the app's memory
@@ -200,11 +191,16 @@ KEPT_FINISHED = 100  # finished jobs listed: a day of pushes must not grow the a
 class JobQueue(QAbstractListModel):
     """Starts jobs on a thread pool and lists them: every running job and the newest
     ``KEPT_FINISHED`` finished ones. A finished job keeps its summary and file; the
-    data it handed back (a manifest, a merged PDF) goes once it has been delivered."""
+    data it handed back (a manifest, a merged PDF) goes once ``ended`` has delivered it.
+
+    ``ended(entry)`` is the one way to hear that a job ended, whatever way it ended:
+    ``entry.state`` says which (DONE with ``entry.result``, FAILED with ``entry.error``,
+    CANCELLED, PAUSED). A widget connects one of its own methods and picks the entries it
+    submitted; Qt disconnects a closed widget, so a job that outlives it ends quietly.
+    """
 
     EntryRole = Qt.ItemDataRole.UserRole + 1
-    job_finished = Signal(object, object)  # JobEntry, JobResult
-    job_failed = Signal(object, str)  # JobEntry, message
+    ended = Signal(object)  # JobEntry
 
     def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -224,9 +220,9 @@ class JobQueue(QAbstractListModel):
             return f"{job_title(entry.job)} - {state_label(entry.state)}"
         return None
 
-    def submit(self, job: Job, on_done: Callable[[JobResult], None] | None = None) -> JobEntry:
-        """Start ``job``; ``on_done(result)`` runs on the GUI thread if it succeeds."""
-        entry = JobEntry(job=job, on_done=on_done)
+    def submit(self, job: Job) -> JobEntry:
+        """Start ``job``; ``ended`` says when it is over."""
+        entry = JobEntry(job=job)
         self.beginInsertRows(QModelIndex(), 0, 0)
         self.entries.insert(0, entry)
         self.endInsertRows()
@@ -276,10 +272,8 @@ class JobQueue(QAbstractListModel):
         entry.message = _translated(result.summary, result.summary_params)
         entry.runner = None
         self._changed(entry)
-        if entry.on_done is not None and _receiver_alive(entry.on_done):
-            entry.on_done(result)
-        self.job_finished.emit(entry, result)
-        entry.result, entry.on_done = replace(result, data=None), None
+        self.ended.emit(entry)
+        entry.result = replace(result, data=None)
         self._trim()
 
     def _on_failed(self, entry: JobEntry, message: str, state: JobState) -> None:
@@ -287,8 +281,7 @@ class JobQueue(QAbstractListModel):
         entry.error = message
         entry.runner = None
         self._changed(entry)
-        if state == JobState.FAILED:
-            self.job_failed.emit(entry, message)
+        self.ended.emit(entry)
         self._trim()
 
     def _trim(self) -> None:

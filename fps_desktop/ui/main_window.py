@@ -47,7 +47,7 @@ from fps_desktop.resources import resources_dir
 from fps_desktop.ui.correction_dialog import CorrectionDialog
 from fps_desktop.ui.file_list import FileList, money
 from fps_desktop.ui.job_list import JobList
-from fps_desktop.ui.job_queue import JobEntry, JobQueue
+from fps_desktop.ui.job_queue import JobEntry, JobQueue, JobState
 from fps_desktop.ui.page_view import PageRef, PageView, ThumbnailStrip, ZoomMode
 from fps_desktop.ui.print_dialog import PrintDialog
 from fps_desktop.ui.renderer import PageRenderer
@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self._opening_since = 0.0
         self._opening_guid = ""
         self._fetch_entry: JobEntry | None = None
+        self._print_entries: list[JobEntry] = []  # prints whose answer the status bar says
         self.panels: dict[str, QWidget] = {}
         self.keep_running_in_tray = False  # the bridge sets it when a tray icon exists
         self.setWindowTitle(APP_DISPLAY_NAME)
@@ -86,7 +87,7 @@ class MainWindow(QMainWindow):
         self._build_body()
         self._build_docks()
         self._build_menus()
-        self.jobs.job_failed.connect(self._on_job_failed)
+        self.jobs.ended.connect(self._on_job_ended)
         self._place_on_screen()
         self._update_actions()
         if settings.refused:  # values in site.json or settings.json that are not allowed
@@ -293,7 +294,7 @@ class MainWindow(QMainWindow):
         self.origin_label.setVisible(bool(origin))
         self.statusBar().showMessage(self.tr("Opening {guid}…").format(guid=guid))
         job = fetch_job(self.cache, source, guid, refresh)
-        self._fetch_entry = self.jobs.submit(job, on_done=self._on_fetched)
+        self._fetch_entry = self.jobs.submit(job)
 
     def refresh(self) -> None:
         guid = self.manifest.guid if self.manifest is not None else self._opening_guid
@@ -318,9 +319,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.notice)
 
     def _on_fetched(self, result: JobResult) -> None:
-        manifest = result.data
-        if manifest.guid != self._opening_guid:
-            return  # finished before its cancel was seen; another GUID was asked for since
+        manifest = result.data  # the fetch asked for last: an older one is not answered
         self._fetch_entry = None
         self.manifest = manifest
         self.cache.pin(manifest.guid)
@@ -358,7 +357,7 @@ class MainWindow(QMainWindow):
             return
         self._invoices_due = ""
         job = invoices_job(self.settings, self.manifest, self.cache.blob_path, clerk_name())
-        self._invoices_entry = self.jobs.submit(job, on_done=self._on_invoices_read)
+        self._invoices_entry = self.jobs.submit(job)
         self._update_actions()
 
     def _on_invoices_read(self, result: JobResult) -> None:
@@ -496,7 +495,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() == PrintDialog.DialogCode.Accepted:
             audit = AuditLog(self.settings.paths)
             job = print_job(self.cache, dialog.order, audit, settings=self.settings)
-            self.jobs.submit(job, on_done=self._on_printed)
+            self._print_entries.append(self.jobs.submit(job))
 
     def _on_printed(self, result: JobResult) -> None:
         """The print system's answer, in the status bar; a held job stays said."""
@@ -577,6 +576,21 @@ class MainWindow(QMainWindow):
         self.notice_label.setText("⚠ " + text)
         self.notice_label.setToolTip(text)
         self.notice_label.show()
+
+    def _on_job_ended(self, entry: JobEntry) -> None:
+        """Any job's end: the answers this window waits for, and every failure said."""
+        printing = any(entry is e for e in self._print_entries)
+        if printing:
+            self._print_entries = [e for e in self._print_entries if e is not entry]
+        if entry.state == JobState.DONE:
+            if entry is self._fetch_entry:
+                self._on_fetched(entry.result)
+            elif entry is self._invoices_entry:
+                self._on_invoices_read(entry.result)
+            elif printing:
+                self._on_printed(entry.result)
+        elif entry.state == JobState.FAILED:
+            self._on_job_failed(entry, entry.error)
 
     def _on_job_failed(self, entry: JobEntry, message: str) -> None:
         self.statusBar().showMessage(message, 15_000)

@@ -12,13 +12,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QWidget,
 )
 
-from fps_desktop.config import KEPT_FOR_SESSION, Settings, get_secret, keep_secret
+from fps_desktop.config import Settings
+from fps_desktop.ui.secret_edit import SecretEdit
 
 
 class SettingsDialog(QDialog):
@@ -42,11 +42,9 @@ class SettingsDialog(QDialog):
         self.list_url.setPlaceholderText("https://pbms.example.edu/api/files?guid={guid}")
         self.download_url = QLineEdit(settings.get("source.pbms.download_url"), self)
         self.download_url.setPlaceholderText("https://pbms.example.edu/api/files/{file_id}")
-        self.token = QLineEdit(self)
-        self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token.setPlaceholderText(
-            self.tr("stored in the system keyring") if get_secret("pbms.token") else ""
-        )
+        self.token = SecretEdit("pbms.token", self)
+        token_where = QLabel(QCoreApplication.translate("Secrets", self.token.where()), self)
+        token_where.setWordWrap(True)
         self.folder = QLineEdit(settings.get("source.folder.root"), self)
         browse = QPushButton(self.tr("Browse…"), self)
         browse.clicked.connect(self._browse)
@@ -67,6 +65,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("PBMS file list URL"), self.list_url)
         form.addRow(self.tr("PBMS download URL"), self.download_url)
         form.addRow(self.tr("PBMS access token"), self.token)
+        form.addRow("", token_where)
         form.addRow(self.tr("Document folder"), folder_row)
         form.addRow(self.tr("Cache size limit"), self.cache_mb)
         form.addRow(self.tr("Language"), self.language)
@@ -97,8 +96,5 @@ class SettingsDialog(QDialog):
         for key, value in values.items():
             if value != self.settings.get(key):
                 self.settings.set(key, value)
-        if self.token.text() and keep_secret("pbms.token", self.token.text()) == KEPT_FOR_SESSION:
-            QMessageBox.information(
-                self, self.windowTitle(), QCoreApplication.translate("Secrets", KEPT_FOR_SESSION)
-            )
+        self.token.keep()
         self.accept()

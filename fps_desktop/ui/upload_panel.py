@@ -33,8 +33,9 @@ from PySide6.QtWidgets import (
 from fps_desktop.config import Settings
 from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError
 from fps_desktop.jobs import Job, JobResult
-from fps_desktop.ui.connection_test import ConnectionTest, SecretEdit, show_status
-from fps_desktop.ui.job_queue import JobEntry, JobQueue, JobState
+from fps_desktop.ui.connection_test import ConnectionTest, show_status
+from fps_desktop.ui.job_queue import JobEntry, JobQueue
+from fps_desktop.ui.secret_edit import SecretEdit
 from fps_desktop.upload import manifest
 from fps_desktop.upload.client import (
     SECRET_NAME,
@@ -337,6 +338,7 @@ class UploadPanel(QWidget):
 
         self.selected_id: str | None = None
         jobs.dataChanged.connect(self._job_changed)
+        jobs.ended.connect(self._job_ended)
         QCoreApplication.instance().aboutToQuit.connect(self.pause_all)
         self._reselect()
 
@@ -434,21 +436,29 @@ class UploadPanel(QWidget):
             self.running[f"new-{id(entry)}"] = (uploader, entry)
         self._show_selected()
 
+    def _running_key(self, entry: JobEntry) -> str | None:
+        return next((k for k, (_, e) in self.running.items() if e is entry), None)
+
     def _job_changed(self, top_left: QModelIndex, *_) -> None:
-        """A job's progress or end, from the job queue: the only way news arrives."""
+        """A job's progress, from the job queue."""
         entry = self.jobs.entries[top_left.row()]
-        key = next((k for k, (_, e) in self.running.items() if e is entry), None)
+        key = self._running_key(entry)
         if key is None:
             return
         if isinstance(entry.detail, UploadProgress) and entry.detail.task_id:
             if key != entry.detail.task_id:
                 self.running[entry.detail.task_id] = self.running.pop(key)
-                key = entry.detail.task_id
             self.model.show_progress(entry.detail)
-        if entry.state not in (JobState.QUEUED, JobState.RUNNING):
-            del self.running[key]
-            self.model.ended(None if key.startswith("new-") else key)
-            self._show_failures()
+        self._show_selected()
+
+    def _job_ended(self, entry: JobEntry) -> None:
+        """An upload's end, whichever way it ended (done, failed, paused, cancelled)."""
+        key = self._running_key(entry)
+        if key is None:
+            return
+        del self.running[key]
+        self.model.ended(None if key.startswith("new-") else key)
+        self._show_failures()
         self._show_selected()
 
     def _stop(self, pause: bool) -> None:

@@ -75,22 +75,22 @@
 <context>
     <name>ConnectionTest</name>
     <message>
-        <location filename="../../fps_desktop/ui/connection_test.py" line="71"/>
+        <location filename="../../fps_desktop/ui/connection_test.py" line="37"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/connection_test.py" line="75"/>
+        <location filename="../../fps_desktop/ui/connection_test.py" line="41"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/connection_test.py" line="110"/>
+        <location filename="../../fps_desktop/ui/connection_test.py" line="76"/>
         <source>Checking the connection…</source>
         <translation>正在检查连接…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/connection_test.py" line="117"/>
+        <location filename="../../fps_desktop/ui/connection_test.py" line="83"/>
         <source>Connection test cancelled.</source>
         <translation>已取消连接测试。</translation>
     </message>
@@ -121,123 +121,123 @@
 <context>
     <name>ExportPanel</name>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="50"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="51"/>
         <source>Use TLS</source>
         <translation>使用 TLS 加密</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="55"/>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="61"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="56"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="62"/>
         <source>Database</source>
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="57"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="58"/>
         <source>Host</source>
         <translation>主机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="58"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="59"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="59"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="60"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="60"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="61"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="66"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="67"/>
         <source>Invoices (one JSON file each)</source>
         <translation>发票（每张一个 JSON 文件）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="67"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="68"/>
         <source>Basic data (currencies, types, codes)</source>
         <translation>基础数据（币种、发票类型、代码表）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="69"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="71"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="74"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="76"/>
         <source>Only what changed since the last export</source>
         <translation>仅导出上次导出后变更的数据（增量）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="75"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="77"/>
         <source>Compress (.json.gz)</source>
         <translation>压缩（.json.gz）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="76"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="78"/>
         <source>Dry run: count only, write nothing</source>
         <translation>试运行：只统计，不写入</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="79"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="81"/>
         <source>All tenants</source>
         <translation>全部租户</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="81"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="83"/>
         <source>No list</source>
         <translation>不生成清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="84"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="86"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="86"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="88"/>
         <source>What</source>
         <translation>导出内容</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="87"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="89"/>
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="88"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="90"/>
         <source>Tenant</source>
         <translation>租户</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="89"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="91"/>
         <source>List of exported invoices</source>
         <translation>已导出发票清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="94"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="96"/>
         <source>Start export</source>
         <translation>开始导出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="96"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="98"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="139"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="142"/>
         <source>Connected: {version}</source>
         <translation>连接成功：{version}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="175"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="190"/>
         <source>Cancelled; nothing was marked as exported.</source>
         <translation>已取消；没有任何数据被标记为已导出。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="192"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="204"/>
         <source>Export folder</source>
         <translation>导出文件夹</translation>
     </message>
@@ -612,7 +612,7 @@ cannot be printed: {reason}</source>
         <translation>密钥至少需要 16 个字符。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/listener.py" line="128"/>
+        <location filename="../../fps_desktop/cli/listener.py" line="124"/>
         <source>“{url}” is not an FPS Desktop link.</source>
         <translation>“{url}” 不是 FPS Desktop 链接。</translation>
     </message>
@@ -678,7 +678,7 @@ cannot be printed: {reason}</source>
         <translation>数据库报错：{detail}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/invoices.py" line="371"/>
+        <location filename="../../fps_desktop/export/folders.py" line="48"/>
         <source>Cannot create the export folder {folder}: {reason}</source>
         <translation>无法创建导出文件夹 {folder}：{reason}</translation>
     </message>
@@ -708,7 +708,7 @@ cannot be printed: {reason}</source>
         <translation>无法在 {folder} 中写入导出状态：{reason}。请确认当前用户有写入权限；没有任何内容被标记为已导出。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/export/tables.py" line="209"/>
+        <location filename="../../fps_desktop/export/tables.py" line="259"/>
         <source>The Excel template {name} cannot be read.</source>
         <translation>无法读取 Excel 模板 {name}。</translation>
     </message>
@@ -939,19 +939,24 @@ cannot be printed: {reason}</source>
         <translation>无法绘制该 OFD 文件（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/register.py" line="125"/>
+        <location filename="../../fps_desktop/invoices/register.py" line="134"/>
         <source>The register table name {table} is not valid.</source>
         <translation>发票登记表名 {table} 无效。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/register.py" line="320"/>
+        <location filename="../../fps_desktop/invoices/register.py" line="156"/>
+        <source>The invoice register {table} was upgraded by a newer FPS Desktop (version {found}; this one knows up to {known}). Update FPS Desktop on this computer; nothing was changed.</source>
+        <translation>发票登记表 {table} 已由更新版本的 FPS Desktop 升级（版本 {found}；本程序最高支持 {known}）。请升级本电脑上的 FPS Desktop；未做任何改动。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/register.py" line="351"/>
         <source>The invoice register at {path} cannot be opened ({detail}). Duplicate checks are off until it can.</source>
         <translation>无法打开位于 {path} 的发票登记簿（{detail}）。在恢复之前，重复报销检查不可用。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/register.py" line="354"/>
-        <source>User {user} may not create or use the invoice register table {table} in {database}. Ask the DBA to grant CREATE, SELECT, INSERT and UPDATE on it.</source>
-        <translation>用户 {user} 无权在 {database} 中创建或使用发票登记表 {table}。请数据库管理员授予 CREATE、SELECT、INSERT 和 UPDATE 权限。</translation>
+        <location filename="../../fps_desktop/invoices/register.py" line="385"/>
+        <source>User {user} may not create or use the invoice register tables {table} and {table}_schema in {database}. Ask the DBA to grant CREATE, SELECT, INSERT and UPDATE on them.</source>
+        <translation>用户 {user} 无权在 {database} 中创建或使用发票登记表 {table} 和 {table}_schema。请数据库管理员授予这两张表的 CREATE、SELECT、INSERT 和 UPDATE 权限。</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/invoices/xml_invoice.py" line="46"/>
@@ -1064,7 +1069,7 @@ cannot be printed: {reason}</source>
         <translation>{name}：此页无法显示。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="257"/>
+        <location filename="../../fps_desktop/printing/job.py" line="256"/>
         <source>The job on {printer} did not print: {reason}.</source>
         <translation>{printer} 上的打印任务未打印：{reason}。</translation>
     </message>
@@ -1089,210 +1094,205 @@ cannot be printed: {reason}</source>
         <translation>发票清单属于 GUID {other}，而打印的是 {guid}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="36"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="34"/>
         <source>“{value}” is not an invoice code: 10 or 12 digits.</source>
         <translation>“{value}”不是发票代码：应为 10 或 12 位数字。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="37"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="35"/>
         <source>“{value}” is not an invoice number: digits only.</source>
         <translation>“{value}”不是发票号码：只能是数字。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="38"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="36"/>
         <source>“{value}” is not a date, such as 2025-01-08.</source>
         <translation>“{value}”不是日期，例如 2025-01-08。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="39"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="37"/>
         <source>“{value}” is not an amount, such as 100.00.</source>
         <translation>“{value}”不是金额，例如 100.00。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/audit.py" line="153"/>
+        <source>The audit log {path} has entries from a newer FPS Desktop (version {found}; this one reads up to {known}). Update FPS Desktop to see the history; nothing was changed.</source>
+        <translation>审计日志 {path} 含有更新版本的 FPS Desktop 写入的记录（版本 {found}；本程序最高可读 {known}）。请升级 FPS Desktop 后查看历史；未做任何改动。</translation>
     </message>
 </context>
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="30"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="33"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="30"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="33"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="30"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="33"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="30"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="33"/>
         <source>From / printer</source>
         <translation>来源 / 打印机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="31"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="34"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="38"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="41"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="53"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="66"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="55"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="68"/>
         <source>Copies: {copies}, files: {files}, layout: {layout}</source>
         <translation>份数：{copies}，文件：{files}，版式：{layout}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="59"/>
-        <source>{changes}, entered by {by}</source>
-        <translation>{changes}，{by} 录入</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="62"/>
-        <source>Entered</source>
-        <translation>录入</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="65"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="72"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="66"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="73"/>
         <source>An event this version does not know</source>
         <translation>此版本无法识别的事件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="68"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="75"/>
         <source>Received</source>
         <translation>已接收</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="78"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="85"/>
         <source>this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="79"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="86"/>
         <source>a fpsdesktop link</source>
         <translation>fpsdesktop 链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="80"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="87"/>
         <source>no Origin header (a program or a page)</source>
         <translation>无 Origin 头（某个程序或网页）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="81"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="88"/>
         <source>many other web sites</source>
         <translation>其他多个网站</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="88"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="95"/>
         <source>— {count} more times, {first} to {last}</source>
         <translation>— 又重复 {count} 次，{first} 至 {last}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="96"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="103"/>
         <source>Print requested</source>
         <translation>请求打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="97"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="104"/>
         <source>Refused: malformed request</source>
         <translation>已拒绝：请求格式错误</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="99"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="106"/>
         <source>Refused: wrong address (a web page tried a trick)</source>
         <translation>已拒绝：地址不正确（网页试图欺骗）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="100"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="107"/>
         <source>Refused: web site not allowed</source>
         <translation>已拒绝：网站不在允许列表中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="101"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="108"/>
         <source>Refused: not a valid GUID</source>
         <translation>已拒绝：不是有效的 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="102"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="109"/>
         <source>Refused: signing not set up on this computer</source>
         <translation>已拒绝：本机未设置签名密钥</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="103"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="110"/>
         <source>Refused: not signed</source>
         <translation>已拒绝：请求未签名</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="104"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="111"/>
         <source>Refused: signature expired (check the clocks)</source>
         <translation>已拒绝：签名已过期（请检查时钟）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="105"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="112"/>
         <source>Refused: wrong signature</source>
         <translation>已拒绝：签名错误</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="106"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="113"/>
         <source>Refused: sent twice (replayed)</source>
         <translation>已拒绝：重复发送（重放）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="107"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="114"/>
         <source>Refused: receiving was paused</source>
         <translation>已拒绝：接收已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="108"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="115"/>
         <source>Refused: printing from PBMS is off</source>
         <translation>已拒绝：未开启 PBMS 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="109"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="116"/>
         <source>Refused: wrong kind of request for that address</source>
         <translation>已拒绝：该地址不接受此类请求</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="110"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="117"/>
         <source>Refused: too many requests in a minute</source>
         <translation>已拒绝：一分钟内请求过多</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="111"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="118"/>
         <source>Refused: ambiguous request (a header sent twice?)</source>
         <translation>已拒绝：请求有歧义（某个头重复发送？）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="112"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="119"/>
         <source>Refused: signed before FPS Desktop started</source>
         <translation>已拒绝：签名早于 FPS Desktop 启动时间</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="113"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="120"/>
         <source>Refused: signed pushes cannot be recorded on disk</source>
         <translation>已拒绝：无法在磁盘上记录签名推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="114"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="121"/>
         <source>Failed inside FPS Desktop (see the log)</source>
         <translation>FPS Desktop 内部出错（请查看日志）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="96"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="103"/>
         <source>Opened</source>
         <translation>已打开</translation>
     </message>
@@ -1365,19 +1365,14 @@ cannot be printed: {reason}</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/fields.py" line="39"/>
+        <location filename="../../fps_desktop/invoices/fields.py" line="35"/>
         <source>No text layer and no readable QR code (a scan?): fields are empty.</source>
         <translation>没有文字层，也没有可识别的二维码（扫描件？）：字段为空。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/fields.py" line="42"/>
+        <location filename="../../fps_desktop/invoices/fields.py" line="38"/>
         <source>Nothing on this file reads as an invoice.</source>
         <translation>此文件中没有可识别为发票的内容。</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/invoices/fields.py" line="43"/>
-        <source>No invoice number read from the picture: type it off the paper (F2).</source>
-        <translation>未能从图片读出发票号码：请对照纸质票据录入（F2）。</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/invoices/listing.py" line="39"/>
@@ -1421,16 +1416,11 @@ cannot be printed: {reason}</source>
     </message>
     <message>
         <location filename="../../fps_desktop/invoices/listing.py" line="171"/>
-        <source>From OCR, check against the paper (F2): {values}</source>
-        <translation>OCR 识别，请对照纸质票据核对（F2）：{values}</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="175"/>
         <source>Entered by {by}: {values}</source>
         <translation>{by} 手填：{values}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="178"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="174"/>
         <source>Also here as {files}</source>
         <translation>本单据中另有 {files}</translation>
     </message>
@@ -1440,29 +1430,24 @@ cannot be printed: {reason}</source>
         <translation>无法绘制印章——请用 OFD 阅读器打印此文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="30"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="28"/>
         <source>Code (older invoices)</source>
         <translation>发票代码（旧版发票）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="31"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="29"/>
         <source>Number</source>
         <translation>发票号码</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="32"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="30"/>
         <source>Date</source>
         <translation>开票日期</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="33"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="31"/>
         <source>Total</source>
         <translation>价税合计</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/invoices/ocr.py" line="39"/>
-        <source>No text layer and no readable QR code, and no OCR on this computer: type the values off the paper (F2).</source>
-        <translation>没有文字层，也没有可读的二维码，本机无法使用 OCR：请对照纸质票据录入（F2）。</translation>
     </message>
 </context>
 <context>
@@ -1501,37 +1486,37 @@ cannot be printed: {reason}</source>
 <context>
     <name>JobQueue</name>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="42"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="41"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="43"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="42"/>
         <source>Running</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="44"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="43"/>
         <source>Done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="45"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="44"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="46"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="45"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="47"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="46"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="70"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="69"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
     </message>
@@ -1550,7 +1535,7 @@ cannot be printed: {reason}</source>
     </message>
     <message>
         <location filename="../../fps_desktop/documents/workspace.py" line="78"/>
-        <location filename="../../fps_desktop/printing/job.py" line="174"/>
+        <location filename="../../fps_desktop/printing/job.py" line="173"/>
         <source>Merge files ({count})</source>
         <translation>合并 {count} 个文件</translation>
     </message>
@@ -1570,42 +1555,42 @@ cannot be printed: {reason}</source>
         <translation>导出发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="563"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="573"/>
         <source>Objects listed: {count}</source>
         <translation>已列出 {count} 个对象</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="568"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="578"/>
         <source>Export upload manifest</source>
         <translation>导出上传清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="248"/>
+        <location filename="../../fps_desktop/printing/job.py" line="247"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="265"/>
+        <location filename="../../fps_desktop/printing/job.py" line="264"/>
         <source>Printed</source>
         <translation>已打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="267"/>
+        <location filename="../../fps_desktop/printing/job.py" line="266"/>
         <source>Held in the print queue: {reason}</source>
         <translation>在打印队列中被挂起：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="269"/>
+        <location filename="../../fps_desktop/printing/job.py" line="268"/>
         <source>In the print queue ({state})</source>
         <translation>在打印队列中（{state}）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="295"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="294"/>
         <source>Invoices: {count} · duplicates: {duplicates}</source>
         <translation>{count} 张发票，{duplicates} 张重复</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="303"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="302"/>
         <source>Read invoices of {guid}</source>
         <translation>读取 {guid} 的发票</translation>
     </message>
@@ -1630,7 +1615,7 @@ cannot be printed: {reason}</source>
         <translation>导出完成!</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="166"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="165"/>
         <source>Print {guid} for PBMS</source>
         <translation>为 PBMS 打印 {guid}</translation>
     </message>
@@ -1638,159 +1623,159 @@ cannot be printed: {reason}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="99"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="100"/>
         <source>Document</source>
         <translation>单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="110"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="111"/>
         <source>Type or paste a document GUID</source>
         <translation>输入或粘贴单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="115"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="116"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="120"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="121"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="123"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="124"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="128"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="129"/>
         <source>Merge &amp;&amp; Save</source>
         <translation>合并并保存</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="133"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="134"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="138"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="139"/>
         <source>Go to GUID box</source>
         <translation>转到 GUID 输入框</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="144"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="145"/>
         <source>Fit width</source>
         <translation>适合宽度</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="146"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="147"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="147"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="148"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="148"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="149"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="229"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="230"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="237"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="238"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="242"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="243"/>
         <source>Export invoice list…</source>
         <translation>导出发票清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="245"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="246"/>
         <source>Open cache folder</source>
         <translation>打开缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="246"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="247"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="248"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="249"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="251"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="252"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="255"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="256"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="256"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="257"/>
         <source>Invoice export…</source>
         <translation>发票数据导出…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="257"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="258"/>
         <source>Upload to OSS…</source>
         <translation>上传到 OSS…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="258"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="259"/>
         <source>History…</source>
         <translation>历史记录…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="259"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="260"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="260"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="261"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="261"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="262"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="279"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="280"/>
         <source>Could not open “{text}”: {reason}</source>
         <translation>无法打开“{text}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="292"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="293"/>
         <source>Sent by {origin}</source>
         <translation>由 {origin} 推送</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="343"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="342"/>
         <source>%n cannot be printed</source>
         <translation>
             <numerusform>%n 个无法打印</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="374"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="373"/>
         <source>invoices total {amount}</source>
         <translation>发票合计 {amount}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="378"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="377"/>
         <source>Duplicates not checked: {reason}</source>
         <translation>未检查重复报销：{reason}</translation>
     </message>
@@ -1810,23 +1795,23 @@ cannot be printed: {reason}</source>
         <translation>第 {n} / {count} 页</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="289"/>
-        <location filename="../../fps_desktop/ui/main_window.py" line="294"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="290"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="295"/>
         <source>Opening {guid}…</source>
         <translation>正在打开 {guid}…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="149"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="150"/>
         <source>Rotate right</source>
         <translation>向右旋转</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="150"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="151"/>
         <source>Rotate left</source>
         <translation>向左旋转</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="341"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="340"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
@@ -1887,12 +1872,12 @@ cannot be printed: {reason}</source>
         <translation>可以试用的演示单据：</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="589"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="604"/>
         <source>Could not open {guid}: {reason}</source>
         <translation>无法打开 {guid}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="616"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="631"/>
         <source>{name} {version}
 Finance Print Station</source>
         <translation>{name} {version}
@@ -1957,75 +1942,68 @@ Finance Print Station</source>
         <source>Two invoices per A4 (cut line)</source>
         <translation>每张 A4 打印两张发票（带裁切线）</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="126"/>
-        <source>%n invoice(s) need a look: values not read, or read by OCR and not yet confirmed (F2 in the window). The cover sheet marks them 待核.</source>
-        <translation>
-            <numerusform>%n 张发票待核：未识别出金额，或由 OCR 识别尚未确认（在主窗口按 F2）。封面上标为“待核”。</numerusform>
-        </translation>
-    </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="138"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="128"/>
         <source>&amp;Printer</source>
         <translation>打印机(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="139"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="129"/>
         <source>&amp;Layout</source>
         <translation>版式(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="140"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="130"/>
         <source>P&amp;ages</source>
         <translation>页码(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="141"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="131"/>
         <source>&amp;Copies</source>
         <translation>份数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="156"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="146"/>
         <source>Previous sheet (Page Up)</source>
         <translation>上一张（Page Up）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="159"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="149"/>
         <source>Next sheet (Page Down)</source>
         <translation>下一张（Page Down）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="164"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="154"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="167"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="157"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="169"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="159"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="185"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="175"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="261"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="251"/>
         <source>Left out because they cannot be printed: {names}</source>
         <translation>以下文件无法打印，已略过：{names}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="354"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="344"/>
         <source>printed at {percent} % of its size</source>
         <translation>按原尺寸的 {percent}% 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="374"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="364"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
@@ -2072,19 +2050,19 @@ Finance Print Station</source>
         <translation>封面印有 GUID 二维码、发票清单、合计和签字栏</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="278"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="268"/>
         <source>%n sheet(s) of A4</source>
         <translation>
             <numerusform>共 %n 张 A4</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="342"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="332"/>
         <source>Sheet {n} / {count}</source>
         <translation>第 {n} / {count} 张</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="374"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="364"/>
         <source>Save as PDF file</source>
         <translation>另存为 PDF 文件</translation>
     </message>
@@ -2201,12 +2179,12 @@ Finance Print Station</source>
 <context>
     <name>SecretEdit</name>
     <message>
-        <location filename="../../fps_desktop/ui/connection_test.py" line="61"/>
+        <location filename="../../fps_desktop/ui/secret_edit.py" line="48"/>
         <source>kept in the system keyring</source>
         <translation>保存在系统钥匙串中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/connection_test.py" line="63"/>
+        <location filename="../../fps_desktop/ui/secret_edit.py" line="50"/>
         <source>kept until FPS Desktop closes</source>
         <translation>仅保存到 FPS Desktop 关闭为止</translation>
     </message>
@@ -2247,58 +2225,53 @@ Finance Print Station</source>
         <translation>文件夹或网络共享</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="48"/>
-        <source>stored in the system keyring</source>
-        <translation>已保存在系统钥匙串中</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="51"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="49"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="61"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="59"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="66"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="64"/>
         <source>Document source</source>
         <translation>单据来源</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="67"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="65"/>
         <source>PBMS file list URL</source>
         <translation>PBMS 文件列表地址</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="68"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="66"/>
         <source>PBMS download URL</source>
         <translation>PBMS 下载地址</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="69"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="67"/>
         <source>PBMS access token</source>
         <translation>PBMS 访问令牌</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="70"/>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="83"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="69"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="82"/>
         <source>Document folder</source>
         <translation>单据文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="71"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="70"/>
         <source>Cache size limit</source>
         <translation>缓存上限</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="72"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="71"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/settings_dialog.py" line="73"/>
+        <location filename="../../fps_desktop/ui/settings_dialog.py" line="72"/>
         <source>A new language applies after a restart.</source>
         <translation>更改语言后需重新启动程序。</translation>
     </message>
@@ -2306,232 +2279,232 @@ Finance Print Station</source>
 <context>
     <name>UploadPanel</name>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="66"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="67"/>
         <source>New</source>
         <translation>新建</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="67"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="68"/>
         <source>Uploading</source>
         <translation>上传中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="68"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="69"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="69"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="70"/>
         <source>Completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="70"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="71"/>
         <source>Finished with failures</source>
         <translation>已完成（有失败）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="71"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="72"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="72"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="73"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="74"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="75"/>
         <source>Interrupted (resume it)</source>
         <translation>已中断（可继续）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="242"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="243"/>
         <source>OSS account</source>
         <translation>OSS 账号</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="244"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="245"/>
         <source>Endpoint</source>
         <translation>Endpoint</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="245"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="246"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="246"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="247"/>
         <source>AccessKey ID</source>
         <translation>AccessKey ID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="247"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="248"/>
         <source>AccessKey secret</source>
         <translation>AccessKey 密钥</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="252"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="253"/>
         <source>Drop files or folders here</source>
         <translation>将文件或文件夹拖到这里</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="254"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="255"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="256"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="257"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="258"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="259"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="261"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="262"/>
         <source>folder in the bucket, e.g. 2024/scans</source>
         <translation>Bucket 中的目录，例如 2024/scans</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="262"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="263"/>
         <source>Pack everything into one ZIP first</source>
         <translation>先打包为一个 ZIP</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="263"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="264"/>
         <source>Start upload</source>
         <translation>开始上传</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="269"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="270"/>
         <source>New upload (drop files or folders)</source>
         <translation>新建上传（拖入文件或文件夹）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="273"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="274"/>
         <source>Prefix</source>
         <translation>前缀</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="522"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="532"/>
         <source>{time} left</source>
         <translation>剩余 {time}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="77"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="78"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="78"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="79"/>
         <source>Destination</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="79"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="80"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="80"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="81"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="81"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="82"/>
         <source>Bytes</source>
         <translation>字节</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="82"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="83"/>
         <source>Saved (instant)</source>
         <translation>秒传节省</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="83"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="84"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="292"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="293"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="294"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="295"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="296"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="297"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="298"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="299"/>
         <source>Retry failed</source>
         <translation>重试失败项</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="300"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="301"/>
         <source>Export manifest…</source>
         <translation>导出清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="315"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="316"/>
         <source>Failures of the selected task, with reasons</source>
         <translation>所选任务的失败项及原因</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="317"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="318"/>
         <source>object key, e.g. 2024/scans/a.pdf</source>
         <translation>对象键，例如 2024/scans/a.pdf</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="318"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="319"/>
         <source>Copy temporary link</source>
         <translation>复制临时链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="370"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="372"/>
         <source>Connected to bucket {bucket}.</source>
         <translation>已连接到 Bucket {bucket}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="379"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="381"/>
         <source>Files to upload</source>
         <translation>要上传的文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="384"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="386"/>
         <source>Folder to upload</source>
         <translation>要上传的文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="397"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="399"/>
         <source>Add files or folders first.</source>
         <translation>请先添加文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="525"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="535"/>
         <source>{files} of {total_files} files · {done} of {total} · {rate}/s · {left} · {saved} saved by instant upload · {failed} failed</source>
         <translation>文件 {files}/{total_files} · {done}/{total} · {rate}/秒 · {left} · 秒传节省 {saved} · 失败 {failed}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="546"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="556"/>
         <source>Export manifest</source>
         <translation>导出清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="548"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="558"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/upload_panel.py" line="584"/>
+        <location filename="../../fps_desktop/ui/upload_panel.py" line="594"/>
         <source>Link copied; it works for {minutes} minutes.</source>
         <translation>链接已复制，{minutes} 分钟内有效。</translation>
     </message>

@@ -120,3 +120,23 @@ def test_csv_cells_that_excel_would_run_as_formulas_are_text(db, tmp_path):
     second = rows["CN-FP-0000015"]
     assert (second["buyer_name"], second["seller_name"]) == ("'-2+3", "'\tx")
     assert second["net_amount"] == "-5.50"  # a negative amount stays a number
+
+
+def test_the_csv_and_xlsx_lists_say_the_same_cell_for_cell(awkward, tmp_path):
+    """Both files come from one column table: same columns, same rows, each cell typed."""
+    csv_list = run(awkward, tmp_path / "csv", index_format="csv", tenant=1).index_file
+    xlsx_list = run(awkward, tmp_path / "xlsx", index_format="xlsx", tenant=1).index_file
+    with open(csv_list, encoding="utf-8-sig", newline="") as handle:
+        texts = list(csv.reader(handle))
+    cells = list(openpyxl.load_workbook(xlsx_list).worksheets[0].iter_rows(values_only=True))
+    assert tuple(texts[0]) == cells[0] == EXPECTED and len(texts) == len(cells) == 60
+    for text_row, row in zip(texts[1:], cells[1:], strict=True):
+        line = dict(zip(EXPECTED, row, strict=True))
+        kept = [text.replace("\x01", "") for text in text_row]  # XML cannot hold a \x01
+        assert kept == [
+            str(line["tenant_id"]), line["country_code"], line["invoice_no"],
+            line["issue_date"].date().isoformat(), line["buyer_name"] or "",
+            line["seller_name"], f"{line['net_amount']:.2f}", f"{line['tax_amount']:.2f}",
+            f"{line['gross_amount']:.2f}", line["currency"], line["status"],
+            line["updated_at"].isoformat(sep=" "), line["file"],
+        ]  # fmt: skip

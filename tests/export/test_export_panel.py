@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, QTimer
 
 from fps_desktop.config import get_secret
 from fps_desktop.ui.export_panel import ExportPanel
+from fps_desktop.ui.job_queue import JobState
 from tests.menus import menu_action
 
 SLOW = 30_000  # ms: generous, so a machine busy with other work does not fail a test
@@ -85,7 +86,7 @@ def test_without_a_keyring_the_password_is_kept_for_the_session_and_said(
     assert get_secret("db.password") == db.password
     assert db.password not in panel.settings.paths.user_settings.read_text(encoding="utf-8")
     panel.output.setText(str(tmp_path / "out"))  # the export uses the session's password
-    with qtbot.waitSignal(panel.jobs.job_finished, timeout=SLOW):
+    with qtbot.waitSignal(panel.jobs.ended, timeout=SLOW):
         click(qtbot, panel.run_button)
     assert "Files written:       300" in panel.report.toPlainText()
 
@@ -120,8 +121,25 @@ def test_test_connection_leaves_the_window_usable_and_cancel_gives_the_button_ba
 
 def test_export_runs_in_the_background_and_reports(qtbot, panel, tmp_path):
     panel.output.setText(str(tmp_path / "out"))
-    with qtbot.waitSignal(panel.jobs.job_finished, timeout=SLOW):
+    with qtbot.waitSignal(panel.jobs.ended, timeout=SLOW):
         click(qtbot, panel.run_button)
     assert len(list((tmp_path / "out").rglob("*.json"))) == 300
     assert "Files written:       300" in panel.report.toPlainText()
     assert panel.run_button.isEnabled()
+
+
+def test_basic_data_lands_in_its_own_folder(qtbot, settings, open_panel, db, tmp_path):
+    """export.basic_output_dir is where basic data goes, never the invoice folder."""
+    settings.set("export.output_dir", str(tmp_path / "invoices"))
+    settings.set("export.basic_output_dir", str(tmp_path / "basic"))
+    panel = open_panel(db.host, db.port, db.user, db.database, db.password)
+    assert panel.output.text() == str(tmp_path / "invoices")
+    panel.kind.setCurrentIndex(panel.kind.findData("basic"))
+    assert panel.output.text() == str(tmp_path / "basic")  # the folder follows the kind
+    with qtbot.waitSignal(panel.jobs.ended, timeout=SLOW):
+        click(qtbot, panel.run_button)
+    assert panel.entry.state == JobState.DONE, panel.report.toPlainText()
+    assert (tmp_path / "basic" / "global" / "currencies.json").is_file()
+    assert not (tmp_path / "invoices").exists()
+    panel.kind.setCurrentIndex(panel.kind.findData("invoices"))
+    assert panel.output.text() == str(tmp_path / "invoices")

@@ -57,7 +57,7 @@ def test_a_bad_guid_is_refused_before_any_job(qtbot, window, monkeypatch):
 def test_a_failing_source_shows_the_message_and_keeps_the_window(qtbot, window, monkeypatch):
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: shown.append(args[2]))
-    with qtbot.waitSignal(window.jobs.job_failed, timeout=10_000):
+    with qtbot.waitSignal(window.jobs.ended, timeout=10_000):
         window.open_guid("0" * 32)
     assert "sample GUIDs" in shown[0]
     assert window.jobs.entries[0].state == JobState.FAILED

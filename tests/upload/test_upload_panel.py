@@ -72,7 +72,7 @@ def test_upload_shows_progress_failures_retry_and_survives_a_restart(
     oss.inject("PutObject", "500", times=1000, key="2024/scans/b.pdf")
     panel.sources.add_paths([str(folder)])
     panel.prefix.setText("2024")
-    with qtbot.waitSignal(panel.jobs.job_finished, timeout=20_000):
+    with qtbot.waitSignal(panel.jobs.ended, timeout=20_000):
         panel.start()
     qtbot.waitUntil(lambda: not panel.running, timeout=5000)
     assert cell(panel, 0, 2) == "Finished with failures"
@@ -83,7 +83,7 @@ def test_upload_shows_progress_failures_retry_and_survives_a_restart(
 
     oss.faults.clear()
     panel.bucket.setText("another-bucket")  # the panel moved on: Retry keeps the task's bucket
-    with qtbot.waitSignal(panel.jobs.job_finished, timeout=20_000):
+    with qtbot.waitSignal(panel.jobs.ended, timeout=20_000):
         panel.retry_failed()
     qtbot.waitUntil(lambda: cell(panel, 0, 2) == "Completed", timeout=5000)
     assert oss.read_object("2024/scans/b.pdf") == (folder / "b.pdf").read_bytes()
@@ -98,7 +98,7 @@ def test_failure_reasons_follow_the_language(qtbot, panel, oss, tmp_path, chines
     folder = make_tree(tmp_path / "scans", {"a.pdf": 2000})
     oss.inject("PutObject", "500", times=1000, key="scans/a.pdf")
     panel.sources.add_paths([str(folder)])
-    with qtbot.waitSignal(panel.jobs.job_finished, timeout=20_000):
+    with qtbot.waitSignal(panel.jobs.ended, timeout=20_000):
         panel.start()
     qtbot.waitUntil(lambda: not panel.running, timeout=5000)
     qtbot.waitUntil(lambda: "scans/a.pdf" in panel.failures.toPlainText(), timeout=5000)
@@ -159,7 +159,7 @@ def test_test_connection_leaves_the_window_usable_and_can_be_cancelled(qtbot, pa
 def test_progress_reaches_the_task_list_through_the_job(qtbot, panel, tmp_path):
     folder = make_tree(tmp_path / "scans", {f"f{n}.pdf": 500 + n for n in range(5)})
     panel.sources.add_paths([str(folder)])
-    with qtbot.waitSignal(panel.jobs.job_finished, timeout=20_000):
+    with qtbot.waitSignal(panel.jobs.ended, timeout=20_000):
         panel.start()
     (entry,) = panel.jobs.entries
     assert entry.detail.files_finished == 5 and entry.detail.bytes_done == entry.detail.bytes_total
@@ -262,7 +262,7 @@ def test_pause_keeps_the_parts_sent_and_the_jobs_list_says_paused(qtbot, panel, 
 
     shown.clear()
     oss.faults.clear()
-    with qtbot.waitSignal(panel.jobs.job_finished, timeout=30_000):
+    with qtbot.waitSignal(panel.jobs.ended, timeout=30_000):
         panel.resume(task.id)
     assert shown and min(done for done, _ in shown) >= held  # resumed where it stood
     assert cell(panel, 0, 2) == "Completed"
