@@ -99,12 +99,13 @@ PREPARE_100 = PRELUDE + textwrap.dedent(
     from fps_desktop.documents.cache import DocumentCache
     from fps_desktop.documents.demo import DemoSource
     from fps_desktop.documents.models import Layout
-    from fps_desktop.printing.imposition import impose
+    from fps_desktop.printing.imposition import Choice, Setup, impose, sources_for
     from fps_desktop.documents.merge import merge_files
     target = Path(sys.argv[1])
     cache = DocumentCache(target.parent / "cache")
     merged = merge_files(cache, cache.fetch(GUID, DemoSource()).files)
-    doc = pymupdf.open(stream=impose(merged.pdf, merged.page_roles, Layout.ACTUAL).pdf)
+    setup = Setup(Choice(Layout.ACTUAL))
+    doc = pymupdf.open(stream=impose(merged.pdf, sources_for(merged.page_roles), setup).pdf)
     many = pymupdf.open()
     while many.page_count < 100:
         many.insert_pdf(doc, to_page=min(doc.page_count, 100 - many.page_count) - 1)

@@ -41,10 +41,20 @@ def _print_state(entry: dict) -> dict:
     return entry
 
 
+def _claimed(entry: dict) -> dict:
+    """Print lines name the files whose invoices were claimed before: before, a print
+    named those printed anyway, a refusal for claimed invoices named them as its files."""
+    if entry.get("event") == "print":
+        refused = entry.get("reason") == "claimed_before"
+        entry.setdefault("claimed", entry.get("files", []) if refused
+                         else entry.get("duplicates_confirmed", []))  # fmt: skip
+    return entry
+
+
 # How entries evolve: migration n (1-based) turns an entry of version n - 1 into version n.
 # Lines written before versions have no "v": version 0. Append a migration, never edit one
 # that shipped.
-MIGRATIONS = (_print_state,)
+MIGRATIONS = (_print_state, _claimed)
 VERSION = len(MIGRATIONS)
 
 
@@ -100,6 +110,7 @@ class AuditLog:
         user: str = "",
         via: str = "",
         duplicates_confirmed: list[str] = (),
+        claimed: list[str] = (),
         state: str = "completed",
         reason: str = "",
         print_id: str = "",
@@ -107,26 +118,19 @@ class AuditLog:
     ) -> None:
         """One shape for every print, from the window, the CLI or PBMS.
 
-        ``duplicates_confirmed`` names the invoices claimed before that the clerk chose
-        to print anyway. ``state`` is what the print system said became of the job
-        (``printing.os_queue``: refused, held, completed, failed...) with its ``reason``;
+        ``claimed`` names the files whose invoices were claimed before;
+        ``duplicates_confirmed`` those the clerk chose to print anyway. ``state`` is what
+        the print system said became of the job (``printing.os_queue``: refused, held,
+        completed, failed...) with its ``reason``; a print refused before it started
+        (claimed invoices, a GUID that does not open) is ``refused`` with the same fields.
         ``job_id`` is the job's number in the system's queue, ``print_id`` the app's own.
         """
         self._append(
             {"event": "print", "guid": guid, "files": files, "sheets": sheets,
              "printer": printer, "copies": copies, "layout": layout, "pages": pages,
              "duplex": duplex, "grayscale": grayscale, "user": user, "via": via,
-             "duplicates_confirmed": list(duplicates_confirmed), "state": state,
-             "reason": reason, "print_id": print_id, "job_id": job_id}
-        )  # fmt: skip
-
-    def record_refused(self, guid: str, via: str, printer: str, reason: str,
-                       files: list[str] = (), user: str = "") -> None:  # fmt: skip
-        """A print that did not start (claimed invoices, paused, no such printer...)."""
-        self._append(
-            {"event": "print", "guid": guid, "files": list(files), "sheets": 0,
-             "printer": printer or "default", "user": user, "via": via, "state": "refused",
-             "reason": reason}
+             "duplicates_confirmed": list(duplicates_confirmed), "claimed": list(claimed),
+             "state": state, "reason": reason, "print_id": print_id, "job_id": job_id}
         )  # fmt: skip
 
     def record_correction(self, guid: str, file: str, changes: dict[str, list[str]],

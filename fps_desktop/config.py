@@ -23,6 +23,7 @@ from typing import Any
 import platformdirs
 
 from fps_desktop import APP_NAME
+from fps_desktop.documents.models import KIND_LAYOUT_CHOICES, LAYOUT_CHOICES
 from fps_desktop.errors import QT_TRANSLATE_NOOP, StorageError, UsageError
 from fps_desktop.storage import write_atomically
 
@@ -99,14 +100,38 @@ REGISTRY: dict[str, Setting] = _settings(
     # Printing.
     Setting(
         "print.layout",
-        "actual",
-        "Default layout: actual, fit or two-up",
-        ("actual", "fit", "two-up"),
+        "auto",
+        "Default layout: auto (fewest sheets at true size), actual, fit, two-up, "
+        "grid-RxC (rows × columns), strips or paste (粘贴单)",
+        LAYOUT_CHOICES,
     ),
+    *(
+        Setting(
+            f"print.layout.{group}",
+            "auto",
+            f"Layout of {what} within the auto layout",
+            KIND_LAYOUT_CHOICES,
+        )
+        for group, what in (
+            ("invoice", "invoices"),
+            ("ticket", "rail and air tickets"),
+            ("receipt", "receipts and their photos"),
+            ("attachment", "other attachments"),
+        )
+    ),
+    Setting("print.paper", "A4", "Paper every sheet and the cover print on, e.g. A4, A5, Letter"),
+    Setting("print.orientation", "portrait", "Sheet orientation", ("portrait", "landscape")),
     Setting("print.dpi", 300, "Raster resolution when spooling to a printer"),
     Setting("print.printers", {}, "Remembered options per printer name"),
     Setting("print.last_printer", "", "The printer the print dialog chose last"),
     Setting("print.allowed_printers", [], "Printers offered to clerks; empty offers all"),
+    Setting("print.enhance_pictures", False, "Level and sharpen photos and scans when printing"),
+    Setting(
+        "print.old_printer",
+        False,
+        "Send every sheet as one 300 dpi picture, for printers "
+        "that mishandle PDFs; a printer's own choice in print.printers wins",
+    ),
     # PBMS bridge (localhost listener).
     Setting("listener.enabled", True, "Listen for GUID pushes from PBMS"),
     Setting("listener.port", 24360, "Listener port"),

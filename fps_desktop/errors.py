@@ -16,6 +16,28 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - lupdate l
 ERROR_CONTEXT = "FpsError"
 
 
+class Words(str):
+    """A parameter that is itself translatable text (a reason, a state), marked with its
+    context: wherever the template around it is translated, it is translated too. As a
+    plain ``str`` it is the English (the command line, the log)."""
+
+    context: str
+
+    def __new__(cls, text: str, context: str) -> Words:
+        words = super().__new__(cls, text)
+        words.context = context
+        return words
+
+
+def say(value: object, translate) -> object:
+    """``value`` in the UI language when it is ``Words``, else as it is."""
+    return translate(value.context, str(value)) if isinstance(value, Words) else value
+
+
+def translated_params(params: dict[str, object], translate) -> dict[str, object]:
+    return {key: say(value, translate) for key, value in params.items()}
+
+
 class FpsError(Exception):
     """Base of every error the user may see.
 
@@ -36,7 +58,9 @@ class FpsError(Exception):
 
     def translated(self, translate) -> str:
         """Message in the UI language; ``translate(context, text)`` is Qt's."""
-        return translate(ERROR_CONTEXT, self.template).format(**self.params)
+        return translate(ERROR_CONTEXT, self.template).format(
+            **translated_params(self.params, translate)
+        )
 
 
 class UsageError(FpsError):

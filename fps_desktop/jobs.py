@@ -59,6 +59,9 @@ class JobResult:
     path: Path | None = None
     data: Any = None
     summary_params: dict[str, object] = field(default_factory=dict)
+    # What Cancel still does once the job ended (a print the queue holds is cancelled
+    # there); it answers as ``Job.run`` does.
+    cancel: Callable[[], JobResult] | None = None
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """A private CUPS scheduler for tests and benchmarks: its own config, spool and socket.
 
 Queues print to ``file:///dev/null`` through the generic PDF driver, so a job runs the
-real filter chain and completes in milliseconds. What a job carried (title, copies,
+real filter chain and completes in milliseconds; the file a job carried stays in the
+spool to be read back. What a job carried (title, copies,
 sides, colour mode, state) is read back with ``ipptool``, CUPS's own IPP tool, never
 with the app's client. The app finds the scheduler through ``CUPS_SERVER`` as libcups
 and Qt do; the test session sets it before anything asks (``tests/conftest.py``).
@@ -63,7 +64,7 @@ class CupsServer:
         self.root.chmod(0o755)  # filters run as lp and read the queue's PPD in here
         (self.root / "conf" / "cupsd.conf").write_text(
             f"Listen {self.socket_path}\nLogLevel info\nWebInterface No\nBrowsing No\n"
-            "DefaultAuthType None\nMaxJobs 0\nPreserveJobHistory Yes\n"
+            "DefaultAuthType None\nMaxJobs 0\nPreserveJobHistory Yes\nPreserveJobFiles Yes\n"
             "<Location />\n  Order allow,deny\n  Allow all\n</Location>\n"
             "<Policy default>\n  JobPrivateAccess all\n  JobPrivateValues none\n"
             "  SubscriptionPrivateAccess all\n  SubscriptionPrivateValues none\n"
@@ -102,10 +103,15 @@ class CupsServer:
             raise RuntimeError(f"{' '.join(command)}: {done.stderr.strip()}")
         return done.stdout
 
-    def add_queue(self, prefix: str = "Office", duplex: bool = True) -> str:
-        """A new queue, accepting and enabled; without a duplexer when ``duplex`` is False."""
+    def add_queue(self, prefix: str = "Office", duplex: bool = True,
+                  device: str = "file:///dev/null") -> str:  # fmt: skip
+        """A new queue, accepting and enabled; without a duplexer when ``duplex`` is False.
+
+        ``device``: where its jobs go; ``socket://`` to a port that refuses keeps a job
+        printing (the backend waits for the printer) until it is cancelled.
+        """
         self._names += 1
-        name = f"{prefix}-{self._names}"
+        name = f"{prefix}-{self._names:03d}"  # listed in the order they were added
         ppd = GENERIC_PPD
         if not duplex:
             ppd = self.root / "conf" / "simplex.ppd"
@@ -113,7 +119,7 @@ class CupsServer:
                 lines = GENERIC_PPD.read_text(encoding="latin-1").splitlines(keepends=True)
                 kept = [line for line in lines if "Duplex" not in line]
                 ppd.write_text("".join(kept), encoding="latin-1")
-        self.run("lpadmin", "-p", name, "-E", "-v", "file:///dev/null", "-P", str(ppd))
+        self.run("lpadmin", "-p", name, "-E", "-v", device, "-P", str(ppd))
         self.queues.append(name)
         return name
 
@@ -135,6 +141,10 @@ class CupsServer:
         out = subprocess.run(["ipptool", "-c", uri, str(test)], capture_output=True, text=True,
                              timeout=60, check=True).stdout  # fmt: skip
         return sorted(csv.DictReader(out.splitlines()), key=lambda row: int(row["job-id"]))
+
+    def document(self, job_id: int) -> bytes:
+        """The file job ``job_id`` carried, as the scheduler spooled it (kept after printing)."""
+        return (self.root / "spool" / f"d{job_id:05d}-001").read_bytes()
 
     def stop(self) -> None:
         end(self.process)

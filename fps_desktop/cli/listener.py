@@ -102,8 +102,7 @@ def run_history(args: argparse.Namespace, settings: Settings) -> int:
                   f"{sender}  {result}")  # fmt: skip
         elif event_of(entry) == "print":
             print(f"{entry.get('time')}  print  {entry.get('guid') or '-':32}  "
-                  f"{entry.get('printer')} x{entry.get('copies')} {entry.get('layout')} "
-                  f"({len(entry.get('files') or [])} files)")  # fmt: skip
+                  f"{_print_summary(entry)}")  # fmt: skip
         elif event_of(entry) == "correction":
             print(f"{entry.get('time')}  entry  {entry.get('guid') or '-':32}  "
                   f"{entry.get('file')}: {described_changes(entry)}, entered by "
@@ -112,6 +111,21 @@ def run_history(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{entry.get('time')}  other  {entry.get('guid') or '-':32}  "
                   "(an event this version does not know; --json shows it)")  # fmt: skip
     return 0
+
+
+def _print_summary(entry: dict) -> str:
+    """What a print line holds, and only that: refusals written before every print line had
+    one shape carry no copies or layout. A print that did not complete says how it ended."""
+    words = [entry.get("printer") or "-"]
+    if entry.get("copies") is not None:
+        words.append(f"x{entry['copies']}")
+    if entry.get("layout"):
+        words.append(entry["layout"])
+    words.append(f"({len(entry.get('files') or [])} files)")
+    if entry.get("state") != "completed":
+        reason = entry.get("reason")
+        words.append(f"{entry.get('state')}" + (f" ({reason})" if reason else ""))
+    return " ".join(words)
 
 
 def guid_from_url(url: str) -> str:

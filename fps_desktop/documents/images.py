@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from fps_desktop.documents.enhance import enhanced
 from fps_desktop.documents.models import Problem
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
 
@@ -40,6 +41,7 @@ SWAPS_SIDES = {5, 6, 7, 8}
 ORIENTATION_TAG = 0x0112
 JPEG_QUALITY = 88
 WHITE = (255, 255, 255)
+SHARP_DPI = 200  # below this on paper a picture may look blurred (``printing.pictures``)
 RESIZABLE_MODES = {"RGB", "RGBA", "L", "LA"}  # resized before flattening: fewer pixels to blend
 
 # Sizes are checked against MAX_IMAGE_PIXELS before decoding (``_check_size``), so
@@ -60,9 +62,12 @@ class Frame:
     dpi: float | None
     turn: int | None  # degrees clockwise PyMuPDF applies to ``data`` as is; None: re-encode
 
-    def stream(self, scale: float = 1.0, reencode: bool = False) -> tuple[bytes, int]:
-        """Bytes PyMuPDF can embed and the turn still to apply; ``scale`` < 1 shrinks."""
-        if self.turn is not None and scale >= 1 and not reencode:
+    def stream(
+        self, scale: float = 1.0, reencode: bool = False, enhance: bool = False
+    ) -> tuple[bytes, int]:
+        """Bytes PyMuPDF can embed and the turn still to apply; ``scale`` < 1 shrinks,
+        ``enhance`` evens out a photo's levels and sharpens it (``enhance.py``)."""
+        if self.turn is not None and scale >= 1 and not reencode and not enhance:
             return self.data, self.turn
         with _quiet_pillow(), _as_document_error(self.name):
             image = Image.open(io.BytesIO(self.data))
@@ -80,7 +85,10 @@ class Frame:
                     image = _flatten(image)  # palette, 16-bit, CMYK: RGB or grey first
                 image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
             log.debug("re-encoded %s frame %d at %d×%d", source_format, self.index, *size)
-            return _encode(_flatten(image), lossless=source_format in {"PNG", "GIF", "BMP"}), 0
+            image = _flatten(image)
+            if enhance:
+                image = enhanced(image)
+            return _encode(image, lossless=source_format in {"PNG", "GIF", "BMP"}), 0
 
     def grey(self, max_side: int) -> tuple[bytes, int, int]:
         """The picture upright in 8-bit grey on white, at most ``max_side`` pixels a side:

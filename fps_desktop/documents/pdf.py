@@ -20,6 +20,7 @@ import pymupdf
 
 from fps_desktop.documents.images import (
     MAX_IMAGE_PIXELS,
+    SHARP_DPI,
     Frame,
     damaged_image,
     prove_frames,
@@ -54,8 +55,8 @@ def inset(rect: pymupdf.Rect, margin: float) -> pymupdf.Rect:
 def open_document(path: Path, kind: FileKind, name: str) -> pymupdf.Document:
     """Open a cached file for the viewer, or say plainly why not.
 
-    A PDF opens as it is; an image opens as the A4 page(s) it prints on, so the
-    viewer shows its true size and orientation. Call with ``mupdf_lock`` held.
+    A PDF opens as it is; an image opens as pages of its true size, upright, as it
+    prints. Call with ``mupdf_lock`` held.
     """
     data = _read(path, name, kind)
     if kind in (FileKind.PDF, FileKind.OFD):
@@ -65,12 +66,17 @@ def open_document(path: Path, kind: FileKind, name: str) -> pymupdf.Document:
     return doc
 
 
-def append_file(out: pymupdf.Document, path: Path, kind: FileKind, name: str) -> int:
-    """Add the file's printed pages to ``out``; returns how many. Call with the lock held."""
+def append_file(
+    out: pymupdf.Document, path: Path, kind: FileKind, name: str, enhance: bool = False
+) -> int:
+    """Add the file's printed pages to ``out``; returns how many. Call with the lock held.
+
+    ``enhance``: pictures are levelled and sharpened (``enhance.py``); PDFs are not.
+    """
     data = _read(path, name, kind)
     before = out.page_count
     if kind == FileKind.IMAGE:
-        _append_image(out, data, name)
+        _append_image(out, data, name, enhance)
         return out.page_count - before
     src = _open_pdf(_as_pdf(path, kind, data), name)
     try:
@@ -423,37 +429,43 @@ def _damaged(name: str, kind: FileKind, data: bytes = b"") -> DocumentError:
 
 
 A4 = pymupdf.paper_rect("a4")
-MM = 72 / 25.4
-IMAGE_MARGIN = 10 * MM
-ASSUMED_DPI = 150  # scans that do not say their resolution
+# A picture that does not say its resolution (a phone screenshot, a messenger's copy of
+# a photo) has no true size. It is given the resolution the print check calls sharp: at
+# that size it prints sharp and is not marked, a 1080-pixel-wide screenshot comes out
+# 137 mm wide, and a camera photo is larger than the sheet either way (shrunk to fit).
+ASSUMED_DPI = SHARP_DPI
 MAX_DPI = 300
+MAX_PAGE_SIDE = 14_400  # points (5 m): the largest page PDF readers accept
 
 
-def _append_image(out: pymupdf.Document, data: bytes, name: str) -> None:
-    """Each picture on its own A4 page at its true printed size (pixels ÷ dpi),
-    upright, shrunk only when it does not fit, downsampled to 300 dpi when finer."""
-    for frame in read_frames(data, name):
-        _place_frame(out, frame)
-
-
-def _place_frame(out: pymupdf.Document, frame: Frame) -> None:
+def picture_size(frame: Frame) -> tuple[float, float]:
+    """The picture's true printed size in points: its pixels at its resolution."""
     dpi = frame.dpi if frame.dpi and frame.dpi >= 30 else ASSUMED_DPI
-    width_pt, height_pt = frame.width / dpi * 72, frame.height / dpi * 72
-    page_rect = A4 if height_pt >= width_pt else pymupdf.Rect(0, 0, A4.height, A4.width)
-    page = out.new_page(width=page_rect.width, height=page_rect.height)
-    room = inset(page_rect, IMAGE_MARGIN)
-    scale = min(1.0, room.width / width_pt, room.height / height_pt)
-    width_pt, height_pt = width_pt * scale, height_pt * scale
-    left = (page_rect.width - width_pt) / 2
-    top = (page_rect.height - height_pt) / 2
-    target = pymupdf.Rect(left, top, left + width_pt, top + height_pt)
-    printed_dpi = frame.width / (width_pt / 72)
+    width, height = frame.width / dpi * 72, frame.height / dpi * 72
+    fits = min(1.0, MAX_PAGE_SIDE / max(width, height))
+    return width * fits, height * fits
+
+
+def _append_image(out: pymupdf.Document, data: bytes, name: str, enhance: bool = False) -> None:
+    """Each picture a page of its own true size (pixels ÷ dpi), upright, so every layout
+    places it at 100 %; pixels finer than 300 dpi at the largest size it can print (an
+    A4 sheet filled) are dropped."""
+    for frame in read_frames(data, name):
+        _place_frame(out, frame, enhance)
+
+
+def _place_frame(out: pymupdf.Document, frame: Frame, enhance: bool) -> None:
+    width_pt, height_pt = picture_size(frame)
+    page = out.new_page(width=width_pt, height=height_pt)
+    largest = max(min(A4.width / width_pt, A4.height / height_pt),
+                  min(A4.height / width_pt, A4.width / height_pt))  # fmt: skip
+    printed_dpi = frame.width / (width_pt * largest / 72)
     shrink = MAX_DPI / printed_dpi if printed_dpi > MAX_DPI * 1.05 else 1.0
-    stream, turn = frame.stream(shrink)
+    stream, turn = frame.stream(shrink, enhance=enhance)
     try:
-        page.insert_image(target, stream=stream, rotate=(360 - turn) % 360)
+        page.insert_image(page.rect, stream=stream, rotate=(360 - turn) % 360)
     except Exception as exc:  # MuPDF refuses some PNGs viewers show (data past the end)
         if stream is not frame.data:
             raise
         log.info("%s: embedding as decoded by Pillow: %s", frame.name, exc)
-        page.insert_image(target, stream=frame.stream(shrink, reencode=True)[0])
+        page.insert_image(page.rect, stream=frame.stream(shrink, reencode=True)[0])

@@ -8,7 +8,7 @@ from pathlib import Path
 from fps_desktop.config import Settings
 from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.guid import normalize_guid
-from fps_desktop.documents.merge import merge_files, save_merged
+from fps_desktop.documents.merge import Turns, merge_files, save_merged
 from fps_desktop.documents.models import CachedFile, Manifest
 from fps_desktop.documents.sources import DocumentSource, source_from_settings
 from fps_desktop.errors import QT_TRANSLATE_NOOP
@@ -65,11 +65,15 @@ def _unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def merge_job(cache: DocumentCache, files: list[CachedFile], target: Path | None = None) -> Job:
-    """Merge ``files`` into one PDF (saved to ``target`` when given)."""
+def merge_job(
+    cache: DocumentCache, files: list[CachedFile], target: Path | None = None,
+    enhance: bool = False, turns: Turns | None = None,
+) -> Job:  # fmt: skip
+    """Merge ``files`` into one PDF (saved to ``target`` when given); ``enhance``: pictures
+    levelled and sharpened; ``turns``: pages turned as the clerk turned them."""
 
     def run(progress: Progress, cancel: CancelToken) -> JobResult:
-        result = merge_files(cache, files, progress, cancel)
+        result = merge_files(cache, files, progress, cancel, enhance=enhance, turns=turns)
         if target is not None:
             save_merged(result, target)
         return JobResult(summary=str(target or ""), path=target, data=result)

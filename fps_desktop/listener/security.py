@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fps_desktop.documents.guid import normalize_guid
-from fps_desktop.documents.models import Layout
+from fps_desktop.documents.models import LAYOUT_CHOICES, Layout
 from fps_desktop.errors import StorageError, UsageError
 from fps_desktop.storage import write_atomically
 
@@ -277,7 +277,7 @@ def _are_print_options(printer="", copies=1, layout="", confirm_duplicates=False
         and printer.isprintable()
         and type(copies) is int
         and 1 <= copies <= MAX_COPIES
-        and layout in ("", *Layout)
+        and layout in ("", *Layout, *LAYOUT_CHOICES)
     )
 
 

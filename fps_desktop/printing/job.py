@@ -23,25 +23,26 @@ from PySide6.QtGui import QGuiApplication
 from fps_desktop.audit import AuditLog
 from fps_desktop.config import Settings
 from fps_desktop.documents.cache import DocumentCache
-from fps_desktop.documents.merge import merge_files
-from fps_desktop.documents.models import CachedFile, FileRole, Layout
+from fps_desktop.documents.merge import MergedDocument, merge_files
+from fps_desktop.documents.models import CachedFile, FileKind, FileRole, Layout
 from fps_desktop.documents.pdf import mupdf_lock, pdf_bytes
 from fps_desktop.errors import QT_TRANSLATE_NOOP, Cancelled, FpsError, PrintError
 from fps_desktop.invoices.listing import InvoiceList
 from fps_desktop.jobs import CancelToken, Job, JobResult, Progress
-from fps_desktop.printing.imposition import impose
+from fps_desktop.printing.imposition import Setup, Source, Stub, group_of, impose, on_paper
 from fps_desktop.printing.os_queue import (
     CANCELLED,
     COMPLETED,
     FAILED,
     HELD,
-    REASONS,
     REFUSED,
     QueueState,
     Refused,
+    cancel_in_queue,
     follow,
     os_queue,
 )
+from fps_desktop.printing.pictures import as_images
 from fps_desktop.printing.spooler import (
     PrinterOptions,
     make_printer,
@@ -70,7 +71,7 @@ class PrintOrder:
     guid: str
     files: list[CachedFile]
     options: PrinterOptions = field(default_factory=PrinterOptions)
-    layout: Layout = Layout.ACTUAL
+    setup: Setup = field(default_factory=Setup)  # layout and paper
     page_ranges: str = ""
     via: str = "window"  # window, cli or pbms: who asked, for the audit log
     cover: InvoiceList | None = None  # when set, a cover sheet of the printed invoices first
@@ -78,7 +79,17 @@ class PrintOrder:
     print_id: str = field(default_factory=new_print_id)
     user: str = field(default_factory=lambda: clerk_name())
     left_out: list[CachedFile] = field(default_factory=list)  # chosen, but cannot print
-    needing_look: int = 0  # invoices unread or read by OCR, not yet confirmed by the clerk
+    turns: dict[tuple[str, int], int] = field(default_factory=dict)  # the viewer's turns
+    enhance: bool = False  # pictures levelled and sharpened (``documents/enhance.py``)
+    listing: InvoiceList | None = None  # the GUID's invoices: their kinds lay pages out
+
+    def __post_init__(self) -> None:
+        if self.listing is None:
+            self.listing = self.cover
+
+    @property
+    def layout(self) -> Layout:
+        return self.setup.layout
 
     @property
     def title(self) -> str:
@@ -119,21 +130,45 @@ def build_print_pdf(
     cancel: CancelToken,
 ) -> tuple[bytes, list[str]]:
     """The print-ready PDF of ``order`` and the names of files that could not be merged."""
-    merged = merge_files(cache, order.files, progress, cancel)
-    imposed = impose(
-        merged.pdf, merged.page_roles, order.layout, order.page_ranges, progress, cancel
+    merged = merge_files(cache, order.files, progress, cancel, turns=order.turns,
+                         enhance=order.enhance)  # fmt: skip
+    imposed = impose(merged.pdf, page_sources(order, merged), order.setup, order.page_ranges,
+                     paste_stub(order), progress, cancel)  # fmt: skip
+    pdf = _cover_first(order, imposed.pdf)
+    return (as_images(pdf, cancel) if order.options.old_printer else pdf), merged.skipped
+
+
+def page_sources(order: PrintOrder, merged: MergedDocument) -> list[Source]:
+    """What each merged page is, for the layout: its file's role, kind and which file."""
+    files = {f.name: f for f in order.files}
+    kinds = (
+        {row.fields.file: row.fields.kind for row in order.listing.rows} if order.listing else {}
     )
-    return _cover_first(order, imposed.pdf), merged.skipped
+    numbers: dict[str, int] = {}
+    return [
+        Source(role, group_of(role, kinds.get(name, ""), files[name].kind == FileKind.IMAGE),
+               numbers.setdefault(name, len(numbers)))
+        for role, name in zip(merged.page_roles, merged.page_files, strict=True)
+    ]  # fmt: skip
+
+
+def paste_stub(order: PrintOrder) -> Stub:
+    """A paste sheet's table: the invoices that print, their sum, and the clerk."""
+    if order.listing is None:
+        return Stub(claimant=order.user)
+    invoices = printed_invoices(order)
+    return Stub(invoices.count, invoices.total, order.user)
 
 
 def cover_pdf(order: PrintOrder) -> bytes:
-    """The order's cover sheet (A4, outside layouts and page ranges); call when it has one."""
+    """The order's cover sheet on the order's paper (outside layouts and page ranges)."""
     from fps_desktop.invoices.cover import cover_sheet_pdf
 
     printable = [f for f in order.files if f.printable]
     attachments = sum(f.role == FileRole.ATTACHMENT for f in printable)
-    return cover_sheet_pdf(printed_invoices(order), order.user, attachments,
-                           sum(f.pages for f in printable))  # fmt: skip
+    cover = cover_sheet_pdf(printed_invoices(order), order.user, attachments,
+                            sum(f.pages for f in printable))  # fmt: skip
+    return on_paper(cover, order.setup.paper)
 
 
 def printed_invoices(order: PrintOrder) -> InvoiceList:
@@ -141,13 +176,13 @@ def printed_invoices(order: PrintOrder) -> InvoiceList:
     those, each invoice once (its first printed form counts)."""
     printing = {f.name for f in order.files if f.printable}
     rows, seen = [], set()
-    for row in order.cover.rows:
+    for row in order.listing.rows:
         if row.fields.file not in printing:
             continue
         identity = row.fields.key or row.sha256
         rows.append(replace(row, counted=identity not in seen))
         seen.add(identity)
-    return InvoiceList(order.guid, rows, order.cover.register_error)
+    return InvoiceList(order.guid, rows, order.listing.register_error)
 
 
 def _cover_first(order: PrintOrder, sheets_pdf: bytes) -> bytes:
@@ -192,7 +227,8 @@ def print_job(
     The audit records what the print system said: refused, held (paused, out of
     paper...), completed, failed or cancelled, with its reason. With ``settings`` the
     printed files are stamped in the invoice register once the system accepted the job,
-    never for a refused one.
+    never for a refused one. A held print's result can still cancel it in the queue
+    (``JobResult.cancel``), audited as the queue then answers.
     """
     if order.options.to_pdf is None:
         printer_info(order.options.printer)  # a printer that is gone is said at once
@@ -200,18 +236,16 @@ def print_job(
         printer = make_printer(order.options)
 
     def run(progress: Progress, cancel: CancelToken) -> JobResult:
-        pdf, skipped = build_print_pdf(cache, order, progress, cancel)
+        try:
+            pdf, skipped = build_print_pdf(cache, order, progress, cancel)
+        except Cancelled:  # the pages were still being prepared: audited all the same
+            record_order(audit, order, order.files, 0, CANCELLED, "")
+            raise
         printed = [item for item in order.files if item.name not in skipped]
 
         def record(sheets: int, state: QueueState, job_id: int = 0) -> None:
-            audit.record_print(
-                guid=order.guid, files=[item.name for item in printed], sheets=sheets,
-                printer=order.target, copies=order.options.copies, layout=order.layout.value,
-                pages=order.page_ranges, duplex=order.options.duplex,
-                grayscale=order.options.grayscale, user=order.user, via=order.via,
-                duplicates_confirmed=order.duplicates_confirmed, state=state.state,
-                reason=state.detail or state.reason, print_id=order.print_id, job_id=job_id,
-            )  # fmt: skip
+            record_order(audit, order, printed, sheets, state.state,
+                         state.detail or state.reason, job_id)  # fmt: skip
 
         submitted = None
         if order.options.to_pdf is not None:
@@ -223,29 +257,62 @@ def print_job(
             except Refused as exc:
                 record(0, QueueState(REFUSED, exc.reason, exc.message))
                 raise
+            except Cancelled:  # while the sheets were painted, before the queue had them
+                record(0, QueueState(CANCELLED))
+                raise
         job_id = submitted.job_id if submitted else 0
         if settings is not None:  # the print system took it: the invoices are claimed
             _record_printed(settings, order, printed)
 
         def report(now: QueueState) -> None:
-            progress(sheets, sheets, now.state)
+            progress(sheets, sheets, now.said)
             if on_state is not None:
                 on_state(now, job_id)
+
+        def finish(state: QueueState, tell, cancelled: bool) -> JobResult:
+            """Audit the queue's word and answer it; a held print can still be cancelled."""
+            record(sheets, state, job_id)
+            tell(state)
+            if state.state == CANCELLED and cancelled:
+                raise Cancelled()
+            if state.state in (CANCELLED, FAILED):
+                raise QueueFailed(order.target, state)
+            summary, params = _summary(state)
+            withdraw = None
+            if state.state == HELD and submitted is not None:
+
+                def withdraw() -> JobResult:
+                    told = on_state or (lambda _state, _job_id: None)
+                    final = cancel_in_queue(os_queue(), submitted)
+                    return finish(final, lambda now: told(now, job_id), True)
+
+            return JobResult(summary, order.options.to_pdf,
+                             Printed(sheets, skipped, state, job_id), params, withdraw)  # fmt: skip
 
         state = QueueState(COMPLETED)
         if submitted is not None:
             state = follow(os_queue(), submitted, cancel, report)
-        record(sheets, state, job_id)
-        report(state)  # the last word, also for a print that needed no following
-        if state.state == CANCELLED and cancel.cancelled:
-            raise Cancelled()
-        if state.state in (CANCELLED, FAILED):
-            raise QueueFailed(order.target, state)
-        summary, params = _summary(state)
-        return JobResult(summary, order.options.to_pdf, Printed(sheets, skipped, state, job_id),
-                         params)  # fmt: skip
+        # the last word, also for a print that needed no following
+        return finish(state, report, cancel.cancelled)
 
     return Job(QT_TRANSLATE_NOOP("Jobs", "Print {guid}"), run, "print", {"guid": order.guid})
+
+
+def record_order(audit: AuditLog, order: PrintOrder, files: list[CachedFile], sheets: int,
+                 state: str, reason: str, job_id: int = 0, claimed: list[str] = ()
+                 ) -> None:  # fmt: skip
+    """The one shape of a print's audit record, printed or refused before it started:
+    the order's GUID, clerk, printer, options and print id, the ``files`` it holds as far
+    as known, and the ``claimed`` ones among them (claimed before, printed anyway or the
+    reason of the refusal)."""
+    audit.record_print(
+        guid=order.guid, files=[item.name for item in files], sheets=sheets,
+        printer=order.target, copies=order.options.copies, layout=str(order.setup.choice),
+        pages=order.page_ranges, duplex=order.options.duplex, grayscale=order.options.grayscale,
+        user=order.user, via=order.via, duplicates_confirmed=order.duplicates_confirmed,
+        claimed=list(claimed or order.duplicates_confirmed), state=state, reason=reason,
+        print_id=order.print_id, job_id=job_id,
+    )  # fmt: skip
 
 
 class QueueFailed(PrintError):
@@ -255,7 +322,7 @@ class QueueFailed(PrintError):
         self.state = state
         super().__init__(
             QT_TRANSLATE_NOOP("FpsError", "The job on {printer} did not print: {reason}."),
-            printer=printer, reason=REASONS.get(state.reason, state.detail or state.reason),
+            printer=printer, reason=state.said_reason,
         )  # fmt: skip
 
 
@@ -265,8 +332,9 @@ def _summary(state: QueueState) -> tuple[str, dict]:
         return QT_TRANSLATE_NOOP("Jobs", "Printed"), {}
     if state.state == HELD:
         return QT_TRANSLATE_NOOP("Jobs", "Held in the print queue: {reason}"), {
-            "reason": REASONS.get(state.reason, state.detail or state.reason)}  # fmt: skip
-    return QT_TRANSLATE_NOOP("Jobs", "In the print queue ({state})"), {"state": state.state}
+            "reason": state.said_reason
+        }
+    return QT_TRANSLATE_NOOP("Jobs", "In the print queue ({state})"), {"state": state.said}
 
 
 def _record_printed(settings: Settings, order: PrintOrder, printed: list[CachedFile]) -> None:

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from fps_desktop.errors import ERROR_CONTEXT, QT_TRANSLATE_NOOP, PrintError
+from fps_desktop.errors import QT_TRANSLATE_NOOP, PrintError, Words
 from fps_desktop.jobs import CancelToken
 from fps_desktop.printing import ipp
 
@@ -67,6 +67,25 @@ class QueueState:
     @property
     def final(self) -> bool:
         return self.state in FINAL
+
+    @property
+    def said(self) -> Words:
+        """The state in words, translated wherever it is shown."""
+        return Words(STATE_WORDS[self.state], "Printing")
+
+    @property
+    def said_reason(self) -> str:
+        """The reason in words (``Words``) when it is one a clerk can act on, else the
+        system's own message or keyword."""
+        return reason_words(self.reason, self.detail)
+
+
+def reason_words(reason: str, detail: str = "") -> str:
+    """The one way a print system's reason is said: the window's status bar, the Jobs
+    list, an error and the command line all go through here."""
+    if reason in REASONS:
+        return Words(REASONS[reason], "Printing")
+    return detail or reason
 
 
 @dataclass(frozen=True)
@@ -157,12 +176,8 @@ class Refused(PrintError):
         super().__init__(
             QT_TRANSLATE_NOOP("FpsError", "The print system refused the job for {printer}: "
                               "{reason} ({detail})."),
-            printer=printer or "default", reason=REASONS.get(reason, reason), detail=detail,
+            printer=printer or "default", reason=reason_words(reason), detail=detail,
         )  # fmt: skip
-
-    def translated(self, translate) -> str:
-        said = translate("Printing", self.params["reason"])
-        return translate(ERROR_CONTEXT, self.template).format(**{**self.params, "reason": said})
 
 
 def _refusal(printer: str, exc: ipp.IppError) -> Refused:
@@ -196,8 +211,13 @@ def follow(queue, job: Submitted, cancel: CancelToken, report, deadline: float =
         if state.final or state.state == HELD or time.monotonic() > end:
             return state
         if cancel.wait(pause):
-            queue.cancel(job)
-            final = queue.state(job)
+            final = cancel_in_queue(queue, job)
             report(final)
             return final
         pause = min(pause * 1.5, 1.0)
+
+
+def cancel_in_queue(queue, job: Submitted) -> QueueState:
+    """Cancel ``job`` in ``queue``; its state after that (completed, if it printed first)."""
+    queue.cancel(job)
+    return queue.state(job)

@@ -15,6 +15,7 @@ build their order here, so they print, ask and record alike:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from fps_desktop.audit import AuditLog
 from fps_desktop.config import Settings
@@ -24,7 +25,8 @@ from fps_desktop.documents.workspace import fetch_job, source_from_settings
 from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError, PrintError
 from fps_desktop.invoices.listing import InvoiceList, InvoiceRow, invoices_job
 from fps_desktop.jobs import CancelToken, Job, JobResult, Progress, no_progress
-from fps_desktop.printing.job import PrintOrder, QueueFailed, clerk_name, print_job
+from fps_desktop.printing.imposition import Choice, Group, Paper, Setup, paper_named
+from fps_desktop.printing.job import PrintOrder, QueueFailed, clerk_name, print_job, record_order
 from fps_desktop.printing.os_queue import FAILED, REFUSED, QueueState, Refused
 from fps_desktop.printing.spooler import PrinterOptions
 
@@ -32,11 +34,13 @@ FORM_RANK = {FileKind.PDF: 0, FileKind.OFD: 1, FileKind.XML: 2}  # which form of
 
 
 class ClaimedBefore(PrintError):
-    """Invoices of the order were claimed before and nobody decided to print them again."""
+    """Invoices of the order were claimed before and nobody decided to print them again;
+    ``order`` is the print that was refused, for its audit record."""
 
     exit_code = 11
 
-    def __init__(self, files: list[str]) -> None:
+    def __init__(self, order: PrintOrder, files: list[str]) -> None:
+        self.order = order
         self.files = files
         super().__init__(
             QT_TRANSLATE_NOOP("FpsError", "Not printed: claimed before, and printing them again "
@@ -81,6 +85,13 @@ def other_forms(files: list[CachedFile], listing: InvoiceList | None) -> dict[st
     return others
 
 
+def old_printer_default(settings: Settings, printer: str) -> bool:
+    """Whether ``printer`` gets every sheet as one picture unless asked otherwise: its own
+    remembered choice (IT may set it in ``print.printers``), else ``print.old_printer``."""
+    remembered = settings.get("print.printers").get(printer, {})
+    return bool(remembered.get("old_printer", settings.get("print.old_printer")))
+
+
 def make_order(
     guid: str,
     files: list[CachedFile],
@@ -88,7 +99,7 @@ def make_order(
     *,
     via: str,
     options: PrinterOptions | None = None,
-    layout: Layout = Layout.ACTUAL,
+    setup: Setup | None = None,
     page_ranges: str = "",
     cover: bool = True,
     confirmed: bool = False,
@@ -99,20 +110,45 @@ def make_order(
     them again is not ``confirmed``.
     """
     printing = [f for f in files if f.printable]
-    claimed = claimed_rows(listing, printing)
-    if claimed and not confirmed:
-        raise ClaimedBefore([r.fields.file for r in claimed])
+    claimed = [r.fields.file for r in claimed_rows(listing, printing)]
     if listing is not None and listing.guid != guid:
         raise PrintError(QT_TRANSLATE_NOOP(
             "FpsError", "The invoice list belongs to GUID {other}, the print to {guid}."),
             other=listing.guid, guid=guid)  # fmt: skip
-    return PrintOrder(
-        guid, printing, options or PrinterOptions(), layout, page_ranges, via,
-        cover=listing if cover and listing is not None else None,
-        duplicates_confirmed=[r.fields.file for r in claimed],
+    order = PrintOrder(
+        guid, printing, options or PrinterOptions(), setup or Setup(), page_ranges, via,
+        cover=listing if cover and listing is not None else None, listing=listing,
+        duplicates_confirmed=claimed if confirmed else [],
         left_out=[f for f in files if not f.printable and not f.is_data],
-        needing_look=len(listing.needing_look) if listing is not None else 0,
     )  # fmt: skip
+    if claimed and not confirmed:
+        raise ClaimedBefore(order, claimed)
+    return order
+
+
+def record_refused(audit: AuditLog, order: PrintOrder, reason: str,
+                   claimed: list[str] = ()) -> None:  # fmt: skip
+    """A print refused before it started, audited in a print's shape with ``sheets`` 0."""
+    record_order(audit, order, order.files, 0, REFUSED, reason, claimed=claimed)
+
+
+def record_claimed_refusal(audit: AuditLog, refusal: ClaimedBefore) -> None:
+    record_refused(audit, refusal.order, "claimed_before", refusal.files)
+
+
+def sheet_setup(
+    settings: Settings, layout: str = "", paper: Paper | str = "", orientation: str = ""
+) -> Setup:
+    """The layout and paper of a print: what the caller asked, else the settings (IT's
+    defaults), with each kind's own layout within the automatic one."""
+    by_group = {group: Choice.parse(settings.get(f"print.layout.{group}")) for group in Group.ALL}
+    landscape = (orientation or settings.get("print.orientation")) == "landscape"
+    if isinstance(paper, Paper):
+        paper = Paper(paper.name, paper.width, paper.height, landscape)
+    else:
+        paper = paper_named(paper or settings.get("print.paper"), landscape)
+    return Setup(Choice.parse(layout or settings.get("print.layout")), paper,
+                 {g: c for g, c in by_group.items() if c.layout != Layout.AUTO})  # fmt: skip
 
 
 def requested_print_job(
@@ -120,7 +156,7 @@ def requested_print_job(
     cache: DocumentCache,
     guid: str,
     options: PrinterOptions,
-    layout: Layout,
+    setup: Setup,
     confirmed: bool,
     print_id: str,
     on_state: Callable[[str, str, int], None],
@@ -135,21 +171,29 @@ def requested_print_job(
     audit = AuditLog(settings.paths)
 
     def run(progress: Progress, cancel: CancelToken) -> JobResult:
+        files: list[CachedFile] = []  # as far as known when it is refused
         try:
             manifest = fetch_job(cache, source_from_settings(settings), guid).run(
                 progress, cancel).data  # fmt: skip
+            files = [f for f in manifest.files if f.printable]
             listing = read_invoices(settings, manifest, cache.blob_path, progress, cancel)
-            printable = [f for f in manifest.files if f.printable]
-            others = other_forms(printable, listing)
-            order = make_order(guid, [f for f in printable if f.name not in others], listing,
-                               via=via, options=options, layout=layout, confirmed=confirmed,
+            others = other_forms(files, listing)
+            files = [f for f in files if f.name not in others]
+            chosen = replace(options, old_printer=old_printer_default(settings, options.printer))
+            order = make_order(guid, files, listing, via=via, options=chosen, setup=setup,
+                               confirmed=confirmed,
                                cover=settings.get("print.cover_sheet"))  # fmt: skip
             order.print_id = print_id
+            order.enhance = settings.get("print.enhance_pictures")
+        except ClaimedBefore as exc:
+            on_state(REFUSED, exc.message, 0)
+            exc.order.print_id = print_id
+            record_claimed_refusal(audit, exc)
+            raise
         except FpsError as exc:
             on_state(REFUSED, exc.message, 0)
-            reason = "claimed_before" if isinstance(exc, ClaimedBefore) else exc.message
-            audit.record_refused(guid, via, options.printer, reason,
-                                 getattr(exc, "files", []), clerk_name())  # fmt: skip
+            record_refused(audit, PrintOrder(guid, files, options, setup, via=via,
+                                             print_id=print_id), exc.message)  # fmt: skip
             raise
 
         def report(state: QueueState, job_id: int) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pymupdf
-from PySide6.QtCore import QRectF, QSize
+from PySide6.QtCore import QRectF, QSize, QSizeF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 MAX_DPI = 300
 BAND_GAP = 6  # points of blank paper between two drawings that start a new band
 BLEED = 1  # points around a drawing's box, for anti-aliased edges
+HAIRLINE = 2  # points: a line this thin needs no more pixels than the images beside it
 Band = tuple[QRectF, QImage, bytes]
 
 
@@ -43,11 +44,13 @@ class PrinterOptions:
     duplex: bool = False
     grayscale: bool = False
     dpi: int = MAX_DPI
+    old_printer: bool = False  # every sheet sent as one 300 dpi picture (``pictures.py``)
 
     def remembered(self) -> dict:
         """What the dialog offers again next time; copies are not carried over (IT may set
         a printer's copies in the site file)."""
-        return {"duplex": self.duplex, "grayscale": self.grayscale}
+        return {"duplex": self.duplex, "grayscale": self.grayscale,
+                "old_printer": self.old_printer}  # fmt: skip
 
 
 def printer_info(name: str) -> QPrinterInfo | None:
@@ -86,8 +89,6 @@ def make_printer(options: PrinterOptions) -> QPrinter:
         if info is not None:
             printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
     printer.setFullPage(True)
-    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    printer.setPageOrientation(QPageLayout.Orientation.Portrait)
     printer.setResolution(min(options.dpi, MAX_DPI))
     printer.setCopyCount(options.copies)
     printer.setDuplex(
@@ -97,6 +98,16 @@ def make_printer(options: PrinterOptions) -> QPrinter:
         QPrinter.ColorMode.GrayScale if options.grayscale else QPrinter.ColorMode.Color
     )
     return printer
+
+
+def set_paper(printer: QPrinter, width: float, height: float) -> None:
+    """The paper the sheets were laid out on (points), so every sheet prints as previewed."""
+    short, long = sorted((width, height))
+    size = QPageSize(QSizeF(short, long), QPageSize.Unit.Point, "",
+                     QPageSize.SizeMatchPolicy.FuzzyMatch)  # fmt: skip
+    printer.setPageSize(size)
+    printer.setPageOrientation(QPageLayout.Orientation.Landscape if width > height
+                               else QPageLayout.Orientation.Portrait)  # fmt: skip
 
 
 def spool(
@@ -117,6 +128,8 @@ def spool(
     with mupdf_lock:
         doc = pymupdf.open(stream=print_pdf, filetype="pdf")
         count = doc.page_count
+        paper = doc[0].rect if count else pymupdf.paper_rect("a4")
+    set_paper(printer, paper.width, paper.height)
     painter = QPainter()
     if not painter.begin(printer):
         with mupdf_lock:
@@ -233,8 +246,10 @@ def content_bands(drawn: list, sheet: pymupdf.Rect) -> list[pymupdf.Rect]:
 
 
 def _band_dpi(band: pymupdf.Rect, drawn: list, images: list[dict], dpi: int) -> int:
-    """``dpi``, or less when everything drawn in ``band`` is images that have fewer pixels."""
-    if any(kind != "fill-image" for kind, rect in drawn if band.intersects(rect)):
+    """``dpi``, or less when everything drawn in ``band`` is images that have fewer pixels
+    (and hairlines, such as the cut lines between receipts, which print as well there)."""
+    if any(kind != "fill-image" and min(pymupdf.Rect(rect).width, pymupdf.Rect(rect).height)
+           > HAIRLINE for kind, rect in drawn if band.intersects(rect)):  # fmt: skip
         return dpi
     finest = 0.0
     for image in images:

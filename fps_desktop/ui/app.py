@@ -105,9 +105,8 @@ def _run_self_test(window, bridge, app: QApplication) -> None:
     the app opens reads, then open the first demo GUID and print it two-up into a PDF,
     then quit (for packaging)."""
     from fps_desktop.documents.demo import DEMO_CASES
-    from fps_desktop.documents.models import Layout
     from fps_desktop.printing.job import new_print_id
-    from fps_desktop.printing.policy import requested_print_job
+    from fps_desktop.printing.policy import requested_print_job, sheet_setup
     from fps_desktop.printing.spooler import PrinterOptions
     from fps_desktop.ui.job_queue import JobEntry, JobState
     from fps_desktop.ui.self_check import SHIPPED, failures
@@ -143,7 +142,8 @@ def _run_self_test(window, bridge, app: QApplication) -> None:
 
     def shown(_guid: str) -> None:  # printed by the one print policy, as PBMS would
         job = requested_print_job(window.settings, window.cache, guid,
-                                  PrinterOptions(to_pdf=target), Layout.TWO_UP, True,
+                                  PrinterOptions(to_pdf=target),
+                                  sheet_setup(window.settings, "two-up"), True,
                                   new_print_id(), lambda *said: None, via="self-test")  # fmt: skip
         printing.append(window.jobs.submit(job))
 

@@ -14,12 +14,11 @@ from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
 
 from fps_desktop.audit import AuditLog
 from fps_desktop.config import Settings
-from fps_desktop.documents.models import Layout
 from fps_desktop.errors import FpsError
 from fps_desktop.listener.security import Push, Refusal
 from fps_desktop.listener.server import LINK, LOCAL, GuidListener, ListenerConfig, instance_file
 from fps_desktop.printing.os_queue import os_queue
-from fps_desktop.printing.policy import requested_print_job
+from fps_desktop.printing.policy import requested_print_job, sheet_setup
 from fps_desktop.printing.spooler import PrinterOptions
 
 log = logging.getLogger(__name__)
@@ -125,8 +124,8 @@ class Bridge(QObject):
 
         options = PrinterOptions(printer=push.printer, copies=push.copies,
                                  dpi=self.settings.get("print.dpi"))  # fmt: skip
-        layout = Layout(push.layout or self.settings.get("print.layout"))
-        job = requested_print_job(self.settings, self.window.cache, push.guid, options, layout,
+        setup = sheet_setup(self.settings, push.layout)
+        job = requested_print_job(self.settings, self.window.cache, push.guid, options, setup,
                                   push.confirm_duplicates, print_id, said)  # fmt: skip
         self.window.jobs.submit(job)
         self._open_pushed(push.guid, origin)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -67,7 +67,7 @@ class ExportPanel(QWidget):
         self.kind.addItem(self.tr("Invoices (one JSON file each)"), INVOICES)
         self.kind.addItem(self.tr("Basic data (currencies, types, codes)"), BASIC)
         self.output = QLineEdit(str(export_folder(settings, INVOICES)), self)
-        self.kind.currentIndexChanged.connect(self._show_folder)
+        self.kind.currentIndexChanged.connect(self._show_kind)
         browse = QPushButton(self.tr("Browse…"), self)
         browse.clicked.connect(self._browse)
         output_row = QHBoxLayout()
@@ -84,7 +84,7 @@ class ExportPanel(QWidget):
         self.index.addItem("CSV", "csv")
         self.index.addItem("Excel (XLSX)", "xlsx")
         options = QGroupBox(self.tr("Export"), self)
-        form = QFormLayout(options)
+        self.options_form = form = QFormLayout(options)
         form.addRow(self.tr("What"), self.kind)
         form.addRow(self.tr("Folder"), output_row)
         form.addRow(self.tr("Tenant"), self.tenant)
@@ -92,6 +92,11 @@ class ExportPanel(QWidget):
         form.addRow("", self.incremental)
         form.addRow("", self.compress)
         form.addRow("", self.dry_run)
+        # what applies to the invoice export only (basic data is always written whole)
+        self.invoice_options = (self.tenant, self.index, self.incremental, self.compress,
+                                self.dry_run)  # fmt: skip
+        widest = form.labelForField(self.index).sizeHint().width()  # the fields stay in place
+        form.labelForField(self.kind).setMinimumWidth(widest)
 
         self.run_button = QPushButton(self.tr("Start export"), self)
         self.run_button.clicked.connect(self.start)
@@ -108,8 +113,8 @@ class ExportPanel(QWidget):
         buttons.addWidget(self.progress, 1)
 
         top = QHBoxLayout()
-        top.addWidget(connection, 1)
-        top.addWidget(options, 1)
+        for box in (connection, options):  # each as tall as its shown rows, no empty space
+            top.addWidget(box, 1, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(buttons)
@@ -195,9 +200,14 @@ class ExportPanel(QWidget):
         self.run_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
 
-    def _show_folder(self) -> None:
-        """Each kind of export has its own folder; the field shows the one for the kind."""
-        self.output.setText(str(export_folder(self.settings, self.kind.currentData())))
+    def _show_kind(self) -> None:
+        """Each kind of export has its own folder; the field shows the one for the kind.
+        Basic data is written whole, for all tenants: the invoice export's choices are
+        hidden while it is chosen, so none seems to apply when it does not."""
+        kind = self.kind.currentData()
+        for widget in self.invoice_options:
+            self.options_form.setRowVisible(widget, kind == INVOICES)
+        self.output.setText(str(export_folder(self.settings, kind)))
 
     def _browse(self) -> None:
         chosen = QFileDialog.getExistingDirectory(

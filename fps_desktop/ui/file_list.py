@@ -69,6 +69,7 @@ class FileList(QWidget):
         self.groups: dict[FileRole, _Group] = {}
         self.headers: dict[FileRole, QLabel] = {}
         self.listing: InvoiceList | None = None
+        self.blurred: dict[str, int] = {}  # pictures that may print blurred: name -> dpi
         for role in FileRole:
             header = QLabel(self)
             header.setStyleSheet("font-weight: 600; padding: 6px 4px 2px 4px;")
@@ -101,6 +102,8 @@ class FileList(QWidget):
 
     def set_files(self, files: list[CachedFile]) -> None:
         warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        self.listing = None  # before the rows are built: they show this GUID's state only
+        self.blurred = {}
         for group in self.groups.values():
             group.blockSignals(True)
             group.clear()
@@ -109,10 +112,7 @@ class FileList(QWidget):
             row.setData(FileRoleData, item)
             flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
             flags |= Qt.ItemFlag.ItemIsDragEnabled
-            row.setToolTip(
-                row.text() if item.printable
-                else item.problem_error().translated(QCoreApplication.translate)
-            )  # fmt: skip
+            row.setToolTip(self._tooltip(item))
             if item.printable:
                 row.setFlags(flags | Qt.ItemFlag.ItemIsUserCheckable)
                 row.setCheckState(Qt.CheckState.Checked)
@@ -125,9 +125,38 @@ class FileList(QWidget):
             self.groups[item.role].addItem(row)
         for group in self.groups.values():
             group.blockSignals(False)
-        self.listing = None
         self._update_headers()
         self.changed.emit()
+
+    def set_blurred(self, blurred: dict[str, int]) -> None:
+        """Mark the pictures that print below 200 dpi (name -> the dpi they print at)."""
+        self.blurred = blurred
+        for group in self.groups.values():
+            group.blockSignals(True)  # the text changes, not the choice: nothing to re-render
+            for index in range(group.count()):
+                entry = group.item(index)
+                item = entry.data(FileRoleData)
+                if item.name not in blurred:
+                    continue
+                row = self.row_of(item)
+                if row is not None:
+                    self._show_fields(entry, row)
+                else:
+                    entry.setText(self._label(item))
+                    entry.setToolTip(self._tooltip(item))
+            group.blockSignals(False)
+
+    def _tooltip(self, item: CachedFile, fields: list[str] = ()) -> str:
+        """Built whole from the row's state each time, so reading the fields again (after
+        F2) or marking a picture never repeats a line: the file, or all of why it cannot
+        print; the invoice's ``fields`` lines; and the blur note."""
+        head = (self._label(item) if item.printable
+                else item.problem_error().translated(QCoreApplication.translate))  # fmt: skip
+        blur = [self._blur_note(item)] if item.name in self.blurred else []
+        return "\n".join([head, *fields, *blur])
+
+    def _blur_note(self, item: CachedFile) -> str:
+        return self.tr("prints at {dpi} dpi — may be blurred").format(dpi=self.blurred[item.name])
 
     def uncheck(self, names: set[str]) -> None:
         """Untick these files: another form of an invoice that prints already."""
@@ -168,7 +197,7 @@ class FileList(QWidget):
             notes.append(self.tr("Needs a look: press F2 to type the number, date and total"))
         lines.extend("⚠ " + note for note in notes)
         entry.setText("\n".join(lines))
-        entry.setToolTip("\n".join([entry.toolTip(), *lines[1:]]))  # the full reason stays
+        entry.setToolTip(self._tooltip(entry.data(FileRoleData), lines[1:]))  # the full reason
         entry.setSizeHint(self._fitting(entry))
         if row.is_duplicate:
             entry.setForeground(RED)
@@ -198,7 +227,10 @@ class FileList(QWidget):
             )  # fmt: skip
             label = QCoreApplication.translate("FileList", "{name}\ncannot be printed: {reason}")
             return label.format(name=item.name, reason=reason)
-        return self.tr("{name} · %n page(s)", "", item.pages).format(name=item.name)
+        label = self.tr("{name} · %n page(s)", "", item.pages).format(name=item.name)
+        if item.name in self.blurred:  # a small mark; the tooltip says what it means
+            label += " · ◔ " + self.tr("{dpi} dpi").format(dpi=self.blurred[item.name])
+        return label
 
     def selected_files(self) -> list[CachedFile]:
         """Checked files in the order shown: invoices first, then attachments."""

@@ -20,6 +20,7 @@ from fps_desktop.config import Paths
 from fps_desktop.errors import FpsError
 from fps_desktop.listener.refusals import NO_ORIGIN, OTHER_ORIGINS
 from fps_desktop.listener.server import LINK, LOCAL, audited_sender
+from fps_desktop.printing.os_queue import COMPLETED, STATE_WORDS
 
 
 class HistoryView(QWidget):
@@ -64,10 +65,7 @@ class HistoryView(QWidget):
         for row, entry in enumerate(entries):
             if event_of(entry) == "print":
                 cells = [entry.get("time"), self.tr("Print"), entry.get("guid"),
-                         entry.get("printer"),
-                         self.tr("Copies: {copies}, files: {files}, layout: {layout}").format(
-                             copies=entry.get("copies"), files=len(entry.get("files") or []),
-                             layout=entry.get("layout"))]  # fmt: skip
+                         entry.get("printer"), self._print_outcome(entry)]  # fmt: skip
             elif event_of(entry) == "correction":
                 what = self.tr("{changes}, entered by {by}").format(
                     changes=described_changes(entry), by=entry.get("user") or "?"
@@ -94,6 +92,22 @@ class HistoryView(QWidget):
             OTHER_ORIGINS: self.tr("many other web sites"),
         }
         return senders.get(origin, origin)
+
+    def _print_outcome(self, entry: dict) -> str:
+        """Only what the line holds: refusals written before every print line had one shape
+        carry no copies or layout. A print that did not complete says how it ended."""
+        files = len(entry.get("files") or [])
+        if entry.get("copies") is None or not entry.get("layout"):
+            outcome = self.tr("Files: {files}").format(files=files)
+        else:
+            outcome = self.tr("Copies: {copies}, files: {files}, layout: {layout}").format(
+                copies=entry["copies"], files=files, layout=entry["layout"]
+            )
+        state = entry.get("state")
+        if state == COMPLETED:
+            return outcome
+        said = QCoreApplication.translate("Printing", STATE_WORDS.get(state, str(state)))
+        return self.tr("{state} — {outcome}").format(state=said.capitalize(), outcome=outcome)
 
     def _outcome(self, entry: dict) -> str:
         outcome = self._reason(entry)

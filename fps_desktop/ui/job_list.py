@@ -20,7 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fps_desktop.ui.job_queue import JobEntry, JobQueue, JobState, job_title, state_label
+from fps_desktop.ui.job_queue import (
+    JobEntry,
+    JobQueue,
+    JobState,
+    cancellable_after_end,
+    job_title,
+    state_label,
+)
 from fps_desktop.upload.progress import UploadProgress, duration_text, size_text
 
 
@@ -130,7 +137,8 @@ class JobList(QWidget):
         self.empty_label.adjustSize()
         entry = self._selected()
         state = entry.state if entry else None
-        self.cancel_button.setEnabled(state == JobState.RUNNING)
+        self.cancel_button.setEnabled(state == JobState.RUNNING
+                                      or bool(entry and cancellable_after_end(entry)))  # fmt: skip
         self.retry_button.setEnabled(state in (JobState.FAILED, JobState.CANCELLED))
         has_file = bool(entry and entry.result and entry.result.path)
         self.open_button.setEnabled(has_file)

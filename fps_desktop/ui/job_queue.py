@@ -21,7 +21,14 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from fps_desktop.errors import QT_TRANSLATE_NOOP, Cancelled, FpsError, Paused
+from fps_desktop.errors import (
+    QT_TRANSLATE_NOOP,
+    Cancelled,
+    FpsError,
+    Paused,
+    say,
+    translated_params,
+)
 from fps_desktop.jobs import CancelToken, Job, JobResult
 
 log = logging.getLogger(__name__)
@@ -53,7 +60,7 @@ def state_label(state: JobState) -> str:
 
 def _translated(template: str, params: dict[str, object]) -> str:
     text = QCoreApplication.translate("Jobs", template)
-    return text.format(**params) if params else text
+    return text.format(**translated_params(params, QCoreApplication.translate)) if params else text
 
 
 def job_title(job: Job) -> str:
@@ -161,6 +168,7 @@ class _Runner:
     def _progress(self, done: int, total: int, message: str = "", detail: object = None) -> None:
         """Send progress when the bar, the message or the detail would change: a print of
         thousands of sheets sends a hundred signals, not thousands (each costs a repaint)."""
+        message = say(message, QCoreApplication.translate)  # Qt's signal carries a plain str
         shown = (done * 100 // total if total else done, message)
         if shown == self._shown and done != total and detail is None:
             return
@@ -183,6 +191,10 @@ class JobEntry:
     started: float = field(default_factory=time.monotonic)
     cancel: CancelToken = field(default_factory=CancelToken)
     runner: _Runner | None = None
+
+
+def cancellable_after_end(entry: JobEntry) -> bool:
+    return entry.state == JobState.DONE and entry.result is not None and bool(entry.result.cancel)
 
 
 KEPT_FINISHED = 100  # finished jobs listed: a day of pushes must not grow the app's memory
@@ -237,7 +249,14 @@ class JobQueue(QAbstractListModel):
             self._start(entry)
 
     def cancel(self, entry: JobEntry) -> None:
+        """Stop a running job; a finished one that can still be undone (a print held in
+        the queue) is cancelled through its result, and ends again as that says."""
         entry.cancel.cancel()
+        if cancellable_after_end(entry):
+            withdraw = entry.result.cancel
+            entry.result = replace(entry.result, cancel=None)
+            entry.message = ""
+            self._start(entry, replace(entry.job, run=lambda _progress, _cancel: withdraw()))
 
     def clear_finished(self) -> None:
         self.beginResetModel()
@@ -247,8 +266,8 @@ class JobQueue(QAbstractListModel):
     def wait(self, msecs: int = -1) -> bool:
         return self.pool.waitForDone(msecs)
 
-    def _start(self, entry: JobEntry) -> None:
-        runner = _Runner(entry.job, entry.cancel)
+    def _start(self, entry: JobEntry, job: Job | None = None) -> None:
+        runner = _Runner(job or entry.job, entry.cancel)
         entry.runner = runner  # keep a reference until the job ends
         entry.state = JobState.RUNNING
         entry.started = time.monotonic()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSize, Qt, QUrl, Signal
@@ -35,19 +36,27 @@ from fps_desktop.documents.models import CachedFile, Manifest
 from fps_desktop.documents.pdf import DECODERS
 from fps_desktop.documents.sources import source_from_settings
 from fps_desktop.documents.workspace import cache_from_settings, fetch_job, merge_job
-from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError
+from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError, translated_params
 from fps_desktop.invoices.corrections import enter
 from fps_desktop.invoices.fields import InvoiceFields
 from fps_desktop.invoices.listing import InvoiceList, invoices_job, row_notes, write_xlsx
 from fps_desktop.jobs import Job, JobResult
 from fps_desktop.printing.job import clerk_name, print_job
-from fps_desktop.printing.os_queue import COMPLETED, REASONS, STATE_WORDS
-from fps_desktop.printing.policy import claimed_rows, make_order, other_forms
+from fps_desktop.printing.os_queue import COMPLETED
+from fps_desktop.printing.pictures import blurred_pictures
+from fps_desktop.printing.policy import (
+    ClaimedBefore,
+    claimed_rows,
+    make_order,
+    other_forms,
+    record_claimed_refusal,
+    sheet_setup,
+)
 from fps_desktop.resources import resources_dir
 from fps_desktop.ui.correction_dialog import CorrectionDialog
 from fps_desktop.ui.file_list import FileList, money
 from fps_desktop.ui.job_list import JobList
-from fps_desktop.ui.job_queue import JobEntry, JobQueue, JobState
+from fps_desktop.ui.job_queue import JobEntry, JobQueue, JobState, run_task
 from fps_desktop.ui.page_view import PageRef, PageView, ThumbnailStrip, ZoomMode
 from fps_desktop.ui.print_dialog import PrintDialog
 from fps_desktop.ui.renderer import PageRenderer
@@ -74,6 +83,7 @@ class MainWindow(QMainWindow):
         self._invoices_due = ""  # the GUID whose fields are read once its first page shows
         self._invoices_entry: JobEntry | None = None
         self.pages: list[PageRef] = []
+        self.turns: dict[tuple[str, int], int] = {}  # (file, page) -> the clerk's turn
         self.renderer = PageRenderer(self)
         self._opening_since = 0.0
         self._opening_guid = ""
@@ -147,8 +157,8 @@ class MainWindow(QMainWindow):
             bar.addAction(self.tr("Fit page"), lambda: self.page_view.set_mode(ZoomMode.FIT_PAGE)),
             bar.addAction(self.tr("Zoom in"), lambda: self.page_view.zoom_by(1.25)),
             bar.addAction(self.tr("Zoom out"), lambda: self.page_view.zoom_by(0.8)),
-            bar.addAction(self.tr("Rotate right"), lambda: self.page_view.rotate(90)),
-            bar.addAction(self.tr("Rotate left"), lambda: self.page_view.rotate(-90)),
+            bar.addAction(self.tr("Rotate right"), lambda: self.turn_page(90)),
+            bar.addAction(self.tr("Rotate left"), lambda: self.turn_page(-90)),
         ]
         for action, keys in zip(
             self.zoom_actions,
@@ -311,6 +321,7 @@ class MainWindow(QMainWindow):
         if self.manifest is not None:
             self.cache.unpin(self.manifest.guid)
         self.manifest = None
+        self.turns = {}
         self._forget_invoices()
         self.renderer.forget()
         self.file_list.set_files([])
@@ -323,6 +334,7 @@ class MainWindow(QMainWindow):
         self._fetch_entry = None
         self.manifest = manifest
         self.cache.pin(manifest.guid)
+        self.turns = {}
         self._remember(manifest.guid)
         self.renderer.forget()
         self.setWindowTitle(f"{manifest.guid} — {APP_DISPLAY_NAME}")
@@ -330,9 +342,25 @@ class MainWindow(QMainWindow):
         self._forget_invoices()
         self._invoices_due = manifest.guid
         self.file_list.set_files(manifest.files)
+        self._check_pictures(manifest)
         self.statusBar().showMessage(f"{manifest.guid} · {self._files_message()}")
         if not self.pages:  # no page will be painted: read the fields now
             self._read_invoices()
+
+    def _check_pictures(self, manifest: Manifest) -> None:
+        """Mark the pictures that print below 200 dpi in the default layout, off the GUI
+        thread; the print dialog says it again for the layout chosen there."""
+        cache, setup = self.cache, sheet_setup(self.settings)
+        run_task(lambda: (manifest.guid, blurred_pictures(cache, manifest.files, setup)),
+                 self._on_pictures_checked, self._on_pictures_unchecked)  # fmt: skip
+
+    def _on_pictures_checked(self, checked: tuple[str, dict[str, int]]) -> None:
+        guid, blurred = checked
+        if self.manifest is not None and self.manifest.guid == guid and blurred:
+            self.file_list.set_blurred(blurred)
+
+    def _on_pictures_unchecked(self, message: str) -> None:
+        log.info("resolution of the pictures not checked: %s", message)
 
     def _files_message(self) -> str:
         files = self.manifest.files
@@ -425,12 +453,16 @@ class MainWindow(QMainWindow):
 
     def _on_selection_changed(self) -> None:
         self.pages = [
-            PageRef(item, self.cache.blob_path(item.sha256), page)
+            PageRef(item, self.cache.blob_path(item.sha256), page,
+                    turn=self.turns.get((item.name, page), 0))
             for item in self.file_list.selected_files()
             for page in range(item.pages)
-        ]
+        ]  # fmt: skip
         self.thumbnails.set_pages(self.pages)
-        self._show_page(0 if self.pages else -1)
+        if self.pages:  # the first page is the current one: PgDn, Ctrl+R start from it
+            self.thumbnails.setCurrentRow(0)
+        else:
+            self._show_page(-1)
         self._update_actions()
 
     def go_to_page(self, index: int) -> None:
@@ -445,6 +477,18 @@ class MainWindow(QMainWindow):
             self.tr("Page {n} / {count}").format(n=index + 1, count=len(self.pages)) if shown
             else ""
         )  # fmt: skip
+
+    def turn_page(self, degrees: int) -> None:
+        """Turn the page on screen ``degrees`` clockwise; it prints turned the same way."""
+        row = self.thumbnails.currentRow()
+        if not 0 <= row < len(self.pages):
+            return
+        ref = self.pages[row]
+        turned = replace(ref, turn=(ref.turn + degrees) % 360)
+        self.pages[row] = turned
+        self.turns[(ref.file.name, ref.page)] = turned.turn
+        self.page_view.rotate(degrees)
+        self.thumbnails.replace_page(row, turned)
 
     def _jump_to_file(self, item) -> None:
         for index, ref in enumerate(self.pages):
@@ -471,7 +515,7 @@ class MainWindow(QMainWindow):
             self, self.tr("Save merged PDF"), str(suggested), "PDF (*.pdf)"
         )
         if target:
-            self.jobs.submit(merge_job(self.cache, files, Path(target)))
+            self.jobs.submit(merge_job(self.cache, files, Path(target), turns=dict(self.turns)))
 
     def print_documents(self) -> None:
         """Freeze the print order now (GUID, files, their invoices), then ask and print it.
@@ -484,13 +528,14 @@ class MainWindow(QMainWindow):
             return
         guid, listing = self.manifest.guid, self.listing
         claimed = claimed_rows(listing, [f for f in files if f.printable])
-        if claimed and not self._confirm_duplicates(claimed):
-            AuditLog(self.settings.paths).record_refused(
-                guid, "window", "", "claimed_before", [r.fields.file for r in claimed],
-                clerk_name())  # fmt: skip
+        confirmed = bool(claimed) and self._confirm_duplicates(claimed)
+        try:
+            order = make_order(guid, files, listing, via="window", confirmed=confirmed,
+                               cover=self.settings.get("print.cover_sheet"))  # fmt: skip
+        except ClaimedBefore as exc:
+            record_claimed_refusal(AuditLog(self.settings.paths), exc)
             return
-        order = make_order(guid, files, listing, via="window", confirmed=True,
-                           cover=self.settings.get("print.cover_sheet"))  # fmt: skip
+        order.turns = {key: turn for key, turn in self.turns.items() if turn}
         dialog = PrintDialog(self.cache, order, self.settings, self)
         if dialog.exec() == PrintDialog.DialogCode.Accepted:
             audit = AuditLog(self.settings.paths)
@@ -505,10 +550,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Printed: %n sheet(s)", "", printed.sheets),
                                          15_000)  # fmt: skip
             return
-        word = QCoreApplication.translate("Printing", STATE_WORDS[state.state])
-        reason = QCoreApplication.translate("Printing", REASONS.get(state.reason, state.reason))
+        said = translated_params({"state": state.said, "reason": state.said_reason},
+                                 QCoreApplication.translate)  # fmt: skip
         self.show_notice(self.tr("Print job {job} not printed yet ({state}): {reason}").format(
-            job=printed.job_id, state=word, reason=reason or state.detail))  # fmt: skip
+            job=printed.job_id, **said))  # fmt: skip
 
     def _confirm_duplicates(self, claimed) -> bool:
         """Ask before printing invoices claimed before; the answer goes to the audit log."""

@@ -32,10 +32,12 @@ class PageRef:
     page: int
 
     grayscale: bool = False
+    turn: int = 0  # degrees clockwise the clerk turned it: it prints turned too
 
-    def request(self, width: int, height: int, rotation: int = 0) -> PageRequest:
+    def request(self, width: int, height: int, rotation: int | None = None) -> PageRequest:
+        turned = self.turn if rotation is None else rotation
         return PageRequest(self.path, self.file.kind, self.file.name, self.page, width, height,
-                           rotation, self.grayscale)  # fmt: skip
+                           turned, self.grayscale)  # fmt: skip
 
 
 class ZoomMode(enum.Enum):
@@ -88,6 +90,12 @@ class ThumbnailStrip(QListWidget):
             item.setToolTip(f"{ref.file.name} — {ref.page + 1}")
             self.addItem(item)
         self.blockSignals(False)
+        self._request_visible()
+
+    def replace_page(self, row: int, ref: PageRef) -> None:
+        """Page ``row`` is now ``ref`` (turned, say): its thumbnail is drawn again."""
+        self._pages[row] = ref
+        self._asked.discard(row)
         self._request_visible()
 
     def resizeEvent(self, event) -> None:  # noqa: N802
@@ -144,7 +152,7 @@ class PageView(QScrollArea):
 
     def show_page(self, ref: PageRef | None) -> None:
         self.ref = ref
-        self.rotation = 0
+        self.rotation = ref.turn if ref is not None else 0
         if ref is None:
             self.label.clear()
             self.label.resize(0, 0)

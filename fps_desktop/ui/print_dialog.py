@@ -1,10 +1,10 @@
-"""The print dialog: printer, copies, duplex, colour, layout, pages, and a preview of the
-very sheets that will print.
+"""The print dialog: printer, copies, duplex, colour, layout, paper, pages, and a preview
+of the very sheets that will print.
 
-The sheets are laid out from the files' page counts alone, so Print can be pressed at
-once; the preview builds and renders only the sheet on screen, on a worker, so a GUID of
-hundreds of pages and a 68 MB scan opens as fast, and stays as small, as one of three.
-The print job builds the print-ready PDF itself, with the same placing code.
+The selection is merged and laid out once on a worker (the layout needs each page's
+kind and true size); the preview then builds and renders only the sheet on screen, so
+a GUID of hundreds of pages stays as small as one of three. The print job builds the
+print-ready PDF itself, with the same layout and placing code.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pymupdf
-from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, QSignalBlocker, QThreadPool, QTimer
+from PySide6.QtGui import QKeySequence, QPageSize, QShortcut
 from PySide6.QtPrintSupport import QPrinterInfo
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -42,7 +42,10 @@ from fps_desktop.documents.models import CachedFile, FileKind, FileRole, Layout
 from fps_desktop.documents.pdf import mupdf_lock
 from fps_desktop.errors import FpsError
 from fps_desktop.jobs import CancelToken
+from fps_desktop.printing.imposition import PAPERS, Choice, Paper, Setup, paper_named
 from fps_desktop.printing.job import PrintOrder, cover_pdf
+from fps_desktop.printing.pictures import blurred_pictures
+from fps_desktop.printing.policy import old_printer_default, sheet_setup
 from fps_desktop.printing.preview import SheetPreview
 from fps_desktop.printing.spooler import PrinterOptions, unhonoured
 from fps_desktop.ui.job_queue import run_task
@@ -50,6 +53,7 @@ from fps_desktop.ui.page_view import PageRef, PageView, ZoomMode
 from fps_desktop.ui.renderer import PageRenderer
 
 PDF_TARGET = "\x00pdf"  # the "Save as PDF file" entry; no printer can have this name
+CUSTOM_GRID = "grid"  # the layout entry whose rows and columns the clerk sets
 SHRUNK_NOTICE = 0.995  # below this the clerk is told pages print smaller than they are
 
 
@@ -93,15 +97,50 @@ class PrintDialog(QDialog):
             index = self.printer_box.findData(default) if default else -1
         self.printer_box.setCurrentIndex(max(index, 0))
         self.layout_box = QComboBox(self)
-        self.layout_box.addItem(self.tr("Actual size (shrink to fit only)"), Layout.ACTUAL.value)
-        self.layout_box.addItem(self.tr("Fit to page"), Layout.FIT.value)
-        self.layout_box.addItem(self.tr("Two invoices per A4 (cut line)"), Layout.TWO_UP.value)
+        for label, value in (
+            (self.tr("Automatic: fewest sheets, true size"), "auto"),
+            (self.tr("Actual size (shrink to fit only)"), "actual"),
+            (self.tr("Fit to page"), "fit"),
+            (self.tr("Two invoices per sheet (cut line)"), "two-up"),
+            *((self.tr("Grid {rows} × {cols}").format(rows=r, cols=c), f"grid-{r}x{c}")
+              for r, c in ((2, 1), (2, 2), (3, 2), (3, 3))),
+            (self.tr("Grid of rows × columns…"), CUSTOM_GRID),
+            (self.tr("Reimbursement strips (cut lines)"), "strips"),
+            (self.tr("Paste sheet (粘贴单)"), "paste"),
+        ):  # fmt: skip
+            self.layout_box.addItem(label, value)
+        self.rows_spin, self.cols_spin = QSpinBox(self), QSpinBox(self)
+        for spin, tip in ((self.rows_spin, self.tr("Rows")), (self.cols_spin, self.tr("Columns"))):
+            spin.setRange(1, 10)
+            spin.setValue(2)
+            spin.setToolTip(tip)
+            spin.setAccessibleName(tip)
+        self.grid_row = QWidget(self)
+        grid_layout = QHBoxLayout(self.grid_row)
+        grid_layout.setContentsMargins(0, 0, 0, 0)
+        grid_layout.addWidget(self.rows_spin)
+        grid_layout.addWidget(QLabel("×", self))
+        grid_layout.addWidget(self.cols_spin)
+        grid_layout.addStretch(1)
+        self.paper_box = QComboBox(self)  # filled from the printer's own list
+        self.orientation_box = QComboBox(self)
+        self.orientation_box.addItem(self.tr("Portrait"), "portrait")
+        self.orientation_box.addItem(self.tr("Landscape"), "landscape")
         self.pages_edit = QLineEdit(self)
         self.pages_edit.setPlaceholderText(self.tr("All pages, or e.g. 1-3, 5"))
         self.copies_spin = QSpinBox(self)
         self.copies_spin.setRange(1, 99)
         self.duplex_check = QCheckBox(self.tr("Print on both sides"), self)
         self.gray_check = QCheckBox(self.tr("Black and white"), self)
+        self.enhance_check = QCheckBox(self.tr("Enhance photos (levels, sharpening)"), self)
+        self.enhance_check.setToolTip(self.tr(
+            "Photos and scans print with white paper, black ink and crisp strokes; colours "
+            "and red seals stay. PDFs print as they are."))  # fmt: skip
+        self.enhance_check.setChecked(settings.get("print.enhance_pictures"))
+        self.old_printer_check = QCheckBox(self.tr("Old printer: each sheet as one picture"), self)
+        self.old_printer_check.setToolTip(self.tr(
+            "For printers that print PDFs wrongly or not at all: every sheet is sent as one "
+            "300 dpi picture."))  # fmt: skip
         self._cover = order.cover  # the invoices a cover sheet lists, while it is ticked
         self._covers = 0  # cover sheets before the document's sheets
         self.cover_check = QCheckBox(self.tr("Cover sheet first"), self)
@@ -113,6 +152,10 @@ class PrintDialog(QDialog):
         self.problem_label = QLabel(self)
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet("color: #b00020;")
+        self.blurred_label = QLabel(self)  # pictures that print below 200 dpi in this layout
+        self.blurred_label.setObjectName("blurred-pictures")
+        self.blurred_label.setWordWrap(True)
+        self.blurred_label.setStyleSheet("color: #8a4b00;")
         self.summary_label = QLabel(self)
         self.summary_label.setWordWrap(True)
         self.caveat_label = QLabel(self)  # what the chosen printer cannot do, said before
@@ -122,11 +165,12 @@ class PrintDialog(QDialog):
         self.look_label.setObjectName("print-look")
         self.look_label.setWordWrap(True)
         self.look_label.setStyleSheet("color: #8a4b00;")
+        unread = len(order.listing.needing_look) if order.listing is not None else 0
         self.look_label.setText(self.tr(
             "%n invoice(s) need a look: values not read, or read by OCR and not yet "
             "confirmed (F2 in the window). The cover sheet marks them 待核.", "",
-            order.needing_look))  # fmt: skip
-        self.look_label.setVisible(order.needing_look > 0)
+            unread))  # fmt: skip
+        self.look_label.setVisible(unread > 0)
         self.busy = QProgressBar(self)
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)
@@ -137,14 +181,21 @@ class PrintDialog(QDialog):
         form.addRow(self.look_label)
         form.addRow(self.tr("&Printer"), self.printer_box)
         form.addRow(self.tr("&Layout"), self.layout_box)
+        form.addRow(self.tr("&Grid"), self.grid_row)
+        form.addRow(self.tr("Pap&er"), self.paper_box)
+        form.addRow(self.tr("&Orientation"), self.orientation_box)
+        self._form = form
         form.addRow(self.tr("P&ages"), self.pages_edit)
         form.addRow(self.tr("&Copies"), self.copies_spin)
         form.addRow("", self.duplex_check)
         form.addRow("", self.gray_check)
         form.addRow("", self.cover_check)
+        form.addRow("", self.enhance_check)
+        form.addRow("", self.old_printer_check)
         form.addRow(self.busy)
         form.addRow(self.summary_label)
         form.addRow(self.caveat_label)
+        form.addRow(self.blurred_label)
         form.addRow(self.problem_label)
 
         self.renderer = PageRenderer(self)
@@ -207,19 +258,47 @@ class PrintDialog(QDialog):
             QShortcut(key, self, lambda step=step: self.show_sheet(self._sheet + step))
         self._rebuild_timer = QTimer(self, singleShot=True, interval=250)
         self._rebuild_timer.timeout.connect(self._rebuild)
-        self.layout_box.currentIndexChanged.connect(self._rebuild)
+        for box in (self.layout_box, self.paper_box, self.orientation_box):
+            box.currentIndexChanged.connect(self._rebuild)
+        for spin in (self.rows_spin, self.cols_spin):
+            spin.valueChanged.connect(self._rebuild_timer.start)
         self.pages_edit.textChanged.connect(self._rebuild_timer.start)
         self.gray_check.toggled.connect(self._regray)
         for box in (self.duplex_check, self.gray_check):
             box.toggled.connect(self._say_caveats)
         self.cover_check.toggled.connect(self._rebuild)
+        self.enhance_check.toggled.connect(self._rebuild)
+        self.old_printer_check.toggled.connect(self._rebuild)
         self.printer_box.currentIndexChanged.connect(self._load_remembered)
+        self.printer_box.currentIndexChanged.connect(self._rebuild)  # its paper may differ
         self.resize(980, 680)
         self._load_remembered()
         self._rebuild()
 
-    def current_layout(self) -> Layout:
-        return Layout(self.layout_box.currentData())
+    def current_layout(self) -> str:
+        """The chosen layout as settings write it: auto, fit, grid-2x2..."""
+        value = self.layout_box.currentData()
+        if value == CUSTOM_GRID:
+            return str(Choice(Layout.GRID, self.rows_spin.value(), self.cols_spin.value()))
+        return value
+
+    def current_setup(self) -> Setup:
+        paper = self.paper_box.currentData() or paper_named("A4")
+        return sheet_setup(self.settings, self.current_layout(), paper,
+                           self.orientation_box.currentData())  # fmt: skip
+
+    def _fill_papers(self, name: str, wanted: str) -> None:
+        """The printer's own paper sizes (a PDF file: the usual ones), ``wanted`` chosen."""
+        info = QPrinterInfo.printerInfo(name) if name != PDF_TARGET else None
+        sizes = info.supportedPageSizes() if info is not None and not info.isNull() else []
+        papers = [Paper(size.name(), *size.size(QPageSize.Unit.Point).toTuple()) for size in sizes
+                  if size.isValid()] or [paper_named(p) for p in PAPERS]  # fmt: skip
+        with QSignalBlocker(self.paper_box):
+            self.paper_box.clear()
+            for paper in papers:
+                self.paper_box.addItem(paper.name, paper)
+            index = next((i for i, p in enumerate(papers) if p.name.split()[0] == wanted), 0)
+            self.paper_box.setCurrentIndex(index)
 
     def _printer_name(self) -> str:
         return self.printer_box.currentData()
@@ -230,8 +309,17 @@ class PrintDialog(QDialog):
         self.copies_spin.setValue(int(remembered.get("copies", 1)))
         self.duplex_check.setChecked(bool(remembered.get("duplex", False)))
         self.gray_check.setChecked(bool(remembered.get("grayscale", False)))
+        self.old_printer_check.setChecked(old_printer_default(self.settings, name))
         layout = remembered.get("layout", self.settings.get("print.layout"))
         index = self.layout_box.findData(layout)
+        if index < 0 and layout.startswith("grid"):
+            choice = Choice.parse(layout)
+            self.rows_spin.setValue(choice.rows)
+            self.cols_spin.setValue(choice.cols)
+            index = self.layout_box.findData(CUSTOM_GRID)
+        self._fill_papers(name, remembered.get("paper", self.settings.get("print.paper")))
+        orientation = remembered.get("orientation", self.settings.get("print.orientation"))
+        self.orientation_box.setCurrentIndex(max(self.orientation_box.findData(orientation), 0))
         self.layout_box.setCurrentIndex(max(index, 0))
         self._say_caveats()
 
@@ -262,21 +350,69 @@ class PrintDialog(QDialog):
                     names=", ".join(left_out)
                 )
             )
+        self.print_button.setEnabled(False)
+        self.summary_label.clear()
+        self._form.setRowVisible(self.grid_row, self.layout_box.currentData() == CUSTOM_GRID)
         try:
-            self._plan = SheetPreview(self.cache, self.order.files, self.current_layout(),
-                                      self.pages_edit.text(), self._folder)  # fmt: skip
+            options = replace(self.order.options, old_printer=self.old_printer_check.isChecked())
+            self.order = replace(self.order, setup=self.current_setup(), options=options,
+                                 page_ranges=self.pages_edit.text().strip(),
+                                 enhance=self.enhance_check.isChecked())  # fmt: skip
         except FpsError as exc:
             self._plan = None
-            self.summary_label.clear()
             self._failed(exc.translated(QCoreApplication.translate))
-            self.print_button.setEnabled(False)
             self.show_sheet(0)
             return
         self._add_cover()
-        count = self._covers + len(self._plan.sheets)
+        plan, cancel = SheetPreview(self.cache, self.order, self._folder), self._cancel
+        self._plan = plan
+
+        def prepare() -> tuple[SheetPreview, int, FpsError | None]:
+            try:
+                return plan, plan.prepare(cancel), None
+            except FpsError as exc:  # said only if still the plan on screen
+                return plan, 0, exc
+
+        self.busy.show()
+        self.sheet_label.setText(self.tr("Laying out…"))
+        run_task(prepare, self._on_planned, self._failed, self._builder)
+
+    def _on_planned(self, planned: tuple[SheetPreview, int, FpsError | None]) -> None:
+        plan, sheets, error = planned
+        if plan is not self._plan:
+            return  # the clerk changed the layout or pages since
+        if error is not None:
+            self._plan = None
+            self._failed(error.translated(QCoreApplication.translate))
+            self.show_sheet(0)
+            return
+        count = self._covers + sheets
         self.print_button.setEnabled(count > 0)
-        self.summary_label.setText(self.tr("%n sheet(s) of A4", "", count))
+        summary = self.tr("%n sheet(s) of {paper}", "", count).format(
+            paper=self.order.setup.paper.name)  # fmt: skip
+        if self.order.turns:
+            summary += " · " + self.tr("%n page(s) turned as in the viewer", "",
+                                       len(self.order.turns))  # fmt: skip
+        self.summary_label.setText(summary)
+        self._check_pictures()
         self.show_sheet(min(self._sheet, count - 1))
+
+    def _check_pictures(self) -> None:
+        """Name the pictures this layout prints below 200 dpi; worked out off the GUI thread."""
+        files, setup, cache = self.order.files, self.order.setup, self.cache
+        run_task(lambda: (setup, blurred_pictures(cache, files, setup)),
+                 self._on_pictures_checked, self._failed)  # fmt: skip
+
+    def _on_pictures_checked(self, checked: tuple[Setup, dict[str, int]]) -> None:
+        setup, blurred = checked
+        if setup != self.order.setup:
+            return  # the clerk chose another layout or paper since
+        self.blurred_label.setText(
+            self.tr("May print blurred: {pictures}").format(pictures=", ".join(
+                self.tr("{name} ({dpi} dpi)").format(name=name, dpi=dpi)
+                for name, dpi in blurred.items()))
+            if blurred else ""
+        )  # fmt: skip
 
     def _add_cover(self) -> None:
         """The cover sheet, small and quick to draw, is ready before any other sheet."""
@@ -383,16 +519,20 @@ class PrintDialog(QDialog):
             duplex=self.duplex_check.isChecked(),
             grayscale=self.gray_check.isChecked(),
             dpi=self.settings.get("print.dpi"),
+            old_printer=self.old_printer_check.isChecked(),
         )
         self.order = replace(
             self.order,
             options=options,
-            layout=self.current_layout(),
+            enhance=self.enhance_check.isChecked(),
+            setup=self.current_setup(),
             page_ranges=self.pages_edit.text().strip(),
         )
         remembered = dict(self.settings.get("print.printers"))
         kept = {k: v for k, v in remembered.get(name, {}).items() if k == "copies"}  # IT's
-        remembered[name] = {**kept, **options.remembered(), "layout": self.current_layout().value}
+        remembered[name] = {**kept, **options.remembered(), "layout": self.current_layout(),
+                            "paper": self.order.setup.paper.name.split()[0],
+                            "orientation": self.orientation_box.currentData()}  # fmt: skip
         self.settings.set("print.printers", remembered)
         self.settings.set("print.last_printer", name)
         if self._cover is not None:

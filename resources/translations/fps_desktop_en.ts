@@ -4,7 +4,7 @@
 <context>
     <name>FileList</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="201"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="230"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n page</numerusform>
@@ -12,7 +12,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="228"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="260"/>
         <source>%n invoice(s) need a look</source>
         <translation>
             <numerusform>%n invoice needs a look</numerusform>
@@ -23,7 +23,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="340"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="368"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n file</numerusform>
@@ -31,7 +31,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="342"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="370"/>
         <source>%n cannot be printed</source>
         <translation>
             <numerusform>%n cannot be printed</numerusform>
@@ -39,7 +39,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="505"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="551"/>
         <source>Printed: %n sheet(s)</source>
         <translation>
             <numerusform>Printed: %n sheet</numerusform>
@@ -47,7 +47,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="521"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="567"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>%n invoice of this GUID was claimed before:</numerusform>
@@ -58,7 +58,7 @@
 <context>
     <name>PrintDialog</name>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="80"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="84"/>
         <source>GUID {guid} · %n file(s)</source>
         <translation>
             <numerusform>GUID {guid} · %n file</numerusform>
@@ -66,19 +66,19 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="126"/>
-        <source>%n invoice(s) need a look: values not read, or read by OCR and not yet confirmed (F2 in the window). The cover sheet marks them 待核.</source>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="380"/>
+        <source>%n sheet(s) of {paper}</source>
         <translation>
-            <numerusform>%n invoice needs a look: values not read, or read by OCR and not yet confirmed (F2 in the window). The cover sheet marks it 待核.</numerusform>
-            <numerusform>%n invoices need a look: values not read, or read by OCR and not yet confirmed (F2 in the window). The cover sheet marks them 待核.</numerusform>
+            <numerusform>%n sheet of {paper}</numerusform>
+            <numerusform>%n sheets of {paper}</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="278"/>
-        <source>%n sheet(s) of A4</source>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="383"/>
+        <source>%n page(s) turned as in the viewer</source>
         <translation>
-            <numerusform>%n sheet of A4</numerusform>
-            <numerusform>%n sheets of A4</numerusform>
+            <numerusform>%n page turned as in the viewer</numerusform>
+            <numerusform>%n pages turned as in the viewer</numerusform>
         </translation>
     </message>
 </context>

@@ -12,62 +12,62 @@
 <context>
     <name>Bridge</name>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="74"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="73"/>
         <source>Port {configured} is taken by another program, so FPS Desktop listens on {port}. GUIDs PBMS sends to port {configured} do not arrive: tell IT.</source>
         <translation>端口 {configured} 被其他程序占用，FPS Desktop 改在 {port} 端口接收。PBMS 发往 {configured} 端口的 GUID 收不到：请联系信息中心。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="85"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="84"/>
         <source>Ready for documents from PBMS on port {port}</source>
         <translation>已就绪，可在端口 {port} 接收 PBMS 推送的单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="99"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="98"/>
         <source>this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="99"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="98"/>
         <source>a fpsdesktop link</source>
         <translation>fpsdesktop 链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="139"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="138"/>
         <source>Open FPS Desktop</source>
         <translation>打开 FPS Desktop</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="140"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="139"/>
         <source>Recent GUIDs</source>
         <translation>最近的 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="143"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="142"/>
         <source>Pause receiving from PBMS</source>
         <translation>暂停接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="148"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="147"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="168"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="167"/>
         <source>not receiving from PBMS</source>
         <translation>未接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="170"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="169"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="172"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="171"/>
         <source>receiving from PBMS on port {port}</source>
         <translation>正在端口 {port} 接收 PBMS 推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/bridge.py" line="174"/>
+        <location filename="../../fps_desktop/ui/bridge.py" line="173"/>
         <source>not the port PBMS uses: tell IT</source>
         <translation>不是 PBMS 使用的端口：请联系信息中心</translation>
     </message>
@@ -217,27 +217,27 @@
         <translation>已导出发票清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="96"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="101"/>
         <source>Start export</source>
         <translation>开始导出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="98"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="103"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="142"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="147"/>
         <source>Connected: {version}</source>
         <translation>连接成功：{version}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="190"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="195"/>
         <source>Cancelled; nothing was marked as exported.</source>
         <translation>已取消；没有任何数据被标记为已导出。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/export_panel.py" line="204"/>
+        <location filename="../../fps_desktop/ui/export_panel.py" line="214"/>
         <source>Export folder</source>
         <translation>导出文件夹</translation>
     </message>
@@ -348,56 +348,66 @@
 <context>
     <name>FileList</name>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="160"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="159"/>
+        <source>prints at {dpi} dpi — may be blurred</source>
+        <translation>打印分辨率 {dpi} dpi — 可能模糊</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/file_list.py" line="189"/>
         <source>{kind} · No. {number} · {date}</source>
         <translation>{kind} · 号码 {number} · {date}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="168"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="197"/>
         <source>Needs a look: press F2 to type the number, date and total</source>
         <translation>待核：按 F2 填写号码、日期和金额</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="192"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="221"/>
         <source>{name} · invoice data, nothing to print</source>
         <translation>{name} · 发票数据，无需打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="199"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="228"/>
         <source>{name}
 cannot be printed: {reason}</source>
         <translation>{name}
 无法打印：{reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="201"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="230"/>
         <source>{name} · %n page(s)</source>
         <translation>
             <numerusform>{name} · %n 页</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="216"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="232"/>
+        <source>{dpi} dpi</source>
+        <translation>{dpi} dpi</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/file_list.py" line="248"/>
         <source>Invoices</source>
         <translation>发票</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="217"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="249"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="223"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="255"/>
         <source>{title} ({count})</source>
         <translation>{title}（{count}）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/file_list.py" line="225"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="257"/>
         <source>total {amount}</source>
         <translation>合计 {amount}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/file_list.py" line="228"/>
+        <location filename="../../fps_desktop/ui/file_list.py" line="260"/>
         <source>%n invoice(s) need a look</source>
         <translation>
             <numerusform>%n 张发票待核</numerusform>
@@ -407,22 +417,22 @@ cannot be printed: {reason}</source>
 <context>
     <name>FpsError</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="199"/>
+        <location filename="../../fps_desktop/config.py" line="224"/>
         <source>Setting {key} cannot be “{value}”: allowed are {allowed}.</source>
         <translation>设置项 {key} 不能是“{value}”：允许的值为 {allowed}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="202"/>
+        <location filename="../../fps_desktop/config.py" line="227"/>
         <source>{file}: setting {key} cannot be “{value}”: allowed are {allowed}. It is ignored.</source>
         <translation>{file}：设置项 {key} 不能是“{value}”：允许的值为 {allowed}。此值已被忽略。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="269"/>
+        <location filename="../../fps_desktop/config.py" line="294"/>
         <source>Setting {key} needs a value of type {kind}.</source>
         <translation>设置项 {key} 需要 {kind} 类型的值。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="389"/>
+        <location filename="../../fps_desktop/config.py" line="414"/>
         <source>This computer has no password store (keyring), so the secret was not saved. Ask IT to enable one.</source>
         <translation>本机没有可用的密码存储（钥匙串），密钥未保存。请联系信息中心开启。</translation>
     </message>
@@ -447,92 +457,102 @@ cannot be printed: {reason}</source>
         <translation>“{text}” 不是单据 GUID。GUID 由 32 位十六进制字符组成，例如 c965be9f9c1d449d9e50fed330150d7a。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/imposition.py" line="50"/>
+        <location filename="../../fps_desktop/printing/imposition.py" line="92"/>
+        <source>“{text}” is not a layout: use auto, actual, fit, two-up, strips, paste or a grid of rows × columns from 1 to 10, like grid-2x2.</source>
+        <translation>“{text}”不是版式：请用 auto、actual、fit、two-up、strips、paste，或 1 到 10 行 × 列的网格，如 grid-2x2。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/imposition.py" line="124"/>
+        <source>“{name}” is not a paper size: use one of {names}.</source>
+        <translation>“{name}”不是纸张尺寸：请用 {names} 之一。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/printing/imposition.py" line="193"/>
         <source>“{text}” is not a page range of this document (pages 1 to {count}). Write it like 1-3, 5.</source>
         <translation>“{text}” 不是本文档的有效页码范围（第 1 至 {count} 页）。请按 1-3, 5 的格式填写。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="294"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="300"/>
         <source>{name} is empty (0 bytes).</source>
         <translation>{name} 是空文件（0 字节）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="154"/>
+        <location filename="../../fps_desktop/documents/images.py" line="162"/>
         <source>{name} is a damaged image: its header claims an impossible size. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片：文件头声称的尺寸不可能存在。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="164"/>
+        <location filename="../../fps_desktop/documents/images.py" line="172"/>
         <source>{name} is too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
         <translation>{name} 尺寸过大，无法打印（{width} × {height} 像素）。请让提交人提供较小的扫描件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="203"/>
+        <location filename="../../fps_desktop/documents/images.py" line="211"/>
         <source>{name} is a kind of image this station cannot print. Ask for a PDF, JPG or PNG instead.</source>
         <translation>{name} 是本工作站无法打印的图片格式。请索取 PDF、JPG 或 PNG 文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="223"/>
+        <location filename="../../fps_desktop/documents/images.py" line="231"/>
         <source>{name} is a damaged image or not an image at all. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片，或根本不是图片。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="235"/>
+        <location filename="../../fps_desktop/documents/images.py" line="243"/>
         <source>{name} is incomplete: the picture is cut short (an interrupted download or copy). Ask the sender for the file again.</source>
         <translation>{name} 不完整：图片被截断（下载或复制中断）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/images.py" line="248"/>
+        <location filename="../../fps_desktop/documents/images.py" line="256"/>
         <source>{name} is a damaged image and cannot be printed. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的图片，无法打印。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="142"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="148"/>
         <source>{name} took too long to read (more than {seconds} s) and is left out. Ask the sender for the file again.</source>
         <translation>{name} 读取时间过长（超过 {seconds} 秒），已被略过。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="153"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="159"/>
         <source>{name} stopped the program that reads it (a damaged or hostile file) and cannot be printed. Ask the sender for the file again.</source>
         <translation>{name} 使读取它的程序中止（文件损坏或含恶意内容），无法打印。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="198"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="204"/>
         <source>{name} is too large when unpacked: it holds far more than it shows (a compression bomb?). Ask the sender for the file again.</source>
         <translation>{name} 解压后过大：其实际内容远超表面所见（疑似压缩炸弹）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="208"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="214"/>
         <source>{name}: the seal could not be drawn — print it from an OFD reader.</source>
         <translation>{name}：印章无法绘制——请用 OFD 阅读器打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="303"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="309"/>
         <source>{name} is neither a PDF, an OFD nor a picture (JPG, PNG, TIFF, BMP, WebP, GIF, HEIC) and cannot be printed.</source>
         <translation>{name} 既不是 PDF、OFD，也不是图片（JPG、PNG、TIFF、BMP、WebP、GIF、HEIC），无法打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="322"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="328"/>
         <source>{name} is protected by a password. Ask the sender for an unprotected copy.</source>
         <translation>{name} 受密码保护。请让提交人提供未加密的文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="335"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="341"/>
         <source>{name} has no pages.</source>
         <translation>{name} 没有任何页面。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="357"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="363"/>
         <source>{name} holds a picture too large to print ({width} × {height} pixels). Ask the sender for a smaller scan.</source>
         <translation>{name} 含有过大的图片，无法打印（{width} × {height} 像素）。请让发送方提供较小的扫描件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="407"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="413"/>
         <source>{name} is incomplete: the PDF is cut short (an interrupted download or copy). Ask the sender for the file again.</source>
         <translation>{name} 不完整：PDF 被截断（下载或复制中断）。请让发送方重新提供文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/pdf.py" line="416"/>
+        <location filename="../../fps_desktop/documents/pdf.py" line="422"/>
         <source>{name} is a damaged PDF and cannot be printed. Ask the sender for the file again.</source>
         <translation>{name} 是损坏的 PDF，无法打印。请让发送方重新提供文件。</translation>
     </message>
@@ -592,17 +612,17 @@ cannot be printed: {reason}</source>
         <translation>尚未设置单据文件夹。请在设置中选择。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/errors.py" line="54"/>
+        <location filename="../../fps_desktop/errors.py" line="78"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="58"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="61"/>
         <source>There is no printer called “{name}”.</source>
         <translation>没有名为“{name}”的打印机。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="125"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="138"/>
         <source>The printer could not be started. Is it switched on and connected?</source>
         <translation>无法启动打印机。请确认打印机已开机并已连接。</translation>
     </message>
@@ -612,7 +632,7 @@ cannot be printed: {reason}</source>
         <translation>密钥至少需要 16 个字符。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/listener.py" line="128"/>
+        <location filename="../../fps_desktop/cli/listener.py" line="138"/>
         <source>“{url}” is not an FPS Desktop link.</source>
         <translation>“{url}” 不是 FPS Desktop 链接。</translation>
     </message>
@@ -949,12 +969,12 @@ cannot be printed: {reason}</source>
         <translation>发票登记表 {table} 已由更新版本的 FPS Desktop 升级（版本 {found}；本程序最高支持 {known}）。请升级本电脑上的 FPS Desktop；未做任何改动。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/register.py" line="355"/>
+        <location filename="../../fps_desktop/invoices/register.py" line="351"/>
         <source>The invoice register at {path} cannot be opened ({detail}). Duplicate checks are off until it can.</source>
         <translation>无法打开位于 {path} 的发票登记簿（{detail}）。在恢复之前，重复报销检查不可用。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/register.py" line="389"/>
+        <location filename="../../fps_desktop/invoices/register.py" line="385"/>
         <source>User {user} may not create or use the invoice register tables {table} and {table}_schema in {database}. Ask the DBA to grant CREATE, SELECT, INSERT and UPDATE on them.</source>
         <translation>用户 {user} 无权在 {database} 中创建或使用发票登记表 {table} 和 {table}_schema。请数据库管理员授予这两张表的 CREATE、SELECT、INSERT 和 UPDATE 权限。</translation>
     </message>
@@ -974,77 +994,77 @@ cannot be printed: {reason}</source>
         <translation>发票 XML 已损坏，无法读取（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="46"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="59"/>
         <source>No file is selected.</source>
         <translation>未选择任何文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="86"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="123"/>
         <source>{name} could not be added to the print (see the log).</source>
         <translation>{name} 无法加入打印（详见日志）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/merge.py" line="101"/>
+        <location filename="../../fps_desktop/documents/merge.py" line="138"/>
         <source>None of the {count} selected files can be printed: {names}.</source>
         <translation>所选的 {count} 个文件都无法打印：{names}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="53"/>
+        <location filename="../../fps_desktop/documents/models.py" line="63"/>
         <source>empty file</source>
         <translation>空文件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="54"/>
+        <location filename="../../fps_desktop/documents/models.py" line="64"/>
         <source>damaged PDF</source>
         <translation>PDF 已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="55"/>
+        <location filename="../../fps_desktop/documents/models.py" line="65"/>
         <source>damaged OFD file</source>
         <translation>OFD 文件已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="56"/>
+        <location filename="../../fps_desktop/documents/models.py" line="66"/>
         <source>incomplete file</source>
         <translation>文件不完整</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="57"/>
+        <location filename="../../fps_desktop/documents/models.py" line="67"/>
         <source>password-protected</source>
         <translation>有密码保护</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="58"/>
+        <location filename="../../fps_desktop/documents/models.py" line="68"/>
         <source>damaged image</source>
         <translation>图片已损坏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="59"/>
+        <location filename="../../fps_desktop/documents/models.py" line="69"/>
         <source>unsupported format</source>
         <translation>不支持的格式</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="60"/>
+        <location filename="../../fps_desktop/documents/models.py" line="70"/>
         <source>too large to print</source>
         <translation>过大无法打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="61"/>
+        <location filename="../../fps_desktop/documents/models.py" line="71"/>
         <source>no pages</source>
         <translation>没有页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="62"/>
+        <location filename="../../fps_desktop/documents/models.py" line="72"/>
         <source>seal not drawn</source>
         <translation>印章未绘出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="63"/>
+        <location filename="../../fps_desktop/documents/models.py" line="73"/>
         <source>too large when unpacked</source>
         <translation>解压后过大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/models.py" line="64"/>
+        <location filename="../../fps_desktop/documents/models.py" line="74"/>
         <source>took too long to read</source>
         <translation>读取时间过长</translation>
     </message>
@@ -1054,7 +1074,7 @@ cannot be printed: {reason}</source>
         <translation>{path} 中的上传任务由更新版本的 FPS Desktop 保存。请升级 FPS Desktop 后查看；未做任何改动。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/preview.py" line="84"/>
+        <location filename="../../fps_desktop/printing/preview.py" line="48"/>
         <source>{names} could not be merged and cannot be printed.</source>
         <translation>{names} 无法合并，不能打印。</translation>
     </message>
@@ -1069,52 +1089,52 @@ cannot be printed: {reason}</source>
         <translation>{name}：此页无法显示。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="257"/>
+        <location filename="../../fps_desktop/printing/job.py" line="324"/>
         <source>The job on {printer} did not print: {reason}.</source>
         <translation>{printer} 上的打印任务未打印：{reason}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="112"/>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="131"/>
         <source>No printer is set up as the default. Choose a printer.</source>
         <translation>未设置默认打印机，请选择一台打印机。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="158"/>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="177"/>
         <source>The print system refused the job for {printer}: {reason} ({detail}).</source>
         <translation>打印系统拒绝了发往 {printer} 的任务：{reason}（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="42"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="46"/>
         <source>Not printed: claimed before, and printing them again was not confirmed: {files}.</source>
         <translation>未打印：以下发票已报销过，且未确认再次打印：{files}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="106"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="115"/>
         <source>The invoice list belongs to GUID {other}, the print to {guid}.</source>
         <translation>发票清单属于 GUID {other}，而打印的是 {guid}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="36"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="34"/>
         <source>“{value}” is not an invoice code: 10 or 12 digits.</source>
         <translation>“{value}”不是发票代码：应为 10 或 12 位数字。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="37"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="35"/>
         <source>“{value}” is not an invoice number: digits only.</source>
         <translation>“{value}”不是发票号码：只能是数字。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="38"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="36"/>
         <source>“{value}” is not a date, such as 2025-01-08.</source>
         <translation>“{value}”不是日期，例如 2025-01-08。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="39"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="37"/>
         <source>“{value}” is not an amount, such as 100.00.</source>
         <translation>“{value}”不是金额，例如 100.00。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/audit.py" line="160"/>
+        <location filename="../../fps_desktop/audit.py" line="157"/>
         <source>The audit log {path} has entries from a newer FPS Desktop (version {found}; this one reads up to {known}). Update FPS Desktop to see the history; nothing was changed.</source>
         <translation>审计日志 {path} 含有更新版本的 FPS Desktop 写入的记录（版本 {found}；本程序最高可读 {known}）。请升级 FPS Desktop 后查看历史；未做任何改动。</translation>
     </message>
@@ -1122,187 +1142,187 @@ cannot be printed: {reason}</source>
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="33"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="34"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="33"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="34"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="33"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="34"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="33"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="34"/>
         <source>From / printer</source>
         <translation>来源 / 打印机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="34"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="35"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="41"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="42"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="66"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="67"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="68"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="97"/>
         <source>Copies: {copies}, files: {files}, layout: {layout}</source>
         <translation>份数：{copies}，文件：{files}，版式：{layout}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="72"/>
-        <source>{changes}, entered by {by}</source>
-        <translation>{changes}，{by} 录入</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="75"/>
-        <source>Entered</source>
-        <translation>录入</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="78"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="70"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="79"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="71"/>
         <source>An event this version does not know</source>
         <translation>此版本无法识别的事件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="81"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="73"/>
         <source>Received</source>
         <translation>已接收</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="91"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="83"/>
         <source>this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="92"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="84"/>
         <source>a fpsdesktop link</source>
         <translation>fpsdesktop 链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="93"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="85"/>
         <source>no Origin header (a program or a page)</source>
         <translation>无 Origin 头（某个程序或网页）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="94"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="86"/>
         <source>many other web sites</source>
         <translation>其他多个网站</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="101"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="95"/>
+        <source>Files: {files}</source>
+        <translation>文件：{files}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="104"/>
+        <source>{state} — {outcome}</source>
+        <translation>{state}，{outcome}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="109"/>
         <source>— {count} more times, {first} to {last}</source>
         <translation>— 又重复 {count} 次，{first} 至 {last}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="109"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="117"/>
         <source>Print requested</source>
         <translation>请求打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="110"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="118"/>
         <source>Refused: malformed request</source>
         <translation>已拒绝：请求格式错误</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="112"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="120"/>
         <source>Refused: wrong address (a web page tried a trick)</source>
         <translation>已拒绝：地址不正确（网页试图欺骗）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="113"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="121"/>
         <source>Refused: web site not allowed</source>
         <translation>已拒绝：网站不在允许列表中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="114"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="122"/>
         <source>Refused: not a valid GUID</source>
         <translation>已拒绝：不是有效的 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="115"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="123"/>
         <source>Refused: signing not set up on this computer</source>
         <translation>已拒绝：本机未设置签名密钥</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="116"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="124"/>
         <source>Refused: not signed</source>
         <translation>已拒绝：请求未签名</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="117"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="125"/>
         <source>Refused: signature expired (check the clocks)</source>
         <translation>已拒绝：签名已过期（请检查时钟）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="118"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="126"/>
         <source>Refused: wrong signature</source>
         <translation>已拒绝：签名错误</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="119"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="127"/>
         <source>Refused: sent twice (replayed)</source>
         <translation>已拒绝：重复发送（重放）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="120"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="128"/>
         <source>Refused: receiving was paused</source>
         <translation>已拒绝：接收已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="121"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="129"/>
         <source>Refused: printing from PBMS is off</source>
         <translation>已拒绝：未开启 PBMS 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="122"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="130"/>
         <source>Refused: wrong kind of request for that address</source>
         <translation>已拒绝：该地址不接受此类请求</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="123"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="131"/>
         <source>Refused: too many requests in a minute</source>
         <translation>已拒绝：一分钟内请求过多</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="124"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="132"/>
         <source>Refused: ambiguous request (a header sent twice?)</source>
         <translation>已拒绝：请求有歧义（某个头重复发送？）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="125"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="133"/>
         <source>Refused: signed before FPS Desktop started</source>
         <translation>已拒绝：签名早于 FPS Desktop 启动时间</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="126"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="134"/>
         <source>Refused: signed pushes cannot be recorded on disk</source>
         <translation>已拒绝：无法在磁盘上记录签名推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="127"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="135"/>
         <source>Failed inside FPS Desktop (see the log)</source>
         <translation>FPS Desktop 内部出错（请查看日志）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="109"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="117"/>
         <source>Opened</source>
         <translation>已打开</translation>
     </message>
@@ -1375,19 +1395,14 @@ cannot be printed: {reason}</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/fields.py" line="39"/>
+        <location filename="../../fps_desktop/invoices/fields.py" line="35"/>
         <source>No text layer and no readable QR code (a scan?): fields are empty.</source>
         <translation>没有文字层，也没有可识别的二维码（扫描件？）：字段为空。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/fields.py" line="42"/>
+        <location filename="../../fps_desktop/invoices/fields.py" line="38"/>
         <source>Nothing on this file reads as an invoice.</source>
         <translation>此文件中没有可识别为发票的内容。</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/invoices/fields.py" line="43"/>
-        <source>No invoice number read from the picture: type it off the paper (F2).</source>
-        <translation>未能从图片读出发票号码：请对照纸质票据录入（F2）。</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/invoices/listing.py" line="39"/>
@@ -1431,16 +1446,11 @@ cannot be printed: {reason}</source>
     </message>
     <message>
         <location filename="../../fps_desktop/invoices/listing.py" line="171"/>
-        <source>From OCR, check against the paper (F2): {values}</source>
-        <translation>OCR 识别，请对照纸质票据核对（F2）：{values}</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="175"/>
         <source>Entered by {by}: {values}</source>
         <translation>{by} 手填：{values}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="178"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="174"/>
         <source>Also here as {files}</source>
         <translation>本单据中另有 {files}</translation>
     </message>
@@ -1450,60 +1460,55 @@ cannot be printed: {reason}</source>
         <translation>无法绘制印章——请用 OFD 阅读器打印此文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="30"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="28"/>
         <source>Code (older invoices)</source>
         <translation>发票代码（旧版发票）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="31"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="29"/>
         <source>Number</source>
         <translation>发票号码</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="32"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="30"/>
         <source>Date</source>
         <translation>开票日期</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="33"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="31"/>
         <source>Total</source>
         <translation>价税合计</translation>
-    </message>
-    <message>
-        <location filename="../../fps_desktop/invoices/ocr.py" line="39"/>
-        <source>No text layer and no readable QR code, and no OCR on this computer: type the values off the paper (F2).</source>
-        <translation>没有文字层，也没有可读的二维码，本机无法使用 OCR：请对照纸质票据录入（F2）。</translation>
     </message>
 </context>
 <context>
     <name>JobList</name>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="34"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="41"/>
         <source>{rate}/s · {left} left</source>
         <translation>{rate}/秒 · 剩余 {left}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="90"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="97"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="91"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="98"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="92"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="99"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="93"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="100"/>
         <source>Clear finished</source>
         <translation>清除已完成</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_list.py" line="100"/>
+        <location filename="../../fps_desktop/ui/job_list.py" line="107"/>
         <source>Nothing yet. Opening, printing, exports and uploads are listed here.</source>
         <translation>暂无任务。打开、打印、导出和上传都会列在这里。</translation>
     </message>
@@ -1511,37 +1516,37 @@ cannot be printed: {reason}</source>
 <context>
     <name>JobQueue</name>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="41"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="48"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="42"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="49"/>
         <source>Running</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="43"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="50"/>
         <source>Done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="44"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="51"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="45"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="52"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="46"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="53"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="69"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="76"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
     </message>
@@ -1559,8 +1564,8 @@ cannot be printed: {reason}</source>
         <translation>打开 {guid}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/workspace.py" line="78"/>
-        <location filename="../../fps_desktop/printing/job.py" line="174"/>
+        <location filename="../../fps_desktop/documents/workspace.py" line="82"/>
+        <location filename="../../fps_desktop/printing/job.py" line="209"/>
         <source>Merge files ({count})</source>
         <translation>合并 {count} 个文件</translation>
     </message>
@@ -1590,32 +1595,32 @@ cannot be printed: {reason}</source>
         <translation>导出上传清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="248"/>
+        <location filename="../../fps_desktop/printing/job.py" line="298"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="265"/>
+        <location filename="../../fps_desktop/printing/job.py" line="332"/>
         <source>Printed</source>
         <translation>已打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="267"/>
+        <location filename="../../fps_desktop/printing/job.py" line="334"/>
         <source>Held in the print queue: {reason}</source>
         <translation>在打印队列中被挂起：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="269"/>
+        <location filename="../../fps_desktop/printing/job.py" line="337"/>
         <source>In the print queue ({state})</source>
         <translation>在打印队列中（{state}）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="296"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="294"/>
         <source>Invoices: {count} · duplicates: {duplicates}</source>
         <translation>{count} 张发票，{duplicates} 张重复</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="304"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="302"/>
         <source>Read invoices of {guid}</source>
         <translation>读取 {guid} 的发票</translation>
     </message>
@@ -1625,7 +1630,7 @@ cannot be printed: {reason}</source>
         <translation>上传到 OSS</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="423"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="452"/>
         <source>Export invoices of {guid}</source>
         <translation>导出 {guid} 的发票</translation>
     </message>
@@ -1640,7 +1645,7 @@ cannot be printed: {reason}</source>
         <translation>导出完成!</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="166"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="210"/>
         <source>Print {guid} for PBMS</source>
         <translation>为 PBMS 打印 {guid}</translation>
     </message>
@@ -1648,261 +1653,261 @@ cannot be printed: {reason}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="100"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="110"/>
         <source>Document</source>
         <translation>单据</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="111"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="121"/>
         <source>Type or paste a document GUID</source>
         <translation>输入或粘贴单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="116"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="126"/>
         <source>GUID</source>
         <translation>GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="121"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="131"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="124"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="134"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="129"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="139"/>
         <source>Merge &amp;&amp; Save</source>
         <translation>合并并保存</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="134"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="144"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="139"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="149"/>
         <source>Go to GUID box</source>
         <translation>转到 GUID 输入框</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="145"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="155"/>
         <source>Fit width</source>
         <translation>适合宽度</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="147"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="157"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="148"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="158"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="149"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="159"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="230"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="240"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="238"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="248"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="243"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="253"/>
         <source>Export invoice list…</source>
         <translation>导出发票清单…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="246"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="256"/>
         <source>Open cache folder</source>
         <translation>打开缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="247"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="257"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="249"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="259"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="252"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="262"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="256"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="266"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="257"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="267"/>
         <source>Invoice export…</source>
         <translation>发票数据导出…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="258"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="268"/>
         <source>Upload to OSS…</source>
         <translation>上传到 OSS…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="259"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="269"/>
         <source>History…</source>
         <translation>历史记录…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="260"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="270"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="261"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="271"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="262"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="272"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="280"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="290"/>
         <source>Could not open “{text}”: {reason}</source>
         <translation>无法打开“{text}”：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="293"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="303"/>
         <source>Sent by {origin}</source>
         <translation>由 {origin} 推送</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="342"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="370"/>
         <source>%n cannot be printed</source>
         <translation>
             <numerusform>%n 个无法打印</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="373"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="401"/>
         <source>invoices total {amount}</source>
         <translation>发票合计 {amount}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="377"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="405"/>
         <source>Duplicates not checked: {reason}</source>
         <translation>未检查重复报销：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="413"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="442"/>
         <source>Export invoice list</source>
         <translation>导出发票清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="413"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="442"/>
         <source>Excel files (*.xlsx)</source>
         <translation>Excel 文件 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="445"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="478"/>
         <source>Page {n} / {count}</source>
         <translation>第 {n} / {count} 页</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="290"/>
-        <location filename="../../fps_desktop/ui/main_window.py" line="295"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="300"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="305"/>
         <source>Opening {guid}…</source>
         <translation>正在打开 {guid}…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="150"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="160"/>
         <source>Rotate right</source>
         <translation>向右旋转</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="151"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="161"/>
         <source>Rotate left</source>
         <translation>向左旋转</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="340"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="368"/>
         <source>%n file(s)</source>
         <translation>
             <numerusform>%n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="471"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="516"/>
         <source>Save merged PDF</source>
         <translation>保存合并后的 PDF</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="505"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="551"/>
         <source>Printed: %n sheet(s)</source>
         <translation>
             <numerusform>已打印：%n 张</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="510"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="556"/>
         <source>Print job {job} not printed yet ({state}): {reason}</source>
         <translation>打印任务 {job} 尚未打印（{state}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="520"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="566"/>
         <source>Invoice claimed before</source>
         <translation>发票已报销过</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="521"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="567"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>此 GUID 中有 %n 张发票已报销过：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="524"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="570"/>
         <source>Print anyway? Your answer is written to the audit log.</source>
         <translation>仍要打印吗？您的选择将记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="525"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="571"/>
         <source>Print anyway</source>
         <translation>仍然打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="563"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="609"/>
         <source>Open a document GUID</source>
         <translation>打开单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="564"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="610"/>
         <source>Type or paste a GUID above, or let PBMS send one.</source>
         <translation>在上方输入或粘贴 GUID，或由 PBMS 推送。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="567"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="613"/>
         <source>Demo documents to try:</source>
         <translation>可以试用的演示单据：</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="603"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="649"/>
         <source>Could not open {guid}: {reason}</source>
         <translation>无法打开 {guid}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="630"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="676"/>
         <source>{name} {version}
 Finance Print Station</source>
         <translation>{name} {version}
@@ -1945,7 +1950,7 @@ Finance Print Station</source>
 <context>
     <name>PageView</name>
     <message>
-        <location filename="../../fps_desktop/ui/page_view.py" line="203"/>
+        <location filename="../../fps_desktop/ui/page_view.py" line="211"/>
         <source>This page cannot be shown: {reason}</source>
         <translation>此页无法显示：{reason}</translation>
     </message>
@@ -1953,148 +1958,243 @@ Finance Print Station</source>
 <context>
     <name>PrintDialog</name>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="96"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="102"/>
         <source>Actual size (shrink to fit only)</source>
         <translation>实际大小（仅在放不下时缩小）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="97"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="103"/>
         <source>Fit to page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="98"/>
-        <source>Two invoices per A4 (cut line)</source>
-        <translation>每张 A4 打印两张发票（带裁切线）</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="126"/>
-        <source>%n invoice(s) need a look: values not read, or read by OCR and not yet confirmed (F2 in the window). The cover sheet marks them 待核.</source>
-        <translation>
-            <numerusform>%n 张发票待核：未识别出金额，或由 OCR 识别尚未确认（在主窗口按 F2）。封面上标为“待核”。</numerusform>
-        </translation>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="135"/>
+        <source>Enhance photos (levels, sharpening)</source>
+        <translation>增强照片（色阶、锐化）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="138"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="137"/>
+        <source>Photos and scans print with white paper, black ink and crisp strokes; colours and red seals stay. PDFs print as they are.</source>
+        <translation>照片和扫描件打印时纸面变白、字迹变黑、笔画清晰；颜色和红色印章保持不变。PDF 按原样打印。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="140"/>
+        <source>Old printer: each sheet as one picture</source>
+        <translation>旧打印机：每张纸作为一幅图片发送</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="142"/>
+        <source>For printers that print PDFs wrongly or not at all: every sheet is sent as one 300 dpi picture.</source>
+        <translation>适用于无法正确打印 PDF 的打印机：每张纸作为一幅 300 dpi 的图片发送。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="171"/>
         <source>&amp;Printer</source>
         <translation>打印机(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="139"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="172"/>
         <source>&amp;Layout</source>
         <translation>版式(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="140"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="173"/>
+        <source>&amp;Grid</source>
+        <translation>网格(&amp;G)</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="174"/>
+        <source>Pap&amp;er</source>
+        <translation>纸张(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="175"/>
+        <source>&amp;Orientation</source>
+        <translation>方向(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="177"/>
         <source>P&amp;ages</source>
         <translation>页码(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="141"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="178"/>
         <source>&amp;Copies</source>
         <translation>份数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="156"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="196"/>
         <source>Previous sheet (Page Up)</source>
         <translation>上一张（Page Up）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="159"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="199"/>
         <source>Next sheet (Page Down)</source>
         <translation>下一张（Page Down）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="164"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="204"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="167"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="207"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="169"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="209"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="185"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="225"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="261"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="338"/>
         <source>Left out because they cannot be printed: {names}</source>
         <translation>以下文件无法打印，已略过：{names}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="354"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="366"/>
+        <source>Laying out…</source>
+        <translation>正在排版…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="380"/>
+        <source>%n sheet(s) of {paper}</source>
+        <translation>
+            <numerusform>共 %n 张 {paper}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="383"/>
+        <source>%n page(s) turned as in the viewer</source>
+        <translation>
+            <numerusform>%n 页按查看器中的方向旋转打印</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="400"/>
+        <source>May print blurred: {pictures}</source>
+        <translation>可能打印模糊：{pictures}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="401"/>
+        <source>{name} ({dpi} dpi)</source>
+        <translation>{name}（{dpi} dpi）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="479"/>
         <source>printed at {percent} % of its size</source>
         <translation>按原尺寸的 {percent}% 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="374"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="499"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="89"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="93"/>
         <source>Save as PDF file…</source>
         <translation>另存为 PDF 文件…</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="67"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="71"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="80"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="84"/>
         <source>GUID {guid} · %n file(s)</source>
         <translation>
             <numerusform>GUID {guid} · %n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="100"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="101"/>
+        <source>Automatic: fewest sheets, true size</source>
+        <translation>自动：纸张最少，原尺寸</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="104"/>
+        <source>Two invoices per sheet (cut line)</source>
+        <translation>每张两张发票（裁切线）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="105"/>
+        <source>Grid {rows} × {cols}</source>
+        <translation>网格 {rows} × {cols}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="107"/>
+        <source>Grid of rows × columns…</source>
+        <translation>自定义网格（行 × 列）…</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="108"/>
+        <source>Reimbursement strips (cut lines)</source>
+        <translation>报销条（裁切线）</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="109"/>
+        <source>Paste sheet (粘贴单)</source>
+        <translation>粘贴单</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="113"/>
+        <source>Rows</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="113"/>
+        <source>Columns</source>
+        <translation>列数</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="127"/>
+        <source>Portrait</source>
+        <translation>纵向</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="128"/>
+        <source>Landscape</source>
+        <translation>横向</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="130"/>
         <source>All pages, or e.g. 1-3, 5</source>
         <translation>全部页面，或如 1-3, 5</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="103"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="133"/>
         <source>Print on both sides</source>
         <translation>双面打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="104"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="134"/>
         <source>Black and white</source>
         <translation>黑白打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="107"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="146"/>
         <source>Cover sheet first</source>
         <translation>先打印封面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="109"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="148"/>
         <source>The GUID as a QR code, the invoice list, the sum and boxes for signatures</source>
         <translation>封面印有 GUID 二维码、发票清单、合计和签字栏</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="278"/>
-        <source>%n sheet(s) of A4</source>
-        <translation>
-            <numerusform>共 %n 张 A4</numerusform>
-        </translation>
-    </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="342"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="467"/>
         <source>Sheet {n} / {count}</source>
         <translation>第 {n} / {count} 张</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="374"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="499"/>
         <source>Save as PDF file</source>
         <translation>另存为 PDF 文件</translation>
     </message>
@@ -2198,12 +2298,12 @@ Finance Print Station</source>
         <translation>打印系统无响应</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="72"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="75"/>
         <source>This printer cannot print on both sides: every sheet prints on one side.</source>
         <translation>这台打印机不能双面打印：每张都将单面打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="75"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="78"/>
         <source>This printer prints in black and white only.</source>
         <translation>这台打印机只能黑白打印。</translation>
     </message>
@@ -2224,12 +2324,12 @@ Finance Print Station</source>
 <context>
     <name>Secrets</name>
     <message>
-        <location filename="../../fps_desktop/config.py" line="316"/>
+        <location filename="../../fps_desktop/config.py" line="341"/>
         <source>Kept in the system password store (keyring), never in the settings file.</source>
         <translation>保存在系统密码库（keyring）中，不会写入设置文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/config.py" line="319"/>
+        <location filename="../../fps_desktop/config.py" line="344"/>
         <source>This computer has no password store (keyring): the secret is kept only until FPS Desktop closes. Ask IT to enable one.</source>
         <translation>此电脑没有密码库（keyring）：密钥只保留到 FPS Desktop 关闭为止。请联系 IT 启用密码库。</translation>
     </message>

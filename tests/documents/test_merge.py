@@ -10,7 +10,14 @@ from fps_desktop.documents.demo import DemoSource
 from fps_desktop.documents.merge import merge_files
 from fps_desktop.documents.models import FileRole, Problem
 from fps_desktop.errors import DocumentError, UsageError
-from fps_desktop.printing.imposition import Layout, impose, parse_page_ranges
+from fps_desktop.printing.imposition import (
+    Choice,
+    Layout,
+    Setup,
+    impose,
+    parse_page_ranges,
+    sources_for,
+)
 from tests.documents.conftest import GUID, fetch, invoice_bytes, pdf_with_pages
 
 MM = 72 / 25.4
@@ -67,7 +74,9 @@ def test_the_seal_survives_merge_and_two_up_layout(cache):
     merged = merge_files(cache, invoices)
     merged_doc = pymupdf.open(stream=merged.pdf)
     assert not list(merged_doc[0].annots())  # baked into the page content
-    sheet = pymupdf.open(stream=impose(merged.pdf, merged.page_roles, Layout.TWO_UP).pdf)[0]
+    sheet = pymupdf.open(
+        stream=impose(merged.pdf, sources_for(merged.page_roles), Setup(Choice(Layout.TWO_UP))).pdf
+    )[0]
     assert red_pixels(sheet) > 2 * 50  # both seals, top and bottom
 
 
@@ -141,7 +150,9 @@ def test_bad_page_ranges_are_refused(text):
 
 def test_two_up_pairs_invoices_and_puts_a_lone_one_on_top():
     pdf = pdf_with_pages(3, width=241 * MM, height=140 * MM)
-    sheets = pymupdf.open(stream=impose(pdf, [FileRole.INVOICE] * 3, Layout.TWO_UP).pdf)
+    sheets = pymupdf.open(
+        stream=impose(pdf, sources_for([FileRole.INVOICE] * 3), Setup(Choice(Layout.TWO_UP))).pdf
+    )
     assert sheets.page_count == 2
     last = sheets[1]
     words = last.get_text("words")
@@ -153,14 +164,21 @@ def test_two_up_pairs_invoices_and_puts_a_lone_one_on_top():
 def test_two_up_keeps_attachments_on_sheets_of_their_own():
     pdf = pdf_with_pages(3)
     roles = [FileRole.INVOICE, FileRole.ATTACHMENT, FileRole.INVOICE]
-    assert pymupdf.open(stream=impose(pdf, roles, Layout.TWO_UP).pdf).page_count == 3
+    assert (
+        pymupdf.open(
+            stream=impose(pdf, sources_for(roles), Setup(Choice(Layout.TWO_UP))).pdf
+        ).page_count
+        == 3
+    )
 
 
 def test_actual_size_never_enlarges_and_fit_does():
     small = pdf_with_pages(1, width=100, height=100)
     roles = [FileRole.ATTACHMENT]
-    actual = pymupdf.open(stream=impose(small, roles, Layout.ACTUAL).pdf)[0]
-    fit = pymupdf.open(stream=impose(small, roles, Layout.FIT).pdf)[0]
+    actual = pymupdf.open(
+        stream=impose(small, sources_for(roles), Setup(Choice(Layout.ACTUAL))).pdf
+    )[0]
+    fit = pymupdf.open(stream=impose(small, sources_for(roles), Setup(Choice(Layout.FIT))).pdf)[0]
     assert actual.rect == fit.rect == pymupdf.paper_rect("a4")
     actual_box = actual.get_text("blocks")[0]
     fit_box = fit.get_text("blocks")[0]
@@ -169,7 +187,9 @@ def test_actual_size_never_enlarges_and_fit_does():
 
 def test_landscape_invoice_prints_full_size_turned_on_portrait_a4():
     pdf = pdf_with_pages(1, width=241 * MM, height=140 * MM)
-    sheet = pymupdf.open(stream=impose(pdf, [FileRole.INVOICE], Layout.ACTUAL).pdf)[0]
+    sheet = pymupdf.open(
+        stream=impose(pdf, sources_for([FileRole.INVOICE]), Setup(Choice(Layout.ACTUAL))).pdf
+    )[0]
     assert sheet.rect == pymupdf.paper_rect("a4")
     assert sheet.get_text("dict")["blocks"][0]["lines"][0]["dir"] != (1.0, 0.0)
 

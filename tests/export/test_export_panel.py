@@ -6,6 +6,7 @@ import socket
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
 
 from fps_desktop.config import get_secret
 from fps_desktop.ui.export_panel import ExportPanel
@@ -143,3 +144,51 @@ def test_basic_data_lands_in_its_own_folder(qtbot, settings, open_panel, db, tmp
     assert not (tmp_path / "invoices").exists()
     panel.kind.setCurrentIndex(panel.kind.findData("invoices"))
     assert panel.output.text() == str(tmp_path / "invoices")
+
+
+def test_basic_data_offers_only_what_applies_to_it(qtbot, window):
+    """Tenant, list, incremental, compress and dry run are the invoice export's: with basic
+    data chosen they are not shown and the keyboard does not reach them."""
+    menu_action(window, "Invoice export…").trigger()
+    panel = window.panels["export"].findChild(ExportPanel)
+    qtbot.waitExposed(panel)
+    invoice_only = (panel.tenant, panel.index, panel.incremental, panel.compress, panel.dry_run)
+    assert all(w.isVisible() for w in invoice_only)
+
+    panel.kind.setFocus()
+    qtbot.waitUntil(panel.kind.hasFocus, timeout=SLOW)
+    qtbot.keyClick(panel.kind, Qt.Key.Key_Down)  # Invoices → Basic data
+    assert panel.kind.currentData() == "basic"
+    assert not any(w.isVisible() for w in invoice_only)
+    reached = []
+    for _ in range(8):  # Tab on from the kind, as an admin does, up to the Start button
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        reached.append(QApplication.focusWidget())
+    assert not set(reached) & set(invoice_only) and panel.run_button in reached
+
+    panel.kind.setFocus()
+    qtbot.keyClick(panel.kind, Qt.Key.Key_Up)  # back to invoices: all of it again
+    assert panel.kind.currentData() == "invoices"
+    assert all(w.isVisible() for w in invoice_only)
+
+
+def test_the_export_box_is_as_tall_as_the_rows_it_shows(qtbot, window):
+    """With Basic data chosen the Export box ends below the folder, not with the empty
+    space the invoice export's rows took; with Invoices it holds them all again."""
+    menu_action(window, "Invoice export…").trigger()
+    window.panels["export"].resize(1366, 768)
+    panel = window.panels["export"].findChild(ExportPanel)
+    qtbot.waitExposed(panel)
+    box = panel.kind.parentWidget()
+
+    def fits() -> bool:
+        return box.height() == box.sizeHint().height()
+
+    panel.kind.setCurrentIndex(panel.kind.findData("basic"))
+    qtbot.waitUntil(fits, timeout=SLOW)
+    folder = panel.output.mapTo(box, panel.output.rect().bottomLeft()).y()
+    assert box.height() - folder < panel.output.height()  # the margin, no empty rows
+
+    panel.kind.setCurrentIndex(panel.kind.findData("invoices"))
+    qtbot.waitUntil(fits, timeout=SLOW)
+    assert panel.dry_run.mapTo(box, panel.dry_run.rect().bottomLeft()).y() < box.height()

@@ -28,8 +28,10 @@ SLOW = 30_000  # ms: generous, so a machine busy with other work does not fail a
 
 @pytest.fixture
 def settings(settings):
-    """Journeys about files and layouts count sheets without the cover sheet."""
+    """Journeys about files and layouts count sheets without the cover sheet, one page
+    a sheet (the automatic layout's packing is chosen where a journey is about it)."""
     settings.set("print.cover_sheet", False)
+    settings.set("print.layout", "actual")
     return settings
 
 

@@ -268,6 +268,8 @@ def test_j14_the_clerk_types_a_taxi_receipts_values_by_keyboard_and_they_count(q
     assert "Invoices (2) · total ¥2,248.00" in header.text()
     attachments = window.file_list.groups[FileRole.ATTACHMENT]
     receipt = rows(window, FileRole.ATTACHMENT)["出租车票_扫描件.jpg"]
+    qtbot.waitUntil(lambda: "150 dpi" in receipt.text(), timeout=SLOW)  # marked may blur
+    ticket_tip = rows(window)[AIR_TICKET].toolTip()
     attachments.setFocus()
     attachments.setCurrentItem(receipt)
 
@@ -293,6 +295,10 @@ def test_j14_the_clerk_types_a_taxi_receipts_values_by_keyboard_and_they_count(q
     text = rows(window, FileRole.ATTACHMENT)["出租车票_扫描件.jpg"].text()
     assert f"Entered by {clerk_name()}: 88012345 · 2025-08-19 · 56.00" in text
     assert "Taxi receipt · No. 88012345 · 2025-08-19" in text
+    # the fields were read again: each tooltip says what its row holds now, once
+    assert rows(window)[AIR_TICKET].toolTip() == ticket_tip
+    tip = rows(window, FileRole.ATTACHMENT)["出租车票_扫描件.jpg"].toolTip()
+    assert tip.count("Taxi receipt · No. 88012345") == tip.count("may be blurred") == 1
     cover = cover_sheet_pdf(window.listing, clerk_name(), 2, 8)  # what Print puts first
     text = pymupdf.open("pdf", cover)[0].get_text()
     assert f"手填:{clerk_name()}" in text and "¥2,304.00" in text and "出租车票" in text

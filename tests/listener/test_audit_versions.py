@@ -70,3 +70,36 @@ def test_a_line_from_a_newer_version_is_refused_with_a_message(qtbot, capsys):
     assert captured.out == ""
     (line,) = captured.err.splitlines()
     assert "newer FPS Desktop" in line and "Update FPS Desktop to see the history" in line
+
+
+def test_old_print_lines_name_their_claimed_invoices_as_today():
+    """A refusal for claimed invoices named them as its files; a print named those printed
+    anyway: both read with ``claimed`` as a print line writes it now."""
+    audit = AuditLog(Paths.default())
+    refusal = {**BEFORE_VERSIONS[2], "v": 1, "reason": "claimed_before", "files": ["b.pdf"]}
+    confirmed = {**BEFORE_VERSIONS[1], "v": 1, "files": ["a.pdf", "b.pdf"],
+                 "duplicates_confirmed": ["b.pdf"], "state": "completed", "reason": ""}  # fmt: skip
+    _write_lines(audit, [BEFORE_VERSIONS[1], refusal, confirmed])
+    printed, refused, before = audit.entries()
+    assert (printed["claimed"], refused["claimed"], before["claimed"]) == (["b.pdf"], ["b.pdf"], [])
+
+
+def test_old_short_refusals_show_what_they_hold_in_the_history(qtbot, capsys):
+    """A refusal written before every print line had one shape has no copies or layout:
+    the history shows its printer, files and why it was refused, never "None"."""
+    audit = AuditLog(Paths.default())
+    _write_lines(audit, [BEFORE_VERSIONS[2]])
+    audit.record_print(guid=GUID, files=["a.pdf"], sheets=1, printer="HP-3F", copies=2,
+                       layout="two-up")  # fmt: skip
+
+    assert main(["history"]) == 0
+    printed, refused = capsys.readouterr().out.splitlines()
+    assert printed.endswith("HP-3F x2 two-up (1 files)")
+    assert refused.endswith("HP-3F (1 files) refused (paused)") and "None" not in refused
+
+    view = HistoryView(Paths.default())
+    qtbot.addWidget(view)
+    cells = [[view.table.item(row, column).text() for column in range(5)] for row in (0, 1)]
+    assert cells[0][3:] == ["HP-3F", "Copies: 2, files: 1, layout: two-up"]
+    assert cells[1][3:] == ["HP-3F", "Refused — Files: 1"] and "None" not in str(cells)
+    assert view.table.item(1, 4).toolTip() == "paused"

@@ -10,7 +10,7 @@ from fps_desktop.cli import main
 from fps_desktop.config import Paths, Settings
 from fps_desktop.documents.workspace import open_guid
 from fps_desktop.jobs import CancelToken
-from fps_desktop.printing.job import cover_pdf
+from fps_desktop.printing.job import clerk_name, cover_pdf
 from fps_desktop.printing.policy import make_order, read_invoices
 from tests.invoices.conftest import CLAIMED_TWICE, THREE_FORMATS, TRAVEL, qr_codes
 
@@ -31,13 +31,35 @@ def test_a_claimed_invoice_is_refused_with_exit_11_unless_confirmed(tmp_path, ca
     assert "claimed before" in err and AIR_TICKET in err and len(err.splitlines()) == 1
     assert not second.exists()
     refused = audit_prints()[0]
-    assert refused["state"] == "refused" and refused["reason"] == "claimed_before"
-    assert refused["guid"] == CLAIMED_TWICE and refused["files"] == [AIR_TICKET]
+    assert (refused["state"], refused["reason"], refused["guid"], refused["via"]) == (
+        "refused", "claimed_before", CLAIMED_TWICE, "cli")  # fmt: skip
+    assert refused["claimed"] == [AIR_TICKET] and refused["duplicates_confirmed"] == []
+    assert (refused["printer"], refused["user"], refused["sheets"]) == (
+        str(second),
+        clerk_name(),
+        0,
+    )
 
     assert main(["print", CLAIMED_TWICE, "--to-pdf", str(second), "--confirm-duplicates"]) == 0
     assert f"{AIR_TICKET}: claimed before, printed anyway" in capsys.readouterr().err
     printed = audit_prints()[0]
     assert printed["state"] == "completed" and printed["duplicates_confirmed"] == [AIR_TICKET]
+    # the refusal is audited in a print's shape: what would have printed, and how
+    assert refused.keys() == printed.keys()
+    same = ("files", "printer", "copies", "layout", "pages", "duplex", "grayscale", "user")
+    assert [refused[k] for k in same] == [printed[k] for k in same]
+    assert refused["print_id"] and refused["print_id"] != printed["print_id"]
+
+
+def test_a_guid_that_does_not_open_is_a_refused_print_in_the_audit(tmp_path, capsys):
+    out = tmp_path / "none.pdf"
+    assert main(["print", "f" * 32, "--to-pdf", str(out), "--copies", "2", "--layout", "fit"]) == 3
+    assert "demo source only knows" in capsys.readouterr().err
+    refused = audit_prints()[0]
+    assert (refused["state"], refused["guid"], refused["via"], refused["files"]) == (
+        "refused", "f" * 32, "cli", [])  # fmt: skip
+    assert (refused["printer"], refused["copies"], refused["layout"]) == (str(out), 2, "fit")
+    assert "demo source only knows" in refused["reason"] and refused["print_id"]
 
 
 def test_opening_elsewhere_is_not_claiming(tmp_path, capsys):

@@ -7,7 +7,7 @@ from fps_desktop.audit import AuditLog
 from fps_desktop.cli import main
 from fps_desktop.config import Paths, Settings
 from fps_desktop.documents.workspace import open_guid
-from fps_desktop.errors import PrintError
+from fps_desktop.errors import Cancelled, PrintError
 from fps_desktop.invoices.register import open_register
 from fps_desktop.jobs import CancelToken
 from fps_desktop.printing.job import PrintOrder, clerk_name, print_job
@@ -95,6 +95,48 @@ def test_a_printer_deleted_after_the_dialog_is_a_refusal_with_the_reason(cups):
     assert last_print()["state"] == "refused"
 
 
+def _cancelled_print(cups, when) -> tuple[str, PrintOrder]:
+    """A print of the GUID's files cancelled at the first progress report that ``when``
+    (done, total, message, the report before) picks; the queue and the order."""
+    queue = cups.add_queue()
+    settings = Settings()
+    cache, fetch = open_guid(settings, GUID)
+    manifest = fetch.run(lambda *a: None, CancelToken()).data
+    order = PrintOrder(GUID, manifest.files, PrinterOptions(printer=queue))
+    job = print_job(cache, order, AuditLog(settings.paths), settings=settings)
+    cancel, before = CancelToken(), [(0, 0, "")]
+
+    def progress(done, total, message="", _detail=None):
+        if when(done, total, message, before[-1]):
+            cancel.cancel()
+        before.append((done, total, message))
+
+    with pytest.raises(Cancelled):
+        job.run(progress, cancel)
+    assert cancel.cancelled
+    return queue, order
+
+
+def merging(done, total, message, before) -> bool:
+    return bool(message)  # the merge names each file as it adds it
+
+
+def painting(done, total, message, before) -> bool:
+    """The first sheet painted: laying out ended on (n, n), painting goes on from 1."""
+    return done == 1 and before[0] == before[1] > 0
+
+
+@pytest.mark.parametrize("when", [merging, painting])
+def test_a_print_cancelled_before_it_reaches_the_queue_is_audited_as_cancelled(cups, when):
+    queue, order = _cancelled_print(cups, when)
+    assert cups.jobs(queue) == []
+    entry = last_print()
+    assert (entry["state"], entry["sheets"], entry["job_id"]) == ("cancelled", 0, 0)
+    assert (entry["print_id"], entry["printer"], entry["via"]) == (order.print_id, queue, "window")
+    assert entry["files"] == [item.name for item in order.files]
+    assert printed_stamps() <= {""}  # never stamped printed
+
+
 def test_duplex_on_a_queue_without_a_duplexer_is_said_before_printing(cups, capsys):
     queue = cups.add_queue("Simplex", duplex=False)
     assert main(["print", GUID, "--printer", queue, "--duplex", "--no-cover"]) == 0
@@ -123,6 +165,7 @@ def test_the_dialog_preselects_the_last_printer_and_copies_do_not_carry_over(cup
     assert dialog.copies_spin.value() == 2
     dialog.copies_spin.setValue(5)
     dialog.duplex_check.setChecked(True)
+    qtbot.waitUntil(dialog.print_button.isEnabled, timeout=30_000)  # laid out
     qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
     assert dialog.order.options.copies == 5 and dialog.order.options.printer == second
     again = PrintDialog(cache, PrintOrder(GUID, files), settings)

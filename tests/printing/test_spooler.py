@@ -6,7 +6,7 @@ import pytest
 from fps_desktop.cli import main
 from fps_desktop.documents.models import FileRole, Layout
 from fps_desktop.errors import PrintError
-from fps_desktop.printing.imposition import impose
+from fps_desktop.printing.imposition import Choice, Setup, impose, sources_for
 from fps_desktop.printing.spooler import PrinterOptions, make_printer, sheet_bands, spool
 from tests.documents.conftest import GUID, pdf_with_pages
 
@@ -19,7 +19,9 @@ def colourful(page: pymupdf.Page) -> int:
 
 def test_spool_to_pdf_printer_gives_one_a4_page_per_sheet(qapp, tmp_path):
     target = tmp_path / "out.pdf"
-    sheets = impose(pdf_with_pages(5), [FileRole.ATTACHMENT] * 5, Layout.ACTUAL).pdf
+    sheets = impose(
+        pdf_with_pages(5), sources_for([FileRole.ATTACHMENT] * 5), Setup(Choice(Layout.ACTUAL))
+    ).pdf
     assert spool(sheets, make_printer(PrinterOptions(to_pdf=target))) == 5
     out = pymupdf.open(target)
     assert out.page_count == 5
@@ -28,7 +30,9 @@ def test_spool_to_pdf_printer_gives_one_a4_page_per_sheet(qapp, tmp_path):
 
 def test_copies_are_repeated_when_the_device_cannot(qapp, tmp_path):
     target = tmp_path / "out.pdf"
-    sheets = impose(pdf_with_pages(2), [FileRole.ATTACHMENT] * 2, Layout.ACTUAL).pdf
+    sheets = impose(
+        pdf_with_pages(2), sources_for([FileRole.ATTACHMENT] * 2), Setup(Choice(Layout.ACTUAL))
+    ).pdf
     spool(sheets, make_printer(PrinterOptions(to_pdf=target, copies=3)))
     assert pymupdf.open(target).page_count == 6
 
@@ -79,3 +83,19 @@ def test_a_scan_is_sent_at_its_own_resolution_and_text_at_the_printers(qapp):
     page.insert_text((120, 300), "发票号码 24440000", fontname="china-s", fontsize=12)
     (band,) = sheet_bands(doc, 0, 300, False)
     assert band[1].width() >= 1200  # text on it: the printer's resolution
+
+
+def test_receipts_with_cut_lines_between_are_sent_at_their_own_resolution(qapp):
+    """The automatic layout's cut lines run through a row of photos: a hairline needs no
+    more pixels than the photos beside it, so the row is not rendered at 300 dpi."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    photo = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 400, 600), False)
+    photo.clear_with(128)
+    page.insert_image(pymupdf.Rect(100, 100, 388, 532), pixmap=photo)  # 288 pt: 100 dpi
+    page.draw_line((394, 95), (394, 537), color=(0.55, 0.55, 0.55), width=0.5, dashes="[4 3] 0")
+    (band,) = sheet_bands(doc, 0, 300, False)
+    assert band[1].width() < 500  # 100 dpi across the photo and the line
+    page.draw_rect(pymupdf.Rect(395, 100, 420, 200), color=(0, 0, 0), width=4)  # not a hairline
+    (band,) = sheet_bands(doc, 0, 300, False)
+    assert band[1].width() >= 1200

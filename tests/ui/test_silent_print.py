@@ -134,7 +134,14 @@ def test_a_claimed_guid_is_refused_unless_the_signed_request_confirms(
     again = post(bridge, guid=CLAIMED_TWICE, printer=queue, nonce="nonce-0002").json()["job"]
     refused = wait_done(qtbot, bridge, again)
     assert refused["state"] == "refused" and "claimed before" in refused["reason"]
-    assert prints(settings)[0]["reason"] == "claimed_before"
+    audited, printed = prints(settings)[:2]
+    assert (audited["reason"], audited["print_id"], audited["via"]) == (
+        "claimed_before", again, "pbms")  # fmt: skip
+    assert audited["claimed"] == ["发票_25442000000123456789.pdf"]
+    assert audited.keys() == printed.keys()  # the same record as a print
+    assert (audited["printer"], audited["copies"], audited["user"]) == (
+        queue, printed["copies"], printed["user"])  # fmt: skip
+    assert "发票_25442000000123456789.pdf" in audited["files"]
     confirmed = post(bridge, guid=CLAIMED_TWICE, printer=queue, nonce="nonce-0003",
                      confirm_duplicates=True).json()["job"]  # fmt: skip
     assert wait_done(qtbot, bridge, confirmed)["state"] == "completed"
@@ -149,7 +156,14 @@ def test_a_guid_that_does_not_open_is_a_refused_print(qtbot, bridge, cups, setti
     assert wait_done(qtbot, bridge, job)["state"] == "refused"
     qtbot.waitUntil(lambda: told.done, timeout=SLOW)
     told.check()
-    assert prints(settings)[0]["state"] == "refused" and prints(settings)[0]["guid"] == "f" * 32
+    audited = prints(settings)[0]
+    assert (audited["state"], audited["guid"], audited["print_id"]) == ("refused", "f" * 32, job)
+    assert (audited["printer"], audited["via"], audited["files"], audited["sheets"]) == (
+        queue, "pbms", [], 0)  # fmt: skip
+    assert audited["reason"] and audited["user"] and audited["layout"]
+    AuditLog(settings.paths).record_print(guid="g", files=[], sheets=0, printer="p", copies=1,
+                                          layout="actual")  # fmt: skip
+    assert audited.keys() == prints(settings)[0].keys()  # a print record's fields, all of them
     assert cups.jobs(queue) == []
 
 

@@ -81,8 +81,8 @@ def test_english_counts_read_naturally(english):
 
     assert counted("MainWindow", "%n file(s)", 1) == "1 file"
     assert counted("MainWindow", "%n file(s)", 5) == "5 files"
-    assert counted("PrintDialog", "%n sheet(s) of A4", 1) == "1 sheet of A4"
-    assert counted("PrintDialog", "%n sheet(s) of A4", 8) == "8 sheets of A4"
+    assert counted("PrintDialog", "%n sheet(s) of {paper}", 1) == "1 sheet of {paper}"
+    assert counted("PrintDialog", "%n sheet(s) of {paper}", 8) == "8 sheets of {paper}"
 
 
 def test_a_chinese_locale_gets_a_chinese_window(qtbot, fps_home, chinese):
