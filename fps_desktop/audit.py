@@ -1,4 +1,5 @@
-"""The local, append-only audit log: every push and every print, one JSON line each.
+"""The local, append-only audit log: every push, every print and every value a clerk
+typed over an invoice's, one JSON line each.
 
 ``audit.jsonl`` grows to ``max_bytes``, then is renamed ``audit-<time>.jsonl`` and a new
 one started; the newest ``keep`` renamed files are kept and read as one history.
@@ -132,6 +133,12 @@ class AuditLog:
              "state": state, "reason": reason, "print_id": print_id, "job_id": job_id}
         )  # fmt: skip
 
+    def record_correction(self, guid: str, file: str, changes: dict[str, list[str]],
+                          user: str) -> None:  # fmt: skip
+        """Values a clerk entered for one invoice file: field -> [read before, entered]."""
+        self._append({"event": "correction", "guid": guid, "file": file, "changes": changes,
+                      "user": user})  # fmt: skip
+
     def entries(self, limit: int = 500) -> list[dict]:
         """The newest ``limit`` entries, newest first, across rotated files; damage skipped.
 
@@ -208,7 +215,7 @@ class AuditLog:
                 old.unlink()
 
 
-EVENTS = ("push", "print")
+EVENTS = ("push", "print", "correction")
 
 
 def event_of(entry: dict) -> str:
@@ -216,6 +223,15 @@ def event_of(entry: dict) -> str:
     not know (a newer version wrote it, or a damaged line that still parses)."""
     event = entry.get("event")
     return event if event in EVENTS else "other"
+
+
+def described_changes(entry: dict) -> str:
+    """A correction's changes as one line: ``total 100.00 → 108.00, date — → 2025-02-14``."""
+    changes = entry.get("changes")
+    if not isinstance(changes, dict):
+        return ""
+    return ", ".join(f"{name} {pair[0] or '—'} → {pair[1] or '—'}" for name, pair in
+                     changes.items() if isinstance(pair, list) and len(pair) == 2)  # fmt: skip
 
 
 def _lines_from_end(path: Path, block: int = 64 * 1024) -> Iterator[str]:

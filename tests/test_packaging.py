@@ -170,3 +170,12 @@ def test_the_windows_build_runs_on_python_3_12_without_strip_or_software_opengl(
     assert unused.search("PySide6/opengl32sw.dll")
     assert not unused.search("PySide6/Qt6Widgets.dll")
     assert not unused.search("PySide6/plugins/platforms/qwindows.dll")
+
+
+def test_the_ocr_ships_without_opencvs_video_codecs():
+    assert not {"numpy", "onnxruntime"} & set(_spec_value("excludes", "win32", (3, 12)))
+    assert "rapidocr_onnxruntime" in _spec_value("hiddenimports", "win32", (3, 12))
+    unused = _spec_value("UNUSED", "win32", (3, 12))
+    assert unused.search("cv2/opencv_videoio_ffmpeg4130_64.dll")
+    assert not unused.search("cv2/cv2.pyd")
+    assert not unused.search("onnxruntime/capi/onnxruntime.dll")

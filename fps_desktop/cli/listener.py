@@ -85,7 +85,7 @@ def run_listener_secret(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_history(args: argparse.Namespace, settings: Settings) -> int:
-    from fps_desktop.audit import AuditLog, event_of
+    from fps_desktop.audit import AuditLog, described_changes, event_of
     from fps_desktop.listener.refusals import NO_ORIGIN, OTHER_ORIGINS
     from fps_desktop.listener.server import audited_sender
 
@@ -105,6 +105,10 @@ def run_history(args: argparse.Namespace, settings: Settings) -> int:
         elif event_of(entry) == "print":
             print(f"{entry.get('time')}  print  {entry.get('guid') or '-':32}  "
                   f"{_print_summary(entry)}")  # fmt: skip
+        elif event_of(entry) == "correction":
+            print(f"{entry.get('time')}  entry  {entry.get('guid') or '-':32}  "
+                  f"{entry.get('file')}: {described_changes(entry)}, entered by "
+                  f"{entry.get('user') or '?'}")  # fmt: skip
         else:
             print(f"{entry.get('time')}  other  {entry.get('guid') or '-':32}  "
                   "(an event this version does not know; --json shows it)")  # fmt: skip

@@ -16,14 +16,16 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from fps_desktop.audit import AuditLog, log_audit_failure
+from fps_desktop.config import Paths
 from fps_desktop.errors import QT_TRANSLATE_NOOP, UsageError
-from fps_desktop.invoices.fields import CLEANERS, InvoiceFields, Source
+from fps_desktop.invoices.fields import CLEANERS, KEY_FIELDS, InvoiceFields, Source
 from fps_desktop.invoices.kinds import BY_CODE
 from fps_desktop.storage import write_atomically
 
 log = logging.getLogger(__name__)
 
-FIELDS = ("code", "number", "date", "total")  # what a clerk reads off any paper invoice
+FIELDS = KEY_FIELDS  # what a clerk reads off any paper invoice
 LABELS = {
     "code": QT_TRANSLATE_NOOP("Invoices", "Code (older invoices)"),
     "number": QT_TRANSLATE_NOOP("Invoices", "Number"),
@@ -101,6 +103,18 @@ class CorrectionStore:
         write_atomically(self.folder / f"{guid}.json",
                          json.dumps(payload, ensure_ascii=False, indent=1).encode())  # fmt: skip
         return correction
+
+
+def enter(paths: Paths, guid: str, sha256: str, shown: InvoiceFields, values: dict[str, str],
+          by: str) -> Correction:  # fmt: skip
+    """The clerk's ``values`` (already ``checked``) for the file ``shown`` kept with the
+    GUID, and in the audit log: each field with the value shown before and the one entered."""
+    correction = CorrectionStore(paths.data_dir).save(guid, sha256, values, by)
+    names = [name for name in (*values, *shown.entered) if name != "kind" or name in values]
+    changes = {name: [getattr(shown, name), values.get(name, "")] for name in dict.fromkeys(names)}
+    with log_audit_failure():
+        AuditLog(paths).record_correction(guid, shown.file, changes, by)
+    return correction
 
 
 def apply(fields: InvoiceFields, correction: Correction | None) -> None:

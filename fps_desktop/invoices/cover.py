@@ -119,8 +119,9 @@ def _fit(text: str, width: float) -> str:
 
 def _sum(page, y: float, listing: InvoiceList, count: int) -> float:
     page.draw_line((MARGIN, y + 2), (A4.width - MARGIN, y + 2), color=(0, 0, 0), width=1)
-    unread = len(listing.needing_look)  # never a silent ¥0.00: the sum says what it lacks
-    label = f"合计（{count} 张，{unread} 张未识别金额）" if unread else f"合计（{count} 张）"
+    # never a silent ¥0.00: the sum says how many of its invoices are unread or read by OCR
+    unread = len(listing.needing_look)
+    label = f"合计（{count} 张，{unread} 张待核）" if unread else f"合计（{count} 张）"
     write_text(page, (MARGIN + 4, y + 18), label, 10, RED if unread else (0, 0, 0))
     total = f"¥{listing.total:,.2f}"
     right = MARGIN + sum(width for _, width in COLUMNS)

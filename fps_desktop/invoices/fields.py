@@ -23,6 +23,8 @@ class Source(enum.StrEnum):
     QR = "qr"  # the QR code printed on the invoice
     TEXT = "text"  # the PDF text layer
     WORDS = "words"  # the total as printed in words (大写), a check on the figures
+    OCR = "ocr"  # the text of a photo or scan, read by the OCR: to be checked by eye
+    OCR_WORDS = "ocr-words"  # the 大写 total of a photo, a check on the OCR's figures
     CLERK = "clerk"  # typed by the clerk off the paper (``corrections``)
 
 
@@ -31,11 +33,16 @@ FIELD_NAMES = (
     "amount", "tax", "total", "check_code", "passenger", "trip", "red_letter",
 )  # fmt: skip
 AMOUNT_FIELDS = ("amount", "tax", "total")
+KEY_FIELDS = ("code", "number", "date", "total")  # what the sum and the duplicate check use
+OCR_SOURCES = (Source.OCR.value, Source.OCR_WORDS.value)
 
 NO_FIELDS_SCAN = QT_TRANSLATE_NOOP(
     "Invoices", "No text layer and no readable QR code (a scan?): fields are empty."
 )
 NO_FIELDS = QT_TRANSLATE_NOOP("Invoices", "Nothing on this file reads as an invoice.")
+NO_NUMBER_READ = QT_TRANSLATE_NOOP(
+    "Invoices", "No invoice number read from the picture: type it off the paper (F2)."
+)
 
 Reading = dict[str, str]
 
@@ -84,8 +91,14 @@ class InvoiceFields:
 
     @property
     def needs_look(self) -> bool:
-        """Without number or total, the invoice cannot be summed or checked."""
-        return not (self.number and self.total)
+        """Without number or total, the invoice cannot be summed or checked; with one of
+        them read by the OCR, it may be misread until the clerk confirms it."""
+        return not (self.number and self.total) or any(name in KEY_FIELDS for name in self.from_ocr)
+
+    @property
+    def from_ocr(self) -> list[str]:
+        """The fields read by the OCR and not yet confirmed by the clerk."""
+        return [name for name, source in self.sources.items() if source in OCR_SOURCES]
 
     @property
     def sums_wrong(self) -> bool:

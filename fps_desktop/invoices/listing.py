@@ -22,7 +22,7 @@ from fps_desktop.documents.models import CachedFile, FileRole, Manifest
 from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError
 from fps_desktop.invoices.corrections import Correction, CorrectionStore
 from fps_desktop.invoices.corrections import apply as apply_correction
-from fps_desktop.invoices.fields import InvoiceFields, norm_id, norm_name
+from fps_desktop.invoices.fields import KEY_FIELDS, InvoiceFields, norm_id, norm_name
 from fps_desktop.invoices.kinds import kind_of
 from fps_desktop.invoices.reader import read_invoice
 from fps_desktop.invoices.register import (
@@ -167,6 +167,10 @@ def row_notes(row: InvoiceRow) -> list[Note]:
         notes.append((QT_TRANSLATE_NOOP(
             "Invoices", "Amount {amount} + tax {tax} is not the total {total}: check the paper"),
             {"amount": f.amount, "tax": f.tax, "total": f.total}))  # fmt: skip
+    if f.from_ocr:
+        notes.append((QT_TRANSLATE_NOOP(
+            "Invoices", "From OCR, check against the paper (F2): {values}"),
+            {"values": ocr_values(f)}))  # fmt: skip
     if f.entered_by:
         notes.append((QT_TRANSLATE_NOOP("Invoices", "Entered by {by}: {values}"),
                       {"by": f.entered_by, "values": entered_values(f)}))  # fmt: skip
@@ -181,7 +185,12 @@ def row_notes(row: InvoiceRow) -> list[Note]:
 def entered_values(f: InvoiceFields) -> str:
     """The values the clerk typed, as they read on paper: ``12345678 · 2025-01-08 · 100.00``
     (a kind chosen from the list shows as the row's kind)."""
-    return " · ".join(getattr(f, name) for name in f.entered if name != "kind")
+    return " · ".join(getattr(f, name) for name in KEY_FIELDS if name in f.entered)
+
+
+def ocr_values(f: InvoiceFields) -> str:
+    """The key values the OCR read, for the clerk to hold against the paper."""
+    return " · ".join(getattr(f, name) for name in KEY_FIELDS if name in f.from_ocr)
 
 
 def university(settings: Settings) -> tuple[str, str]:
@@ -240,7 +249,8 @@ def list_invoices(
     for done, (item, attachment) in enumerate(files):
         cancel.check()
         progress(done, len(files), item.name)
-        fields = read_invoice(Path(blob_path(item.sha256)).read_bytes(), item.name)
+        fields = read_invoice(Path(blob_path(item.sha256)).read_bytes(), item.name,
+                              ocr=not attachment)  # fmt: skip
         apply_correction(fields, corrections.get(item.sha256))
         if attachment and not fields.found:
             continue
@@ -255,18 +265,10 @@ def list_invoices(
             seen = [(r.fields.file, r.sha256, r.fields) for r in rows]
             register.record_many(manifest.guid, seen, clerk)
             for row in rows:
-                row.matches = meaningful(row, register.lookup(manifest.guid, row.sha256,
-                                                              row.fields))  # fmt: skip
+                row.matches = register.lookup(manifest.guid, row.sha256, row.fields)
         except FpsError as exc:  # the shared database went away: the fields still count
             listing.register_error = exc
     return listing
-
-
-def meaningful(row: InvoiceRow, matches: list[Match]) -> list[Match]:
-    """Matches worth a clerk's look. Numbers from the tax system are unique: two invoices
-    with different numbers are two invoices, however alike; a look-alike only means
-    something when one side has no number (a photo, a damaged file)."""
-    return [m for m in matches if m.kind != SUSPECTED or not (row.fields.number and m.other.number)]
 
 
 def invoices_job(settings: Settings, manifest: Manifest, blob_path, clerk: str = "") -> Job:
@@ -367,6 +369,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("红字", 6, lambda r: "是" if r.fields.red_letter else ""),
     Column("手填", 24, lambda r: r.fields.entered_by and
            f"{r.fields.entered_by}: {entered_values(r.fields)}"),
+    Column("OCR待核", 24, lambda r: ocr_values(r.fields)),
     Column("来源", 6, lambda r: r.fields.source),
     Column("重复", 40, lambda r: "; ".join(
         [f"{m.other.guid} {m.other.file}" for m in r.duplicates] + r.twins)),

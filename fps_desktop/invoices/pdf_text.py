@@ -12,7 +12,8 @@ back to reading order, buyer first.
 
 What the kind prints besides the VAT labels is read by the kind's own patterns:
 the fare of a rail ticket (票价), the total and taxes of an air itinerary, the
-票据代码 / 票据号码 / 校验码 and payer of a fiscal receipt.
+票据代码 / 票据号码 / 校验码 and payer of a fiscal receipt, the date and fare of a taxi
+meter's slip.
 """
 
 from __future__ import annotations
@@ -46,13 +47,14 @@ _TAX_ID = re.compile(
     r"(?:统一社会信用代码\s*/\s*纳税人识别号|纳\s*税\s*人\s*识\s*别\s*号|统一社会信用代码)"
     r"\s*[:：]\s*([0-9A-Z]{15,20}(?![0-9A-Z]))?"
 )
-_HEADINGS = {"buyer": ("购", "购方", "购买方", "购买方信息"),
-             "seller": ("销", "销方", "销售方", "销售方信息")}  # fmt: skip
+# A heading, or a piece of one: the OCR reads one printed a character a line in pieces
+# (买方信, 销, 售...). A piece names its party by one of the party's own characters.
+_HEADINGS = {"buyer": ("购买方信息", "购买"), "seller": ("销售方信息", "销售")}
 # Patterns of one kind (and the kinds it broadens to), tried before the VAT labels.
 _BY_KIND: dict[str, dict[str, re.Pattern]] = {
     "rail": {
         "total": re.compile(r"票\s*价" + _YUAN + _MONEY),
-        "passenger": re.compile(r"\d{6,10}\*{3,8}[\dX*]{3,4}\s+([^\s\d]{2,12})"),
+        "passenger": re.compile(r"\d{6,10}\*{3,8}[\dX*]{3,4}\s*([^\s\d]{2,12})"),
         "trip": re.compile(
             r"(?P<dep>\S{1,10}?)\s*站\s+(?P<no>[GDCKTZYSL]\d{1,4})\s+(?P<arr>\S{1,10}?)\s*站.*?"
             r"(?P<day>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*(?P<time>\d{1,2}:\d{2})\s*开"
@@ -76,6 +78,10 @@ _BY_KIND: dict[str, dict[str, re.Pattern]] = {
         "buyer": re.compile(r"交\s*款\s*人\s*[:：]\s*([^\s:：]+)"),
         "buyer_tax_id": re.compile(r"交款人统一社会信用代码\s*[:：]\s*([0-9A-Z]{15,20})"),
         "seller": re.compile(r"收\s*款\s*单\s*位\s*(?:[(（]\s*章\s*[)）])?\s*[:：]\s*([^\s:：]+)"),
+    },
+    "taxi": {  # the meter's slip: 日期 and 金额, no 开票日期 or 价税合计
+        "date": re.compile(r"日\s*期\s*[:：]?\s*(\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2})"),
+        "total": re.compile(r"金\s*额" + _YUAN + _MONEY),
     },
 }
 _RED_WORDS = ("红字", "销项负数")
@@ -106,8 +112,8 @@ def party_blocks(words: list[tuple]) -> tuple[str, str] | None:
     """The rows of the buyer's and of the seller's part of a page, or ``None`` when the
     page has no 购买方 / 销售方 headings to tell them apart."""
     found = {}
-    for party, texts in _HEADINGS.items():
-        heads = [w for w in words if w[4].strip() in texts]
+    for party, (heading, own) in _HEADINGS.items():
+        heads = [w for w in words if _heading_piece(w[4].strip(), heading, own)]
         if not heads:
             return None
         found[party] = min(heads, key=lambda w: (w[1], w[0]))
@@ -123,6 +129,11 @@ def party_blocks(words: list[tuple]) -> tuple[str, str] | None:
     else:
         return None
     return "\n".join(page_rows(first)), "\n".join(page_rows(second))
+
+
+def _heading_piece(text: str, heading: str, own: str) -> bool:
+    chars = set(text)
+    return 0 < len(text) <= len(heading) and chars <= set(heading) and bool(chars & set(own))
 
 
 def read_text(text: str, parties: tuple[str, str] | None = None) -> Reading:

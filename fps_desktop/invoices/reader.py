@@ -3,7 +3,9 @@
 The format is sniffed from the bytes (names lie) by the app's one sniffer,
 ``formats.sniff.sniff_kind``. Sources, best first: the
 invoice XML (a 数电票 XML file, the XML attached to an OFD or embedded in a PDF),
-OFD document data, the QR code, the PDF text layer.
+OFD document data, the QR code, the PDF text layer; for a photo or a scan whose QR
+code does not give number, date and total, the OCR (``ocr``), whose values wait for the
+clerk's look.
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ from fps_desktop.formats.xml import parse_xml
 from fps_desktop.invoices.fields import (
     NO_FIELDS,
     NO_FIELDS_SCAN,
+    NO_NUMBER_READ,
     InvoiceFields,
     Reading,
     Source,
     combine,
 )
+from fps_desktop.invoices.ocr import NOT_AVAILABLE, OcrMissing, read_lines, words_of
 from fps_desktop.invoices.ofd_fields import read_ofd_fields
 from fps_desktop.invoices.pdf_text import (
     MIN_TEXT_CHARS,
@@ -39,9 +43,14 @@ from fps_desktop.invoices.xml_invoice import is_invoice_xml, read_invoice_xml
 
 log = logging.getLogger(__name__)
 
+SCAN_OCR_DPI = 200  # a scanned page drawn for the OCR: 9 pt text ~ 25 px high
 
-def read_invoice(data: bytes, name: str = "") -> InvoiceFields:
-    """Fields of one file; never raises for bad content: ``problem`` says what went wrong."""
+
+def read_invoice(data: bytes, name: str = "", ocr: bool = True) -> InvoiceFields:
+    """Fields of one file; never raises for bad content: ``problem`` says what went wrong.
+
+    ``ocr=False`` leaves a photo or scan to its QR code: an attachment (an approval form,
+    a screenshot) is not worth a second of OCR, and printing waits for the fields."""
     kind = sniff_kind(data[:2048], name)
     fmt = kind.value if kind != FileKind.UNKNOWN else ""
     try:
@@ -52,12 +61,55 @@ def read_invoice(data: bytes, name: str = "") -> InvoiceFields:
     except (ValueError, RuntimeError, KeyError, IndexError, OverflowError, FzErrorBase):
         log.warning("invoice %s could not be read", name, exc_info=True)
         return InvoiceFields(file=name, format=fmt, problem=NO_FIELDS)
+    no_text = not any(source == Source.TEXT for source, _ in readings)
+    scanned = kind == FileKind.IMAGE or (kind == FileKind.PDF and no_text)
+    ocr_missing = False
+    if ocr and scanned and not _complete(readings):
+        picture = data if kind == FileKind.IMAGE else _first_page_png(data)
+        try:
+            readings += _ocr(picture, name) if picture else []
+        except OcrMissing:
+            ocr_missing = True
+        except DocumentError as exc:
+            log.info("invoice %s: no OCR: %s", name, exc.message)
     result = combine(name, fmt, readings)
     if not result.found:
-        no_text = not any(source == Source.TEXT for source, _ in readings)
-        scanned = kind == FileKind.IMAGE or (kind == FileKind.PDF and no_text)
         result.problem = NO_FIELDS_SCAN if scanned else NO_FIELDS
+        if ocr_missing:
+            result.problem = NOT_AVAILABLE
+        elif result.from_ocr:
+            result.problem = NO_NUMBER_READ
     return result
+
+
+def _complete(readings: list[tuple[Source, Reading]]) -> bool:
+    """Number, date and total all read (a 数电票's QR code has them; an older one's QR has
+    the amount before tax only)."""
+    found = {name for _, reading in readings for name in reading}
+    return {"number", "date", "total"} <= found
+
+
+def _ocr(data: bytes, name: str) -> list[tuple[Source, Reading]]:
+    """The picture's text by OCR, read by the labels of the PDF text reader."""
+    words = face_words(words_of(read_lines(data, name)))
+    if not words:
+        return []
+    text = "\n".join(page_rows(words))
+    return [(Source.OCR, read_text(text, party_blocks(words))),
+            (Source.OCR_WORDS, read_words_total(text))]  # fmt: skip
+
+
+def _first_page_png(data: bytes) -> bytes:
+    """A scanned PDF's first page as a picture, for the OCR; ``b""`` when none can be drawn."""
+    with mupdf_lock:
+        try:
+            with pymupdf.open("pdf", data) as doc:
+                if doc.needs_pass or doc.page_count == 0:
+                    return b""
+                pix = doc[0].get_pixmap(dpi=SCAN_OCR_DPI, colorspace=pymupdf.csGRAY)
+                return pix.tobytes("png")
+        except (RuntimeError, ValueError):
+            return b""
 
 
 def _xml(data: bytes, name: str = "") -> list[tuple[Source, Reading]]:

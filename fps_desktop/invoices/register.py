@@ -235,10 +235,14 @@ class Register:
         parts = [(DUPLICATE, "same file", "sha256 = ? AND guid <> ?", (sha256, guid))]
         if f.key:
             parts.insert(0, (DUPLICATE, "same invoice", "inv_key = ? AND guid <> ?", (f.key, guid)))
-        if f.seller_tax_id and f.total and f.date and f.number:
-            where = ("seller_tax_id = ? AND total = ? AND issue_date = ? AND number <> ? "
-                     "AND number <> ''")  # fmt: skip
-            values = (f.seller_tax_id, f.total, f.date, f.number)
+        if f.seller_tax_id and f.total and f.date:
+            # Numbers from the tax system are unique: two different ones are two invoices,
+            # however alike. A look-alike means something only where one side has no
+            # number (a photo, a damaged file).
+            where = "seller_tax_id = ? AND total = ? AND issue_date = ? AND guid <> ?"
+            if f.number:
+                where += " AND number = ''"
+            values = (f.seller_tax_id, f.total, f.date, guid)
             parts.append((SUSPECTED, "same seller, total and date", where, values))
         sql = " UNION ALL ".join(
             f"SELECT * FROM (SELECT {rank} AS rnk, {_COLUMNS} FROM {self.table} "

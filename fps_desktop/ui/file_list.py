@@ -220,7 +220,7 @@ class FileList(QWidget):
             lines.append(f"{who or '?'} · " + money(f.total))
         notes = [QCoreApplication.translate("Invoices", template).format(**params)
                  for template, params in row_notes(row)]  # fmt: skip
-        if row.counted and f.needs_look:
+        if row.counted and f.needs_look and not f.from_ocr:  # the OCR's note says it already
             notes.append(self.tr("Needs a look: press F2 to type the number, date and total"))
         lines.extend("⚠ " + note for note in notes)
         entry.setText("\n".join(lines))
@@ -285,8 +285,8 @@ class FileList(QWidget):
             if role == FileRole.INVOICE and self.listing is not None and self.listing.rows:
                 text += " · " + self.tr("total {amount}").format(amount=money(
                     str(self.listing.total)))  # fmt: skip
-                if unread := len(self.listing.needing_look):
-                    text += " · " + self.tr("%n invoice(s) need a look", "", unread)
+                if unread := len(self.listing.needing_look):  # a line of its own, never cut
+                    text += "\n" + self.tr("%n invoice(s) need a look", "", unread)
             header.setText(text)
 
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fps_desktop.audit import AuditLog, event_of
+from fps_desktop.audit import AuditLog, described_changes, event_of
 from fps_desktop.config import Paths
 from fps_desktop.errors import FpsError
 from fps_desktop.listener.refusals import NO_ORIGIN, OTHER_ORIGINS
@@ -66,6 +66,12 @@ class HistoryView(QWidget):
             if event_of(entry) == "print":
                 cells = [entry.get("time"), self.tr("Print"), entry.get("guid"),
                          entry.get("printer"), self._print_outcome(entry)]  # fmt: skip
+            elif event_of(entry) == "correction":
+                what = self.tr("{changes}, entered by {by}").format(
+                    changes=described_changes(entry), by=entry.get("user") or "?"
+                )
+                cells = [entry.get("time"), self.tr("Entered"), entry.get("guid"),
+                         entry.get("file"), what]  # fmt: skip
             elif event_of(entry) == "other":
                 cells = [entry.get("time"), self.tr("Other"), entry.get("guid") or "—", "",
                          self.tr("An event this version does not know")]  # fmt: skip

@@ -37,7 +37,7 @@ from fps_desktop.documents.sources import source_from_settings
 from fps_desktop.documents.workspace import cache_from_settings, fetch_job, merge_job
 from fps_desktop.errors import QT_TRANSLATE_NOOP, FpsError, translated_params
 from fps_desktop.formats.pdf import DECODERS
-from fps_desktop.invoices.corrections import CorrectionStore
+from fps_desktop.invoices.corrections import enter
 from fps_desktop.invoices.fields import InvoiceFields
 from fps_desktop.invoices.listing import InvoiceList, invoices_job, row_notes, write_xlsx
 from fps_desktop.jobs import Job, JobResult
@@ -450,15 +450,14 @@ class MainWindow(QMainWindow):
         dialog = CorrectionDialog(shown, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        entered = shown.entered
+        kept = shown.entered + shown.from_ocr  # Enter on an OCR value confirms it
         values = {name: value for name, value in dialog.values.items()
-                  if value != getattr(shown, name) or name in entered}  # fmt: skip
-        if not values and not entered:
+                  if value != getattr(shown, name) or name in kept}  # fmt: skip
+        if not values and not shown.entered:
             return  # nothing typed, nothing confirmed: the read values stand
         try:
-            CorrectionStore(self.settings.paths.data_dir).save(
-                self.manifest.guid, item.sha256, values, clerk_name()
-            )
+            enter(self.settings.paths, self.manifest.guid, item.sha256, shown, values,
+                  clerk_name())  # fmt: skip
         except FpsError as exc:
             self.show_notice(exc.translated(QCoreApplication.translate))
             return

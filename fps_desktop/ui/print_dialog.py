@@ -163,6 +163,16 @@ class PrintDialog(QDialog):
         self.caveat_label = QLabel(self)  # what the chosen printer cannot do, said before
         self.caveat_label.setWordWrap(True)
         self.caveat_label.setStyleSheet("color: #8a4b00;")
+        self.look_label = QLabel(self)  # never a silent sum: unread invoices said before
+        self.look_label.setObjectName("print-look")
+        self.look_label.setWordWrap(True)
+        self.look_label.setStyleSheet("color: #8a4b00;")
+        unread = len(order.listing.needing_look) if order.listing is not None else 0
+        self.look_label.setText(self.tr(
+            "%n invoice(s) need a look: values not read, or read by OCR and not yet "
+            "confirmed (F2 in the window). The cover sheet marks them 待核.", "",
+            unread))  # fmt: skip
+        self.look_label.setVisible(unread > 0)
         self.busy = QProgressBar(self)
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)
@@ -170,6 +180,7 @@ class PrintDialog(QDialog):
 
         form = QFormLayout()
         form.addRow(guid_label)
+        form.addRow(self.look_label)
         form.addRow(self.tr("&Printer"), self.printer_box)
         form.addRow(self.tr("&Layout"), self.layout_box)
         form.addRow(self.tr("&Grid"), self.grid_row)

@@ -64,6 +64,22 @@ def _read_ofd() -> None:
         raise ValueError(drawn.seal_problem or "no page drawn")
 
 
+def _read_by_ocr() -> None:
+    """The OCR's models and runtime load and read a printed invoice number."""
+    import pymupdf
+
+    from fps_desktop.formats.drawing import write_text
+    from fps_desktop.invoices.ocr import ocr_task
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=300, height=60)
+    write_text(page, (20, 36), "发票号码：25442000000345678901", 12)
+    picture = page.get_pixmap(dpi=150).tobytes("png")
+    text = " ".join(line[1] for line in ocr_task(picture, "ocr.png"))
+    if "25442000000345678901" not in text:
+        raise ValueError(f"read {text!r}")
+
+
 def _load_catalogues() -> None:
     from PySide6.QtCore import QTranslator
 
@@ -84,6 +100,7 @@ def checks() -> dict[str, Callable[[], None]]:
     heic = resources_dir() / HEIC_SAMPLE
     found["HEIC"] = lambda: _read_image(heic.read_bytes(), 1, HEIC_SAMPLE)
     found["OFD"] = _read_ofd
+    found["OCR"] = _read_by_ocr
     found["translations (zh_CN, en)"] = _load_catalogues
     return found
 

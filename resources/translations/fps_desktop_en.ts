@@ -39,7 +39,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="592"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="591"/>
         <source>Printed: %n sheet(s)</source>
         <translation>
             <numerusform>Printed: %n sheet</numerusform>
@@ -47,7 +47,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="608"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="607"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>%n invoice of this GUID was claimed before:</numerusform>
@@ -66,7 +66,15 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="382"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="172"/>
+        <source>%n invoice(s) need a look: values not read, or read by OCR and not yet confirmed (F2 in the window). The cover sheet marks them 待核.</source>
+        <translation>
+            <numerusform>%n invoice needs a look: values not read, or read by OCR and not yet confirmed (F2 in the window). The cover sheet marks it 待核.</numerusform>
+            <numerusform>%n invoices need a look: values not read, or read by OCR and not yet confirmed (F2 in the window). The cover sheet marks them 待核.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="393"/>
         <source>%n sheet(s) of {paper}</source>
         <translation>
             <numerusform>%n sheet of {paper}</numerusform>
@@ -74,7 +82,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="385"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="396"/>
         <source>%n page(s) turned as in the viewer</source>
         <translation>
             <numerusform>%n page turned as in the viewer</numerusform>

@@ -677,7 +677,7 @@ cannot be printed: {reason}</source>
         <translation>密钥至少需要 16 个字符。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/listener.py" line="140"/>
+        <location filename="../../fps_desktop/cli/listener.py" line="144"/>
         <source>“{url}” is not an FPS Desktop link.</source>
         <translation>“{url}” 不是 FPS Desktop 链接。</translation>
     </message>
@@ -1014,12 +1014,12 @@ cannot be printed: {reason}</source>
         <translation>发票登记表 {table} 已由更新版本的 FPS Desktop 升级（版本 {found}；本程序最高支持 {known}）。请升级本电脑上的 FPS Desktop；未做任何改动。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/register.py" line="351"/>
+        <location filename="../../fps_desktop/invoices/register.py" line="355"/>
         <source>The invoice register at {path} cannot be opened ({detail}). Duplicate checks are off until it can.</source>
         <translation>无法打开位于 {path} 的发票登记簿（{detail}）。在恢复之前，重复报销检查不可用。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/register.py" line="385"/>
+        <location filename="../../fps_desktop/invoices/register.py" line="389"/>
         <source>User {user} may not create or use the invoice register tables {table} and {table}_schema in {database}. Ask the DBA to grant CREATE, SELECT, INSERT and UPDATE on them.</source>
         <translation>用户 {user} 无权在 {database} 中创建或使用发票登记表 {table} 和 {table}_schema。请数据库管理员授予这两张表的 CREATE、SELECT、INSERT 和 UPDATE 权限。</translation>
     </message>
@@ -1159,27 +1159,27 @@ cannot be printed: {reason}</source>
         <translation>发票清单属于 GUID {other}，而打印的是 {guid}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="34"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="36"/>
         <source>“{value}” is not an invoice code: 10 or 12 digits.</source>
         <translation>“{value}”不是发票代码：应为 10 或 12 位数字。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="35"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="37"/>
         <source>“{value}” is not an invoice number: digits only.</source>
         <translation>“{value}”不是发票号码：只能是数字。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="36"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="38"/>
         <source>“{value}” is not a date, such as 2025-01-08.</source>
         <translation>“{value}”不是日期，例如 2025-01-08。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="37"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="39"/>
         <source>“{value}” is not an amount, such as 100.00.</source>
         <translation>“{value}”不是金额，例如 100.00。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/audit.py" line="157"/>
+        <location filename="../../fps_desktop/audit.py" line="164"/>
         <source>The audit log {path} has entries from a newer FPS Desktop (version {found}; this one reads up to {known}). Update FPS Desktop to see the history; nothing was changed.</source>
         <translation>审计日志 {path} 含有更新版本的 FPS Desktop 写入的记录（版本 {found}；本程序最高可读 {known}）。请升级 FPS Desktop 后查看历史；未做任何改动。</translation>
     </message>
@@ -1222,152 +1222,162 @@ cannot be printed: {reason}</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="97"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="103"/>
         <source>Copies: {copies}, files: {files}, layout: {layout}</source>
         <translation>份数：{copies}，文件：{files}，版式：{layout}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="70"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="76"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="71"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="70"/>
+        <source>{changes}, entered by {by}</source>
+        <translation>{changes}，{by} 录入</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="73"/>
+        <source>Entered</source>
+        <translation>录入</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/ui/history_view.py" line="77"/>
         <source>An event this version does not know</source>
         <translation>此版本无法识别的事件</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="73"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="79"/>
         <source>Received</source>
         <translation>已接收</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="83"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="89"/>
         <source>this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="84"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="90"/>
         <source>a fpsdesktop link</source>
         <translation>fpsdesktop 链接</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="85"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="91"/>
         <source>no Origin header (a program or a page)</source>
         <translation>无 Origin 头（某个程序或网页）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="86"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="92"/>
         <source>many other web sites</source>
         <translation>其他多个网站</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="95"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="101"/>
         <source>Files: {files}</source>
         <translation>文件：{files}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="104"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="110"/>
         <source>{state} — {outcome}</source>
         <translation>{state}，{outcome}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="109"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="115"/>
         <source>— {count} more times, {first} to {last}</source>
         <translation>— 又重复 {count} 次，{first} 至 {last}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="117"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="123"/>
         <source>Print requested</source>
         <translation>请求打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="118"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="124"/>
         <source>Refused: malformed request</source>
         <translation>已拒绝：请求格式错误</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="120"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="126"/>
         <source>Refused: wrong address (a web page tried a trick)</source>
         <translation>已拒绝：地址不正确（网页试图欺骗）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="121"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="127"/>
         <source>Refused: web site not allowed</source>
         <translation>已拒绝：网站不在允许列表中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="122"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="128"/>
         <source>Refused: not a valid GUID</source>
         <translation>已拒绝：不是有效的 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="123"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="129"/>
         <source>Refused: signing not set up on this computer</source>
         <translation>已拒绝：本机未设置签名密钥</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="124"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="130"/>
         <source>Refused: not signed</source>
         <translation>已拒绝：请求未签名</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="125"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="131"/>
         <source>Refused: signature expired (check the clocks)</source>
         <translation>已拒绝：签名已过期（请检查时钟）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="126"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="132"/>
         <source>Refused: wrong signature</source>
         <translation>已拒绝：签名错误</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="127"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="133"/>
         <source>Refused: sent twice (replayed)</source>
         <translation>已拒绝：重复发送（重放）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="128"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="134"/>
         <source>Refused: receiving was paused</source>
         <translation>已拒绝：接收已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="129"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="135"/>
         <source>Refused: printing from PBMS is off</source>
         <translation>已拒绝：未开启 PBMS 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="130"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="136"/>
         <source>Refused: wrong kind of request for that address</source>
         <translation>已拒绝：该地址不接受此类请求</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="131"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="137"/>
         <source>Refused: too many requests in a minute</source>
         <translation>已拒绝：一分钟内请求过多</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="132"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="138"/>
         <source>Refused: ambiguous request (a header sent twice?)</source>
         <translation>已拒绝：请求有歧义（某个头重复发送？）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="133"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="139"/>
         <source>Refused: signed before FPS Desktop started</source>
         <translation>已拒绝：签名早于 FPS Desktop 启动时间</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="134"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="140"/>
         <source>Refused: signed pushes cannot be recorded on disk</source>
         <translation>已拒绝：无法在磁盘上记录签名推送</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="135"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="141"/>
         <source>Failed inside FPS Desktop (see the log)</source>
         <translation>FPS Desktop 内部出错（请查看日志）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/history_view.py" line="117"/>
+        <location filename="../../fps_desktop/ui/history_view.py" line="123"/>
         <source>Opened</source>
         <translation>已打开</translation>
     </message>
@@ -1440,14 +1450,19 @@ cannot be printed: {reason}</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/fields.py" line="35"/>
+        <location filename="../../fps_desktop/invoices/fields.py" line="39"/>
         <source>No text layer and no readable QR code (a scan?): fields are empty.</source>
         <translation>没有文字层，也没有可识别的二维码（扫描件？）：字段为空。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/fields.py" line="38"/>
+        <location filename="../../fps_desktop/invoices/fields.py" line="42"/>
         <source>Nothing on this file reads as an invoice.</source>
         <translation>此文件中没有可识别为发票的内容。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/fields.py" line="43"/>
+        <source>No invoice number read from the picture: type it off the paper (F2).</source>
+        <translation>未能从图片读出发票号码：请对照纸质票据录入（F2）。</translation>
     </message>
     <message>
         <location filename="../../fps_desktop/invoices/listing.py" line="39"/>
@@ -1491,11 +1506,16 @@ cannot be printed: {reason}</source>
     </message>
     <message>
         <location filename="../../fps_desktop/invoices/listing.py" line="171"/>
+        <source>From OCR, check against the paper (F2): {values}</source>
+        <translation>OCR 识别，请对照纸质票据核对（F2）：{values}</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/listing.py" line="175"/>
         <source>Entered by {by}: {values}</source>
         <translation>{by} 手填：{values}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="174"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="178"/>
         <source>Also here as {files}</source>
         <translation>本单据中另有 {files}</translation>
     </message>
@@ -1505,24 +1525,29 @@ cannot be printed: {reason}</source>
         <translation>无法绘制印章——请用 OFD 阅读器打印此文件。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="28"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="30"/>
         <source>Code (older invoices)</source>
         <translation>发票代码（旧版发票）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="29"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="31"/>
         <source>Number</source>
         <translation>发票号码</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="30"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="32"/>
         <source>Date</source>
         <translation>开票日期</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/corrections.py" line="31"/>
+        <location filename="../../fps_desktop/invoices/corrections.py" line="33"/>
         <source>Total</source>
         <translation>价税合计</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/ocr.py" line="40"/>
+        <source>No text layer and no readable QR code, and no OCR on this computer: type the values off the paper (F2).</source>
+        <translation>没有文字层，也没有可读的二维码，本机无法使用 OCR：请对照纸质票据录入（F2）。</translation>
     </message>
 </context>
 <context>
@@ -1660,12 +1685,12 @@ cannot be printed: {reason}</source>
         <translation>在打印队列中（{state}）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="294"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="296"/>
         <source>Invoices: {count} · duplicates: {duplicates}</source>
         <translation>{count} 张发票，{duplicates} 张重复</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/invoices/listing.py" line="302"/>
+        <location filename="../../fps_desktop/invoices/listing.py" line="304"/>
         <source>Read invoices of {guid}</source>
         <translation>读取 {guid} 的发票</translation>
     </message>
@@ -1675,7 +1700,7 @@ cannot be printed: {reason}</source>
         <translation>上传到 OSS</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="486"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="485"/>
         <source>Export invoices of {guid}</source>
         <translation>导出 {guid} 的发票</translation>
     </message>
@@ -1870,17 +1895,17 @@ cannot be printed: {reason}</source>
         <translation>未检查重复报销：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="476"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="475"/>
         <source>Export invoice list</source>
         <translation>导出发票清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="476"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="475"/>
         <source>Excel files (*.xlsx)</source>
         <translation>Excel 文件 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="512"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="511"/>
         <source>Page {n} / {count}</source>
         <translation>第 {n} / {count} 页</translation>
     </message>
@@ -1908,66 +1933,66 @@ cannot be printed: {reason}</source>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="557"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="556"/>
         <source>Save merged PDF</source>
         <translation>保存合并后的 PDF</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="592"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="591"/>
         <source>Printed: %n sheet(s)</source>
         <translation>
             <numerusform>已打印：%n 张</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="597"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="596"/>
         <source>Print job {job} not printed yet ({state}): {reason}</source>
         <translation>打印任务 {job} 尚未打印（{state}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="607"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="606"/>
         <source>Invoice claimed before</source>
         <translation>发票已报销过</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/main_window.py" line="608"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="607"/>
         <source>%n invoice(s) of this GUID were claimed before:</source>
         <translation>
             <numerusform>此 GUID 中有 %n 张发票已报销过：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="611"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="610"/>
         <source>Print anyway? Your answer is written to the audit log.</source>
         <translation>仍要打印吗？您的选择将记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="612"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="611"/>
         <source>Print anyway</source>
         <translation>仍然打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="650"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="649"/>
         <source>Open a document GUID</source>
         <translation>打开单据 GUID</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="651"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="650"/>
         <source>Type or paste a GUID above, or let PBMS send one.</source>
         <translation>在上方输入或粘贴 GUID，或由 PBMS 推送。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="654"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="653"/>
         <source>Demo documents to try:</source>
         <translation>可以试用的演示单据：</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="690"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="689"/>
         <source>Could not open {guid}: {reason}</source>
         <translation>无法打开 {guid}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/main_window.py" line="717"/>
+        <location filename="../../fps_desktop/ui/main_window.py" line="716"/>
         <source>{name} {version}
 Finance Print Station</source>
         <translation>{name} {version}
@@ -2047,112 +2072,119 @@ Finance Print Station</source>
         <source>For printers that print PDFs wrongly or not at all: every sheet is sent as one 300 dpi picture.</source>
         <translation>适用于无法正确打印 PDF 的打印机：每张纸作为一幅 300 dpi 的图片发送。</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="172"/>
+        <source>%n invoice(s) need a look: values not read, or read by OCR and not yet confirmed (F2 in the window). The cover sheet marks them 待核.</source>
+        <translation>
+            <numerusform>%n 张发票待核：未识别出金额，或由 OCR 识别尚未确认（在主窗口按 F2）。封面上标为“待核”。</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="173"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="184"/>
         <source>&amp;Printer</source>
         <translation>打印机(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="174"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="185"/>
         <source>&amp;Layout</source>
         <translation>版式(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="175"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="186"/>
         <source>&amp;Grid</source>
         <translation>网格(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="176"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="187"/>
         <source>Pap&amp;er</source>
         <translation>纸张(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="177"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="188"/>
         <source>&amp;Orientation</source>
         <translation>方向(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="179"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="190"/>
         <source>P&amp;ages</source>
         <translation>页码(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="180"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="191"/>
         <source>&amp;Copies</source>
         <translation>份数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="198"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="209"/>
         <source>Previous sheet (Page Up)</source>
         <translation>上一张（Page Up）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="201"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="212"/>
         <source>Next sheet (Page Down)</source>
         <translation>下一张（Page Down）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="206"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="217"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="209"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="220"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="211"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="222"/>
         <source>Fit page</source>
         <translation>适合页面</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="227"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="238"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="340"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="351"/>
         <source>Left out because they cannot be printed: {names}</source>
         <translation>以下文件无法打印，已略过：{names}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="368"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="379"/>
         <source>Laying out…</source>
         <translation>正在排版…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="382"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="393"/>
         <source>%n sheet(s) of {paper}</source>
         <translation>
             <numerusform>共 %n 张 {paper}</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="385"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="396"/>
         <source>%n page(s) turned as in the viewer</source>
         <translation>
             <numerusform>%n 页按查看器中的方向旋转打印</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="402"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="413"/>
         <source>May print blurred: {pictures}</source>
         <translation>可能打印模糊：{pictures}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="403"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="414"/>
         <source>{name} ({dpi} dpi)</source>
         <translation>{name}（{dpi} dpi）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="481"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="492"/>
         <source>printed at {percent} % of its size</source>
         <translation>按原尺寸的 {percent}% 打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="501"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="512"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
@@ -2249,12 +2281,12 @@ Finance Print Station</source>
         <translation>封面印有 GUID 二维码、发票清单、合计和签字栏</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="469"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="480"/>
         <source>Sheet {n} / {count}</source>
         <translation>第 {n} / {count} 张</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/print_dialog.py" line="501"/>
+        <location filename="../../fps_desktop/ui/print_dialog.py" line="512"/>
         <source>Save as PDF file</source>
         <translation>另存为 PDF 文件</translation>
     </message>

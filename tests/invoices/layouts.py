@@ -12,6 +12,7 @@ Photos are the pages drawn as pixels, slightly turned, in any picture format.
 from __future__ import annotations
 
 import io
+import random
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -31,6 +32,7 @@ class Sample:
     kind: str
     data: bytes
     truth: dict[str, str] = field(default_factory=dict)  # field -> what the eye reads
+    qr: bool = True  # an invoice QR code printed at the top left
 
 
 def _page(width: float = 595, height: float = 396) -> tuple[pymupdf.Document, pymupdf.Page]:
@@ -294,7 +296,28 @@ def fiscal_receipt(
     kind = "medical" if medical else "fiscal"
     truth = {"kind": kind, "code": code, "number": number, "check_code": check.upper(),
              "date": day, "total": total, "buyer": payer, "seller": unit}  # fmt: skip
-    return Sample(f"{'医疗' if medical else '非税'}票据_{number}.pdf", kind, _done(doc), truth)
+    return Sample(f"{'医疗' if medical else '非税'}票据_{number}.pdf", kind, _done(doc), truth,
+                  qr=False)  # fmt: skip
+
+
+def taxi_receipt(
+    code: str = "144011925061",
+    number: str = "01234567",
+    day: str = "2025-01-08",
+    total: str = "56.00",
+) -> Sample:
+    """A city's 出租汽车统一发票 as the meter prints it: a narrow slip, code and number
+    printed, no QR code, the fare as 金额."""
+    doc, page = _page(230, 340)
+    write_text(page, (22, 30), "广州市出租汽车统一发票", 13, (0.7, 0.1, 0.1))
+    write_text(page, (20, 60), f"发票代码：{code}", 9)
+    write_text(page, (20, 76), f"发票号码：{number}", 9)
+    for i, line in enumerate(("电话：020-96900", "车号：粤A·D1234", f"日期：{day}",
+                              "上车：08:12", "下车：08:47", "单价：2.60元", "里程：18.3km",
+                              "等候：00:03:20", f"金额：¥{total}")):  # fmt: skip
+        write_text(page, (20, 104 + 20 * i), line, 10)
+    truth = {"kind": "taxi", "code": code, "number": number, "date": day, "total": total}
+    return Sample(f"出租车票_{number}.pdf", "taxi", _done(doc, lookalikes=False), truth, qr=False)
 
 
 def fuel_invoices(count: int = 19) -> list[Sample]:
@@ -324,6 +347,45 @@ def photo(sample: Sample, fmt: str, dpi: int = 200, turn: float = 1.5) -> Sample
     suffix = {"JPEG": "jpg", "TIFF": "tif"}.get(fmt, fmt.lower())
     return Sample(sample.name.rsplit(".", 1)[0] + f".{suffix}", sample.kind, out.getvalue(),
                   sample.truth)  # fmt: skip
+
+
+def paper_photo(sample: Sample, seed: int = 0, dpi: int = 150) -> Sample:
+    """The paper copy photographed by a phone: no readable QR code (covered, folded or
+    not printed), the sheet seen at a slant and a little turned, slightly out of focus,
+    sensor noise, saved as a JPEG of middling quality. ``seed`` makes each shot its own."""
+    import numpy as np
+    from PIL import ImageDraw, ImageFilter
+
+    rnd = random.Random(seed)
+    pix = pymupdf.open("pdf", sample.data)[0].get_pixmap(dpi=dpi)
+    image = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
+    if sample.qr:
+        ImageDraw.Draw(image).rectangle((0, 0, 90 * dpi / 72, 82 * dpi / 72), fill="white")
+    width, height = image.size
+    table = (200, 195, 185)
+
+    def shift() -> float:
+        return rnd.uniform(-0.03, 0.03)
+
+    corners = (width * shift(), height * shift(), width * shift(), height * (1 + shift()),
+               width * (1 + shift()), height * (1 + shift()), width * (1 + shift()),
+               height * shift())  # fmt: skip
+    image = image.transform(image.size, Image.Transform.QUAD, corners,
+                            Image.Resampling.BICUBIC, fillcolor=table)  # fmt: skip
+    image = image.rotate(rnd.uniform(-3, 3), Image.Resampling.BICUBIC, expand=True,
+                         fillcolor=table)  # fmt: skip
+    image = image.filter(ImageFilter.GaussianBlur(rnd.uniform(0.6, 1.2)))
+    noise = np.random.default_rng(seed).normal(0, 8, (image.height, image.width, 3))
+    image = Image.fromarray((np.asarray(image) + noise).clip(0, 255).astype("uint8"))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=rnd.randint(55, 80))
+    name = sample.name.rsplit(".", 1)[0] + "_photo.jpg"
+    return Sample(name, sample.kind, out.getvalue(), sample.truth, qr=False)
+
+
+def paper_samples() -> list[Sample]:
+    """What is photographed rather than downloaded: every kind, and a taxi receipt."""
+    return [*all_samples(), taxi_receipt()]
 
 
 def all_samples() -> list[Sample]:

@@ -56,7 +56,7 @@ def test_invoices_xlsx_and_csv_have_chinese_headers_numbers_and_a_totals_row(tmp
     assert sheet["A4"].value == "合计" and sheet["L4"].value == 2248.0
     assert main(["invoices", TRAVEL, "--csv", str(csv_file)]) == 0
     lines = csv_file.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0].startswith("文件,类型") and lines[-1] == "合计" + "," * 11 + "2248.00" + "," * 7
+    assert lines[0].startswith("文件,类型") and lines[-1] == "合计" + "," * 11 + "2248.00" + "," * 8
 
 
 # The list as the finance office has known it: header, width, and whether it is money.
@@ -65,8 +65,8 @@ LIST_COLUMNS = [("文件", 28, False), ("类型", 14, False), ("发票代码", 1
                 ("购买方税号", 22, False), ("销售方", 28, False), ("销售方税号", 22, False),
                 ("金额", 12, True), ("税额", 12, True), ("价税合计", 12, True),
                 ("校验码", 22, False), ("乘车人", 10, False), ("行程", 32, False),
-                ("红字", 6, False), ("手填", 24, False), ("来源", 6, False),
-                ("重复", 40, False)]  # fmt: skip
+                ("红字", 6, False), ("手填", 24, False), ("OCR待核", 24, False),
+                ("来源", 6, False), ("重复", 40, False)]  # fmt: skip
 
 
 def test_the_xlsx_and_csv_lists_share_one_column_table(tmp_path):
@@ -90,13 +90,13 @@ def test_the_xlsx_and_csv_lists_share_one_column_table(tmp_path):
     assert totals[0] == "合计" and sheet["A5"].font.b
     assert totals[11] == 948.0 and not any(totals[1:11] + totals[12:])
     assert [cell.value for cell in sheet["J"][1:4]] == [1207.55, 600.0, -913.21]
-    assert sheet["S2"].value == f"{TRAVEL} 发票_25442000000123456789.pdf"
+    assert sheet["T2"].value == f"{TRAVEL} 发票_25442000000123456789.pdf"
 
     rows = list(csv.reader(csv_file.read_text(encoding="utf-8-sig").splitlines()))
     assert rows[0] == [header for header, _, _ in LIST_COLUMNS]
     assert all(len(row) == len(LIST_COLUMNS) for row in rows)  # the totals row too
     assert rows[1][9:12] == ["1207.55", "72.45", "1280.00"] and rows[3][11] == "-968.00"
-    assert rows[-1] == ["合计", *[""] * 10, "948.00", *[""] * 7]
+    assert rows[-1] == ["合计", *[""] * 10, "948.00", *[""] * 8]
     for row, xlsx_row in zip(rows[1:-1], sheet.iter_rows(min_row=2, max_row=4), strict=True):
         for (_, _, money), text, cell in zip(LIST_COLUMNS, row, xlsx_row, strict=True):
             assert text == (f"{cell.value:.2f}" if money else (cell.value or "")), cell.coordinate

@@ -49,12 +49,18 @@ def test_the_same_file_without_readable_fields_is_a_duplicate_too(register):
     assert match.reason == "same file"
 
 
-def test_same_seller_total_and_date_with_another_number_is_suspected(register):
+def test_a_look_alike_is_suspected_only_where_one_side_has_no_number(register):
     register.record("g1", "air.pdf", "a" * 64, AIR)
-    lookalike = read_invoice(demo_file_bytes(TRAVEL, "inv-1"), "x.pdf")
-    lookalike.number = "25442000000999999999"
-    (match,) = register.lookup("g2", "d" * 64, lookalike)
-    assert match.kind == SUSPECTED
+    other_number = read_invoice(demo_file_bytes(TRAVEL, "inv-1"), "x.pdf")
+    other_number.number = "25442000000999999999"
+    assert register.lookup("g2", "d" * 64, other_number) == []  # two numbers: two invoices
+    photo = read_invoice(demo_file_bytes(TRAVEL, "inv-1"), "photo.jpg")
+    photo.number = photo.code = ""  # read without its number
+    (match,) = register.lookup("g2", "e" * 64, photo)
+    assert (match.kind, match.other.guid, match.other.number) == (SUSPECTED, "g1", AIR.number)
+    register.record("g2", "photo.jpg", "e" * 64, photo)
+    (match,) = register.lookup("g1", "a" * 64, AIR)  # and the e-invoice finds the photo
+    assert (match.kind, match.other.guid, match.other.file) == (SUSPECTED, "g2", "photo.jpg")
     assert register.lookup("g2", "e" * 64, HOTEL) == []
 
 

@@ -3,6 +3,9 @@ before printing one, the cover sheet, OFD and XML invoices, the XLSX export."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import openpyxl
 import pymupdf
 import pytest
@@ -299,3 +302,132 @@ def test_j14_the_clerk_types_a_taxi_receipts_values_by_keyboard_and_they_count(q
     cover = cover_sheet_pdf(window.listing, clerk_name(), 2, 8)  # what Print puts first
     text = pymupdf.open("pdf", cover)[0].get_text()
     assert f"手填:{clerk_name()}" in text and "¥2,304.00" in text and "出租车票" in text
+
+
+@pytest.fixture
+def traveller_guid(tmp_path, settings):
+    """A trip as a traveller hands it in: two rail e-tickets, a toll e-invoice, a 数电专票
+    and a phone photo of the taxi's paper slip, all in ``invoices/``."""
+    from tests.invoices import layouts
+
+    guid = "f" * 32
+    folder = tmp_path / "share" / guid / "invoices"
+    folder.mkdir(parents=True)
+    for sample in (*layouts.all_samples()[:2], layouts.toll_invoice(), layouts.digital_special()):
+        (folder / sample.name).write_bytes(sample.data)
+    (folder / TAXI_PHOTO).write_bytes(layouts.paper_photo(layouts.taxi_receipt(), seed=2).data)
+    settings.set("source.kind", "folder")
+    settings.set("source.folder.root", str(tmp_path / "share"))
+    return guid
+
+
+TAXI_PHOTO = "出租车票_照片.jpg"
+
+
+def laid_out(qtbot, window):
+    """The Invoices header laid out to its new lines, as the next paint shows it."""
+    header = window.file_list.headers[FileRole.INVOICE]
+    qtbot.waitUntil(lambda: header.height() >= header.sizeHint().height(), timeout=SLOW)
+
+
+def shots_folder(tmp_path):
+    """Where a journey keeps its screenshots: FPS_SCREENSHOTS when set, to look at them."""
+    folder = Path(os.environ.get("FPS_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_j15_a_travellers_photo_is_read_by_ocr_and_the_clerk_corrects_it_by_keyboard(
+    qtbot, english, window, traveller_guid, tmp_path
+):
+    from fps_desktop.invoices.cover import cover_sheet_pdf
+    from fps_desktop.ui.correction_dialog import CorrectionDialog
+
+    shots = shots_folder(tmp_path)
+    window.resize(1366, 768)
+    open_by_keyboard(qtbot, window, traveller_guid)
+    header = window.file_list.headers[FileRole.INVOICE]
+    assert "Invoices (5) · total ¥10,945.50\n1 invoice needs a look" in header.text()
+    shown = rows(window)
+    kinds = {name: row.text().split("\n")[1].split(" · ")[0] for name, row in shown.items()}
+    assert sorted(kinds.values()) == ["Digital VAT special (数电专票)", "Rail e-ticket",
+                                      "Rail e-ticket", "Road toll", "Taxi receipt"]  # fmt: skip
+    taxi = shown[TAXI_PHOTO]
+    assert ("From OCR, check against the paper (F2): "
+            "144011925061 · 01234567 · 2025-01-08 · 56.00") in taxi.text()  # fmt: skip
+    invoices = window.file_list.groups[FileRole.INVOICE]
+    invoices.setFocus()
+    invoices.setCurrentItem(taxi)
+    laid_out(qtbot, window)
+    window.grab().save(str(shots / "j15-ocr-row.png"))
+
+    def before_printing(dialog: PrintDialog) -> None:
+        assert dialog.look_label.isVisible()
+        assert dialog.look_label.text().startswith("1 invoice needs a look")
+        dialog.grab().save(str(shots / "j15-print-dialog.png"))
+        dialog.reject()
+
+    press_ctrl_p(qtbot, window, before_printing)
+    back_to(qtbot, window)
+    invoices.setFocus()
+
+    def correct_the_total(dialog):
+        assert QApplication.focusWidget() is dialog.boxes["total"]  # the number was read
+        assert dialog.boxes["total"].text() == "56.00"
+        dialog.grab().save(str(shots / "j15-correction-dialog.png"))
+        QApplication.focusWidget().selectAll()
+        qtbot.keyClicks(QApplication.focusWidget(), "58")  # the slip's surcharge, misread
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+
+    typing = when_shown(CorrectionDialog, correct_the_total)
+    with qtbot.waitSignal(window.invoices_shown, timeout=SLOW):
+        qtbot.keyClick(invoices, Qt.Key.Key_F2)
+    typing.check()
+    assert "Invoices (5) · total ¥10,947.50" in header.text() and "look" not in header.text()
+    taxi = rows(window)[TAXI_PHOTO].text()
+    assert f"Entered by {clerk_name()}: 144011925061 · 01234567 · 2025-01-08 · 58.00" in taxi
+    assert "From OCR" not in taxi
+    laid_out(qtbot, window)
+    window.grab().save(str(shots / "j15-entered-row.png"))
+    (entry,) = [e for e in AuditLog(window.settings.paths).entries()
+                if e["event"] == "correction"]  # fmt: skip
+    assert entry["changes"]["total"] == ["56.00", "58.00"] and entry["user"] == clerk_name()
+    cover = cover_sheet_pdf(window.listing, clerk_name(), 0, 5)  # what Print puts first
+    text = pymupdf.open("pdf", cover)[0].get_text()
+    assert f"手填:{clerk_name()}" in text and "¥10,947.50" in text and "出租车票" in text
+    assert "待核" not in text
+
+
+def test_j15_in_chinese_the_ocr_row_the_form_and_the_print_dialog_say_it(
+    qtbot, chinese, window, traveller_guid, tmp_path
+):
+    from fps_desktop.ui.correction_dialog import CorrectionDialog
+
+    shots = shots_folder(tmp_path)
+    window.resize(1366, 768)
+    open_by_keyboard(qtbot, window, traveller_guid)
+    header = window.file_list.headers[FileRole.INVOICE].text()
+    assert "合计 ¥10,945.50\n1 张发票待核" in header
+    taxi = rows(window)[TAXI_PHOTO]
+    assert "OCR 识别，请对照纸质票据核对（F2）：144011925061 · 01234567" in taxi.text()
+    invoices = window.file_list.groups[FileRole.INVOICE]
+    invoices.setFocus()
+    invoices.setCurrentItem(taxi)
+    laid_out(qtbot, window)
+    window.grab().save(str(shots / "j15-zh-ocr-row.png"))
+
+    def look(dialog):
+        dialog.grab().save(str(shots / "j15-zh-correction-dialog.png"))
+        dialog.reject()
+
+    looking = when_shown(CorrectionDialog, look)
+    qtbot.keyClick(invoices, Qt.Key.Key_F2)
+    looking.check()
+    back_to(qtbot, window)
+
+    def before_printing(dialog: PrintDialog) -> None:
+        assert dialog.look_label.text().startswith("1 张发票待核")
+        dialog.grab().save(str(shots / "j15-zh-print-dialog.png"))
+        dialog.reject()
+
+    press_ctrl_p(qtbot, window, before_printing)
