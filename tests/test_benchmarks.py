@@ -11,33 +11,31 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.unix_only("the app's peak memory is read from /proc")
-def test_the_bomb_benchmark_runs_and_the_bomb_is_refused():
+def run_quick(bench: str, timeout: int) -> subprocess.CompletedProcess:
+    """``benchmarks/<bench>.py --quick``, which must succeed."""
     result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_bomb.py"), "--quick"],
-        capture_output=True, text=True, timeout=300, check=False,
+        [sys.executable, str(ROOT / "benchmarks" / f"{bench}.py"), "--quick"],
+        capture_output=True, text=True, timeout=timeout, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+@pytest.mark.unix_only("the app's peak memory is read from /proc")
+def test_the_bomb_benchmark_runs_and_the_bomb_is_refused():
+    result = run_quick("bench_bomb", timeout=300)
     assert "bomb_giant.pdf=too-large-unpacked" in result.stdout
     assert "ordinary 5-file GUID first open" in result.stdout
 
 
 @pytest.mark.unix_only("resident memory, threads and descriptors are read from /proc")
 def test_the_soak_benchmark_runs_and_every_push_and_print_is_answered():
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_soak.py"), "--quick"],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout + result.stderr
+    result = run_quick("bench_soak", timeout=300)
     assert result.stdout.startswith("15 pushes: resident memory")
     assert "prints 3 sent, 3 completed in CUPS" in result.stdout
 
 
 def test_the_fuzz_benchmark_runs_and_no_mutated_file_hurts_the_app():
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_fuzz.py"), "--quick"],
-        capture_output=True, text=True, timeout=600, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout + result.stderr
+    result = run_quick("bench_fuzz", timeout=600)
     assert "fuzz: 100 cases" in result.stdout
     assert "0 app crashes, 0 hangs, 0 unexpected errors" in result.stdout

@@ -150,6 +150,14 @@ def wait_for_jobs(qtbot, window: MainWindow, timeout: int = SLOW) -> None:
     assert not failed, failed
 
 
+def merge_and_save(qtbot, window: MainWindow, out: Path) -> None:
+    """Ctrl+S, the file dialog answered with ``out``, and the merge finished."""
+    saving = when_shown(QFileDialog, save_as(out))
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    saving.check()
+    wait_for_jobs(qtbot, window)
+
+
 def pdf_sheets(path: Path) -> list[tuple[int, int]]:
     with pymupdf.open(path) as doc:
         return [(round(page.rect.width), round(page.rect.height)) for page in doc]

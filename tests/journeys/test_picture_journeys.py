@@ -5,18 +5,15 @@ from __future__ import annotations
 import pymupdf
 from PIL import Image
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
 
 from fps_desktop.ui.print_dialog import PrintDialog
 from tests.journeys.conftest import (
     DEMO_GUID,
     SLOW,
+    merge_and_save,
     open_by_keyboard,
     press_ctrl_p,
     print_jobs,
-    save_as,
-    wait_for_jobs,
-    when_shown,
 )
 from tests.journeys.test_print_journeys import choose
 
@@ -93,10 +90,7 @@ def test_a_page_turned_in_the_viewer_is_saved_turned(qtbot, window, tmp_path):
     open_by_keyboard(qtbot, window, DEMO_GUID)
     qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)  # the invoice
     out = tmp_path / "merged.pdf"
-    saving = when_shown(QFileDialog, save_as(out))
-    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    saving.check()
-    wait_for_jobs(qtbot, window)
+    merge_and_save(qtbot, window, out)
     with pymupdf.open(out) as doc:
         first, second = doc[0].rect, doc[1].rect  # two invoices of the same size
     assert (first.width, first.height) == (second.height, second.width)

@@ -8,7 +8,7 @@ import requests
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from fps_desktop.audit import AuditLog
 from fps_desktop.config import set_secret
@@ -19,11 +19,11 @@ from tests.journeys.conftest import (
     A4,
     DEMO_GUID,
     SLOW,
+    merge_and_save,
     open_by_keyboard,
     pdf_sheets,
     print_jobs,
     print_to_pdf,
-    save_as,
     type_guid,
     wait_for_jobs,
     when_shown,
@@ -42,10 +42,7 @@ def test_j2_pasted_dashed_guid_saved_as_one_pdf_with_a_bookmark_per_file(qtbot, 
         qtbot.keyClick(box, Qt.Key.Key_Return)
     assert DEMO_GUID in window.windowTitle()
     out = tmp_path / "merged.pdf"
-    saving = when_shown(QFileDialog, save_as(out))
-    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    saving.check()
-    wait_for_jobs(qtbot, window)
+    merge_and_save(qtbot, window, out)
     with pymupdf.open(out) as doc:
         titles = [title for _, title, _ in doc.get_toc()]
         assert doc.page_count == 7

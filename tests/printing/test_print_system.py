@@ -82,13 +82,18 @@ def test_a_paused_queue_holds_the_job_and_the_app_says_so(cups, capsys):
     cups.run("cupsenable", queue)
 
 
-def test_a_printer_deleted_after_the_dialog_is_a_refusal_with_the_reason(cups):
+def _print_of_the_guid(cups):
+    """The GUID's files fetched and a print job of them made for a new queue, not yet run."""
     queue = cups.add_queue()
     settings = Settings()
     cache, fetch = open_guid(settings, GUID)
     manifest = fetch.run(lambda *a: None, CancelToken()).data
     order = PrintOrder(GUID, manifest.files, PrinterOptions(printer=queue))
-    job = print_job(cache, order, AuditLog(settings.paths), settings=settings)
+    return queue, order, print_job(cache, order, AuditLog(settings.paths), settings=settings)
+
+
+def test_a_printer_deleted_after_the_dialog_is_a_refusal_with_the_reason(cups):
+    queue, _, job = _print_of_the_guid(cups)
     cups.run("lpadmin", "-x", queue)
     with pytest.raises(PrintError, match="does not exist"):
         job.run(lambda *a: None, CancelToken())
@@ -98,12 +103,7 @@ def test_a_printer_deleted_after_the_dialog_is_a_refusal_with_the_reason(cups):
 def _cancelled_print(cups, when) -> tuple[str, PrintOrder]:
     """A print of the GUID's files cancelled at the first progress report that ``when``
     (done, total, message, the report before) picks; the queue and the order."""
-    queue = cups.add_queue()
-    settings = Settings()
-    cache, fetch = open_guid(settings, GUID)
-    manifest = fetch.run(lambda *a: None, CancelToken()).data
-    order = PrintOrder(GUID, manifest.files, PrinterOptions(printer=queue))
-    job = print_job(cache, order, AuditLog(settings.paths), settings=settings)
+    queue, order, job = _print_of_the_guid(cups)
     cancel, before = CancelToken(), [(0, 0, "")]
 
     def progress(done, total, message="", _detail=None):
