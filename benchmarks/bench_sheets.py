@@ -260,6 +260,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small GUIDs, checks only")
     parser.add_argument("--keep", type=Path, help="write each case's sheets into this folder")
     args = parser.parse_args()
+    sys.stdout.reconfigure(encoding="utf-8")  # "≤" on a Windows console's code page too
     home = Path(tempfile.mkdtemp(prefix="fps-bench-sheets-"))
     os.environ["FPS_HOME"] = str(home)
     os.environ["FPS_SITE_CONFIG"] = str(home / "none.json")

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_the_sheets_benchmark_runs_in_quick_mode():
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_sheets.py"), "--quick"],
-                          capture_output=True, text=True, timeout=600, cwd=ROOT)  # fmt: skip
+                          capture_output=True, encoding="utf-8", timeout=600, cwd=ROOT)  # fmt: skip
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     for case in ("traveller", "taxi", "rail", "invoices"):
         assert f"\n{case} " in done.stdout
