@@ -83,9 +83,11 @@ class _Task:
     PySide, once run, more often than not); its signals live on in ``_running`` until
     the GUI thread has its answer."""
 
-    def __init__(self, work: Callable[[], object]) -> None:
+    def __init__(self, work: Callable[[], object], owner: QObject) -> None:
         self.work = work
-        self.signals = _TaskSignals()  # no parent: a closed receiver simply disconnects
+        # Owned by a GUI-thread object, so the pool thread dropping the task last never
+        # deletes them there (Qt deletes an object safely only in its own thread).
+        self.signals = _TaskSignals(owner)
 
     def run(self) -> None:
         try:
@@ -100,12 +102,15 @@ class _Task:
 
 
 _running: dict[int, _TaskSignals] = {}
+_owner: list[QObject] = []  # the one parent of every task's signals, made on first use
 
 
 def _ended(key: int) -> None:
     """A plain function, not a closure over the task: a closure connected to the task's
-    own signal would keep the task alive through Qt, one per page drawn, for good."""
-    _running.pop(key, None)
+    own signal would keep the task alive through Qt, one per page drawn, for good. The
+    signals are deleted in the GUI thread, once their queued answers are delivered."""
+    if (signals := _running.pop(key, None)) is not None:
+        signals.deleteLater()
 
 
 def run_task(
@@ -123,7 +128,9 @@ def run_task(
     Never ``clear()`` such a pool: a task taken off the queue never reports back; let
     queued work end early instead (a cancel check, a request no longer wanted).
     """
-    task = _Task(work)
+    if not _owner:
+        _owner.append(QObject())
+    task = _Task(work, _owner[0])
     task.signals.done.connect(on_done)
     task.signals.failed.connect(on_failed)
     task.signals.ended.connect(_ended)
