@@ -4,9 +4,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.timeout(600)  # as long as the run is given: a slow machine (Wine) takes minutes
 def test_the_sheets_benchmark_runs_in_quick_mode():
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_sheets.py"), "--quick"],
                           capture_output=True, encoding="utf-8", timeout=600, cwd=ROOT)  # fmt: skip
