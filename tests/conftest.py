@@ -49,6 +49,14 @@ class MemoryKeyring(KeyringBackend):
         self.secrets.pop((service, username), None)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def application(qapp):
+    """The widgets' tests need a QApplication; code under test makes a plain
+    QGuiApplication when none exists (a print from the command line), so whichever test
+    a worker runs first, the QApplication comes first."""
+    return qapp
+
+
 @pytest.fixture(autouse=True)
 def fps_home(tmp_path, monkeypatch):
     """Every test gets its own config, data, cache and log folders."""
