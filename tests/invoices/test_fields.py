@@ -179,3 +179,30 @@ def test_a_pdf_whose_page_tree_lies_reads_as_no_fields():
     data += b"trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
     fields = read_invoice(bytes(data), "damaged.pdf")
     assert fields.problem == NO_FIELDS and not fields.found
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "not a dict",
+        {"readings": [["made-up-source", {"number": "1"}]], "scanned": False},
+        {"readings": [["qr"]], "scanned": False},
+        {"problem": 42},
+    ],
+)
+def test_a_worker_answer_of_the_wrong_shape_reads_as_nothing(forged):
+    """A decoder taken over by a hostile file can hand back only plain data, and the app
+    believes none of it unless it has the shape a reader gives."""
+    from fps_desktop.invoices.reader import _checked_found
+
+    readings, _, problem = _checked_found(forged)
+    assert readings == [] and problem == NO_FIELDS
+
+
+def test_a_worker_answer_keeps_only_known_fields_and_real_amounts():
+    from fps_desktop.invoices.reader import _checked_found
+
+    forged = {"number": "123", "total": "1e9999", "tax": "12.50", "evil": "x", "date": 7}
+    readings, scanned, problem = _checked_found({"scanned": True, "readings": [["qr", forged]]})
+    assert readings == [("qr", {"number": "123", "tax": "12.50"})]
+    assert scanned and not problem
