@@ -1549,6 +1549,21 @@ cannot be printed: {reason}</source>
         <source>No text layer and no readable QR code, and no OCR on this computer: type the values off the paper (F2).</source>
         <translation>没有文字层，也没有可读的二维码，本机无法使用 OCR：请对照纸质票据录入（F2）。</translation>
     </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/reader.py" line="57"/>
+        <source>Too large once unpacked to read its fields: type them off the paper (F2).</source>
+        <translation>解压后过大，无法读取字段：请照纸质发票录入（F2）。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/reader.py" line="59"/>
+        <source>Reading its fields took too long: type them off the paper (F2).</source>
+        <translation>读取字段超时：请照纸质发票录入（F2）。</translation>
+    </message>
+    <message>
+        <location filename="../../fps_desktop/invoices/reader.py" line="61"/>
+        <source>Its fields could not be read (a damaged file): type them off the paper (F2).</source>
+        <translation>无法读取字段（文件已损坏）：请照纸质发票录入（F2）。</translation>
+    </message>
 </context>
 <context>
     <name>JobList</name>
