@@ -20,7 +20,7 @@ answer to a broken file; a decoder worker that dies is recovered by the pool. Co
 failures: the app process dying (an app crash), a case running past ``--case-limit``
 seconds (a hang: the app process is killed and a new one carries on), and any other
 exception reaching the app (unexpected). ``--keep DIR`` saves each failing case's file.
-``--quick`` (run by the test suite) runs 100 small cases.
+``--quick`` (run by the test suite) runs 40 small cases.
 """
 
 from __future__ import annotations
@@ -262,13 +262,13 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--case-limit", type=float, default=CASE_LIMIT)
     parser.add_argument("--keep", type=Path, help="save each failing case's file here")
-    parser.add_argument("--quick", action="store_true", help="100 small cases")
+    parser.add_argument("--quick", action="store_true", help="40 small cases")
     parser.add_argument("--app", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.app:
         run_app(args.seed, args.quick)
         return 0
-    cases = 100 if args.quick else args.cases
+    cases = 40 if args.quick else args.cases
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="fps-bench-fuzz-") as home:
         env = {**os.environ, "FPS_HOME": home, "FPS_SITE_CONFIG": str(Path(home) / "none.json")}

@@ -26,7 +26,9 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def make_panel(qtbot, oss, fps_home):
     def make() -> UploadPanel:
-        panel = UploadPanel(Settings(), JobQueue())
+        settings = Settings()
+        settings.set("oss.retries", 1)  # one backed-off retry still shows; three cost seconds
+        panel = UploadPanel(settings, JobQueue())
         qtbot.addWidget(panel)
         panel.endpoint.setText(oss.endpoint)
         panel.bucket.setText(BUCKET)
