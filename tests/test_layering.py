@@ -49,8 +49,8 @@ def module_name(path: Path) -> str:
 
 
 def module_graph() -> dict[str, set[str]]:
-    """``module -> the app's modules it imports`` (``from package import module`` names the
-    module; the package's own ``__init__`` only when a name is taken from it)."""
+    """``module -> the app's modules it imports``; ``from package import module`` imports
+    both, as Python does (a package without ``__init__.py`` is no module)."""
     paths = {module_name(path): path for path in sorted(ROOT.rglob("*.py"))}
     return {module: {name for name in imports_of(path) if name in paths and name != module}
             for module, path in paths.items()}  # fmt: skip
@@ -96,8 +96,8 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str]:
 
 
 def all_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Cycles of ``graph`` until none is left, each found again with its last edge cut, so
-    every cycle has an edge no cycle listed before it has."""
+    """Every cycle the finder meets, cutting each one's last edge before looking again, so
+    a failure names them all at once."""
     graph = {node: set(targets) for node, targets in graph.items()}
     found = []
     while cycle := find_cycle(graph):
