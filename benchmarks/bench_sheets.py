@@ -34,7 +34,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-MM = 72 / 25.4
 TAXI = (57, 120)  # mm: a taxi's thermal receipt
 SCREENSHOT = (70, 150)  # mm: a payment screenshot as printed
 
@@ -221,6 +220,7 @@ def time_layout(items: int) -> float:
     import pymupdf
 
     from fps_desktop.documents.models import FileRole
+    from fps_desktop.formats.drawing import MM
     from fps_desktop.printing.imposition import Group, Setup, Source, lay_out
 
     rnd = random.Random(20)

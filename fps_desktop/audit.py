@@ -120,7 +120,7 @@ class AuditLog:
 
         ``claimed`` names the files whose invoices were claimed before;
         ``duplicates_confirmed`` those the clerk chose to print anyway. ``state`` is what
-        the print system said became of the job (``printing.os_queue``: refused, held,
+        the print system said became of the job (``printing.queue_state``: refused, held,
         completed, failed...) with its ``reason``; a print refused before it started
         (claimed invoices, a GUID that does not open) is ``refused`` with the same fields.
         ``job_id`` is the job's number in the system's queue, ``print_id`` the app's own.

@@ -3,7 +3,8 @@
 A job is a callable ``run(progress, cancel)``: it reports ``progress(done, total,
 message, detail)`` (``detail``: anything more its own window shows), checks ``cancel``
 between steps and raises a typed ``FpsError``. The CLI calls it directly; the GUI runs
-it through ``fps_desktop.ui.job_queue``.
+it through ``fps_desktop.ui.job_queue.JobQueue``, the Qt side of a job (pool thread,
+signals, the Jobs list), which lives there so that nothing here needs Qt.
 """
 
 from __future__ import annotations

@@ -50,7 +50,6 @@ def _umask() -> int:
 
 
 DOCUMENT_MODE = 0o666 & ~_umask()  # as any program saving a document makes it: 0644 typically
-PRIVATE_MODE = 0o600  # settings, the app's state and anything near a secret
 
 
 def write_atomically(target: Path, data: bytes, private: bool = False) -> None:
@@ -65,7 +64,7 @@ def write_atomically(target: Path, data: bytes, private: bool = False) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")  # mode 0600
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")  # 0600: kept if private
         if os.name == "posix" and not private:
             os.fchmod(fd, DOCUMENT_MODE)
         with os.fdopen(fd, "wb") as handle:

@@ -232,7 +232,6 @@ def run_print(args: argparse.Namespace, settings: Settings) -> int:
     """The print policy of every caller (``printing.policy``), said on the terminal."""
     from fps_desktop.audit import AuditLog
     from fps_desktop.printing.job import PrintOrder, ensure_gui_application, print_job
-    from fps_desktop.printing.os_queue import COMPLETED
     from fps_desktop.printing.policy import (
         ClaimedBefore,
         make_order,
@@ -241,6 +240,7 @@ def run_print(args: argparse.Namespace, settings: Settings) -> int:
         record_claimed_refusal,
         record_refused,
     )
+    from fps_desktop.printing.queue_state import COMPLETED
     from fps_desktop.printing.spooler import PrinterOptions, unhonoured
 
     setup = _setup(args, settings)  # a wrong layout or paper is said before anything is fetched

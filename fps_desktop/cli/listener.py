@@ -64,7 +64,6 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         listener.stop()
         listener.remove_instance_file(instance_file(settings))
-    return 0
 
 
 def run_listener_secret(args: argparse.Namespace, settings: Settings) -> int:

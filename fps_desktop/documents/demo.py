@@ -18,12 +18,11 @@ import pymupdf
 from fps_desktop.documents.demo_ofd import demo_invoice_ofd
 from fps_desktop.documents.models import FileRole, RemoteFile
 from fps_desktop.errors import QT_TRANSLATE_NOOP, SourceError
-from fps_desktop.formats.drawing import draw_qr
+from fps_desktop.formats.drawing import MM, draw_qr
 from fps_desktop.formats.drawing import write_text as _text
 from fps_desktop.formats.mupdf import mupdf_lock
 from fps_desktop.jobs import CancelToken
 
-MM = 72 / 25.4
 INVOICE_SIZE = (241 * MM, 140 * MM)  # the national e-invoice page size
 RED = (0.85, 0.1, 0.1)
 INK = (0.55, 0.3, 0.1)

@@ -12,9 +12,8 @@ import hashlib
 import re
 from array import array
 
-from fps_desktop.export.publish import STAGING
-
 NAME_MAX = 240  # bytes; file systems allow 255
+STAGING = ".{}.partial"  # a new folder's hidden name until its run publishes it
 _UNSAFE = re.compile(r"[^\w.+-]")  # letters and digits of any script stay, Chinese included
 _HOLDER = re.compile(rb'\{\s*"id":\s*(\d+)')
 _DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(10)),

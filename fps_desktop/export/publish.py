@@ -15,14 +15,11 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from fps_desktop.export.names import Names
+from fps_desktop.export.names import STAGING, Names
 
 log = logging.getLogger(__name__)
 
-STAGING = ".{}.partial"
 REMOVED = ".removed"  # files of invoices that no longer qualify are moved here
 
 

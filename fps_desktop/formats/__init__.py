@@ -11,7 +11,7 @@ Below ``documents/`` and ``invoices/``, importing neither (nor printing, ui, Qt)
 - ``ofd``: OFD packages opened within limits (``package``), their model (``document``),
   drawn as PDF pages (``painter``), the seal found in the signature (``seal``).
 - ``xml``: untrusted XML parsed safely.
-- ``drawing``: text and QR codes written into PDF pages.
+- ``drawing``: text and QR codes written into PDF pages; ``MM``, a millimetre in points.
 - ``mupdf``: the one lock that keeps PyMuPDF single-threaded.
 - ``sandbox``: worker processes with a memory cap and a time limit.
 """

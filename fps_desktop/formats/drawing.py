@@ -1,4 +1,5 @@
-"""Writing Chinese and Latin text on PyMuPDF pages, shared by the cover sheet and the demo."""
+"""Drawing on PyMuPDF pages: Chinese and Latin text and QR codes, shared by the cover
+sheet and the demo, and the millimetre in PDF points for everything that measures paper."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from collections.abc import Iterator
 from functools import cache
 
 import pymupdf
+
+MM = 72 / 25.4  # points in a millimetre: PDF measures in points, paper and OFD in millimetres
 
 
 @cache

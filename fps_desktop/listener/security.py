@@ -50,7 +50,6 @@ class Push:
     """A request body that passed the schema: the GUID, its signature, print options."""
 
     guid: str
-    sent_guid: str  # exactly as in the JSON: what PBMS signed
     ts: int | None = None
     nonce: str | None = None
     sig: str | None = None
@@ -254,7 +253,7 @@ def parse_push(body: bytes, fields: frozenset[str] = PUSH_FIELDS) -> Push:
     options = {key: payload[key] for key in names if key in payload}
     if options and not _are_print_options(**options):
         raise Refusal(400, "bad_print_options", "A print option has a wrong value.")
-    return Push(guid=guid, sent_guid=payload["guid"], **signature, **options, fields=payload)
+    return Push(guid=guid, **signature, **options, fields=payload)
 
 
 def _is_signature(ts=None, nonce=None, sig=None) -> bool:

@@ -238,7 +238,7 @@ class _Handler(GuardedHandler):
         if "ts" in fields:
             fields["ts"] = int(fields["ts"]) if fields["ts"].isdigit() else -1
         sig = query.get("sig", [None])[0]
-        check_signature(Push("", "", fields.get("ts"), fields.get("nonce"), sig, fields=fields),
+        check_signature(Push("", fields.get("ts"), fields.get("nonce"), sig, fields=fields),
                         listener.config.hmac_secret, listener.nonces, "GET", path)  # fmt: skip
         found = listener.prints.get(path.removeprefix("/api/print/"))
         if found is None:

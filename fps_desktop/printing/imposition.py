@@ -19,14 +19,13 @@ import pymupdf
 from fps_desktop.documents.merge import turned_by_clerk
 from fps_desktop.documents.models import FileRole
 from fps_desktop.errors import QT_TRANSLATE_NOOP, UsageError
-from fps_desktop.formats.drawing import text_width, write_text
+from fps_desktop.formats.drawing import MM, text_width, write_text
 from fps_desktop.formats.mupdf import mupdf_lock
 from fps_desktop.formats.pdf import inset, pdf_bytes
 from fps_desktop.invoices.kinds import OTHER, kind_of
 from fps_desktop.jobs import CancelToken, Progress, no_progress
 from fps_desktop.layouts import Layout
 
-MM = 72 / 25.4
 MARGIN = 5 * MM  # what most printers cannot print on
 # Between packed items: room for one cut, and wide enough that a row, its cut line and
 # the next row go to the printer as separate bands (``spooler.BAND_GAP``), so blank

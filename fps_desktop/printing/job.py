@@ -33,19 +33,9 @@ from fps_desktop.invoices.listing import InvoiceList
 from fps_desktop.jobs import CancelToken, Job, JobResult, Progress
 from fps_desktop.layouts import Layout
 from fps_desktop.printing.imposition import Setup, Source, Stub, group_of, impose, on_paper
-from fps_desktop.printing.os_queue import (
-    CANCELLED,
-    COMPLETED,
-    FAILED,
-    HELD,
-    REFUSED,
-    QueueState,
-    Refused,
-    cancel_in_queue,
-    follow,
-    os_queue,
-)
+from fps_desktop.printing.os_queue import Refused, cancel_in_queue, follow, os_queue
 from fps_desktop.printing.pictures import as_images
+from fps_desktop.printing.queue_state import CANCELLED, COMPLETED, FAILED, HELD, REFUSED, QueueState
 from fps_desktop.printing.spooler import (
     PrinterOptions,
     make_printer,

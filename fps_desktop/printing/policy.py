@@ -29,7 +29,8 @@ from fps_desktop.jobs import CancelToken, Job, JobResult, Progress, no_progress
 from fps_desktop.layouts import Layout
 from fps_desktop.printing.imposition import Choice, Group, Paper, Setup, paper_named
 from fps_desktop.printing.job import PrintOrder, QueueFailed, clerk_name, print_job, record_order
-from fps_desktop.printing.os_queue import FAILED, REFUSED, QueueState, Refused
+from fps_desktop.printing.os_queue import Refused
+from fps_desktop.printing.queue_state import FAILED, REFUSED, QueueState
 from fps_desktop.printing.spooler import PrinterOptions
 
 FORM_RANK = {FileKind.PDF: 0, FileKind.OFD: 1, FileKind.XML: 2}  # which form of an invoice prints

@@ -23,7 +23,8 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from fps_desktop.errors import QT_TRANSLATE_NOOP, PrintError
 from fps_desktop.formats.mupdf import mupdf_lock
 from fps_desktop.jobs import CancelToken, Progress, no_progress
-from fps_desktop.printing.os_queue import Submitted, os_queue, uses_cups
+from fps_desktop.printing.os_queue import os_queue, uses_cups
+from fps_desktop.printing.queue_state import Submitted
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ctypes
 from ctypes import wintypes
 
-from fps_desktop.printing.os_queue import (
+from fps_desktop.printing.queue_state import (
     CANCELLED,
     COMPLETED,
     FAILED,

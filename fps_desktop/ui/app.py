@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-import tempfile
 import traceback
-from pathlib import Path
 
 from PySide6.QtCore import QLocale, QTimer, QTranslator, qInstallMessageHandler
 from PySide6.QtGui import QIcon
@@ -75,7 +73,9 @@ def run(settings: Settings, guid: str | None = None, self_test: bool = False) ->
     window.show()
     bridge.start()
     if self_test:
-        _run_self_test(window, bridge, app)
+        from fps_desktop.ui.self_check import run_self_test  # a build's smoke test only
+
+        run_self_test(window, bridge, app)
     elif guid:
         QTimer.singleShot(0, lambda: window.open_guid(guid))
     try:
@@ -83,55 +83,3 @@ def run(settings: Settings, guid: str | None = None, self_test: bool = False) ->
     finally:
         bridge.stop()
         window.shutdown()
-
-
-def _run_self_test(window, bridge, app: QApplication) -> None:
-    """Check the PBMS listener listens (unless IT switched it off) and every kind of file
-    the app opens reads, then open the first demo GUID and print it two-up into a PDF,
-    then quit (for packaging)."""
-    from fps_desktop.documents.demo import DEMO_CASES
-    from fps_desktop.printing.job import new_print_id
-    from fps_desktop.printing.policy import requested_print_job, sheet_setup
-    from fps_desktop.printing.spooler import PrinterOptions
-    from fps_desktop.ui.job_queue import JobEntry, JobState
-    from fps_desktop.ui.self_check import SHIPPED, failures
-
-    if window.settings.get("listener.enabled") and bridge.listener is None:
-        print(f"self-test: FAILED (PBMS listener: {bridge.listener_error})")
-        QTimer.singleShot(0, lambda: app.exit(1))
-        return
-    missing = [name for name in SHIPPED if not (resources_dir() / name).is_file()]
-    if missing:
-        print(f"self-test: FAILED (missing resources: {', '.join(missing)})")
-        QTimer.singleShot(0, lambda: app.exit(1))
-        return
-    unreadable = failures()
-    if unreadable:
-        print(f"self-test: FAILED (cannot read {'; '.join(unreadable)})")
-        QTimer.singleShot(0, lambda: app.exit(1))
-        return
-    target = Path(tempfile.mkdtemp()) / "self-test.pdf"
-    guid = next(iter(DEMO_CASES))
-
-    printing: list[JobEntry] = []
-
-    def ended(entry: JobEntry) -> None:
-        if entry.state == JobState.FAILED:
-            print(entry.error)
-            app.exit(1)
-        elif entry.state == JobState.DONE and printing and entry is printing[0]:
-            ok = target.exists() and target.stat().st_size > 0
-            sheets = entry.result.data.sheets
-            print(f"self-test: {'ok' if ok else 'FAILED'} ({sheets} sheets, {target})")
-            app.exit(0 if ok else 1)
-
-    def shown(_guid: str) -> None:  # printed by the one print policy, as PBMS would
-        job = requested_print_job(window.settings, window.cache, guid,
-                                  PrinterOptions(to_pdf=target),
-                                  sheet_setup(window.settings, "two-up"), True,
-                                  new_print_id(), lambda *said: None, via="self-test")  # fmt: skip
-        printing.append(window.jobs.submit(job))
-
-    window.documents_shown.connect(shown)
-    window.jobs.ended.connect(ended)
-    window.open_guid(guid)

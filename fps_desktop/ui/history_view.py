@@ -20,7 +20,7 @@ from fps_desktop.config import Paths
 from fps_desktop.errors import FpsError
 from fps_desktop.listener.refusals import NO_ORIGIN, OTHER_ORIGINS
 from fps_desktop.listener.server import LINK, LOCAL, audited_sender
-from fps_desktop.printing.os_queue import COMPLETED, STATE_WORDS
+from fps_desktop.printing.queue_state import COMPLETED, STATE_WORDS
 
 
 class HistoryView(QWidget):

@@ -1,6 +1,8 @@
-"""The one hand-off from workers to the GUI: ``JobQueue`` runs Jobs (one pool task each,
-signals on a QObject, the list model the job list shows: seed 004's download center on the
-desktop) and ``run_task`` runs a widget's short work, answering on the GUI thread.
+"""The one hand-off from pool threads to the GUI: ``JobQueue`` runs Jobs (one pool task
+each, signals on a QObject, the list model the job list shows: seed 004's download center
+on the desktop) and ``run_task`` runs a widget's short work, answering on the GUI thread.
+
+The Qt side of ``fps_desktop.jobs``, whose Job shape stays free of Qt for the CLI.
 """
 
 from __future__ import annotations

@@ -42,7 +42,6 @@ from fps_desktop.invoices.fields import InvoiceFields
 from fps_desktop.invoices.listing import InvoiceList, invoices_job, row_notes, write_xlsx
 from fps_desktop.jobs import Job, JobResult
 from fps_desktop.printing.job import clerk_name, print_job
-from fps_desktop.printing.os_queue import COMPLETED
 from fps_desktop.printing.pictures import blurred_pictures
 from fps_desktop.printing.policy import (
     ClaimedBefore,
@@ -52,6 +51,7 @@ from fps_desktop.printing.policy import (
     record_claimed_refusal,
     sheet_setup,
 )
+from fps_desktop.printing.queue_state import COMPLETED
 from fps_desktop.resources import resources_dir
 from fps_desktop.ui.correction_dialog import CorrectionDialog
 from fps_desktop.ui.file_list import FileList, money

@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../fps_desktop/ui/app.py" line="47"/>
+        <location filename="../../fps_desktop/ui/app.py" line="45"/>
         <source>Something went wrong. The details are in the log file; the app goes on.</source>
         <translation>出现了错误。详细信息已写入日志文件，程序会继续运行。</translation>
     </message>
@@ -492,7 +492,7 @@ cannot be printed: {reason}</source>
         <translation>FPS Desktop 无法写入 {where}：该文件正被其他程序打开，或您无权在该位置修改它。请关闭该文件或换一个位置，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/documents/demo.py" line="166"/>
+        <location filename="../../fps_desktop/documents/demo.py" line="165"/>
         <source>The demo source only knows the sample GUIDs shown in the empty window.</source>
         <translation>演示数据源只包含空白窗口中列出的示例 GUID。</translation>
     </message>
@@ -502,17 +502,17 @@ cannot be printed: {reason}</source>
         <translation>“{text}” 不是单据 GUID。GUID 由 32 位十六进制字符组成，例如 c965be9f9c1d449d9e50fed330150d7a。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/imposition.py" line="95"/>
+        <location filename="../../fps_desktop/printing/imposition.py" line="94"/>
         <source>“{text}” is not a layout: use auto, actual, fit, two-up, strips, paste or a grid of rows × columns from 1 to 10, like grid-2x2.</source>
         <translation>“{text}”不是版式：请用 auto、actual、fit、two-up、strips、paste，或 1 到 10 行 × 列的网格，如 grid-2x2。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/imposition.py" line="127"/>
+        <location filename="../../fps_desktop/printing/imposition.py" line="126"/>
         <source>“{name}” is not a paper size: use one of {names}.</source>
         <translation>“{name}”不是纸张尺寸：请用 {names} 之一。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/imposition.py" line="196"/>
+        <location filename="../../fps_desktop/printing/imposition.py" line="195"/>
         <source>“{text}” is not a page range of this document (pages 1 to {count}). Write it like 1-3, 5.</source>
         <translation>“{text}” 不是本文档的有效页码范围（第 1 至 {count} 页）。请按 1-3, 5 的格式填写。</translation>
     </message>
@@ -662,22 +662,22 @@ cannot be printed: {reason}</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="61"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="62"/>
         <source>There is no printer called “{name}”.</source>
         <translation>没有名为“{name}”的打印机。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="138"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="139"/>
         <source>The printer could not be started. Is it switched on and connected?</source>
         <translation>无法启动打印机。请确认打印机已开机并已连接。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/listener.py" line="80"/>
+        <location filename="../../fps_desktop/cli/listener.py" line="79"/>
         <source>The secret must have at least 16 characters.</source>
         <translation>密钥至少需要 16 个字符。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/cli/listener.py" line="144"/>
+        <location filename="../../fps_desktop/cli/listener.py" line="143"/>
         <source>“{url}” is not an FPS Desktop link.</source>
         <translation>“{url}” 不是 FPS Desktop 链接。</translation>
     </message>
@@ -984,12 +984,12 @@ cannot be printed: {reason}</source>
         <translation>已拒绝该 OFD 文件：解压后的数据量远超发票应有的大小（可能是压缩炸弹）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/ofd/document.py" line="78"/>
+        <location filename="../../fps_desktop/formats/ofd/document.py" line="76"/>
         <source>This file is not an OFD document (no OFD.xml).</source>
         <translation>此文件不是 OFD 文档（缺少 OFD.xml）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/ofd/document.py" line="85"/>
+        <location filename="../../fps_desktop/formats/ofd/document.py" line="83"/>
         <source>The OFD file names no document to show.</source>
         <translation>OFD 文件中没有可显示的文档。</translation>
     </message>
@@ -1134,27 +1134,27 @@ cannot be printed: {reason}</source>
         <translation>{name}：此页无法显示。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="327"/>
+        <location filename="../../fps_desktop/printing/job.py" line="317"/>
         <source>The job on {printer} did not print: {reason}.</source>
         <translation>{printer} 上的打印任务未打印：{reason}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="131"/>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="74"/>
         <source>No printer is set up as the default. Choose a printer.</source>
         <translation>未设置默认打印机，请选择一台打印机。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="177"/>
+        <location filename="../../fps_desktop/printing/os_queue.py" line="120"/>
         <source>The print system refused the job for {printer}: {reason} ({detail}).</source>
         <translation>打印系统拒绝了发往 {printer} 的任务：{reason}（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="48"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="49"/>
         <source>Not printed: claimed before, and printing them again was not confirmed: {files}.</source>
         <translation>未打印：以下发票已报销过，且未确认再次打印：{files}。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="117"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="118"/>
         <source>The invoice list belongs to GUID {other}, the print to {guid}.</source>
         <translation>发票清单属于 GUID {other}，而打印的是 {guid}。</translation>
     </message>
@@ -1520,7 +1520,7 @@ cannot be printed: {reason}</source>
         <translation>本单据中另有 {files}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/formats/ofd/seal.py" line="15"/>
+        <location filename="../../fps_desktop/formats/ofd/seal.py" line="16"/>
         <source>Seal could not be drawn — print it from an OFD reader.</source>
         <translation>无法绘制印章——请用 OFD 阅读器打印此文件。</translation>
     </message>
@@ -1601,37 +1601,37 @@ cannot be printed: {reason}</source>
 <context>
     <name>JobQueue</name>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="47"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="49"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="48"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="50"/>
         <source>Running</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="49"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="51"/>
         <source>Done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="50"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="52"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="51"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="53"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="52"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="54"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/ui/job_queue.py" line="70"/>
+        <location filename="../../fps_desktop/ui/job_queue.py" line="72"/>
         <source>Unexpected error; the details are in the log file.</source>
         <translation>发生意外错误，详细信息见日志文件。</translation>
     </message>
@@ -1650,7 +1650,7 @@ cannot be printed: {reason}</source>
     </message>
     <message>
         <location filename="../../fps_desktop/documents/workspace.py" line="82"/>
-        <location filename="../../fps_desktop/printing/job.py" line="212"/>
+        <location filename="../../fps_desktop/printing/job.py" line="202"/>
         <source>Merge files ({count})</source>
         <translation>合并 {count} 个文件</translation>
     </message>
@@ -1680,22 +1680,22 @@ cannot be printed: {reason}</source>
         <translation>导出上传清单</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="301"/>
+        <location filename="../../fps_desktop/printing/job.py" line="291"/>
         <source>Print {guid}</source>
         <translation>打印 {guid}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="335"/>
+        <location filename="../../fps_desktop/printing/job.py" line="325"/>
         <source>Printed</source>
         <translation>已打印</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="337"/>
+        <location filename="../../fps_desktop/printing/job.py" line="327"/>
         <source>Held in the print queue: {reason}</source>
         <translation>在打印队列中被挂起：{reason}</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/job.py" line="340"/>
+        <location filename="../../fps_desktop/printing/job.py" line="330"/>
         <source>In the print queue ({state})</source>
         <translation>在打印队列中（{state}）</translation>
     </message>
@@ -1730,7 +1730,7 @@ cannot be printed: {reason}</source>
         <translation>导出完成!</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/policy.py" line="212"/>
+        <location filename="../../fps_desktop/printing/policy.py" line="213"/>
         <source>Print {guid} for PBMS</source>
         <translation>为 PBMS 打印 {guid}</translation>
     </message>
@@ -2309,108 +2309,108 @@ Finance Print Station</source>
 <context>
     <name>Printing</name>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="29"/>
+        <location filename="../../fps_desktop/printing/queue_state.py" line="19"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="30"/>
+        <location filename="../../fps_desktop/printing/queue_state.py" line="20"/>
         <source>printing</source>
         <translation>打印中</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="31"/>
+        <location filename="../../fps_desktop/printing/queue_state.py" line="21"/>
         <source>held</source>
         <translation>已挂起</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="32"/>
+        <location filename="../../fps_desktop/printing/queue_state.py" line="22"/>
         <source>completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="33"/>
+        <location filename="../../fps_desktop/printing/queue_state.py" line="23"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="34"/>
+        <location filename="../../fps_desktop/printing/queue_state.py" line="24"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="35"/>
+        <location filename="../../fps_desktop/printing/queue_state.py" line="25"/>
         <source>refused</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="41"/>
+        <location filename="../../fps_desktop/printing/queue_state.py" line="30"/>
         <source>the printer is paused</source>
         <translation>打印机已暂停</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="42"/>
+        <location filename="../../fps_desktop/printing/queue_state.py" line="31"/>
         <source>the printer is not accepting jobs</source>
         <translation>打印机不接受任务</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="43"/>
+        <location filename="../../fps_desktop/printing/queue_state.py" line="32"/>
         <source>the printer does not exist (any more)</source>
         <translation>打印机不存在（或已被删除）</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="44"/>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="45"/>
+        <location filename="../../fps_desktop/printing/queue_state.py" line="33"/>
+        <location filename="../../fps_desktop/printing/queue_state.py" line="34"/>
         <source>out of paper</source>
         <translation>缺纸</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="46"/>
+        <location filename="../../fps_desktop/printing/queue_state.py" line="35"/>
         <source>paper jam</source>
         <translation>卡纸</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="47"/>
+        <location filename="../../fps_desktop/printing/queue_state.py" line="36"/>
         <source>out of toner</source>
         <translation>碳粉用尽</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="48"/>
+        <location filename="../../fps_desktop/printing/queue_state.py" line="37"/>
         <source>out of toner or ink</source>
         <translation>碳粉或墨水用尽</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="49"/>
+        <location filename="../../fps_desktop/printing/queue_state.py" line="38"/>
         <source>a door of the printer is open</source>
         <translation>打印机舱门未关</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="50"/>
+        <location filename="../../fps_desktop/printing/queue_state.py" line="39"/>
         <source>the printer is offline</source>
         <translation>打印机离线</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="51"/>
+        <location filename="../../fps_desktop/printing/queue_state.py" line="40"/>
         <source>the printer reports an error</source>
         <translation>打印机报告错误</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="52"/>
+        <location filename="../../fps_desktop/printing/queue_state.py" line="41"/>
         <source>cancelled in the print queue</source>
         <translation>已在打印队列中取消</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/os_queue.py" line="53"/>
+        <location filename="../../fps_desktop/printing/queue_state.py" line="42"/>
         <source>the print system does not answer</source>
         <translation>打印系统无响应</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="75"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="76"/>
         <source>This printer cannot print on both sides: every sheet prints on one side.</source>
         <translation>这台打印机不能双面打印：每张都将单面打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="78"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="79"/>
         <source>This printer prints in black and white only.</source>
         <translation>这台打印机只能黑白打印。</translation>
     </message>

@@ -9,7 +9,7 @@ import pymupdf
 import pytest
 
 from fps_desktop.errors import DocumentError
-from fps_desktop.formats.ofd.document import MM
+from fps_desktop.formats.drawing import MM
 from fps_desktop.formats.ofd.painter import ofd_to_pdf
 from fps_desktop.formats.ofd.seal import SEAL_MISSING, seal_picture
 from tests.invoices.conftest import demo_ofd, ofdrw, red_share, rezip

@@ -11,8 +11,6 @@ from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
 from fps_desktop.formats.ofd.package import OfdPackage
 from fps_desktop.formats.xml import local
 
-MM = 72 / 25.4  # OFD measures in millimetres, PDF in points
-
 
 def children(element: Element, name: str) -> list[Element]:
     return [child for child in element if local(child.tag) == name]

@@ -14,10 +14,10 @@ from xml.etree.ElementTree import Element
 import pymupdf
 
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError
+from fps_desktop.formats.drawing import MM
 from fps_desktop.formats.images import MAX_IMAGE_PIXELS, pixel_size
 from fps_desktop.formats.mupdf import mupdf_lock
 from fps_desktop.formats.ofd.document import (
-    MM,
     OfdDocument,
     PageRef,
     child,

@@ -8,7 +8,8 @@ import posixpath
 import pymupdf
 
 from fps_desktop.errors import QT_TRANSLATE_NOOP
-from fps_desktop.formats.ofd.document import MM, OfdDocument, find, numbers, text_of
+from fps_desktop.formats.drawing import MM
+from fps_desktop.formats.ofd.document import OfdDocument, find, numbers, text_of
 from fps_desktop.formats.sniff import ZIP_MAGIC, is_picture
 from fps_desktop.formats.xml import local
 
