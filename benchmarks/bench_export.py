@@ -14,7 +14,7 @@ each round into empty folders (a file system slows as files pile up):
 INVOICES sets the size (default 52,523), BENCH_DIR the disk (e.g. /dev/shm for tmpfs),
 ROUNDS the number of baseline/export pairs (the best of each is compared); with the argument
 ``fingerprint`` only the reconciliation's cost is measured. ``--quick``
-(run by the test suite so the script never rots) takes 3,000 invoices and one round.
+(run by the test suite so the script never rots) takes 1,000 invoices and one round.
 Peak RSS comes from GNU time (/usr/bin/time, Debian package `time`): a child forked from
 this process would count this process's own memory. CPU seconds (user + system of the
 commands, not of the server) are printed beside wall times: on a shared machine they hold
@@ -46,7 +46,7 @@ from fps_desktop.export.state import ExportState  # noqa: E402
 from tests.export.mariadb_server import PASSWORD, USER, MariaDbServer  # noqa: E402
 
 QUICK = "--quick" in sys.argv
-INVOICES = 3000 if QUICK else int(os.environ.get("INVOICES", "52523"))
+INVOICES = 1000 if QUICK else int(os.environ.get("INVOICES", "52523"))
 ROUNDS = 1 if QUICK else int(os.environ.get("ROUNDS", "3"))
 
 # The baseline's writer: what anyone would write in ten lines, with no checks at all.

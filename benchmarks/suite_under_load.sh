@@ -15,7 +15,7 @@ log=$(mktemp -d /tmp/suite-under-load.XXXX)
 failed=0
 for i in $(seq 1 "$runs"); do
   start=$SECONDS
-  .venv/bin/python -m pytest -q -n auto --dist worksteal -p no:cacheprovider >"$log/run-$i.txt" 2>&1
+  bash scripts/dev.sh suite -q -p no:cacheprovider >"$log/run-$i.txt" 2>&1
   rc=$?
   [ $rc = 0 ] || failed=$((failed + 1))
   echo "run $i: exit $rc, $((SECONDS - start)) s, $(tail -n 1 "$log/run-$i.txt")"

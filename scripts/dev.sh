@@ -2,6 +2,7 @@
 # Two entry points for a fresh Debian/Ubuntu machine:
 #   scripts/dev.sh start   create .venv, install the app, start it on the demo source
 #   scripts/dev.sh test    install the test needs (MariaDB, fonts, Qt libs) and run the suite
+#   scripts/dev.sh suite   run the suite only, as `test` does (benchmarks/suite_under_load.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +23,14 @@ apt_install() {
   echo "Installing system packages: ${missing[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+suite() {
+  # The suite starts hundreds of Python processes (the app, its decoder workers, the
+  # benchmarks): each compiles the app once, not every time.
+  unset PYTHONDONTWRITEBYTECODE
+  # One test process per core and one more: much of the suite waits on servers and sockets.
+  exec .venv/bin/python -m pytest -n "$(($(nproc) + 1))" --dist worksteal "$@"
 }
 
 venv() {
@@ -45,11 +54,13 @@ case "${1:-}" in
     venv "[test]"
     .venv/bin/python -m ruff check .
     .venv/bin/python -m ruff format --check .
-    # One test process per core: most of the suite waits on servers, sockets and Qt.
-    exec .venv/bin/python -m pytest -n auto --dist worksteal "${@:2}"
+    suite "${@:2}"
+    ;;
+  suite)
+    suite "${@:2}"
     ;;
   *)
-    echo "usage: scripts/dev.sh start|test [pytest args]" >&2
+    echo "usage: scripts/dev.sh start|test|suite [pytest args]" >&2
     exit 2
     ;;
 esac

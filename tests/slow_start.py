@@ -3,4 +3,4 @@ on a busy PC (or under a virus scanner), seconds before the worker can take a ta
 
 import time
 
-time.sleep(3)
+time.sleep(2)

@@ -76,7 +76,7 @@ def test_a_refusal_crosses_back_as_the_same_error(sandbox, tmp_path):
 def test_a_slow_task_does_not_hold_up_the_others(sandbox):
     both = [sandbox.submit(sandbox.run, time.sleep, 0.2) for _ in range(2)]  # both started
     wait(both, timeout=60)
-    slow = sandbox.submit(partial(sandbox.run, time.sleep, 60, time_limit=5))
+    slow = sandbox.submit(partial(sandbox.run, time.sleep, 60, time_limit=3))
     quick = sandbox.submit(sandbox.run, operator.mul, 6, 7)
     assert quick.result(timeout=60) == 42
     assert not slow.done()
