@@ -104,7 +104,16 @@ class _Task:
 
 
 _running: dict[int, _TaskSignals] = {}
-_owner: list[QObject] = []  # the one parent of every task's signals, made on first use
+_owner: list[QObject] = []  # the one parent of every task's and job's signals
+
+
+def _signals_owner() -> QObject:
+    """A GUI-thread object that outlives every task and job, made on first use: their
+    signals' parent, so a pool thread dropping one last never deletes its signals, and
+    deleting them never drops the last reference to a widget or model they call."""
+    if not _owner:
+        _owner.append(QObject())
+    return _owner[0]
 
 
 def _ended(key: int) -> None:
@@ -130,9 +139,7 @@ def run_task(
     Never ``clear()`` such a pool: a task taken off the queue never reports back; let
     queued work end early instead (a cancel check, a request no longer wanted).
     """
-    if not _owner:
-        _owner.append(QObject())
-    task = _Task(work, _owner[0])
+    task = _Task(work, _signals_owner())
     task.signals.done.connect(on_done)
     task.signals.failed.connect(on_failed)
     task.signals.ended.connect(_ended)
@@ -149,10 +156,10 @@ class _RunnerSignals(QObject):
 class _Runner:
     """Runs one job on a pool thread; talks to the GUI only through signals."""
 
-    def __init__(self, job: Job, cancel: CancelToken) -> None:
+    def __init__(self, job: Job, cancel: CancelToken, owner: QObject) -> None:
         self.job = job  # handed to the pool as a plain callable, like _Task
         self.cancel = cancel
-        self.signals = _RunnerSignals()
+        self.signals = _RunnerSignals(owner)  # deleted in the GUI thread, as _Task's are
         self._shown: tuple[int, str] | None = None  # the percentage and message last sent
 
     def run(self) -> None:
@@ -270,7 +277,7 @@ class JobQueue(QAbstractListModel):
         return self.pool.waitForDone(msecs)
 
     def _start(self, entry: JobEntry, job: Job | None = None) -> None:
-        runner = _Runner(job or entry.job, entry.cancel)
+        runner = _Runner(job or entry.job, entry.cancel, _signals_owner())
         entry.runner = runner  # keep a reference until the job ends
         entry.state = JobState.RUNNING
         entry.started = time.monotonic()
@@ -292,7 +299,7 @@ class JobQueue(QAbstractListModel):
         entry.state = JobState.DONE
         entry.result = result
         entry.message = result.text(QCoreApplication.translate)
-        entry.runner = None
+        self._release(entry)
         self._changed(entry)
         self.ended.emit(entry)
         entry.result = replace(result, data=None)
@@ -301,10 +308,18 @@ class JobQueue(QAbstractListModel):
     def _on_failed(self, entry: JobEntry, message: str, state: JobState) -> None:
         entry.state = state
         entry.error = message
-        entry.runner = None
+        self._release(entry)
         self._changed(entry)
         self.ended.emit(entry)
         self._trim()
+
+    @staticmethod
+    def _release(entry: JobEntry) -> None:
+        """The runner's last signal is delivered: its signals go, here in the GUI thread,
+        never in the pool thread that may drop the runner last."""
+        if entry.runner is not None:
+            entry.runner.signals.deleteLater()
+            entry.runner = None
 
     def _trim(self) -> None:
         """Forget the oldest finished jobs beyond ``KEPT_FINISHED``."""
