@@ -110,10 +110,30 @@ system() {
 unset PIP_FIND_LINKS PIP_CONSTRAINT  # this machine's pip settings mean nothing inside Wine
 PY="$WORK/python"
 win_path() { printf 'Z:%s' "${1//\//\\}"; }
-# A Windows program's output, as Linux text. Through a pipe, also because the embeddable
-# python.exe fails when a standard stream is a file (WinError 6).
-# Every Windows program gets at most 20 minutes: nothing here hangs CI.
-win() { timeout 1200 wine "$@" </dev/null 2>&1 | tr -d '\r'; }
+# A Windows program's output, as Linux text. Through a pipe (a named one, so its reader can
+# be watched), also because the embeddable python.exe fails when a standard stream is a file
+# (WinError 6). Every Windows program gets at most 20 minutes, and what it leaves behind
+# holding its output (a killed test run's decoder workers) at most 30 s more, after which
+# every Wine process of the prefix is ended: nothing here hangs CI.
+win() {
+  local out rc=0 reader waited=0
+  out=$(mktemp -u "$WORK/output.XXXXXX")
+  mkfifo "$out"
+  tr -d '\r' <"$out" &
+  reader=$!
+  timeout 1200 wine "$@" </dev/null >"$out" 2>&1 || rc=$?
+  while kill -0 "$reader" 2>/dev/null && [ $waited -lt 300 ]; do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  if kill -0 "$reader" 2>/dev/null; then
+    echo "$1 ended 30 s ago, but programs it started still hold its output: ending them"
+    wineserver -k 2>/dev/null || true
+  fi
+  wait "$reader" || true
+  rm -f "$out"
+  return $rc
+}
 winpy() { win "$PY/python.exe" "$@"; }
 
 start_display() {
