@@ -1,17 +1,18 @@
 """Sending a print-ready PDF to a QPrinter, one page at a time.
 
 Each sheet is rendered at the printer's resolution (at most 300 dpi), only where
-there is ink, drawn, and released before the next, so memory stays flat for any
-page count. QPainter on
-a QPrinter is allowed off the GUI thread, so this runs inside a Job.
+there is ink, in the decoder workers (``bands``), a sheet or two ahead; painted, and
+released before the next, so memory stays flat for any page count. QPainter on a
+QPrinter is allowed off the GUI thread, so this runs inside a Job.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
-import math
 import tempfile
+from collections import deque
+from concurrent.futures import Future, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -20,18 +21,19 @@ from PySide6.QtCore import QRectF, QSize, QSizeF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
-from fps_desktop.errors import QT_TRANSLATE_NOOP, PrintError
+from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError, PrintError
 from fps_desktop.formats.mupdf import mupdf_lock
+from fps_desktop.formats.pdf import DECODERS, MAX_DPI, isolated
+from fps_desktop.formats.sandbox import WORKERS
+from fps_desktop.formats.sniff import FileKind
 from fps_desktop.jobs import CancelToken, Progress, no_progress
+from fps_desktop.printing.bands import sheet_bands_task
 from fps_desktop.printing.os_queue import os_queue, uses_cups
 from fps_desktop.printing.queue_state import Submitted
 
 log = logging.getLogger(__name__)
 
-MAX_DPI = 300
-BAND_GAP = 6  # points of blank paper between two drawings that start a new band
-BLEED = 1  # points around a drawing's box, for anti-aliased edges
-HAIRLINE = 2  # points: a line this thin needs no more pixels than the images beside it
+LOOKAHEAD = WORKERS  # sheets drawn ahead, one per decoder worker
 Band = tuple[QRectF, QImage, bytes]
 
 
@@ -120,42 +122,51 @@ def spool(
 ) -> int:
     """Paint every sheet; copies are repeated here when the device cannot. Returns sheets sent.
 
-    One sheet at a time, on this thread: Qt holds the interpreter lock while it
-    compresses a band, so rendering ahead on another thread only slowed both down.
+    The sheets are drawn in the decoder workers, ``LOOKAHEAD`` ahead of the one painted
+    here: Qt compresses a band while a worker draws the next sheet.
     """
     cancel = cancel or CancelToken()
     dpi = min(printer.resolution(), MAX_DPI)
     copies = 1 if printer.supportsMultipleCopies() else printer.copyCount()
-    with mupdf_lock:
-        doc = pymupdf.open(stream=print_pdf, filetype="pdf")
+    with mupdf_lock, pymupdf.open(stream=print_pdf, filetype="pdf") as doc:
         count = doc.page_count
         paper = doc[0].rect if count else pymupdf.paper_rect("a4")
     set_paper(printer, paper.width, paper.height)
     painter = QPainter()
     if not painter.begin(printer):
-        with mupdf_lock:
-            doc.close()
         raise PrintError(
             QT_TRANSLATE_NOOP(
                 "FpsError", "The printer could not be started. Is it switched on and connected?"
             )
         )
     device = painter.viewport().size()
-    sent, total = 0, count * copies
-    try:
-        for _copy, index in itertools.product(range(copies), range(count)):
-            cancel.check()
-            if sent:
-                printer.newPage()
-            draw_bands(painter, sheet_bands(doc, index, dpi, grayscale, device))
-            with mupdf_lock:
-                pymupdf.TOOLS.store_shrink(100)  # decoded scans are not drawn twice: let go
-            sent += 1
-            progress(sent, total, "")
-    finally:
-        painter.end()
-        with mupdf_lock:
-            doc.close()
+    upcoming = (index for _copy, index in itertools.product(range(copies), range(count)))
+    ahead: deque[Future] = deque()
+    sent = 0
+    with tempfile.TemporaryDirectory(prefix="fps-sheets-") as folder:
+        path = Path(folder) / "sheets.pdf"
+        path.write_bytes(print_pdf)
+
+        def draw_ahead() -> None:
+            for index in itertools.islice(upcoming, LOOKAHEAD - len(ahead)):
+                ahead.append(DECODERS.submit(sheet_bands, path, index, dpi, grayscale, device))
+
+        try:
+            draw_ahead()
+            while ahead:
+                cancel.check()
+                bands = ahead.popleft().result()
+                draw_ahead()
+                if sent:
+                    printer.newPage()
+                draw_bands(painter, bands)
+                sent += 1
+                progress(sent, count * copies, "")
+        finally:
+            painter.end()
+            for drawing in ahead:
+                drawing.cancel()
+            wait(ahead)  # a worker may still read the sheets' file: it goes after them
     return sent
 
 
@@ -193,72 +204,44 @@ def draw_bands(painter: QPainter, bands: list[Band]) -> None:
 
 
 def sheet_bands(
-    doc, index: int, dpi: int, grayscale: bool, device: QSize | None = None
+    path: Path, index: int, dpi: int, grayscale: bool, device: QSize | None = None
 ) -> list[Band]:
-    """Rasterise only the inked bands of a sheet: blank paper costs nothing to send.
+    """Sheet ``index`` of the print PDF at ``path``, drawn in a decoder worker: each inked
+    band as its place on a device of ``device`` pixels (the sheet at ``dpi`` when not
+    given), its image, and the pixels the image points into (keep both together).
 
-    A band that holds nothing but images is rendered at the images' own resolution
-    when that is below ``dpi``: a 200 dpi scan sent at 300 dpi gains no detail but
-    costs twice the pixels to render and to compress (the printer scales it).
-
-    Each band is its place on a device of ``device`` pixels (the sheet at ``dpi`` when
-    not given), its image, and the pixels the image points into (the image does not
-    own them: keep both together).
-    """
-    colorspace = pymupdf.csGRAY if grayscale else pymupdf.csRGB
-    fmt = QImage.Format.Format_Grayscale8 if grayscale else QImage.Format.Format_RGB888
-    with mupdf_lock:
-        sheet = doc[index]
-        drawn = sheet.get_bboxlog()
-        images = sheet.get_image_info()
-        page = sheet.get_displaylist()  # parsed once, rendered per band
-        bands = content_bands(drawn, page.rect)
-        scale_x = device.width() / page.rect.width if device else dpi / 72
-        scale_y = device.height() / page.rect.height if device else dpi / 72
-    rendered = []
-    for band in bands:
-        zoom = _band_dpi(band, drawn, images, dpi) / 72
-        with mupdf_lock:
-            pix = page.get_pixmap(pymupdf.Matrix(zoom, zoom), colorspace, alpha=False, clip=band)
-            pixels, width, height, stride = pix.samples, pix.width, pix.height, pix.stride
-            del pix
-        target = QRectF(band.x0 * scale_x, band.y0 * scale_y, band.width * scale_x,
-                        band.height * scale_y)  # fmt: skip
-        rendered.append((target, QImage(pixels, width, height, stride, fmt), pixels))
-    return rendered
-
-
-def content_bands(drawn: list, sheet: pymupdf.Rect) -> list[pymupdf.Rect]:
-    """Rectangles (in points) that hold everything drawn on a sheet, top to bottom.
-
-    Taken from MuPDF's log of drawing operations (``get_bboxlog``), not from a trial
-    render: a scan is then decoded once, for its band, instead of twice.
-    """
-    bands: list[pymupdf.Rect] = []
-    for kind, box in sorted(drawn, key=lambda item: item[1][1]):
-        rect = pymupdf.Rect(box) + pymupdf.Rect(-BLEED, -BLEED, BLEED, BLEED) & sheet
-        if kind == "ignore-text" or rect.is_empty:
-            continue  # invisible text (a scan's OCR layer) puts no ink on paper
-        if bands and rect.y0 <= bands[-1].y1 + BAND_GAP:
-            bands[-1] |= rect
-        else:
-            bands.append(rect)
+    The worker's answer is believed only where it adds up: bands of sane sizes whose
+    pixels are all there."""
+    width, height = (device.width(), device.height()) if device else (0, 0)
+    try:
+        answer, pixels = isolated(sheet_bands_task, path, FileKind.PDF, f"sheet {index + 1}",
+                                  index, dpi, grayscale, width, height)  # fmt: skip
+    except DocumentError as exc:
+        raise _not_drawn(index) from exc
+    fmt, channels = ((QImage.Format.Format_Grayscale8, 1) if grayscale
+                     else (QImage.Format.Format_RGB888, 3))  # fmt: skip
+    bands, offset = [], 0
+    for band in answer.get("bands", []) if isinstance(answer, dict) else [None]:
+        try:
+            x, y, w, h = (float(v) for v in band["target"])
+            columns, rows, stride = (int(band[k]) for k in ("width", "height", "stride"))
+        except (TypeError, KeyError, ValueError):
+            raise _not_drawn(index) from None
+        size = stride * rows
+        if not (columns > 0 and rows > 0 and stride >= columns * channels
+                and offset + size <= len(pixels)):  # fmt: skip
+            raise _not_drawn(index)
+        samples = pixels[offset : offset + size]
+        offset += size
+        bands.append((QRectF(x, y, w, h), QImage(samples, columns, rows, stride, fmt), samples))
     return bands
 
 
-def _band_dpi(band: pymupdf.Rect, drawn: list, images: list[dict], dpi: int) -> int:
-    """``dpi``, or less when everything drawn in ``band`` is images that have fewer pixels
-    (and hairlines, such as the cut lines between receipts, which print as well there)."""
-    if any(kind != "fill-image" and min(pymupdf.Rect(rect).width, pymupdf.Rect(rect).height)
-           > HAIRLINE for kind, rect in drawn if band.intersects(rect)):  # fmt: skip
-        return dpi
-    finest = 0.0
-    for image in images:
-        if not band.intersects(image["bbox"]):
-            continue
-        a, b, c, d, _e, _f = image["transform"]
-        across, down = math.hypot(a, b), math.hypot(c, d)  # the image's sides, in points
-        if not across or not down:
-            continue
-        finest = max(finest, image["width"] / across * 72, image["height"] / down * 72)
-    return min(dpi, math.ceil(finest)) if finest else dpi
+def _not_drawn(index: int) -> PrintError:
+    return PrintError(
+        QT_TRANSLATE_NOOP(
+            "FpsError", "Sheet {sheet} could not be drawn for the printer: a file on it is "
+            "damaged or too large. Nothing after it was sent."
+        ),
+        sheet=index + 1,
+    )  # fmt: skip

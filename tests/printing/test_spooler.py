@@ -1,5 +1,7 @@
 """Real QPrinter output, checked page by page."""
 
+from pathlib import Path
+
 import pymupdf
 import pytest
 
@@ -72,21 +74,29 @@ def test_bad_page_range_on_the_command_line_exits_2(tmp_path, capsys):
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_a_scan_is_sent_at_its_own_resolution_and_text_at_the_printers(qapp):
+def saved(doc: pymupdf.Document, folder: Path) -> Path:
+    """The sheets as the spooler hands them to its decoder workers: a file, a new name each
+    time (a worker keeps the print it is drawing open)."""
+    path = folder / f"sheets-{len(list(folder.iterdir()))}.pdf"
+    doc.save(path)
+    return path
+
+
+def test_a_scan_is_sent_at_its_own_resolution_and_text_at_the_printers(qapp, tmp_path):
     """A 100 dpi photo alone gains nothing at 300 dpi; next to text it must not blur it."""
     doc = pymupdf.open()
     page = doc.new_page(width=595, height=842)
     photo = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 400, 600), False)
     photo.clear_with(128)
     page.insert_image(pymupdf.Rect(100, 100, 388, 532), pixmap=photo)  # 288 pt: 100 dpi
-    (band,) = sheet_bands(doc, 0, 300, False)
+    (band,) = sheet_bands(saved(doc, tmp_path), 0, 300, False)
     assert 400 <= band[1].width() <= 420  # the photo's own pixels, not 1,200 of them
     page.insert_text((120, 300), "发票号码 24440000", fontname="china-s", fontsize=12)
-    (band,) = sheet_bands(doc, 0, 300, False)
+    (band,) = sheet_bands(saved(doc, tmp_path), 0, 300, False)
     assert band[1].width() >= 1200  # text on it: the printer's resolution
 
 
-def test_receipts_with_cut_lines_between_are_sent_at_their_own_resolution(qapp):
+def test_receipts_with_cut_lines_between_are_sent_at_their_own_resolution(qapp, tmp_path):
     """The automatic layout's cut lines run through a row of photos: a hairline needs no
     more pixels than the photos beside it, so the row is not rendered at 300 dpi."""
     doc = pymupdf.open()
@@ -95,8 +105,8 @@ def test_receipts_with_cut_lines_between_are_sent_at_their_own_resolution(qapp):
     photo.clear_with(128)
     page.insert_image(pymupdf.Rect(100, 100, 388, 532), pixmap=photo)  # 288 pt: 100 dpi
     page.draw_line((394, 95), (394, 537), color=(0.55, 0.55, 0.55), width=0.5, dashes="[4 3] 0")
-    (band,) = sheet_bands(doc, 0, 300, False)
+    (band,) = sheet_bands(saved(doc, tmp_path), 0, 300, False)
     assert band[1].width() < 500  # 100 dpi across the photo and the line
     page.draw_rect(pymupdf.Rect(395, 100, 420, 200), color=(0, 0, 0), width=4)  # not a hairline
-    (band,) = sheet_bands(doc, 0, 300, False)
+    (band,) = sheet_bands(saved(doc, tmp_path), 0, 300, False)
     assert band[1].width() >= 1200
