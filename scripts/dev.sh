@@ -29,8 +29,9 @@ suite() {
   # The suite starts hundreds of Python processes (the app, its decoder workers, the
   # benchmarks): each compiles the app once, not every time.
   unset PYTHONDONTWRITEBYTECODE
-  # One test process per core and one more: much of the suite waits on servers and sockets.
-  exec .venv/bin/python -m pytest -n "$(($(nproc) + 1))" --dist worksteal "$@"
+  # Two test processes more than cores: much of the suite waits on servers, sockets and the
+  # app's own processes.
+  exec .venv/bin/python -m pytest -n "$(($(nproc) + 2))" --dist worksteal "$@"
 }
 
 venv() {
