@@ -5,9 +5,12 @@ announced when the announcement is sane), mutated the ways hostile or broken cli
 do: duplicate and odd framing headers, bytes flipped in the head, odd JSON and
 signature fields, pipelining. Counted: listener crashes (an error in its log), cases
 with no answer at all, answers that are not HTTP/1.1 with a JSON body; then health and
-a real push must still work.
+a real push must still work. The last line is the verdict, and the exit status is 1
+unless it is "no crash, no hang, every answer well formed".
 
-Run: .venv/bin/python benchmarks/fuzz_listener.py [--cases 20000] [--seconds 300]
+Run: .venv/bin/python benchmarks/fuzz_listener.py [--cases 20000] [--seconds 300] [--quick]
+``--quick`` (run by the test suite) sends 300 cases from 2 clients: every kind of
+mutation comes up, in well under a second.
 """
 
 from __future__ import annotations
@@ -40,7 +43,8 @@ PBMS = "https://pbms.example.edu"
 SECRET = "fuzzing-shared-secret-42"
 # fmt: off
 PATHS = ["/api/set_guid", "/api/print", "/api/health", "/api/version", "/api/handoff",
-         "/api/raise", "/", "/api/set_guid?x=1", "/api/set_guid/", "/%00", "/" + "a" * 9000]
+         "/api/raise", "/api/print/1", "/", "/api/set_guid?x=1", "/api/set_guid/", "/%00",
+         "/" + "a" * 9000]
 METHODS = ["POST"] * 6 + ["GET", "OPTIONS", "HEAD", "DELETE", "PUT", "BREW", "get", "P\x00ST"]
 LENGTHS = ["²", "1²", "١٢", "+5", "-1", "0x10", "1_0", " 5 5", "9" * 5000, "", "00",
            "18446744073709551617"]
@@ -168,13 +172,21 @@ class ErrorCounter(logging.Handler):
         self.records.append(record)
 
 
-def main() -> None:
+def status(answer: bytes) -> str:
+    """The status code of an answer, for the report."""
+    return answer.split(b" ", 2)[1].decode() if answer else "no answer"
+
+
+def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=20_000)
     parser.add_argument("--seconds", type=float, default=300)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seed", type=int, default=24360)
+    parser.add_argument("--quick", action="store_true", help="300 cases from 2 clients")
     args = parser.parse_args()
+    if args.quick:
+        args.cases, args.clients = 300, 2
 
     errors = ErrorCounter()
     logging.getLogger("fps_desktop").addHandler(errors)
@@ -185,7 +197,8 @@ def main() -> None:
     config.allowed_origins, config.hmac_secret = {PBMS}, SECRET
     config.rate_per_minute, config.allow_silent_print = 10**9, True
     pushed, printed = [], []
-    listener = GuidListener(config, lambda *a: pushed.append(a), lambda p, o: printed.append(p),
+    listener = GuidListener(config, lambda *a: pushed.append(a),
+                            lambda push, _origin, _job: printed.append(push),
                             audit=AuditLog(settings.paths))  # fmt: skip
     listener.start()
 
@@ -240,13 +253,18 @@ def main() -> None:
     print("statuses: " + ", ".join(f"{s}: {n:,}" for s, n in sorted(statuses.items())))
     print(f"pushes accepted: {len(pushed):,}, print requests accepted: {len(printed):,}, "
           f"audit lines written: {audit_lines:,}")  # fmt: skip
-    print(f"after: health {health.split(b' ', 2)[1].decode() if health else 'no answer'}, "
-          f"real push {push.split(b' ', 2)[1].decode() if push else 'no answer'}")  # fmt: skip
+    print(f"after: health {status(health)}, real push {status(push)}")
     for record in errors.records[:3]:
-        print("crash:", record.getMessage(), record.exc_text or "")
+        print("crash:", record.getMessage(), repr(record.exc_info[1]) if record.exc_info else "")
     for data in (unanswered + malformed)[:3]:
         print("example:", data[:300])
+    if errors.records or unanswered or malformed or {status(health), status(push)} != {"200"}:
+        print("verdict: FAILED (a crash, a request without an answer, a malformed answer, "
+              "or health or a real push refused afterwards)")  # fmt: skip
+        return 1
+    print("verdict: no crash, no hang, every answer well formed")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

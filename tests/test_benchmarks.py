@@ -39,3 +39,13 @@ def test_the_fuzz_benchmark_runs_and_no_mutated_file_hurts_the_app():
     result = run_quick("bench_fuzz", timeout=600)
     assert "fuzz: 40 cases" in result.stdout
     assert "0 app crashes, 0 hangs, 0 unexpected errors" in result.stdout
+
+
+def test_the_listener_fuzz_runs_and_every_hostile_request_is_answered():
+    out = run_quick("fuzz_listener", timeout=120).stdout
+    assert out.startswith("300 cases in ")
+    for line in ("crashes (errors in the listener's log): 0", "requests without an answer: 0",
+                 "answers that are not HTTP/1.1 + JSON: 0", "statuses: ", "pushes accepted: ",
+                 "after: health 200, real push 200"):  # fmt: skip
+        assert f"\n{line}" in out
+    assert out.rstrip().endswith("\nverdict: no crash, no hang, every answer well formed")
