@@ -2,14 +2,20 @@
 the window stays responsive, push to first page painted for a cached GUID, and a real
 push's latency while a local program tries to starve PBMS (issue 10, point 3).
 
-Run: .venv/bin/python benchmarks/bench_listener.py
+Run: .venv/bin/python benchmarks/bench_listener.py [--quick]
+``--quick`` (run by the test suite) prints every figure from the least that makes it:
+the load for 0.5 s instead of 4, one push to painted after the one that fills the cache
+instead of five, and 2 pushes under each starvation pattern instead of 20.
 """
 
 from __future__ import annotations
 
+import argparse
+import atexit
 import http.client
 import multiprocessing
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -21,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["FPS_HOME"] = tempfile.mkdtemp(prefix="fps-bench-")
+atexit.register(shutil.rmtree, os.environ["FPS_HOME"], ignore_errors=True)
 os.environ["FPS_SITE_CONFIG"] = os.path.join(os.environ["FPS_HOME"], "none.json")
 
 
@@ -40,21 +47,21 @@ def hammer(port: int, latencies: list[float], stop: threading.Event) -> None:
     connection.close()
 
 
-def client_process(port: int, results: multiprocessing.Queue) -> None:
+def client_process(port: int, seconds: float, results: multiprocessing.Queue) -> None:
     """The load comes from another process, as it would from a browser."""
     stop = threading.Event()
     per_client: list[list[float]] = [[] for _ in range(CLIENTS)]
     threads = [threading.Thread(target=hammer, args=(port, lat, stop)) for lat in per_client]
     for thread in threads:
         thread.start()
-    time.sleep(SECONDS)
+    time.sleep(seconds)
     stop.set()
     for thread in threads:
         thread.join()
     results.put(sorted(x for lat in per_client for x in lat))
 
 
-def health_throughput_with_window() -> None:
+def health_throughput_with_window(seconds: float = SECONDS) -> None:
     """The load hits the listener of a live window; a 10 ms timer measures GUI lag meanwhile."""
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
@@ -71,7 +78,9 @@ def health_throughput_with_window() -> None:
     window.show()
     bridge.start()
     results: multiprocessing.Queue = multiprocessing.Queue()
-    client = multiprocessing.Process(target=client_process, args=(bridge.listener.port, results))
+    client = multiprocessing.Process(
+        target=client_process, args=(bridge.listener.port, seconds, results)
+    )
     lags: list[float] = []
     clock = QElapsedTimer()
     tick = QTimer(interval=10)
@@ -104,14 +113,15 @@ def health_throughput_with_window() -> None:
     p50 = latencies[len(latencies) // 2] * 1000
     p99 = latencies[int(len(latencies) * 0.99)] * 1000
     lags.sort()
-    print(f"/api/health, {CLIENTS} keep-alive clients in another process, {SECONDS:.0f} s: "
-          f"{len(latencies) / SECONDS:,.0f} requests/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms "
+    print(f"/api/health, {CLIENTS} keep-alive clients in another process, {seconds:g} s: "
+          f"{len(latencies) / seconds:,.0f} requests/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms "
           "(targets >= 1,500/s, p99 <= 20 ms)")  # fmt: skip
     print(f"window event loop meanwhile: timer lag p99 {lags[int(len(lags) * 0.99)]:.0f} ms, "
           f"worst {lags[-1]:.0f} ms over {len(lags)} ticks")  # fmt: skip
 
 
-def push_to_painted() -> None:
+def push_to_painted(runs: int = 6) -> None:
+    """The first of ``runs`` pushes fills the cache; the others are the figure."""
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
@@ -129,7 +139,7 @@ def push_to_painted() -> None:
     bridge.start()
     client = Client(bridge.listener.port)
     times = []
-    for run in range(6):
+    for run in range(runs):
         loop = QEventLoop()
         window.documents_shown.connect(loop.quit)
         start = time.perf_counter()
@@ -171,7 +181,14 @@ def push_latency_under_starvation(pushes: int = 20) -> None:
               f"worst {latencies[-1] * 1000:.0f} ms (target <= 1,000 ms)")  # fmt: skip
 
 
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="every figure, from the least")
+    quick = parser.parse_args().quick
+    push_latency_under_starvation(2 if quick else 20)
+    health_throughput_with_window(0.5 if quick else SECONDS)
+    push_to_painted(2 if quick else 6)
+
+
 if __name__ == "__main__":
-    push_latency_under_starvation()
-    health_throughput_with_window()
-    push_to_painted()
+    main()

@@ -16,11 +16,13 @@ mutation comes up, in well under a second.
 from __future__ import annotations
 
 import argparse
+import atexit
 import collections
 import json
 import logging
 import os
 import random
+import shutil
 import socket
 import sys
 import tempfile
@@ -31,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["FPS_HOME"] = tempfile.mkdtemp(prefix="fps-fuzz-")
+atexit.register(shutil.rmtree, os.environ["FPS_HOME"], ignore_errors=True)
 os.environ["FPS_SITE_CONFIG"] = os.path.join(os.environ["FPS_HOME"], "none.json")
 
 from fps_desktop.audit import AuditLog  # noqa: E402
