@@ -1,11 +1,20 @@
 """Figures for the GUID workspace: open, merge, spool, start-up.
 
-Run: .venv/bin/python benchmarks/bench_documents.py
-Each figure runs in its own process so start-up and peak memory are honest.
+Run: .venv/bin/python benchmarks/bench_documents.py [--baseline REF] [--quick]
+The two opens run in one window process (its first open fills the cache and is not
+counted); the merge (which then writes the spool's sheets), each spool and each cold start
+run in a process of their own, so start-up and peak memory are honest. The spool
+figure is also measured with the ``fps_desktop`` of REF (default ``main``, exported with
+``git archive``) on the same sheets in the same run, interleaved, best of 2 each; each
+spool process first sends one sheet, so its decoder workers are up as in a window.
+``--quick`` (run by the test suite) prints every figure from the least that makes it: one
+open of each kind, 5 files merged, 4 sheets spooled once, one cold start, no baseline.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -16,12 +25,17 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_bomb import export_tree  # noqa: E402
+
 GUID = "c965be9f9c1d449d9e50fed330150d7a"
 
 PRELUDE = textwrap.dedent(
     f"""
     import os, resource, sys, time
     sys.path.insert(0, {str(ROOT)!r})
+    if os.environ.get("FPS_BENCH_CODE"):  # the baseline: another commit's fps_desktop first
+        sys.path.insert(0, os.environ["FPS_BENCH_CODE"])
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     def peak_mb():
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -30,6 +44,7 @@ PRELUDE = textwrap.dedent(
 
 OPEN_IN_WINDOW = PRELUDE + textwrap.dedent(
     """
+    import json
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
     from fps_desktop.config import Settings
@@ -38,49 +53,56 @@ OPEN_IN_WINDOW = PRELUDE + textwrap.dedent(
     from fps_desktop.documents.demo import demo_file_bytes
     app = QApplication([])
     settings = Settings()
-    server = None
-    if sys.argv[1] == "pbms":
-        server = PbmsServer().start()
-        server.state.files[GUID] = [
-            PbmsFile(f"f{i}", f"发票_{i}.pdf", demo_file_bytes(GUID, f"inv-{i % 2 + 1}"), "invoice")
-            for i in range(10)
-        ]
-        settings.set("source.kind", "pbms")
-        settings.set("source.pbms.list_url", server.list_url)
-        settings.set("source.pbms.download_url", server.download_url)
     window = MainWindow(settings)
     window.show()
     app.processEvents()
-    times = []
-    for run in range(int(sys.argv[2])):
+
+    def opened(refresh):
         done = []
         loop = QEventLoop()
         window.documents_shown.connect(lambda guid: (done.append(time.perf_counter()), loop.quit()))
         start = time.perf_counter()
-        window.open_guid(GUID, refresh=sys.argv[1] == "pbms")
+        window.open_guid(GUID, refresh=refresh)
         loop.exec()  # processEvents() in a busy loop leaks None refs in PySide6 6.12
-        times.append((done[0] - start) * 1000)
         window.documents_shown.disconnect()
-        if sys.argv[1] == "pbms":
-            window.cache = type(window.cache)(window.cache.root.parent / f"fresh{run}")
+        return (done[0] - start) * 1000
+
+    runs = int(sys.argv[1])
+    opened(False)  # fills the cache from the demo source
+    cached = [opened(False) for _ in range(runs)]
+    server = PbmsServer().start()
+    server.state.files[GUID] = [
+        PbmsFile(f"f{i}", f"发票_{i}.pdf", demo_file_bytes(GUID, f"inv-{i % 2 + 1}"), "invoice")
+        for i in range(10)
+    ]
+    settings.set("source.kind", "pbms")
+    settings.set("source.pbms.list_url", server.list_url)
+    settings.set("source.pbms.download_url", server.download_url)
+    uncached = []
+    for run in range(runs):
+        window.cache = type(window.cache)(window.cache.root.parent / f"fresh{run}")
+        uncached.append(opened(True))
     window.shutdown()
-    print(" ".join(f"{t:.1f}" for t in times))
+    print(json.dumps([cached, uncached]))
     """
 ).replace("GUID", repr(GUID))
 
-MERGE_200 = PRELUDE + textwrap.dedent(
+MERGE_THEN_SHEETS = PRELUDE + textwrap.dedent(
     """
     from pathlib import Path
+    import pymupdf
     from fps_desktop.documents.cache import DocumentCache
-    from fps_desktop.documents.demo import demo_file_bytes
+    from fps_desktop.documents.demo import DemoSource, demo_file_bytes
     from fps_desktop.documents.merge import merge_files
     from fps_desktop.documents.sources import FolderSource
+    from fps_desktop.layouts import Layout
+    from fps_desktop.printing.imposition import Choice, Setup, impose, sources_for
     share = Path(sys.argv[1])
     folder = share / GUID
     folder.mkdir(parents=True)
     kinds = [("inv-1", "pdf"), ("inv-2", "pdf"), ("receipt", "jpg"), ("payment", "png"),
              ("approval", "pdf")]
-    for i in range(200):
+    for i in range(int(sys.argv[2])):
         file_id, ext = kinds[i % len(kinds)]
         (folder / f"{i:03d}_{file_id}.{ext}").write_bytes(demo_file_bytes(GUID, file_id))
     cache = DocumentCache(share / "cache")
@@ -88,39 +110,32 @@ MERGE_200 = PRELUDE + textwrap.dedent(
     start = time.perf_counter()
     merged = merge_files(cache, manifest.files)
     elapsed = time.perf_counter() - start
+    # After the figure, in the same process: the spool figure's sheets, the demo GUID laid
+    # out at actual size and repeated.
+    demo = DocumentCache(share / "demo-cache")
+    shown = merge_files(demo, demo.fetch(GUID, DemoSource()).files)
+    doc = pymupdf.open(stream=impose(shown.pdf, sources_for(shown.page_roles),
+                                     Setup(Choice(Layout.ACTUAL))).pdf)
+    many = pymupdf.open()
+    count = int(sys.argv[4])
+    while many.page_count < count:
+        many.insert_pdf(doc, to_page=min(doc.page_count, count - many.page_count) - 1)
+    many.save(sys.argv[3])
     print(f"{elapsed:.3f} {len(merged.page_roles)}")
     """
 ).replace("GUID", repr(GUID))
 
-PREPARE_100 = PRELUDE + textwrap.dedent(
+SPOOL = PRELUDE + textwrap.dedent(
     """
     from pathlib import Path
     import pymupdf
-    from fps_desktop.documents.cache import DocumentCache
-    from fps_desktop.documents.demo import DemoSource
-    from fps_desktop.layouts import Layout
-    from fps_desktop.printing.imposition import Choice, Setup, impose, sources_for
-    from fps_desktop.documents.merge import merge_files
-    target = Path(sys.argv[1])
-    cache = DocumentCache(target.parent / "cache")
-    merged = merge_files(cache, cache.fetch(GUID, DemoSource()).files)
-    setup = Setup(Choice(Layout.ACTUAL))
-    doc = pymupdf.open(stream=impose(merged.pdf, sources_for(merged.page_roles), setup).pdf)
-    many = pymupdf.open()
-    while many.page_count < 100:
-        many.insert_pdf(doc, to_page=min(doc.page_count, 100 - many.page_count) - 1)
-    many.save(target)
-    print(many.page_count)
-    """
-).replace("GUID", repr(GUID))
-
-SPOOL_100 = PRELUDE + textwrap.dedent(
-    """
-    from pathlib import Path
     from PySide6.QtGui import QGuiApplication
     from fps_desktop.printing.spooler import PrinterOptions, make_printer, spool
     app = QGuiApplication([])
     data = Path(sys.argv[1]).read_bytes()
+    first = pymupdf.open(stream=data)
+    first.select([0])
+    spool(first.tobytes(), make_printer(PrinterOptions(to_pdf=Path(sys.argv[2]), dpi=300)))
     printer = make_printer(PrinterOptions(to_pdf=Path(sys.argv[2]), dpi=300))
     start = time.perf_counter()
     sent = spool(data, printer)
@@ -146,8 +161,12 @@ COLD_START = PRELUDE + textwrap.dedent(
 )
 
 
-def run(script: str, *args: str, home: Path) -> str:
+def run(script: str, *args: str, home: Path, code: Path | None = None) -> str:
+    """The last line ``script`` prints, run with this tree or with the ``fps_desktop`` in
+    ``code``."""
     env = {**os.environ, "FPS_HOME": str(home), "FPS_SITE_CONFIG": str(home / "none.json")}
+    if code is not None:
+        env["FPS_BENCH_CODE"] = str(code)
     result = subprocess.run(
         [sys.executable, "-c", script, *args], capture_output=True, text=True, env=env, check=False
     )
@@ -156,33 +175,58 @@ def run(script: str, *args: str, home: Path) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
+def spool_figures(sheets: Path, tmp_path: Path, baseline: str | None, home: Path) -> None:
+    """The ``sheets`` spooled to the PDF printer with this tree, and with ``baseline``'s
+    code unless None: interleaved, so both meet the same load, best of 2 each."""
+    trees = {"now": None}
+    if baseline is not None:
+        trees[baseline] = export_tree(baseline, tmp_path / "baseline")
+    best: dict[str, float] = {}
+    peaks: dict[str, str] = {}
+    for _ in range(2 if baseline is not None else 1):
+        for label, code in trees.items():
+            seconds, sent, peak, dpi = run(
+                SPOOL, str(sheets), str(tmp_path / "out.pdf"), home=home, code=code
+            ).split()
+            best[label] = min(best.get(label, float("inf")), float(seconds))
+            peaks[label] = peak
+    print(f"spool {sent} pages at {dpi} dpi to the PDF printer: {best['now']:.2f} s, peak RSS"
+          f" of the app process {peaks['now']} MB (targets <= 8 s, <= 400 MB)")  # fmt: skip
+    if baseline is not None:
+        ratio = best["now"] / best[baseline]
+        print(f"spool {sent} pages at {dpi} dpi, best of 2: now {best['now']:.2f} s, "
+              f"{baseline} {best[baseline]:.2f} s, ratio {ratio:.2f}")  # fmt: skip
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", default="main", help="git ref whose spool is compared")
+    parser.add_argument("--quick", action="store_true", help="every figure, from the least")
+    args = parser.parse_args()
+    runs, files, sheets, cold = (1, 5, 4, 1) if args.quick else (5, 200, 100, 3)
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         home = tmp_path / "home"
-        run(OPEN_IN_WINDOW, "demo", "1", home=home)  # fill the cache
-        cached = [float(x) for x in run(OPEN_IN_WINDOW, "demo", "5", home=home).split()]
+        cached, uncached = json.loads(run(OPEN_IN_WINDOW, str(runs), home=home))
         print(f"open cached GUID to first page painted: median {statistics.median(cached):.0f} ms"
               f" (runs: {', '.join(f'{x:.0f}' for x in cached)}; target <= 150 ms)")  # fmt: skip
-        uncached = [float(x) for x in run(OPEN_IN_WINDOW, "pbms", "5", home=home).split()]
         print(f"open 10 files uncached from loopback PBMS: median {statistics.median(uncached):.0f}"
               f" ms (target <= 600 ms)")  # fmt: skip
-        seconds, pages = run(MERGE_200, str(tmp_path / "share"), home=home).split()
-        print(f"merge 200 files (PDF, JPG, PNG; {pages} pages): {float(seconds):.2f} s"
-              " (target <= 1.5 s)")  # fmt: skip
-        sheets = str(tmp_path / "sheets.pdf")
-        run(PREPARE_100, sheets, home=home)
-        seconds, sent, peak, dpi = run(
-            SPOOL_100, sheets, str(tmp_path / "out.pdf"), home=home
-        ).split()
-        print(f"spool {sent} pages at {dpi} dpi to the PDF printer: {float(seconds):.2f} s,"
-              f" peak RSS {peak} MB (targets <= 8 s, <= 400 MB)")  # fmt: skip
+        sheets_pdf = tmp_path / "sheets.pdf"
+        seconds, pages = run(
+            MERGE_THEN_SHEETS, str(tmp_path / "share"), str(files), str(sheets_pdf), str(sheets),
+            home=home,
+        ).split()  # fmt: skip
+        print(f"merge {files} files (PDF, JPG, PNG; {pages} pages): {float(seconds):.2f} s"
+              " (target <= 1.5 s for 200 files)")  # fmt: skip
+        spool_figures(sheets_pdf, tmp_path, None if args.quick else args.baseline, home)
         starts = []
-        for _ in range(3):
+        for _ in range(cold):
             start = time.perf_counter()
             run(COLD_START, home=home)
             starts.append(time.perf_counter() - start)
-        print(f"cold start to window shown: best {min(starts):.2f} s of 3 (target <= 1.5 s)")
+        print(f"cold start to window shown: best {min(starts):.2f} s of {cold}"
+              " (target <= 1.5 s)")  # fmt: skip
 
 
 if __name__ == "__main__":

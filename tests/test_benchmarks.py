@@ -49,3 +49,25 @@ def test_the_listener_fuzz_runs_and_every_hostile_request_is_answered():
                  "after: health 200, real push 200"):  # fmt: skip
         assert f"\n{line}" in out
     assert out.rstrip().endswith("\nverdict: no crash, no hang, every answer well formed")
+
+
+def test_the_listener_benchmark_runs_and_a_push_gets_through_every_attack():
+    from tests.listener.attacks import PATTERNS
+
+    out = run_quick("bench_listener", timeout=120).stdout
+    for pattern in ["no attack", *PATTERNS]:
+        assert f"real push under {pattern}: 2/2 answered 200, median " in out
+    assert "/api/health, 8 keep-alive clients in another process, 0.5 s: " in out
+    assert "window event loop meanwhile: timer lag p99 " in out
+    assert "push to first page painted, cached GUID: median " in out
+
+
+@pytest.mark.unix_only("the benchmark's processes read their peak memory with resource")
+def test_the_documents_benchmark_runs_every_figure():
+    out = run_quick("bench_documents", timeout=180).stdout
+    for figure in ("open cached GUID to first page painted: median ",
+                   "open 10 files uncached from loopback PBMS: median ",
+                   "merge 5 files (PDF, JPG, PNG; 7 pages): ",
+                   "spool 4 pages at 300 dpi to the PDF printer: ",
+                   "cold start to window shown: best "):  # fmt: skip
+        assert figure in out
