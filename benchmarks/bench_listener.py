@@ -5,7 +5,8 @@ push's latency while a local program tries to starve PBMS (issue 10, point 3).
 Run: .venv/bin/python benchmarks/bench_listener.py [--quick]
 ``--quick`` (run by the test suite) prints every figure from the least that makes it:
 the load for 0.5 s instead of 4, one push to painted after the one that fills the cache
-instead of five, and 2 pushes under each starvation pattern instead of 20.
+instead of five, and 2 pushes with no attack and under one starvation pattern instead of
+20 under each (``tests/listener/test_starvation.py`` runs every pattern).
 """
 
 from __future__ import annotations
@@ -155,14 +156,15 @@ def push_to_painted(runs: int = 6) -> None:
     del app
 
 
-def push_latency_under_starvation(pushes: int = 20) -> None:
-    """Each attack from another process, 40 connections (the listener has 32 slots)."""
+def push_latency_under_starvation(pushes: int = 20, attacks: int | None = None) -> None:
+    """Each attack from another process, 40 connections (the listener has 32 slots); the
+    first ``attacks`` patterns, or all."""
     from fps_desktop.listener.connections import MAX_CONNECTIONS
     from fps_desktop.listener.server import GuidListener, ListenerConfig
     from tests.listener.attacks import PATTERNS, AttackProcess, push_latencies
     from tests.listener.conftest import PBMS
 
-    for pattern in [None, *PATTERNS]:
+    for pattern in [None, *list(PATTERNS)[:attacks]]:
         config = ListenerConfig(port=0, allowed_origins={PBMS})
         listener = GuidListener(config, lambda *a: None)
         listener.start()
@@ -185,7 +187,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="every figure, from the least")
     quick = parser.parse_args().quick
-    push_latency_under_starvation(2 if quick else 20)
+    push_latency_under_starvation(*((2, 1) if quick else (20, None)))
     health_throughput_with_window(0.5 if quick else SECONDS)
     push_to_painted(2 if quick else 6)
 
