@@ -26,8 +26,10 @@ import multiprocessing
 import os
 import queue
 import threading
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from itertools import islice
 
 from fps_desktop.errors import DocumentError
 
@@ -122,6 +124,24 @@ class Sandbox:
         self.warm()
         assert self._threads is not None
         return self._threads.submit(fn, *args)
+
+    def ordered(self, fn: Callable[..., object], calls: Iterable[tuple]) -> Iterator:
+        """``fn(*args)`` for each ``args`` of ``calls`` on the pool's threads, one in flight
+        per worker, the results in order: the next sheet is drawn while this one is used.
+        Closing the iterator early cancels the calls not started and waits for the running
+        ones (they may still read a file the caller is about to delete)."""
+        calls = iter(calls)
+        running: deque[Future] = deque()
+        try:
+            running.extend(self.submit(fn, *args) for args in islice(calls, self._size))
+            while running:
+                result = running.popleft().result()
+                running.extend(self.submit(fn, *args) for args in islice(calls, 1))
+                yield result
+        finally:
+            for call in running:
+                call.cancel()
+            wait(running)
 
     def close(self) -> None:
         with self._guard:

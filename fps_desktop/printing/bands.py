@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pymupdf
 
+from fps_desktop.errors import QT_TRANSLATE_NOOP, PrintError
 from fps_desktop.formats.mupdf import mupdf_lock
 from fps_desktop.formats.pdf import MAX_DPI, open_document
 from fps_desktop.formats.sniff import FileKind
@@ -57,6 +58,30 @@ def sheet_bands_task(
             del pix
         pymupdf.TOOLS.store_shrink(100)  # decoded scans are not drawn twice: let go
     return {"bands": bands}, b"".join(samples)
+
+
+def sheet_picture_task(
+    path: Path, kind: FileKind, name: str, index: int, dpi: int, quality: int
+) -> tuple[dict, bytes]:
+    """In a decoder worker: sheet ``index`` as one JPEG picture at ``dpi``, for a printer
+    that cannot be trusted with anything else (``pictures.as_images``)."""
+    with mupdf_lock:
+        picture = _opened(path, kind, name)[index].get_pixmap(dpi=min(dpi, MAX_DPI), alpha=False)
+        jpeg = picture.tobytes("jpeg", jpg_quality=quality)
+        del picture
+        pymupdf.TOOLS.store_shrink(100)
+    return {}, jpeg
+
+
+def not_drawn(index: int) -> PrintError:
+    """Sheet ``index`` (from 0) broke a worker's limit or came back wrong: the print stops."""
+    return PrintError(
+        QT_TRANSLATE_NOOP(
+            "FpsError", "Sheet {sheet} could not be drawn for the printer: a file on it is "
+            "damaged or too large. Nothing after it was sent."
+        ),
+        sheet=index + 1,
+    )  # fmt: skip
 
 
 def _opened(path: Path, kind: FileKind, name: str) -> pymupdf.Document:

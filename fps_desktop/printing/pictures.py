@@ -9,15 +9,20 @@ gets every sheet as one 300 dpi picture instead (``as_images``).
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pymupdf
 
 from fps_desktop.documents.cache import DocumentCache
 from fps_desktop.documents.models import CachedFile, FileRole
+from fps_desktop.errors import DocumentError
 from fps_desktop.formats.images import SHARP_DPI, read_frames
 from fps_desktop.formats.mupdf import mupdf_lock
-from fps_desktop.formats.pdf import pdf_bytes, picture_size
+from fps_desktop.formats.pdf import DECODERS, isolated, pdf_bytes, picture_size
 from fps_desktop.formats.sniff import FileKind
 from fps_desktop.jobs import CancelToken
+from fps_desktop.printing.bands import not_drawn, sheet_picture_task
 from fps_desktop.printing.imposition import Group, Setup, Source, plan
 
 OLD_PRINTER_DPI = 300
@@ -79,24 +84,39 @@ def layout_scale(width: float, height: float, setup: Setup) -> float:
 
 
 def as_images(pdf: bytes, cancel: CancelToken | None = None, dpi: int = OLD_PRINTER_DPI) -> bytes:
-    """``pdf`` with every page replaced by one picture of it at ``dpi``, same page size."""
+    """``pdf`` with every page replaced by one picture of it at ``dpi``, same page size,
+    each drawn in a decoder worker."""
     cancel = cancel or CancelToken()
-    with mupdf_lock:
-        src = pymupdf.open(stream=pdf, filetype="pdf")
-        out = pymupdf.open()
-    try:
-        for index in range(src.page_count):
-            cancel.check()
+    with mupdf_lock, pymupdf.open(stream=pdf, filetype="pdf") as src:
+        sizes = [(page.rect.width, page.rect.height) for page in src]
+    with tempfile.TemporaryDirectory(prefix="fps-pictures-") as folder:
+        path = Path(folder) / "sheets.pdf"
+        path.write_bytes(pdf)
+        pictures = DECODERS.ordered(_picture, ((path, index, dpi) for index in range(len(sizes))))
+        with mupdf_lock:
+            out = pymupdf.open()
+        try:
+            for (width, height), jpeg in zip(sizes, pictures, strict=True):
+                cancel.check()
+                with mupdf_lock:
+                    sheet = out.new_page(width=width, height=height)
+                    sheet.insert_image(sheet.rect, stream=jpeg)
             with mupdf_lock:
-                page = src[index]
-                picture = page.get_pixmap(dpi=dpi, alpha=False)
-                stream = picture.tobytes("jpeg", jpg_quality=OLD_PRINTER_QUALITY)
-                del picture
-                sheet = out.new_page(width=page.rect.width, height=page.rect.height)
-                sheet.insert_image(sheet.rect, stream=stream)
-        with mupdf_lock:
-            return pdf_bytes(out)
-    finally:
-        with mupdf_lock:
-            src.close()
-            out.close()
+                return pdf_bytes(out)
+        finally:
+            pictures.close()  # before the folder goes: a worker may still read the sheets
+            with mupdf_lock:
+                out.close()
+
+
+def _picture(path: Path, index: int, dpi: int) -> bytes:
+    """Sheet ``index`` as a JPEG from a decoder worker, believed only if it is one."""
+    try:
+        answer = isolated(sheet_picture_task, path, FileKind.PDF, f"sheet {index + 1}", index,
+                          dpi, OLD_PRINTER_QUALITY)  # fmt: skip
+    except DocumentError as exc:
+        raise not_drawn(index) from exc
+    jpeg = answer[1] if isinstance(answer, tuple) else b""
+    if not jpeg.startswith(b"\xff\xd8"):
+        raise not_drawn(index)
+    return jpeg

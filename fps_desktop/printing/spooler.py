@@ -8,11 +8,8 @@ QPrinter is allowed off the GUI thread, so this runs inside a Job.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import tempfile
-from collections import deque
-from concurrent.futures import Future, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -24,16 +21,14 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError, PrintError
 from fps_desktop.formats.mupdf import mupdf_lock
 from fps_desktop.formats.pdf import DECODERS, MAX_DPI, isolated
-from fps_desktop.formats.sandbox import WORKERS
 from fps_desktop.formats.sniff import FileKind
 from fps_desktop.jobs import CancelToken, Progress, no_progress
-from fps_desktop.printing.bands import sheet_bands_task
+from fps_desktop.printing.bands import not_drawn, sheet_bands_task
 from fps_desktop.printing.os_queue import os_queue, uses_cups
 from fps_desktop.printing.queue_state import Submitted
 
 log = logging.getLogger(__name__)
 
-LOOKAHEAD = WORKERS  # sheets drawn ahead, one per decoder worker
 Band = tuple[QRectF, QImage, bytes]
 
 
@@ -122,8 +117,8 @@ def spool(
 ) -> int:
     """Paint every sheet; copies are repeated here when the device cannot. Returns sheets sent.
 
-    The sheets are drawn in the decoder workers, ``LOOKAHEAD`` ahead of the one painted
-    here: Qt compresses a band while a worker draws the next sheet.
+    The sheets are drawn in the decoder workers, one ahead on each, while Qt compresses
+    the bands of the one painted here.
     """
     cancel = cancel or CancelToken()
     dpi = min(printer.resolution(), MAX_DPI)
@@ -140,33 +135,24 @@ def spool(
             )
         )
     device = painter.viewport().size()
-    upcoming = (index for _copy, index in itertools.product(range(copies), range(count)))
-    ahead: deque[Future] = deque()
     sent = 0
     with tempfile.TemporaryDirectory(prefix="fps-sheets-") as folder:
         path = Path(folder) / "sheets.pdf"
         path.write_bytes(print_pdf)
-
-        def draw_ahead() -> None:
-            for index in itertools.islice(upcoming, LOOKAHEAD - len(ahead)):
-                ahead.append(DECODERS.submit(sheet_bands, path, index, dpi, grayscale, device))
-
+        sheets = DECODERS.ordered(sheet_bands, ((path, index, dpi, grayscale, device)
+                                                for _copy in range(copies)
+                                                for index in range(count)))  # fmt: skip
         try:
-            draw_ahead()
-            while ahead:
+            for bands in sheets:
                 cancel.check()
-                bands = ahead.popleft().result()
-                draw_ahead()
                 if sent:
                     printer.newPage()
                 draw_bands(painter, bands)
                 sent += 1
                 progress(sent, count * copies, "")
         finally:
+            sheets.close()  # before the folder goes: a worker may still read the sheets
             painter.end()
-            for drawing in ahead:
-                drawing.cancel()
-            wait(ahead)  # a worker may still read the sheets' file: it goes after them
     return sent
 
 
@@ -214,10 +200,11 @@ def sheet_bands(
     pixels are all there."""
     width, height = (device.width(), device.height()) if device else (0, 0)
     try:
-        answer, pixels = isolated(sheet_bands_task, path, FileKind.PDF, f"sheet {index + 1}",
-                                  index, dpi, grayscale, width, height)  # fmt: skip
+        drawn = isolated(sheet_bands_task, path, FileKind.PDF, f"sheet {index + 1}",
+                         index, dpi, grayscale, width, height)  # fmt: skip
     except DocumentError as exc:
-        raise _not_drawn(index) from exc
+        raise not_drawn(index) from exc
+    answer, pixels = drawn if isinstance(drawn, tuple) else (None, b"")
     fmt, channels = ((QImage.Format.Format_Grayscale8, 1) if grayscale
                      else (QImage.Format.Format_RGB888, 3))  # fmt: skip
     bands, offset = [], 0
@@ -226,22 +213,12 @@ def sheet_bands(
             x, y, w, h = (float(v) for v in band["target"])
             columns, rows, stride = (int(band[k]) for k in ("width", "height", "stride"))
         except (TypeError, KeyError, ValueError):
-            raise _not_drawn(index) from None
+            raise not_drawn(index) from None
         size = stride * rows
         if not (columns > 0 and rows > 0 and stride >= columns * channels
                 and offset + size <= len(pixels)):  # fmt: skip
-            raise _not_drawn(index)
+            raise not_drawn(index)
         samples = pixels[offset : offset + size]
         offset += size
         bands.append((QRectF(x, y, w, h), QImage(samples, columns, rows, stride, fmt), samples))
     return bands
-
-
-def _not_drawn(index: int) -> PrintError:
-    return PrintError(
-        QT_TRANSLATE_NOOP(
-            "FpsError", "Sheet {sheet} could not be drawn for the printer: a file on it is "
-            "damaged or too large. Nothing after it was sent."
-        ),
-        sheet=index + 1,
-    )  # fmt: skip

@@ -81,3 +81,9 @@ def test_a_slow_task_does_not_hold_up_the_others(sandbox):
     assert quick.result(timeout=60) == 42
     assert not slow.done()
     assert isinstance(slow.exception(timeout=60), OutOfTime)
+
+
+def test_ordered_calls_come_back_in_the_order_asked(sandbox):
+    """The first call is the slowest: its answer still comes first (a print's sheets)."""
+    calls = [(time.sleep, 0.5), (operator.add, 1, 2), (operator.mul, 2, 3)]
+    assert list(sandbox.ordered(sandbox.run, calls)) == [None, 3, 6]
