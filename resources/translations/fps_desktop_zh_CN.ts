@@ -662,17 +662,17 @@ cannot be printed: {reason}</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="64"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="59"/>
         <source>There is no printer called “{name}”.</source>
         <translation>没有名为“{name}”的打印机。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="138"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="133"/>
         <source>The printer could not be started. Is it switched on and connected?</source>
         <translation>无法启动打印机。请确认打印机已开机并已连接。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="242"/>
+        <location filename="../../fps_desktop/printing/bands.py" line="79"/>
         <source>Sheet {sheet} could not be drawn for the printer: a file on it is damaged or too large. Nothing after it was sent.</source>
         <translation>第 {sheet} 张无法为打印机绘制：其上的某个文件已损坏或过大。之后的内容均未发送。</translation>
     </message>
@@ -2410,12 +2410,12 @@ Finance Print Station</source>
         <translation>打印系统无响应</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="78"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="73"/>
         <source>This printer cannot print on both sides: every sheet prints on one side.</source>
         <translation>这台打印机不能双面打印：每张都将单面打印。</translation>
     </message>
     <message>
-        <location filename="../../fps_desktop/printing/spooler.py" line="81"/>
+        <location filename="../../fps_desktop/printing/spooler.py" line="76"/>
         <source>This printer prints in black and white only.</source>
         <translation>这台打印机只能黑白打印。</translation>
     </message>
