@@ -95,14 +95,16 @@ class Sandbox:
         self._threads: ThreadPoolExecutor | None = None
 
     def warm(self) -> None:
-        """Start the workers now, so the first file does not wait for them."""
+        """Start a worker now, so the first file does not wait for it. The others start
+        when two tasks first run at once: the idle queue hands out the worker used last,
+        so work that comes one task at a time (a command line run) keeps to one."""
         with self._guard:
             if self._workers:
                 return
             self._workers = [_Worker(self) for _ in range(self._size)]
             self._threads = ThreadPoolExecutor(self._size, thread_name_prefix="sandbox")
-            for worker in self._workers:
-                worker.start()
+            self._workers[0].start()
+            for worker in reversed(self._workers):  # the started one on top
                 self._idle.put(worker)
             atexit.register(self.close)
 
