@@ -10,13 +10,16 @@ the workers do not load it.
 from __future__ import annotations
 
 import math
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pymupdf
 
 from fps_desktop.errors import QT_TRANSLATE_NOOP, PrintError
 from fps_desktop.formats.mupdf import mupdf_lock
-from fps_desktop.formats.pdf import MAX_DPI, open_document
+from fps_desktop.formats.pdf import DECODERS, MAX_DPI, open_document
 from fps_desktop.formats.sniff import FileKind
 
 BAND_GAP = 6  # points of blank paper between two drawings that start a new band
@@ -24,6 +27,23 @@ BLEED = 1  # points around a drawing's box, for anti-aliased edges
 HAIRLINE = 2  # points: a line this thin needs no more pixels than the images beside it
 
 _printing: dict[Path, pymupdf.Document] = {}  # a worker's one print at a time
+
+
+@contextmanager
+def drawn_in_order(
+    pdf: bytes, draw: Callable[[Path, int], object], sheets: Iterable[int]
+) -> Iterator[Iterator]:
+    """``draw(path, index)`` for each of ``sheets``, on the decoder workers' threads, one
+    ahead on each, the drawings in order; ``pdf`` is saved at ``path`` for as long as a
+    worker may read it."""
+    with tempfile.TemporaryDirectory(prefix="fps-sheets-") as folder:
+        path = Path(folder) / "sheets.pdf"
+        path.write_bytes(pdf)
+        drawings = DECODERS.ordered(draw, ((path, index) for index in sheets))
+        try:
+            yield drawings
+        finally:
+            drawings.close()  # before the folder goes: a worker may still read the sheets
 
 
 def sheet_bands_task(

@@ -9,7 +9,6 @@ gets every sheet as one 300 dpi picture instead (``as_images``).
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pymupdf
@@ -19,10 +18,10 @@ from fps_desktop.documents.models import CachedFile, FileRole
 from fps_desktop.errors import DocumentError
 from fps_desktop.formats.images import SHARP_DPI, read_frames
 from fps_desktop.formats.mupdf import mupdf_lock
-from fps_desktop.formats.pdf import DECODERS, isolated, pdf_bytes, picture_size
+from fps_desktop.formats.pdf import isolated, pdf_bytes, picture_size
 from fps_desktop.formats.sniff import FileKind
 from fps_desktop.jobs import CancelToken
-from fps_desktop.printing.bands import not_drawn, sheet_picture_task
+from fps_desktop.printing.bands import drawn_in_order, not_drawn, sheet_picture_task
 from fps_desktop.printing.imposition import Group, Setup, Source, plan
 
 OLD_PRINTER_DPI = 300
@@ -89,10 +88,9 @@ def as_images(pdf: bytes, cancel: CancelToken | None = None, dpi: int = OLD_PRIN
     cancel = cancel or CancelToken()
     with mupdf_lock, pymupdf.open(stream=pdf, filetype="pdf") as src:
         sizes = [(page.rect.width, page.rect.height) for page in src]
-    with tempfile.TemporaryDirectory(prefix="fps-pictures-") as folder:
-        path = Path(folder) / "sheets.pdf"
-        path.write_bytes(pdf)
-        pictures = DECODERS.ordered(_picture, ((path, index, dpi) for index in range(len(sizes))))
+    pictures_of = drawn_in_order(pdf, lambda path, index: _picture(path, index, dpi),
+                                 range(len(sizes)))  # fmt: skip
+    with pictures_of as pictures:
         with mupdf_lock:
             out = pymupdf.open()
         try:
@@ -104,7 +102,6 @@ def as_images(pdf: bytes, cancel: CancelToken | None = None, dpi: int = OLD_PRIN
             with mupdf_lock:
                 return pdf_bytes(out)
         finally:
-            pictures.close()  # before the folder goes: a worker may still read the sheets
             with mupdf_lock:
                 out.close()
 

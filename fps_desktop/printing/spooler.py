@@ -20,10 +20,10 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from fps_desktop.errors import QT_TRANSLATE_NOOP, DocumentError, PrintError
 from fps_desktop.formats.mupdf import mupdf_lock
-from fps_desktop.formats.pdf import DECODERS, MAX_DPI, isolated
+from fps_desktop.formats.pdf import MAX_DPI, isolated
 from fps_desktop.formats.sniff import FileKind
 from fps_desktop.jobs import CancelToken, Progress, no_progress
-from fps_desktop.printing.bands import not_drawn, sheet_bands_task
+from fps_desktop.printing.bands import drawn_in_order, not_drawn, sheet_bands_task
 from fps_desktop.printing.os_queue import os_queue, uses_cups
 from fps_desktop.printing.queue_state import Submitted
 
@@ -136,12 +136,11 @@ def spool(
         )
     device = painter.viewport().size()
     sent = 0
-    with tempfile.TemporaryDirectory(prefix="fps-sheets-") as folder:
-        path = Path(folder) / "sheets.pdf"
-        path.write_bytes(print_pdf)
-        sheets = DECODERS.ordered(sheet_bands, ((path, index, dpi, grayscale, device)
-                                                for _copy in range(copies)
-                                                for index in range(count)))  # fmt: skip
+    every_copy = (index for _copy in range(copies) for index in range(count))
+    drawn = drawn_in_order(
+        print_pdf, lambda path, index: sheet_bands(path, index, dpi, grayscale, device), every_copy
+    )
+    with drawn as sheets:
         try:
             for bands in sheets:
                 cancel.check()
@@ -151,7 +150,6 @@ def spool(
                 sent += 1
                 progress(sent, count * copies, "")
         finally:
-            sheets.close()  # before the folder goes: a worker may still read the sheets
             painter.end()
     return sent
 
