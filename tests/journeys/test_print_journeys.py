@@ -136,11 +136,17 @@ def print_to_queue(qtbot, window, queue: str, until_ended: bool = True) -> None:
                         not in ("QUEUED", "RUNNING"), timeout=SLOW)  # fmt: skip
 
 
-def test_j14_the_clerk_sees_what_the_print_queue_did(qtbot, window, cups):
+def printed_to_a_paused_queue(qtbot, window, cups) -> str:
+    """The demo GUID opened and printed by keyboard to a queue that holds its jobs."""
     open_by_keyboard(qtbot, window, DEMO_GUID)
     paused = cups.add_queue()
     cups.run("cupsdisable", paused)
     print_to_queue(qtbot, window, paused)
+    return paused
+
+
+def test_j14_the_clerk_sees_what_the_print_queue_did(qtbot, window, cups):
+    paused = printed_to_a_paused_queue(qtbot, window, cups)
     (held,) = print_jobs(window)
     assert held.message.startswith("Held in the print queue: the printer is paused")
     assert "not printed yet (held): the printer is paused" in window.notice_label.text()
@@ -195,10 +201,7 @@ def test_j15_layout_and_paper_chosen_by_keys_print_to_cups_as_previewed(
 def test_j14_in_chinese_the_jobs_list_says_the_reason_in_chinese(qtbot, chinese, window, cups):
     """The Jobs list, the status bar and the error say the print system's reason through
     one translation: no English reason under a Chinese window."""
-    open_by_keyboard(qtbot, window, DEMO_GUID)
-    paused = cups.add_queue()
-    cups.run("cupsdisable", paused)
-    print_to_queue(qtbot, window, paused)
+    paused = printed_to_a_paused_queue(qtbot, window, cups)
     (held,) = print_jobs(window)
     assert held.message == "在打印队列中被挂起：打印机已暂停"
     assert "尚未打印（已挂起）：打印机已暂停" in window.notice_label.text()
@@ -253,10 +256,7 @@ def test_a_print_held_in_a_paused_queue_can_be_cancelled_there_from_the_jobs_lis
 ):
     """Held is not printed: the clerk can still take the job back, so it does not come
     out later after the bundle was printed elsewhere."""
-    open_by_keyboard(qtbot, window, DEMO_GUID)
-    paused = cups.add_queue()
-    cups.run("cupsdisable", paused)
-    print_to_queue(qtbot, window, paused)
+    paused = printed_to_a_paused_queue(qtbot, window, cups)
     (entry,) = print_jobs(window)
     assert entry.message.startswith("Held in the print queue")
     cancel_in_jobs_list(qtbot, window, entry)
