@@ -19,6 +19,15 @@ PORT_TAKEN = b"Address already in use"
 PORT_ATTEMPTS = 5
 
 
+def client(db, **options) -> pymysql.Connection:
+    """A test's own connection to ``db``, as a writer next to the app would have.
+
+    Without TLS, as the app connects to this server: otherwise every connect builds a TLS
+    context from the system's certificates (~25 ms of CPU each)."""
+    return pymysql.connect(host=db.host, port=db.port, user=db.user, password=db.password,
+                           database=db.database, ssl_disabled=True, **options)  # fmt: skip
+
+
 def _unused_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -87,7 +96,7 @@ class MariaDbServer:
             self.log = open(self.root / "server.log", "ab")  # noqa: SIM115 - closed in stop()
         else:
             raise RuntimeError(f"every port tried was taken ({PORT_ATTEMPTS} tries)")
-        admin = pymysql.connect(unix_socket=str(self.socket), user="root")
+        admin = self.admin()
         with admin.cursor() as cursor:
             cursor.execute(f"CREATE USER '{USER}'@'127.0.0.1' IDENTIFIED BY '{PASSWORD}'")
             cursor.execute(f"GRANT ALL ON *.* TO '{USER}'@'127.0.0.1'")
@@ -95,8 +104,9 @@ class MariaDbServer:
         admin.close()
         return self
 
-    def admin(self):
-        return pymysql.connect(unix_socket=str(self.socket), user="root", autocommit=True)
+    def admin(self, **options):
+        return pymysql.connect(unix_socket=str(self.socket), user="root", autocommit=True,
+                               ssl_disabled=True, **options)  # fmt: skip
 
     def stop(self) -> None:
         if self.process is not None:

@@ -7,7 +7,6 @@ import sys
 import time
 from datetime import datetime
 
-import pymysql
 import pytest
 
 from fps_desktop.cli import main
@@ -19,6 +18,7 @@ from fps_desktop.export.invoices import ExportOptions, InvoiceExporter
 from fps_desktop.export.names import invoice_file_name
 from fps_desktop.export.state import ExportState
 from fps_desktop.jobs import CancelToken
+from tests.export.mariadb_server import client
 
 pytestmark = pytest.mark.allow_log_warnings  # refusals and skipped rows are logged on purpose
 
@@ -36,8 +36,7 @@ def files_of(folder):
 
 
 def sql(db, statement, params=None):
-    connection = pymysql.connect(host=db.host, port=db.port, user=db.user, password=db.password,
-                                 database=db.database, autocommit=True)  # fmt: skip
+    connection = client(db, autocommit=True)
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         rows = cursor.fetchall()

@@ -5,10 +5,10 @@ import os
 import time
 from datetime import datetime, timedelta
 
-import pymysql
 import pytest
 
 from fps_desktop.export.state import ExportState
+from tests.export.mariadb_server import client
 from tests.export.test_export import months_of, run, sql
 
 pytestmark = pytest.mark.allow_log_warnings  # collisions and skipped rows are logged on purpose
@@ -96,8 +96,7 @@ def test_an_invoice_committed_after_the_margin_is_still_exported(db, tmp_path):
     out = tmp_path / "out"
     margin = timedelta(seconds=1)
     run(db, out, incremental=True, margin=margin)
-    writer = pymysql.connect(host=db.host, port=db.port, user=db.user, password=db.password,
-                             database=db.database, autocommit=False)  # fmt: skip
+    writer = client(db, autocommit=False)
     with writer.cursor() as cursor:
         cursor.execute("UPDATE invoices SET buyer_name = 'late' WHERE id = 5")
         cursor.execute("SELECT updated_at FROM invoices WHERE id = 5")

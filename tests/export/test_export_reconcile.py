@@ -5,13 +5,13 @@ import threading
 import time
 from datetime import timedelta
 
-import pymysql
 import pytest
 
 from fps_desktop.cli import main
 from fps_desktop.errors import DatabaseError
 from fps_desktop.export.db import DbSettings
 from fps_desktop.export.report import HELD_BACK_EXIT_CODE
+from tests.export.mariadb_server import client
 from tests.export.proxy import HangingProxy
 from tests.export.test_export import run, sql
 from tests.export.test_export_integrity import ISSUED, add_invoice, document
@@ -19,11 +19,6 @@ from tests.export.test_export_integrity import ISSUED, add_invoice, document
 pytestmark = pytest.mark.allow_log_warnings  # a held-back boundary is a warning on purpose
 
 MARGIN = timedelta(0)  # the window alone would miss every change below: the fingerprint must not
-
-
-def connection(db, **options):
-    return pymysql.connect(host=db.host, port=db.port, user=db.user, password=db.password,
-                           database=db.database, **options)  # fmt: skip
 
 
 def select_only(mariadb, db) -> DbSettings:
@@ -41,11 +36,16 @@ def exported(out, invoice_id):
     return document(found[0]) if found else None
 
 
-def wait_for(condition, what, timeout=30.0):
+# InnoDB refreshes what it lists of open transactions only after 0.1 s without a reader:
+# asked more often, it lists the same (empty) answer for ever.
+TRX_LIST_IDLE = 0.2
+
+
+def wait_for(condition, what, timeout=30.0, every=0.02):
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, what
-        time.sleep(0.02)
+        time.sleep(every)
 
 
 def test_without_process_a_transaction_open_across_runs_is_exported_after_it_commits(
@@ -54,7 +54,7 @@ def test_without_process_a_transaction_open_across_runs_is_exported_after_it_com
     reader = select_only(mariadb, db)
     out = tmp_path / "out"
     run(reader, out, incremental=True, margin=MARGIN)
-    writer = connection(db, autocommit=False)
+    writer = client(db, autocommit=False)
     with writer.cursor() as cursor:  # rows stamped long before the watermark, committed later
         cursor.execute(ISSUED, (1, "CN", "LONG-1", "2025-03-03", "long transaction"))
         cursor.execute("SELECT LAST_INSERT_ID()")
@@ -75,7 +75,7 @@ def test_a_write_that_waited_behind_a_backup_lock_is_exported(mariadb, db, tmp_p
     locker = mariadb.admin()
     with locker.cursor() as cursor:
         cursor.execute("FLUSH TABLES WITH READ LOCK")
-    writer = connection(db, autocommit=True)
+    writer = client(db, autocommit=True)
     thread_id = writer.thread_id()
     blocked = threading.Thread(target=lambda: writer.cursor().execute(
         "UPDATE invoices SET buyer_name = 'behind the lock' WHERE id = 7"))  # fmt: skip
@@ -98,7 +98,7 @@ def test_a_write_that_waited_behind_a_backup_lock_is_exported(mariadb, db, tmp_p
 def test_a_writer_in_another_time_zone_is_exported(db, tmp_path):
     out = tmp_path / "out"
     run(db, out, incremental=True, margin=MARGIN)
-    writer = connection(db, autocommit=True)
+    writer = client(db, autocommit=True)
     with writer.cursor() as cursor:  # its CURRENT_TIMESTAMP lands 12 h below the watermark
         cursor.execute("SET time_zone = '-12:00'")
         cursor.execute("UPDATE invoices SET buyer_name = 'far west', updated_at = NOW(6) "
@@ -136,14 +136,14 @@ def test_voided_invoices_leave_under_incremental_runs_alone(db, tmp_path):
 
 def test_an_open_transaction_holding_the_boundary_is_named_in_a_warning(db, tmp_path, caplog):
     out = tmp_path / "out"
-    writer = connection(db, autocommit=False)
+    writer = client(db, autocommit=False)
     with writer.cursor() as cursor:
         cursor.execute("UPDATE invoices SET buyer_name = 'idle' WHERE id = 13")
     thread_id = writer.thread_id()
     try:  # the server lists open transactions with a delay: wait for this one, not for others
         wait_for(lambda: sql(db, "SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE "
                                  "trx_mysql_thread_id = %s", (thread_id,))[0][0] == 1,
-                 "the transaction is never listed")  # fmt: skip
+                 "the transaction is never listed", every=TRX_LIST_IDLE)  # fmt: skip
         summary = run(db, out, incremental=True, margin=MARGIN, hold_warning=timedelta(0))
     finally:
         writer.rollback()
@@ -162,14 +162,14 @@ def test_a_held_back_boundary_finishes_with_its_own_exit_code_for_cron(db_env, t
         return main(["export", "invoices", "-i", "-o", out, "--margin", "0",
                      "--warn-held", warn_after_minutes])  # fmt: skip
 
-    writer = connection(db_env, autocommit=False)
+    writer = client(db_env, autocommit=False)
     with writer.cursor() as cursor:
         cursor.execute("UPDATE invoices SET buyer_name = 'idle' WHERE id = 13")
     thread_id = writer.thread_id()
     try:
         wait_for(lambda: sql(db_env, "SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE "
                                      "trx_mysql_thread_id = %s", (thread_id,))[0][0] == 1,
-                 "the transaction is never listed")  # fmt: skip
+                 "the transaction is never listed", every=TRX_LIST_IDLE)  # fmt: skip
         assert export("0") == HELD_BACK_EXIT_CODE
     finally:
         writer.rollback()

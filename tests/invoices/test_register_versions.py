@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 
-import pymysql
 import pytest
 
 from fps_desktop.errors import StorageError
@@ -107,8 +106,7 @@ def test_the_shared_register_is_upgraded_once_and_a_newer_one_refused(mariadb, o
     _claimed_before(second)
     first.close()
     second.close()
-    admin = pymysql.connect(unix_socket=str(mariadb.socket), user="root", autocommit=True,
-                            database="fps_old_register")  # fmt: skip
+    admin = mariadb.admin(database="fps_old_register")
     with admin.cursor() as cursor:
         cursor.execute("SELECT MAX(version) FROM fps_invoice_register_schema")
         assert cursor.fetchone() == (len(MIGRATIONS),)
