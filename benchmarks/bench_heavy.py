@@ -2,10 +2,13 @@
 
 Run: .venv/bin/python benchmarks/bench_heavy.py [--source folder|pbms] [--quick]
 
-``--quick`` (run by the test suite) takes a small GUID of the same shape and one open,
-so the figures' code paths stay working; its figures say nothing about speed. With CUPS
-installed, the GUID is also printed into a private CUPS queue and timed until the queue
-says the job completed, against printing the same sheets into a PDF file in the same run.
+``--quick`` (run by the test suite) takes a small GUID of the same shape (4 invoices, a
+1-page scan), one open, 2 × Page Down, sheets at 60 dpi and one cold start, and drives the
+window, prints into a PDF file and renders the PyMuPDF baseline in its own process (the
+same functions, without the process of their own that keeps their memory and time honest):
+every figure's code path stays working; its figures say nothing about speed. With CUPS
+installed, the GUID is also printed into a private CUPS queue and timed until the queue says
+the job completed, against printing the same sheets into a PDF file in the same run.
 
 The window is driven offscreen the way a clerk does it (Ctrl+L, typing, Enter, Ctrl+P,
 Page Down, Escape) in a process of its own, so its peak memory is honest; the command
@@ -17,6 +20,7 @@ at the same dpi with PyMuPDF, measured in the same run. The scan is generated on
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -38,8 +42,9 @@ SCAN_PAGES = 150
 SCAN_DPI = 200
 SEED = 20260
 NOISE, QUALITY = 0.12, 72  # with the seed: 150 pages come to ~68 MB
-QUICK_INVOICES, QUICK_PAGES = 4, 3
-PAGE_DOWNS = 5  # sheets the clerk pages through before memory is read
+QUICK_INVOICES, QUICK_PAGES = 4, 1  # 4: the invoices repeat, so Print asks about duplicates
+PAGE_DOWNS, QUICK_PAGE_DOWNS = 5, 2  # sheets paged through before memory is read
+QUICK_DPI = 60
 DEADLINE = 600.0  # seconds; only a hung run gets here
 
 
@@ -135,7 +140,7 @@ def memory_mb() -> tuple[float, float]:
     return fields["VmHWM"], fields["VmRSS"]
 
 
-def drive_window(opens: int) -> dict:
+def drive_window(opens: int, page_downs: int) -> dict:
     """Open the heavy GUID by keyboard, then Ctrl+P, as a clerk does; return the figures."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEventLoop, Qt, QTimer
@@ -205,7 +210,7 @@ def drive_window(opens: int) -> dict:
             marks.setdefault("print_enabled", time.perf_counter())
         if "first_sheet" not in marks or "print_enabled" not in marks:
             return
-        if state["downs"] < PAGE_DOWNS:
+        if state["downs"] < page_downs:
             if state["paints"] > state["downs"]:  # the last sheet asked for is on screen
                 state["downs"] += 1
                 QTest.keyClick(dialog, Qt.Key.Key_PageDown)
@@ -280,6 +285,20 @@ def child(home: Path, *args: str) -> tuple[str, float, float]:
         return out.read().decode(), wall, usage.ru_maxrss / 1024
 
 
+def print_here(arguments: list[str]) -> tuple[float, float]:
+    """The command line print in this process (the quick run): wall seconds, and the peak
+    RSS in MB of this process, which says nothing of the print's own."""
+    from fps_desktop.cli import main as command_line
+
+    errors = io.StringIO()
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(errors):
+        code = command_line(arguments)
+    if code:
+        sys.exit(f"fps-desktop {' '.join(arguments[:2])} failed ({code}):\n{errors.getvalue()}")
+    return time.perf_counter() - start, memory_mb()[0]
+
+
 def print_to_cups(home: Path, command: list[str], to_pdf: float) -> None:
     """The same print into a private CUPS queue, timed until the queue says completed."""
     from tests import cups_server
@@ -307,7 +326,9 @@ def print_to_cups(home: Path, command: list[str], to_pdf: float) -> None:
 
 
 def configure(home: Path, values: dict) -> None:
+    """The settings, and this process's app home at ``home`` as the children's is."""
     os.environ["FPS_HOME"] = str(home)
+    os.environ["FPS_SITE_CONFIG"] = str(home / "none.json")
     from fps_desktop.config import Settings
 
     settings = Settings()
@@ -330,7 +351,7 @@ def main() -> None:
     parser.add_argument("--baseline", type=int, metavar="DPI", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.window:
-        print(json.dumps(drive_window(args.opens)))
+        print(json.dumps(drive_window(args.opens, PAGE_DOWNS)))
         return
     if args.baseline:
         print(json.dumps(render_baseline(args.baseline)))
@@ -348,6 +369,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="fps-heavy-") as tmp:
         tmp_path = Path(tmp)
         server, values = serve(args.source, files, tmp_path / "share")
+        if args.quick:
+            values["print.dpi"] = QUICK_DPI
         try:
             run(args, tmp_path, values)
         finally:
@@ -360,8 +383,12 @@ def run(args: argparse.Namespace, tmp_path: Path, values: dict) -> None:
     configure(home, values)
     me = [sys.executable, str(Path(__file__).resolve())]
 
-    out, _wall, _peak = child(home, *me, "--window", "--opens", str(args.opens))
-    window = json.loads(out.strip().splitlines()[-1])
+    page_downs = QUICK_PAGE_DOWNS if args.quick else PAGE_DOWNS
+    if args.quick:
+        window = drive_window(args.opens, page_downs)
+    else:
+        out, _wall, _peak = child(home, *me, "--window", "--opens", str(args.opens))
+        window = json.loads(out.strip().splitlines()[-1])
     cached = statistics.median(window["open_cached"])
     print(f"open → first page painted, uncached: {window['open_uncached']:.2f} s; cached: "
           f"median {cached:.2f} s of {args.opens} ({window['pages']} pages; target ≤ 1 s: "
@@ -371,7 +398,7 @@ def run(args: argparse.Namespace, tmp_path: Path, values: dict) -> None:
     print(f"Ctrl+P → Print enabled: {window['print_enabled']:.2f} s "
           f"(target ≤ 3 s: {verdict(window['print_enabled'], 3.0)}); "
           f"preview shows “{window['sheet_label']}”, {window['summary']}")  # fmt: skip
-    print(f"peak RSS of the window process with the preview open, after {PAGE_DOWNS} × Page Down"
+    print(f"peak RSS of the window process with the preview open, after {page_downs} × Page Down"
           f" (VmHWM from /proc/self/status, same process): {window['peak_mb']:.0f} MB, "
           f"resident now {window['rss_mb']:.0f} MB "
           f"(target ≤ 600 MB: {verdict(window['peak_mb'], 600)})")  # fmt: skip
@@ -382,30 +409,28 @@ def run(args: argparse.Namespace, tmp_path: Path, values: dict) -> None:
         dpi = min(Settings().get("print.dpi"), 300)
         target = tmp_path / "printed.pdf"
         command = ["-m", "fps_desktop", "print", GUID, "--confirm-duplicates"]
-        out, wall, peak = child(home, sys.executable, *command, "--to-pdf", str(target))
-        out, _wall, _peak = child(home, *me, "--baseline", str(dpi))
-        baseline = json.loads(out.strip().splitlines()[-1])
+        if args.quick:
+            wall, peak = print_here([*command[2:], "--to-pdf", str(target)])
+            baseline, measured = render_baseline(dpi), "VmHWM of the quick run's own process"
+        else:
+            _out, wall, peak = child(home, sys.executable, *command, "--to-pdf", str(target))
+            out, _wall, _peak = child(home, *me, "--baseline", str(dpi))
+            baseline, measured = json.loads(out.strip().splitlines()[-1]), "ru_maxrss from wait4"
         ratio = wall / baseline["seconds"]
         print(f"fps-desktop print GUID --to-pdf (cached GUID, {baseline['sheets']} sheets at "
-              f"{dpi} dpi): {wall:.1f} s wall, peak RSS {peak:.0f} MB (ru_maxrss from wait4; "
+              f"{dpi} dpi): {wall:.1f} s wall, peak RSS {peak:.0f} MB ({measured}; "
               f"target ≤ 500 MB: {verdict(peak, 500)}); output "
               f"{target.stat().st_size / 1e6:.0f} MB")  # fmt: skip
         print(f"baseline, PyMuPDF rendering the same {baseline['sheets']} sheets at {dpi} dpi: "
               f"{baseline['seconds']:.1f} s → print takes {ratio:.2f}× "
               f"(target ≤ 1.2×: {verdict(ratio, 1.2)})")  # fmt: skip
         print_to_cups(home, command, wall)
-    if args.quick:
-        return
 
-    from bench_documents import COLD_START
-    from bench_documents import run as run_script
+    from bench_documents import start_window
 
-    starts = []
-    for _ in range(3):
-        start = time.perf_counter()
-        run_script(COLD_START, home=tmp_path / "cold")
-        starts.append(time.perf_counter() - start)
-    print(f"cold start to window shown: best {min(starts):.2f} s of 3 "
+    cold = 1 if args.quick else 3
+    starts = [start_window(0, tmp_path / "cold")[0] for _ in range(cold)]
+    print(f"cold start to window shown: best {min(starts):.2f} s of {cold} "
           f"(target ≤ 1.5 s: {verdict(min(starts), 1.5)})")  # fmt: skip
 
 

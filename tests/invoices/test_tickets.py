@@ -172,8 +172,11 @@ def test_the_benchmark_of_fields_per_kind_runs_in_its_quick_mode():
     done = subprocess.run([sys.executable, str(bench), "--parts", "kinds", "--quick"],
                           capture_output=True, text=True, timeout=300)  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "rail/total" in done.stdout
-    assert "after: electronic kinds 72/72 right (100 %), 0 wrong" in done.stdout
+    assert "rail/total" in done.stdout and "photo-ocr taxi/total" in done.stdout
+    assert "after: electronic kinds 72/72 right (100 %), 0 wrong; photos (QR) " in done.stdout
+    assert "after: paper photos by OCR, number/date/total " in done.stdout
+    assert " s CPU of one core (slowest " in done.stdout
+    assert "look-alike warnings on 3 fuel invoices with distinct numbers: 0 " in done.stdout
 
 
 def test_a_total_edited_in_figures_disagrees_with_the_total_in_words():

@@ -19,4 +19,4 @@ def test_the_sheets_benchmark_runs_in_quick_mode():
     assert "0 cut, 0 overlapping, 0 crossed by a cut" in done.stdout
     assert "of them would fit upright" in done.stdout
     assert "laying out 30 items" in done.stdout
-    assert "print of a 30-item GUID" in done.stdout
+    assert "print of a 3-item GUID into a PDF printer at 60 dpi: two-up " in done.stdout
