@@ -31,8 +31,8 @@ def test_the_bomb_benchmark_runs_and_the_bomb_is_refused():
 @pytest.mark.unix_only("resident memory, threads and descriptors are read from /proc")
 def test_the_soak_benchmark_runs_and_every_push_and_print_is_answered():
     result = run_quick("bench_soak", timeout=300)
-    assert result.stdout.startswith("15 pushes: resident memory")
-    assert "prints 3 sent, 3 completed in CUPS" in result.stdout
+    assert result.stdout.startswith("5 pushes: resident memory")
+    assert "prints 1 sent, 1 completed in CUPS" in result.stdout
 
 
 def test_the_fuzz_benchmark_runs_and_no_mutated_file_hurts_the_app():
