@@ -15,8 +15,9 @@
 
 Run: .venv/bin/python benchmarks/bench_upload.py [all|throughput|kill-resume|truth] [--quick]
 ``--quick`` (run by the test suite so the script never rots) prints every figure from
-less: the mix of sizes with an eighth as many files, each a 64th of its size, a 256th of
-the small files, a 20 MB file to kill and resume and 2 rewrites of a 640 KB file.
+less: the mix of sizes with an eighth as many files of each size (one at least), each a
+64th of its size, a 256th of the small files, a 20 MB file to kill and resume and 2
+rewrites of a 640 KB file.
 """
 
 from __future__ import annotations
