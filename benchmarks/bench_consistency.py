@@ -2,7 +2,8 @@
 
 Run: .venv/bin/python benchmarks/bench_consistency.py [--quick]
 A private MariaDB with demo data; writer threads for DURATION seconds (default 600;
-``--quick``: 8, run by the test suite) commit plain updates, hold transactions open for
+``--quick``, run by the test suite: 5, long enough for the backup lock, over 200 invoices
+instead of 20,000) commit plain updates, hold transactions open for
 seconds with rows stamped long before their commit, roll transactions back, write from a
 session in another time zone, wait behind a backup lock (FLUSH TABLES WITH READ LOCK),
 edit invoice lines alone and void or re-issue invoices. Meanwhile the export runs
@@ -36,8 +37,8 @@ from fps_desktop.export.invoices import ExportOptions, InvoiceExporter  # noqa: 
 from tests.export.mariadb_server import PASSWORD, USER, MariaDbServer  # noqa: E402
 
 QUICK = "--quick" in sys.argv
-DURATION = 8 if QUICK else int(os.environ.get("DURATION", "600"))
-INVOICES = 1000 if QUICK else int(os.environ.get("INVOICES", "20000"))
+DURATION = 5 if QUICK else int(os.environ.get("DURATION", "600"))
+INVOICES = 200 if QUICK else int(os.environ.get("INVOICES", "20000"))
 EVERY = 2.0  # seconds between incremental runs
 NEW = (
     "INSERT INTO invoices (tenant_id, country_code, invoice_no, issue_date, status, currency, "

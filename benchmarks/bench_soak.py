@@ -11,8 +11,8 @@ queue of a private CUPS scheduler (``tests/cups_server.py``, the suite's own), f
 until CUPS says the job completed. Resident memory, threads, open descriptors, the cache
 and the log folder are read after the first 50 pushes (the caches filled) and at the
 end; memory growth between is given per 100 pushes (target <= 3 MB). ``--quick`` (run
-by the test suite) makes 15 pushes with a print every 5th, measured from the 5th,
-without pauses. ``--trace`` adds the 10 places whose Python allocations grew most
+by the test suite) makes 5 pushes, the 5th a print, measured from the 2nd, without
+pauses. ``--trace`` adds the 10 places whose Python allocations grew most
 between the two points (tracemalloc; slower).
 """
 
@@ -173,11 +173,11 @@ def main() -> int:
     parser.add_argument("--pushes", type=int, default=600)
     parser.add_argument("--interval", type=float, default=1.2, help="seconds between pushes")
     parser.add_argument("--print-every", type=int, default=20, help="0: no prints")
-    parser.add_argument("--quick", action="store_true", help="15 pushes, no pauses")
+    parser.add_argument("--quick", action="store_true", help="5 pushes, no pauses")
     parser.add_argument("--trace", action="store_true", help="what grew, by tracemalloc")
     args = parser.parse_args()
     pushes, settle, interval, every = (
-        (15, 5, 0.0, 5) if args.quick else (args.pushes, 50, args.interval, args.print_every)
+        (5, 2, 0.0, 5) if args.quick else (args.pushes, 50, args.interval, args.print_every)
     )
     if every and not cups_server.available():
         print("prints need CUPS (cupsd, lpadmin, ipptool, the generic PDF driver): "

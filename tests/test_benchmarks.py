@@ -31,13 +31,13 @@ def test_the_bomb_benchmark_runs_and_the_bomb_is_refused():
 @pytest.mark.unix_only("resident memory, threads and descriptors are read from /proc")
 def test_the_soak_benchmark_runs_and_every_push_and_print_is_answered():
     result = run_quick("bench_soak", timeout=300)
-    assert result.stdout.startswith("15 pushes: resident memory")
-    assert "prints 3 sent, 3 completed in CUPS" in result.stdout
+    assert result.stdout.startswith("5 pushes: resident memory")
+    assert "prints 1 sent, 1 completed in CUPS" in result.stdout
 
 
 def test_the_fuzz_benchmark_runs_and_no_mutated_file_hurts_the_app():
     result = run_quick("bench_fuzz", timeout=600)
-    assert "fuzz: 40 cases" in result.stdout
+    assert "fuzz: 24 cases" in result.stdout
     assert "0 app crashes, 0 hangs, 0 unexpected errors" in result.stdout
 
 
@@ -58,7 +58,7 @@ def test_the_listener_benchmark_runs_and_a_push_gets_through_an_attack():
     out = run_quick("bench_listener", timeout=240).stdout
     for pattern in ["no attack", next(iter(PATTERNS))]:  # quick: the first pattern only
         assert f"real push under {pattern}: 2/2 answered 200, median " in out
-    assert "/api/health, 8 keep-alive clients in another process, 0.5 s: " in out
+    assert "/api/health, 8 keep-alive clients in another process, 0.2 s: " in out
     assert "window event loop meanwhile: timer lag p99 " in out
     assert "push to first page painted, cached GUID: median " in out
 

@@ -24,7 +24,7 @@ def test_the_export_benchmark_runs_and_prints_every_figure():
 
 @pytest.mark.skipif(not MariaDbServer.available(), reason="mariadb-server is not installed")
 def test_the_consistency_benchmark_converges_on_the_database():
-    """8 s of hostile writers and incremental runs as a SELECT-only user, one final run."""
+    """5 s of hostile writers and incremental runs as a SELECT-only user, one final run."""
     result = subprocess.run([sys.executable, "benchmarks/bench_consistency.py", "--quick"],
                             cwd=REPO, capture_output=True, text=True, timeout=900)  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
