@@ -34,7 +34,7 @@ import pymysql  # noqa: E402
 from fps_desktop.export.db import DbSettings  # noqa: E402
 from fps_desktop.export.demo_data import create_demo_database  # noqa: E402
 from fps_desktop.export.invoices import ExportOptions, InvoiceExporter  # noqa: E402
-from tests.export.mariadb_server import PASSWORD, USER, MariaDbServer  # noqa: E402
+from tests.export.mariadb_server import PASSWORD, USER, MariaDbServer, client  # noqa: E402
 
 QUICK = "--quick" in sys.argv
 DURATION = 5 if QUICK else int(os.environ.get("DURATION", "600"))
@@ -59,9 +59,7 @@ class Writers:
         self.lock = threading.Lock()
 
     def connect(self, autocommit: bool):
-        return pymysql.connect(host=self.db.host, port=self.db.port, user=self.db.user,
-                               password=self.db.password, database=self.db.database,
-                               autocommit=autocommit)  # fmt: skip
+        return client(self.db, autocommit=autocommit)
 
     def count(self, kind: str) -> None:
         with self.lock:
@@ -144,8 +142,7 @@ class Writers:
 
 
 def compare(db: DbSettings, out: Path) -> dict[str, int]:
-    connection = pymysql.connect(host=db.host, port=db.port, user=db.user, password=db.password,
-                                 database=db.database)  # fmt: skip
+    connection = client(db)
     with connection.cursor() as cursor:
         cursor.execute("SELECT id, buyer_name, DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f') "
                        "FROM invoices WHERE status = 'ISSUED'")  # fmt: skip

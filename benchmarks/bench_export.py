@@ -36,7 +36,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import pymysql  # noqa: E402
 
 from fps_desktop.export.db import DbSettings  # noqa: E402
 from fps_desktop.export.invoices import ExportOptions, InvoiceExporter  # noqa: E402
@@ -44,7 +43,7 @@ from fps_desktop.export.mapping import Mapping  # noqa: E402
 from fps_desktop.export.query import Group, InvoiceQueries  # noqa: E402
 from fps_desktop.export.reconcile import measure  # noqa: E402
 from fps_desktop.export.state import ExportState  # noqa: E402
-from tests.export.mariadb_server import PASSWORD, USER, MariaDbServer  # noqa: E402
+from tests.export.mariadb_server import PASSWORD, USER, MariaDbServer, client  # noqa: E402
 
 QUICK = "--quick" in sys.argv
 INVOICES = 200 if QUICK else int(os.environ.get("INVOICES", "52523"))
@@ -98,8 +97,7 @@ def export(db: DbSettings, out: Path, *extra: str) -> tuple[float, float, float]
 def baseline(db: DbSettings, out: Path) -> tuple[float, float]:
     """The same query through the `mariadb` client into the ten-line writer."""
     queries = InvoiceQueries(Mapping())
-    connection = pymysql.connect(host=db.host, port=db.port, user=db.user,
-                                 password=db.password, database=db.database)  # fmt: skip
+    connection = client(db)
     with connection.cursor() as cursor:
         cursor.execute("SELECT DISTINCT tenant_id, country_code FROM invoices ORDER BY 1, 2")
         groups = [Group(int(t), c, 1) for t, c in cursor.fetchall()]
@@ -107,12 +105,12 @@ def baseline(db: DbSettings, out: Path) -> tuple[float, float]:
         sql, params = queries.select(groups, windows, True, False)
         query = cursor.mogrify(sql, params)
     connection.close()
-    client = ["mariadb", "--batch", "--raw", "--skip-column-names", "--quick",
+    command = ["mariadb", "--batch", "--raw", "--skip-column-names", "--quick",
               f"--host={db.host}", f"--port={db.port}", f"--user={db.user}",
               f"--database={db.database}", "-e", query]  # fmt: skip
     env = {**os.environ, "MYSQL_PWD": db.password}
     start = time.perf_counter()
-    server = subprocess.Popen(client, env=env, stdout=subprocess.PIPE)
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE)
     writer = subprocess.Popen([sys.executable, "-c", WRITER, str(out)], stdin=server.stdout)
     server.stdout.close()
     cpu = 0.0
@@ -138,8 +136,7 @@ def reconciliation(db: DbSettings) -> None:
     """The fingerprint read from the row hashes the reference schema keeps, then computed
     from the rows (the columns dropped, as at a site whose schema has none): the same value."""
     kept, kept_costs = fingerprint_costs(db)
-    connection = pymysql.connect(host=db.host, port=db.port, user=db.user, password=db.password,
-                                 database=db.database, autocommit=True)  # fmt: skip
+    connection = client(db, autocommit=True)
     with connection.cursor() as cursor:
         for table in ("invoices", "invoice_lines"):
             cursor.execute(f"ALTER TABLE {table} DROP COLUMN row_hash")
@@ -200,9 +197,7 @@ def main() -> None:
         for tenant in states.values():
             tenant.export_time = datetime(2026, 1, 1)
         state.save(states)
-        connection = pymysql.connect(host=db.host, port=db.port, user=db.user,
-                                     password=db.password, database=db.database,
-                                     autocommit=True)  # fmt: skip
+        connection = client(db, autocommit=True)
         with connection.cursor() as cursor:
             cursor.execute("UPDATE invoices SET updated_at = '2026-01-02' WHERE status = 'ISSUED' "
                            f"ORDER BY id LIMIT {CHANGED}")  # fmt: skip
