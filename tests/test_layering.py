@@ -9,6 +9,7 @@ app's modules and folded into one of its packages and top-level modules.
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import fps_desktop
@@ -28,7 +29,8 @@ def unit_of(module: str) -> str:
     return parts[1] if len(parts) > 1 else "__init__"
 
 
-def imports_of(path: Path) -> set[str]:
+@functools.cache  # every test reads the same files
+def imports_of(path: Path) -> frozenset[str]:
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -38,7 +40,7 @@ def imports_of(path: Path) -> set[str]:
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             raise AssertionError(f"{path}: relative import; the app uses absolute ones")
-    return found
+    return frozenset(found)
 
 
 def module_name(path: Path) -> str:

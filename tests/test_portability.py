@@ -2,6 +2,7 @@
 so it is skipped there with its reason instead of failing or stopping collection."""
 
 import ast
+import functools
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
@@ -10,10 +11,11 @@ UNIX_MECHANISMS = ("SIGKILL", "SIGXFSZ", "RLIMIT_", "/proc/", "preexec_fn", "os.
                    "geteuid", "getuid", "/bin/sh", "chmod", "Xvfb", "xdotool")  # fmt: skip
 
 
-def _modules():
-    for path in sorted(TESTS.rglob("*.py")):
-        text = path.read_text(encoding="utf-8")
-        yield path.relative_to(TESTS), text, ast.parse(text)
+@functools.cache  # both tests read the same files
+def _modules() -> tuple[tuple[Path, str, ast.Module], ...]:
+    return tuple((path.relative_to(TESTS), text, ast.parse(text))
+                 for path in sorted(TESTS.rglob("*.py"))
+                 for text in [path.read_text(encoding="utf-8")])  # fmt: skip
 
 
 def _imported(node: ast.stmt) -> set[str]:
