@@ -24,17 +24,17 @@ def receipt_on(page: pymupdf.Page) -> tuple[float, float, float]:
     """The taxi receipt's width and height on ``page`` (points), and where its text sits
     across it (0 left, 1 right): found by its cream paper and dark print."""
     pix = page.get_pixmap(dpi=50, alpha=False)
-    picture = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
+    pixels = Image.frombytes("RGB", (pix.width, pix.height), pix.samples).load()
 
     def cream(x: int, y: int) -> bool:
-        red, _green, blue = picture.getpixel((x, y))
+        red, _green, blue = pixels[x, y]
         return red > 225 and blue < 240 and red - blue > 8
 
     paper = [(x, y) for y in range(pix.height) for x in range(pix.width) if cream(x, y)]
     xs, ys = [x for x, _ in paper], [y for _, y in paper]
     left, right, top, bottom = min(xs), max(xs), min(ys), max(ys)
     ink = [x for y in range(top, bottom) for x in range(left, right)
-           if sum(picture.getpixel((x, y))) < 300]  # fmt: skip
+           if sum(pixels[x, y]) < 300]  # fmt: skip
     across = (sum(ink) / len(ink) - left) / (right - left)
     return (right - left) * 72 / 50, (bottom - top) * 72 / 50, across
 

@@ -194,11 +194,12 @@ def test_a_page_the_clerk_turned_prints_turned_and_is_not_turned_back(cache, fol
         width, height = dark_box_mm(sheet)
         assert (width, height) == (pytest.approx(127, rel=0.005), pytest.approx(76, rel=0.005))
         picture = render(sheet, 50)
+        pixels = picture.load()
         seal = [
             x
             for x in range(picture.width)
             for y in range(picture.height)
-            if picture.getpixel((x, y))[0] > 150 > picture.getpixel((x, y))[1] + 60
+            if pixels[x, y][0] > 150 > pixels[x, y][1] + 60
         ]
         assert (sum(seal) / len(seal) > picture.width / 2) == seal_right
 
