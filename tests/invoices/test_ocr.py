@@ -2,6 +2,7 @@
 the values count, are marked as read by OCR and wait for the clerk's look."""
 
 import math
+from functools import partial
 
 import pymupdf
 import pytest
@@ -10,7 +11,7 @@ from fps_desktop.audit import AuditLog, described_changes
 from fps_desktop.invoices.corrections import checked, enter
 from fps_desktop.invoices.cover import cover_sheet_pdf
 from fps_desktop.invoices.listing import InvoiceRow, row_notes
-from fps_desktop.invoices.ocr import LINE_HEIGHT, words_of
+from fps_desktop.invoices.ocr import LINE_HEIGHT, READERS, words_of
 from fps_desktop.invoices.pdf_text import page_rows
 from fps_desktop.invoices.reader import read_invoice
 from tests.invoices import layouts
@@ -21,11 +22,12 @@ KEY = ("number", "date", "total")
 
 
 @pytest.mark.parametrize(
-    "sample",
-    [layouts.rail_ticket(), layouts.digital_special(), layouts.fiscal_receipt(True)],
-    ids=lambda s: s.kind,
+    "make",
+    [layouts.rail_ticket, layouts.digital_special, partial(layouts.fiscal_receipt, True)],
+    ids=["rail", "digital-special", "medical"],
 )
-def test_a_photo_without_a_readable_qr_code_is_read_by_ocr_and_needs_a_look(sample):
+def test_a_photo_without_a_readable_qr_code_is_read_by_ocr_and_needs_a_look(make):
+    sample = make()
     shot = layouts.paper_photo(sample, seed=len(sample.name))
     fields = read_invoice(shot.data, shot.name)
     assert {name: getattr(fields, name) for name in KEY} == {n: sample.truth[n] for n in KEY}
@@ -45,6 +47,21 @@ def test_a_misread_that_breaks_the_sums_is_flagged():
     assert fields.total == "10080.00" and fields.sums_wrong
     notes = [template for template, _ in row_notes(InvoiceRow(fields, "sha"))]
     assert any(t.startswith("Amount {amount} + tax {tax} is not the total") for t in notes)
+
+
+@pytest.mark.allow_log_warnings  # the read stopped by its time limit
+def test_a_photo_once_read_is_not_read_again_and_a_stopped_read_is_tried_again(monkeypatch):
+    """A GUID opened again, or read again after the clerk typed a correction, costs no OCR:
+    the lines are remembered by the photo's content. A read a limit stopped is not."""
+    receipt = layouts.taxi_receipt()
+    first, second = (layouts.paper_photo(receipt, seed, dpi=120) for seed in (41, 42))
+    truth = receipt.truth["total"]
+    assert read_invoice(first.data, first.name).total == truth
+    monkeypatch.setattr(READERS, "time_limit", 0.001)  # from now on no photo is read in time
+    assert read_invoice(first.data, "renamed.jpg").total == truth  # remembered by content
+    assert read_invoice(second.data, second.name).total == ""  # stopped by the limit
+    monkeypatch.undo()
+    assert read_invoice(second.data, second.name).total == truth  # not remembered as empty
 
 
 def test_lines_at_a_slant_are_levelled_into_rows_at_the_scale_of_pdf_words():
