@@ -12,10 +12,15 @@ UNIX_MECHANISMS = ("SIGKILL", "SIGXFSZ", "RLIMIT_", "/proc/", "preexec_fn", "os.
 
 
 @functools.cache  # both tests read the same files
-def _modules() -> tuple[tuple[Path, str, ast.Module], ...]:
-    return tuple((path.relative_to(TESTS), text, ast.parse(text))
+def _modules() -> tuple[tuple[Path, list[str], ast.Module], ...]:
+    return tuple((path.relative_to(TESTS), text.splitlines(), ast.parse(text))
                  for path in sorted(TESTS.rglob("*.py"))
                  for text in [path.read_text(encoding="utf-8")])  # fmt: skip
+
+
+def _lines_of(lines: list[str], node: ast.AST) -> str:
+    """The whole lines ``node`` spans (a function from its ``def``, decorators apart)."""
+    return "\n".join(lines[node.lineno - 1 : node.end_lineno])
 
 
 def _imported(node: ast.stmt) -> set[str]:
@@ -34,9 +39,9 @@ def test_no_test_module_imports_a_unix_only_module_where_windows_collects_it():
 
 def test_every_test_using_a_unix_mechanism_is_marked_unix_only():
     unmarked = []
-    for path, text, tree in _modules():
+    for path, lines, tree in _modules():
         module_marks = "".join(
-            ast.get_source_segment(text, node) or ""
+            _lines_of(lines, node)
             for node in tree.body
             if isinstance(node, ast.Assign)
             and any(getattr(t, "id", "") == "pytestmark" for t in node.targets)
@@ -44,11 +49,9 @@ def test_every_test_using_a_unix_mechanism_is_marked_unix_only():
         for node in ast.walk(tree):
             if not isinstance(node, ast.FunctionDef) or not node.name.startswith("test_"):
                 continue
-            body = ast.get_source_segment(text, node) or ""  # from "def": decorators apart
+            body = _lines_of(lines, node)
             used = [mechanism for mechanism in UNIX_MECHANISMS if mechanism in body]
-            marks = module_marks + "".join(
-                ast.get_source_segment(text, d) or "" for d in node.decorator_list
-            )
+            marks = module_marks + "".join(_lines_of(lines, d) for d in node.decorator_list)
             if used and "unix_only" not in marks:
                 unmarked.append(f"{path}::{node.name} uses {', '.join(used)}")
     assert unmarked == []
