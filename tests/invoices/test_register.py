@@ -1,3 +1,4 @@
+import functools
 import subprocess
 import sys
 import textwrap
@@ -22,8 +23,15 @@ from fps_desktop.jobs import CancelToken
 from tests.export.mariadb_server import PASSWORD, USER
 from tests.invoices.conftest import CLAIMED_TWICE, THREE_FORMATS, TRAVEL
 
-AIR = read_invoice(demo_file_bytes(TRAVEL, "inv-1"), "air.pdf")
-HOTEL = read_invoice(demo_file_bytes(TRAVEL, "inv-2"), "hotel.pdf")
+
+@functools.cache  # read when a test needs it, not when every test process collects
+def air():
+    return read_invoice(demo_file_bytes(TRAVEL, "inv-1"), "air.pdf")
+
+
+@functools.cache
+def hotel():
+    return read_invoice(demo_file_bytes(TRAVEL, "inv-2"), "hotel.pdf")
 
 
 @pytest.fixture
@@ -34,13 +42,13 @@ def register(tmp_path):
 
 
 def test_the_same_invoice_in_another_guid_is_a_duplicate_naming_where_and_who(register):
-    register.record("g1", "air.pdf", "a" * 64, AIR, "clerk-li")
+    register.record("g1", "air.pdf", "a" * 64, air(), "clerk-li")
     register.record_printed("g1", ["a" * 64], "clerk-li")
-    register.record("g2", "air-copy.pdf", "b" * 64, AIR, "clerk-wang")
-    (match,) = register.lookup("g2", "b" * 64, AIR)
+    register.record("g2", "air-copy.pdf", "b" * 64, air(), "clerk-wang")
+    (match,) = register.lookup("g2", "b" * 64, air())
     assert (match.kind, match.reason, match.other.guid) == (DUPLICATE, "same invoice", "g1")
     assert match.other.printed and match.other.printed_by == "clerk-li"
-    assert register.lookup("g1", "a" * 64, AIR)[0].other.guid == "g2"
+    assert register.lookup("g1", "a" * 64, air())[0].other.guid == "g2"
 
 
 def test_the_same_file_without_readable_fields_is_a_duplicate_too(register):
@@ -50,31 +58,31 @@ def test_the_same_file_without_readable_fields_is_a_duplicate_too(register):
 
 
 def test_a_look_alike_is_suspected_only_where_one_side_has_no_number(register):
-    register.record("g1", "air.pdf", "a" * 64, AIR)
+    register.record("g1", "air.pdf", "a" * 64, air())
     other_number = read_invoice(demo_file_bytes(TRAVEL, "inv-1"), "x.pdf")
     other_number.number = "25442000000999999999"
     assert register.lookup("g2", "d" * 64, other_number) == []  # two numbers: two invoices
     photo = read_invoice(demo_file_bytes(TRAVEL, "inv-1"), "photo.jpg")
     photo.number = photo.code = ""  # read without its number
     (match,) = register.lookup("g2", "e" * 64, photo)
-    assert (match.kind, match.other.guid, match.other.number) == (SUSPECTED, "g1", AIR.number)
+    assert (match.kind, match.other.guid, match.other.number) == (SUSPECTED, "g1", air().number)
     register.record("g2", "photo.jpg", "e" * 64, photo)
-    (match,) = register.lookup("g1", "a" * 64, AIR)  # and the e-invoice finds the photo
+    (match,) = register.lookup("g1", "a" * 64, air())  # and the e-invoice finds the photo
     assert (match.kind, match.other.guid, match.other.file) == (SUSPECTED, "g2", "photo.jpg")
-    assert register.lookup("g2", "e" * 64, HOTEL) == []
+    assert register.lookup("g2", "e" * 64, hotel()) == []
 
 
 def test_recording_again_keeps_the_first_sighting(register):
-    register.record("g1", "air.pdf", "a" * 64, AIR, "first")
-    register.record("g1", "air.pdf", "a" * 64, AIR, "second")
-    (match,) = register.lookup("g2", "b" * 64, AIR)
+    register.record("g1", "air.pdf", "a" * 64, air(), "first")
+    register.record("g1", "air.pdf", "a" * 64, air(), "second")
+    (match,) = register.lookup("g2", "b" * 64, air())
     assert match.other.seen_by == "first" and register.count() == 1
 
 
 def test_duplicates_report_groups_and_since(register):
-    register.record("g1", "air.pdf", "a" * 64, AIR)
-    register.record("g2", "air.pdf", "b" * 64, AIR)
-    register.record("g3", "hotel.pdf", "c" * 64, HOTEL)
+    register.record("g1", "air.pdf", "a" * 64, air())
+    register.record("g2", "air.pdf", "b" * 64, air())
+    register.record("g3", "hotel.pdf", "c" * 64, hotel())
     (group,) = register.duplicates()
     assert {s.guid for s in group} == {"g1", "g2"}
     assert register.duplicates(since="2999-01-01") == []
