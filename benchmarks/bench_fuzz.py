@@ -181,7 +181,8 @@ def run_app(master: int, small: bool) -> None:
     from fps_desktop.printing.imposition import Setup, impose, sources_for
 
     seed_list = seeds(small)
-    work = Path(tempfile.mkdtemp(prefix="fps-fuzz-app-"))
+    # inside the harness's home, which goes with the run: an app killed for a hang cannot tidy
+    work = Path(tempfile.mkdtemp(prefix="fps-fuzz-app-", dir=os.environ["FPS_HOME"]))
     cache = DocumentCache(work / "cache", 256 << 20)
     source = FolderSource(work / "share")
     print(json.dumps({"ready": len(seed_list)}), flush=True)

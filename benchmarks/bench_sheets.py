@@ -25,9 +25,11 @@ turns, best of two, in the same run. ``--quick`` (run by the suite) uses smaller
 from __future__ import annotations
 
 import argparse
+import atexit
 import functools
 import io
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -266,6 +268,7 @@ def main() -> None:
     args = parser.parse_args()
     sys.stdout.reconfigure(encoding="utf-8")  # "≤" on a Windows console's code page too
     home = Path(tempfile.mkdtemp(prefix="fps-bench-sheets-"))
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
     os.environ["FPS_HOME"] = str(home)
     os.environ["FPS_SITE_CONFIG"] = str(home / "none.json")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -309,6 +312,7 @@ def main() -> None:
     print_case = _print_case(1 if args.quick else items // 3)
     prepared = prepare(home, f"print-{items}", print_case)
     folder = Path(tempfile.mkdtemp(prefix="fps-bench-print-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     timed: dict[str, list] = {"two-up": [], "auto": []}
     for _round in range(1 if args.quick else 2):  # best of two, taken in turns
         for layout, runs in timed.items():

@@ -172,3 +172,4 @@ def test_the_dialog_preselects_the_last_printer_and_copies_do_not_carry_over(cup
     qtbot.addWidget(again)
     assert again.printer_box.currentData() == second
     assert again.copies_spin.value() == 2 and again.duplex_check.isChecked()
+    again.reject()  # as the clerk's Escape: its preview folder goes
