@@ -8,12 +8,13 @@ there pushes GUIDs over HTTP as PBMS does, cycling 45 folder GUIDs (two invoices
 photo and a screenshot each), and waits for each to be shown with its invoice fields
 read. Every 20th push is PBMS's signed print of the GUID instead (``/api/print``) to a
 queue of a private CUPS scheduler (``tests/cups_server.py``, the suite's own), followed
-until CUPS says the job completed. Resident memory, threads, open descriptors, the cache
+until CUPS says the job completed; halfway between two of them the clerk presses Ctrl+P,
+waits for the preview and presses Escape. Resident memory, threads, open descriptors, the cache
 and the log folder are read after the first 50 pushes (the caches filled) and at the
 end; memory growth between is given per 100 pushes (target <= 3 MB). ``--quick`` (run
-by the test suite) makes 5 pushes, the 5th a print, measured from the 2nd, without
-pauses. ``--trace`` adds the 10 places whose Python allocations grew most
-between the two points (tracemalloc; slower).
+by the test suite) makes 5 pushes, the 2nd with the print dialog, the 5th a print,
+measured from the 2nd, without pauses. ``--trace`` adds the 10 places whose Python
+allocations grew most between the two points (tracemalloc; slower).
 """
 
 from __future__ import annotations
@@ -41,13 +42,14 @@ SOAK = textwrap.dedent(
     sys.path.insert(0, sys.argv[1])
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QMessageBox
     from fps_desktop.config import Settings, keep_secret
     from fps_desktop.documents.demo import demo_file_bytes
     from fps_desktop.listener.security import signature_for
     from fps_desktop.logs import setup_logging
     from fps_desktop.ui.bridge import Bridge
     from fps_desktop.ui.main_window import MainWindow
+    from fps_desktop.ui.print_dialog import PrintDialog
     from tests.listener.conftest import PBMS, Client
 
     SECRET = "soak-shared-secret"
@@ -74,6 +76,21 @@ SOAK = textwrap.dedent(
             QTimer.singleShot(50, pause.quit)
             pause.exec()
         return done()
+
+    def look_at_print_dialog(window):
+        # Ctrl+P; the invoices were claimed before: Print anyway; the preview laid out; Escape
+        def answer():
+            shown = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+            question = next((w for w in shown if isinstance(w, QMessageBox)), None)
+            if question is not None:
+                next(b for b in question.buttons() if b.text() == "Print anyway").click()
+            dialog = next((w for w in shown if isinstance(w, PrintDialog)), None)
+            if dialog is not None and dialog.print_button.isEnabled():
+                dialog.reject()
+            else:
+                QTimer.singleShot(20, answer)
+        QTimer.singleShot(20, answer)
+        window.print_action.trigger()
 
     def main():
         share, pushes, settle, interval, every = Path(sys.argv[2]), *map(float, sys.argv[3:7])
@@ -125,6 +142,8 @@ SOAK = textwrap.dedent(
             if window.manifest is None or window.manifest.guid != guid:
                 print(f"push {number} of {guid} was not answered", file=sys.stderr)
                 sys.exit(1)
+            if every and (number + 1) % int(every) == int(every) // 2:
+                look_at_print_dialog(window)
             if prints:
                 wait(10, lambda: answers)
                 response, answer = answers.pop()

@@ -578,9 +578,12 @@ class MainWindow(QMainWindow):
             return
         order.turns = {key: turn for key, turn in self.turns.items() if turn}
         dialog = PrintDialog(self.cache, order, self.settings, self)
-        if dialog.exec() == PrintDialog.DialogCode.Accepted:
+        accepted = dialog.exec() == PrintDialog.DialogCode.Accepted
+        chosen = dialog.order
+        dialog.deleteLater()  # a day of prints keeps no dialog, widgets or preview behind
+        if accepted:
             audit = AuditLog(self.settings.paths)
-            job = print_job(self.cache, dialog.order, audit, settings=self.settings)
+            job = print_job(self.cache, chosen, audit, settings=self.settings)
             self._print_entries.append(self.jobs.submit(job))
 
     def _on_printed(self, result: JobResult) -> None:
